@@ -1,0 +1,22 @@
+package epaprlab.machine.api;
+
+/**
+ * Why {@link Vcpu#run(long)} returned, with the {@code kvm_run.exit_reason} number of each.
+ * Mainline numbers are kept; only the ePAPR hypercall exit is project-private (never upstream).
+ */
+public enum ExitReason {
+    /** {@code KVM_EXIT_DEBUG}: reserved for single-step and breakpoints. */
+    DEBUG(4),
+    /** {@code KVM_EXIT_INTR}: the instruction budget is spent, the vCPU was kicked, or it went idle. */
+    INTR(10),
+    /** {@code KVM_EXIT_INTERNAL_ERROR}: the guest cannot go on (an interrupt with no handler). */
+    INTERNAL_ERROR(17),
+    /** {@code KVM_EXIT_EPAPR_HCALL}: a hypercall for the host; answer in {@link VcpuExit.Hcall}. */
+    EPAPR_HCALL(4096);
+
+    private final int kvmNumber;
+
+    ExitReason(int kvmNumber) { this.kvmNumber = kvmNumber; }
+
+    public int kvmNumber() { return kvmNumber; }
+}

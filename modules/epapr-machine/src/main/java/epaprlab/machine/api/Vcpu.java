@@ -1,0 +1,49 @@
+package epaprlab.machine.api;
+
+/**
+ * One virtual CPU, shaped like a KVM vCPU file descriptor: {@link #run(long)} is
+ * {@code KVM_RUN}, {@link #exit()} the shared {@code kvm_run} page, the register accessors
+ * {@code KVM_GET/SET_REGS} and {@code ONE_REG}.
+ *
+ * <p>Not thread-safe: one thread runs a vCPU at a time. Only {@link #requestImmediateExit()} may be
+ * called from any thread.
+ */
+public interface Vcpu {
+    int id();
+
+    /**
+     * Runs guest code until it needs the host or {@code budget} instructions have executed, and
+     * returns {@code exit().reason()}. A pending hypercall exit is completed first: {@code ret}
+     * goes to r3 and {@code args[1..7]} to r4..r10, and the guest resumes after its {@code sc 1}.
+     */
+    ExitReason run(long budget);
+
+    /** The reused exit record. */
+    VcpuExit exit();
+
+    /** {@code KVM_ENABLE_CAP} on this vCPU. */
+    void enableCapability(Capability capability);
+
+    boolean capabilityEnabled(Capability capability);
+
+    /** Like {@code immediate_exit} plus a kick: a running or the next {@link #run} returns INTR soon. */
+    void requestImmediateExit();
+
+    /** Instructions this vCPU executed since its last reset. */
+    long instructionsRetired();
+
+    long gpr(int n);
+    void setGpr(int n, long value);
+    long pc();
+    void setPc(long value);
+    long msr();
+    void setMsr(long value);
+    long spr(int n);
+    void setSpr(int n, long value);
+
+    /** MSR[CM]: the guest computes in 64-bit mode. */
+    boolean is64BitMode();
+
+    /** Puts the vCPU back in its power-on state (registers, pending exit), as after creation. */
+    void reset();
+}

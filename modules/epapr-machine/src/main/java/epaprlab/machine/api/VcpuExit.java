@@ -1,0 +1,84 @@
+package epaprlab.machine.api;
+
+/**
+ * The exit record of one vCPU: one mutable object reused for every exit, like the mmap'd
+ * {@code kvm_run} page, so the exit loop allocates nothing. Only the part named by
+ * {@link #reason()} is meaningful after a {@link Vcpu#run(long)}.
+ */
+public final class VcpuExit {
+    private ExitReason reason = ExitReason.INTR;
+    private boolean idle;
+    private final Hcall hcall = new Hcall();
+    private final InternalError internalError = new InternalError();
+
+    public ExitReason reason() { return reason; }
+
+    /** With {@link ExitReason#INTR}: the guest asked to idle (EV_IDLE) until an interrupt. */
+    public boolean idle() { return idle; }
+
+    public Hcall hcall() { return hcall; }
+
+    public InternalError internalError() { return internalError; }
+
+    /** For engines: starts a new exit of the given reason. */
+    public void begin(ExitReason reason, boolean idle) {
+        this.reason = reason;
+        this.idle = idle;
+    }
+
+    /**
+     * {@code kvm_run.epapr_hcall}: {@code nr} from r11, {@code args[i]} from r(3+i). The host sets
+     * {@code ret} (to r3) and may overwrite {@code args[1..7]} (to r4..r10) before the next run.
+     * When the guest was not in 64-bit mode, the upper 32 bits of every field are zero both ways.
+     */
+    public static final class Hcall {
+        public static final int ARGS = 8;
+        private long nr;
+        private long ret;
+        private final long[] args = new long[ARGS];
+
+        public long nr() { return nr; }
+        public long ret() { return ret; }
+        public void setRet(long ret) { this.ret = ret; }
+        public long arg(int i) { return args[i]; }
+        public void setArg(int i, long value) { args[i] = value; }
+
+        /** For engines: fills the record for a new hypercall exit. */
+        public void load(long nr, long[] gprs3to10) {
+            this.nr = nr;
+            this.ret = 0;
+            System.arraycopy(gprs3to10, 0, args, 0, ARGS);
+        }
+
+        /** For engines: sets one input argument. */
+        public void loadArg(int i, long value) { args[i] = value; }
+
+        /** For engines: starts a new hypercall exit with token {@code nr}; ret is reset to 0. */
+        public void begin(long nr) {
+            this.nr = nr;
+            this.ret = 0;
+        }
+    }
+
+    /** Details of {@link ExitReason#INTERNAL_ERROR}: where the guest was and why it cannot go on. */
+    public static final class InternalError {
+        private long pc;
+        private int insn;
+        private int ivor;
+        private String description = "";
+
+        public long pc() { return pc; }
+        public int insn() { return insn; }
+        /** The IVOR number of the interrupt that had no handler. */
+        public int ivor() { return ivor; }
+        public String description() { return description; }
+
+        /** For engines. */
+        public void set(long pc, int insn, int ivor, String description) {
+            this.pc = pc;
+            this.insn = insn;
+            this.ivor = ivor;
+            this.description = description;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package epaprlab.machine.board;
+
+import epaprlab.machine.hcall.EnabledHypercalls;
+import epaprlab.ppc.cpu.CpuModel;
+
+/**
+ * The hardware of one ePAPR guest board: what the VM is built from and what its device tree says.
+ *
+ * @param consoleBuffer bytes the console byte channel queues each way before sends get EV_EAGAIN
+ */
+public record BoardSpec(String name, int guestId, CpuModel cpu, int ramBytes, int vcpus,
+                        EnabledHypercalls hypercalls, boolean idle, String bootargs,
+                        long clockHz, long timebaseHz, int consoleBuffer) {}

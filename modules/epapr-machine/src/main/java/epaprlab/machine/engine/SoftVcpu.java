@@ -1,0 +1,151 @@
+package epaprlab.machine.engine;
+
+import static epaprlab.machine.hcall.HcallAbi.EV_IDLE;
+import static epaprlab.machine.hcall.HcallAbi.EV_SUCCESS;
+import static epaprlab.machine.hcall.HcallAbi.EV_UNIMPLEMENTED;
+import static epaprlab.machine.hcall.HcallAbi.KVM_HC_FEATURES;
+
+import epaprlab.machine.api.Capability;
+import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.api.VcpuExit;
+import epaprlab.ppc.cpu.Cpu;
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.mem.GuestMemory;
+
+/**
+ * A vCPU of the software engine: the KVM_RUN loop around the interpreter.
+ *
+ * <p>Hypercalls the engine answers itself ("in kernel", like KVM's {@code kvmppc_kvm_pv}) never
+ * leave {@link #run}; every other one becomes a {@link ExitReason#EPAPR_HCALL} exit when the
+ * capability is enabled, and gets {@code EV_UNIMPLEMENTED} (r4 = 0) when it is not.
+ */
+final class SoftVcpu implements Vcpu {
+    private static final int SPR_PIR = 286;
+    private static final long LOW32 = 0xFFFF_FFFFL;
+    /** Registers of the exit's args[0..7]. */
+    private static final int FIRST_ARG_GPR = 3;
+    private static final int TOKEN_GPR = 11;
+
+    private final int id;
+    private final Cpu cpu;
+    private final VcpuExit exit = new VcpuExit();
+    private boolean exitHcallEnabled;
+
+    /** A hypercall exit is out with the host; the next run() completes it. */
+    private boolean hcallPending;
+    /** MSR[CM] when the pending hypercall left the guest: it decides the width both ways. */
+    private boolean hcallWide;
+
+    SoftVcpu(int id, CpuModel model, GuestMemory memory) {
+        this.id = id;
+        this.cpu = new Cpu(model, memory);
+        reset();
+    }
+
+    @Override public int id() { return id; }
+
+    @Override public VcpuExit exit() { return exit; }
+
+    @Override
+    public void enableCapability(Capability capability) {
+        switch (capability) {
+            case EXIT_EPAPR_HCALL -> exitHcallEnabled = true;
+        }
+    }
+
+    @Override
+    public boolean capabilityEnabled(Capability capability) {
+        return switch (capability) {
+            case EXIT_EPAPR_HCALL -> exitHcallEnabled;
+        };
+    }
+
+    @Override
+    public void requestImmediateExit() { cpu.requestStop(); }
+
+    @Override
+    public ExitReason run(long budget) {
+        if (hcallPending) completeHcall();
+        long start = cpu.instructionsRetired();
+        while (true) {
+            long left = budget - (cpu.instructionsRetired() - start);
+            if (left <= 0) return leave(ExitReason.INTR, false);
+            StopReason stop = cpu.run(left);
+            switch (stop) {
+                case BUDGET, KICKED -> {
+                    return leave(ExitReason.INTR, false);
+                }
+                case UNHANDLED_INTERRUPT -> {
+                    exit.internalError().set(cpu.stopPc(), cpu.stopInsn(), cpu.stopInterrupt(), cpu.stopDetail());
+                    return leave(ExitReason.INTERNAL_ERROR, false);
+                }
+                case HYPERCALL -> {
+                    boolean wide = cpu.is64BitMode();
+                    long token = narrow(cpu.gpr(TOKEN_GPR), wide);
+                    if (token == KVM_HC_FEATURES) {
+                        answer(EV_SUCCESS);          // no magic page, as on e500mc KVM
+                    } else if (token == EV_IDLE) {
+                        answer(EV_SUCCESS);          // the host waits; the guest resumes after sc 1
+                        return leave(ExitReason.INTR, true);
+                    } else if (exitHcallEnabled) {
+                        VcpuExit.Hcall h = exit.hcall();
+                        h.begin(token);
+                        for (int i = 0; i < VcpuExit.Hcall.ARGS; i++) {
+                            h.loadArg(i, narrow(cpu.gpr(FIRST_ARG_GPR + i), wide));
+                        }
+                        hcallPending = true;
+                        hcallWide = wide;
+                        return leave(ExitReason.EPAPR_HCALL, false);
+                    } else {
+                        answer(EV_UNIMPLEMENTED);    // mainline KVM: r3 = 12, r4 = 0
+                    }
+                }
+            }
+        }
+    }
+
+    /** In-engine answer: r3 = status, r4 = 0, as KVM's kvmppc_kvm_pv writes both. */
+    private void answer(int status) {
+        cpu.setGpr(3, status);
+        cpu.setGpr(4, 0);
+    }
+
+    private void completeHcall() {
+        VcpuExit.Hcall h = exit.hcall();
+        cpu.setGpr(3, narrow(h.ret(), hcallWide));
+        for (int i = 1; i < VcpuExit.Hcall.ARGS; i++) {
+            cpu.setGpr(FIRST_ARG_GPR + i, narrow(h.arg(i), hcallWide));
+        }
+        hcallPending = false;
+    }
+
+    private ExitReason leave(ExitReason reason, boolean idle) {
+        exit.begin(reason, idle);
+        return reason;
+    }
+
+    private static long narrow(long value, boolean wide) {
+        return wide ? value : value & LOW32;
+    }
+
+    @Override public long instructionsRetired() { return cpu.instructionsRetired(); }
+    @Override public long gpr(int n) { return cpu.gpr(n); }
+    @Override public void setGpr(int n, long value) { cpu.setGpr(n, value); }
+    @Override public long pc() { return cpu.pc(); }
+    @Override public void setPc(long value) { cpu.setPc(value); }
+    @Override public long msr() { return cpu.msr(); }
+    @Override public void setMsr(long value) { cpu.setMsr(value); }
+    @Override public long spr(int n) { return cpu.spr(n); }
+    @Override public void setSpr(int n, long value) { cpu.setSpr(n, value); }
+    @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
+
+    @Override
+    public void reset() {
+        cpu.reset();
+        cpu.setSpr(SPR_PIR, id);
+        hcallPending = false;
+        exit.begin(ExitReason.INTR, false);
+    }
+}

@@ -1,0 +1,49 @@
+package epaprlab.machine.engine;
+
+import epaprlab.machine.api.Capability;
+import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.api.Vm;
+import epaprlab.machine.api.VmSpec;
+import epaprlab.ppc.mem.GuestMemory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
+final class SoftVm implements Vm {
+    private final VmSpec spec;
+    private final GuestMemory memory;
+    private final SoftVcpu[] vcpus;
+
+    SoftVm(VmSpec spec) {
+        this.spec = spec;
+        this.memory = new GuestMemory(spec.ramBytes());
+        this.vcpus = new SoftVcpu[spec.vcpus()];
+    }
+
+    @Override public VmSpec spec() { return spec; }
+
+    @Override public GuestMemory memory() { return memory; }
+
+    @Override
+    public boolean checkExtension(Capability capability) {
+        return SoftHypervisor.INSTANCE.checkExtension(capability);
+    }
+
+    @Override
+    public synchronized Vcpu createVcpu(int id) {
+        if (id < 0 || id >= vcpus.length) {
+            throw new IllegalArgumentException("vCPU id %d outside 0..%d".formatted(id, vcpus.length - 1));
+        }
+        if (vcpus[id] != null) throw new IllegalStateException("vCPU " + id + " already exists");
+        vcpus[id] = new SoftVcpu(id, spec.cpu(), memory);
+        return vcpus[id];
+    }
+
+    @Override
+    public synchronized List<Vcpu> vcpus() {
+        List<Vcpu> created = new ArrayList<>();
+        for (SoftVcpu v : vcpus) if (v != null) created.add(v);
+        return Collections.unmodifiableList(created);
+    }
+}
