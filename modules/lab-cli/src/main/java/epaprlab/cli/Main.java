@@ -1,0 +1,42 @@
+package epaprlab.cli;
+
+import epaprlab.cli.command.DtbCommand;
+import epaprlab.cli.command.RunCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code epapr-lab} command: wiring only. */
+@Command(name = "epapr-lab",
+        mixinStandardHelpOptions = true,
+        version = "epapr-lab 0.1.0",
+        description = {
+            "Runs many supervised PowerPC ePAPR guest VMs (e500mc 32-bit, e5500 64-bit) in one JVM.",
+            "",
+            "Exit codes: 0 every VM ended as its config expects, 1 some VM did not,",
+            "2 bad command line or config (the message names file, line and key), 3 internal error."},
+        subcommands = {RunCommand.class, DtbCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or dtb");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int execute(String... args) {
+        return new CommandLine(new Main())
+                .setExitCodeExceptionMapper(e -> ExitCode.INTERNAL_ERROR.code())
+                .setParameterExceptionHandler((ex, a) -> {
+                    ex.getCommandLine().getErr().println("epapr-lab: " + ex.getMessage());
+                    ex.getCommandLine().usage(ex.getCommandLine().getErr());
+                    return ExitCode.BAD_INPUT.code();
+                })
+                .execute(args);
+    }
+}

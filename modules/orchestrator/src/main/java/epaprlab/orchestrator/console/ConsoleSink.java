@@ -1,0 +1,51 @@
+package epaprlab.orchestrator.console;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * Turns the bytes a guest writes to its console into lines. Called by the VM's vCPU actors
+ * (possibly several at once), hence synchronized. A line longer than {@code maxLineBytes} is
+ * passed on in pieces, so a guest that never writes a newline cannot grow the host's memory.
+ */
+public final class ConsoleSink {
+    private final int maxLineBytes;
+    private final Consumer<String> lines;
+    private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+    private long bytesSeen;
+
+    public ConsoleSink(int maxLineBytes, Consumer<String> lines) {
+        if (maxLineBytes <= 0) throw new IllegalArgumentException("max line length must be > 0");
+        this.maxLineBytes = maxLineBytes;
+        this.lines = lines;
+    }
+
+    /** Takes {@code len} bytes the guest wrote. */
+    public synchronized void write(byte[] bytes, int off, int len) {
+        bytesSeen += len;
+        for (int i = off; i < off + len; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                emit();
+            } else if (b != '\r') {
+                current.write(b);
+                if (current.size() >= maxLineBytes) emit();
+            }
+        }
+    }
+
+    /** Passes on an unfinished last line (at the end of a boot), if any. */
+    public synchronized void flush() {
+        if (current.size() > 0) emit();
+    }
+
+    /** All bytes the guest ever wrote here. */
+    public synchronized long bytesSeen() { return bytesSeen; }
+
+    private void emit() {
+        String line = current.toString(StandardCharsets.UTF_8);
+        current.reset();
+        lines.accept(line);
+    }
+}

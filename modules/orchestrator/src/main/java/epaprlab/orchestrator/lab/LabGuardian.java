@@ -1,0 +1,108 @@
+package epaprlab.orchestrator.lab;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
+import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.vm.Outcome;
+import epaprlab.orchestrator.vm.VmEvent;
+import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.orchestrator.vm.VmResult;
+import epaprlab.orchestrator.vm.VmSupervisor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The root of a lab: one {@link VmSupervisor} per VM, every event passed to the observer in the
+ * order it arrives, and the lab's end once every VM has ended. A VM whose supervisor dies
+ * without a result (a bug) is reported as failed; the other VMs are not disturbed.
+ */
+public final class LabGuardian {
+
+    public sealed interface Command {}
+
+    private record FromVm(VmEvent event) implements Command {}
+
+    private record SupervisorStopped(String vm) implements Command {}
+
+    /** A supervisor stopped with no result yet; if none has come by now, the VM is lost. */
+    private record ConfirmLost(String vm) implements Command {}
+
+    /** A death-watch notice may overtake a dying actor's last messages; wait this long for them. */
+    private static final Duration LOST_RESULT_GRACE = Duration.ofSeconds(2);
+
+    public static Behavior<Command> create(LabConfig lab, LabObserver observer) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer).running()));
+    }
+
+    private final TimerScheduler<Command> timers;
+    private final LabConfig lab;
+    private final LabObserver observer;
+    private final Instant started = Instant.now();
+    /** Results by VM name, in lab order; null until the VM ends. */
+    private final Map<String, VmResult> results = new LinkedHashMap<>();
+    /** VMs whose supervisor has not stopped yet. */
+    private final Set<String> alive = new HashSet<>();
+
+    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer) {
+        this.timers = timers;
+        this.lab = lab;
+        this.observer = observer;
+        ActorRef<VmEvent> events = ctx.messageAdapter(VmEvent.class, FromVm::new);
+        for (VmConfig vm : lab.vms()) {
+            results.put(vm.name(), null);
+            alive.add(vm.name());
+            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events), "vm-" + vm.name());
+            ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
+        }
+    }
+
+    private Behavior<Command> running() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Command.class, msg -> switch (msg) {
+                    case FromVm(VmFinished f) -> {
+                        observer.onEvent(new LabEvent.OfVm(f));
+                        results.put(f.vm(), f.result());
+                        yield finishIfDone();
+                    }
+                    case FromVm(VmEvent e) -> {
+                        observer.onEvent(new LabEvent.OfVm(e));
+                        yield Behaviors.same();
+                    }
+                    case SupervisorStopped s -> {
+                        alive.remove(s.vm());
+                        if (results.get(s.vm()) == null) timers.startSingleTimer(new ConfirmLost(s.vm()), LOST_RESULT_GRACE);
+                        yield finishIfDone();
+                    }
+                    case ConfirmLost l -> onConfirmLost(l.vm());
+                })
+                .build();
+    }
+
+    private Behavior<Command> onConfirmLost(String vm) {
+        if (results.get(vm) == null) {
+            VmConfig c = lab.vms().stream().filter(v -> v.name().equals(vm)).findFirst().orElseThrow();
+            VmResult lost = new VmResult(vm, Outcome.FAILED, c.expect(), 0, 0, Duration.between(started, Instant.now()),
+                    "the VM supervisor stopped without a result (see the log)", OptionalLong.empty());
+            results.put(vm, lost);
+            observer.onEvent(new LabEvent.OfVm(new VmFinished(lost, Instant.now())));
+        }
+        return finishIfDone();
+    }
+
+    /** The lab ends when every supervisor has stopped and every VM has a result. */
+    private Behavior<Command> finishIfDone() {
+        if (!alive.isEmpty() || results.containsValue(null)) return Behaviors.same();
+        observer.onEvent(new LabFinished(lab.name(), results.values().stream().toList(), Instant.now()));
+        return Behaviors.stopped();
+    }
+}

@@ -1,0 +1,27 @@
+package epaprlab.orchestrator.vcpu;
+
+/**
+ * What a vCPU actor tells its VM supervisor. A {@link VcpuStop} means the vCPU has parked and
+ * runs again only if the supervisor sends {@link VcpuActor.Resume}; exactly one is sent per stop.
+ */
+public sealed interface VcpuReport {
+    int vcpu();
+
+    /** The guest reported a test result (epapr-lab's result hypercall); the vCPU keeps running. */
+    record ResultReported(int vcpu, long code) implements VcpuReport {}
+
+    /** The vCPU stopped and waits for the supervisor's decision. */
+    sealed interface VcpuStop extends VcpuReport {}
+
+    /** The guest called an enabled KVM_HC_VM_RESET. */
+    record ResetRequested(int vcpu) implements VcpuStop {}
+
+    /** The guest called an enabled KVM_HC_VM_SHUTDOWN. */
+    record ShutdownRequested(int vcpu) implements VcpuStop {}
+
+    /** The guest cannot go on: an interrupt it installed no handler for. */
+    record GuestCrashed(int vcpu, long pc, int insn, String why) implements VcpuStop {}
+
+    /** The engine threw: a bug in epapr-lab, contained to this VM. */
+    record EngineFailed(int vcpu, long pc, Throwable cause) implements VcpuStop {}
+}

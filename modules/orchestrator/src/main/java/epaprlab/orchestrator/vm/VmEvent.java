@@ -1,0 +1,21 @@
+package epaprlab.orchestrator.vm;
+
+import java.time.Instant;
+
+/** What a VM publishes: every lifecycle transition, every console line, and its end. */
+public sealed interface VmEvent {
+    String vm();
+
+    Instant at();
+
+    /** A lifecycle transition; {@code why} says what caused it. */
+    record LifecycleChanged(String vm, Lifecycle from, Lifecycle to, String why, Instant at) implements VmEvent {}
+
+    /** One line the guest wrote to its console (byte channel), without the line end. */
+    record ConsoleLine(String vm, String line, Instant at) implements VmEvent {}
+
+    /** The VM reached STOPPED or FAILED and its actors are gone. */
+    record VmFinished(VmResult result, Instant at) implements VmEvent {
+        @Override public String vm() { return result.vm(); }
+    }
+}
