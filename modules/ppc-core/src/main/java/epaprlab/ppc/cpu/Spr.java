@@ -1,0 +1,54 @@
+package epaprlab.ppc.cpu;
+
+/** SPR numbers (decimal; spec table 5.5). */
+public final class Spr {
+    private Spr() {}
+
+    public static final int XER = 1, LR = 8, CTR = 9, DEC = 22, SRR0 = 26, SRR1 = 27, PID = 48, DECAR = 54;
+    public static final int CSRR0 = 58, CSRR1 = 59, DEAR = 61, ESR = 62, IVPR = 63;
+    public static final int USPRG0 = 256;
+    /** SPRG3..7 user read-only views are 259..263. */
+    public static final int SPRG3_RO = 259, SPRG4_RO = 260, SPRG5_RO = 261, SPRG6_RO = 262, SPRG7_RO = 263;
+    public static final int TBL_R = 268, TBU_R = 269;
+    public static final int SPRG0 = 272, SPRG1 = 273, SPRG2 = 274, SPRG3 = 275;
+    public static final int SPRG4 = 276, SPRG5 = 277, SPRG6 = 278, SPRG7 = 279;
+    public static final int TBL_W = 284, TBU_W = 285, PIR = 286, PVR = 287;
+    public static final int DBSR = 304, EPCR = 307, DBCR0 = 308, DBCR1 = 309, DBCR2 = 310;
+    public static final int IAC1 = 312, IAC2 = 313, DAC1 = 316, DAC2 = 317, DVC1 = 318, DVC2 = 319;
+    public static final int TSR = 336, TCR = 340;
+    public static final int MAS5 = 339, MAS8 = 341;
+    /** IVOR0..15 are 400..415. */
+    public static final int IVOR0 = 400;
+    /** IVOR38..42 are 432..436. */
+    public static final int IVOR38 = 432;
+    public static final int L1CFG0 = 515, L1CFG1 = 516;
+    /** IVOR32..37 are 528..533. */
+    public static final int IVOR32 = 528;
+    public static final int MCSRR0 = 570, MCSRR1 = 571, MCSR = 572, MCAR = 573, DSRR0 = 574, DSRR1 = 575;
+    public static final int SPRG8 = 604, SPRG9 = 605;
+    public static final int MAS0 = 624, MAS1 = 625, MAS2 = 626, MAS3 = 627, MAS4 = 628, MAS6 = 630;
+    public static final int PID1 = 633, PID2 = 634;
+    public static final int TLB0CFG = 688, TLB1CFG = 689;
+    public static final int MAS7 = 944;
+    public static final int HID0 = 1008, HID1 = 1009, L1CSR0 = 1010, L1CSR1 = 1011, MMUCSR0 = 1012;
+    public static final int BUCSR = 1013, MMUCFG = 1015, L2CSR0 = 1017, L2CSR1 = 1018, SVR = 1023;
+
+    /** EPCR[ICM]: interrupts are taken in 64-bit mode (e5500). */
+    public static final long EPCR_ICM = 0x02000000L;
+
+    /** The SPR number of IVOR {@code n} (0..15, 32..42), or -1 when there is none. */
+    public static int ivorSpr(int n) {
+        if (n >= 0 && n <= 15) return IVOR0 + n;
+        if (n >= 32 && n <= 37) return IVOR32 + (n - 32);
+        if (n >= 38 && n <= 42) return IVOR38 + (n - 38);
+        return -1;
+    }
+
+    /** The IVOR index held by SPR {@code spr}, or -1 when it is not an IVOR. */
+    public static int ivorOf(int spr) {
+        if (spr >= IVOR0 && spr <= IVOR0 + 15) return spr - IVOR0;
+        if (spr >= IVOR32 && spr <= IVOR32 + 5) return spr - IVOR32 + 32;
+        if (spr >= IVOR38 && spr <= IVOR38 + 4) return spr - IVOR38 + 38;
+        return -1;
+    }
+}

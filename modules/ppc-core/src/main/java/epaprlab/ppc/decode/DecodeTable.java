@@ -1,0 +1,316 @@
+package epaprlab.ppc.decode;
+
+import static epaprlab.ppc.decode.Fields.*;
+
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.exec.Branch;
+import epaprlab.ppc.exec.ConditionRegister;
+import epaprlab.ppc.exec.FixedPoint;
+import epaprlab.ppc.exec.LoadStore;
+import epaprlab.ppc.exec.Op;
+import epaprlab.ppc.exec.ProcessorControl;
+import epaprlab.ppc.exec.StorageControl;
+import epaprlab.ppc.exec.SystemRegisters;
+
+import java.util.Arrays;
+
+/**
+ * Dense decode tables for one core model: the primary opcode table and the extended-opcode
+ * tables of primaries 19 (XL), 30 (MD/MDS), 31 (X/XO/XFX/A), 58 and 62 (DS). Slots are filled by
+ * {@link #put}, which refuses a slot filled twice; empty slots decode to the illegal-instruction
+ * handler. The 64-bit category is only bound for models that have it, so on e500mc those
+ * encodings are illegal instructions.
+ */
+public final class DecodeTable {
+    private static final Op ILLEGAL = ProcessorControl::illegal;
+    private static final String ILLEGAL_NAME = "(illegal)";
+
+    private static final DecodeTable E500MC = new DecodeTable(false);
+    private static final DecodeTable E5500 = new DecodeTable(true);
+
+    private final Op[] primary = new Op[64];
+    private final Op[] ext19 = new Op[1024];
+    private final Op[] ext30 = new Op[16];
+    private final Op[] ext31 = new Op[1024];
+    private final Op[] ext58 = new Op[4];
+    private final Op[] ext62 = new Op[4];
+    private final String[][] names = new String[6][];
+
+    public static DecodeTable forModel(CpuModel model) { return model.has64Bit() ? E5500 : E500MC; }
+
+    /** The handler for instruction word {@code w}. */
+    public Op decode(int w) {
+        return switch (opcd(w)) {
+            case 19 -> ext19[xo10(w)];
+            case 30 -> ext30[(w >>> 1) & 0xf];
+            case 31 -> ext31[xo10(w)];
+            case 58 -> ext58[w & 3];
+            case 62 -> ext62[w & 3];
+            default -> primary[opcd(w)];
+        };
+    }
+
+    /** The mnemonic family bound to {@code w} (e.g. "add" for addo.), or "(illegal)". */
+    public String name(int w) {
+        return switch (opcd(w)) {
+            case 19 -> names[1][xo10(w)];
+            case 30 -> names[2][(w >>> 1) & 0xf];
+            case 31 -> names[3][xo10(w)];
+            case 58 -> names[4][w & 3];
+            case 62 -> names[5][w & 3];
+            default -> names[0][opcd(w)];
+        };
+    }
+
+    public boolean isIllegal(int w) { return decode(w) == ILLEGAL; }
+
+    private String[] namesOf(Op[] t) {
+        if (t == primary) return names[0];
+        if (t == ext19) return names[1];
+        if (t == ext30) return names[2];
+        if (t == ext31) return names[3];
+        if (t == ext58) return names[4];
+        return names[5];
+    }
+
+    private void put(Op[] t, int i, String name, Op op) { put(t, namesOf(t), i, name, op); }
+
+    /** Fills slot {@code i}; a slot already holding an instruction is refused. */
+    static void put(Op[] t, String[] names, int i, String name, Op op) {
+        if (t[i] != ILLEGAL) {
+            throw new IllegalStateException("decode slot " + i + " filled twice (" + names[i] + ", " + name + ")");
+        }
+        t[i] = op;
+        names[i] = name;
+    }
+
+    /** A table of {@code size} empty (illegal) slots and its name table, for {@link #put}. */
+    static Op[] emptyTable(int size, String[] names) {
+        Op[] t = new Op[size];
+        Arrays.fill(t, ILLEGAL);
+        Arrays.fill(names, ILLEGAL_NAME);
+        return t;
+    }
+
+    /** XO-form: binds OE=0 and OE=1. */
+    private void putXo(Op[] t, int xo9, String name, Op op) {
+        put(t, xo9, name, op);
+        put(t, xo9 | 0x200, name, op);
+    }
+
+    private DecodeTable(boolean with64) {
+        Op[][] all = {primary, ext19, ext30, ext31, ext58, ext62};
+        for (int i = 0; i < all.length; i++) {
+            Arrays.fill(all[i], ILLEGAL);
+            names[i] = new String[all[i].length];
+            Arrays.fill(names[i], ILLEGAL_NAME);
+        }
+        fill32();
+        if (with64) fill64();
+        else fillE500mcOnly();
+    }
+
+    /**
+     * Instructions binutils' opcode table gives e500mc but not e5500 (ppc-opc.c): mcrxr, which
+     * the 64-bit cores dropped with the POWER4-era ISA.
+     */
+    private void fillE500mcOnly() {
+        put(ext31, 512, "mcrxr", ConditionRegister::mcrxr);
+    }
+
+    private void fill32() {
+        Op[] P = primary, X19 = ext19, X31 = ext31;
+
+        // ### Fixed-point arithmetic (D-form)
+        put(P, 3, "twi", FixedPoint::twi);
+        put(P, 7, "mulli", FixedPoint::mulli);
+        put(P, 8, "subfic", FixedPoint::subfic);
+        put(P, 10, "cmpli", FixedPoint::cmpli);
+        put(P, 11, "cmpi", FixedPoint::cmpi);
+        put(P, 12, "addic", FixedPoint::addic);
+        put(P, 13, "addic.", FixedPoint::addicDot);
+        put(P, 14, "addi", FixedPoint::addi);
+        put(P, 15, "addis", FixedPoint::addis);
+        // ### Branch and system linkage
+        put(P, 16, "bc", Branch::bc);
+        put(P, 17, "sc", ProcessorControl::sc);
+        put(P, 18, "b", Branch::b);
+        // ### Rotate (M-form) and logical immediates
+        put(P, 20, "rlwimi", FixedPoint::rlwimi);
+        put(P, 21, "rlwinm", FixedPoint::rlwinm);
+        put(P, 23, "rlwnm", FixedPoint::rlwnm);
+        put(P, 24, "ori", FixedPoint::ori);
+        put(P, 25, "oris", FixedPoint::oris);
+        put(P, 26, "xori", FixedPoint::xori);
+        put(P, 27, "xoris", FixedPoint::xoris);
+        put(P, 28, "andi.", FixedPoint::andiDot);
+        put(P, 29, "andis.", FixedPoint::andisDot);
+        // ### Fixed-point loads and stores (D-form)
+        put(P, 32, "lwz", LoadStore::lwz);
+        put(P, 33, "lwzu", LoadStore::lwzu);
+        put(P, 34, "lbz", LoadStore::lbz);
+        put(P, 35, "lbzu", LoadStore::lbzu);
+        put(P, 36, "stw", LoadStore::stw);
+        put(P, 37, "stwu", LoadStore::stwu);
+        put(P, 38, "stb", LoadStore::stb);
+        put(P, 39, "stbu", LoadStore::stbu);
+        put(P, 40, "lhz", LoadStore::lhz);
+        put(P, 41, "lhzu", LoadStore::lhzu);
+        put(P, 42, "lha", LoadStore::lha);
+        put(P, 43, "lhau", LoadStore::lhau);
+        put(P, 44, "sth", LoadStore::sth);
+        put(P, 45, "sthu", LoadStore::sthu);
+        put(P, 46, "lmw", LoadStore::lmw);
+        put(P, 47, "stmw", LoadStore::stmw);
+
+        // ### Primary 19 (XL-form): branches to LR/CTR, CR logical, system linkage
+        put(X19, 0, "mcrf", ConditionRegister::mcrf);
+        put(X19, 16, "bclr", Branch::bclr);
+        put(X19, 33, "crnor", ConditionRegister::crnor);
+        put(X19, 38, "rfmci", ProcessorControl::rfmci);
+        put(X19, 39, "rfdi", ProcessorControl::rfdi);
+        put(X19, 50, "rfi", ProcessorControl::rfi);
+        put(X19, 51, "rfci", ProcessorControl::rfci);
+        put(X19, 129, "crandc", ConditionRegister::crandc);
+        put(X19, 150, "isync", StorageControl::isync);
+        put(X19, 193, "crxor", ConditionRegister::crxor);
+        put(X19, 225, "crnand", ConditionRegister::crnand);
+        put(X19, 257, "crand", ConditionRegister::crand);
+        put(X19, 289, "creqv", ConditionRegister::creqv);
+        put(X19, 417, "crorc", ConditionRegister::crorc);
+        put(X19, 449, "cror", ConditionRegister::cror);
+        put(X19, 528, "bcctr", Branch::bcctr);
+
+        // ### Primary 31: fixed-point arithmetic (XO-form, OE=0/1)
+        putXo(X31, 266, "add", FixedPoint::add);
+        putXo(X31, 10, "addc", FixedPoint::addc);
+        putXo(X31, 138, "adde", FixedPoint::adde);
+        putXo(X31, 234, "addme", FixedPoint::addme);
+        putXo(X31, 202, "addze", FixedPoint::addze);
+        putXo(X31, 40, "subf", FixedPoint::subf);
+        putXo(X31, 8, "subfc", FixedPoint::subfc);
+        putXo(X31, 136, "subfe", FixedPoint::subfe);
+        putXo(X31, 232, "subfme", FixedPoint::subfme);
+        putXo(X31, 200, "subfze", FixedPoint::subfze);
+        putXo(X31, 104, "neg", FixedPoint::neg);
+        putXo(X31, 235, "mullw", FixedPoint::mullw);
+        put(X31, 75, "mulhw", FixedPoint::mulhw);
+        put(X31, 11, "mulhwu", FixedPoint::mulhwu);
+        putXo(X31, 491, "divw", FixedPoint::divw);
+        putXo(X31, 459, "divwu", FixedPoint::divwu);
+        // ### Primary 31: compare, trap, logical, shift (X-form)
+        put(X31, 0, "cmp", FixedPoint::cmp);
+        put(X31, 32, "cmpl", FixedPoint::cmpl);
+        put(X31, 4, "tw", FixedPoint::tw);
+        put(X31, 28, "and", FixedPoint::and);
+        put(X31, 60, "andc", FixedPoint::andc);
+        put(X31, 444, "or", FixedPoint::or);
+        put(X31, 412, "orc", FixedPoint::orc);
+        put(X31, 316, "xor", FixedPoint::xor);
+        put(X31, 476, "nand", FixedPoint::nand);
+        put(X31, 124, "nor", FixedPoint::nor);
+        put(X31, 284, "eqv", FixedPoint::eqv);
+        put(X31, 954, "extsb", FixedPoint::extsb);
+        put(X31, 922, "extsh", FixedPoint::extsh);
+        put(X31, 26, "cntlzw", FixedPoint::cntlzw);
+        put(X31, 24, "slw", FixedPoint::slw);
+        put(X31, 536, "srw", FixedPoint::srw);
+        put(X31, 792, "sraw", FixedPoint::sraw);
+        put(X31, 824, "srawi", FixedPoint::srawi);
+        for (int hi = 0; hi < 32; hi++) put(X31, (hi << 5) | 15, "isel", FixedPoint::isel);   // A-form
+        // ### Primary 31: loads and stores (X-form)
+        put(X31, 87, "lbzx", LoadStore::lbzx);
+        put(X31, 119, "lbzux", LoadStore::lbzux);
+        put(X31, 279, "lhzx", LoadStore::lhzx);
+        put(X31, 311, "lhzux", LoadStore::lhzux);
+        put(X31, 343, "lhax", LoadStore::lhax);
+        put(X31, 375, "lhaux", LoadStore::lhaux);
+        put(X31, 23, "lwzx", LoadStore::lwzx);
+        put(X31, 55, "lwzux", LoadStore::lwzux);
+        put(X31, 215, "stbx", LoadStore::stbx);
+        put(X31, 247, "stbux", LoadStore::stbux);
+        put(X31, 407, "sthx", LoadStore::sthx);
+        put(X31, 439, "sthux", LoadStore::sthux);
+        put(X31, 151, "stwx", LoadStore::stwx);
+        put(X31, 183, "stwux", LoadStore::stwux);
+        put(X31, 790, "lhbrx", LoadStore::lhbrx);
+        put(X31, 534, "lwbrx", LoadStore::lwbrx);
+        put(X31, 918, "sthbrx", LoadStore::sthbrx);
+        put(X31, 662, "stwbrx", LoadStore::stwbrx);
+        put(X31, 20, "lwarx", LoadStore::lwarx);
+        put(X31, 150, "stwcx.", LoadStore::stwcxDot);
+        // ### Primary 31: condition register and system registers
+        put(X31, 19, "mfcr", ConditionRegister::mfcr);
+        put(X31, 144, "mtcrf", ConditionRegister::mtcrf);
+        put(X31, 339, "mfspr", SystemRegisters::mfspr);
+        put(X31, 467, "mtspr", SystemRegisters::mtspr);
+        put(X31, 371, "mftb", SystemRegisters::mftb);
+        put(X31, 83, "mfmsr", SystemRegisters::mfmsr);
+        put(X31, 146, "mtmsr", SystemRegisters::mtmsr);
+        put(X31, 131, "wrtee", SystemRegisters::wrtee);
+        put(X31, 163, "wrteei", SystemRegisters::wrteei);
+        // ### Primary 31: storage control and processor control
+        put(X31, 598, "sync", StorageControl::sync);
+        put(X31, 854, "mbar", StorageControl::mbar);
+        put(X31, 278, "dcbt", StorageControl::dcbt);
+        put(X31, 246, "dcbtst", StorageControl::dcbtst);
+        put(X31, 86, "dcbf", StorageControl::dcbf);
+        put(X31, 54, "dcbst", StorageControl::dcbst);
+        put(X31, 758, "dcba", StorageControl::dcba);
+        put(X31, 470, "dcbi", StorageControl::dcbi);
+        put(X31, 1014, "dcbz", StorageControl::dcbz);
+        put(X31, 982, "icbi", StorageControl::icbi);
+        put(X31, 22, "icbt", StorageControl::icbt);
+        put(X31, 946, "tlbre", StorageControl::tlbre);
+        put(X31, 978, "tlbwe", StorageControl::tlbwe);
+        put(X31, 914, "tlbsx", StorageControl::tlbsx);
+        put(X31, 786, "tlbivax", StorageControl::tlbivax);
+        put(X31, 18, "tlbilx", StorageControl::tlbilx);
+        put(X31, 566, "tlbsync", StorageControl::tlbsync);
+        put(X31, 62, "wait", ProcessorControl::wait);
+    }
+
+    /**
+     * The 64-bit category (e5500 only), plus popcntb, ldbrx and stdbrx, which binutils' opcode
+     * table (ppc-opc.c) gives e5500 but not e500mc.
+     */
+    private void fill64() {
+        Op[] P = primary, X30 = ext30, X31 = ext31;
+        put(P, 2, "tdi", FixedPoint::tdi);
+        put(ext58, 0, "ld", LoadStore::ld);
+        put(ext58, 1, "ldu", LoadStore::ldu);
+        put(ext58, 2, "lwa", LoadStore::lwa);
+        put(ext62, 0, "std", LoadStore::std);
+        put(ext62, 1, "stdu", LoadStore::stdu);
+        // MD-form: index = xo(3 bits) << 1 | sh[5]; MDS-form: index = xo(4 bits)
+        put(X30, 0, "rldicl", FixedPoint::rldicl); put(X30, 1, "rldicl", FixedPoint::rldicl);
+        put(X30, 2, "rldicr", FixedPoint::rldicr); put(X30, 3, "rldicr", FixedPoint::rldicr);
+        put(X30, 4, "rldic", FixedPoint::rldic); put(X30, 5, "rldic", FixedPoint::rldic);
+        put(X30, 6, "rldimi", FixedPoint::rldimi); put(X30, 7, "rldimi", FixedPoint::rldimi);
+        put(X30, 8, "rldcl", FixedPoint::rldcl);
+        put(X30, 9, "rldcr", FixedPoint::rldcr);
+        putXo(X31, 233, "mulld", FixedPoint::mulld);
+        put(X31, 73, "mulhd", FixedPoint::mulhd);
+        put(X31, 9, "mulhdu", FixedPoint::mulhdu);
+        putXo(X31, 489, "divd", FixedPoint::divd);
+        putXo(X31, 457, "divdu", FixedPoint::divdu);
+        put(X31, 68, "td", FixedPoint::td);
+        put(X31, 986, "extsw", FixedPoint::extsw);
+        put(X31, 58, "cntlzd", FixedPoint::cntlzd);
+        put(X31, 27, "sld", FixedPoint::sld);
+        put(X31, 539, "srd", FixedPoint::srd);
+        put(X31, 794, "srad", FixedPoint::srad);
+        put(X31, 826, "sradi", FixedPoint::sradi); put(X31, 827, "sradi", FixedPoint::sradi);   // XS-form sh[5]
+        put(X31, 21, "ldx", LoadStore::ldx);
+        put(X31, 53, "ldux", LoadStore::ldux);
+        put(X31, 341, "lwax", LoadStore::lwax);
+        put(X31, 373, "lwaux", LoadStore::lwaux);
+        put(X31, 149, "stdx", LoadStore::stdx);
+        put(X31, 181, "stdux", LoadStore::stdux);
+        put(X31, 532, "ldbrx", LoadStore::ldbrx);
+        put(X31, 660, "stdbrx", LoadStore::stdbrx);
+        put(X31, 122, "popcntb", FixedPoint::popcntb);
+        put(X31, 84, "ldarx", LoadStore::ldarx);
+        put(X31, 214, "stdcx.", LoadStore::stdcxDot);
+    }
+}

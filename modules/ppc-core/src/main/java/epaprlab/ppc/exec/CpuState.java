@@ -1,0 +1,290 @@
+package epaprlab.ppc.exec;
+
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.Esr;
+import epaprlab.ppc.cpu.Msr;
+import epaprlab.ppc.cpu.ProgramCause;
+import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.interrupt.Delivery;
+import epaprlab.ppc.mem.GuestMemory;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Architected state of one processor plus what the interpreter needs around it. Fields are
+ * public for the engine's handler classes; this package is not exported.
+ *
+ * <p>Registers are 64-bit for both models. In 32-bit mode (MSR[CM]=0) results are computed as on
+ * a 64-bit implementation, and {@link #eaMask} truncates effective addresses, branch targets and
+ * the next-instruction address to 32 bits.
+ */
+public final class CpuState {
+    static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    public static final long MASK32 = 0xFFFFFFFFL;
+
+    public final CpuModel model;
+    public final boolean has64;
+    public final GuestMemory mem;
+    public final byte[] ram;
+    public final long ramSize;
+
+    public final long[] gpr = new long[32];
+    public int cr;
+    public long lr, ctr;
+    /** XER split: SO, OV, CA as 0/1; the rest (byte count etc.) in {@link #xerRest}. */
+    public int so, ov, ca;
+    public long xerRest;
+    public long msr;
+    /** MSR[CM] cached. */
+    public boolean cm;
+    /** -1 in 64-bit mode, 0xFFFFFFFF in 32-bit mode. */
+    public long eaMask = MASK32;
+
+    /** Address of the executing instruction (CIA) and of the next one (NIA, set by branches/interrupts). */
+    public long pc, nia;
+    /** The executing instruction word (for stop details). */
+    public int insn;
+
+    /** Plain SPR storage by number (registers with behaviour are kept elsewhere). */
+    public final long[] spr = new long[1024];
+    /** Bit n set when IVORn was written since reset. */
+    public long ivorInstalled;
+    /** TB = retired + tbOffset. */
+    public long tbOffset;
+    public long retired;
+
+    // lwarx/ldarx reservation (value-based, like QEMU's cmpxchg implementation).
+    public boolean resValid;
+    public long resAddr;
+    public long resValue;
+    public int resSize;
+
+    /** Non-null when the executing instruction asks the loop to stop. */
+    public StopReason stop;
+    public int stopInterrupt = -1;
+    public long stopPc;
+    public int stopInsn;
+    public String stopDetail = "";
+
+    CpuState(CpuModel model, GuestMemory mem) {
+        this.model = model;
+        this.has64 = model.has64Bit();
+        this.mem = mem;
+        this.ram = mem.array();
+        this.ramSize = ram.length;
+    }
+
+    void resetArchitected() {
+        Arrays.fill(gpr, 0);
+        cr = 0; lr = 0; ctr = 0; so = 0; ov = 0; ca = 0; xerRest = 0;
+        long pir = spr[Spr.PIR];
+        Arrays.fill(spr, 0);
+        spr[Spr.PIR] = pir;
+        spr[Spr.PVR] = model.pvr() & MASK32;
+        setMsr(0);
+        pc = 0; nia = 0; insn = 0;
+        ivorInstalled = 0;
+        retired = 0; tbOffset = 0;
+        resValid = false;
+        stop = null; stopInterrupt = -1; stopPc = 0; stopInsn = 0; stopDetail = "";
+    }
+
+    // ---- registers ---------------------------------------------------------------------------
+
+    /** Writes the MSR, dropping bits the model does not implement (upper word; CM on e500mc). */
+    public void setMsr(long v) {
+        v &= has64 ? MASK32 : (MASK32 & ~Msr.CM);
+        msr = v;
+        cm = (v & Msr.CM) != 0;
+        eaMask = cm ? -1L : MASK32;
+    }
+
+    public long xer() {
+        return ((long) so << 31) | ((long) ov << 30) | ((long) ca << 29) | xerRest;
+    }
+
+    public void setXer(long v) {
+        so = (int) (v >>> 31) & 1;
+        ov = (int) (v >>> 30) & 1;
+        ca = (int) (v >>> 29) & 1;
+        xerRest = v & ~0xE0000000L & MASK32;
+    }
+
+    public boolean user() { return (msr & Msr.PR) != 0; }
+
+    public long tb() { return retired + tbOffset; }
+
+    /** (RA|0): 0 when ra is 0, else GPR[ra]. */
+    public long raOrZero(int ra) { return ra == 0 ? 0 : gpr[ra]; }
+
+    /** Truncates an effective address (or branch target) to the current mode. */
+    public long ea(long x) { return x & eaMask; }
+
+    /** Sets CR field 0 from a result: LT/GT/EQ by the mode's width, SO copied from XER. */
+    public void cr0(long r) {
+        long v = cm ? r : (int) r;
+        int f = v < 0 ? 8 : v > 0 ? 4 : 2;
+        cr = (cr & 0x0FFFFFFF) | ((f | so) << 28);
+    }
+
+    /** Sets CR field {@code bf} (0..7) to the 4-bit value {@code f}. */
+    public void setCrField(int bf, int f) {
+        int shift = 28 - 4 * bf;
+        cr = (cr & ~(0xF << shift)) | ((f & 0xF) << shift);
+    }
+
+    public int crField(int bf) { return (cr >>> (28 - 4 * bf)) & 0xF; }
+
+    public int crBit(int bit) { return (cr >>> (31 - bit)) & 1; }
+
+    public void setCrBit(int bit, int v) {
+        int m = 1 << (31 - bit);
+        cr = (v & 1) != 0 ? cr | m : cr & ~m;
+    }
+
+    // ---- interrupts raised by handlers -------------------------------------------------------
+
+    /** Raises a Program interrupt for the executing instruction. The handler must return without other effects. */
+    public void program(ProgramCause cause) {
+        Delivery.program(this, cause);
+    }
+
+    public void illegal() { Delivery.program(this, ProgramCause.ILLEGAL); }
+
+    /** True (and a PPR Program interrupt raised) when in user state; use as {@code if (s.privileged()) return;}. */
+    public boolean privileged() {
+        if ((msr & Msr.PR) != 0) {
+            Delivery.program(this, ProgramCause.PRIVILEGED);
+            return true;
+        }
+        return false;
+    }
+
+    /** True (and an illegal-instruction interrupt raised) when the model has no 64-bit category. */
+    public boolean no64() {
+        if (!has64) {
+            Delivery.program(this, ProgramCause.ILLEGAL);
+            return true;
+        }
+        return false;
+    }
+
+    private GuestFault dsi(long ea, boolean store) {
+        Delivery.dataStorage(this, ea, store ? Esr.ST : 0);
+        return GuestFault.INSTANCE;
+    }
+
+    private GuestFault alignment(long ea, boolean store) {
+        Delivery.alignment(this, ea, store ? Esr.ST : 0);
+        return GuestFault.INSTANCE;
+    }
+
+    // ---- guest data accesses (EA == PA for now) ----------------------------------------------
+
+    private void check(long ea, int len, boolean store) {
+        if (Long.compareUnsigned(ea, ramSize - len) > 0) throw dsi(ea, store);
+    }
+
+    public int load8(long ea) {
+        check(ea, 1, false);
+        return ram[(int) ea] & 0xFF;
+    }
+
+    public int load16(long ea) {
+        check(ea, 2, false);
+        return (short) U16.get(ram, (int) ea) & 0xFFFF;
+    }
+
+    public int load32(long ea) {
+        check(ea, 4, false);
+        return (int) U32.get(ram, (int) ea);
+    }
+
+    public long load64(long ea) {
+        check(ea, 8, false);
+        return (long) U64.get(ram, (int) ea);
+    }
+
+    public void store8(long ea, int v) {
+        check(ea, 1, true);
+        ram[(int) ea] = (byte) v;
+        mem.noteWrite(ea, 1);
+    }
+
+    public void store16(long ea, int v) {
+        check(ea, 2, true);
+        U16.set(ram, (int) ea, (short) v);
+        mem.noteWrite(ea, 2);
+    }
+
+    public void store32(long ea, int v) {
+        check(ea, 4, true);
+        U32.set(ram, (int) ea, v);
+        mem.noteWrite(ea, 4);
+    }
+
+    public void store64(long ea, long v) {
+        check(ea, 8, true);
+        U64.set(ram, (int) ea, v);
+        mem.noteWrite(ea, 8);
+    }
+
+    /** Checks a whole multi-register/line access up front so that nothing is written on a fault. */
+    public void checkRange(long ea, int len, boolean store) {
+        check(ea, len, store);
+    }
+
+    /** Zeroes [ea, ea+len) (dcbz). */
+    public void zero(long ea, int len) {
+        check(ea, len, true);
+        Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
+        mem.noteWrite(ea, len);
+    }
+
+    /** lwarx/ldarx: aligned load that sets the reservation. */
+    public long loadReserve(long ea, int size) {
+        if ((ea & (size - 1)) != 0) throw alignment(ea, false);
+        check(ea, size, false);
+        long v = size == 4 ? (int) U32.get(ram, (int) ea) & MASK32 : (long) U64.get(ram, (int) ea);
+        resValid = true;
+        resAddr = ea;
+        resValue = v;
+        resSize = size;
+        return v;
+    }
+
+    /**
+     * stwcx./stdcx.: aligned conditional store. Succeeds when the reservation is held for this
+     * address and size and memory still holds the reserved value; the compare and the store run
+     * under the granule's lock in {@link GuestMemory#atomicLock}, so store-conditionals of SMP
+     * guests sharing RAM are atomic with respect to each other (value-based, as QEMU's cmpxchg
+     * implementation; a plain store racing in the same instant is not detected). Any
+     * stwcx./stdcx. clears the reservation.
+     */
+    public boolean storeConditional(long ea, int size, long v) {
+        if ((ea & (size - 1)) != 0) throw alignment(ea, true);
+        check(ea, size, true);
+        boolean ok = false;
+        if (resValid && resAddr == ea && resSize == size) {
+            synchronized (mem.atomicLock(ea)) {
+                if (size == 4) {
+                    ok = ((int) U32.get(ram, (int) ea) & MASK32) == resValue;
+                    if (ok) U32.set(ram, (int) ea, (int) v);
+                } else {
+                    ok = (long) U64.get(ram, (int) ea) == resValue;
+                    if (ok) U64.set(ram, (int) ea, v);
+                }
+            }
+            if (ok) mem.noteWrite(ea, size);
+        }
+        resValid = false;
+        return ok;
+    }
+}

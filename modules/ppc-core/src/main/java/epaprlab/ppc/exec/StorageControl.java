@@ -1,0 +1,47 @@
+package epaprlab.ppc.exec;
+
+import static epaprlab.ppc.decode.Fields.*;
+
+/**
+ * Storage control: fences, cache management and TLB management. With no caches and no MMU
+ * modelled yet, fences and cache hints are no-ops, dcbz zeroes its line and the TLB
+ * instructions are privileged no-ops.
+ */
+public final class StorageControl {
+    private StorageControl() {}
+
+    /** L1 cache line of e500mc/e5500 (spec 5.6). */
+    public static final int LINE = 64;
+
+    /** sync / lwsync / msync; mbar / eieio; isync: no reordering to hide, so no-ops. */
+    public static void sync(CpuState s, int w) {}
+    public static void mbar(CpuState s, int w) {}
+    public static void isync(CpuState s, int w) {}
+
+    /** Cache hints and cache maintenance that cannot fault here. */
+    public static void dcbt(CpuState s, int w) {}
+    public static void dcbtst(CpuState s, int w) {}
+    public static void dcbf(CpuState s, int w) {}
+    public static void dcbst(CpuState s, int w) {}
+    public static void dcba(CpuState s, int w) {}
+    /** icbi: the decode cache is invalidated by stores already, so nothing to do. */
+    public static void icbi(CpuState s, int w) {}
+    public static void icbt(CpuState s, int w) {}
+
+    /** dcbi: privileged; no-op. */
+    public static void dcbi(CpuState s, int w) { s.privileged(); }
+
+    /** dcbz: zeroes the naturally aligned 64-byte line holding EA (a store for DSI purposes). */
+    public static void dcbz(CpuState s, int w) {
+        long ea = s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]) & ~(long) (LINE - 1);
+        s.zero(ea, LINE);
+    }
+
+    /** tlbre, tlbwe, tlbsx, tlbivax, tlbilx, tlbsync: privileged no-ops until the MMU exists. */
+    public static void tlbre(CpuState s, int w) { s.privileged(); }
+    public static void tlbwe(CpuState s, int w) { s.privileged(); }
+    public static void tlbsx(CpuState s, int w) { s.privileged(); }
+    public static void tlbivax(CpuState s, int w) { s.privileged(); }
+    public static void tlbilx(CpuState s, int w) { s.privileged(); }
+    public static void tlbsync(CpuState s, int w) { s.privileged(); }
+}

@@ -1,0 +1,152 @@
+package epaprlab.ppc.exec;
+
+import static epaprlab.ppc.decode.Fields.*;
+
+import epaprlab.ppc.cpu.Msr;
+import epaprlab.ppc.cpu.ProgramCause;
+import epaprlab.ppc.cpu.Spr;
+
+/**
+ * mfspr/mtspr, the MSR instructions and the time base. SPR numbers with bit 0x10 set are
+ * privileged (user access: Program ESR[PPR]); numbers the model does not implement, reads of
+ * write-only and writes of read-only-by-number SPRs are illegal instructions. Writes to
+ * read-only registers that share a number with nothing (PIR, PVR, SVR, *CFG) are ignored.
+ */
+public final class SystemRegisters {
+    private SystemRegisters() {}
+
+    static final byte R = 1, W = 2, E5500_ONLY = 4, IGNORE_WRITE = 8;
+    private static final byte[] ACCESS = new byte[1024];
+
+    private static void def(int spr, int flags) {
+        if (ACCESS[spr] != 0) throw new IllegalStateException("SPR " + spr + " defined twice");
+        ACCESS[spr] = (byte) flags;
+    }
+
+    private static void defRange(int first, int last, int flags) {
+        for (int n = first; n <= last; n++) def(n, flags);
+    }
+
+    static {
+        int rw = R | W, ro = R | IGNORE_WRITE;
+        def(Spr.XER, rw); def(Spr.LR, rw); def(Spr.CTR, rw);
+        def(Spr.DEC, rw); def(Spr.SRR0, rw); def(Spr.SRR1, rw); def(Spr.PID, rw); def(Spr.DECAR, W);
+        def(Spr.CSRR0, rw); def(Spr.CSRR1, rw); def(Spr.DEAR, rw); def(Spr.ESR, rw); def(Spr.IVPR, rw);
+        def(Spr.USPRG0, rw);
+        defRange(Spr.SPRG3_RO, Spr.SPRG7_RO, R);
+        def(Spr.TBL_R, R); def(Spr.TBU_R, R);
+        defRange(Spr.SPRG0, Spr.SPRG7, rw);
+        def(Spr.TBL_W, W); def(Spr.TBU_W, W);
+        def(Spr.PIR, ro); def(Spr.PVR, ro);
+        def(Spr.DBSR, rw); def(Spr.EPCR, rw | E5500_ONLY);
+        def(Spr.DBCR0, rw); def(Spr.DBCR1, rw); def(Spr.DBCR2, rw);
+        def(Spr.IAC1, rw); def(Spr.IAC2, rw); def(Spr.DAC1, rw); def(Spr.DAC2, rw); def(Spr.DVC1, rw); def(Spr.DVC2, rw);
+        def(Spr.TSR, rw); def(Spr.TCR, rw);
+        def(Spr.MAS5, rw); def(Spr.MAS8, rw);
+        defRange(Spr.IVOR0, Spr.IVOR0 + 15, rw);
+        defRange(Spr.IVOR38, Spr.IVOR38 + 3, rw);
+        def(Spr.L1CFG0, ro); def(Spr.L1CFG1, ro);
+        defRange(Spr.IVOR32, Spr.IVOR32 + 5, rw);
+        defRange(Spr.MCSRR0, Spr.DSRR1, rw);
+        def(Spr.SPRG8, rw); def(Spr.SPRG9, rw);
+        defRange(Spr.MAS0, Spr.MAS4, rw); def(Spr.MAS6, rw); def(Spr.MAS7, rw);
+        def(Spr.PID1, rw); def(Spr.PID2, rw);
+        def(Spr.TLB0CFG, ro); def(Spr.TLB1CFG, ro);
+        def(Spr.HID0, rw); def(Spr.HID1, rw); def(Spr.L1CSR0, rw); def(Spr.L1CSR1, rw); def(Spr.MMUCSR0, rw);
+        def(Spr.BUCSR, rw); def(Spr.MMUCFG, ro); def(Spr.L2CSR0, rw); def(Spr.L2CSR1, rw); def(Spr.SVR, ro);
+    }
+
+    /** True when {@code model} implements SPR {@code n} (any access). */
+    public static boolean implemented(CpuState s, int n) {
+        int a = ACCESS[n];
+        return a != 0 && ((a & E5500_ONLY) == 0 || s.has64);
+    }
+
+    /** Checks privilege and existence; raises the Program interrupt and returns false when denied. */
+    private static boolean allowed(CpuState s, int n, byte need) {
+        if ((n & 0x10) != 0 && s.user()) { s.program(ProgramCause.PRIVILEGED); return false; }
+        if (!implemented(s, n) || (ACCESS[n] & need) == 0) { s.illegal(); return false; }
+        return true;
+    }
+
+    public static void mfspr(CpuState s, int w) {
+        int n = spr(w);
+        if (!allowed(s, n, R)) return;
+        s.gpr[rt(w)] = read(s, n);
+    }
+
+    public static void mtspr(CpuState s, int w) {
+        int n = spr(w);
+        if (!allowed(s, n, (byte) (W | IGNORE_WRITE))) return;
+        if ((ACCESS[n] & IGNORE_WRITE) != 0) return;
+        write(s, n, s.gpr[rs(w)]);
+    }
+
+    /** mftb: TBR 268 (TB; the whole 64 bits on 64-bit cores) or 269 (TBU); others are illegal. */
+    public static void mftb(CpuState s, int w) {
+        int n = spr(w);
+        if (n != Spr.TBL_R && n != Spr.TBU_R) { s.illegal(); return; }
+        s.gpr[rt(w)] = read(s, n);
+    }
+
+    public static void mfmsr(CpuState s, int w) {
+        if (s.privileged()) return;
+        s.gpr[rt(w)] = s.msr;
+    }
+
+    public static void mtmsr(CpuState s, int w) {
+        if (s.privileged()) return;
+        s.setMsr(s.gpr[rs(w)]);
+        s.nia = s.ea(s.nia);
+    }
+
+    public static void wrtee(CpuState s, int w) {
+        if (s.privileged()) return;
+        s.setMsr((s.msr & ~Msr.EE) | (s.gpr[rs(w)] & Msr.EE));
+    }
+
+    public static void wrteei(CpuState s, int w) {
+        if (s.privileged()) return;
+        s.setMsr(e(w) ? s.msr | Msr.EE : s.msr & ~Msr.EE);
+    }
+
+    // ---- register file view shared with the host ---------------------------------------------
+
+    /** Reads SPR {@code n} with its behaviour (no privilege check). */
+    public static long read(CpuState s, int n) {
+        return switch (n) {
+            case Spr.XER -> s.xer();
+            case Spr.LR -> s.lr;
+            case Spr.CTR -> s.ctr;
+            case Spr.SPRG3_RO, Spr.SPRG4_RO, Spr.SPRG5_RO, Spr.SPRG6_RO, Spr.SPRG7_RO ->
+                    s.spr[Spr.SPRG3 + (n - Spr.SPRG3_RO)];
+            case Spr.TBL_R, Spr.TBL_W -> s.has64 ? s.tb() : s.tb() & CpuState.MASK32;
+            case Spr.TBU_R, Spr.TBU_W -> s.tb() >>> 32;
+            default -> s.spr[n];
+        };
+    }
+
+    /**
+     * Writes SPR {@code n} with its behaviour (no privilege check): IVOR writes install the
+     * vector, TSR is write-one-to-clear for the guest ({@code guest}), TBL/TBU move the time base.
+     * On cores without the 64-bit category SPRs hold 32 bits.
+     */
+    public static void write(CpuState s, int n, long v) {
+        if (!s.has64) v &= CpuState.MASK32;
+        switch (n) {
+            case Spr.XER -> s.setXer(v);
+            case Spr.LR -> s.lr = v;
+            case Spr.CTR -> s.ctr = v;
+            case Spr.TBL_W, Spr.TBL_R -> setTb(s, (s.tb() & ~CpuState.MASK32) | (v & CpuState.MASK32));
+            case Spr.TBU_W, Spr.TBU_R -> setTb(s, (v << 32) | (s.tb() & CpuState.MASK32));
+            case Spr.TSR -> s.spr[n] &= ~v;
+            default -> {
+                s.spr[n] = v;
+                int ivor = Spr.ivorOf(n);
+                if (ivor >= 0) s.ivorInstalled |= 1L << ivor;
+            }
+        }
+    }
+
+    private static void setTb(CpuState s, long tb) { s.tbOffset = tb - s.retired; }
+}
