@@ -30,6 +30,9 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
+        // Bind SLF4J before Akka logs from several threads at once, which would make SLF4J
+        // print a "replayed calls" warning on stderr.
+        org.slf4j.LoggerFactory.getILoggerFactory();
         return new CommandLine(new Main())
                 .setExitCodeExceptionMapper(e -> ExitCode.INTERNAL_ERROR.code())
                 .setParameterExceptionHandler((ex, a) -> {

@@ -14,6 +14,8 @@ import epaprlab.orchestrator.lab.LabGuardian;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +26,9 @@ import picocli.CommandLine.Parameters;
         description = {"Runs a VM file (vm { ... }) or a lab file (lab { vms = [...] }) to the end.",
             "Console lines are printed as they come, prefixed with [vm-name]; then a summary table."})
 public final class RunCommand implements Callable<Integer> {
+    /** How long Ctrl-C waits for the VMs to stop and the summary to print. */
+    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(10);
+
     @Parameters(index = "0", paramLabel = "CONFIG", description = "a VM or lab file in HOCON")
     Path config;
 
@@ -43,10 +48,30 @@ public final class RunCommand implements Callable<Integer> {
         }
         ConsolePrinter printer = new ConsolePrinter(out, events);
         ActorSystem<LabGuardian.Command> actors = ActorSystem.create(LabGuardian.create(lab, printer), "epapr-lab", system);
-        actors.getWhenTerminated().toCompletableFuture().get(7, TimeUnit.DAYS);
-        LabFinished finished = printer.finished()
-                .orElseThrow(() -> new IllegalStateException("the lab ended without a result"));
-        new SummaryTable(finished).print(out);
-        return finished.allAsExpected() ? ExitCode.OK.code() : ExitCode.UNEXPECTED_OUTCOME.code();
+        CountDownLatch summaryPrinted = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            // Ctrl-C: stop every VM and let the summary print before the JVM goes.
+            actors.tell(new LabGuardian.StopAll("interrupted"));
+            try {
+                summaryPrinted.await(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "epapr-lab-interrupt");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            actors.getWhenTerminated().toCompletableFuture().get(7, TimeUnit.DAYS);
+            LabFinished finished = printer.finished()
+                    .orElseThrow(() -> new IllegalStateException("the lab ended without a result"));
+            new SummaryTable(finished).print(out);
+            return finished.allAsExpected() ? ExitCode.OK.code() : ExitCode.UNEXPECTED_OUTCOME.code();
+        } finally {
+            summaryPrinted.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the summary is out
+            }
+        }
     }
 }

@@ -16,12 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads a VM file ({@code vm { ... }}) or a lab file ({@code lab { name, vms = [...] }}) and
@@ -142,7 +144,8 @@ public final class LabConfigLoader {
 
         String expectName = get(c, "expect", prefix + ".expect", Config::getString);
         Outcome expect = Outcome.byConfigName(expectName).orElseThrow(() -> bad(c, "expect", prefix,
-                "unknown final state \"" + expectName + "\" (expected shutdown, failed or timed-out)"));
+                "unknown final state \"" + expectName + "\" (expected one of: " + Arrays.stream(Outcome.values())
+                        .map(Outcome::configName).collect(Collectors.joining(", ")) + ")"));
 
         return new VmConfig(
                 name, image, cpu, (int) ram, vcpus, guestId == 0 ? position : guestId,

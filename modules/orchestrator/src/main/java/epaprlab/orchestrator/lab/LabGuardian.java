@@ -15,11 +15,9 @@ import epaprlab.orchestrator.vm.VmResult;
 import epaprlab.orchestrator.vm.VmSupervisor;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The root of a lab: one {@link VmSupervisor} per VM, every event passed to the observer in the
@@ -29,6 +27,9 @@ import java.util.Set;
 public final class LabGuardian {
 
     public sealed interface Command {}
+
+    /** The host stops every VM still running (for example on Ctrl-C); the lab then ends as usual. */
+    public record StopAll(String why) implements Command {}
 
     private record FromVm(VmEvent event) implements Command {}
 
@@ -50,8 +51,8 @@ public final class LabGuardian {
     private final Instant started = Instant.now();
     /** Results by VM name, in lab order; null until the VM ends. */
     private final Map<String, VmResult> results = new LinkedHashMap<>();
-    /** VMs whose supervisor has not stopped yet. */
-    private final Set<String> alive = new HashSet<>();
+    /** Supervisors that have not stopped yet, by VM name. */
+    private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
 
     private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer) {
         this.timers = timers;
@@ -60,9 +61,9 @@ public final class LabGuardian {
         ActorRef<VmEvent> events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
             results.put(vm.name(), null);
-            alive.add(vm.name());
             ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events), "vm-" + vm.name());
             ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
+            alive.put(vm.name(), supervisor);
         }
     }
 
@@ -84,6 +85,10 @@ public final class LabGuardian {
                         yield finishIfDone();
                     }
                     case ConfirmLost l -> onConfirmLost(l.vm());
+                    case StopAll s -> {
+                        alive.values().forEach(vm -> vm.tell(new VmSupervisor.Stop(s.why())));
+                        yield Behaviors.same();
+                    }
                 })
                 .build();
     }

@@ -7,7 +7,9 @@ public enum Outcome {
     /** The guest crashed (an interrupt it had no handler for) or the engine failed on it. */
     FAILED("failed"),
     /** The VM ran out of its wall-clock limit ({@code limits.wall-timeout}). */
-    TIMED_OUT("timed-out");
+    TIMED_OUT("timed-out"),
+    /** The host stopped the VM ({@link VmSupervisor.Stop}, for example on Ctrl-C). */
+    STOPPED("stopped");
 
     private final String configName;
 

@@ -42,8 +42,11 @@ import java.util.Set;
  */
 public final class VmSupervisor {
 
-    /** The supervisor's protocol: everything in it comes from its own children, timers or adapters. */
+    /** The supervisor's protocol. */
     public sealed interface Command {}
+
+    /** The host asks the VM to stop (it ends as {@link Outcome#STOPPED}). */
+    public record Stop(String why) implements Command {}
 
     private record FromVcpu(VcpuReport report) implements Command {}
 
@@ -141,9 +144,12 @@ public final class VmSupervisor {
                                 () -> finish(Outcome.FAILED, "a vCPU actor stopped unexpectedly"));
                     }
                     case WallTimeout _ -> {
-                        move(Lifecycle.SHUTTING_DOWN, "wall-clock limit " + config.wallTimeout() + " reached");
-                        yield stopChildren(children, () -> stopped(Outcome.TIMED_OUT,
-                                "no shutdown within the wall-clock limit of " + config.wallTimeout()));
+                        move(Lifecycle.SHUTTING_DOWN, timedOut());
+                        yield stopChildren(children, () -> stopped(Outcome.TIMED_OUT, timedOut()));
+                    }
+                    case Stop s -> {
+                        move(Lifecycle.SHUTTING_DOWN, "stopped by the host: " + s.why());
+                        yield stopChildren(children, () -> stopped(Outcome.STOPPED, "stopped by the host: " + s.why()));
                     }
                 })
                 .build();
@@ -197,16 +203,22 @@ public final class VmSupervisor {
                 .onMessage(Command.class, msg -> switch (msg) {
                     case ChildStopped c -> awaitChildren(without(alive, c.child()), then);
                     case FromVcpu f -> Behaviors.same();    // a late report of a vCPU being stopped
-                    case WallTimeout _ -> {
-                        if (state == Lifecycle.RESETTING) {   // do not boot again: end as timed out
-                            move(Lifecycle.SHUTTING_DOWN, "wall-clock limit " + config.wallTimeout() + " reached");
-                            yield awaitChildren(alive, () -> stopped(Outcome.TIMED_OUT,
-                                    "no shutdown within the wall-clock limit of " + config.wallTimeout()));
-                        }
-                        yield Behaviors.same();
-                    }
+                    case WallTimeout _ -> endInsteadOfReboot(alive, then, Outcome.TIMED_OUT, timedOut());
+                    case Stop s -> endInsteadOfReboot(alive, then, Outcome.STOPPED, "stopped by the host: " + s.why());
                 })
                 .build();
+    }
+
+    /** While resetting, a timeout or a stop request ends the VM instead of booting it again. */
+    private Behavior<Command> endInsteadOfReboot(Set<ActorRef<VcpuActor.Command>> alive, AfterStop then,
+                                                 Outcome outcome, String why) {
+        if (state != Lifecycle.RESETTING) return awaitChildren(alive, then);  // already ending
+        move(Lifecycle.SHUTTING_DOWN, why);
+        return awaitChildren(alive, () -> stopped(outcome, why));
+    }
+
+    private String timedOut() {
+        return "no shutdown within the wall-clock limit of " + config.wallTimeout();
     }
 
     @FunctionalInterface

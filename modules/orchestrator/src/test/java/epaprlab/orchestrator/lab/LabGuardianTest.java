@@ -1,0 +1,110 @@
+package epaprlab.orchestrator.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.config.LabConfigLoader;
+import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.testing.TestGuests;
+import epaprlab.orchestrator.vm.Lifecycle;
+import epaprlab.orchestrator.vm.Outcome;
+import epaprlab.orchestrator.vm.VmEvent;
+import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
+import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
+import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.orchestrator.vm.VmResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Labs: many VMs in one actor system, each ending on its own, none disturbing another. */
+class LabGuardianTest {
+    static final ActorTestKit kit = ActorTestKit.create();
+
+    @TempDir Path dir;
+
+    @AfterAll
+    static void stopKit() { kit.shutdownTestKit(); }
+
+    /** Runs a lab and returns every event it published, ending with its LabFinished. */
+    private static List<LabEvent> run(LabConfig lab) throws InterruptedException {
+        LinkedBlockingQueue<LabEvent> queue = new LinkedBlockingQueue<>();
+        kit.spawn(LabGuardian.create(lab, queue::add));
+        List<LabEvent> events = new ArrayList<>();
+        while (true) {
+            LabEvent e = queue.poll(60, TimeUnit.SECONDS);
+            if (e == null) throw new AssertionError("the lab did not finish; events so far: " + events);
+            events.add(e);
+            if (e instanceof LabFinished) return events;
+        }
+    }
+
+    private static List<VmEvent> of(List<LabEvent> events, String vm) {
+        return events.stream().filter(e -> e instanceof LabEvent.OfVm(VmEvent v) && v.vm().equals(vm))
+                .map(e -> ((LabEvent.OfVm) e).event()).toList();
+    }
+
+    @Test
+    void quickstartLabRunsAllFourGuestsToTheirExpectedEnd() throws Exception {
+        LabConfig lab = LabConfigLoader.withDefaults().load(Path.of("../../sample-vms/quickstart.conf"));
+        List<LabEvent> events = run(lab);
+        LabFinished finished = (LabFinished) events.getLast();
+        assertTrue(finished.allAsExpected(), finished.results().toString());
+        Map<String, VmResult> byName = finished.results().stream().collect(Collectors.toMap(VmResult::vm, Function.identity()));
+        assertEquals(List.of("hello-32", "hello-64", "reset-loop-32", "reset-loop-64"),
+                finished.results().stream().map(VmResult::vm).toList(), "results come in lab order");
+        assertEquals(1, byName.get("hello-32").boots());
+        assertEquals(3, byName.get("reset-loop-64").boots());
+        assertEquals(List.of("hello from hello-32 (32-bit, has-reset=yes, has-shutdown=yes)"), console(events, "hello-32"));
+        assertEquals(List.of("hello from hello-64 (64-bit, has-reset=yes, has-shutdown=yes)"), console(events, "hello-64"));
+        for (String vm : List.of("reset-loop-32", "reset-loop-64")) {
+            assertEquals(List.of("boot 1 reason power-on", "boot 2 reason guest-reset", "boot 3 reason guest-reset"),
+                    console(events, vm));
+        }
+    }
+
+    private static List<String> console(List<LabEvent> events, String vm) {
+        return of(events, vm).stream().filter(e -> e instanceof ConsoleLine).map(e -> ((ConsoleLine) e).line()).toList();
+    }
+
+    @Test
+    void aCrashingVmLeavesItsNeighboursRunning() throws Exception {
+        Path crash = TestGuests.elf(dir, "crash", TestGuests.CRASH);
+        Path spin = TestGuests.elf(dir, "spin", TestGuests.SPIN);
+        LabConfig lab = new LabConfig("isolation", dir.resolve("lab.conf"), List.of(
+                TestGuests.vm(dir, "crasher", crash, ""),
+                TestGuests.vm(dir, "spinner", spin, "limits.wall-timeout = 3s\n  expect = timed-out"),
+                TestGuests.vm(dir, "hello", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), "")));
+        List<LabEvent> events = run(lab);
+        LabFinished finished = (LabFinished) events.getLast();
+        assertTrue(finished.allAsExpected() == false, "the crasher expected shutdown and failed");
+        Map<String, VmResult> byName = finished.results().stream().collect(Collectors.toMap(VmResult::vm, Function.identity()));
+        assertEquals(Outcome.FAILED, byName.get("crasher").outcome());
+        assertEquals(Outcome.TIMED_OUT, byName.get("spinner").outcome());
+        assertTrue(byName.get("spinner").asExpected());
+        assertEquals(Outcome.SHUTDOWN, byName.get("hello").outcome());
+
+        int crasherEnded = events.indexOf(events.stream()
+                .filter(e -> e instanceof LabEvent.OfVm(VmFinished f) && f.vm().equals("crasher")).findFirst().orElseThrow());
+        List<Lifecycle> spinner = of(events, "spinner").stream().filter(e -> e instanceof LifecycleChanged)
+                .map(e -> ((LifecycleChanged) e).to()).toList();
+        assertEquals(List.of(Lifecycle.RUNNING, Lifecycle.SHUTTING_DOWN, Lifecycle.STOPPED), spinner,
+                "the spinner ran undisturbed until its own timeout");
+        int spinnerStopping = events.indexOf(events.stream().filter(e -> e instanceof LabEvent.OfVm(LifecycleChanged l)
+                && l.vm().equals("spinner") && l.to() == Lifecycle.SHUTTING_DOWN).findFirst().orElseThrow());
+        assertTrue(crasherEnded < spinnerStopping, "the spinner was still running after the crash");
+        assertTrue(byName.get("spinner").instructions() > 1_000_000, "the spinner kept executing");
+        assertFalse(byName.get("crasher").asExpected());
+    }
+}

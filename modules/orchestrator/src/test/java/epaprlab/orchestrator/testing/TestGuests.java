@@ -1,0 +1,78 @@
+package epaprlab.orchestrator.testing;
+
+import epaprlab.orchestrator.config.ConfigProblem;
+import epaprlab.orchestrator.config.LabConfigLoader;
+import epaprlab.orchestrator.config.VmConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Guests for actor tests: the committed sample images, and tiny assembly guests built here with
+ * Debian's PowerPC cross GCC (the test fails, never skips, when it is missing).
+ */
+public final class TestGuests {
+    private TestGuests() {}
+
+    /** The committed sample images. */
+    public static final Path SAMPLE_IMAGES = Path.of("../../sample-vms/images").toAbsolutePath().normalize();
+
+    /** A guest that executes an illegal instruction (word 0) with no handler installed. */
+    public static final String CRASH = """
+            .globl _start
+            _start:
+                li 3,1
+                .long 0
+            """;
+
+    /** A guest that spins forever. */
+    public static final String SPIN = """
+            .globl _start
+            _start:
+                addi 3,3,1
+                b _start
+            """;
+
+    /** A guest that calls KVM_HC_VM_RESET at once, on every boot, forever. */
+    public static final String RESET_FOREVER = """
+            .globl _start
+            _start:
+                lis 11,0x002A
+                ori 11,11,0x0020
+                sc 1
+                b _start
+            """;
+
+    /** Builds a 32-bit ELF from assembly source into {@code dir}/{@code name}.elf. */
+    public static Path elf(Path dir, String name, String asm) throws IOException {
+        Path src = dir.resolve(name + ".S");
+        Path out = dir.resolve(name + ".elf");
+        Files.writeString(src, asm);
+        List<String> cmd = List.of("powerpc-linux-gnu-gcc", "-mcpu=e500mc", "-nostdlib", "-static",
+                "-Wl,-Ttext=0x10000", "-Wl,--build-id=none", "-o", out.toString(), src.toString());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("powerpc-linux-gnu-gcc not found: install the Debian package "
+                    + "gcc-powerpc-linux-gnu (bin/test installs it)", e);
+        }
+        try {
+            String log = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException(log);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** Writes a VM file for {@code image} with extra HOCON keys and loads it as a config. */
+    public static VmConfig vm(Path dir, String name, Path image, String extraKeys) throws IOException, ConfigProblem {
+        Path conf = dir.resolve(name + ".conf");
+        Files.writeString(conf, "vm {\n  name = " + name + "\n  image = \"" + image + "\"\n" + extraKeys + "\n}\n");
+        return LabConfigLoader.withDefaults().load(conf).vms().getFirst();
+    }
+}

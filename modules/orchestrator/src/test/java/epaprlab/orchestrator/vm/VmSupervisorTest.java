@@ -1,0 +1,171 @@
+package epaprlab.orchestrator.vm;
+
+import static epaprlab.orchestrator.vm.Lifecycle.BOOTING;
+import static epaprlab.orchestrator.vm.Lifecycle.RESETTING;
+import static epaprlab.orchestrator.vm.Lifecycle.RUNNING;
+import static epaprlab.orchestrator.vm.Lifecycle.SHUTTING_DOWN;
+import static epaprlab.orchestrator.vm.Lifecycle.STOPPED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.ActorIdentity;
+import akka.actor.ActorSelection;
+import akka.actor.Identify;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Adapter;
+import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.testing.TestGuests;
+import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
+import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
+import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One VM under its supervisor: reset replaces the whole subtree, shutdown ends it, stop is prompt. */
+class VmSupervisorTest {
+    static final ActorTestKit kit = ActorTestKit.create();   // 2.6.21 has no JUnit 5 extension
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir Path dir;
+
+    @AfterAll
+    static void stopKit() { kit.shutdownTestKit(); }
+
+    /** Everything a VM published until it finished, in order. */
+    record Run(List<Lifecycle> transitions, List<String> console, VmResult result) {}
+
+    private static Run collect(TestProbe<VmEvent> events) {
+        List<Lifecycle> transitions = new ArrayList<>();
+        List<String> console = new ArrayList<>();
+        while (true) {
+            switch (events.receiveMessage(WAIT)) {
+                case LifecycleChanged l -> transitions.add(l.to());
+                case ConsoleLine c -> console.add(c.line());
+                case VmFinished f -> {
+                    return new Run(transitions, console, f.result());
+                }
+            }
+        }
+    }
+
+    private VmConfig sample(String program, String cpu) throws Exception {
+        return TestGuests.vm(dir, program + "-" + cpu, TestGuests.SAMPLE_IMAGES.resolve(program + "-" + cpu + ".elf"),
+                "cpu = " + cpu);
+    }
+
+    @Test
+    void resetStopsTheSubtreeAndBootsAgainFromThePristineImage() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(sample("reset-loop", "e500mc"), events.getRef()));
+        Run run = collect(events);
+        assertEquals(List.of(RUNNING, RESETTING, BOOTING, RUNNING, RESETTING, BOOTING, RUNNING, SHUTTING_DOWN, STOPPED),
+                run.transitions());
+        assertEquals(List.of("boot 1 reason power-on", "boot 2 reason guest-reset", "boot 3 reason guest-reset"),
+                run.console());
+        assertEquals(Outcome.SHUTDOWN, run.result().outcome());
+        assertEquals(3, run.result().boots());
+        assertTrue(run.result().instructions() > 0);
+    }
+
+    @Test
+    void shutdownStopsTheSubtreeAndTheSupervisor() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(sample("hello", "e5500"), events.getRef()));
+        Run run = collect(events);
+        assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(List.of("hello from hello-e5500 (64-bit, has-reset=yes, has-shutdown=yes)"), run.console());
+        assertEquals(Outcome.SHUTDOWN, run.result().outcome());
+        events.expectTerminated(vm, WAIT);
+    }
+
+    @Test
+    void aCrashEndsTheVmAsFailedWithVcpuPcAndInstruction() throws Exception {
+        Path image = TestGuests.elf(dir, "crash", TestGuests.CRASH);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "crasher", image, ""), events.getRef()));
+        Run run = collect(events);
+        assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions());
+        assertEquals(Outcome.FAILED, run.result().outcome());
+        String detail = run.result().detail();
+        assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 (instruction 0x00000000)"), detail);
+        assertTrue(detail.contains("IVOR6"), detail);
+    }
+
+    @Test
+    void aSpinningGuestIsStoppedPromptlyByTheHost() throws Exception {
+        Path image = TestGuests.elf(dir, "spin", TestGuests.SPIN);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
+                TestGuests.vm(dir, "spinner", image, "engine.turn-instructions = 1000000000"), events.getRef()));
+        events.expectMessageClass(LifecycleChanged.class, WAIT);          // RUNNING
+        long asked = System.nanoTime();
+        vm.tell(new VmSupervisor.Stop("test"));
+        Run run = collect(events);
+        assertEquals(List.of(SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.STOPPED, run.result().outcome());
+        // a 1e9-instruction turn would take seconds; the kick ends it at the next check
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked) < 5_000, "stop was not prompt");
+    }
+
+    @Test
+    void aThousandResetsLeaveNoVcpuActorOrMemoryBehind() throws Exception {
+        Path image = TestGuests.elf(dir, "reset-forever", TestGuests.RESET_FOREVER);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
+                TestGuests.vm(dir, "resetter", image, "limits.wall-timeout = 10m"), events.getRef()));
+        ActorSelection children = Adapter.toClassic(kit.system()).actorSelection(vm.path().toStringWithoutAddress() + "/vcpu-*");
+        long heapAt100 = 0;
+        int boots = 0;
+        while (boots < 1000) {
+            VmEvent e = events.receiveMessage(WAIT);
+            if (!(e instanceof LifecycleChanged l) || l.to() != RUNNING) continue;
+            boots++;
+            if (boots % 100 == 0) {
+                List<String> alive = liveChildren(children);
+                assertTrue(alive.size() <= 1, "at boot " + boots + " more than one vCPU actor is alive: " + alive);
+            }
+            if (boots == 100) heapAt100 = usedHeapAfterGc();
+        }
+        long heapGrowth = usedHeapAfterGc() - heapAt100;
+        vm.tell(new VmSupervisor.Stop("enough resets"));
+        VmResult result = null;
+        while (result == null) {
+            if (events.receiveMessage(WAIT) instanceof VmFinished f) result = f.result();
+        }
+        events.expectTerminated(vm, WAIT);
+        assertTrue(liveChildren(children).isEmpty(), "vCPU actors left behind");
+        assertTrue(result.boots() >= 1000, "boots " + result.boots());
+        assertTrue(heapGrowth < 8L << 20, "900 resets grew the heap by " + (heapGrowth >> 10) + " KiB");
+    }
+
+    /** Names of the supervisor's live vCPU actors, asked with Identify. */
+    private static List<String> liveChildren(ActorSelection selection) throws Exception {
+        List<String> names = new ArrayList<>();
+        TestProbe<Object> probe = kit.createTestProbe();
+        selection.tell(new Identify("x"), Adapter.toClassic(probe.getRef()));
+        while (true) {
+            try {
+                Object reply = probe.receiveMessage(Duration.ofMillis(300));
+                if (reply instanceof ActorIdentity id && id.getActorRef().isPresent()) {
+                    names.add(id.getActorRef().get().path().name());
+                }
+            } catch (AssertionError timeout) {
+                return names;
+            }
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) System.gc();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
