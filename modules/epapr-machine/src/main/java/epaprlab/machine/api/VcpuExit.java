@@ -11,6 +11,9 @@ public final class VcpuExit {
     private final Hcall hcall = new Hcall();
     private final InternalError internalError = new InternalError();
 
+    /** One per vCPU, made by the engine when the vCPU is created. */
+    public VcpuExit() {}
+
     public ExitReason reason() { return reason; }
 
     /** With {@link ExitReason#INTR}: the guest asked to idle (EV_IDLE) until an interrupt. */
@@ -37,18 +40,13 @@ public final class VcpuExit {
         private long ret;
         private final long[] args = new long[ARGS];
 
+        private Hcall() {}
+
         public long nr() { return nr; }
         public long ret() { return ret; }
         public void setRet(long ret) { this.ret = ret; }
         public long arg(int i) { return args[i]; }
         public void setArg(int i, long value) { args[i] = value; }
-
-        /** For engines: fills the record for a new hypercall exit. */
-        public void load(long nr, long[] gprs3to10) {
-            this.nr = nr;
-            this.ret = 0;
-            System.arraycopy(gprs3to10, 0, args, 0, ARGS);
-        }
 
         /** For engines: sets one input argument. */
         public void loadArg(int i, long value) { args[i] = value; }
@@ -66,6 +64,8 @@ public final class VcpuExit {
         private int insn;
         private int ivor;
         private String description = "";
+
+        private InternalError() {}
 
         public long pc() { return pc; }
         public int insn() { return insn; }

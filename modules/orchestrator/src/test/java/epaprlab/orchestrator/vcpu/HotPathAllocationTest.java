@@ -1,0 +1,72 @@
+package epaprlab.orchestrator.vcpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.board.Board;
+import epaprlab.machine.boot.ElfImage;
+import epaprlab.machine.boot.ResetReason;
+import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.orchestrator.testing.TestGuests;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The vCPU actor's hot path allocates nothing: executing instructions and answering console
+ * hypercalls through the reused exit record, as VcpuActor does each turn. Measured with the
+ * JVM's per-thread allocation counter on a real board.
+ */
+class HotPathAllocationTest {
+    /** Sends one byte per iteration on the console and does some arithmetic: 10 instructions. */
+    private static final String SEND_LOOP = """
+            .globl _start
+            _start:
+                li 3,0
+                li 4,1
+                lis 5,0x4100
+                lis 11,0x0001
+                ori 11,11,0x0001
+                sc 1
+                addi 6,6,1
+                mulli 7,6,3
+                xor 8,7,6
+                b _start
+            """;
+
+    @TempDir Path dir;
+
+    @Test
+    void instructionsAndHypercallRoundTripsAllocateNothing() throws Exception {
+        Path elf = TestGuests.elf(dir, "send-loop", SEND_LOOP);
+        var config = TestGuests.vm(dir, "send-loop", elf, "");
+        Board board = Board.assemble(config.boardSpec(), ElfImage.parse(elf, Files.readAllBytes(elf)));
+        board.powerOn(1, ResetReason.POWER_ON);
+        Vcpu vcpu = board.vcpus().getFirst();
+        HostHypercalls host = board.newHostHypercalls();
+        byte[] drain = new byte[64];
+
+        roundTrips(board, vcpu, host, drain, 20_000);              // warm up: JIT, decode cache
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().threadId();
+        long before = threads.getThreadAllocatedBytes(tid);
+        long instructions = vcpu.instructionsRetired();
+        roundTrips(board, vcpu, host, drain, 200_000);
+        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        assertEquals(200_000 * 10L, vcpu.instructionsRetired() - instructions, "ten instructions per round trip");
+        assertTrue(allocated < 16 * 1024, "2,000,000 instructions and 200,000 hypercall round trips allocated "
+                + allocated + " bytes");
+    }
+
+    private static void roundTrips(Board board, Vcpu vcpu, HostHypercalls host, byte[] drain, int n) {
+        for (int i = 0; i < n; i++) {
+            assertEquals(ExitReason.EPAPR_HCALL, vcpu.run(1_000));
+            assertEquals(HostHypercalls.Action.RESUME, host.handle(vcpu.exit().hcall()));
+            board.console().hostDrain(drain, 0, drain.length);
+        }
+    }
+}
