@@ -47,7 +47,7 @@ class DtbCommandTest {
                 "stdout-path = \"/hypervisor/handles/byte-channel@0\";")) {
             assertTrue(dts.contains(expected), "missing: " + expected + "\n" + dts);
         }
-        assertTrue(!dts.contains("epapr-lab,has-result"), "result hypercall is off by default");
+        assertTrue(dts.contains("epapr-lab,has-result;"), "the result hypercall is on by default");
     }
 
     @Test

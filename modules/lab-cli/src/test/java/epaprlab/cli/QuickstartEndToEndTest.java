@@ -54,18 +54,21 @@ class QuickstartEndToEndTest {
         Pattern row = Pattern.compile("^(hello|reset-loop)-(32|64)\\s+shutdown\\s+([13])\\s+[\\d,]+\\s+\\d+\\.\\d{3} s\\s+yes$");
         long rows = lines.stream().filter(l -> row.matcher(l).matches()).count();
         assertEquals(4, rows, "four summary rows in:\n" + r.out());
-        assertTrue(lines.contains("lab quickstart: 4 VMs, 4 as expected, 0 not"), r.out());
+        assertTrue(lines.contains("lab quickstart: 4 VMs, 4 as expected, 0 not (4 shutdown)"), r.out());
+        assertTrue(lines.getLast().matches("vms=4 passed=4 wall-s=\\d+\\.\\d{3} starts-per-s=\\d+ peak-heap-mib=\\d+"),
+                lines.getLast());
         assertTrue(r.err().isBlank(), "nothing on stderr, got:\n" + r.err());
     }
 
     @Test
-    void aVmThatDoesNotEndAsExpectedGivesExitCodeOne() throws Exception {
+    void aVmThatSucceedsWhereFailureWasExpectedGivesExitCodeOne() throws Exception {
         Path conf = dir.resolve("hello.conf");
         Files.writeString(conf, "vm { name = h, image = \"" + Path.of("../../sample-vms/images/hello-e500mc.elf").toAbsolutePath()
                 + "\", expect = failed }\n");
         Result r = cli("run", conf.toString());
-        assertEquals(ExitCode.UNEXPECTED_OUTCOME.code(), r.code(), r.out() + r.err());
+        assertEquals(ExitCode.UNEXPECTED_SUCCESS.code(), r.code(), r.out() + r.err());
         assertTrue(r.out().contains("NO (expected failed)"), r.out());
+        assertTrue(r.out().contains("[h] -- ended shutdown (expected failed): vCPU 0 called KVM_HC_VM_SHUTDOWN"), r.out());
     }
 
     @Test

@@ -10,7 +10,6 @@ import epaprlab.machine.boot.BootLayout;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.machine.device.ByteChannel;
-import epaprlab.machine.fdt.DeviceTreeNode;
 import epaprlab.machine.fdt.FdtWriter;
 import epaprlab.machine.fdt.GuestTreeBuilder;
 import epaprlab.machine.fdt.GuestTreeSpec;
@@ -31,6 +30,14 @@ public final class Board {
     public static final int CONSOLE_HANDLE = 0;
     /** QEMU's initial stack pointer, capped by RAM: 16 MiB - 8. */
     private static final long QEMU_INITIAL_SP = (16L << 20) - 8;
+    /** Spin-table entries start on a cache line (64 bytes on e500mc/e5500). */
+    private static final int SPIN_TABLE_ALIGN = 64;
+    /** Offsets in a spin-table entry (ePAPR 1.1 5.5.2). */
+    private static final int SPIN_ENTRY_HI = 0, SPIN_ENTRY_LO = 4, SPIN_R3 = 8, SPIN_PIR = 20;
+    private static final int SPR_PIR = 286;
+
+    /** Where this boot's spin table lies (0 with one vCPU). */
+    private volatile long spinTableBase;
 
     private final BoardSpec spec;
     private final ElfImage image;
@@ -78,10 +85,46 @@ public final class Board {
         ram.clear();
         image.loadInto(ram);
         ram.write(blob.layout().dtbAddress(), blob.bytes(), 0, blob.bytes().length);
+        spinTableBase = blob.spinTableBase();
+        for (int cpu = 1; cpu < vcpus.size(); cpu++) {
+            long entry = spinEntry(cpu);
+            ram.store32(entry + SPIN_ENTRY_HI, 0);
+            ram.store32(entry + SPIN_ENTRY_LO, 1);          // bit 0 set: keep spinning
+            ram.store64(entry + SPIN_R3, cpu);              // the cpu node's reg
+            ram.store32(entry + SPIN_PIR, cpu);
+        }
         console.reset();
         for (Vcpu v : vcpus) v.reset();
         setEntryRegisters(vcpus.get(0), blob.layout());
         return blob.layout();
+    }
+
+    /**
+     * For a secondary vCPU still spinning: if the guest has released its spin-table entry (bit 0
+     * of entry_addr is 0, ePAPR 5.5.2), sets the vCPU up as a released secondary (r3 from the
+     * entry, PIR from the entry, r6 = 0, r7 = IMA size, MSR = 0, PC = entry_addr) and returns true.
+     * Called by the secondary's own thread.
+     */
+    public boolean releaseIfRequested(int cpu) {
+        if (cpu <= 0 || cpu >= vcpus.size()) throw new IllegalArgumentException("no secondary vCPU " + cpu);
+        var ram = vm.memory();
+        long entry = spinEntry(cpu);
+        int lo = ram.load32(entry + SPIN_ENTRY_LO);
+        if ((lo & 1) != 0) return false;
+        long entryAddr = ((long) ram.load32(entry + SPIN_ENTRY_HI) << 32) | (lo & 0xFFFF_FFFFL);
+        Vcpu v = vcpus.get(cpu);
+        for (int r = 0; r < 32; r++) v.setGpr(r, 0);
+        v.setGpr(3, ram.load64(entry + SPIN_R3));
+        v.setGpr(7, spec.ramBytes());
+        v.setSpr(SPR_PIR, ram.load32(entry + SPIN_PIR) & 0xFFFF_FFFFL);
+        v.setMsr(0);
+        v.setPc(entryAddr);
+        return true;
+    }
+
+    /** Guest physical address of secondary {@code cpu}'s spin-table entry ({@code cpu-release-addr}). */
+    public long spinEntry(int cpu) {
+        return spinTableBase + (long) cpu * GuestTreeSpec.SPIN_ENTRY_BYTES;
     }
 
     /** The device tree blob the guest gets on boot {@code bootCount}, as placed in RAM. */
@@ -89,19 +132,33 @@ public final class Board {
         return buildBlob(bootCount, reason).bytes();
     }
 
-    private record Blob(byte[] bytes, BootLayout layout) {}
+    private record Blob(byte[] bytes, BootLayout layout, long spinTableBase) {}
 
+    /**
+     * The blob goes right after the image and the spin table (for several vCPUs) right after the
+     * blob, on a cache line; the blob's size does not depend on the table's address, so a first
+     * build with a placeholder address sizes it.
+     */
     private Blob buildBlob(int bootCount, ResetReason reason) throws BootException {
-        GuestTreeSpec treeSpec = new GuestTreeSpec(spec.name(), spec.guestId(), spec.cpu(), spec.vcpus(),
+        int size = FdtWriter.totalSize(GuestTreeBuilder.build(treeSpec(bootCount, reason, 0)),
+                treeSpec(bootCount, reason, 0).spinTableReservation().stream().toList());
+        BootLayout layout = BootLayout.place(image, spec.ramBytes(), size);
+        long spinBase = spec.vcpus() > 1 ? (layout.dtbEnd() + SPIN_TABLE_ALIGN - 1) & -SPIN_TABLE_ALIGN : 0;
+        if (spinBase + (long) spec.vcpus() * GuestTreeSpec.SPIN_ENTRY_BYTES > spec.ramBytes()) {
+            throw new BootException.NoRoomForDeviceTree(image.origin(), layout.dtbAddress(), size,
+                    image.highestPhysicalEnd(), spec.ramBytes());
+        }
+        GuestTreeSpec treeSpec = treeSpec(bootCount, reason, spinBase);
+        List<MemoryReservation> reserved = treeSpec.spinTableReservation().stream().toList();
+        byte[] bytes = FdtWriter.write(GuestTreeBuilder.build(treeSpec), 0, reserved, layout.dtbAddress());
+        return new Blob(bytes, layout, spinBase);
+    }
+
+    private GuestTreeSpec treeSpec(int bootCount, ResetReason reason, long spinTableBase) {
+        return new GuestTreeSpec(spec.name(), spec.guestId(), spec.cpu(), spec.vcpus(),
                 spec.ramBytes(), spec.clockHz(), spec.timebaseHz(),
                 spec.hypercalls().reset(), spec.hypercalls().shutdown(), spec.hypercalls().result(), spec.idle(),
-                bootCount, reason, spec.bootargs(), 0);
-        DeviceTreeNode root = GuestTreeBuilder.build(treeSpec);
-        List<MemoryReservation> reserved = treeSpec.spinTableReservation().stream().toList();
-        int size = FdtWriter.totalSize(root, reserved);
-        BootLayout layout = BootLayout.place(image, spec.ramBytes(), size);
-        byte[] bytes = FdtWriter.write(root, 0, reserved, layout.dtbAddress());
-        return new Blob(bytes, layout);
+                bootCount, reason, spec.bootargs(), spinTableBase);
     }
 
     private void setEntryRegisters(Vcpu boot, BootLayout layout) {

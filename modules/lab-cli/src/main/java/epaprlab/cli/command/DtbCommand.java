@@ -58,7 +58,7 @@ public final class DtbCommand implements Callable<Integer> {
         if (why == null) return fail("--reason: unknown reset reason \"" + reason + "\"");
         if (boot < 1) return fail("--boot: boot count starts at 1, got " + boot);
         try {
-            Board board = Board.assemble(vm.boardSpec(), ElfImage.parse(vm.image(), Files.readAllBytes(vm.image())));
+            Board board = Board.assemble(vm.board(), ElfImage.parse(vm.image(), Files.readAllBytes(vm.image())));
             System.out.write(board.deviceTreeBlob(boot, why));
             System.out.flush();
         } catch (BootException e) {

@@ -1,37 +1,59 @@
 package epaprlab.cli.report;
 
+import epaprlab.cli.progress.Progress;
 import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabObserver;
+import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import java.io.PrintStream;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Prints a lab's events as they come: console lines prefixed with the VM's name. */
+/**
+ * Prints a lab's events as they come: console lines prefixed with the VM's name (all of them, or
+ * only those of VMs that end unexpectedly, at their end), lifecycle transitions on request, and a
+ * line for each VM that did not end as expected.
+ */
 public final class ConsolePrinter implements LabObserver {
+    /** Which console lines reach the terminal. */
+    public enum ConsoleMode { ALL, FAILURES, NONE }
+
     private final PrintStream out;
+    private final ConsoleMode console;
     private final boolean lifecycle;
+    private final ConsoleCapture capture;
+    private final Progress progress;
     private volatile LabFinished finished;
 
-    public ConsolePrinter(PrintStream out, boolean lifecycle) {
+    public ConsolePrinter(PrintStream out, ConsoleMode console, boolean lifecycle, ConsoleCapture capture,
+                          Progress progress) {
         this.out = out;
+        this.console = console;
         this.lifecycle = lifecycle;
+        this.capture = capture;
+        this.progress = progress;
     }
 
     @Override
     public void onEvent(LabEvent event) {
         switch (event) {
-            case LabEvent.OfVm(ConsoleLine c) -> out.println("[" + c.vm() + "] " + c.line());
+            case LabEvent.OfVm(ConsoleLine c) -> {
+                if (console == ConsoleMode.ALL) progress.above(out, "[" + c.vm() + "] " + c.line());
+            }
             case LabEvent.OfVm(LifecycleChanged l) -> {
-                if (lifecycle) out.println("[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + l.why());
+                if (lifecycle) progress.above(out, "[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + l.why());
             }
             case LabEvent.OfVm(VmFinished f) -> {
-                if (!f.result().asExpected()) {
-                    out.println("[" + f.vm() + "] -- ended " + f.result().outcome().configName()
-                            + " (expected " + f.result().expected().configName() + "): " + f.result().detail());
+                if (f.result().asExpected()) break;
+                if (console == ConsoleMode.FAILURES) {
+                    capture.of(f.vm()).lines().forEach(line -> progress.above(out, "[" + f.vm() + "] " + line));
                 }
+                progress.above(out, "[" + f.vm() + "] -- ended " + f.result().outcome().configName() + " (expected "
+                        + f.result().expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or "))
+                        + "): " + f.result().detail());
             }
             case LabFinished l -> finished = l;
         }

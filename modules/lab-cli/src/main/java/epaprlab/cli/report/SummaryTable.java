@@ -1,31 +1,61 @@
 package epaprlab.cli.report;
 
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmResult;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
-/** The table printed at the end of a run: one row per VM, then a count. */
+/**
+ * What {@code run} prints at the end: one row per VM (for large labs only the VMs that did not
+ * end as expected), the count per outcome, and one machine-readable line.
+ */
 public final class SummaryTable {
-    private final LabFinished lab;
+    /** Labs larger than this list only their unexpected VMs. */
+    public static final int FULL_TABLE_MAX_VMS = 50;
 
-    public SummaryTable(LabFinished lab) { this.lab = lab; }
+    private final LabFinished lab;
+    private final Duration wall;
+    private final long peakHeapBytes;
+
+    public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes) {
+        this.lab = lab;
+        this.wall = wall;
+        this.peakHeapBytes = peakHeapBytes;
+    }
 
     public void print(PrintStream out) {
-        int nameWidth = Math.max(2, lab.results().stream().mapToInt(r -> r.vm().length()).max().orElse(2));
-        String format = "%-" + nameWidth + "s  %-10s  %5s  %14s  %10s  %s%n";
+        var rows = lab.results().size() <= FULL_TABLE_MAX_VMS ? lab.results()
+                : lab.results().stream().filter(r -> !r.asExpected()).toList();
+        int nameWidth = Math.max(2, rows.stream().mapToInt(r -> r.vm().length()).max().orElse(2));
+        String format = "%-" + nameWidth + "s  %-17s  %5s  %14s  %10s  %s%n";
         out.println();
-        out.printf(Locale.ROOT, format, "VM", "STATE", "BOOTS", "INSTRUCTIONS", "WALL", "EXPECTED");
-        int ok = 0;
-        for (VmResult r : lab.results()) {
-            boolean asExpected = r.asExpected();
-            if (asExpected) ok++;
-            out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(), r.boots(),
-                    String.format(Locale.ROOT, "%,d", r.instructions()),
-                    String.format(Locale.ROOT, "%.3f s", r.wallTime().toNanos() / 1e9),
-                    asExpected ? "yes" : "NO (expected " + r.expected().configName() + ")");
+        if (!rows.isEmpty()) {
+            out.printf(Locale.ROOT, format, "VM", "STATE", "BOOTS", "INSTRUCTIONS", "WALL", "EXPECTED");
+            for (VmResult r : rows) {
+                out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(), r.boots(),
+                        String.format(Locale.ROOT, "%,d", r.instructions()),
+                        String.format(Locale.ROOT, "%.3f s", r.wallTime().toNanos() / 1e9),
+                        r.asExpected() ? "yes" : "NO (expected " + expected(r) + ")");
+            }
         }
-        out.printf(Locale.ROOT, "lab %s: %d VMs, %d as expected, %d not%n",
-                lab.lab(), lab.results().size(), ok, lab.results().size() - ok);
+        int ok = (int) lab.results().stream().filter(VmResult::asExpected).count();
+        Map<Outcome, Integer> byOutcome = new EnumMap<>(Outcome.class);
+        lab.results().forEach(r -> byOutcome.merge(r.outcome(), 1, Integer::sum));
+        out.printf(Locale.ROOT, "lab %s: %d VMs, %d as expected, %d not (%s)%n", lab.lab(), lab.results().size(), ok,
+                lab.results().size() - ok, byOutcome.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey().configName()).collect(Collectors.joining(", ")));
+        long starts = lab.results().stream().mapToLong(VmResult::boots).sum();
+        double seconds = Math.max(wall.toNanos() / 1e9, 1e-9);
+        out.printf(Locale.ROOT, "vms=%d passed=%d wall-s=%.3f starts-per-s=%.0f peak-heap-mib=%d%n",
+                lab.results().size(), ok, seconds, starts / seconds, peakHeapBytes >> 20);
+    }
+
+    private static String expected(VmResult r) {
+        return r.expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or "));
     }
 }

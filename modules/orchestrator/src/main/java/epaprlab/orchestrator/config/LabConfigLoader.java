@@ -9,7 +9,13 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.hcall.EnabledHypercalls;
+import epaprlab.orchestrator.config.VmConfig.EngineTuning;
+import epaprlab.orchestrator.config.VmConfig.Limits;
+import epaprlab.orchestrator.config.VmConfig.ResultRules;
+import epaprlab.orchestrator.policy.Policies;
+import epaprlab.orchestrator.policy.RestartIntensity;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.ppc.cpu.CpuModel;
 import java.nio.file.Files;
@@ -17,33 +23,44 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
- * Reads a VM file ({@code vm { ... }}) or a lab file ({@code lab { name, vms = [...] }}) and
+ * Reads a VM file ({@code vm { ... }}) or a lab file ({@code lab { name, concurrency, vms }}) and
  * checks every key against the defaults in {@code conf/reference.conf}. Every problem names the
  * file, line and key.
  *
- * <p>A lab entry is a path to a VM file (relative to the lab file), an object with {@code file}
- * and keys that override that file's, or an inline VM object.
+ * <p>A lab entry is a path to a VM file (relative to the lab file), or an object: {@code file}
+ * (optional) plus VM keys that override it, {@code count} (that many copies, named
+ * {@code name-1..name-N}) and {@code matrix} (one VM per combination of the listed values, named
+ * {@code name-value-value...}).
  */
 public final class LabConfigLoader {
     private static final String DEFAULTS_PATH = "epapr-lab.vm";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final int MIN_RAM = 64 * 1024;
     private static final long MAX_RAM = 1L << 30;
+    private static final int MAX_VCPUS = 64;
+    private static final Set<String> ENTRY_KEYS = Set.of("file", "count", "matrix");
 
     private final Config defaults;
+    private final int defaultConcurrency;
 
-    /** @param system the application config holding {@code epapr-lab.vm} (normally {@code ConfigFactory.load()}) */
+    /** @param system the application config holding {@code epapr-lab} (normally {@code ConfigFactory.load()}) */
     public LabConfigLoader(Config system) {
         this.defaults = system.getConfig(DEFAULTS_PATH);
+        this.defaultConcurrency = system.getInt("epapr-lab.lab.concurrency");
     }
 
     public static LabConfigLoader withDefaults() {
@@ -61,49 +78,119 @@ public final class LabConfigLoader {
         }
         if (isVm) {
             VmConfig vm = bind(object(root, "vm"), "vm", 1);
-            return new LabConfig(vm.name(), file, List.of(vm));
+            return new LabConfig(vm.name(), file, 1, List.of(vm));
         }
         return loadLab(file, root);
     }
 
     private LabConfig loadLab(Path file, Config root) throws ConfigProblem {
         Config lab = object(root, "lab");
-        Set<String> known = Set.of("name", "vms");
+        Set<String> known = Set.of("name", "vms", "concurrency");
         for (Map.Entry<String, ConfigValue> e : lab.root().entrySet()) {
             if (!known.contains(e.getKey())) {
-                throw new ConfigProblem.BadValue(e.getValue().origin(), "lab." + e.getKey(), "unknown key (known: name, vms)");
+                throw new ConfigProblem.BadValue(e.getValue().origin(), "lab." + e.getKey(),
+                        "unknown key (known: concurrency, name, vms)");
             }
         }
         String name = lab.hasPath("name") ? get(lab, "name", "lab.name", Config::getString) : baseName(file);
+        int concurrency = lab.hasPath("concurrency")
+                ? get(lab, "concurrency", "lab.concurrency", Config::getInt) : defaultConcurrency;
+        if (concurrency < 1) {
+            throw new ConfigProblem.BadValue(lab.getValue("concurrency").origin(), "lab.concurrency", "must be >= 1");
+        }
         ConfigList entries = get(lab, "vms", "lab.vms", Config::getList);
         if (entries.isEmpty()) throw new ConfigProblem.BadValue(entries.origin(), "lab.vms", "a lab needs at least one VM");
         List<VmConfig> vms = new ArrayList<>();
-        Map<String, VmConfig> byName = new HashMap<>();
+        Map<String, String> byName = new HashMap<>();
         for (int i = 0; i < entries.size(); i++) {
             String key = "lab.vms[" + i + "]";
-            VmConfig vm = bind(entry(file, entries.get(i), key), key, i + 1);
-            if (byName.putIfAbsent(vm.name(), vm) != null) {
-                throw new ConfigProblem.BadValue(entries.get(i).origin(), key + ".name",
-                        "VM name \"" + vm.name() + "\" is used twice in this lab");
+            for (VmConfig vm : expand(file, entries.get(i), key, vms.size() + 1)) {
+                String before = byName.putIfAbsent(vm.name(), key);
+                if (before != null) {
+                    throw new ConfigProblem.BadValue(entries.get(i).origin(), key + ".name",
+                            "VM name \"" + vm.name() + "\" is used twice in this lab (also by " + before + ")");
+                }
+                vms.add(vm);
             }
-            vms.add(vm);
         }
-        return new LabConfig(name, file, vms);
+        return new LabConfig(name, file, concurrency, vms);
     }
 
-    /** One lab entry as a VM config: a file path, {@code {file = ..., overrides}}, or inline. */
-    private Config entry(Path labFile, ConfigValue value, String key) throws ConfigProblem {
+    /** One lab entry as one or more VMs: a file path, or an object with file/count/matrix/overrides. */
+    private List<VmConfig> expand(Path labFile, ConfigValue value, String key, int firstPosition) throws ConfigProblem {
         Path dir = labFile.toAbsolutePath().getParent();
         if (value.valueType() == ConfigValueType.STRING) {
-            return vmBlockOf(dir.resolve((String) value.unwrapped()), value.origin(), key);
+            return List.of(bind(vmBlockOf(dir.resolve((String) value.unwrapped()), value.origin(), key), key, firstPosition));
         }
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw new ConfigProblem.BadValue(value.origin(), key, "expected a VM file path or a VM object, found " + value.valueType());
         }
         Config entry = ((ConfigObject) value).toConfig();
-        if (!entry.hasPath("file")) return entry;
-        Path vmFile = dir.resolve(get(entry, "file", key + ".file", Config::getString));
-        return entry.withoutPath("file").withFallback(vmBlockOf(vmFile, entry.getValue("file").origin(), key + ".file"));
+        Config vm = entry.withoutPath("count").withoutPath("matrix").withoutPath("file");
+        if (entry.hasPath("file")) {
+            Path vmFile = dir.resolve(get(entry, "file", key + ".file", Config::getString));
+            vm = vm.withFallback(vmBlockOf(vmFile, entry.getValue("file").origin(), key + ".file"));
+        }
+        int count = entry.hasPath("count") ? get(entry, "count", key + ".count", Config::getInt) : 1;
+        if (count < 1 || count > 1_000_000) {
+            throw new ConfigProblem.BadValue(entry.getValue("count").origin(), key + ".count", "must be 1..1000000, got " + count);
+        }
+        List<Config> variants = new ArrayList<>();
+        List<String> suffixes = new ArrayList<>();
+        variants.add(vm);
+        suffixes.add("");
+        if (entry.hasPath("matrix")) {
+            for (Map.Entry<String, ConfigValue> axis : matrixAxes(entry, key).entrySet()) {
+                List<Config> nextVariants = new ArrayList<>();
+                List<String> nextSuffixes = new ArrayList<>();
+                ConfigList values = (ConfigList) axis.getValue();
+                for (int v = 0; v < variants.size(); v++) {
+                    for (ConfigValue choice : values) {
+                        nextVariants.add(variants.get(v).withValue(axis.getKey(), choice));
+                        nextSuffixes.add(suffixes.get(v) + "-" + slug(choice.unwrapped()));
+                    }
+                }
+                variants = nextVariants;
+                suffixes = nextSuffixes;
+            }
+        }
+        List<VmConfig> out = new ArrayList<>();
+        int position = firstPosition;
+        for (int v = 0; v < variants.size(); v++) {
+            VmConfig base = bind(variants.get(v), key, position, suffixes.get(v));
+            if (count == 1) {
+                out.add(base);
+                position++;
+                continue;
+            }
+            boolean autoId = variants.get(v).withFallback(defaults).getInt("guest-id") == 0;
+            int width = String.valueOf(count).length();
+            for (int c = 1; c <= count; c++) {
+                String name = base.name() + "-" + String.format(Locale.ROOT, "%0" + width + "d", c);
+                checkName(name, variants.get(v), key);
+                out.add(base.renamed(name, autoId ? position : base.board().guestId()));
+                position++;
+            }
+        }
+        return out;
+    }
+
+    private Map<String, ConfigValue> matrixAxes(Config entry, String key) throws ConfigProblem {
+        ConfigValue m = entry.getValue("matrix");
+        if (m.valueType() != ConfigValueType.OBJECT) {
+            throw new ConfigProblem.BadValue(m.origin(), key + ".matrix", "expected an object of key = [values]");
+        }
+        Map<String, ConfigValue> axes = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : ((ConfigObject) m).toConfig().entrySet()) {
+            if (e.getValue().valueType() != ConfigValueType.LIST || ((ConfigList) e.getValue()).isEmpty()) {
+                throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix." + e.getKey(), "expected a non-empty list of values");
+            }
+            if (!defaults.hasPathOrNull(e.getKey())) {
+                throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix." + e.getKey(), "unknown VM key");
+            }
+            axes.put(e.getKey(), e.getValue());
+        }
+        return axes;
     }
 
     private Config vmBlockOf(Path vmFile, ConfigOrigin namedAt, String key) throws ConfigProblem {
@@ -117,60 +204,128 @@ public final class LabConfigLoader {
         return object(root, "vm");
     }
 
-    /** Checks and binds one VM's keys over the defaults. */
     private VmConfig bind(Config vm, String prefix, int position) throws ConfigProblem {
+        return bind(vm, prefix, position, "");
+    }
+
+    /** Checks and binds one VM's keys over the defaults; {@code nameSuffix} comes from a matrix. */
+    private VmConfig bind(Config vm, String prefix, int position, String nameSuffix) throws ConfigProblem {
+        for (String entryKey : ENTRY_KEYS) {
+            if (vm.hasPathOrNull(entryKey) && prefix.equals("vm")) {
+                throw new ConfigProblem.BadValue(vm.getValue(entryKey).origin(), prefix + "." + entryKey,
+                        "only lab entries take `" + entryKey + "`");
+            }
+        }
         rejectUnknownKeys(vm, prefix);
         Config c = vm.withFallback(defaults);
-        String name = required(c, "name", prefix);
-        if (!NAME.matcher(name).matches()) {
-            throw bad(c, "name", prefix, "\"" + name + "\" is not a valid VM name (letters, digits, . _ -; at most 63)");
-        }
+        String name = required(c, "name", prefix) + nameSuffix;
+        checkName(name, c, prefix);
         String imageText = required(c, "image", prefix);
         Path image = baseDir(c.getValue("image").origin()).resolve(imageText).normalize();
         if (!Files.isRegularFile(image)) throw bad(c, "image", prefix, "no such image file: " + image);
 
-        String cpuName = get(c, "cpu", prefix + ".cpu", Config::getString);
-        CpuModel cpu = CpuModel.byConfigName(cpuName).orElseThrow(() -> bad(c, "cpu", prefix,
-                "unknown cpu model \"" + cpuName + "\" (expected e500mc or e5500)"));
-
+        CpuModel cpu = choice(c, "cpu", prefix, CpuModel.values(), CpuModel::configName);
         long ram = get(c, "ram", prefix + ".ram", Config::getBytes);
         if (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0) {
             throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
         }
         int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
-        if (vcpus != 1) throw bad(c, "vcpus", prefix, "only 1 vCPU per VM is supported so far, got " + vcpus);
+        if (vcpus < 1 || vcpus > MAX_VCPUS) throw bad(c, "vcpus", prefix, "must be 1.." + MAX_VCPUS + ", got " + vcpus);
         int guestId = get(c, "guest-id", prefix + ".guest-id", Config::getInt);
         if (guestId < 0) throw bad(c, "guest-id", prefix, "must be >= 0 (0 = position in the lab)");
 
-        String expectName = get(c, "expect", prefix + ".expect", Config::getString);
-        Outcome expect = Outcome.byConfigName(expectName).orElseThrow(() -> bad(c, "expect", prefix,
-                "unknown final state \"" + expectName + "\" (expected one of: " + Arrays.stream(Outcome.values())
-                        .map(Outcome::configName).collect(Collectors.joining(", ")) + ")"));
-
-        return new VmConfig(
-                name, image, cpu, (int) ram, vcpus, guestId == 0 ? position : guestId,
-                get(c, "bootargs", prefix + ".bootargs", Config::getString),
-                positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
+        BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, (int) ram, vcpus,
                 new EnabledHypercalls(flag(c, "hypercalls.reset", prefix), flag(c, "hypercalls.shutdown", prefix),
                         flag(c, "hypercalls.result", prefix)),
-                flag(c, "hypercalls.idle", prefix),
-                expect,
-                positiveDuration(c, "limits.wall-timeout", prefix),
-                positiveBytes(c, "console.buffer", prefix),
-                positiveBytes(c, "console.max-line", prefix),
-                positive(c, "engine.turn-instructions", prefix),
-                get(c, "engine.idle-wait", prefix + ".engine.idle-wait", Config::getDuration));
+                flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
+                positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
+                positiveBytes(c, "console.buffer", prefix));
+
+        Policies policies = new Policies(
+                choice(c, "on-reset", prefix, Policies.OnReset.values(), LabConfigLoader::lower),
+                choice(c, "on-shutdown", prefix, Policies.OnShutdown.values(), LabConfigLoader::lower),
+                choice(c, "on-crash", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
+                choice(c, "on-watchdog", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
+                intensity(c, prefix));
+        long maxInstructions = get(c, "limits.max-instructions", prefix + ".limits.max-instructions", Config::getLong);
+        if (maxInstructions < 0) throw bad(c, "limits.max-instructions", prefix, "must be >= 0 (0 = no limit)");
+        Duration silence = get(c, "limits.console-silence", prefix + ".limits.console-silence", Config::getDuration);
+        if (silence.isNegative()) throw bad(c, "limits.console-silence", prefix, "must be >= 0 (0 = no limit)");
+        Limits limits = new Limits(positiveDuration(c, "limits.wall-timeout", prefix), maxInstructions, silence);
+        ResultRules result = new ResultRules(pattern(c, "result.pass-pattern", prefix),
+                pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
+        EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
+                nonNegativeDuration(c, "engine.idle-wait", prefix), nonNegativeDuration(c, "engine.spin-poll", prefix));
+        return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
+                positiveBytes(c, "console.max-line", prefix));
     }
+
+    private RestartIntensity intensity(Config c, String prefix) throws ConfigProblem {
+        int max = get(c, "restart.max-restarts", prefix + ".restart.max-restarts", Config::getInt);
+        if (max < 0) throw bad(c, "restart.max-restarts", prefix, "must be >= 0");
+        Duration within = positiveDuration(c, "restart.within", prefix);
+        Duration min = nonNegativeDuration(c, "restart.backoff-min", prefix);
+        Duration maxBackoff = nonNegativeDuration(c, "restart.backoff-max", prefix);
+        if (maxBackoff.compareTo(min) < 0) throw bad(c, "restart.backoff-max", prefix, "must be >= restart.backoff-min");
+        return new RestartIntensity(max, within, min, maxBackoff);
+    }
+
+    private static Set<Outcome> expect(Config c, String prefix) throws ConfigProblem {
+        ConfigValue v = c.getValue("expect");
+        List<String> names = v.valueType() == ConfigValueType.LIST
+                ? get(c, "expect", prefix + ".expect", Config::getStringList)
+                : List.of(get(c, "expect", prefix + ".expect", Config::getString));
+        if (names.isEmpty()) throw bad(c, "expect", prefix, "name at least one outcome");
+        Set<Outcome> out = EnumSet.noneOf(Outcome.class);
+        for (String n : names) {
+            out.add(Outcome.byConfigName(n).orElseThrow(() -> bad(c, "expect", prefix, "unknown final state \"" + n
+                    + "\" (expected one of: " + Arrays.stream(Outcome.values()).map(Outcome::configName)
+                    .collect(Collectors.joining(", ")) + ")")));
+        }
+        return out;
+    }
+
+    private static Optional<Pattern> pattern(Config c, String key, String prefix) throws ConfigProblem {
+        String text = get(c, key, prefix + "." + key, Config::getString);
+        if (text.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(Pattern.compile(text));
+        } catch (PatternSyntaxException e) {
+            throw bad(c, key, prefix, "not a regular expression: " + e.getDescription() + " at index " + e.getIndex());
+        }
+    }
+
+    private static <E> E choice(Config c, String key, String prefix, E[] values, java.util.function.Function<E, String> nameOf)
+            throws ConfigProblem {
+        String text = get(c, key, prefix + "." + key, Config::getString);
+        for (E v : values) if (nameOf.apply(v).equals(text)) return v;
+        throw bad(c, key, prefix, "unknown value \"" + text + "\" (expected " + Arrays.stream(values).map(nameOf)
+                .collect(Collectors.joining(" or ")) + ")");
+    }
+
+    private static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
 
     private void rejectUnknownKeys(Config vm, String prefix) throws ConfigProblem {
         for (Map.Entry<String, ConfigValue> e : vm.entrySet()) {
             if (!defaults.hasPathOrNull(e.getKey())) {
-                Set<String> known = new TreeSet<>();
-                defaults.root().keySet().forEach(known::add);
+                Set<String> known = new TreeSet<>(defaults.root().keySet());
                 throw new ConfigProblem.BadValue(e.getValue().origin(), prefix + "." + e.getKey(),
                         "unknown key (top-level VM keys: " + String.join(", ", known) + ")");
             }
         }
+    }
+
+    private static void checkName(String name, Config c, String prefix) throws ConfigProblem {
+        if (!NAME.matcher(name).matches()) {
+            ConfigOrigin origin = c.hasPath("name") ? c.getValue("name").origin() : c.root().origin();
+            throw new ConfigProblem.BadValue(origin, prefix + ".name",
+                    "\"" + name + "\" is not a valid VM name (letters, digits, . _ -; at most 63)");
+        }
+    }
+
+    /** A matrix value as part of a VM name. */
+    private static String slug(Object value) {
+        return String.valueOf(value).replaceAll("[^A-Za-z0-9._-]+", "_");
     }
 
     private static Config parse(Path file) throws ConfigProblem {
@@ -215,6 +370,12 @@ public final class LabConfigLoader {
     private static Duration positiveDuration(Config c, String key, String prefix) throws ConfigProblem {
         Duration d = get(c, key, prefix + "." + key, Config::getDuration);
         if (d.isNegative() || d.isZero()) throw bad(c, key, prefix, "must be a positive duration, got " + d);
+        return d;
+    }
+
+    private static Duration nonNegativeDuration(Config c, String key, String prefix) throws ConfigProblem {
+        Duration d = get(c, key, prefix + "." + key, Config::getDuration);
+        if (d.isNegative()) throw bad(c, key, prefix, "must not be negative, got " + d);
         return d;
     }
 

@@ -1,35 +1,43 @@
 package epaprlab.orchestrator.config;
 
 import epaprlab.machine.board.BoardSpec;
-import epaprlab.machine.hcall.EnabledHypercalls;
+import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.vm.Outcome;
-import epaprlab.ppc.cpu.CpuModel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
-/** One VM as configured: the HOCON {@code vm} block over {@code epapr-lab.vm} defaults, checked. */
-public record VmConfig(
-        String name,
-        Path image,
-        CpuModel cpu,
-        int ramBytes,
-        int vcpus,
-        int guestId,
-        String bootargs,
-        long clockHz,
-        long timebaseHz,
-        EnabledHypercalls hypercalls,
-        boolean idle,
-        Outcome expect,
-        Duration wallTimeout,
-        int consoleBuffer,
-        int consoleMaxLine,
-        long turnInstructions,
-        Duration idleWait) {
+/**
+ * One VM as configured: its HOCON keys over the {@code epapr-lab.vm} defaults, checked.
+ *
+ * @param board    the hardware (and what its device tree advertises)
+ * @param expect   the outcomes that count as success
+ */
+public record VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
+                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine) {
 
-    /** The board this VM runs on. */
-    public BoardSpec boardSpec() {
-        return new BoardSpec(name, guestId, cpu, ramBytes, vcpus, hypercalls, idle, bootargs, clockHz, timebaseHz,
-                consoleBuffer);
+    public VmConfig {
+        expect = Set.copyOf(expect);
+    }
+
+    public String name() { return board.name(); }
+
+    /** The limits that end a VM: wall clock, instructions (0 = none), console silence (zero = none). */
+    public record Limits(Duration wallTimeout, long maxInstructions, Duration consoleSilence) {}
+
+    /** Where a pass/fail result comes from besides the result hypercall. */
+    public record ResultRules(Optional<Pattern> pass, Optional<Pattern> fail, boolean endOnResult) {}
+
+    /** How the vCPU actors run the engine. */
+    public record EngineTuning(long turnInstructions, Duration idleWait, Duration spinPoll) {}
+
+    /** The same VM under another name and guest id (lab counts and matrices). */
+    public VmConfig renamed(String name, int guestId) {
+        BoardSpec b = board;
+        return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
+                b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer()),
+                policies, limits, result, expect, engine, consoleMaxLine);
     }
 }

@@ -14,6 +14,8 @@ public final class ConsoleSink {
     private final Consumer<String> lines;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
     private long bytesSeen;
+    /** System.nanoTime of the last byte (or of creation), read by the supervisor's silence check. */
+    private volatile long lastWriteNanos = System.nanoTime();
 
     public ConsoleSink(int maxLineBytes, Consumer<String> lines) {
         if (maxLineBytes <= 0) throw new IllegalArgumentException("max line length must be > 0");
@@ -24,6 +26,7 @@ public final class ConsoleSink {
     /** Takes {@code len} bytes the guest wrote. */
     public synchronized void write(byte[] bytes, int off, int len) {
         bytesSeen += len;
+        if (len > 0) lastWriteNanos = System.nanoTime();
         for (int i = off; i < off + len; i++) {
             byte b = bytes[i];
             if (b == '\n') {
@@ -39,6 +42,9 @@ public final class ConsoleSink {
     public synchronized void flush() {
         if (current.size() > 0) emit();
     }
+
+    /** When the guest last wrote a byte (System.nanoTime), or when the sink was made. */
+    public long lastWriteNanos() { return lastWriteNanos; }
 
     /** All bytes the guest ever wrote here. */
     public synchronized long bytesSeen() { return bytesSeen; }

@@ -8,6 +8,7 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.vm.ImageCache;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmEvent;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
@@ -15,20 +16,23 @@ import epaprlab.orchestrator.vm.VmResult;
 import epaprlab.orchestrator.vm.VmSupervisor;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The root of a lab: one {@link VmSupervisor} per VM, every event passed to the observer in the
- * order it arrives, and the lab's end once every VM has ended. A VM whose supervisor dies
- * without a result (a bug) is reported as failed; the other VMs are not disturbed.
+ * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once, every
+ * event passed to the observer in the order it arrives, and the lab's end once every VM has
+ * ended. A VM whose supervisor dies without a result (a bug) is reported as crashed; the other
+ * VMs are not disturbed.
  */
 public final class LabGuardian {
 
     public sealed interface Command {}
 
-    /** The host stops every VM still running (for example on Ctrl-C); the lab then ends as usual. */
+    /** The host stops every VM (for example on Ctrl-C): running ones end as stopped, waiting ones never start. */
     public record StopAll(String why) implements Command {}
 
     private record FromVm(VmEvent event) implements Command {}
@@ -45,23 +49,38 @@ public final class LabGuardian {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer).running()));
     }
 
+    private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final LabConfig lab;
     private final LabObserver observer;
+    private final ActorRef<VmEvent> events;
+    private final ImageCache boards = new ImageCache();
     private final Instant started = Instant.now();
     /** Results by VM name, in lab order; null until the VM ends. */
     private final Map<String, VmResult> results = new LinkedHashMap<>();
+    /** VMs not started yet, in lab order. */
+    private final Deque<VmConfig> waiting = new ArrayDeque<>();
     /** Supervisors that have not stopped yet, by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
 
     private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer) {
+        this.ctx = ctx;
         this.timers = timers;
         this.lab = lab;
         this.observer = observer;
-        ActorRef<VmEvent> events = ctx.messageAdapter(VmEvent.class, FromVm::new);
+        this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
             results.put(vm.name(), null);
-            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events), "vm-" + vm.name());
+            waiting.add(vm);
+        }
+        startWaiting();
+    }
+
+    /** Starts waiting VMs while fewer than {@code concurrency} run. */
+    private void startWaiting() {
+        while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
+            VmConfig vm = waiting.removeFirst();
+            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events, boards), "vm-" + vm.name());
             ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
             alive.put(vm.name(), supervisor);
         }
@@ -71,8 +90,7 @@ public final class LabGuardian {
         return Behaviors.receive(Command.class)
                 .onMessage(Command.class, msg -> switch (msg) {
                     case FromVm(VmFinished f) -> {
-                        observer.onEvent(new LabEvent.OfVm(f));
-                        results.put(f.vm(), f.result());
+                        record(f);
                         yield finishIfDone();
                     }
                     case FromVm(VmEvent e) -> {
@@ -82,31 +100,43 @@ public final class LabGuardian {
                     case SupervisorStopped s -> {
                         alive.remove(s.vm());
                         if (results.get(s.vm()) == null) timers.startSingleTimer(new ConfirmLost(s.vm()), LOST_RESULT_GRACE);
+                        startWaiting();
                         yield finishIfDone();
                     }
-                    case ConfirmLost l -> onConfirmLost(l.vm());
+                    case ConfirmLost l -> {
+                        if (results.get(l.vm()) == null) {
+                            record(new VmFinished(lostResult(l.vm(), Outcome.CRASHED,
+                                    "the VM supervisor stopped without a result (see the log)"), Instant.now()));
+                        }
+                        yield finishIfDone();
+                    }
                     case StopAll s -> {
+                        while (!waiting.isEmpty()) {
+                            VmConfig vm = waiting.removeFirst();
+                            record(new VmFinished(lostResult(vm.name(), Outcome.STOPPED,
+                                    "stopped by the host before it started: " + s.why()), Instant.now()));
+                        }
                         alive.values().forEach(vm -> vm.tell(new VmSupervisor.Stop(s.why())));
-                        yield Behaviors.same();
+                        yield finishIfDone();
                     }
                 })
                 .build();
     }
 
-    private Behavior<Command> onConfirmLost(String vm) {
-        if (results.get(vm) == null) {
-            VmConfig c = lab.vms().stream().filter(v -> v.name().equals(vm)).findFirst().orElseThrow();
-            VmResult lost = new VmResult(vm, Outcome.FAILED, c.expect(), 0, 0, Duration.between(started, Instant.now()),
-                    "the VM supervisor stopped without a result (see the log)", OptionalLong.empty());
-            results.put(vm, lost);
-            observer.onEvent(new LabEvent.OfVm(new VmFinished(lost, Instant.now())));
-        }
-        return finishIfDone();
+    private void record(VmFinished f) {
+        observer.onEvent(new LabEvent.OfVm(f));
+        results.put(f.vm(), f.result());
+    }
+
+    private VmResult lostResult(String vm, Outcome outcome, String detail) {
+        VmConfig c = lab.vms().stream().filter(v -> v.name().equals(vm)).findFirst().orElseThrow();
+        return new VmResult(vm, outcome, c.expect(), 0, 0, 0, Duration.between(started, Instant.now()), detail,
+                OptionalLong.empty());
     }
 
     /** The lab ends when every supervisor has stopped and every VM has a result. */
     private Behavior<Command> finishIfDone() {
-        if (!alive.isEmpty() || results.containsValue(null)) return Behaviors.same();
+        if (!alive.isEmpty() || !waiting.isEmpty() || results.containsValue(null)) return Behaviors.same();
         observer.onEvent(new LabFinished(lab.name(), results.values().stream().toList(), Instant.now()));
         return Behaviors.stopped();
     }

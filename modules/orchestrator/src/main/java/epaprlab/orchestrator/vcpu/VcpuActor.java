@@ -9,11 +9,12 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.VcpuExit;
-import epaprlab.machine.device.ByteChannel;
+import epaprlab.machine.board.Board;
 import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
 import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
+import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
@@ -23,14 +24,15 @@ import java.time.Duration;
 /**
  * Runs one vCPU's exit loop. Each message is one turn: {@code run()} with a bounded budget, the
  * exit handled, and the next turn sent to itself, so thousands of vCPUs share a small dispatcher
- * fairly and control messages (stop) are seen between turns.
+ * fairly and control messages (stop) are seen between turns. A secondary vCPU first spins: it
+ * looks at its spin-table entry every {@code spinPoll} until the guest releases it.
  */
 public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /** The vCPU actor's protocol. */
     public sealed interface Command {}
 
-    /** Begin running (sent once by the supervisor after spawning). */
+    /** Begin (sent once by the supervisor after spawning): run, or spin if this is a secondary. */
     public enum Start implements Command { INSTANCE }
 
     /** The supervisor could not honour the hypercall that parked this vCPU: r3 = {@code hcallRet}. */
@@ -40,8 +42,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private enum Turn implements Command { INSTANCE }
 
     /** Everything a vCPU actor needs from its VM. */
-    public record Wiring(Vcpu vcpu, HostHypercalls hypercalls, ByteChannel console, ConsoleSink consoleSink,
-                         ActorRef<VcpuReport> supervisor, long turnInstructions, Duration idleWait) {}
+    public record Wiring(Board board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
+                         ActorRef<VcpuReport> supervisor, long turnInstructions, Duration idleWait,
+                         Duration spinPoll, long instructionLimit) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new VcpuActor(ctx, timers, wiring)));
@@ -49,14 +52,18 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private final TimerScheduler<Command> timers;
     private final Wiring w;
+    private final Vcpu vcpu;
     private final VcpuExit exit;
     private final byte[] drainBuffer = new byte[256];
+    private boolean spinning;
 
     private VcpuActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
         this.timers = timers;
         this.w = wiring;
-        this.exit = wiring.vcpu().exit();
+        this.vcpu = wiring.vcpu();
+        this.exit = vcpu.exit();
+        this.spinning = vcpu.id() != 0;
     }
 
     @Override
@@ -66,27 +73,39 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
-            case Start _, Turn _ -> runTurn();
+            case Start _, Turn _ -> spinning ? spin() : runTurn();
             case Resume r -> {              // only legal while parked; a stray one is ignored
-                getContext().getLog().warn("vCPU {}: Resume({}) while running ignored", w.vcpu().id(), r.hcallRet());
+                getContext().getLog().warn("vCPU {}: Resume({}) while running ignored", vcpu.id(), r.hcallRet());
                 yield this;
             }
         };
     }
 
+    /** A secondary waits on its spin-table entry (ePAPR 5.5.2) without running guest code. */
+    private Behavior<Command> spin() {
+        if (!w.board().releaseIfRequested(vcpu.id())) {
+            timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
+            return this;
+        }
+        spinning = false;
+        return nextTurn();
+    }
+
     private Behavior<Command> runTurn() {
+        long left = w.instructionLimit() - vcpu.instructionsRetired();
+        if (left <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
         try {
-            return switch (w.vcpu().run(w.turnInstructions())) {
+            return switch (vcpu.run(Math.min(w.turnInstructions(), left))) {
                 case INTR -> exit.idle() ? idleTurn() : nextTurn();
                 case EPAPR_HCALL -> onHypercall();
                 case INTERNAL_ERROR -> {
                     VcpuExit.InternalError e = exit.internalError();
-                    yield park(new GuestCrashed(w.vcpu().id(), e.pc(), e.insn(), e.description()));
+                    yield park(new GuestCrashed(vcpu.id(), e.pc(), e.insn(), e.description()));
                 }
-                case DEBUG -> park(new GuestCrashed(w.vcpu().id(), w.vcpu().pc(), 0, "unexpected debug exit"));
+                case DEBUG -> park(new GuestCrashed(vcpu.id(), vcpu.pc(), 0, "unexpected debug exit"));
             };
         } catch (RuntimeException | StackOverflowError e) {
-            return park(new EngineFailed(w.vcpu().id(), safePc(), e));
+            return park(new EngineFailed(vcpu.id(), safePc(), e));
         }
     }
 
@@ -96,17 +115,17 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         return switch (action) {
             case RESUME -> nextTurn();
             case RESULT_REPORTED -> {
-                w.supervisor().tell(new ResultReported(w.vcpu().id(), exit.hcall().arg(0)));
+                w.supervisor().tell(new ResultReported(vcpu.id(), exit.hcall().arg(0)));
                 yield nextTurn();
             }
-            case RESET_VM -> park(new ResetRequested(w.vcpu().id()));
-            case SHUTDOWN_VM -> park(new ShutdownRequested(w.vcpu().id()));
+            case RESET_VM -> park(new ResetRequested(vcpu.id()));
+            case SHUTDOWN_VM -> park(new ShutdownRequested(vcpu.id()));
         };
     }
 
     private void drainConsole() {
         int n;
-        while ((n = w.console().hostDrain(drainBuffer, 0, drainBuffer.length)) > 0) {
+        while ((n = w.board().console().hostDrain(drainBuffer, 0, drainBuffer.length)) > 0) {
             w.consoleSink().write(drainBuffer, 0, n);
         }
     }
@@ -116,7 +135,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         return this;
     }
 
-    /** EV_IDLE: nothing can wake the guest earlier yet, so look again after a short wait. */
+    /** EV_IDLE: nothing can wake the guest earlier, so look again after a short wait. */
     private Behavior<Command> idleTurn() {
         timers.startSingleTimer(Turn.INSTANCE, w.idleWait());
         return this;
@@ -131,7 +150,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> parked() {
         return Behaviors.receive(Command.class)
                 .onMessage(Resume.class, r -> {
-                    w.vcpu().exit().hcall().setRet(r.hcallRet());
+                    vcpu.exit().hcall().setRet(r.hcallRet());
                     return nextTurn();
                 })
                 .build();
@@ -139,7 +158,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private long safePc() {
         try {
-            return w.vcpu().pc();
+            return vcpu.pc();
         } catch (RuntimeException e) {
             return -1;
         }

@@ -24,4 +24,10 @@ public sealed interface VcpuReport {
 
     /** The engine threw: a bug in epapr-lab, contained to this VM. */
     record EngineFailed(int vcpu, long pc, Throwable cause) implements VcpuStop {}
+
+    /** The guest's watchdog expired for good ({@code KVM_EXIT_WATCHDOG}). */
+    record WatchdogExpired(int vcpu, long pc) implements VcpuStop {}
+
+    /** The vCPU executed the instructions the VM had left under {@code limits.max-instructions}. */
+    record InstructionLimitReached(int vcpu, long executed) implements VcpuStop {}
 }

@@ -42,15 +42,17 @@ class LabConfigLoaderTest {
         assertEquals("g1", lab.name());
         VmConfig vm = lab.vms().getFirst();
         assertEquals(dir.resolve("g.elf"), vm.image());
-        assertEquals(CpuModel.E500MC, vm.cpu());
-        assertEquals(1 << 20, vm.ramBytes());
-        assertEquals(1, vm.vcpus());
-        assertEquals(1, vm.guestId(), "guest-id 0 means the position in the lab");
-        assertTrue(vm.hypercalls().reset());
-        assertTrue(vm.hypercalls().shutdown());
-        assertFalse(vm.hypercalls().result());
-        assertEquals(Outcome.SHUTDOWN, vm.expect());
-        assertEquals(Duration.ofSeconds(60), vm.wallTimeout());
+        assertEquals(CpuModel.E500MC, vm.board().cpu());
+        assertEquals(1 << 20, vm.board().ramBytes());
+        assertEquals(1, vm.board().vcpus());
+        assertEquals(1, vm.board().guestId(), "guest-id 0 means the position in the lab");
+        assertTrue(vm.board().hypercalls().reset());
+        assertTrue(vm.board().hypercalls().shutdown());
+        assertTrue(vm.board().hypercalls().result());
+        assertEquals(java.util.Set.of(Outcome.PASSED, Outcome.SHUTDOWN), vm.expect());
+        assertEquals(Duration.ofSeconds(60), vm.limits().wallTimeout());
+        assertEquals(epaprlab.orchestrator.policy.Policies.DEFAULT, vm.policies());
+        assertEquals(0, vm.limits().maxInstructions());
     }
 
     @Test
@@ -74,13 +76,13 @@ class LabConfigLoaderTest {
         assertEquals(List.of("a", "a2", "b"), vms.stream().map(VmConfig::name).toList());
         assertEquals(dir.resolve("guests/a.elf"), vms.get(0).image());
         assertEquals(dir.resolve("guests/a.elf"), vms.get(1).image());
-        assertEquals(CpuModel.E5500, vms.get(1).cpu());
-        assertEquals(2 << 20, vms.get(1).ramBytes());
-        assertFalse(vms.get(1).hypercalls().reset());
-        assertTrue(vms.get(0).hypercalls().reset());
-        assertEquals(List.of(1, 2, 3), vms.stream().map(VmConfig::guestId).toList());
-        assertEquals(Outcome.FAILED, vms.get(2).expect());
-        assertEquals(Duration.ofSeconds(5), vms.get(2).wallTimeout());
+        assertEquals(CpuModel.E5500, vms.get(1).board().cpu());
+        assertEquals(2 << 20, vms.get(1).board().ramBytes());
+        assertFalse(vms.get(1).board().hypercalls().reset());
+        assertTrue(vms.get(0).board().hypercalls().reset());
+        assertEquals(List.of(1, 2, 3), vms.stream().map(v -> v.board().guestId()).toList());
+        assertEquals(java.util.Set.of(Outcome.FAILED), vms.get(2).expect());
+        assertEquals(Duration.ofSeconds(5), vms.get(2).limits().wallTimeout());
     }
 
     record Bad(String file, String text, String expectedMessage) {}
@@ -92,18 +94,30 @@ class LabConfigLoaderTest {
                 new Bad("unknown-key.conf", "vm {\n  name = x\n  image = ok.elf\n  cpuu = e5500\n}\n",
                         "unknown-key.conf:4: vm.cpuu: unknown key"),
                 new Bad("bad-cpu.conf", "vm {\n  name = x\n  image = ok.elf\n  cpu = e600\n}\n",
-                        "bad-cpu.conf:4: vm.cpu: unknown cpu model \"e600\" (expected e500mc or e5500)"),
+                        "bad-cpu.conf:4: vm.cpu: unknown value \"e600\" (expected e500mc or e5500)"),
                 new Bad("bad-ram.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1000\n}\n",
                         "bad-ram.conf:4: vm.ram: RAM must be a multiple of 4 KiB"),
                 new Bad("wrong-type.conf", "vm {\n  name = x\n  image = ok.elf\n  vcpus = two\n}\n",
                         "wrong-type.conf:4: vm.vcpus:"),
-                new Bad("smp.conf", "vm {\n  name = x\n  image = ok.elf\n  vcpus = 2\n}\n",
-                        "smp.conf:4: vm.vcpus: only 1 vCPU per VM is supported so far"),
+                new Bad("smp.conf", "vm {\n  name = x\n  image = ok.elf\n  vcpus = 65\n}\n",
+                        "smp.conf:4: vm.vcpus: must be 1..64, got 65"),
+                new Bad("policy.conf", "vm {\n  name = x\n  image = ok.elf\n  on-crash = reboot\n}\n",
+                        "policy.conf:4: vm.on-crash: unknown value \"reboot\" (expected restart or stop)"),
+                new Bad("regex.conf", "vm {\n  name = x\n  image = ok.elf\n  result.pass-pattern = \"(\"\n}\n",
+                        "regex.conf:4: vm.result.pass-pattern: not a regular expression"),
+                new Bad("backoff.conf", "vm {\n  name = x\n  image = ok.elf\n  restart { backoff-min = 2s, backoff-max = 1s }\n}\n",
+                        "backoff.conf:4: vm.restart.backoff-max: must be >= restart.backoff-min"),
+                new Bad("count.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, count = 0 }\n  ]\n}\n",
+                        "count.conf:3: lab.vms[0].count: must be 1..1000000, got 0"),
+                new Bad("matrix.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, matrix { cpux = [e500mc] } }\n  ]\n}\n",
+                        "matrix.conf:3: lab.vms[0].matrix.cpux: unknown VM key"),
+                new Bad("concurrency.conf", "lab {\n  concurrency = 0\n  vms = [ {name = x, image = ok.elf} ]\n}\n",
+                        "concurrency.conf:2: lab.concurrency: must be >= 1"),
                 new Bad("no-name.conf", "vm {\n  image = ok.elf\n}\n", "vm.name: is required"),
                 new Bad("no-image.conf", "vm {\n  name = x\n  image = missing.elf\n}\n",
                         "no-image.conf:3: vm.image: no such image file: "),
-                new Bad("bad-expect.conf", "vm {\n  name = x\n  image = ok.elf\n  expect = passed\n}\n",
-                        "bad-expect.conf:4: vm.expect: unknown final state \"passed\""),
+                new Bad("bad-expect.conf", "vm {\n  name = x\n  image = ok.elf\n  expect = pass\n}\n",
+                        "bad-expect.conf:4: vm.expect: unknown final state \"pass\""),
                 new Bad("bad-name.conf", "vm {\n  name = \"has space\"\n  image = ok.elf\n}\n",
                         "bad-name.conf:2: vm.name: \"has space\" is not a valid VM name"),
                 new Bad("bad-timeout.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.wall-timeout = 0s\n}\n",
@@ -112,6 +126,8 @@ class LabConfigLoaderTest {
                 new Bad("neither.conf", "machine { }\n", "neither.conf:1: (top level): expected a `vm { ... }` block"),
                 new Bad("dup.conf", "lab { vms = [ {name = x, image = ok.elf}, {name = x, image = ok.elf} ] }\n",
                         "dup.conf:1: lab.vms[1].name: VM name \"x\" is used twice"),
+                new Bad("dup-count.conf", "lab { vms = [ {name = x-1, image = ok.elf}, {name = x, image = ok.elf, count = 2} ] }\n",
+                        "dup-count.conf:1: lab.vms[1].name: VM name \"x-1\" is used twice in this lab (also by lab.vms[0])"),
                 new Bad("lab-missing-file.conf", "lab {\n  vms = [\n    nope.conf\n  ]\n}\n",
                         "lab-missing-file.conf:3: lab.vms[0]: no such VM file: "),
                 new Bad("lab-unknown.conf", "lab {\n  vm = []\n}\n", "lab-unknown.conf:2: lab.vm: unknown key"),
@@ -124,6 +140,33 @@ class LabConfigLoaderTest {
                         () -> "message was: " + p.getMessage() + "\nexpected it to contain: " + bad.expectedMessage());
                 assertTrue(p.getMessage().contains(bad.file()), () -> "no file name in: " + p.getMessage());
             }));
+    }
+
+    @Test
+    void countsAndMatricesExpandIntoNamedVms() throws Exception {
+        image("g.elf");
+        Path lab = write("m.conf", """
+                lab {
+                  concurrency = 7
+                  vms = [
+                    { name = h, image = g.elf, count = 10 }
+                    { name = m, image = g.elf, matrix { cpu = [e500mc, e5500], ram = [1M, 2M] }, expect = [passed] }
+                    { name = b, image = g.elf, matrix { cpu = [e5500] }, count = 2, guest-id = 99 }
+                  ]
+                }
+                """);
+        LabConfig cfg = loader.load(lab);
+        assertEquals(7, cfg.concurrency());
+        List<String> names = cfg.vms().stream().map(VmConfig::name).toList();
+        assertEquals(List.of("h-01", "h-02", "h-03", "h-04", "h-05", "h-06", "h-07", "h-08", "h-09", "h-10",
+                "m-e500mc-1M", "m-e500mc-2M", "m-e5500-1M", "m-e5500-2M", "b-e5500-1", "b-e5500-2"), names);
+        VmConfig m = cfg.vms().get(13);
+        assertEquals(CpuModel.E5500, m.board().cpu());
+        assertEquals(2 << 20, m.board().ramBytes());
+        assertEquals(java.util.Set.of(Outcome.PASSED), m.expect());
+        assertEquals(List.of(1, 2, 3), cfg.vms().subList(0, 3).stream().map(v -> v.board().guestId()).toList());
+        assertEquals(14, cfg.vms().get(13).board().guestId(), "automatic ids follow the position in the lab");
+        assertEquals(99, cfg.vms().get(15).board().guestId(), "an explicit guest-id is kept");
     }
 
     @Test

@@ -82,7 +82,7 @@ class LabGuardianTest {
     void aCrashingVmLeavesItsNeighboursRunning() throws Exception {
         Path crash = TestGuests.elf(dir, "crash", TestGuests.CRASH);
         Path spin = TestGuests.elf(dir, "spin", TestGuests.SPIN);
-        LabConfig lab = new LabConfig("isolation", dir.resolve("lab.conf"), List.of(
+        LabConfig lab = new LabConfig("isolation", dir.resolve("lab.conf"), 16, List.of(
                 TestGuests.vm(dir, "crasher", crash, ""),
                 TestGuests.vm(dir, "spinner", spin, "limits.wall-timeout = 3s\n  expect = timed-out"),
                 TestGuests.vm(dir, "hello", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), "")));
@@ -90,7 +90,7 @@ class LabGuardianTest {
         LabFinished finished = (LabFinished) events.getLast();
         assertTrue(finished.allAsExpected() == false, "the crasher expected shutdown and failed");
         Map<String, VmResult> byName = finished.results().stream().collect(Collectors.toMap(VmResult::vm, Function.identity()));
-        assertEquals(Outcome.FAILED, byName.get("crasher").outcome());
+        assertEquals(Outcome.CRASHED, byName.get("crasher").outcome());
         assertEquals(Outcome.TIMED_OUT, byName.get("spinner").outcome());
         assertTrue(byName.get("spinner").asExpected());
         assertEquals(Outcome.SHUTDOWN, byName.get("hello").outcome());

@@ -44,7 +44,7 @@ class HotPathAllocationTest {
     void instructionsAndHypercallRoundTripsAllocateNothing() throws Exception {
         Path elf = TestGuests.elf(dir, "send-loop", SEND_LOOP);
         var config = TestGuests.vm(dir, "send-loop", elf, "");
-        Board board = Board.assemble(config.boardSpec(), ElfImage.parse(elf, Files.readAllBytes(elf)));
+        Board board = Board.assemble(config.board(), ElfImage.parse(elf, Files.readAllBytes(elf)));
         board.powerOn(1, ResetReason.POWER_ON);
         Vcpu vcpu = board.vcpus().getFirst();
         HostHypercalls host = board.newHostHypercalls();

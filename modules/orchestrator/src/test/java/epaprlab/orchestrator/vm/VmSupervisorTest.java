@@ -64,7 +64,7 @@ class VmSupervisorTest {
     @Test
     void resetStopsTheSubtreeAndBootsAgainFromThePristineImage() throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
-        kit.spawn(VmSupervisor.create(sample("reset-loop", "e500mc"), events.getRef()));
+        kit.spawn(VmSupervisor.create(sample("reset-loop", "e500mc"), events.getRef(), new ImageCache()));
         Run run = collect(events);
         assertEquals(List.of(RUNNING, RESETTING, BOOTING, RUNNING, RESETTING, BOOTING, RUNNING, SHUTTING_DOWN, STOPPED),
                 run.transitions());
@@ -78,7 +78,7 @@ class VmSupervisorTest {
     @Test
     void shutdownStopsTheSubtreeAndTheSupervisor() throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
-        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(sample("hello", "e5500"), events.getRef()));
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(sample("hello", "e5500"), events.getRef(), new ImageCache()));
         Run run = collect(events);
         assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
         assertEquals(List.of("hello from hello-e5500 (64-bit, has-reset=yes, has-shutdown=yes)"), run.console());
@@ -90,10 +90,10 @@ class VmSupervisorTest {
     void aCrashEndsTheVmAsFailedWithVcpuPcAndInstruction() throws Exception {
         Path image = TestGuests.elf(dir, "crash", TestGuests.CRASH);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
-        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "crasher", image, ""), events.getRef()));
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "crasher", image, ""), events.getRef(), new ImageCache()));
         Run run = collect(events);
         assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions());
-        assertEquals(Outcome.FAILED, run.result().outcome());
+        assertEquals(Outcome.CRASHED, run.result().outcome());
         String detail = run.result().detail();
         assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 (instruction 0x00000000)"), detail);
         assertTrue(detail.contains("IVOR6"), detail);
@@ -104,7 +104,7 @@ class VmSupervisorTest {
         Path image = TestGuests.elf(dir, "spin", TestGuests.SPIN);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
-                TestGuests.vm(dir, "spinner", image, "engine.turn-instructions = 1000000000"), events.getRef()));
+                TestGuests.vm(dir, "spinner", image, "engine.turn-instructions = 1000000000"), events.getRef(), new ImageCache()));
         events.expectMessageClass(LifecycleChanged.class, WAIT);          // RUNNING
         long asked = System.nanoTime();
         vm.tell(new VmSupervisor.Stop("test"));
@@ -120,7 +120,7 @@ class VmSupervisorTest {
         Path image = TestGuests.elf(dir, "reset-forever", TestGuests.RESET_FOREVER);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
-                TestGuests.vm(dir, "resetter", image, "limits.wall-timeout = 10m"), events.getRef()));
+                TestGuests.vm(dir, "resetter", image, "limits.wall-timeout = 10m"), events.getRef(), new ImageCache()));
         ActorSelection children = Adapter.toClassic(kit.system()).actorSelection(vm.path().toStringWithoutAddress() + "/vcpu-*");
         long heapAt100 = 0;
         int boots = 0;

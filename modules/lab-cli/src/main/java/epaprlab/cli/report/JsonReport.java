@@ -1,0 +1,52 @@
+package epaprlab.cli.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.vm.Outcome;
+import epaprlab.orchestrator.vm.VmResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code --json FILE}: the lab's summary and every VM's result as one JSON document. */
+public final class JsonReport {
+    private JsonReport() {}
+
+    public static void write(Path file, LabFinished lab, Duration wall, int exitCode) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("lab", lab.lab());
+        doc.put("vms", lab.results().size());
+        doc.put("asExpected", lab.results().stream().filter(VmResult::asExpected).count());
+        doc.put("exitCode", exitCode);
+        doc.put("wallSeconds", wall.toNanos() / 1e9);
+        Map<String, Integer> outcomes = new TreeMap<>();
+        lab.results().forEach(r -> outcomes.merge(r.outcome().configName(), 1, Integer::sum));
+        doc.put("outcomes", outcomes);
+        List<Map<String, Object>> vms = new ArrayList<>();
+        for (VmResult r : lab.results()) {
+            Map<String, Object> vm = new LinkedHashMap<>();
+            vm.put("vm", r.vm());
+            vm.put("outcome", r.outcome().configName());
+            vm.put("expected", r.expected().stream().sorted().map(Outcome::configName).toList());
+            vm.put("asExpected", r.asExpected());
+            vm.put("boots", r.boots());
+            vm.put("restarts", r.restarts());
+            vm.put("instructions", r.instructions());
+            vm.put("wallSeconds", r.wallTime().toNanos() / 1e9);
+            vm.put("detail", r.detail());
+            vm.put("resultCode", r.resultCode().isPresent() ? r.resultCode().getAsLong() : null);
+            vms.add(vm);
+        }
+        doc.put("results", vms);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
+    }
+}

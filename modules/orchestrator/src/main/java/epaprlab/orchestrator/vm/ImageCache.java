@@ -1,0 +1,32 @@
+package epaprlab.orchestrator.vm;
+
+import epaprlab.machine.board.Board;
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
+import epaprlab.orchestrator.config.VmConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds boards for a lab, reading and parsing each image file once: a parsed {@link ElfImage}
+ * is immutable, so thousands of VMs of the same image share it. Thread-safe.
+ */
+public final class ImageCache implements VmSupervisor.BoardFactory {
+    private final ConcurrentHashMap<Path, ElfImage> images = new ConcurrentHashMap<>();
+
+    @Override
+    public Board build(VmConfig config) throws BootException, IOException {
+        return Board.assemble(config.board(), image(config.image()));
+    }
+
+    public ElfImage image(Path path) throws BootException, IOException {
+        Path key = path.toAbsolutePath().normalize();
+        ElfImage cached = images.get(key);
+        if (cached != null) return cached;
+        ElfImage parsed = ElfImage.parse(path, Files.readAllBytes(path));   // a race parses twice: harmless
+        ElfImage before = images.putIfAbsent(key, parsed);
+        return before != null ? before : parsed;
+    }
+}
