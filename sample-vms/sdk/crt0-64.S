@@ -61,11 +61,47 @@ _start:
 3:  b       3b                              /* not reached */
     .size   _start, . - _start
 
+/*
+ * _secondary_start - where a secondary vCPU enters when smp_release() writes
+ * this address into its ePAPR spin-table entry (ePAPR 1.1 5.5.2): r3 = the
+ * cpu number smp_release() put in the entry, MSR = 0 (32-bit mode again, so
+ * MSR[CM] is set first, as in _start). Each secondary gets an 8 KiB stack
+ * (cpu N: the N-th slot of __secondary_stacks) and calls
+ *   void secondary_main(unsigned cpu);
+ * which by default idles forever (a weak definition in smp.c).
+ */
+    .globl  _secondary_start
+    .type   _secondary_start, @function
+_secondary_start:
+    mfmsr   %r0
+    oris    %r0, %r0, 0x8000
+    mtmsr   %r0
+    isync
+    clrldi  %r31, %r3, 32
+    lis     %r2, .TOC.@ha
+    addi    %r2, %r2, .TOC.@l
+    lis     %r1, __secondary_stacks@ha
+    addi    %r1, %r1, __secondary_stacks@l
+    sldi    %r4, %r31, 13                   /* top of slot N = base + N * 8 KiB */
+    add     %r1, %r1, %r4
+    li      %r0, 0
+    stdu    %r0, -112(%r1)
+    mr      %r3, %r31
+    bl      secondary_main
+    nop
+    bl      vm_idle_forever
+    nop
+4:  b       4b
+    .size   _secondary_start, . - _secondary_start
+
     .section .stack, "aw", @nobits
     .balign 16
     .globl  __stack_bottom, __stack_top
 __stack_bottom:
     .space  32768
 __stack_top:
+    .globl  __secondary_stacks
+__secondary_stacks:                         /* cpu 1..SDK_MAX_CPUS-1, 8 KiB each */
+    .space  8192 * 7
 
     .section .note.GNU-stack, "", @progbits

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "lifecycle.h"
 #include "string.h"
+#include "smp.h"
 
 /* The device tree blob the guest was booted with (set by crt0). */
 extern const void *sdk_boot_fdt;

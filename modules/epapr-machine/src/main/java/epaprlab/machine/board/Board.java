@@ -36,6 +36,8 @@ public final class Board {
     private static final int SPIN_ENTRY_HI = 0, SPIN_ENTRY_LO = 4, SPIN_R3 = 8, SPIN_PIR = 20;
     private static final int SPR_PIR = 286;
 
+    /** False until the first power-on: fresh RAM is already zero. */
+    private boolean ramUsed;
     /** Where this boot's spin table lies (0 with one vCPU). */
     private volatile long spinTableBase;
 
@@ -82,7 +84,8 @@ public final class Board {
     public BootLayout powerOn(int bootCount, ResetReason reason) throws BootException {
         Blob blob = buildBlob(bootCount, reason);
         var ram = vm.memory();
-        ram.clear();
+        if (ramUsed) ram.clear();
+        ramUsed = true;
         image.loadInto(ram);
         ram.write(blob.layout().dtbAddress(), blob.bytes(), 0, blob.bytes().length);
         spinTableBase = blob.spinTableBase();

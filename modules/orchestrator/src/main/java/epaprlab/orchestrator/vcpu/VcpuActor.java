@@ -91,32 +91,50 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         return nextTurn();
     }
 
+    /**
+     * One turn: runs the vCPU until {@code turnInstructions} are spent. Hypercalls this actor
+     * answers itself (console, result) do not end the turn, so a chatty guest is not sent to the
+     * back of the dispatcher's queue for every line; everything else does.
+     */
     private Behavior<Command> runTurn() {
-        long left = w.instructionLimit() - vcpu.instructionsRetired();
-        if (left <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
+        long turnStart = vcpu.instructionsRetired();
         try {
-            return switch (vcpu.run(Math.min(w.turnInstructions(), left))) {
-                case INTR -> exit.idle() ? idleTurn() : nextTurn();
-                case EPAPR_HCALL -> onHypercall();
-                case INTERNAL_ERROR -> {
-                    VcpuExit.InternalError e = exit.internalError();
-                    yield park(new GuestCrashed(vcpu.id(), e.pc(), e.insn(), e.description()));
+            while (true) {
+                long limitLeft = w.instructionLimit() - vcpu.instructionsRetired();
+                if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
+                long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
+                if (turnLeft <= 0) return nextTurn();
+                switch (vcpu.run(Math.min(turnLeft, limitLeft))) {
+                    case INTR -> {
+                        return exit.idle() ? idleTurn() : nextTurn();
+                    }
+                    case EPAPR_HCALL -> {
+                        Behavior<Command> next = onHypercall();
+                        if (next != null) return next;
+                    }
+                    case INTERNAL_ERROR -> {
+                        VcpuExit.InternalError e = exit.internalError();
+                        return park(new GuestCrashed(vcpu.id(), e.pc(), e.insn(), e.description()));
+                    }
+                    case DEBUG -> {
+                        return park(new GuestCrashed(vcpu.id(), vcpu.pc(), 0, "unexpected debug exit"));
+                    }
                 }
-                case DEBUG -> park(new GuestCrashed(vcpu.id(), vcpu.pc(), 0, "unexpected debug exit"));
-            };
+            }
         } catch (RuntimeException | StackOverflowError e) {
             return park(new EngineFailed(vcpu.id(), safePc(), e));
         }
     }
 
+    /** Answers a hypercall; null means "answered here, keep running this turn". */
     private Behavior<Command> onHypercall() {
         HostHypercalls.Action action = w.hypercalls().handle(exit.hcall());
         drainConsole();
         return switch (action) {
-            case RESUME -> nextTurn();
+            case RESUME -> null;
             case RESULT_REPORTED -> {
                 w.supervisor().tell(new ResultReported(vcpu.id(), exit.hcall().arg(0)));
-                yield nextTurn();
+                yield null;
             }
             case RESET_VM -> park(new ResetRequested(vcpu.id()));
             case SHUTDOWN_VM -> park(new ShutdownRequested(vcpu.id()));
