@@ -313,6 +313,7 @@ public final class Disassembler {
             if (name.equals("rlwinm")) {
                 if (b == 0 && e == 31) return of(dot("rotlwi"), base.op(Integer.toString(s)));
                 if (s == 0 && e == 31) return of(dot("clrlwi"), base.op(Integer.toString(b)));
+                if (s == 0 && b == 0) return of(dot("clrrwi"), base.op(Integer.toString(31 - e)));
                 if (b == 0 && e == 31 - s) return of(dot("slwi"), base.op(Integer.toString(s)));
                 if (e == 31 && s == 32 - b) return of(dot("srwi"), base.op(Integer.toString(b)));
             }

@@ -89,6 +89,16 @@ class DisassemblerTest {
                 }
             }
         }
+        if (form == Form.M_RLWINM || form == Form.M_RLWNM) {                // rotlwi/clrlwi/clrrwi/slwi/srwi corners
+            int[] pool = {0, 1, 2, 15, 16, 29, 30, 31};
+            for (int s : pool) {
+                for (int m : pool) {
+                    for (int e : new int[] {0, 1, 30, 31, 31 - s, 31 - m, (32 - s) & 31, m}) {
+                        words.add(base | (5 << 21) | (6 << 16) | (s << 11) | (m << 6) | (e << 1) | rnd.nextInt(2));
+                    }
+                }
+            }
+        }
         int reserved = ~(form.opcodeMask() | form.fieldMask() | form.requiredMask());
         for (int n = 0; n < 4 && reserved != 0; n++) {                     // negatives: one reserved bit set
             int bit;
