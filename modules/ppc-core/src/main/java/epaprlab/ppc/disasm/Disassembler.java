@@ -52,9 +52,14 @@ public final class Disassembler {
     /** Disassembles {@code word} at {@code pc}; {@code address} formats branch targets. */
     public static Insn disassemble(CpuModel model, long pc, int word, LongFunction<String> address) {
         DecodeTable table = DecodeTable.forModel(model);
-        String name = table.name(word);
+        if (table.isIllegal(word)) return dotLong(word);
+        return disassembleAs(model, pc, word, table.name(word), address);
+    }
+
+    /** Renders {@code word} as mnemonic family {@code name} (tests use it for forms no table binds yet). */
+    static Insn disassembleAs(CpuModel model, long pc, int word, String name, LongFunction<String> address) {
         Form form = Form.of(name);
-        if (table.isIllegal(word) || form == null || !form.wellFormed(word)) return dotLong(word);
+        if (form == null || !form.wellFormed(word)) return dotLong(word);
         Insn insn = new Render(model, pc, word, name, address).render(form);
         return insn == null ? dotLong(word) : insn;
     }
@@ -248,16 +253,22 @@ public final class Disassembler {
                 case A_FP3 -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(rb(w))));
                 case A_FMUL -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(bc(w))));
                 case A_FP4 -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(bc(w))).op(f(rb(w))));
-                case A_FP1, X_FP1 -> of(dot(name), new Ops().op(f(rt(w))).op(f(rb(w))));
+                case A_FP1 -> of(dot(name), new Ops().op(f(rt(w))).op(f(rb(w))));
+                case X_FP1 -> !model.has64Bit() && (name.startsWith("fctid") || name.equals("fcfid"))
+                        ? null   // 64-bit category: binutils gives fctid/fctidz/fcfid to e5500 only
+                        : of(dot(name), new Ops().op(f(rt(w))).op(f(rb(w))));
                 case X_FCMP -> of(name, new Ops().op(cr(bf(w))).op(f(ra(w))).op(f(rb(w))));
                 case X_MFFS -> of(dot(name), new Ops().op(f(rt(w))));
                 case XFL_MTFSF -> {
                     int flm = (w >>> 17) & 0xff, l = (w >>> 25) & 1, wb = (w >>> 16) & 1;
+                    // L and W came with ISA 2.05; for e500mc binutils has the old form and ignores both bits
+                    if (!model.has64Bit()) yield of(dot(name), new Ops().op(Integer.toString(flm)).op(f(rb(w))));
                     yield of(dot(name), new Ops().op(Integer.toString(flm)).op(f(rb(w)))
                             .opt(Integer.toString(l), l == 0).opt(Integer.toString(wb), wb == 0));
                 }
                 case X_MTFSFI -> {
                     int u = (w >>> 12) & 0xf, wb = (w >>> 16) & 1;
+                    if (!model.has64Bit() && wb != 0) yield null;   // no W field before ISA 2.05
                     yield of(dot(name), new Ops().op(Integer.toString(bf(w))).op(Integer.toString(u))
                             .opt(Integer.toString(wb), wb == 0));
                 }
@@ -273,7 +284,7 @@ public final class Disassembler {
         boolean updateFormValid() {
             boolean update = name.endsWith("u") || name.endsWith("ux");
             if (!update) return true;
-            boolean load = name.startsWith("l");
+            boolean load = name.startsWith("l") && !name.startsWith("lf");   // FP loads: RT is an FPR
             return ra(w) != 0 && !(load && ra(w) == rt(w));
         }
 
