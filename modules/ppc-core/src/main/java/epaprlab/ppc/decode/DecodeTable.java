@@ -19,7 +19,8 @@ import java.util.Arrays;
  * tables of primaries 19 (XL), 30 (MD/MDS), 31 (X/XO/XFX/A), 58 and 62 (DS). Slots are filled by
  * {@link #put}, which refuses a slot filled twice; empty slots decode to the illegal-instruction
  * handler. The 64-bit category is only bound for models that have it, so on e500mc those
- * encodings are illegal instructions.
+ * encodings are illegal instructions. Every name bound here needs its operand syntax in
+ * {@link Form} (the disassembler's test fails for a slot without one).
  */
 public final class DecodeTable {
     private static final Op ILLEGAL = ProcessorControl::illegal;
