@@ -2,4 +2,5 @@
 module epaprlab.ppc {
     exports epaprlab.ppc.cpu;
     exports epaprlab.ppc.mem;
+    exports epaprlab.ppc.disasm;
 }

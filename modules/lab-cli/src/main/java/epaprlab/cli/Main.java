@@ -1,6 +1,7 @@
 package epaprlab.cli;
 
 import epaprlab.cli.command.DtbCommand;
+import epaprlab.cli.command.DisasmCommand;
 import epaprlab.cli.command.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 every VM ended as its config expects, 1 some VM did not,",
             "2 bad command line or config (the message names file, line and key), 3 internal error."},
-        subcommands = {RunCommand.class, DtbCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

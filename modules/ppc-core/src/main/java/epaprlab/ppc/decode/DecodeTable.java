@@ -19,7 +19,8 @@ import java.util.Arrays;
  * tables of primaries 19 (XL), 30 (MD/MDS), 31 (X/XO/XFX/A), 58 and 62 (DS). Slots are filled by
  * {@link #put}, which refuses a slot filled twice; empty slots decode to the illegal-instruction
  * handler. The 64-bit category is only bound for models that have it, so on e500mc those
- * encodings are illegal instructions.
+ * encodings are illegal instructions. Every name bound here needs its operand syntax in
+ * {@link Form} (the disassembler's test fails for a slot without one).
  */
 public final class DecodeTable {
     private static final Op ILLEGAL = ProcessorControl::illegal;
@@ -63,6 +64,27 @@ public final class DecodeTable {
     }
 
     public boolean isIllegal(int w) { return decode(w) == ILLEGAL; }
+
+    /** One bound decode slot: the word with only its opcode bits set, and its mnemonic family. */
+    public record Slot(int word, String name) {}
+
+    /** Every bound slot of this model's tables, in table order (for the disassembler's tests). */
+    public java.util.List<Slot> slots() {
+        int[] opcodes = {-1, 19, 30, 31, 58, 62};
+        java.util.List<Slot> out = new java.util.ArrayList<>();
+        for (int t = 0; t < names.length; t++) {
+            for (int i = 0; i < names[t].length; i++) {
+                if (names[t][i].equals(ILLEGAL_NAME)) continue;
+                int w = switch (opcodes[t]) {
+                    case -1 -> i << 26;
+                    case 19, 30, 31 -> (opcodes[t] << 26) | (i << 1);
+                    default -> (opcodes[t] << 26) | i;
+                };
+                out.add(new Slot(w, names[t][i]));
+            }
+        }
+        return out;
+    }
 
     private String[] namesOf(Op[] t) {
         if (t == primary) return names[0];

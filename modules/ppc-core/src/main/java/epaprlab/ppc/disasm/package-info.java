@@ -1,0 +1,2 @@
+/** Disassembler over the engine's decode tables, printing what GNU objdump prints. */
+package epaprlab.ppc.disasm;
