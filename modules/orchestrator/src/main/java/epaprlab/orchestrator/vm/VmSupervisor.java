@@ -27,6 +27,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.ppc.disasm.Disassembler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -212,8 +213,9 @@ public final class VmSupervisor {
                         "vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN (on-shutdown = restart)", Duration.ZERO);
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
-                    "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x): %s"
-                            .formatted(config.name(), c.vcpu(), c.pc(), c.insn(), c.why()), children);
+                    "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
+                            .formatted(config.name(), c.vcpu(), c.pc(), c.insn(),
+                                    Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), children);
             case EngineFailed f -> {
                 ctx.getLog().error("vm {} vCPU {}: engine failure at PC 0x{}", config.name(), f.vcpu(),
                         Long.toHexString(f.pc()), f.cause());

@@ -95,7 +95,7 @@ class VmSupervisorTest {
         assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions());
         assertEquals(Outcome.CRASHED, run.result().outcome());
         String detail = run.result().detail();
-        assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 (instruction 0x00000000)"), detail);
+        assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 (instruction 0x00000000: .long 0x0)"), detail);
         assertTrue(detail.contains("IVOR6"), detail);
     }
 
