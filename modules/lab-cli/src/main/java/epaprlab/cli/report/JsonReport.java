@@ -41,6 +41,8 @@ public final class JsonReport {
             vm.put("instructions", r.instructions());
             vm.put("wallSeconds", r.wallTime().toNanos() / 1e9);
             vm.put("detail", r.detail());
+            vm.put("guestResets", r.guestResets());
+            vm.put("resetSeconds", r.resetTime().toNanos() / 1e9);
             vm.put("resultCode", r.resultCode().isPresent() ? r.resultCode().getAsLong() : null);
             vms.add(vm);
         }

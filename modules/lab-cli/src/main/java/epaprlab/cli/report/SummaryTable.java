@@ -49,6 +49,11 @@ public final class SummaryTable {
         out.printf(Locale.ROOT, "lab %s: %d VMs, %d as expected, %d not (%s)%n", lab.lab(), lab.results().size(), ok,
                 lab.results().size() - ok, byOutcome.entrySet().stream()
                         .map(e -> e.getValue() + " " + e.getKey().configName()).collect(Collectors.joining(", ")));
+        long resets = lab.results().stream().mapToLong(VmResult::guestResets).sum();
+        if (resets > 0) {
+            long nanos = lab.results().stream().mapToLong(r -> r.resetTime().toNanos()).sum();
+            out.printf(Locale.ROOT, "guest resets=%d mean-reset-cycle-us=%.1f%n", resets, nanos / 1e3 / resets);
+        }
         long starts = lab.results().stream().mapToLong(VmResult::boots).sum();
         double seconds = Math.max(wall.toNanos() / 1e9, 1e-9);
         out.printf(Locale.ROOT, "vms=%d passed=%d wall-s=%.3f starts-per-s=%.0f peak-heap-mib=%d%n",

@@ -58,6 +58,9 @@ public final class LabGuardian {
     private final Instant started = Instant.now();
     /** Results by VM name, in lab order; null until the VM ends. */
     private final Map<String, VmResult> results = new LinkedHashMap<>();
+    /** VMs without a result yet (the nulls in {@link #results}, counted). */
+    private int unfinished;
+    private final Map<String, VmConfig> configs = new java.util.HashMap<>();
     /** VMs not started yet, in lab order. */
     private final Deque<VmConfig> waiting = new ArrayDeque<>();
     /** Supervisors that have not stopped yet, by VM name. */
@@ -71,8 +74,10 @@ public final class LabGuardian {
         this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
             results.put(vm.name(), null);
+            configs.put(vm.name(), vm);
             waiting.add(vm);
         }
+        unfinished = results.size();
         startWaiting();
     }
 
@@ -125,18 +130,18 @@ public final class LabGuardian {
 
     private void record(VmFinished f) {
         observer.onEvent(new LabEvent.OfVm(f));
-        results.put(f.vm(), f.result());
+        if (results.put(f.vm(), f.result()) == null) unfinished--;
     }
 
     private VmResult lostResult(String vm, Outcome outcome, String detail) {
-        VmConfig c = lab.vms().stream().filter(v -> v.name().equals(vm)).findFirst().orElseThrow();
+        VmConfig c = configs.get(vm);
         return new VmResult(vm, outcome, c.expect(), 0, 0, 0, Duration.between(started, Instant.now()), detail,
-                OptionalLong.empty());
+                OptionalLong.empty(), 0, Duration.ZERO);
     }
 
     /** The lab ends when every supervisor has stopped and every VM has a result. */
     private Behavior<Command> finishIfDone() {
-        if (!alive.isEmpty() || !waiting.isEmpty() || results.containsValue(null)) return Behaviors.same();
+        if (!alive.isEmpty() || !waiting.isEmpty() || unfinished > 0) return Behaviors.same();
         observer.onEvent(new LabFinished(lab.name(), results.values().stream().toList(), Instant.now()));
         return Behaviors.stopped();
     }

@@ -13,9 +13,13 @@ import java.util.Set;
  * @param instructions guest instructions executed over all boots and vCPUs
  * @param detail       why it ended, in words (for a crash: VM, vCPU, PC, instruction, reason)
  * @param resultCode   the code the guest reported with the test-result hypercall, if it did
+ * @param guestResets  resets the guest asked for and got
+ * @param resetTime    time spent in those resets: from the supervisor receiving the reset request
+ *                     to the fresh vCPU subtree being told to start
  */
 public record VmResult(String vm, Outcome outcome, Set<Outcome> expected, int boots, int restarts, long instructions,
-                       Duration wallTime, String detail, OptionalLong resultCode) {
+                       Duration wallTime, String detail, OptionalLong resultCode, int guestResets,
+                       Duration resetTime) {
     public VmResult {
         expected = Set.copyOf(expected);
     }

@@ -112,6 +112,10 @@ public final class VmSupervisor {
     /** The result the guest gave (hypercall or console pattern), if any. */
     private Optional<Outcome> result = Optional.empty();
     private String resultDetail = "";
+    private int guestResets;
+    private long resetNanos;
+    /** System.nanoTime when the guest's pending reset request arrived; -1 when none is pending. */
+    private long resetRequestedAt = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Board board, Instant started) {
@@ -156,6 +160,11 @@ public final class VmSupervisor {
         }
         move(Lifecycle.RUNNING, why);
         children.forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        if (resetRequestedAt >= 0) {
+            guestResets++;
+            resetNanos += System.nanoTime() - resetRequestedAt;
+            resetRequestedAt = -1;
+        }
         return running(children);
     }
 
@@ -203,7 +212,7 @@ public final class VmSupervisor {
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
-                case RESTART -> restart(children, ResetReason.GUEST_RESET, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET",
+                case RESTART -> restartOnRequest(children, ResetReason.GUEST_RESET, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET",
                         Duration.ZERO);
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", children);
             };
@@ -249,6 +258,12 @@ public final class VmSupervisor {
     }
 
     // ---- RESETTING ----------------------------------------------------------------------------
+
+    private Behavior<Command> restartOnRequest(Set<ActorRef<VcpuActor.Command>> children, ResetReason reason, String why,
+                                               Duration backoff) {
+        resetRequestedAt = System.nanoTime();
+        return restart(children, reason, why, backoff);
+    }
 
     private Behavior<Command> restart(Set<ActorRef<VcpuActor.Command>> children, ResetReason reason, String why,
                                       Duration backoff) {
@@ -327,7 +342,7 @@ public final class VmSupervisor {
         console.flush();
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode), Instant.now()));
+                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos)), Instant.now()));
         return Behaviors.stopped();
     }
 
@@ -335,7 +350,7 @@ public final class VmSupervisor {
                                                    String detail) {
         events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
         events.tell(new VmFinished(new VmResult(config.name(), Outcome.CRASHED, config.expect(), 0, 0, 0,
-                Duration.between(started, Instant.now()), detail, OptionalLong.empty()), Instant.now()));
+                Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
         return Behaviors.stopped();
     }
 
