@@ -17,6 +17,7 @@ import epaprlab.orchestrator.vcpu.VcpuActor;
 import epaprlab.orchestrator.vcpu.VcpuReport;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
 import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
+import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
@@ -169,6 +170,12 @@ public final class VmSupervisor {
             case GuestCrashed c -> {
                 String detail = "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x): %s"
                         .formatted(config.name(), c.vcpu(), c.pc(), c.insn(), c.why());
+                move(Lifecycle.FAILED, detail);
+                yield stopChildren(children, () -> finish(Outcome.FAILED, detail));
+            }
+            case WatchdogExpired wd -> {
+                String detail = "vm %s vCPU %d: watchdog expired (time base %d)"
+                        .formatted(config.name(), wd.vcpu(), wd.timebase());
                 move(Lifecycle.FAILED, detail);
                 yield stopChildren(children, () -> finish(Outcome.FAILED, detail));
             }
