@@ -11,6 +11,8 @@
  *   reset-forever ask for a reset on every boot
  *   spam          print 2000 numbered lines, then pass
  *   shutdown      print and shut down without a result
+ *   watchdog      arm the watchdog (TCR: WRC = 2, period 2^20 time-base ticks)
+ *                 and never service it: its final expiry ends or restarts the VM
  *   smp-reset     on boots 1 and 2 every vCPU asks for a reset at once (the
  *                 host must reset once per boot); boot 3 passes
  */
@@ -88,6 +90,15 @@ int main(const void *fdt)
         for (int i = 0; i < 2000; i++)
             printf("%s: line %d of a lot of console output\n", name, i);
         lab_report_result(0);
+    } else if (mode_is(args, "watchdog")) {
+        /* TCR: WRC = 2 (0x20000000); WP = 0, WPEXT = 11 (0x00160000): the watchdog watches
+         * time-base bit 63 - 44 (LSB 19), one 0->1 edge every 2^20 ticks (e500 RM, spec 5.7) */
+        uint32_t tcr = 0x20000000u | (11u << 17);
+
+        printf("%s: arming the watchdog\n", name);
+        __asm__ __volatile__("mtspr 340,%0" : : "r"(tcr));
+        for (;;)
+            ;
     } else if (mode_is(args, "smp-reset")) {
         printf("%s: boot %u of %d vCPUs\n", name, boot, smp_cpu_count(fdt));
         if (boot < 3) {

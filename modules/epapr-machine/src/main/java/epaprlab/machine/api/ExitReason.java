@@ -9,6 +9,11 @@ public enum ExitReason {
     DEBUG(4),
     /** {@code KVM_EXIT_INTR}: the instruction budget is spent, the vCPU was kicked, or it went idle. */
     INTR(10),
+    /**
+     * {@code KVM_EXIT_WATCHDOG}: the guest's Book E watchdog reached its final expiry with a
+     * TCR[WRC] action; {@link VcpuExit#timeBase()} is the time base then. The host resets or stops.
+     */
+    WATCHDOG(21),
     /** {@code KVM_EXIT_INTERNAL_ERROR}: the guest cannot go on (an interrupt with no handler). */
     INTERNAL_ERROR(17),
     /** {@code KVM_EXIT_EPAPR_HCALL}: a hypercall for the host; answer in {@link VcpuExit.Hcall}. */

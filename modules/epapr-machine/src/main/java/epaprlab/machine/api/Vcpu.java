@@ -41,6 +41,27 @@ public interface Vcpu {
     long spr(int n);
     void setSpr(int n, long value);
 
+    /**
+     * The external input line (IVOR4, MSR[EE]): a level, pending while raised. Any thread; a
+     * running vCPU notices it within about 1000 instructions, an idle one at its next run.
+     */
+    void setExternalInterrupt(boolean raised);
+
+    /** The critical input line (IVOR0, MSR[CE]): a level. Any thread. */
+    void setCriticalInterrupt(boolean raised);
+
+    /** A machine check (IVOR1, MSR[ME]): pending until taken, then {@code mcsrBits} ORed into MCSR. Any thread. */
+    void raiseMachineCheck(long mcsrBits);
+
+    /**
+     * {@code hook} runs (on the raising thread; it must not block) whenever an interrupt is raised
+     * for this vCPU by the host or by another vCPU's doorbell, so an idle vCPU's host can wake it.
+     */
+    void onInterruptRaised(Runnable hook);
+
+    /** The guest time base now. */
+    long timeBase();
+
     /** MSR[CM]: the guest computes in 64-bit mode. */
     boolean is64BitMode();
 

@@ -8,6 +8,8 @@ package epaprlab.machine.api;
 public final class VcpuExit {
     private ExitReason reason = ExitReason.INTR;
     private boolean idle;
+    private long idleUntilNanos = -1;
+    private long timeBase;
     private final Hcall hcall = new Hcall();
     private final InternalError internalError = new InternalError();
 
@@ -19,15 +21,34 @@ public final class VcpuExit {
     /** With {@link ExitReason#INTR}: the guest asked to idle (EV_IDLE) until an interrupt. */
     public boolean idle() { return idle; }
 
+    /**
+     * With {@link #idle()}: the {@link System#nanoTime()} at which a guest timer makes an interrupt
+     * deliverable (wall-clock time), or -1 when only a host interrupt or kick can wake the vCPU.
+     * In instruction time an armed timer never idles the vCPU (it is fast-forwarded), so -1.
+     */
+    public long idleUntilNanos() { return idleUntilNanos; }
+
+    /** With {@link ExitReason#WATCHDOG}: the guest time base at the final expiry. */
+    public long timeBase() { return timeBase; }
+
     public Hcall hcall() { return hcall; }
 
     public InternalError internalError() { return internalError; }
 
     /** For engines: starts a new exit of the given reason. */
     public void begin(ExitReason reason, boolean idle) {
+        begin(reason, idle, -1);
+    }
+
+    /** For engines: an exit with an idle deadline ({@link #idleUntilNanos()}). */
+    public void begin(ExitReason reason, boolean idle, long idleUntilNanos) {
         this.reason = reason;
         this.idle = idle;
+        this.idleUntilNanos = idleUntilNanos;
     }
+
+    /** For engines: records the time base of a watchdog exit. */
+    public void setTimeBase(long timeBase) { this.timeBase = timeBase; }
 
     /**
      * {@code kvm_run.epapr_hcall}: {@code nr} from r11, {@code args[i]} from r(3+i). The host sets

@@ -9,8 +9,8 @@ import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.VcpuExit;
+import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.cpu.Cpu;
-import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.StopReason;
 import epaprlab.ppc.mem.GuestMemory;
 
@@ -20,6 +20,12 @@ import epaprlab.ppc.mem.GuestMemory;
  * <p>Hypercalls the engine answers itself ("in kernel", like KVM's {@code kvmppc_kvm_pv}) never
  * leave {@link #run}; every other one becomes a {@link ExitReason#EPAPR_HCALL} exit when the
  * capability is enabled, and gets {@code EV_UNIMPLEMENTED} (r4 = 0) when it is not.
+ *
+ * <p>Idling: EV_IDLE (answered in-engine with EV_SUCCESS), {@code wait} and MSR[WE]=1 all put the
+ * CPU in its wait state; the engine then runs on until an interrupt is deliverable, which in
+ * instruction time includes fast-forwarding the time base to the next armed timer. Only when
+ * nothing can wake the guest by itself does {@link #run} return INTR with {@code idle()} set
+ * (and, in wall-clock time, {@code idleUntilNanos()} = the next timer deadline).
  */
 final class SoftVcpu implements Vcpu {
     private static final int SPR_PIR = 286;
@@ -38,9 +44,9 @@ final class SoftVcpu implements Vcpu {
     /** MSR[CM] when the pending hypercall left the guest: it decides the width both ways. */
     private boolean hcallWide;
 
-    SoftVcpu(int id, CpuModel model, GuestMemory memory) {
+    SoftVcpu(int id, VmSpec spec, GuestMemory memory) {
         this.id = id;
-        this.cpu = new Cpu(model, memory);
+        this.cpu = new Cpu(spec.cpu(), memory, spec.timeSource(), spec.timebaseHz());
         reset();
     }
 
@@ -77,6 +83,14 @@ final class SoftVcpu implements Vcpu {
                 case BUDGET, KICKED -> {
                     return leave(ExitReason.INTR, false);
                 }
+                case IDLE -> {
+                    exit.begin(ExitReason.INTR, true, cpu.idleUntilNanos());
+                    return ExitReason.INTR;
+                }
+                case WATCHDOG -> {
+                    exit.setTimeBase(cpu.watchdogTimeBase());
+                    return leave(ExitReason.WATCHDOG, false);
+                }
                 case UNHANDLED_INTERRUPT -> {
                     exit.internalError().set(cpu.stopPc(), cpu.stopInsn(), cpu.stopInterrupt(), cpu.stopDetail());
                     return leave(ExitReason.INTERNAL_ERROR, false);
@@ -87,8 +101,8 @@ final class SoftVcpu implements Vcpu {
                     if (token == KVM_HC_FEATURES) {
                         answer(EV_SUCCESS);          // no magic page, as on e500mc KVM
                     } else if (token == EV_IDLE) {
-                        answer(EV_SUCCESS);          // the host waits; the guest resumes after sc 1
-                        return leave(ExitReason.INTR, true);
+                        answer(EV_SUCCESS);          // KVM: r3 = 0, then block until an interrupt is pending
+                        cpu.enterWait();             // the interrupt returns to the instruction after sc 1
                     } else if (exitHcallEnabled) {
                         VcpuExit.Hcall h = exit.hcall();
                         h.begin(token);
@@ -140,6 +154,11 @@ final class SoftVcpu implements Vcpu {
     @Override public long spr(int n) { return cpu.spr(n); }
     @Override public void setSpr(int n, long value) { cpu.setSpr(n, value); }
     @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
+    @Override public void setExternalInterrupt(boolean raised) { cpu.setExternalInterrupt(raised); }
+    @Override public void setCriticalInterrupt(boolean raised) { cpu.setCriticalInterrupt(raised); }
+    @Override public void raiseMachineCheck(long mcsrBits) { cpu.raiseMachineCheck(mcsrBits); }
+    @Override public void onInterruptRaised(Runnable hook) { cpu.onInterruptRaised(hook); }
+    @Override public long timeBase() { return cpu.timeBase(); }
 
     @Override
     public void reset() {

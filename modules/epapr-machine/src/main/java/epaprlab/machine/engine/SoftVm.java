@@ -36,7 +36,7 @@ final class SoftVm implements Vm {
             throw new IllegalArgumentException("vCPU id %d outside 0..%d".formatted(id, vcpus.length - 1));
         }
         if (vcpus[id] != null) throw new IllegalStateException("vCPU " + id + " already exists");
-        vcpus[id] = new SoftVcpu(id, spec.cpu(), memory);
+        vcpus[id] = new SoftVcpu(id, spec, memory);
         return vcpus[id];
     }
 

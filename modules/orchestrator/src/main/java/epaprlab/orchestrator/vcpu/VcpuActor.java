@@ -19,6 +19,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
+import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
 
 /**
@@ -116,6 +117,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                         VcpuExit.InternalError e = exit.internalError();
                         return park(new GuestCrashed(vcpu.id(), e.pc(), e.insn(), e.description()));
                     }
+                    case WATCHDOG -> {
+                        return park(new WatchdogExpired(vcpu.id(), exit.timeBase()));
+                    }
                     case DEBUG -> {
                         return park(new GuestCrashed(vcpu.id(), vcpu.pc(), 0, "unexpected debug exit"));
                     }
@@ -153,9 +157,14 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         return this;
     }
 
-    /** EV_IDLE: nothing can wake the guest earlier, so look again after a short wait. */
+    /**
+     * The guest waits for an interrupt: look again at its timer deadline (wall-clock time), else
+     * after a short wait (a host interrupt or another vCPU's doorbell is seen then).
+     */
     private Behavior<Command> idleTurn() {
-        timers.startSingleTimer(Turn.INSTANCE, w.idleWait());
+        long until = exit.idleUntilNanos();
+        Duration wait = until < 0 ? w.idleWait() : Duration.ofNanos(Math.max(0, until - System.nanoTime()));
+        timers.startSingleTimer(Turn.INSTANCE, wait);
         return this;
     }
 

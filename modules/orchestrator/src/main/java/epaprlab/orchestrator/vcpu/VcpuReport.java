@@ -22,11 +22,12 @@ public sealed interface VcpuReport {
     /** The guest cannot go on: an interrupt it installed no handler for. */
     record GuestCrashed(int vcpu, long pc, int insn, String why) implements VcpuStop {}
 
+    /** The guest's watchdog reached its final expiry (KVM_EXIT_WATCHDOG) at time base {@code timebase}. */
+    record WatchdogExpired(int vcpu, long timebase) implements VcpuStop {}
+
     /** The engine threw: a bug in epapr-lab, contained to this VM. */
     record EngineFailed(int vcpu, long pc, Throwable cause) implements VcpuStop {}
 
-    /** The guest's watchdog expired for good ({@code KVM_EXIT_WATCHDOG}). */
-    record WatchdogExpired(int vcpu, long pc) implements VcpuStop {}
 
     /** The vCPU executed the instructions the VM had left under {@code limits.max-instructions}. */
     record InstructionLimitReached(int vcpu, long executed) implements VcpuStop {}

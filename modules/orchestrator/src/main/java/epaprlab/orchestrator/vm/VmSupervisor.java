@@ -233,7 +233,8 @@ public final class VmSupervisor {
                                 .formatted(config.name(), f.vcpu(), f.pc(), f.cause()), children);
             }
             case WatchdogExpired w -> fault(p.onWatchdog(), Outcome.WATCHDOG, ResetReason.WATCHDOG,
-                    "vm %s vCPU %d: watchdog expired at PC 0x%08x".formatted(config.name(), w.vcpu(), w.pc()), children);
+                    "vm %s vCPU %d: watchdog expired (time base %d)".formatted(config.name(), w.vcpu(), w.timebase()),
+                    children);
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
                     "executed the limit of " + config.limits().maxInstructions() + " instructions", children);
         };

@@ -80,6 +80,9 @@ class PoliciesTest {
                 new Case("spam-passes-" + cpu, chaos, on + "\"mode=spam\"", Outcome.PASSED, 1, 0, "line 1999 of"),
                 new Case("smp-counter-" + cpu, "smp-counter-" + cpu + ".elf", "cpu = " + cpu + "\n  vcpus = 4",
                         Outcome.PASSED, 1, 0, "counter=4000000 expected=4000000"),
+                new Case("watchdog-stops-" + cpu, chaos, on + "\"mode=watchdog\"", Outcome.WATCHDOG, 1, 0, "arming"),
+                new Case("watchdog-restarts-" + cpu, chaos, on + "\"mode=watchdog\"\n  on-watchdog = restart\n  restart.max-restarts = 1",
+                        Outcome.RESTART_LIMIT, 2, 1, "arming"),
                 new Case("smp-reset-once-" + cpu, chaos, on + "\"mode=smp-reset\"\n  vcpus = 3",
                         Outcome.PASSED, 3, 0, "boot 3 of 3 vCPUs")));
         }

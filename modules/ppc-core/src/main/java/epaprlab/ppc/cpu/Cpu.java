@@ -3,6 +3,8 @@ package epaprlab.ppc.cpu;
 import epaprlab.ppc.exec.CpuState;
 import epaprlab.ppc.exec.Interpreter;
 import epaprlab.ppc.exec.SystemRegisters;
+import epaprlab.ppc.interrupt.AsyncInterrupts;
+import epaprlab.ppc.interrupt.PendingInterrupts;
 import epaprlab.ppc.mem.GuestMemory;
 
 /**
@@ -12,7 +14,13 @@ import epaprlab.ppc.mem.GuestMemory;
  * are computed as on a 64-bit implementation while CR0, CA, OV, effective addresses and branch
  * targets use the low 32 bits. Address translation is not modelled yet: EA == physical address.
  *
- * <p>Not thread-safe except {@link #requestStop()}: one thread runs a CPU at a time.
+ * <p>Not thread-safe except {@link #requestStop()} and the interrupt inputs
+ * ({@link #setExternalInterrupt}, {@link #setCriticalInterrupt}, {@link #raiseMachineCheck},
+ * {@link #onInterruptRaised}): one thread runs a CPU at a time.
+ *
+ * <p>Time: the time base advances by one per retired instruction ({@link TimeSource#INSTRUCTIONS},
+ * the default, reproducible) or with the host's monotonic clock scaled to the timebase frequency
+ * ({@link TimeSource#WALL_CLOCK}). DEC, FIT and the watchdog run from it (spec 5.7).
  */
 public final class Cpu {
     private final CpuModel model;
@@ -20,10 +28,22 @@ public final class Cpu {
     private final Interpreter interp;
     private final CpuState s;
 
+    /** QEMU's TCG timebase frequency (400 MHz), used when none is given. */
+    public static final long DEFAULT_TIMEBASE_HZ = 400_000_000L;
+
+    /** A CPU whose time base counts retired instructions (at a nominal {@link #DEFAULT_TIMEBASE_HZ}). */
     public Cpu(CpuModel model, GuestMemory memory) {
+        this(model, memory, TimeSource.INSTRUCTIONS, DEFAULT_TIMEBASE_HZ);
+    }
+
+    /**
+     * A CPU on {@code memory}; CPUs sharing one {@link GuestMemory} share its doorbell bus.
+     * {@code timebaseHz} must be positive; in instruction time it only converts ticks to host time.
+     */
+    public Cpu(CpuModel model, GuestMemory memory, TimeSource timeSource, long timebaseHz) {
         this.model = model;
         this.memory = memory;
-        this.interp = new Interpreter(model, memory);
+        this.interp = new Interpreter(model, memory, timeSource, timebaseHz);
         this.s = interp.state();
         interp.reset();
     }
@@ -89,7 +109,7 @@ public final class Cpu {
      */
     public void setSpr(int n, long value) {
         checkSpr(n);
-        if (n == Spr.TSR) s.spr[n] = model.has64Bit() ? value : value & 0xFFFFFFFFL;
+        if (n == Spr.TSR) s.timers.setTsr(s, value);
         else SystemRegisters.write(s, n, value);
     }
 
@@ -102,8 +122,63 @@ public final class Cpu {
     /** MSR[CM]: 64-bit computation mode (always false on e500mc). */
     public boolean is64BitMode() { return s.cm; }
 
-    /** The 64-bit time base (advances by one per executed instruction for now). */
+    /** The 64-bit time base. */
     public long timeBase() { return s.tb(); }
+
+    /** Host write of the time base (DEC keeps its value; FIT and watchdog count from here). */
+    public void setTimeBase(long tb) { s.timers.writeTb(s, tb); }
+
+    public TimeSource timeSource() { return s.timers.timeBase().source(); }
+    public long timebaseHz() { return s.timers.timeBase().hz(); }
+
+    // ---- interrupt inputs (any thread) -------------------------------------------------------
+
+    /**
+     * The external input line (IVOR4, taken when MSR[EE]=1): a level, pending while raised, as an
+     * interrupt controller's output. Noticed by a running CPU within about 1000 instructions.
+     */
+    public void setExternalInterrupt(boolean raised) { s.pending.set(PendingInterrupts.EXTERNAL, raised); }
+
+    /** The critical input line (IVOR0, taken when MSR[CE]=1; CSRR0/1, rfci): a level. */
+    public void setCriticalInterrupt(boolean raised) { s.pending.set(PendingInterrupts.CRITICAL, raised); }
+
+    /**
+     * A machine check event (IVOR1, taken when MSR[ME]=1; MCSRR0/1, rfmci): pending until taken,
+     * then {@code mcsrBits} are ORed into MCSR. While MSR[ME]=0 it stays pending (no checkstop).
+     */
+    public void raiseMachineCheck(long mcsrBits) { s.pending.raiseMachineCheck(mcsrBits); }
+
+    /** PendingInterrupts bits now requested from outside (external, critical, machine check, doorbells). */
+    public int pendingRequests() { return s.pending.bits(); }
+
+    /**
+     * Called (on the raising thread, must not block) whenever an interrupt is raised for this
+     * CPU by the host or another CPU's msgsnd, so a host sleeping on an IDLE stop can wake. Null
+     * removes it.
+     */
+    public void onInterruptRaised(Runnable hook) { s.pending.setWakeHook(hook); }
+
+    // ---- waiting -----------------------------------------------------------------------------
+
+    /**
+     * Puts the CPU in the wait state as {@code wait} does (used for the ePAPR EV_IDLE hypercall):
+     * the next {@link #run} delivers the first deliverable interrupt (SRR0 = current PC) or
+     * returns {@link StopReason#IDLE}.
+     */
+    public void enterWait() { s.waiting = true; }
+
+    /** True while waiting for an interrupt ({@code wait}/EV_IDLE, or MSR[WE]=1). */
+    public boolean isWaiting() { return AsyncInterrupts.waiting(s); }
+
+    /**
+     * After an {@link StopReason#IDLE} stop in wall-clock time: the {@link System#nanoTime()} at
+     * which the next armed timer event makes an interrupt deliverable, or -1 when none is armed
+     * (also always -1 in instruction time, which fast-forwards instead).
+     */
+    public long idleUntilNanos() { return s.idleDeadline; }
+
+    /** The time base at the last {@link StopReason#WATCHDOG} stop. */
+    public long watchdogTimeBase() { return s.watchdogTb; }
 
     /** True when the reservation set by lwarx/ldarx is still held. */
     public boolean hasReservation() { return s.resValid; }
@@ -114,7 +189,7 @@ public final class Cpu {
     /** The last engine bug (Java exception in a handler) turned into an illegal instruction, or null. */
     public RuntimeException lastEngineError() { return interp.lastEngineError(); }
 
-    // Details of the last UNHANDLED_INTERRUPT stop.
+    // Details of the last UNHANDLED_INTERRUPT (or WATCHDOG) stop.
     /** IVOR number (0..42) of the interrupt that had no handler; -1 before any such stop. */
     public int stopInterrupt() { return s.stopInterrupt; }
     public long stopPc() { return s.stopPc; }

@@ -19,4 +19,17 @@ public enum StopReason {
      * {@link Cpu#stopDetail()} describe it.
      */
     UNHANDLED_INTERRUPT,
+    /**
+     * The CPU waits ({@code wait}, MSR[WE]=1, or {@link Cpu#enterWait()}) and no interrupt can
+     * become deliverable by executing: nothing is pending, and in instruction time no timer is
+     * armed (an armed one is fast-forwarded to instead). The host should call {@code run} again
+     * after raising an interrupt, a kick, or (wall-clock time) at {@link Cpu#idleUntilNanos()}.
+     * PC is the instruction after the wait; the next {@code run} delivers what became pending.
+     */
+    IDLE,
+    /**
+     * The watchdog expired for the third time with TCR[WRC] non-zero; TSR[WRS] holds WRC.
+     * {@link Cpu#watchdogTimeBase()} is the time base then. The host decides (reset the VM).
+     */
+    WATCHDOG,
 }

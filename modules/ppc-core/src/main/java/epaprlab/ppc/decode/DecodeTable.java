@@ -10,6 +10,7 @@ import epaprlab.ppc.exec.LoadStore;
 import epaprlab.ppc.exec.Op;
 import epaprlab.ppc.exec.ProcessorControl;
 import epaprlab.ppc.exec.StorageControl;
+import epaprlab.ppc.exec.StringOps;
 import epaprlab.ppc.exec.SystemRegisters;
 
 import java.util.Arrays;
@@ -290,6 +291,13 @@ public final class DecodeTable {
         put(X31, 18, "tlbilx", StorageControl::tlbilx);
         put(X31, 566, "tlbsync", StorageControl::tlbsync);
         put(X31, 62, "wait", ProcessorControl::wait);
+        // ### Primary 31: doorbells (spec 5.8) and load/store string (see StringOps for availability)
+        put(X31, 206, "msgsnd", ProcessorControl::msgsnd);
+        put(X31, 238, "msgclr", ProcessorControl::msgclr);
+        put(X31, 597, "lswi", StringOps::lswi);
+        put(X31, 533, "lswx", StringOps::lswx);
+        put(X31, 725, "stswi", StringOps::stswi);
+        put(X31, 661, "stswx", StringOps::stswx);
     }
 
     /**

@@ -78,6 +78,10 @@ public enum Form {
     X_DCBF(0xfc0007fe, 0x00600000 | F.RA | F.RB, "dcbf"),
     X_TOUCH(0xfc0007fe, F.RT | F.RA | F.RB, "dcbt", "dcbtst", "icbt"),
     X_TLBILX(0xfc0007fe, F.RT | F.RA | F.RB, "tlbilx"),
+    X_RB(0xfc0007fe, F.RB, "msgsnd", "msgclr"),
+    // Move assist: executed (as Linux emulates them on these cores) but binutils gives them to
+    // neither e500mc nor e5500, so they render as .long, as objdump prints them
+    X_STRING(0xfc0007fe, F.RT | F.RA | F.RB, "lswi", "lswx", "stswi", "stswx"),
     // ### Floating point (Book I chapter 4)
     D_FLOAD(0xfc000000, F.RT | F.RA | F.D16, "lfs", "lfsu", "lfd", "lfdu", "stfs", "stfsu", "stfd", "stfdu"),
     X_FLOAD(0xfc0007fe, F.RT | F.RA | F.RB,

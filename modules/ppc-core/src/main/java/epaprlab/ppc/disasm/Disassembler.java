@@ -250,6 +250,8 @@ public final class Disassembler {
                     if (t == 3 && !high) yield of("tlbilxva", new Ops().op(ra0(ra(w))).op(r(rb(w))));
                     yield of(name, new Ops().op(Integer.toString(t)).op(ra0(ra(w))).op(r(rb(w))));
                 }
+                case X_RB -> of(name, new Ops().op(r(rb(w))));
+                case X_STRING -> null;
                 case A_FP3 -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(rb(w))));
                 case A_FMUL -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(bc(w))));
                 case A_FP4 -> of(dot(name), new Ops().op(f(rt(w))).op(f(ra(w))).op(f(bc(w))).op(f(rb(w))));

@@ -6,8 +6,12 @@ import epaprlab.ppc.cpu.Msr;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.cpu.TimeSource;
 import epaprlab.ppc.interrupt.Delivery;
+import epaprlab.ppc.interrupt.DoorbellBus;
+import epaprlab.ppc.interrupt.PendingInterrupts;
 import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.timer.Timers;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -56,8 +60,6 @@ public final class CpuState {
     public final long[] spr = new long[1024];
     /** Bit n set when IVORn was written since reset. */
     public long ivorInstalled;
-    /** TB = retired + tbOffset. */
-    public long tbOffset;
     public long retired;
 
     // lwarx/ldarx reservation (value-based, like QEMU's cmpxchg implementation).
@@ -73,7 +75,34 @@ public final class CpuState {
     public int stopInsn;
     public String stopDetail = "";
 
+    // ---- timers and asynchronous interrupts (epaprlab.ppc.timer, interrupt.AsyncInterrupts) -----
+
+    /** Time base, DEC, FIT, watchdog. */
+    public final Timers timers;
+    /** Requests from the host and other CPUs (thread-safe). */
+    public final PendingInterrupts pending = new PendingInterrupts();
+    /** The doorbell bus of this RAM. */
+    public final DoorbellBus bus;
+    /** Set by {@code wait} (and EV_IDLE) until an interrupt is taken; MSR[WE] waits too. */
+    public boolean waiting;
+    /**
+     * The interpreter services timers and interrupts when {@link #retired} reaches this; handlers
+     * that can unmask or change an interrupt set it to 0 to be serviced right after they retire.
+     */
+    public long limit;
+    /** Wall-clock idle: System.nanoTime() of the next armed timer event, -1 for none. */
+    public long idleDeadline = -1;
+    /** Time base at the last watchdog final expiry. */
+    public long watchdogTb;
+
     CpuState(CpuModel model, GuestMemory mem) {
+        this(model, mem, TimeSource.INSTRUCTIONS, epaprlab.ppc.cpu.Cpu.DEFAULT_TIMEBASE_HZ);
+    }
+
+    CpuState(CpuModel model, GuestMemory mem, TimeSource source, long timebaseHz) {
+        this.timers = new Timers(source, timebaseHz);
+        this.bus = DoorbellBus.of(mem);
+        bus.join(pending);
         this.model = model;
         this.has64 = model.has64Bit();
         this.mem = mem;
@@ -91,7 +120,11 @@ public final class CpuState {
         setMsr(0);
         pc = 0; nia = 0; insn = 0;
         ivorInstalled = 0;
-        retired = 0; tbOffset = 0;
+        retired = 0;
+        timers.reset(this);
+        pending.resetEvents();
+        pending.setPir(pir);
+        waiting = false; limit = 0; idleDeadline = -1; watchdogTb = 0;
         resValid = false;
         stop = null; stopInterrupt = -1; stopPc = 0; stopInsn = 0; stopDetail = "";
     }
@@ -119,7 +152,7 @@ public final class CpuState {
 
     public boolean user() { return (msr & Msr.PR) != 0; }
 
-    public long tb() { return retired + tbOffset; }
+    public long tb() { return timers.tb(this); }
 
     /** (RA|0): 0 when ra is 0, else GPR[ra]. */
     public long raOrZero(int ra) { return ra == 0 ? 0 : gpr[ra]; }

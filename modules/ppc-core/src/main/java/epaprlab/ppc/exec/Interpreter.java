@@ -1,8 +1,11 @@
 package epaprlab.ppc.exec;
 
+import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.cpu.TimeSource;
+import epaprlab.ppc.interrupt.AsyncInterrupts;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.Delivery;
 import epaprlab.ppc.mem.GuestMemory;
@@ -23,6 +26,11 @@ import java.util.Arrays;
  * faults in a loop still consumes its budget). An instruction that stops the CPU with
  * {@link StopReason#UNHANDLED_INTERRUPT} is not counted; the {@code sc 1} of a
  * {@link StopReason#HYPERCALL} stop is.
+ *
+ * <p>Timers and asynchronous interrupts cost nothing per instruction: the loop compares the
+ * retired count with {@link CpuState#limit} (the budget end or the next timer event, whichever
+ * is first, or 0 after an instruction that may unmask something) and lets
+ * {@link AsyncInterrupts#service} do the work at that boundary.
  */
 public final class Interpreter {
     /** How often (in instructions) the kick flag is polled. */
@@ -39,7 +47,11 @@ public final class Interpreter {
     private volatile RuntimeException lastEngineError;
 
     public Interpreter(CpuModel model, GuestMemory mem) {
-        this.s = new CpuState(model, mem);
+        this(model, mem, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_TIMEBASE_HZ);
+    }
+
+    public Interpreter(CpuModel model, GuestMemory mem, TimeSource timeSource, long timebaseHz) {
+        this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
         this.pageOps = new Op[mem.pages()][];
         this.pageWords = new int[mem.pages()][];
@@ -65,6 +77,8 @@ public final class Interpreter {
         if (budget <= 0) return StopReason.BUDGET;
         s.stop = null;
         final long end = budget > Long.MAX_VALUE - s.retired ? Long.MAX_VALUE : s.retired + budget;
+        StopReason async = AsyncInterrupts.service(s, end);
+        if (async != null) return async;
         final long fetchLimit = s.ramSize - 4;
         while (true) {
             final long pc = s.pc;
@@ -104,8 +118,14 @@ public final class Interpreter {
             }
             s.pc = s.nia;
             final long n = ++s.retired;
-            if (n >= end) return StopReason.BUDGET;
-            if ((n & KICK_POLL_MASK) == 0 && kick) { kick = false; return StopReason.KICKED; }
+            // event boundary: budget end, next timer event, or an instruction asked (limit = 0);
+            // the kick poll also notices interrupts raised by the host or other CPUs
+            if (n >= s.limit || ((n & KICK_POLL_MASK) == 0 && (kick || s.pending.attention))) {
+                if (kick) { kick = false; return StopReason.KICKED; }
+                if (n >= end) return StopReason.BUDGET;
+                StopReason r = AsyncInterrupts.service(s, end);
+                if (r != null) return r;
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import static epaprlab.ppc.decode.Fields.*;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.interrupt.AsyncInterrupts;
 import epaprlab.ppc.interrupt.Delivery;
+import epaprlab.ppc.interrupt.DoorbellBus;
 
 /** System linkage (sc, rfi family), wait, and the handler of every empty decode slot. */
 public final class ProcessorControl {
@@ -37,6 +39,7 @@ public final class ProcessorControl {
         long target = s.spr[srr0];
         s.setMsr(s.spr[srr1]);
         s.nia = s.ea(target & ~3L);
+        s.limit = 0;                    // the restored MSR may unmask a pending interrupt
     }
 
     public static void rfi(CpuState s, int w) { returnFrom(s, Spr.SRR0, Spr.SRR1); }
@@ -44,6 +47,28 @@ public final class ProcessorControl {
     public static void rfdi(CpuState s, int w) { returnFrom(s, Spr.DSRR0, Spr.DSRR1); }
     public static void rfmci(CpuState s, int w) { returnFrom(s, Spr.MCSRR0, Spr.MCSRR1); }
 
-    /** wait: no asynchronous interrupt sources exist yet, so it completes at once. */
-    public static void wait(CpuState s, int w) {}
+    /**
+     * wait (Power ISA 2.06 Book II; e500mc): execution stops until an interrupt is taken, which
+     * returns to the next instruction. The loop's event boundary right after it does the
+     * waiting ({@link AsyncInterrupts#service}). Not privileged: wait is a Book II instruction
+     * and QEMU's {@code gen_wait} checks nothing.
+     */
+    public static void wait(CpuState s, int w) {
+        s.waiting = true;
+        s.limit = 0;
+    }
+
+    /** msgsnd rB (spec 5.8): supervisor; pends a doorbell on every CPU of this RAM the payload names. */
+    public static void msgsnd(CpuState s, int w) {
+        if (s.privileged()) return;
+        s.bus.send(s.gpr[rb(w)] & CpuState.MASK32);
+        s.limit = 0;                    // the sender may be a target
+    }
+
+    /** msgclr rB: supervisor; clears this CPU's pending doorbell of the payload's type. */
+    public static void msgclr(CpuState s, int w) {
+        if (s.privileged()) return;
+        DoorbellBus.clear(s.pending, s.gpr[rb(w)] & CpuState.MASK32);
+        s.limit = 0;
+    }
 }

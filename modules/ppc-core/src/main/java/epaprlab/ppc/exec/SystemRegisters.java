@@ -98,16 +98,19 @@ public final class SystemRegisters {
         if (s.privileged()) return;
         s.setMsr(s.gpr[rs(w)]);
         s.nia = s.ea(s.nia);
+        s.limit = 0;                    // may unmask an interrupt or set MSR[WE]
     }
 
     public static void wrtee(CpuState s, int w) {
         if (s.privileged()) return;
         s.setMsr((s.msr & ~Msr.EE) | (s.gpr[rs(w)] & Msr.EE));
+        s.limit = 0;
     }
 
     public static void wrteei(CpuState s, int w) {
         if (s.privileged()) return;
         s.setMsr(e(w) ? s.msr | Msr.EE : s.msr & ~Msr.EE);
+        s.limit = 0;
     }
 
     // ---- register file view shared with the host ---------------------------------------------
@@ -122,6 +125,8 @@ public final class SystemRegisters {
                     s.spr[Spr.SPRG3 + (n - Spr.SPRG3_RO)];
             case Spr.TBL_R, Spr.TBL_W -> s.has64 ? s.tb() : s.tb() & CpuState.MASK32;
             case Spr.TBU_R, Spr.TBU_W -> s.tb() >>> 32;
+            case Spr.DEC -> s.timers.readDec(s);
+            case Spr.TSR -> s.timers.readTsr(s);
             default -> s.spr[n];
         };
     }
@@ -137,9 +142,14 @@ public final class SystemRegisters {
             case Spr.XER -> s.setXer(v);
             case Spr.LR -> s.lr = v;
             case Spr.CTR -> s.ctr = v;
+            // timers: brought up to date first, and the loop looks at them right after (limit = 0)
             case Spr.TBL_W, Spr.TBL_R -> setTb(s, (s.tb() & ~CpuState.MASK32) | (v & CpuState.MASK32));
             case Spr.TBU_W, Spr.TBU_R -> setTb(s, (v << 32) | (s.tb() & CpuState.MASK32));
-            case Spr.TSR -> s.spr[n] &= ~v;
+            case Spr.TSR -> { s.timers.clearTsr(s, v); s.limit = 0; }
+            case Spr.TCR -> { s.timers.writeTcr(s, v); s.limit = 0; }
+            case Spr.DEC -> { s.timers.writeDec(s, v); s.limit = 0; }
+            case Spr.DECAR -> { s.timers.sync(s); s.spr[n] = v & CpuState.MASK32; s.limit = 0; }
+            case Spr.PIR -> { s.spr[n] = v; s.pending.setPir(v); }
             default -> {
                 s.spr[n] = v;
                 int ivor = Spr.ivorOf(n);
@@ -148,5 +158,8 @@ public final class SystemRegisters {
         }
     }
 
-    private static void setTb(CpuState s, long tb) { s.tbOffset = tb - s.retired; }
+    private static void setTb(CpuState s, long tb) {
+        s.timers.writeTb(s, tb);
+        s.limit = 0;
+    }
 }

@@ -18,15 +18,17 @@ public final class Delivery {
 
     /** Program interrupt (IVOR6): SRR0 = faulting instruction, ESR = exactly the cause bit. */
     public static void program(CpuState s, ProgramCause cause) {
-        if (!installed(s, Ivor.PROGRAM, "program interrupt (" + cause.text() + ")")) return;
+        if (missing(s, Ivor.PROGRAM)) { stop(s, Ivor.PROGRAM, "program interrupt (" + cause.text() + ")"); return; }
         s.spr[Spr.ESR] = cause.esrBit();
         base(s, Ivor.PROGRAM, s.pc);
     }
 
     /** Data storage interrupt (IVOR2): DEAR = EA, ESR = ST for stores else 0. */
     public static void dataStorage(CpuState s, long ea, long esr) {
-        if (!installed(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x outside RAM)"
-                .formatted(esr != 0 ? "store" : "load", ea))) return;
+        if (missing(s, Ivor.DATA_STORAGE)) {
+            stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x outside RAM)".formatted(esr != 0 ? "store" : "load", ea));
+            return;
+        }
         s.spr[Spr.DEAR] = ea;
         s.spr[Spr.ESR] = esr;
         base(s, Ivor.DATA_STORAGE, s.pc);
@@ -34,8 +36,10 @@ public final class Delivery {
 
     /** Alignment interrupt (IVOR5): DEAR = EA, ESR = ST for stores else 0. */
     public static void alignment(CpuState s, long ea, long esr) {
-        if (!installed(s, Ivor.ALIGNMENT, "alignment interrupt (%s at 0x%x)"
-                .formatted(esr != 0 ? "store" : "load", ea))) return;
+        if (missing(s, Ivor.ALIGNMENT)) {
+            stop(s, Ivor.ALIGNMENT, "alignment interrupt (%s at 0x%x)".formatted(esr != 0 ? "store" : "load", ea));
+            return;
+        }
         s.spr[Spr.DEAR] = ea;
         s.spr[Spr.ESR] = esr;
         base(s, Ivor.ALIGNMENT, s.pc);
@@ -43,15 +47,17 @@ public final class Delivery {
 
     /** Instruction storage interrupt (IVOR3) for a fetch outside RAM: ESR = 0. */
     public static void instructionStorage(CpuState s) {
-        if (!installed(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x outside RAM)"
-                .formatted(s.pc))) return;
+        if (missing(s, Ivor.INSTRUCTION_STORAGE)) {
+            stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x outside RAM)".formatted(s.pc));
+            return;
+        }
         s.spr[Spr.ESR] = 0;
         base(s, Ivor.INSTRUCTION_STORAGE, s.pc);
     }
 
     /** System call interrupt (IVOR8): SRR0 = next instruction; ESR unchanged. */
     public static void systemCall(CpuState s) {
-        if (!installed(s, Ivor.SYSTEM_CALL, "system call interrupt")) return;
+        if (missing(s, Ivor.SYSTEM_CALL)) { stop(s, Ivor.SYSTEM_CALL, "system call interrupt"); return; }
         base(s, Ivor.SYSTEM_CALL, s.nia);
     }
 
@@ -64,7 +70,7 @@ public final class Delivery {
      * instruction to run. Returns false (and records the stop) when the IVOR was never written.
      */
     public static boolean deliver(CpuState s, int ivor, long srr0) {
-        if (!installed(s, ivor, Ivor.name(ivor) + " interrupt")) return false;
+        if (missing(s, ivor)) { stop(s, ivor, Ivor.name(ivor) + " interrupt"); return false; }
         switch (ivor) {
             case Ivor.CRITICAL_INPUT, Ivor.WATCHDOG, Ivor.DOORBELL_CRITICAL ->
                     save(s, ivor, Spr.CSRR0, Spr.CSRR1, srr0, s.msr & Msr.ME);
@@ -81,14 +87,15 @@ public final class Delivery {
         enter(s, ivor, newMsr);
     }
 
-    private static boolean installed(CpuState s, int ivor, String what) {
-        if ((s.ivorInstalled & (1L << ivor)) != 0) return true;
+    // The stop text is built only when the vector is missing: delivery itself allocates nothing.
+    private static boolean missing(CpuState s, int ivor) { return (s.ivorInstalled & (1L << ivor)) == 0; }
+
+    private static void stop(CpuState s, int ivor, String what) {
         s.stop = StopReason.UNHANDLED_INTERRUPT;
         s.stopInterrupt = ivor;
         s.stopPc = s.pc;
         s.stopInsn = s.insn;
         s.stopDetail = what + " but IVOR" + ivor + " was never set";
-        return false;
     }
 
     /** Base class: SRR0/SRR1, MSR &= CE|ME|DE, CM from EPCR[ICM] on 64-bit cores. */

@@ -51,6 +51,17 @@ public final class GuestMemory {
      */
     public Object atomicLock(long pa) { return atomicLocks[(int) (pa >>> 6) & (atomicLocks.length - 1)]; }
 
+    private Object engineShared;
+
+    /**
+     * Engine use: the one object the CPUs sharing this RAM share (their doorbell bus), made by
+     * {@code make} on first use. Kept here so it lives and dies with the RAM.
+     */
+    public synchronized Object engineShared(java.util.function.Supplier<?> make) {
+        if (engineShared == null) engineShared = make.get();
+        return engineShared;
+    }
+
     /** Number of 4 KiB pages. */
     public int pages() { return codeMarks.length; }
 

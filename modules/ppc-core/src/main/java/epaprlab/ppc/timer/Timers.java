@@ -1,0 +1,125 @@
+package epaprlab.ppc.timer;
+
+import epaprlab.ppc.cpu.Msr;
+import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.cpu.Tcr;
+import epaprlab.ppc.cpu.TimeSource;
+import epaprlab.ppc.exec.CpuState;
+
+/**
+ * Time base, decrementer, FIT and watchdog of one CPU, evaluated lazily: nothing runs per
+ * instruction. State is brought up to date ({@link #sync}) when the guest or host reads or writes
+ * a timer register and at the interpreter's event boundaries, whose distance comes from
+ * {@link #nextEvent}. TSR and TCR live in {@code CpuState.spr}; DEC is kept here.
+ */
+public final class Timers {
+    private final TimeBase timeBase;
+    private final Decrementer dec = new Decrementer();
+    /** TB up to which DEC/FIT/watchdog have been evaluated. */
+    private long lastTb;
+    private boolean watchdogExpired;
+
+    public Timers(TimeSource source, long hz) { this.timeBase = new TimeBase(source, hz); }
+
+    public TimeBase timeBase() { return timeBase; }
+
+    public void reset(CpuState s) {
+        timeBase.reset(s.retired);
+        lastTb = 0;
+        dec.reset(0);
+        watchdogExpired = false;
+    }
+
+    public long tb(CpuState s) { return timeBase.read(s.retired); }
+
+    /** Evaluates every timer up to the current TB, updating TSR. */
+    public void sync(CpuState s) {
+        long now = tb(s);
+        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR];
+        tsr = dec.advance(now, tsr, tcr, s.spr[Spr.DECAR]);
+        tsr = FixedIntervalTimer.advance(lastTb, now, tsr, tcr);
+        long w = Watchdog.advance(lastTb, now, tsr, tcr);
+        if (w < 0) watchdogExpired = true;
+        s.spr[Spr.TSR] = w & CpuState.MASK32;
+        lastTb = now;
+    }
+
+    /** True once after the watchdog's final expiry with a TCR[WRC] action (consumed by the call). */
+    public boolean takeWatchdogExpiry() {
+        boolean e = watchdogExpired;
+        watchdogExpired = false;
+        return e;
+    }
+
+    public long readDec(CpuState s) {
+        sync(s);
+        return dec.read(lastTb) & CpuState.MASK32;
+    }
+
+    public void writeDec(CpuState s, long v) {
+        sync(s);
+        dec.write(lastTb, v);
+    }
+
+    public long readTsr(CpuState s) {
+        sync(s);
+        return s.spr[Spr.TSR];
+    }
+
+    /** Guest mtspr TSR: write-one-to-clear. */
+    public void clearTsr(CpuState s, long v) {
+        sync(s);
+        s.spr[Spr.TSR] &= ~v;
+    }
+
+    /** Host write of TSR: stored as given. */
+    public void setTsr(CpuState s, long v) {
+        sync(s);
+        s.spr[Spr.TSR] = v & CpuState.MASK32;
+    }
+
+    /** TCR write; WRC can only be changed from 0 (Book E: once set it holds until reset). */
+    public void writeTcr(CpuState s, long v) {
+        sync(s);
+        long old = s.spr[Spr.TCR];
+        if ((old & Tcr.WRC) != 0) v = (v & ~Tcr.WRC) | (old & Tcr.WRC);
+        s.spr[Spr.TCR] = v & CpuState.MASK32;
+    }
+
+    /** TB write (TBL/TBU or host): DEC keeps its value, FIT/watchdog count from the new TB. */
+    public void writeTb(CpuState s, long tb) {
+        sync(s);
+        long d = dec.read(lastTb);
+        timeBase.write(s.retired, tb);
+        lastTb = tb;
+        dec.write(tb, d);
+    }
+
+    /** The next TB at which a timer changes state (valid right after {@link #sync}), or Long.MAX_VALUE. */
+    public long nextEvent(CpuState s) {
+        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR];
+        return Math.min(dec.nextEvent(),
+                Math.min(FixedIntervalTimer.nextEvent(lastTb, tsr, tcr), Watchdog.nextEvent(lastTb, tsr, tcr)));
+    }
+
+    /**
+     * The next TB at which a timer can make an interrupt deliverable under the current MSR (or
+     * stop the CPU): what an idle CPU waits for. Long.MAX_VALUE when none is armed.
+     */
+    public long nextArmedEvent(CpuState s) {
+        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR], msr = s.msr;
+        long t = Long.MAX_VALUE;
+        boolean ee = (msr & Msr.EE) != 0, ce = (msr & Msr.CE) != 0;
+        if (ee && (tcr & Tcr.DIE) != 0) t = dec.nextEvent();
+        if (ee) t = Math.min(t, FixedIntervalTimer.nextEvent(lastTb, tsr, tcr));
+        if ((ce && (tcr & Tcr.WIE) != 0) || (tcr & Tcr.WRC) != 0) t = Math.min(t, Watchdog.nextEvent(lastTb, tsr, tcr));
+        return t;
+    }
+
+    /** Instruction mode: moves TB forward to {@code tb} (idle fast-forward). */
+    public void fastForwardTo(CpuState s, long tb) {
+        long now = tb(s);
+        if (tb - now > 0) timeBase.advance(tb - now);
+        sync(s);
+    }
+}
