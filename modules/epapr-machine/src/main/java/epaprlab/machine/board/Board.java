@@ -15,7 +15,6 @@ import epaprlab.machine.fdt.GuestTreeBuilder;
 import epaprlab.machine.fdt.GuestTreeSpec;
 import epaprlab.machine.fdt.MemoryReservation;
 import epaprlab.machine.hcall.HostHypercalls;
-import epaprlab.ppc.cpu.TimeSource;
 import java.util.List;
 
 /**
@@ -53,7 +52,7 @@ public final class Board {
         this.spec = spec;
         this.image = image;
         this.vm = hypervisor.createVm(new VmSpec(spec.cpu(), spec.ramBytes(), spec.vcpus(),
-                TimeSource.INSTRUCTIONS, spec.timebaseHz()));
+                spec.timeSource(), spec.timebaseHz()));
         for (int i = 0; i < spec.vcpus(); i++) {
             vm.createVcpu(i).enableCapability(Capability.EXIT_EPAPR_HCALL);
         }

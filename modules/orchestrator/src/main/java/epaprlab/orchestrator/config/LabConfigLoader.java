@@ -18,6 +18,7 @@ import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartIntensity;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.TimeSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -239,7 +240,8 @@ public final class LabConfigLoader {
                         flag(c, "hypercalls.result", prefix)),
                 flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
                 positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
-                positiveBytes(c, "console.buffer", prefix));
+                positiveBytes(c, "console.buffer", prefix),
+                choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower));
 
         Policies policies = new Policies(
                 choice(c, "on-reset", prefix, Policies.OnReset.values(), LabConfigLoader::lower),
@@ -255,7 +257,7 @@ public final class LabConfigLoader {
         ResultRules result = new ResultRules(pattern(c, "result.pass-pattern", prefix),
                 pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
-                nonNegativeDuration(c, "engine.idle-wait", prefix), nonNegativeDuration(c, "engine.spin-poll", prefix));
+                nonNegativeDuration(c, "engine.spin-poll", prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 positiveBytes(c, "console.max-line", prefix));
     }

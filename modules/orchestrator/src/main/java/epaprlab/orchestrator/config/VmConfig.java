@@ -31,13 +31,13 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     public record ResultRules(Optional<Pattern> pass, Optional<Pattern> fail, boolean endOnResult) {}
 
     /** How the vCPU actors run the engine. */
-    public record EngineTuning(long turnInstructions, Duration idleWait, Duration spinPoll) {}
+    public record EngineTuning(long turnInstructions, Duration spinPoll) {}
 
     /** The same VM under another name and guest id (lab counts and matrices). */
     public VmConfig renamed(String name, int guestId) {
         BoardSpec b = board;
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
-                b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer()),
+                b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource()),
                 policies, limits, result, expect, engine, consoleMaxLine);
     }
 }

@@ -21,6 +21,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one vCPU's exit loop. Each message is one turn: {@code run()} with a bounded budget, the
@@ -44,8 +45,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /** Everything a vCPU actor needs from its VM. */
     public record Wiring(Board board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
-                         ActorRef<VcpuReport> supervisor, long turnInstructions, Duration idleWait,
-                         Duration spinPoll, long instructionLimit) {}
+                         ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
+                         long instructionLimit) {}
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new VcpuActor(ctx, timers, wiring)));
@@ -57,6 +58,10 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private final VcpuExit exit;
     private final byte[] drainBuffer = new byte[256];
     private boolean spinning;
+    /** True while the guest waits for an interrupt with no timer armed: no turn is scheduled. */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** Set by the engine's wake hook whenever an interrupt is raised for this vCPU. */
+    private final AtomicBoolean woken = new AtomicBoolean();
 
     private VcpuActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
@@ -65,6 +70,12 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.vcpu = wiring.vcpu();
         this.exit = vcpu.exit();
         this.spinning = vcpu.id() != 0;
+        ActorRef<Command> self = ctx.getSelf();
+        // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
+        vcpu.onInterruptRaised(() -> {
+            woken.set(true);
+            if (sleeping.compareAndSet(true, false)) self.tell(Turn.INSTANCE);
+        });
     }
 
     @Override
@@ -98,6 +109,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      * back of the dispatcher's queue for every line; everything else does.
      */
     private Behavior<Command> runTurn() {
+        woken.set(false);
         long turnStart = vcpu.instructionsRetired();
         try {
             while (true) {
@@ -158,13 +170,19 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     }
 
     /**
-     * The guest waits for an interrupt: look again at its timer deadline (wall-clock time), else
-     * after a short wait (a host interrupt or another vCPU's doorbell is seen then).
+     * The guest waits for an interrupt. With a timer armed in wall-clock time, look again at its
+     * deadline; with none, schedule nothing at all: the vCPU uses no CPU until an interrupt is
+     * raised for it (the wake hook sends the next turn), or until the supervisor ends the VM.
      */
     private Behavior<Command> idleTurn() {
         long until = exit.idleUntilNanos();
-        Duration wait = until < 0 ? w.idleWait() : Duration.ofNanos(Math.max(0, until - System.nanoTime()));
-        timers.startSingleTimer(Turn.INSTANCE, wait);
+        if (until >= 0) {
+            timers.startSingleTimer(Turn.INSTANCE, Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+            return this;
+        }
+        sleeping.set(true);
+        // an interrupt raised between the end of run() and here must not be missed
+        if (woken.get() && sleeping.compareAndSet(true, false)) return nextTurn();
         return this;
     }
 

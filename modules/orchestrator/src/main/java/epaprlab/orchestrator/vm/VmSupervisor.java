@@ -173,7 +173,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.idleWait(), e.spinPoll(), left);
+                e.turnInstructions(), e.spinPoll(), left);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
