@@ -2,6 +2,7 @@ package epaprlab.ppc.differential;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import epaprlab.ppc.cpu.Cpu;
@@ -88,7 +89,24 @@ class RandomSequenceDifferentialTest {
             Toolchain.exec(List.of(target.qemu(), "-cpu", target.qemuCpu(), elf.toString()), in, out, 300);
             byte[] qemu = Files.readAllBytes(out);
             assertEquals(batch.input.length, qemu.length, "bytes written by the program under QEMU");
+            for (int i = 0; i < batch.count; i++) { // every sequence stored its OUT state (r0..r31 are never all 0)
+                int at = i * batch.rec + batch.state;
+                int first = i;
+                org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(qemu, at, at + 32 * batch.w,
+                        new byte[32 * batch.w], 0, 32 * batch.w), () -> "QEMU stored no state for sequence " + first);
+            }
 
+            // The sequences do something: most change their class's state (GPR/CR/XER/scratch, or FPR/FPSCR).
+            int changed = 0;
+            int from = batch.fp ? batch.fprOff() : 0, to = batch.fp ? batch.state : batch.fprOffOrEnd();
+            for (int i = 0; i < batch.count; i++) {
+                int at = i * batch.rec;
+                boolean scratchChanged = !java.util.Arrays.equals(qemu, at + 2 * batch.state, at + batch.rec,
+                        batch.input, at + 2 * batch.state, at + batch.rec);
+                if (scratchChanged || !java.util.Arrays.equals(qemu, at + batch.state + from, at + batch.state + to,
+                        batch.input, at + from, at + to)) changed++;
+            }
+            assertTrue(changed > batch.count / 2, changed + " of " + batch.count + " sequences changed their state under QEMU");
             // Until the engine has an FPU the FP programs are still built and run under QEMU (which
             // checks the generator: no SIGILL/SIGFPE), and the engine comparison is reported as aborted.
             Assumptions.assumeTrue(!cls.fp() || engineHasFp(),

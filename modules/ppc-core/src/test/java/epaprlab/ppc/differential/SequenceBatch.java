@@ -58,6 +58,8 @@ public final class SequenceBatch {
     int lrOff() { return 34 * w; }
     int ctrOff() { return 35 * w; }
     int fprOff() { return 36 * w; }
+    /** End of the integer part of a state (GPRs, CR, XER, LR, CTR). */
+    int fprOffOrEnd() { return 36 * w; }
     int fpscrOff() { return 36 * w + 256; }
 
     private long gprValue(SplittableRandom r) {
