@@ -29,9 +29,15 @@ public final class Generator {
 
     public enum InsnClass {
         ARITH, LOGICAL, COMPARE, ROTATE, MULDIV, CR, ISEL, LOADSTORE, BYTEREV, MULTIPLE, BRANCH, MIXED,
+        /**
+         * 64-bit forms whose results do not depend on the computation mode (no Rc, OE, CA or CTR):
+         * 64-bit program only; the engine also runs it in 32-bit mode against the same QEMU results.
+         */
+        WIDE_MODELESS,
         FP_ARITH, FP_MOVE, FP_LOADSTORE, FPSCR;
 
         public boolean fp() { return name().startsWith("FP"); }
+        public boolean wideOnly() { return this == WIDE_MODELESS; }
     }
 
     Generator(boolean wide, int scratchOffset, SplittableRandom r, String labelPrefix) {
@@ -69,6 +75,7 @@ public final class Generator {
             case MULTIPLE -> multiple();
             case BRANCH -> branch();
             case MIXED -> emitOne(pickMixed());
+            case WIDE_MODELESS -> wideModeless();
             case FP_ARITH -> fpArith();
             case FP_MOVE -> fpMove();
             case FP_LOADSTORE -> fpLoadStore();
@@ -148,6 +155,32 @@ public final class Generator {
             default -> {
                 if (r.nextBoolean()) emit(dot("sradi") + " " + rd() + "," + rs() + "," + r.nextInt(64));
                 else { shiftAmount(); emit(dot(pick(new String[] {"sld", "srd", "srad"})) + " " + rd() + "," + rs() + "," + rs()); }
+            }
+        }
+    }
+
+    /**
+     * Book E computes these on 64 bits in either mode (EREF: only CR0, CA, OV, EAs and the CTR
+     * test look at the low word in 32-bit mode), so their GPR results are mode-independent.
+     */
+    private void wideModeless() {
+        switch (r.nextInt(6)) {
+            case 0 -> emit(pick(new String[] {"rldicl", "rldicr", "rldic", "rldimi"}) + " " + rd() + "," + rs() + "," + r.nextInt(64) + "," + r.nextInt(64));
+            case 1 -> emit(pick(new String[] {"rldcl", "rldcr"}) + " " + rd() + "," + rs() + "," + rs() + "," + r.nextInt(64));
+            case 2 -> { shiftAmount(); emit(pick(new String[] {"sld", "srd"}) + " " + rd() + "," + rs() + "," + rs()); }
+            case 3 -> emit(pick(new String[] {"mulld", "mulhd", "mulhdu", "divd", "divdu"}) + " " + rd() + "," + rs() + "," + rs());
+            case 4 -> emit(pick(new String[] {"extsw", "cntlzd", "popcntb", "extsb", "extsh"}) + " " + rd() + "," + rs());
+            default -> {
+                int t = gprNot1();
+                int b = base(32 + r.nextInt(160), t);
+                String m = pick(new String[] {"ld", "ldu", "lwa", "std", "stdu"});
+                if (m.endsWith("u") && r.nextBoolean()) { // indexed forms
+                    int x; do { x = 2 + r.nextInt(30); } while (x == b || x == t);
+                    emit("li r" + x + "," + r.nextInt(-16, 17));
+                    emit(pick(new String[] {"ldx", "ldux", "lwax", "lwaux", "stdx", "stdux"}) + " r" + t + ",r" + b + ",r" + x);
+                } else {
+                    emit(m + " r" + t + "," + (r.nextInt(-16, 17) & ~3) + "(r" + b + ")");
+                }
             }
         }
     }
