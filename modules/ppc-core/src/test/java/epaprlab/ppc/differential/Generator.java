@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * </ul>
  */
 public final class Generator {
-    /** Offset of the scratch buffer inside a record is supplied by the batch. */
     private final boolean wide;
+    /** Offset of the scratch buffer inside a record (from the batch's layout). */
     private final int scratch;
     private final SplittableRandom r;
     private final List<String> out = new ArrayList<>();
@@ -48,7 +48,6 @@ public final class Generator {
     List<String> body(InsnClass c) {
         out.clear();
         int n = 1 + r.nextInt(10);
-        List<Integer> pendingTargets = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             emitOne(c == InsnClass.MIXED ? pickMixed() : c);
         }
