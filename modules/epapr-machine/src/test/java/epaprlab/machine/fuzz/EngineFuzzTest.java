@@ -1,0 +1,105 @@
+package epaprlab.machine.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.Hypervisor;
+import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.api.Vm;
+import epaprlab.machine.api.VmSpec;
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
+import epaprlab.ppc.cpu.Cpu;
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.mem.GuestMemory;
+
+import java.nio.file.Path;
+
+/**
+ * Jazzer fuzz targets: random instruction words and RAM contents on {@code Cpu.run} and
+ * {@code Vcpu.run}, random bytes on {@code ElfImage.parse}. No Java exception may escape other
+ * than the documented checked {@link BootException}; the engine must never swallow an internal
+ * error ({@code Cpu.lastEngineError()}); every stop is a {@link StopReason}/{@link ExitReason}
+ * and an unhandled interrupt names an IVOR.
+ *
+ * <p>{@code mvn test} runs them in regression mode over the seed corpus in
+ * {@code src/test/resources/epaprlab/machine/fuzz/EngineFuzzTestInputs/<method>/}. Real
+ * coverage-guided fuzzing: {@code JAZZER_FUZZ=1 mvn -pl modules/epapr-machine -am test
+ * -Dtest=EngineFuzzTest#cpuRunNeverThrows -Dsurefire.failIfNoSpecifiedTests=false
+ * -Djazzer.max_duration=60s} (one target per run); findings are written to that inputs folder
+ * and become regression cases.
+ */
+class EngineFuzzTest {
+    static final int RAM = 64 * 1024;
+
+    /** Fills RAM from the input (words first, then random fill) and sets up registers/IVORs. */
+    static void setUp(FuzzedDataProvider d, GuestMemory mem, Cpu cpu) {
+        int words = d.consumeInt(1, 256);
+        long at = (d.consumeInt(0, RAM / 4 - 1) & ~3L) & (RAM - 1);
+        for (int i = 0; i < words && d.remainingBytes() >= 4; i++) {
+            mem.store32((at + 4L * i) % RAM, d.consumeInt());
+        }
+        cpu.setPc(at);
+        if (d.consumeBoolean()) { // interrupts delivered into RAM: IVPR 0, IVORs inside RAM
+            for (int n = 400; n <= 415; n++) cpu.setSpr(n, (d.consumeInt(0, RAM / 16 - 1) * 16L));
+        }
+        for (int r = 0; r < 32; r++) cpu.setGpr(r, d.consumeBoolean() ? d.consumeLong(0, RAM - 1) : d.consumeLong());
+        cpu.setCr(d.consumeInt());
+        cpu.setXer(d.consumeLong());
+        cpu.setLr(d.consumeLong());
+        cpu.setCtr(d.consumeLong());
+        cpu.setMsr(d.consumeLong());
+    }
+
+    @FuzzTest(maxDuration = "20s")
+    void cpuRunNeverThrows(FuzzedDataProvider d) {
+        CpuModel model = d.consumeBoolean() ? CpuModel.E5500 : CpuModel.E500MC;
+        GuestMemory mem = new GuestMemory(RAM);
+        Cpu cpu = new Cpu(model, mem);
+        setUp(d, mem, cpu);
+        for (int i = 0; i < 4; i++) {
+            StopReason why = cpu.run(2000);
+            assertNotNull(why);
+            assertNull(cpu.lastEngineError(), () -> "engine error: " + cpu.lastEngineError());
+            if (why == StopReason.UNHANDLED_INTERRUPT) {
+                assertTrue(cpu.stopInterrupt() >= 0 && cpu.stopInterrupt() <= 42, cpu.stopDetail());
+                break;
+            }
+        }
+    }
+
+    @FuzzTest(maxDuration = "20s")
+    void vcpuRunNeverThrows(FuzzedDataProvider d) {
+        CpuModel model = d.consumeBoolean() ? CpuModel.E5500 : CpuModel.E500MC;
+        Vm vm = Hypervisor.software().createVm(new VmSpec(model, RAM, 1));
+        Vcpu vcpu = vm.createVcpu(0);
+        byte[] ram = d.consumeBytes(RAM);
+        vm.memory().write(0, ram, 0, ram.length);
+        vcpu.setPc(d.consumeInt(0, RAM / 4 - 1) * 4L);
+        for (int r = 0; r < 32; r++) vcpu.setGpr(r, d.consumeLong());
+        vcpu.setMsr(d.consumeLong());
+        for (int i = 0; i < 8; i++) {
+            ExitReason why = vcpu.run(2000);
+            assertNotNull(why);
+            if (why == ExitReason.INTERNAL_ERROR) break;
+        }
+    }
+
+    @FuzzTest(maxDuration = "20s")
+    void elfParseThrowsOnlyBootException(byte[] bytes) {
+        try {
+            ElfImage image = ElfImage.parse(Path.of("fuzz.elf"), bytes);
+            GuestMemory mem = new GuestMemory(RAM);
+            image.checkFits(RAM);
+            image.loadInto(mem);
+        } catch (BootException expected) {
+            assertNotNull(expected.getMessage());
+        }
+    }
+}

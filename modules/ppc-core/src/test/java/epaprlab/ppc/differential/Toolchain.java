@@ -1,0 +1,134 @@
+package epaprlab.ppc.differential;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The outside tools of the differential tests: GNU as/ld/nm/objdump and GCC for PowerPC, and
+ * qemu-user as the oracle. A missing tool fails the test naming its Debian package (never skips).
+ */
+public final class Toolchain {
+    private Toolchain() {}
+
+    /** One target: the 32-bit e500mc toolchain + qemu-ppc, or the 64-bit e5500 one + qemu-ppc64. */
+    public enum Target {
+        PPC32("powerpc-linux-gnu-", "binutils-powerpc-linux-gnu", "gcc-powerpc-linux-gnu", "qemu-ppc", "e500mc",
+                List.of("-a32", "-mbooke", "-me500mc", "-mregnames"), List.of()),
+        PPC64("powerpc64-linux-gnu-", "binutils-powerpc64-linux-gnu", "gcc-powerpc64-linux-gnu", "qemu-ppc64", "e5500",
+                List.of("-a64", "-mbooke", "-me5500", "-mregnames"), List.of("-m", "elf64ppc"));
+
+        final String prefix, binutilsPkg, gccPkg, qemu, qemuCpu;
+        final List<String> asFlags, ldFlags;
+
+        Target(String prefix, String binutilsPkg, String gccPkg, String qemu, String qemuCpu, List<String> asFlags, List<String> ldFlags) {
+            this.prefix = prefix; this.binutilsPkg = binutilsPkg; this.gccPkg = gccPkg; this.qemu = qemu;
+            this.qemuCpu = qemuCpu; this.asFlags = asFlags; this.ldFlags = ldFlags;
+        }
+
+        public boolean wide() { return this == PPC64; }
+        public String binutil(String name) { return tool(prefix + name, binutilsPkg); }
+        public String gcc() { return tool(prefix + "gcc", gccPkg); }
+        public String qemu() { return tool(qemu, "qemu-user"); }
+        public String qemuCpu() { return qemuCpu; }
+    }
+
+    static String tool(String name, String pkg) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path p = Path.of(dir, name);
+            if (Files.isExecutable(p)) return p.toString();
+        }
+        return fail(name + " not found on PATH: install the Debian package " + pkg + " (apt-get install " + pkg + ")");
+    }
+
+    /** Assembles {@code source} and links it statically at {@code textAddr} with entry {@code _start}. */
+    public static Path assembleAndLink(Target t, String source, Path dir, String name, long textAddr) throws IOException {
+        Path src = dir.resolve(name + ".s"), obj = dir.resolve(name + ".o"), elf = dir.resolve(name + ".elf");
+        Files.writeString(src, source, StandardCharsets.UTF_8);
+        List<String> as = new ArrayList<>(List.of(t.binutil("as")));
+        as.addAll(t.asFlags);
+        as.addAll(List.of("-o", obj.toString(), src.toString()));
+        exec(as, null, null, 300);
+        List<String> ld = new ArrayList<>(List.of(t.binutil("ld")));
+        ld.addAll(t.ldFlags);
+        ld.addAll(List.of("-static", "-Ttext=0x" + Long.toHexString(textAddr), "-e", "_start", "--no-warn-rwx-segments",
+                "-o", elf.toString(), obj.toString()));
+        exec(ld, null, null, 300);
+        return elf;
+    }
+
+    /** Global and local symbols of an ELF, by name (nm). */
+    public static Map<String, Long> symbols(Target t, Path elf) throws IOException {
+        Map<String, Long> m = new HashMap<>();
+        for (String line : exec(List.of(t.binutil("nm"), elf.toString()), null, null, 120).split("\n")) {
+            String[] p = line.trim().split("\\s+");
+            if (p.length == 3) m.put(p[2], Long.parseUnsignedLong(p[0], 16));
+        }
+        return m;
+    }
+
+    /** GNU objdump disassembly of [start, stop). */
+    public static String disassemble(Target t, Path elf, long start, long stop) {
+        try {
+            String opt = t.wide() ? "e5500,64" : "e500mc";
+            String out = exec(List.of(t.binutil("objdump"), "-d", "-M", opt, "--start-address=0x" + Long.toHexString(start),
+                    "--stop-address=0x" + Long.toHexString(stop), elf.toString()), null, null, 60);
+            StringBuilder sb = new StringBuilder();
+            for (String line : out.split("\n")) if (line.matches("^\\s+[0-9a-f]+:\\t.*")) sb.append("    ").append(line.trim()).append('\n');
+            return sb.toString();
+        } catch (IOException e) {
+            return "(objdump failed: " + e + ")";
+        }
+    }
+
+    /**
+     * Runs {@code cmd} with stdin from {@code in} (or none) and stdout to {@code out} (or
+     * captured and returned); fails on a non-zero exit.
+     */
+    public static String exec(List<String> cmd, Path in, Path out, int timeoutSeconds) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (in != null) pb.redirectInput(in.toFile());
+        else pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Path err = Files.createTempFile("diff-err", ".txt");
+        try {
+            pb.redirectError(err.toFile());
+            if (out != null) pb.redirectOutput(out.toFile());
+            Process p = pb.start();
+            byte[] captured = out == null ? p.getInputStream().readAllBytes() : new byte[0];
+            try {
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted: " + cmd);
+            }
+            String text = new String(captured, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                String e = Files.readString(err);
+                fail(String.join(" ", cmd.subList(0, Math.min(cmd.size(), 8))) + " ... exited " + p.exitValue() + ":\n"
+                        + text.substring(0, Math.min(text.length(), 4000)) + e.substring(0, Math.min(e.length(), 4000)));
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** Deletes a temporary directory tree unless {@code diff.keep} is set. */
+    public static void cleanup(Path dir) throws IOException {
+        if (Boolean.getBoolean("diff.keep")) return;
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
