@@ -4,7 +4,7 @@
 # NaNs (quiet and signalling, with payloads), infinities, zeros, denormals, +-max, values near
 # rounding boundaries and random bit patterns, executed by qemu-user (Debian qemu-user) on
 # e500mc (32) / e5500 (64). Exception-enable bits stay 0 (QEMU user mode would raise SIGFPE).
-# Usage: ./regen.py 32 6000 11 && ./regen.py 64 6000 12   (mode, count, seed)
+# Usage: ./regen.py 32 10000 11 && ./regen.py 64 10000 12   (mode, count, seed)
 import random, sys, struct, subprocess, tempfile, os, gzip
 mode = sys.argv[1]; n = int(sys.argv[2]); seed = int(sys.argv[3])
 rnd = random.Random(seed)
@@ -64,6 +64,38 @@ def mtfsf_image():
     for exc, en in ((29, 7), (28, 6), (27, 5), (26, 4), (25, 3)):
         if (v >> en) & 1 and rnd.random() < 0.7: v &= ~(1 << en)
     return v
+def b2d(b): return struct.unpack('>d', struct.pack('>Q', b))[0]
+def single(x):
+    try: return struct.unpack('>f', struct.pack('>f', x))[0]
+    except OverflowError: return x
+def hard_operands(ins, fa, fb, fc):
+    """Sometimes replaces operands by hard rounding cases: cancellation and near-ties."""
+    m = ins.split()[0].rstrip('.')
+    r = rnd.random()
+    def ulps(x, k): return (x + k) & 0xffffffffffffffff
+    if m in ('fadd', 'fsub', 'fadds', 'fsubs') and r < 0.35:
+        a = b2d(fa)
+        if a == a and abs(a) != float('inf'):
+            b = -a if m in ('fadd', 'fadds') else a
+            fb = ulps(d2b(b), rnd.randrange(-3, 4))
+            if rnd.random() < 0.5: fb = d2b(b2d(fb) + a * 2.0 ** -rnd.randrange(20, 60))
+    elif m.startswith(('fmadd', 'fmsub', 'fnmadd', 'fnmsub')) and r < 0.45:
+        a, c = b2d(fa), b2d(fc)
+        if m.endswith('s') and rnd.random() < 0.7:
+            a, c = single(a), single(c); fa, fc = d2b(a), d2b(c)
+        p = a * c
+        if p == p and abs(p) != float('inf'):
+            want = -p if 'madd' in m else p
+            fb = ulps(d2b(want), rnd.randrange(-2, 3))
+    elif m in ('fmuls', 'fdivs', 'fadds', 'fsubs', 'fres') and r < 0.3:
+        fa = d2b(single(b2d(fa))) if b2d(fa) == b2d(fa) else fa
+        fb = d2b(single(b2d(fb))) if b2d(fb) == b2d(fb) else fb
+        fc = d2b(single(b2d(fc))) if b2d(fc) == b2d(fc) else fc
+    elif m in ('fctiw', 'fctiwz', 'fctid', 'fctidz') and r < 0.4:
+        fb = d2b(rnd.choice([1, -1]) * (rnd.randrange(1 << rnd.choice([8, 31, 32, 52, 62, 63])) + rnd.choice([0, 0.5, 0.25, 0.75])))
+    elif m == 'fcfid' and r < 0.4:
+        fb = rnd.getrandbits(rnd.choice([54, 55, 63, 64]))
+    return fa, fb, fc
 def fields(v): return [(v >> s) & 0xf for s in range(0, 32, 4)]
 def safe(old, insn, fb):
     """False if this case could leave an enabled exception (QEMU user mode would raise SIGFPE)."""
@@ -102,6 +134,7 @@ while len(insns) < n:
     fa, fb, fc, ft = val(), val(), val(), val()
     if ins.startswith(('mtfsf ', 'mtfsf. ', '.long')): fb = mtfsf_image()
     if not safe(fs, ins, fb): continue
+    fa, fb, fc = hard_operands(ins, fa, fb, fc)
     insns.append(ins); data.append((fs, cr, fa, fb, fc, ft))
     out += ['    lfd f5,0(r20)', '    mtfsf 255,f5', '    lfd f1,16(r20)', '    lfd f2,24(r20)', '    lfd f3,32(r20)', '    lfd f4,40(r20)',
             '    lwz r8,12(r20)', '    mtcrf 255,r8', '    mffs f6', '    stfd f6,0(r21)',

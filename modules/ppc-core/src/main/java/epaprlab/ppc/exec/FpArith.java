@@ -21,6 +21,8 @@ final class FpArith {
     static final int INEXACT = 1, UNDERFLOW = 2, OVERFLOW = 4, DIVZERO = 8;
     static final int SNAN = 16, ISI = 32, IMZ = 64, IDI = 128, ZDZ = 256, SQRT = 512, CVI = 1024;
     static final int INVALID = SNAN | ISI | IMZ | IDI | ZDZ | SQRT | CVI;
+    /** Internal: the last {@link #addRound} cancelled exactly to zero. */
+    static final int EXACT_ZERO = 1 << 15;
 
     static final long SIGN = 0x8000_0000_0000_0000L;
     static final long EXP = 0x7FF0_0000_0000_0000L;
@@ -174,6 +176,7 @@ final class FpArith {
         } else {
             int c = Long.compareUnsigned(ah, bh) != 0 ? Long.compareUnsigned(ah, bh) : Long.compareUnsigned(al, bl);
             if (c == 0 && !sticky) {
+                s.fpFlags |= EXACT_ZERO;
                 return (s.fpscr & Fpscr.RN) == Fpscr.RN_DOWN ? SIGN : 0;
             }
             if (c >= 0) {   // A - B (B truncated when sticky: A - B - 1 + (1 - fraction))
@@ -273,6 +276,10 @@ final class FpArith {
         boolean pneg = (psign != 0) ^ negResult;
         if (isZero(b)) return round(s, pneg, ph, pl, pe, false, single);
         long r = addRound(s, pneg, ph, pl, pe, neg(b) ^ negResult, 0, sig(b), lsb(b), single);
+        if ((s.fpFlags & EXACT_ZERO) != 0) {   // the zero's sign is chosen before the negation
+            s.fpFlags &= ~EXACT_ZERO;
+            return ((s.fpscr & Fpscr.RN) == Fpscr.RN_DOWN ? SIGN : 0) ^ nr;
+        }
         return r;
     }
 

@@ -55,7 +55,7 @@ class QemuFloatingPointTest {
     void engineMatchesQemu(String mode) throws IOException {
         boolean wide = mode.equals("64");
         List<Row> rows = rows(mode);
-        assertEquals(6000, rows.size());
+        assertEquals(10000, rows.size());
         StringBuilder src = new StringBuilder();
         src.append("    lis r20,inputs@ha\n    addi r20,r20,inputs@l\n    lis r21,").append(OUTPUTS >> 16).append('\n');
         for (Row row : rows) {
