@@ -40,6 +40,19 @@ public final class FloatingPoint {
         return true;
     }
 
+    /**
+     * Reserved fields that QEMU's decoder requires to be zero (its "inval" masks, probed with
+     * qemu-user: src/test/resources/qemu-fp/reserved.py): a set bit is an illegal instruction,
+     * taking precedence over FP Unavailable.
+     */
+    private static boolean reserved(CpuState s, int w, int mask) {
+        if ((w & mask) == 0) return false;
+        s.illegal();
+        return true;
+    }
+
+    private static final int FRA_FIELD = 0x001F_0000, FRB_FIELD = 0x0000_F800;
+
     /** QEMU fp_exceptions_enabled(): MSR[FE0] or MSR[FE1] set. */
     private static boolean trapsEnabled(CpuState s) { return (s.msr & (Msr.FE0 | Msr.FE1)) != 0; }
 
@@ -128,6 +141,7 @@ public final class FloatingPoint {
     private enum Arith { ADD, SUB, MUL, DIV, MADD, MSUB, NMADD, NMSUB }
 
     private static void arith(CpuState s, int w, Arith op, boolean single) {
+        if (op == Arith.MUL && reserved(s, w, FRB_FIELD)) return;
         if (unavailable(s)) return;
         s.fpFlags = 0;
         long a = s.fpr[ra(w)], b = s.fpr[rb(w)], c = s.fpr[frc(w)];
@@ -166,7 +180,7 @@ public final class FloatingPoint {
     private enum Unary { FRSP, FCTIW, FCTIWZ, FCTID, FCTIDZ, FCFID, FRES, FRSQRTE }
 
     private static void unary(CpuState s, int w, Unary op) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, FRA_FIELD) || unavailable(s)) return;
         s.fpFlags = 0;
         long b = s.fpr[rb(w)];
         long r = switch (op) {
@@ -200,10 +214,10 @@ public final class FloatingPoint {
         if (rc(w)) cr1(s);
     }
 
-    public static void fmr(CpuState s, int w) { if (!unavailable(s)) move(s, w, s.fpr[rb(w)]); }
-    public static void fneg(CpuState s, int w) { if (!unavailable(s)) move(s, w, s.fpr[rb(w)] ^ SIGN); }
-    public static void fabs(CpuState s, int w) { if (!unavailable(s)) move(s, w, s.fpr[rb(w)] & ~SIGN); }
-    public static void fnabs(CpuState s, int w) { if (!unavailable(s)) move(s, w, s.fpr[rb(w)] | SIGN); }
+    public static void fmr(CpuState s, int w) { if (!reserved(s, w, FRA_FIELD) && !unavailable(s)) move(s, w, s.fpr[rb(w)]); }
+    public static void fneg(CpuState s, int w) { if (!reserved(s, w, FRA_FIELD) && !unavailable(s)) move(s, w, s.fpr[rb(w)] ^ SIGN); }
+    public static void fabs(CpuState s, int w) { if (!reserved(s, w, FRA_FIELD) && !unavailable(s)) move(s, w, s.fpr[rb(w)] & ~SIGN); }
+    public static void fnabs(CpuState s, int w) { if (!reserved(s, w, FRA_FIELD) && !unavailable(s)) move(s, w, s.fpr[rb(w)] | SIGN); }
 
     /** fsel: FRC when FRA >= 0 (either zero included), else FRB; a NaN FRA selects FRB. */
     public static void fsel(CpuState s, int w) {
@@ -215,7 +229,7 @@ public final class FloatingPoint {
     // ---- compare -----------------------------------------------------------------------------
 
     private static void compare(CpuState s, int w, boolean ordered) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, 0x0060_0001) || unavailable(s)) return;
         s.fpFlags = 0;
         long a = s.fpr[ra(w)], b = s.fpr[rb(w)];
         int c;
@@ -266,14 +280,13 @@ public final class FloatingPoint {
     }
 
     public static void mffs(CpuState s, int w) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, FRA_FIELD) || unavailable(s)) return;
         move(s, w, s.fpscr & 0xFFFF_FFFFL);
     }
 
     /** mtfsf FLM,FRB (L=1: all fields); W=1 is the ISA 2.05 form these cores lack (illegal). */
     public static void mtfsf(CpuState s, int w) {
-        if (unavailable(s)) return;
-        if ((w & 0x0001_0000) != 0) { s.illegal(); return; }
+        if (reserved(s, w, 0x0001_0000) || unavailable(s)) return;
         int flm = (w & 0x0200_0000) != 0 ? 0xFF : (w >>> 17) & 0xFF;
         int m = fieldMask(flm);
         storeFpscr(s, ((int) s.fpr[rb(w)] & m) | (s.fpscr & ~m));
@@ -283,8 +296,7 @@ public final class FloatingPoint {
 
     /** mtfsfi BF,U (W=1 illegal, as mtfsf). */
     public static void mtfsfi(CpuState s, int w) {
-        if (unavailable(s)) return;
-        if ((w & 0x0001_0000) != 0) { s.illegal(); return; }
+        if (reserved(s, w, 0x006F_0800) || unavailable(s)) return;
         int sh = 4 * (7 - bf(w));
         storeFpscr(s, (s.fpscr & ~(0xF << sh)) | (((w >>> 12) & 0xF) << sh));
         if (rc(w)) cr1(s);
@@ -293,7 +305,7 @@ public final class FloatingPoint {
 
     /** mtfsb0 BT: FEX and VX cannot be cleared directly (QEMU ignores them). */
     public static void mtfsb0(CpuState s, int w) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, 0x001F_F800) || unavailable(s)) return;
         int bit = 1 << (31 - bt(w));
         if (bit != Fpscr.FEX && bit != Fpscr.VX && (s.fpscr & bit) != 0) storeFpscr(s, s.fpscr & ~bit);
         if (rc(w)) cr1(s);
@@ -301,7 +313,7 @@ public final class FloatingPoint {
 
     /** mtfsb1 BT: FEX, VX and NI cannot be set directly (QEMU ignores them). */
     public static void mtfsb1(CpuState s, int w) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, 0x001F_F800) || unavailable(s)) return;
         int bit = 1 << (31 - bt(w));
         if (bit != Fpscr.FEX && bit != Fpscr.VX && bit != Fpscr.NI && (s.fpscr & bit) == 0) storeFpscr(s, s.fpscr | bit);
         if (rc(w)) cr1(s);
@@ -312,7 +324,7 @@ public final class FloatingPoint {
     private static final int MCRFS_CLEAR = Fpscr.FX | Fpscr.OX | Fpscr.UX | Fpscr.ZX | Fpscr.XX | Fpscr.VX_ALL;
 
     public static void mcrfs(CpuState s, int w) {
-        if (unavailable(s)) return;
+        if (reserved(s, w, 0x0063_F801) || unavailable(s)) return;
         int sh = 4 * (7 - bfa(w));
         s.setCrField(bf(w), s.fpscr >>> sh);
         storeFpscr(s, s.fpscr & ~((0xF << sh) & MCRFS_CLEAR));
@@ -362,5 +374,5 @@ public final class FloatingPoint {
     public static void stfdu(CpuState s, int w) { access(s, w, Width.DOUBLE, true, false, true); }
     public static void stfdx(CpuState s, int w) { access(s, w, Width.DOUBLE, true, true, false); }
     public static void stfdux(CpuState s, int w) { access(s, w, Width.DOUBLE, true, true, true); }
-    public static void stfiwx(CpuState s, int w) { access(s, w, Width.INT_WORD, true, true, false); }
+    public static void stfiwx(CpuState s, int w) { if (!reserved(s, w, 1)) access(s, w, Width.INT_WORD, true, true, false); }
 }

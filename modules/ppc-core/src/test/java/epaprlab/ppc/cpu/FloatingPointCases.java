@@ -155,8 +155,13 @@ final class FloatingPointCases {
         c("fsqrts f1,f2", 0xec20102c, FP, "irq=6 esr=0x08000000");
         c("fre f1,f2", 0xfc201030, FP, "irq=6 esr=0x08000000");
         c("frsqrtes f1,f2", 0xec201034, FP, "irq=6 esr=0x08000000");
-        // fadd with a nonzero FRC field: reserved bits set, illegal in QEMU
-        c(".long 0xfc22186a", 0xfc22186a, FP, "irq=6 esr=0x08000000");
+        // reserved fields set: illegal in QEMU (masks probed by qemu-fp/reserved.py), before FP unavailable
+        c(".long 0xfc22186a", 0xfc22186a, FP, "irq=6 esr=0x08000000");   // fadd, FRC = 1
+        c(".long 0xfc2208f2", 0xfc2208f2, "", "irq=6 esr=0x08000000");     // fmul, FRB = 1, MSR[FP] = 0
+        c(".long 0xfc211210", 0xfc211210, FP, "irq=6 esr=0x08000000");   // fabs, FRA = 1
+        c(".long 0xfd811001", 0xfd811001, FP, "irq=6 esr=0x08000000");   // fcmpu with Rc
+        c(".long 0xfc61004c", 0xfc61004c, FP, "irq=6 esr=0x08000000");   // mtfsb1 3 with bit 15
+        c(".long 0x7c2327af", 0x7c2327af, FP, "irq=6 esr=0x08000000");   // stfiwx. (Rc = 1)
 
         // ---- FPSCR instructions
         c("mffs f1", 0xfc20048e, FP + "fpscr=0x82024003", "f1=0x82024003");
