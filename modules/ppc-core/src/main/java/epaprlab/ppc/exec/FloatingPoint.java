@@ -25,7 +25,9 @@ import epaprlab.ppc.interrupt.Ivor;
  *     the last such instruction; FR is never set (QEMU does not compute it).
  * <li>Single-precision arithmetic rounds once to binary32 (QEMU's float64r32 operations), and
  *     fnmadd/fnmsub negate before rounding, as QEMU 7.2 does.
- * <li>NI is stored but has no effect; OX/UX enabled results are not scaled (QEMU: "XXX").
+ * <li>NI is stored but has no effect. With OE (UE) set, an overflowing (tiny) result is scaled
+ *     by 2^-1536 (2^1536), 2^-+192 for single precision, and UX is then set even when exact
+ *     (QEMU's softfloat rebias), the interrupt being deferred as for XE.
  * </ul>
  */
 public final class FloatingPoint {

@@ -8,7 +8,9 @@ import epaprlab.ppc.cpu.Fpscr;
  * integer significands (up to 128 bits plus a sticky bit) rounded once, NaN propagation per
  * PowerPC (first NaN operand in order A, B — for multiply-add A, B(addend), C — silenced),
  * default NaN 0x7FF8000000000000, tininess detected before rounding, underflow only when tiny and
- * inexact. "Single" results are QEMU's float64r32: rounded once to binary32 precision and
+ * inexact; with FPSCR[OE] (UE) set, an overflowing (tiny) result is scaled by 2^-1536 (2^1536;
+ * 2^-+192 in single precision) instead, as QEMU's rebias_overflow/rebias_underflow (the
+ * architected enabled-exception results). "Single" results are QEMU's float64r32: rounded once to binary32 precision and
  * range, returned in binary64 format (NaN payloads cut to binary32's 23 fraction bits).
  *
  * <p>The exception flags of an operation accumulate in {@link CpuState#fpFlags}; nothing here
@@ -89,8 +91,15 @@ final class FpArith {
         if (lz >= 64) { hi = lo; lo = 0; lz -= 64; e -= 64; }
         if (lz > 0) { hi = (hi << lz) | (lo >>> (64 - lz)); lo <<= lz; e -= lz; }
         int p = single ? 24 : 53, emin = single ? -126 : -1022, emax = single ? 127 : 1023;
+        int rebias = single ? 192 : 1536;   // softfloat exp_re_bias (IEEE 754-1985 trapped results)
         int lead = e + 127;
-        int lsbExp = Math.max(lead - (p - 1), emin - (p - 1));
+        boolean tinyRebiased = lead < emin && (s.fpscr & Fpscr.UE) != 0;
+        if (tinyRebiased) {   // QEMU rebias_underflow (UE = 1): scaled up, always UX, not denormalised
+            s.fpFlags |= UNDERFLOW;
+            e += rebias;
+            lead += rebias;
+        }
+        int lsbExp = tinyRebiased ? lead - (p - 1) : Math.max(lead - (p - 1), emin - (p - 1));
         int sh = lsbExp - e;   // bits dropped, >= 128 - p
         long k;
         int rb;
@@ -106,14 +115,17 @@ final class FpArith {
         boolean inexact = rb != 0 || st;
         // tininess before rounding, as QEMU configures softfloat for PowerPC (frsp of
         // 0x380FFFFFFFFFFFFF rounding up to 2^-126 sets UX in QEMU)
-        if (lead < emin && inexact) s.fpFlags |= UNDERFLOW;
+        if (!tinyRebiased && lead < emin && inexact) s.fpFlags |= UNDERFLOW;
         if (inexact) s.fpFlags |= INEXACT;
         if (increment(rn, neg, k, rb, st)) {
             k++;
             if (k == 1L << p) { k >>>= 1; lsbExp++; }
         }
         long sign = neg ? SIGN : 0;
-        if (lsbExp + p - 1 > emax) {
+        if (lsbExp + p - 1 > emax && (s.fpscr & Fpscr.OE) != 0) {
+            s.fpFlags |= OVERFLOW;   // QEMU rebias_overflow (OE = 1): scaled down, no forced inexact
+            lsbExp -= rebias;
+        } else if (lsbExp + p - 1 > emax) {
             s.fpFlags |= OVERFLOW | INEXACT;
             boolean toInf = rn == Fpscr.RN_NEAREST || (rn == Fpscr.RN_UP && !neg) || (rn == Fpscr.RN_DOWN && neg);
             if (toInf) return sign | INF;

@@ -179,19 +179,31 @@ final class FloatingPointCases {
         c("mcrfs cr2,cr0", 0xfd000080, FP + "fpscr=0x92024000", "cr2=0x9 fpscr=0x02024000");   // FX and OX cleared
         c("mcrfs cr2,cr7", 0xfd1c0080, FP + "fpscr=0x3", "cr2=0x3 fpscr=0x3");   // control bits are not cleared
 
-        // ---- enabled exceptions: Program interrupt with ESR[FP] when MSR[FE0|FE1] != 0
+        // ---- enabled exceptions: Program interrupt with ESR[FP] when MSR[FE0|FE1] != 0. The fdiv.
+        // rows reproduce what QEMU's SIGFPE context showed (qemu-fp/enabled.c under qemu-user:
+        // NIP = the fdiv., FPSCR, the target FPR, CR1 untouched); SRR0 = the instruction.
         // zero divide with ZE: taken before the target is written
-        c("fdiv f1,f2,f3", 0xfc221824, "msr=0x2800 f1=0x9 f2=" + ONE + " f3=0 fpscr=0x10", "irq=6 esr=0x01000000 f1=0x9 fpscr=0xc4000010");
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f1=0x9 f2=" + ONE + " f3=0 fpscr=0x10 cr=0", "irq=6 esr=0x01000000 f1=0x9 fpscr=0xc4000010 cr=0");
         // ...and with MSR[FE0|FE1] = 0 only FEX records it
         c("fdiv f1,f2,f3", 0xfc221824, "msr=0x2000 f1=0x9 f2=" + ONE + " f3=0 fpscr=0x10", "f1=0x7ff0000000000000 fpscr=0xc4005010");
-        // SNaN with VE (FE1): VXSNAN VX FX FEX, target unchanged
-        c("fadd f1,f2,f3", 0xfc22182a, "msr=0x2100 f1=0x9 f2=0x7ff4000000000000 f3=0 fpscr=0x80", "irq=6 esr=0x01000000 f1=0x9 fpscr=0xe1000080");
+        // SNaN with VE (FE1 this time): VXSNAN VX FX FEX, target unchanged
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2100 f1=0x9 f2=0x7ff4000000000000 f3=" + THREE + " fpscr=0x80 cr=0", "irq=6 esr=0x01000000 f1=0x9 fpscr=0xe1000080 cr=0");
         // inexact with XE: deferred, the target and FPRF are written first, CR1 is not
         c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f2=" + ONE + " f3=" + THREE + " fpscr=0x8 cr=0",
                 "irq=6 esr=0x01000000 f1=0x3fd5555555555555 fpscr=0xc2024008 cr=0");
-        // overflow with OE: deferred too (QEMU does not scale the result)
-        c("fmul f1,f2,f3", 0xfc2200f2, "msr=0x2800 f2=" + MAX + " f3=" + TWO + " fpscr=0x40",
-                "irq=6 esr=0x01000000 f1=0x7ff0000000000000 fpscr=0xd2025040");
+        // overflow with OE: deferred; the result is scaled by 2^-1536 (2^1026 -> 2^-510) and exact: no XX
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f2=" + MAX + " f3=0x3fd0000000000000 fpscr=0x40 cr=0",
+                "irq=6 esr=0x01000000 f1=0x200fffffffffffff fpscr=0xd0004040 cr=0");
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f2=" + MAX + " f3=0x3fd5555555555555 fpscr=0x40 cr=0",
+                "irq=6 esr=0x01000000 f1=0x2008000000000000 fpscr=0xd2024040 cr=0");
+        // tiny with UE: scaled by 2^1536, UX even when exact (2^-1071)
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f2=0x10 f3=" + THREE + " fpscr=0x20 cr=0",
+                "irq=6 esr=0x01000000 f1=0x5cf5555555555555 fpscr=0xca024020 cr=0");
+        c("fdiv. f1,f2,f3", 0xfc221825, "msr=0x2800 f2=0x10 f3=" + TWO + " fpscr=0x20 cr=0",
+                "irq=6 esr=0x01000000 f1=0x5d00000000000000 fpscr=0xc8004020 cr=0");
+        // single precision with OE: scaled by 2^-192 (FLT_MAX*4 = (2-2^-23)*2^129 -> (2-2^-23)*2^-63)
+        c("fmuls f1,f2,f3", 0xec2200f2, "msr=0x2000 f2=0x47efffffe0000000 f3=0x4010000000000000 fpscr=0x40",
+                "f1=0x3c0fffffe0000000 fpscr=0xd0004040");
         // enabling ZE while ZX is set: FEX and the interrupt after mtfsfi
         c("mtfsfi 6,1", 0xff00110c, "msr=0x2800 fpscr=0x04000000", "irq=6 esr=0x01000000 fpscr=0x44000010");
         // fcmpo with VE: VXVC deferred, CR field written
