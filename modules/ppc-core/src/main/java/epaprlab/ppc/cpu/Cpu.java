@@ -32,8 +32,9 @@ public final class Cpu {
     public GuestMemory memory() { return memory; }
 
     /**
-     * Architected reset: all GPRs/FPRs/SPRs and the FPSCR 0 (PVR = the model's, PIR kept), MSR 0, PC 0, CR/LR/CTR/XER
-     * 0, time base 0, no IVOR installed, reservation cleared, {@link #instructionsRetired()} 0.
+     * Architected reset: all GPRs/FPRs/SPRs and the FPSCR 0 (PVR = the model's, PIR kept), MSR 0,
+     * PC 0, CR/LR/CTR/XER 0, time base 0, no IVOR installed, reservation cleared,
+     * {@link #instructionsRetired()} 0.
      */
     public void reset() { interp.reset(); }
 
