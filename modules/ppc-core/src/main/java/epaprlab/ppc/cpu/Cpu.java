@@ -52,8 +52,9 @@ public final class Cpu {
     public GuestMemory memory() { return memory; }
 
     /**
-     * Architected reset: all GPRs/SPRs 0 (PVR = the model's, PIR kept), MSR 0, PC 0, CR/LR/CTR/XER
-     * 0, time base 0, no IVOR installed, reservation cleared, {@link #instructionsRetired()} 0.
+     * Architected reset: all GPRs/FPRs/SPRs and the FPSCR 0 (PVR = the model's, PIR kept), MSR 0,
+     * PC 0, CR/LR/CTR/XER 0, time base 0, no IVOR installed, reservation cleared,
+     * {@link #instructionsRetired()} 0.
      */
     public void reset() { interp.reset(); }
 
@@ -95,6 +96,14 @@ public final class Cpu {
     public void setCtr(long value) { s.ctr = value; }
     public long xer() { return s.xer(); }
     public void setXer(long value) { s.setXer(value); }
+
+    // ---- floating point ----
+    /** FPR {@code n} as raw IEEE 754 binary64 bits. */
+    public long fpr(int n) { return s.fpr[n]; }
+    public void setFpr(int n, long bits) { s.fpr[n] = bits; }
+    /** The FPSCR (32-bit image; FEX and VX as stored, not recomputed). */
+    public int fpscr() { return s.fpscr; }
+    public void setFpscr(int value) { s.fpscr = value; }
 
     /** Host view of an SPR by number: no privilege check, no side effects beyond the write. */
     public long spr(int n) {

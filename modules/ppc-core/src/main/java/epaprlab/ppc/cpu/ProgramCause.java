@@ -5,7 +5,9 @@ public enum ProgramCause {
     ILLEGAL(Esr.PIL, "illegal instruction"),
     PRIVILEGED(Esr.PPR, "privileged instruction"),
     TRAP(Esr.PTR, "trap"),
-    UNIMPLEMENTED(Esr.PUO, "unimplemented operation");
+    UNIMPLEMENTED(Esr.PUO, "unimplemented operation"),
+    /** An enabled floating-point exception with MSR[FE0|FE1] != 0. */
+    FP(Esr.FP, "floating-point enabled exception");
 
     private final long esrBit;
     private final String text;

@@ -6,6 +6,7 @@ import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.exec.Branch;
 import epaprlab.ppc.exec.ConditionRegister;
 import epaprlab.ppc.exec.FixedPoint;
+import epaprlab.ppc.exec.FloatingPoint;
 import epaprlab.ppc.exec.LoadStore;
 import epaprlab.ppc.exec.Op;
 import epaprlab.ppc.exec.ProcessorControl;
@@ -17,7 +18,8 @@ import java.util.Arrays;
 
 /**
  * Dense decode tables for one core model: the primary opcode table and the extended-opcode
- * tables of primaries 19 (XL), 30 (MD/MDS), 31 (X/XO/XFX/A), 58 and 62 (DS). Slots are filled by
+ * tables of primaries 19 (XL), 30 (MD/MDS), 31 (X/XO/XFX/A), 58 and 62 (DS), and of the
+ * floating-point primaries 59 and 63 (A-forms fill every FRC value they use). Slots are filled by
  * {@link #put}, which refuses a slot filled twice; empty slots decode to the illegal-instruction
  * handler. The 64-bit category is only bound for models that have it, so on e500mc those
  * encodings are illegal instructions. Every name bound here needs its operand syntax in
@@ -36,7 +38,9 @@ public final class DecodeTable {
     private final Op[] ext31 = new Op[1024];
     private final Op[] ext58 = new Op[4];
     private final Op[] ext62 = new Op[4];
-    private final String[][] names = new String[6][];
+    private final Op[] ext59 = new Op[1024];
+    private final Op[] ext63 = new Op[1024];
+    private final String[][] names = new String[8][];
 
     public static DecodeTable forModel(CpuModel model) { return model.has64Bit() ? E5500 : E500MC; }
 
@@ -48,6 +52,8 @@ public final class DecodeTable {
             case 31 -> ext31[xo10(w)];
             case 58 -> ext58[w & 3];
             case 62 -> ext62[w & 3];
+            case 59 -> ext59[xo10(w)];
+            case 63 -> ext63[xo10(w)];
             default -> primary[opcd(w)];
         };
     }
@@ -60,6 +66,8 @@ public final class DecodeTable {
             case 31 -> names[3][xo10(w)];
             case 58 -> names[4][w & 3];
             case 62 -> names[5][w & 3];
+            case 59 -> names[6][xo10(w)];
+            case 63 -> names[7][xo10(w)];
             default -> names[0][opcd(w)];
         };
     }
@@ -93,6 +101,8 @@ public final class DecodeTable {
         if (t == ext30) return names[2];
         if (t == ext31) return names[3];
         if (t == ext58) return names[4];
+        if (t == ext59) return names[6];
+        if (t == ext63) return names[7];
         return names[5];
     }
 
@@ -122,15 +132,91 @@ public final class DecodeTable {
     }
 
     private DecodeTable(boolean with64) {
-        Op[][] all = {primary, ext19, ext30, ext31, ext58, ext62};
+        Op[][] all = {primary, ext19, ext30, ext31, ext58, ext62, ext59, ext63};
         for (int i = 0; i < all.length; i++) {
             Arrays.fill(all[i], ILLEGAL);
             names[i] = new String[all[i].length];
             Arrays.fill(names[i], ILLEGAL_NAME);
         }
         fill32();
+        fillFloat(with64);
         if (with64) fill64();
         else fillE500mcOnly();
+    }
+
+    // ---- Floating-point category ----
+
+    /** A-form with all 32 FRC values (fmul*, multiply-add, fsel). */
+    private void putA(Op[] t, int xo5, String name, Op op) {
+        for (int frc = 0; frc < 32; frc++) put(t, (frc << 5) | xo5, name, op);
+    }
+
+    /**
+     * The floating-point category of e500mc/e5500 (QEMU insns_flags PPC_FLOAT, _FRES, _FRSQRTE,
+     * _FSEL, _STFIWX; fctid/fctidz/fcfid, PPC2_FP_CVT_S64, only on e5500, as binutils). A-forms
+     * without FRC are bound only with FRC = 0, so a nonzero reserved field is illegal as in
+     * QEMU. Not on these cores (illegal): fsqrt, fsqrts, fre, frsqrtes, fcpsgn, fri*, fcfid[u]s.
+     */
+    private void fillFloat(boolean with64) {
+        Op[] P = primary, X31 = ext31, X59 = ext59, X63 = ext63;
+        put(P, 48, "lfs", FloatingPoint::lfs);
+        put(P, 49, "lfsu", FloatingPoint::lfsu);
+        put(P, 50, "lfd", FloatingPoint::lfd);
+        put(P, 51, "lfdu", FloatingPoint::lfdu);
+        put(P, 52, "stfs", FloatingPoint::stfs);
+        put(P, 53, "stfsu", FloatingPoint::stfsu);
+        put(P, 54, "stfd", FloatingPoint::stfd);
+        put(P, 55, "stfdu", FloatingPoint::stfdu);
+        put(X31, 535, "lfsx", FloatingPoint::lfsx);
+        put(X31, 567, "lfsux", FloatingPoint::lfsux);
+        put(X31, 599, "lfdx", FloatingPoint::lfdx);
+        put(X31, 631, "lfdux", FloatingPoint::lfdux);
+        put(X31, 663, "stfsx", FloatingPoint::stfsx);
+        put(X31, 695, "stfsux", FloatingPoint::stfsux);
+        put(X31, 727, "stfdx", FloatingPoint::stfdx);
+        put(X31, 759, "stfdux", FloatingPoint::stfdux);
+        put(X31, 983, "stfiwx", FloatingPoint::stfiwx);
+        // primary 59: single precision (A-form)
+        put(X59, 18, "fdivs", FloatingPoint::fdivs);
+        put(X59, 20, "fsubs", FloatingPoint::fsubs);
+        put(X59, 21, "fadds", FloatingPoint::fadds);
+        put(X59, 24, "fres", FloatingPoint::fres);
+        putA(X59, 25, "fmuls", FloatingPoint::fmuls);
+        putA(X59, 28, "fmsubs", FloatingPoint::fmsubs);
+        putA(X59, 29, "fmadds", FloatingPoint::fmadds);
+        putA(X59, 30, "fnmsubs", FloatingPoint::fnmsubs);
+        putA(X59, 31, "fnmadds", FloatingPoint::fnmadds);
+        // primary 63: double precision (A-form) and X-form
+        put(X63, 18, "fdiv", FloatingPoint::fdiv);
+        put(X63, 20, "fsub", FloatingPoint::fsub);
+        put(X63, 21, "fadd", FloatingPoint::fadd);
+        putA(X63, 23, "fsel", FloatingPoint::fsel);
+        putA(X63, 25, "fmul", FloatingPoint::fmul);
+        put(X63, 26, "frsqrte", FloatingPoint::frsqrte);
+        putA(X63, 28, "fmsub", FloatingPoint::fmsub);
+        putA(X63, 29, "fmadd", FloatingPoint::fmadd);
+        putA(X63, 30, "fnmsub", FloatingPoint::fnmsub);
+        putA(X63, 31, "fnmadd", FloatingPoint::fnmadd);
+        put(X63, 0, "fcmpu", FloatingPoint::fcmpu);
+        put(X63, 32, "fcmpo", FloatingPoint::fcmpo);
+        put(X63, 12, "frsp", FloatingPoint::frsp);
+        put(X63, 14, "fctiw", FloatingPoint::fctiw);
+        put(X63, 15, "fctiwz", FloatingPoint::fctiwz);
+        put(X63, 40, "fneg", FloatingPoint::fneg);
+        put(X63, 72, "fmr", FloatingPoint::fmr);
+        put(X63, 136, "fnabs", FloatingPoint::fnabs);
+        put(X63, 264, "fabs", FloatingPoint::fabs);
+        put(X63, 38, "mtfsb1", FloatingPoint::mtfsb1);
+        put(X63, 70, "mtfsb0", FloatingPoint::mtfsb0);
+        put(X63, 64, "mcrfs", FloatingPoint::mcrfs);
+        put(X63, 134, "mtfsfi", FloatingPoint::mtfsfi);
+        put(X63, 583, "mffs", FloatingPoint::mffs);
+        put(X63, 711, "mtfsf", FloatingPoint::mtfsf);
+        if (with64) {
+            put(X63, 814, "fctid", FloatingPoint::fctid);
+            put(X63, 815, "fctidz", FloatingPoint::fctidz);
+            put(X63, 846, "fcfid", FloatingPoint::fcfid);
+        }
     }
 
     /**

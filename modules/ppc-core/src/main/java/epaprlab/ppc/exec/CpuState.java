@@ -68,6 +68,14 @@ public final class CpuState {
     public long resValue;
     public int resSize;
 
+    // ---- floating point (FloatingPoint) ----
+    /** FPR0..31 as raw IEEE 754 binary64 bits. */
+    public final long[] fpr = new long[32];
+    /** FPSCR (bits 32..63 of the architected register). */
+    public int fpscr;
+    /** Scratch: exception flags of the executing FP operation ({@link FpArith}). */
+    int fpFlags;
+
     /** Non-null when the executing instruction asks the loop to stop. */
     public StopReason stop;
     public int stopInterrupt = -1;
@@ -126,6 +134,8 @@ public final class CpuState {
         pending.setPir(pir);
         waiting = false; limit = 0; idleDeadline = -1; watchdogTb = 0;
         resValid = false;
+        Arrays.fill(fpr, 0);
+        fpscr = 0;
         stop = null; stopInterrupt = -1; stopPc = 0; stopInsn = 0; stopDetail = "";
     }
 

@@ -43,4 +43,21 @@ class GccWorkloadTest {
         assertEquals(Long.decode(expected).longValue(), cpu.gpr(3) & 0xFFFFFFFFL);
         assertEquals(model.has64Bit(), cpu.is64BitMode());
     }
+
+    /**
+     * The hard-float workload (src/test/resources/gcc/fpwork.c, GCC 12 -O2 -mhard-float): its
+     * checksum covers every double/float result's bits and the final FPSCR, and must equal what
+     * the same object code computes under qemu-user (-cpu e500mc / e5500), printed by
+     * build-fp.sh. The start code sets MSR[FP].
+     */
+    @ParameterizedTest(name = "{0} seed {1}")
+    @CsvSource({
+            "E500MC, 0x1,      0xf0190b73, fpwork-e500mc.bin",
+            "E500MC, 0xC0FFEE, 0x5e764dbb, fpwork-e500mc.bin",
+            "E5500,  0x1,      0xf0190b73, fpwork-e5500.bin",
+            "E5500,  0xC0FFEE, 0x5e764dbb, fpwork-e5500.bin",
+    })
+    void hardFloatChecksumMatchesQemu(CpuModel model, String seed, String expected, String image) throws IOException {
+        checksumMatchesTheHost(model, seed, expected, image);
+    }
 }

@@ -18,11 +18,11 @@ class InstructionCaseTest {
     static final long CODE = 0x2000;
     static final int RAM = 1 << 20;
     /** IVPR = 0, IVORn = 0x100 * (n + 1): vectors well below the code. */
-    static final int[] INSTALLED = {2, 3, 5, 6, 8};
+    static final int[] INSTALLED = {2, 3, 5, 6, 7, 8};
 
     static long vector(int ivor) { return 0x100L * (ivor + 1); }
 
-    static Stream<Case> cases() { return InstructionCases.ALL.stream(); }
+    static Stream<Case> cases() { return Stream.concat(InstructionCases.ALL.stream(), FloatingPointCases.ALL.stream()); }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -44,7 +44,9 @@ class InstructionCaseTest {
                 case "ctr" -> cpu.setCtr(v);
                 case "msr" -> msr = v;
                 case "esr" -> cpu.setSpr(Spr.ESR, v);
+                case "fpscr" -> cpu.setFpscr((int) v);
                 default -> {
+                    if (k.matches("f\\d+")) { cpu.setFpr(Integer.parseInt(k.substring(1)), v); continue; }
                     if (k.startsWith("r")) cpu.setGpr(Integer.parseInt(k.substring(1)), v);
                     else if (k.startsWith("spr")) cpu.setSpr(Integer.parseInt(k.substring(3)), v);
                     else if (k.startsWith("mem")) storeMem(mem, k, v);
@@ -87,7 +89,9 @@ class InstructionCaseTest {
                 case "dear" -> cpu.spr(Spr.DEAR);
                 case "srr0" -> cpu.spr(Spr.SRR0);
                 case "srr1" -> cpu.spr(Spr.SRR1);
+                case "fpscr" -> cpu.fpscr() & 0xFFFFFFFFL;
                 default -> {
+                    if (k.matches("f\\d+")) yield cpu.fpr(Integer.parseInt(k.substring(1)));
                     if (k.matches("cr[0-7]")) yield (cpu.cr() >>> (28 - 4 * (k.charAt(2) - '0'))) & 0xF;
                     if (k.startsWith("r")) yield cpu.gpr(Integer.parseInt(k.substring(1)));
                     if (k.startsWith("spr")) yield cpu.spr(Integer.parseInt(k.substring(3)));

@@ -8,7 +8,7 @@ import java.util.List;
  * what GNU objdump prints for {@code word} (checked by {@link InstructionEncodingTest}).
  *
  * <p>Modes: MC = e500mc, E32 = e5500 with MSR[CM]=0, E64 = e5500 with MSR[CM]=1.
- * Keys: rN, cr, crN (one field), xer, ca, ov, so, lr, ctr, msr, pc, esr, dear, srr0, srr1,
+ * Keys: rN, fN (FPR bits), fpscr, cr, crN (one field), xer, ca, ov, so, lr, ctr, msr, pc, esr, dear, srr0, srr1,
  * sprN, mem8/16/32/64@ADDR; {@code irq=N} expects interrupt N delivered (PC at its vector,
  * SRR0 = 0x2000 unless listed); {@code stop=X} expects that StopReason. "PVR" stands for the
  * model's PVR. Unlisted keys are not checked, except PC (0x2004 when no pc/irq/stop is given).
@@ -966,9 +966,9 @@ final class InstructionCases {
         c(MC, ".long 0x0", 0x00000000, "", "irq=6 esr=0x08000000"),
         c(E32, ".long 0x0", 0x00000000, "", "irq=6 esr=0x08000000"),
         c(E64, ".long 0x0", 0x00000000, "", "irq=6 esr=0x08000000"),
-        c(MC, "fadd f0,f0,f0", 0xfc00002a, "", "irq=6 esr=0x08000000"),
-        c(E32, "fadd f0,f0,f0", 0xfc00002a, "", "irq=6 esr=0x08000000"),
-        c(E64, "fadd f0,f0,f0", 0xfc00002a, "", "irq=6 esr=0x08000000"),
+        c(MC, "fadd f0,f0,f0", 0xfc00002a, "esr=0x1234", "irq=7 esr=0x1234"),   // MSR[FP]=0: FP unavailable, ESR kept
+        c(E32, "fadd f0,f0,f0", 0xfc00002a, "esr=0x1234", "irq=7 esr=0x1234"),
+        c(E64, "fadd f0,f0,f0", 0xfc00002a, "esr=0x1234", "irq=7 esr=0x1234"),
         c(MC, "dcbzep 0,r0", 0x7c0007fe, "", "irq=6 esr=0x08000000"),
         c(E32, "dcbzep 0,r0", 0x7c0007fe, "", "irq=6 esr=0x08000000"),
         c(E64, "dcbzep 0,r0", 0x7c0007fe, "", "irq=6 esr=0x08000000")
