@@ -62,7 +62,7 @@ class FloatingPointAllocationTest {
     void floatingPointInstructionsAllocateNothing() throws Exception {
         Path elf = TestGuests.elf(dir, "fp-loop", FP_LOOP);
         var config = TestGuests.vm(dir, "fp-loop", elf, "");
-        Board board = Board.assemble(config.boardSpec(), ElfImage.parse(elf, Files.readAllBytes(elf)));
+        Board board = Board.assemble(config.board(), ElfImage.parse(elf, Files.readAllBytes(elf)));
         board.powerOn(1, ResetReason.POWER_ON);
         Vcpu vcpu = board.vcpus().getFirst();
 

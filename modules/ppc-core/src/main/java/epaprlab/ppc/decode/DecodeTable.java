@@ -79,14 +79,14 @@ public final class DecodeTable {
 
     /** Every bound slot of this model's tables, in table order (for the disassembler's tests). */
     public java.util.List<Slot> slots() {
-        int[] opcodes = {-1, 19, 30, 31, 58, 62};
+        int[] opcodes = {-1, 19, 30, 31, 58, 62, 59, 63};   // the order of the names tables
         java.util.List<Slot> out = new java.util.ArrayList<>();
         for (int t = 0; t < names.length; t++) {
             for (int i = 0; i < names[t].length; i++) {
                 if (names[t][i].equals(ILLEGAL_NAME)) continue;
                 int w = switch (opcodes[t]) {
                     case -1 -> i << 26;
-                    case 19, 30, 31 -> (opcodes[t] << 26) | (i << 1);
+                    case 19, 30, 31, 59, 63 -> (opcodes[t] << 26) | (i << 1);
                     default -> (opcodes[t] << 26) | i;
                 };
                 out.add(new Slot(w, names[t][i]));

@@ -59,7 +59,18 @@ public final class Disassembler {
     /** Renders {@code word} as mnemonic family {@code name} (tests use it for forms no table binds yet). */
     static Insn disassembleAs(CpuModel model, long pc, int word, String name, LongFunction<String> address) {
         Form form = Form.of(name);
-        if (form == null || !form.wellFormed(word)) return dotLong(word);
+        if (form == null) return dotLong(word);
+        if (!form.wellFormed(word)) {
+            // binutils' e500mc table gives frsqrte the optional A_L operand in the FRA field
+            // (ppc-opc.c, a one-bit field): objdump prints "frsqrte f0,f0,1" when FRA is 1
+            if (name.equals("frsqrte") && !model.has64Bit() && ((word >>> 16) & 31) == 1
+                    && Form.A_FP1.wellFormed(word & ~(0x1f << 16))) {
+                int w = word;
+                return new Insn(((w & 1) != 0 ? "frsqrte." : "frsqrte"), "f" + ((w >>> 21) & 31) + ",f"
+                        + ((w >>> 11) & 31) + "," + ((w >>> 16) & 31));
+            }
+            return dotLong(word);
+        }
         Insn insn = new Render(model, pc, word, name, address).render(form);
         return insn == null ? dotLong(word) : insn;
     }
