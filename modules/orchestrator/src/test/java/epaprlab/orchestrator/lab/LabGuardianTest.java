@@ -107,4 +107,30 @@ class LabGuardianTest {
         assertTrue(byName.get("spinner").instructions() > 1_000_000, "the spinner kept executing");
         assertFalse(byName.get("crasher").asExpected());
     }
+
+    @Test
+    void busyGuestsCannotStarveTheOthers() throws Exception {
+        Path spin = TestGuests.elf(dir, "spin", TestGuests.SPIN);
+        Path chaos = TestGuests.SAMPLE_IMAGES.resolve("chaos-e500mc.elf");
+        List<epaprlab.orchestrator.config.VmConfig> vms = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            vms.add(TestGuests.vm(dir, "spinner-" + i, spin, "limits.wall-timeout = 4s\n  expect = timed-out"));
+        }
+        vms.add(TestGuests.vm(dir, "hello", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""));
+        vms.add(TestGuests.vm(dir, "resetter", chaos, "bootargs = \"mode=reset-forever\"\n  limits.wall-timeout = 4s\n"
+                + "  expect = timed-out"));
+        List<LabEvent> events = run(new LabConfig("fairness", dir.resolve("lab.conf"), 64, vms));
+        LabFinished finished = (LabFinished) events.getLast();
+        assertTrue(finished.allAsExpected(), finished.results().toString());
+        int helloEnded = -1, firstSpinnerStopping = Integer.MAX_VALUE;
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) instanceof LabEvent.OfVm(VmFinished f) && f.vm().equals("hello")) helloEnded = i;
+            if (events.get(i) instanceof LabEvent.OfVm(LifecycleChanged l) && l.vm().startsWith("spinner")
+                    && l.to() == Lifecycle.SHUTTING_DOWN) firstSpinnerStopping = Math.min(firstSpinnerStopping, i);
+        }
+        assertTrue(helloEnded >= 0 && helloEnded < firstSpinnerStopping,
+                "hello must finish while eight guests spin, not after their timeout");
+        VmResult resetter = finished.results().stream().filter(r -> r.vm().equals("resetter")).findFirst().orElseThrow();
+        assertTrue(resetter.guestResets() >= 50, "the resetter kept resetting next to the spinners: " + resetter.guestResets());
+    }
 }
