@@ -143,7 +143,9 @@ class VmSupervisorTest {
         events.expectTerminated(vm, WAIT);
         assertTrue(liveChildren(children).isEmpty(), "vCPU actors left behind");
         assertTrue(result.boots() >= 1000, "boots " + result.boots());
-        assertTrue(heapGrowth < 8L << 20, "900 resets grew the heap by " + (heapGrowth >> 10) + " KiB");
+        // a leaked board (1 MiB of RAM), actor or image per reset would add >= 900 MiB; 32 MiB
+        // leaves room for the test kit's and the JIT's own churn in a shared JVM
+        assertTrue(heapGrowth < 32L << 20, "900 resets grew the heap by " + (heapGrowth >> 10) + " KiB");
     }
 
     /** Names of the supervisor's live vCPU actors, asked with Identify. */
@@ -163,9 +165,14 @@ class VmSupervisorTest {
         }
     }
 
+    /** The smallest heap in use over a few full collections (one sample can catch a burst). */
     private static long usedHeapAfterGc() {
         Runtime rt = Runtime.getRuntime();
-        for (int i = 0; i < 3; i++) System.gc();
-        return rt.totalMemory() - rt.freeMemory();
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            min = Math.min(min, rt.totalMemory() - rt.freeMemory());
+        }
+        return min;
     }
 }
