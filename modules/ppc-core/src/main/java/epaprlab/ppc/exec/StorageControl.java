@@ -3,9 +3,10 @@ package epaprlab.ppc.exec;
 import static epaprlab.ppc.decode.Fields.*;
 
 /**
- * Storage control: fences, cache management and TLB management. With no caches and no MMU
- * modelled yet, fences and cache hints are no-ops, dcbz zeroes its line and the TLB
- * instructions are privileged no-ops.
+ * Storage control: fences, cache management and TLB management. The vCPUs of one VM run on
+ * different host threads over one RAM, so the fences are real Java fences; with no caches and no
+ * MMU modelled yet, cache hints are no-ops, dcbz zeroes its line and the TLB instructions are
+ * privileged no-ops.
  */
 public final class StorageControl {
     private StorageControl() {}
@@ -13,10 +14,27 @@ public final class StorageControl {
     /** L1 cache line of e500mc/e5500 (spec 5.6). */
     public static final int LINE = 64;
 
-    /** sync / lwsync / msync; mbar / eieio; isync: no reordering to hide, so no-ops. */
-    public static void sync(CpuState s, int w) {}
-    public static void mbar(CpuState s, int w) {}
-    public static void isync(CpuState s, int w) {}
+    /**
+     * sync (L = 0, heavyweight; msync on Book E) orders every earlier access before every later
+     * one: a full fence. lwsync (L = 1) orders all but store→load: acquire plus release fence.
+     */
+    public static void sync(CpuState s, int w) {
+        if (((w >>> 21) & 3) == 1) {
+            java.lang.invoke.VarHandle.acquireFence();
+            java.lang.invoke.VarHandle.releaseFence();
+        } else {
+            java.lang.invoke.VarHandle.fullFence();
+        }
+    }
+
+    /** mbar (eieio) orders storage accesses to memory and to devices: a full fence. */
+    public static void mbar(CpuState s, int w) { java.lang.invoke.VarHandle.fullFence(); }
+
+    /**
+     * isync discards prefetched instructions; after a conditional branch on a lwarx/stwcx.
+     * result it is the classic acquire barrier, so later loads must not be hoisted above it.
+     */
+    public static void isync(CpuState s, int w) { java.lang.invoke.VarHandle.acquireFence(); }
 
     /** Cache hints and cache maintenance that cannot fault here. */
     public static void dcbt(CpuState s, int w) {}
