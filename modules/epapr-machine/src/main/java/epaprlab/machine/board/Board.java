@@ -10,6 +10,7 @@ import epaprlab.machine.boot.BootLayout;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.machine.device.ByteChannel;
+import epaprlab.machine.fdt.DeviceTreeNode;
 import epaprlab.machine.fdt.FdtWriter;
 import epaprlab.machine.fdt.GuestTreeBuilder;
 import epaprlab.machine.fdt.GuestTreeSpec;
@@ -144,18 +145,23 @@ public final class Board {
      * build with a placeholder address sizes it.
      */
     private Blob buildBlob(int bootCount, ResetReason reason) throws BootException {
-        int size = FdtWriter.totalSize(GuestTreeBuilder.build(treeSpec(bootCount, reason, 0)),
-                treeSpec(bootCount, reason, 0).spinTableReservation().stream().toList());
+        GuestTreeSpec sizing = treeSpec(bootCount, reason, 0);
+        DeviceTreeNode tree = GuestTreeBuilder.build(sizing);
+        int size = FdtWriter.totalSize(tree, sizing.spinTableReservation().stream().toList());
         BootLayout layout = BootLayout.place(image, spec.ramBytes(), size);
-        long spinBase = spec.vcpus() > 1 ? (layout.dtbEnd() + SPIN_TABLE_ALIGN - 1) & -SPIN_TABLE_ALIGN : 0;
-        if (spinBase + (long) spec.vcpus() * GuestTreeSpec.SPIN_ENTRY_BYTES > spec.ramBytes()) {
-            throw new BootException.NoRoomForDeviceTree(image.origin(), layout.dtbAddress(), size,
-                    image.highestPhysicalEnd(), spec.ramBytes());
+        long spinBase = 0;
+        List<MemoryReservation> reserved = List.of();
+        if (spec.vcpus() > 1) {          // only then does the tree name an address: build it again
+            spinBase = (layout.dtbEnd() + SPIN_TABLE_ALIGN - 1) & -SPIN_TABLE_ALIGN;
+            if (spinBase + (long) spec.vcpus() * GuestTreeSpec.SPIN_ENTRY_BYTES > spec.ramBytes()) {
+                throw new BootException.NoRoomForDeviceTree(image.origin(), layout.dtbAddress(), size,
+                        image.highestPhysicalEnd(), spec.ramBytes());
+            }
+            GuestTreeSpec placed = treeSpec(bootCount, reason, spinBase);
+            tree = GuestTreeBuilder.build(placed);
+            reserved = placed.spinTableReservation().stream().toList();
         }
-        GuestTreeSpec treeSpec = treeSpec(bootCount, reason, spinBase);
-        List<MemoryReservation> reserved = treeSpec.spinTableReservation().stream().toList();
-        byte[] bytes = FdtWriter.write(GuestTreeBuilder.build(treeSpec), 0, reserved, layout.dtbAddress());
-        return new Blob(bytes, layout, spinBase);
+        return new Blob(FdtWriter.write(tree, 0, reserved, layout.dtbAddress()), layout, spinBase);
     }
 
     private GuestTreeSpec treeSpec(int bootCount, ResetReason reason, long spinTableBase) {
