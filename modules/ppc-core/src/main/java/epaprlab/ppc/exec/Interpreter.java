@@ -74,6 +74,7 @@ public final class Interpreter {
         s.stop = null;
         final long end = budget > Long.MAX_VALUE - s.retired ? Long.MAX_VALUE : s.retired + budget;
         final long fetchLimit = s.ramSize - 4;
+        long checkAt = nextCheck(s.retired, end);
         final long[][] pageCode = this.pageCode;
         int curPage = -1;
         long[] code = null;
@@ -140,9 +141,20 @@ public final class Interpreter {
             }
             s.pc = s.nia;
             final long n = ++s.retired;
-            if (n >= end) return StopReason.BUDGET;
-            if ((n & KICK_POLL_MASK) == 0 && kick) { kick = false; return StopReason.KICKED; }
+            // One compare per instruction: the budget end and the next kick poll are folded into
+            // checkAt (a later limit, e.g. a timer event, belongs in the same minimum).
+            if (n >= checkAt) {
+                if (n >= end) return StopReason.BUDGET;
+                if (kick) { kick = false; return StopReason.KICKED; }
+                checkAt = nextCheck(n, end);
+            }
         }
+    }
+
+    /** The next count at which the loop looks at the budget and the kick flag (a multiple of 1024, or end). */
+    private static long nextCheck(long retired, long end) {
+        long poll = (retired | KICK_POLL_MASK) + 1;
+        return poll > 0 && poll < end ? poll : end;
     }
 
     /** Predecode miss: decodes {@code w} into entry {@code idx} of the current page. */
