@@ -170,8 +170,12 @@ public final class BenchCommand implements Callable<Integer> {
         return new Row(cpuName, instructions, labNs, labCpuNs, qemuNs);
     }
 
-    /** The bench guest on a bare board, run to its shutdown on this thread. */
+    /**
+     * The bench guest on a bare board, run to its shutdown on this thread in turns of {@link #TURN}
+     * instructions, as a vCPU actor runs it (engine.turn-instructions' default).
+     */
     private static final class GuestRun {
+        static final long TURN = 100_000;
         private final Board board;
         private final HostHypercalls host;
         private final Vcpu vcpu;
@@ -199,7 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             loop:
             while (true) {
-                ExitReason r = vcpu.run(Long.MAX_VALUE);
+                ExitReason r = vcpu.run(TURN);
                 switch (r) {
                     case EPAPR_HCALL -> {
                         HostHypercalls.Action a = host.handle(vcpu.exit().hcall());
