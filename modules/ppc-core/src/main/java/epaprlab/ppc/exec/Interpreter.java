@@ -16,11 +16,7 @@ import java.util.Arrays;
  * re-decodes when the tag differs. So the cache can never run stale code, whoever changed the
  * word (a guest store from any CPU, the host through {@link GuestMemory}'s methods or straight
  * through its array), and stores to pages that mix code and data cost nothing extra. Decoding
- * stays separate from execution: {@link DecodeTable} maps a word to its {@link Op}; each entry
- * also records the {@link Dispatch} id of the word's family, and the loop calls the handlers of
- * the hot families from a switch over that id (inlined by the JIT) instead of through the
- * megamorphic {@code Op} interface. The loop keeps the current page's arrays in locals while the
- * PC stays in that page.
+ * stays separate from execution: {@link DecodeTable} maps a word to its {@link Op}.
  *
  * <p>Accounting: every step counts against the budget and {@link CpuState#retired}, including
  * an instruction that raised an interrupt which was delivered to the guest (so a guest that
@@ -35,12 +31,8 @@ public final class Interpreter {
     private final CpuState s;
     private final DecodeTable table;
     private final Op[][] pageOps;
-    /**
-     * Per page: the predecode entries, {@code (long) word << 32 | dispatch id}; id 0 = not yet
-     * decoded. One long holds both the tag and the {@link Dispatch} id, so the hot path reads one
-     * array per instruction ({@link #pageOps} only for {@link Dispatch#OTHER}).
-     */
-    private final long[][] pageCode;
+    /** Per page: the instruction word each {@link #pageOps} entry was decoded from. */
+    private final int[][] pageWords;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
     /** The last Java exception an instruction handler threw (an engine bug), for diagnostics. */
@@ -50,7 +42,7 @@ public final class Interpreter {
         this.s = new CpuState(model, mem);
         this.table = DecodeTable.forModel(model);
         this.pageOps = new Op[mem.pages()][];
-        this.pageCode = new long[mem.pages()][];
+        this.pageWords = new int[mem.pages()][];
     }
 
     public CpuState state() { return s; }
@@ -60,7 +52,7 @@ public final class Interpreter {
     public void reset() {
         s.resetArchitected();
         Arrays.fill(pageOps, null);
-        Arrays.fill(pageCode, null);
+        Arrays.fill(pageWords, null);
     }
 
     public void requestStop() { kick = true; }
@@ -75,10 +67,9 @@ public final class Interpreter {
         final long end = budget > Long.MAX_VALUE - s.retired ? Long.MAX_VALUE : s.retired + budget;
         final long fetchLimit = s.ramSize - 4;
         long checkAt = nextCheck(s.retired, end);
-        final long[][] pageCode = this.pageCode;
         int curPage = -1;
-        long[] code = null;
         Op[] ops = null;
+        int[] tags = null;
         while (true) {
             final long pc = s.pc;
             s.nia = (pc + 4) & s.eaMask;
@@ -88,46 +79,26 @@ public final class Interpreter {
             } else {
                 final int pn = (int) (pc >>> GuestMemory.PAGE_SHIFT);
                 if (pn != curPage) {
-                    code = pageCode[pn];
-                    if (code == null) code = allocate(pn);
+                    // the current page's arrays stay in locals while the PC stays in the page
                     ops = pageOps[pn];
+                    if (ops == null) ops = allocate(pn);
+                    tags = pageWords[pn];
                     curPage = pn;
                 }
                 final int idx = ((int) pc & 0xFFF) >>> 2;
                 final int w = (int) CpuState.U32.get(s.ram, (int) pc);
-                long e = code[idx];
-                if ((int) (e >>> 32) != w || (int) e == 0) e = decode(code, ops, idx, w);
+                Op op = ops[idx];
+                if (op == null || tags[idx] != w) {
+                    ops[idx] = op = table.decode(w);
+                    tags[idx] = w;
+                }
                 s.insn = w;
                 try {
-                    // The hot families inline here; the rest is one call away (see Dispatch).
-                    switch ((int) e) {
-                        case Dispatch.BC -> Branch.bc(s, w);
-                        case Dispatch.LWZ -> LoadStore.lwz(s, w);
-                        case Dispatch.ADDI -> FixedPoint.addi(s, w);
-                        case Dispatch.RLWINM -> FixedPoint.rlwinm(s, w);
-                        case Dispatch.CMPI -> FixedPoint.cmpi(s, w);
-                        case Dispatch.CMP -> FixedPoint.cmp(s, w);
-                        case Dispatch.OR -> FixedPoint.or(s, w);
-                        case Dispatch.ANDI_DOT -> FixedPoint.andiDot(s, w);
-                        case Dispatch.XOR -> FixedPoint.xor(s, w);
-                        case Dispatch.MULLW -> FixedPoint.mullw(s, w);
-                        case Dispatch.ADD -> FixedPoint.add(s, w);
-                        case Dispatch.XORI -> FixedPoint.xori(s, w);
-                        case Dispatch.XORIS -> FixedPoint.xoris(s, w);
-                        case Dispatch.STW -> LoadStore.stw(s, w);
-                        case Dispatch.LWZX -> LoadStore.lwzx(s, w);
-                        case Dispatch.CMPLI -> FixedPoint.cmpli(s, w);
-                        case Dispatch.LD -> LoadStore.ld(s, w);
-                        case Dispatch.RLDICL -> FixedPoint.rldicl(s, w);
-                        case Dispatch.RLDIC -> FixedPoint.rldic(s, w);
-                        case Dispatch.B -> Branch.b(s, w);
-                        case Dispatch.STWU -> LoadStore.stwu(s, w);
-                        default -> Dispatch.execMore((int) e, ops, idx, s, w);
-                    }
+                    op.exec(s, w);
                 } catch (GuestFault f) {
                     // interrupt already delivered (or stop recorded); nothing was written
-                } catch (RuntimeException ex) {
-                    engineError(ex);
+                } catch (RuntimeException e) {
+                    engineError(e);
                 }
             }
             if (s.stop != null) {
@@ -157,18 +128,10 @@ public final class Interpreter {
         return poll > 0 && poll < end ? poll : end;
     }
 
-    /** Predecode miss: decodes {@code w} into entry {@code idx} of the current page. */
-    private long decode(long[] code, Op[] ops, int idx, int w) {
-        ops[idx] = table.decode(w);
-        long e = ((long) w << 32) | (Dispatch.idOf(table.name(w)) & 0xFFFFFFFFL);
-        code[idx] = e;
-        return e;
-    }
-
-    private long[] allocate(int pn) {
+    private Op[] allocate(int pn) {
         int n = 1 << (GuestMemory.PAGE_SHIFT - 2);
-        pageOps[pn] = new Op[n];
-        return pageCode[pn] = new long[n];
+        pageWords[pn] = new int[n];
+        return pageOps[pn] = new Op[n];
     }
 
     /** A handler bug must never escape run(): the guest sees an illegal instruction instead. */
