@@ -66,10 +66,6 @@ public final class Interpreter {
         s.stop = null;
         final long end = budget > Long.MAX_VALUE - s.retired ? Long.MAX_VALUE : s.retired + budget;
         final long fetchLimit = s.ramSize - 4;
-        long checkAt = nextCheck(s.retired, end);
-        int curPage = -1;
-        Op[] ops = null;
-        int[] tags = null;
         while (true) {
             final long pc = s.pc;
             s.nia = (pc + 4) & s.eaMask;
@@ -78,13 +74,9 @@ public final class Interpreter {
                 Delivery.instructionStorage(s);
             } else {
                 final int pn = (int) (pc >>> GuestMemory.PAGE_SHIFT);
-                if (pn != curPage) {
-                    // the current page's arrays stay in locals while the PC stays in the page
-                    ops = pageOps[pn];
-                    if (ops == null) ops = allocate(pn);
-                    tags = pageWords[pn];
-                    curPage = pn;
-                }
+                Op[] ops = pageOps[pn];
+                if (ops == null) ops = allocate(pn);
+                final int[] tags = pageWords[pn];
                 final int idx = ((int) pc & 0xFFF) >>> 2;
                 final int w = (int) CpuState.U32.get(s.ram, (int) pc);
                 Op op = ops[idx];
@@ -112,20 +104,9 @@ public final class Interpreter {
             }
             s.pc = s.nia;
             final long n = ++s.retired;
-            // One compare per instruction: the budget end and the next kick poll are folded into
-            // checkAt (a later limit, e.g. a timer event, belongs in the same minimum).
-            if (n >= checkAt) {
-                if (n >= end) return StopReason.BUDGET;
-                if (kick) { kick = false; return StopReason.KICKED; }
-                checkAt = nextCheck(n, end);
-            }
+            if (n >= end) return StopReason.BUDGET;
+            if ((n & KICK_POLL_MASK) == 0 && kick) { kick = false; return StopReason.KICKED; }
         }
-    }
-
-    /** The next count at which the loop looks at the budget and the kick flag (a multiple of 1024, or end). */
-    private static long nextCheck(long retired, long end) {
-        long poll = (retired | KICK_POLL_MASK) + 1;
-        return poll > 0 && poll < end ? poll : end;
     }
 
     private Op[] allocate(int pn) {

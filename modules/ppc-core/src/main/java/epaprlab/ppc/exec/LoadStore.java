@@ -14,30 +14,25 @@ import static epaprlab.ppc.decode.Fields.*;
 public final class LoadStore {
     private LoadStore() {}
 
-    /*
-     * Access sizes in bytes. Plain int constants, not an enum: after inlining, the JIT folds the
-     * switch in load/store to the one access (an enum switch goes through a $SwitchMap array
-     * that it cannot fold).
-     */
-    private static final int BYTE = 1, HALF = 2, WORD = 4, DOUBLE = 8;
+    enum Size { BYTE, HALF, WORD, DOUBLE }
 
     // ---- family helpers ----------------------------------------------------------------------
 
-    private static long load(CpuState s, long ea, int size, boolean algebraic) {
+    private static long load(CpuState s, long ea, Size size, boolean algebraic) {
         return switch (size) {
             case BYTE -> s.load8(ea);
             case HALF -> algebraic ? (short) s.load16(ea) : s.load16(ea);
             case WORD -> algebraic ? (long) s.load32(ea) : s.load32(ea) & 0xFFFFFFFFL;
-            default -> s.load64(ea);
+            case DOUBLE -> s.load64(ea);
         };
     }
 
-    private static void store(CpuState s, long ea, int size, long v) {
+    private static void store(CpuState s, long ea, Size size, long v) {
         switch (size) {
             case BYTE -> s.store8(ea, (int) v);
             case HALF -> s.store16(ea, (int) v);
             case WORD -> s.store32(ea, (int) v);
-            default -> s.store64(ea, v);
+            case DOUBLE -> s.store64(ea, v);
         }
     }
 
@@ -53,7 +48,7 @@ public final class LoadStore {
     }
 
     /** D-form load: EA = (RA|0) + D. */
-    private static void loadD(CpuState s, int w, int size, boolean algebraic, boolean update) {
+    private static void loadD(CpuState s, int w, Size size, boolean algebraic, boolean update) {
         if (update && badLoadUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + d(w));
         s.gpr[rt(w)] = load(s, ea, size, algebraic);
@@ -61,7 +56,7 @@ public final class LoadStore {
     }
 
     /** X-form load: EA = (RA|0) + RB. */
-    private static void loadX(CpuState s, int w, int size, boolean algebraic, boolean update) {
+    private static void loadX(CpuState s, int w, Size size, boolean algebraic, boolean update) {
         if (update && badLoadUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]);
         s.gpr[rt(w)] = load(s, ea, size, algebraic);
@@ -69,28 +64,28 @@ public final class LoadStore {
     }
 
     /** DS-form load (ld/ldu/lwa): EA = (RA|0) + DS. */
-    private static void loadDS(CpuState s, int w, int size, boolean algebraic, boolean update) {
+    private static void loadDS(CpuState s, int w, Size size, boolean algebraic, boolean update) {
         if (update && badLoadUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + ds(w));
         s.gpr[rt(w)] = load(s, ea, size, algebraic);
         if (update) s.gpr[ra(w)] = ea;
     }
 
-    private static void storeD(CpuState s, int w, int size, boolean update) {
+    private static void storeD(CpuState s, int w, Size size, boolean update) {
         if (update && badStoreUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + d(w));
         store(s, ea, size, s.gpr[rs(w)]);
         if (update) s.gpr[ra(w)] = ea;
     }
 
-    private static void storeX(CpuState s, int w, int size, boolean update) {
+    private static void storeX(CpuState s, int w, Size size, boolean update) {
         if (update && badStoreUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]);
         store(s, ea, size, s.gpr[rs(w)]);
         if (update) s.gpr[ra(w)] = ea;
     }
 
-    private static void storeDS(CpuState s, int w, int size, boolean update) {
+    private static void storeDS(CpuState s, int w, Size size, boolean update) {
         if (update && badStoreUpdate(s, w)) return;
         long ea = s.ea(s.raOrZero(ra(w)) + ds(w));
         store(s, ea, size, s.gpr[rs(w)]);
@@ -101,51 +96,51 @@ public final class LoadStore {
 
     // ---- D-form ------------------------------------------------------------------------------
 
-    public static void lbz(CpuState s, int w) { loadD(s, w, BYTE, false, false); }
-    public static void lbzu(CpuState s, int w) { loadD(s, w, BYTE, false, true); }
-    public static void lhz(CpuState s, int w) { loadD(s, w, HALF, false, false); }
-    public static void lhzu(CpuState s, int w) { loadD(s, w, HALF, false, true); }
-    public static void lha(CpuState s, int w) { loadD(s, w, HALF, true, false); }
-    public static void lhau(CpuState s, int w) { loadD(s, w, HALF, true, true); }
-    public static void lwz(CpuState s, int w) { loadD(s, w, WORD, false, false); }
-    public static void lwzu(CpuState s, int w) { loadD(s, w, WORD, false, true); }
-    public static void stb(CpuState s, int w) { storeD(s, w, BYTE, false); }
-    public static void stbu(CpuState s, int w) { storeD(s, w, BYTE, true); }
-    public static void sth(CpuState s, int w) { storeD(s, w, HALF, false); }
-    public static void sthu(CpuState s, int w) { storeD(s, w, HALF, true); }
-    public static void stw(CpuState s, int w) { storeD(s, w, WORD, false); }
-    public static void stwu(CpuState s, int w) { storeD(s, w, WORD, true); }
+    public static void lbz(CpuState s, int w) { loadD(s, w, Size.BYTE, false, false); }
+    public static void lbzu(CpuState s, int w) { loadD(s, w, Size.BYTE, false, true); }
+    public static void lhz(CpuState s, int w) { loadD(s, w, Size.HALF, false, false); }
+    public static void lhzu(CpuState s, int w) { loadD(s, w, Size.HALF, false, true); }
+    public static void lha(CpuState s, int w) { loadD(s, w, Size.HALF, true, false); }
+    public static void lhau(CpuState s, int w) { loadD(s, w, Size.HALF, true, true); }
+    public static void lwz(CpuState s, int w) { loadD(s, w, Size.WORD, false, false); }
+    public static void lwzu(CpuState s, int w) { loadD(s, w, Size.WORD, false, true); }
+    public static void stb(CpuState s, int w) { storeD(s, w, Size.BYTE, false); }
+    public static void stbu(CpuState s, int w) { storeD(s, w, Size.BYTE, true); }
+    public static void sth(CpuState s, int w) { storeD(s, w, Size.HALF, false); }
+    public static void sthu(CpuState s, int w) { storeD(s, w, Size.HALF, true); }
+    public static void stw(CpuState s, int w) { storeD(s, w, Size.WORD, false); }
+    public static void stwu(CpuState s, int w) { storeD(s, w, Size.WORD, true); }
 
     // ---- DS-form (64-bit category) -----------------------------------------------------------
 
-    public static void ld(CpuState s, int w) { loadDS(s, w, DOUBLE, false, false); }
-    public static void ldu(CpuState s, int w) { loadDS(s, w, DOUBLE, false, true); }
-    public static void lwa(CpuState s, int w) { loadDS(s, w, WORD, true, false); }
-    public static void std(CpuState s, int w) { storeDS(s, w, DOUBLE, false); }
-    public static void stdu(CpuState s, int w) { storeDS(s, w, DOUBLE, true); }
+    public static void ld(CpuState s, int w) { loadDS(s, w, Size.DOUBLE, false, false); }
+    public static void ldu(CpuState s, int w) { loadDS(s, w, Size.DOUBLE, false, true); }
+    public static void lwa(CpuState s, int w) { loadDS(s, w, Size.WORD, true, false); }
+    public static void std(CpuState s, int w) { storeDS(s, w, Size.DOUBLE, false); }
+    public static void stdu(CpuState s, int w) { storeDS(s, w, Size.DOUBLE, true); }
 
     // ---- X-form ------------------------------------------------------------------------------
 
-    public static void lbzx(CpuState s, int w) { loadX(s, w, BYTE, false, false); }
-    public static void lbzux(CpuState s, int w) { loadX(s, w, BYTE, false, true); }
-    public static void lhzx(CpuState s, int w) { loadX(s, w, HALF, false, false); }
-    public static void lhzux(CpuState s, int w) { loadX(s, w, HALF, false, true); }
-    public static void lhax(CpuState s, int w) { loadX(s, w, HALF, true, false); }
-    public static void lhaux(CpuState s, int w) { loadX(s, w, HALF, true, true); }
-    public static void lwzx(CpuState s, int w) { loadX(s, w, WORD, false, false); }
-    public static void lwzux(CpuState s, int w) { loadX(s, w, WORD, false, true); }
-    public static void lwax(CpuState s, int w) { loadX(s, w, WORD, true, false); }
-    public static void lwaux(CpuState s, int w) { loadX(s, w, WORD, true, true); }
-    public static void ldx(CpuState s, int w) { loadX(s, w, DOUBLE, false, false); }
-    public static void ldux(CpuState s, int w) { loadX(s, w, DOUBLE, false, true); }
-    public static void stbx(CpuState s, int w) { storeX(s, w, BYTE, false); }
-    public static void stbux(CpuState s, int w) { storeX(s, w, BYTE, true); }
-    public static void sthx(CpuState s, int w) { storeX(s, w, HALF, false); }
-    public static void sthux(CpuState s, int w) { storeX(s, w, HALF, true); }
-    public static void stwx(CpuState s, int w) { storeX(s, w, WORD, false); }
-    public static void stwux(CpuState s, int w) { storeX(s, w, WORD, true); }
-    public static void stdx(CpuState s, int w) { storeX(s, w, DOUBLE, false); }
-    public static void stdux(CpuState s, int w) { storeX(s, w, DOUBLE, true); }
+    public static void lbzx(CpuState s, int w) { loadX(s, w, Size.BYTE, false, false); }
+    public static void lbzux(CpuState s, int w) { loadX(s, w, Size.BYTE, false, true); }
+    public static void lhzx(CpuState s, int w) { loadX(s, w, Size.HALF, false, false); }
+    public static void lhzux(CpuState s, int w) { loadX(s, w, Size.HALF, false, true); }
+    public static void lhax(CpuState s, int w) { loadX(s, w, Size.HALF, true, false); }
+    public static void lhaux(CpuState s, int w) { loadX(s, w, Size.HALF, true, true); }
+    public static void lwzx(CpuState s, int w) { loadX(s, w, Size.WORD, false, false); }
+    public static void lwzux(CpuState s, int w) { loadX(s, w, Size.WORD, false, true); }
+    public static void lwax(CpuState s, int w) { loadX(s, w, Size.WORD, true, false); }
+    public static void lwaux(CpuState s, int w) { loadX(s, w, Size.WORD, true, true); }
+    public static void ldx(CpuState s, int w) { loadX(s, w, Size.DOUBLE, false, false); }
+    public static void ldux(CpuState s, int w) { loadX(s, w, Size.DOUBLE, false, true); }
+    public static void stbx(CpuState s, int w) { storeX(s, w, Size.BYTE, false); }
+    public static void stbux(CpuState s, int w) { storeX(s, w, Size.BYTE, true); }
+    public static void sthx(CpuState s, int w) { storeX(s, w, Size.HALF, false); }
+    public static void sthux(CpuState s, int w) { storeX(s, w, Size.HALF, true); }
+    public static void stwx(CpuState s, int w) { storeX(s, w, Size.WORD, false); }
+    public static void stwux(CpuState s, int w) { storeX(s, w, Size.WORD, true); }
+    public static void stdx(CpuState s, int w) { storeX(s, w, Size.DOUBLE, false); }
+    public static void stdux(CpuState s, int w) { storeX(s, w, Size.DOUBLE, true); }
 
     // ---- byte-reversed -----------------------------------------------------------------------
 

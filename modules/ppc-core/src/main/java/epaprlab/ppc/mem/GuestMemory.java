@@ -75,14 +75,6 @@ public final class GuestMemory {
         if (len <= 0) return;
         int first = (int) (pa >>> PAGE_SHIFT);
         int last = (int) ((pa + len - 1) >>> PAGE_SHIFT);
-        if (first == last) {
-            // every guest store of 1..8 bytes that stays in its page: one byte tested, no loop
-            if (codeMarks[first] != 0) {
-                codeMarks[first] = 0;
-                codeVersions[first]++;
-            }
-            return;
-        }
         for (int p = first; p <= last; p++) {
             if (codeMarks[p] != 0) {
                 codeMarks[p] = 0;
