@@ -1,5 +1,6 @@
 package epaprlab.cli;
 
+import epaprlab.cli.command.BenchCommand;
 import epaprlab.cli.command.DtbCommand;
 import epaprlab.cli.command.DisasmCommand;
 import epaprlab.cli.command.RunCommand;
@@ -15,14 +16,14 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 every VM ended as its config expects, 1 some VM did not,",
             "2 bad command line or config (the message names file, line and key), 3 internal error."},
-        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run or dtb");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, dtb or bench");
     }
 
     public static void main(String[] args) {
