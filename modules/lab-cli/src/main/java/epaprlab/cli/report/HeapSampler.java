@@ -14,18 +14,30 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The summary's {@code peak-heap-mib}: the highest heap in use right after a garbage collection
- * while the lab ran, i.e. the peak of live data (an upper bound: an old generation not yet
- * collected still counts). Heap in use at any instant also holds garbage the collector has not
- * reclaimed yet, which says more about the collector's pacing than about the lab. When no
- * collection ran at all, the heap in use at the end is reported.
+ * The summary's {@code peak-heap-mib}: the highest heap the lab's live data needed, measured as
+ * heap in use right after each garbage collection, and, whenever no collection has run for a
+ * second (a quiet lab, e.g. idle guests, allocates almost nothing), as heap in use then. Both are
+ * upper bounds of live data. Heap in use between collections of a busy lab mostly holds garbage
+ * not yet reclaimed, which says more about the collector's pacing than about the lab.
  */
 public final class HeapSampler implements AutoCloseable {
     private final AtomicLong peakAfterGc = new AtomicLong(-1);
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
+    private volatile long lastGcNanos = System.nanoTime();
+    private final java.util.concurrent.ScheduledExecutorService quietSampler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "epapr-lab-heap-sampler");
+                t.setDaemon(true);
+                return t;
+            });
 
     public HeapSampler() {
+        quietSampler.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastGcNanos > 1_000_000_000L) {
+                peakAfterGc.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+            }
+        }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter emitter) {
                 emitter.addNotificationListener(listener, null, null);
@@ -36,6 +48,7 @@ public final class HeapSampler implements AutoCloseable {
 
     private void onGc(Notification n, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+        lastGcNanos = System.nanoTime();
         var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         long used = 0;
         for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) used += u.getUsed();
@@ -57,6 +70,7 @@ public final class HeapSampler implements AutoCloseable {
 
     @Override
     public void close() {
+        quietSampler.shutdownNow();
         for (NotificationEmitter e : emitters) {
             try {
                 e.removeNotificationListener(listener);
