@@ -9,8 +9,8 @@ import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Board;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import epaprlab.orchestrator.testing.Allocations;
 import epaprlab.orchestrator.testing.TestGuests;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -67,12 +67,8 @@ class FloatingPointAllocationTest {
         Vcpu vcpu = board.vcpus().getFirst();
 
         loops(vcpu, 20_000);   // warm up: JIT, decode cache
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = threads.getThreadAllocatedBytes(tid);
         long instructions = vcpu.instructionsRetired();
-        loops(vcpu, 100_000);
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        long allocated = Allocations.allocatedBy(() -> loops(vcpu, 100_000));
         assertEquals(100_000 * 17L, vcpu.instructionsRetired() - instructions, "17 instructions per loop");
         assertTrue(allocated < 16 * 1024, "1,700,000 FP-heavy instructions allocated " + allocated + " bytes");
     }

@@ -9,8 +9,8 @@ import epaprlab.machine.board.Board;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.orchestrator.testing.Allocations;
 import epaprlab.orchestrator.testing.TestGuests;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -51,12 +51,8 @@ class HotPathAllocationTest {
         byte[] drain = new byte[64];
 
         roundTrips(board, vcpu, host, drain, 20_000);              // warm up: JIT, decode cache
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long tid = Thread.currentThread().threadId();
-        long before = threads.getThreadAllocatedBytes(tid);
         long instructions = vcpu.instructionsRetired();
-        roundTrips(board, vcpu, host, drain, 200_000);
-        long allocated = threads.getThreadAllocatedBytes(tid) - before;
+        long allocated = Allocations.allocatedBy(() -> roundTrips(board, vcpu, host, drain, 200_000));
         assertEquals(200_000 * 10L, vcpu.instructionsRetired() - instructions, "ten instructions per round trip");
         assertTrue(allocated < 16 * 1024, "2,000,000 instructions and 200,000 hypercall round trips allocated "
                 + allocated + " bytes");

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import epaprlab.orchestrator.testing.TestGuests;
-import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
-import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
-import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.orchestrator.testing.VmRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,23 +35,11 @@ class PoliciesTest {
         @Override public String toString() { return name; }
     }
 
-    record Run(List<Lifecycle> transitions, List<String> console, VmResult result) {}
-
-    private static Run run(Path dir, Case c) throws Exception {
+    private static VmRun run(Path dir, Case c) throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         kit.spawn(VmSupervisor.create(TestGuests.vm(dir, c.name(), TestGuests.SAMPLE_IMAGES.resolve(c.image()), c.keys()),
                 events.getRef(), new ImageCache()));
-        List<Lifecycle> transitions = new ArrayList<>();
-        List<String> console = new ArrayList<>();
-        while (true) {
-            switch (events.receiveMessage(WAIT)) {
-                case LifecycleChanged l -> transitions.add(l.to());
-                case ConsoleLine l -> console.add(l.line());
-                case VmFinished f -> {
-                    return new Run(transitions, console, f.result());
-                }
-            }
-        }
+        return VmRun.collect(events, WAIT);
     }
 
     static Stream<Case> cases() {
@@ -92,7 +78,7 @@ class PoliciesTest {
     @TestFactory
     Stream<DynamicTest> everyEndingHasItsOutcome() {
         return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-            Run run = run(dir, c);
+            VmRun run = run(dir, c);
             VmResult r = run.result();
             assertEquals(c.outcome(), r.outcome(), () -> r.detail() + "\nconsole: " + run.console());
             if (c.boots() > 0) assertEquals(c.boots(), r.boots(), "boots; transitions " + run.transitions());

@@ -17,7 +17,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.testing.TestGuests;
-import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
+import epaprlab.orchestrator.testing.VmRun;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import java.nio.file.Path;
@@ -39,23 +39,6 @@ class VmSupervisorTest {
     @AfterAll
     static void stopKit() { kit.shutdownTestKit(); }
 
-    /** Everything a VM published until it finished, in order. */
-    record Run(List<Lifecycle> transitions, List<String> console, VmResult result) {}
-
-    private static Run collect(TestProbe<VmEvent> events) {
-        List<Lifecycle> transitions = new ArrayList<>();
-        List<String> console = new ArrayList<>();
-        while (true) {
-            switch (events.receiveMessage(WAIT)) {
-                case LifecycleChanged l -> transitions.add(l.to());
-                case ConsoleLine c -> console.add(c.line());
-                case VmFinished f -> {
-                    return new Run(transitions, console, f.result());
-                }
-            }
-        }
-    }
-
     private VmConfig sample(String program, String cpu) throws Exception {
         return TestGuests.vm(dir, program + "-" + cpu, TestGuests.SAMPLE_IMAGES.resolve(program + "-" + cpu + ".elf"),
                 "cpu = " + cpu);
@@ -65,7 +48,7 @@ class VmSupervisorTest {
     void resetStopsTheSubtreeAndBootsAgainFromThePristineImage() throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         kit.spawn(VmSupervisor.create(sample("reset-loop", "e500mc"), events.getRef(), new ImageCache()));
-        Run run = collect(events);
+        VmRun run = VmRun.collect(events, WAIT);
         assertEquals(List.of(RUNNING, RESETTING, BOOTING, RUNNING, RESETTING, BOOTING, RUNNING, SHUTTING_DOWN, STOPPED),
                 run.transitions());
         assertEquals(List.of("boot 1 reason power-on", "boot 2 reason guest-reset", "boot 3 reason guest-reset"),
@@ -79,7 +62,7 @@ class VmSupervisorTest {
     void shutdownStopsTheSubtreeAndTheSupervisor() throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(sample("hello", "e5500"), events.getRef(), new ImageCache()));
-        Run run = collect(events);
+        VmRun run = VmRun.collect(events, WAIT);
         assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
         assertEquals(List.of("hello from hello-e5500 (64-bit, has-reset=yes, has-shutdown=yes)"), run.console());
         assertEquals(Outcome.SHUTDOWN, run.result().outcome());
@@ -91,7 +74,7 @@ class VmSupervisorTest {
         Path image = TestGuests.elf(dir, "crash", TestGuests.CRASH);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "crasher", image, ""), events.getRef(), new ImageCache()));
-        Run run = collect(events);
+        VmRun run = VmRun.collect(events, WAIT);
         assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions());
         assertEquals(Outcome.CRASHED, run.result().outcome());
         String detail = run.result().detail();
@@ -108,7 +91,7 @@ class VmSupervisorTest {
         events.expectMessageClass(LifecycleChanged.class, WAIT);          // RUNNING
         long asked = System.nanoTime();
         vm.tell(new VmSupervisor.Stop("test"));
-        Run run = collect(events);
+        VmRun run = VmRun.collect(events, WAIT);
         assertEquals(List.of(SHUTTING_DOWN, STOPPED), run.transitions());
         assertEquals(Outcome.STOPPED, run.result().outcome());
         // a 1e9-instruction turn would take seconds; the kick ends it at the next check
