@@ -13,6 +13,9 @@
  *   shutdown      print and shut down without a result
  *   watchdog      arm the watchdog (TCR: WRC = 2, period 2^20 time-base ticks)
  *                 and never service it: its final expiry ends or restarts the VM
+ *   doorbell      vCPU 1 waits for an interrupt (EV_IDLE, nothing armed) with a
+ *                 doorbell handler installed; vCPU 0 sends it a doorbell (msgsnd)
+ *                 and passes once the handler has run: the host must wake it
  *   smp-reset     on boots 1 and 2 every vCPU asks for a reset at once (the
  *                 host must reset once per boot); boot 3 passes
  */
@@ -43,11 +46,39 @@ static int mode_is(const char *args, const char *mode)
 
 static const char *bootargs = "";
 
+/* doorbell mode: set by the IVOR36 handler below, read by vCPU 0 */
+volatile uint32_t doorbell_seen;
+volatile uint32_t secondary_waiting;
+
+/* The doorbell vector: count the doorbell and return to the interrupted EV_IDLE loop.
+ * IVOR offsets are 16 bits below IVPR, so the vector sits in .text near the image base. */
+__asm__(".section .text\n"
+        ".balign 16\n"
+        "doorbell_vector:\n"
+        "  mtsprg 0,3\n"               /* SPRG0 = r3, SPRG1 = r4 */
+        "  mtsprg 1,4\n"
+        "  lis 3,doorbell_seen@ha\n"
+        "  li 4,1\n"
+        "  stw 4,doorbell_seen@l(3)\n"
+        "  mfsprg 3,0\n"
+        "  mfsprg 4,1\n"
+        "  rfi\n");
+extern char doorbell_vector[];
+
 void secondary_main(unsigned cpu)
 {
     (void)cpu;
     if (mode_is(bootargs, "smp-reset"))
         vm_reset();
+    if (mode_is(bootargs, "doorbell")) {
+        unsigned long vec = (unsigned long)doorbell_vector;
+
+        __asm__ __volatile__("mtspr 63,%0" : : "r"(vec & ~0xfffful));     /* IVPR */
+        __asm__ __volatile__("mtspr 532,%0" : : "r"(vec & 0xfff0ul));     /* IVOR36: doorbell */
+        __asm__ __volatile__("wrteei 1");                                   /* MSR[EE] = 1 */
+        smp_mb();
+        secondary_waiting = 1;
+    }
     vm_idle_forever();
 }
 
@@ -99,6 +130,17 @@ int main(const void *fdt)
         __asm__ __volatile__("mtspr 340,%0" : : "r"(tcr));
         for (;;)
             ;
+    } else if (mode_is(args, "doorbell")) {
+        smp_release(fdt, 1);
+        while (!secondary_waiting)
+            ;
+        for (volatile int i = 0; i < 100000; i++)   /* let vCPU 1 reach its idle wait */
+            ;
+        __asm__ __volatile__("msgsnd %0" : : "r"(1ul));   /* type 0 (doorbell), PIR tag 1 */
+        while (!doorbell_seen)
+            ;
+        printf("%s: vCPU 1 woke up for the doorbell\n", name);
+        lab_report_result(0);
     } else if (mode_is(args, "smp-reset")) {
         printf("%s: boot %u of %d vCPUs\n", name, boot, smp_cpu_count(fdt));
         if (boot < 3) {

@@ -69,6 +69,8 @@ class PoliciesTest {
                 new Case("watchdog-stops-" + cpu, chaos, on + "\"mode=watchdog\"", Outcome.WATCHDOG, 1, 0, "arming"),
                 new Case("watchdog-restarts-" + cpu, chaos, on + "\"mode=watchdog\"\n  on-watchdog = restart\n  restart.max-restarts = 1",
                         Outcome.RESTART_LIMIT, 2, 1, "arming"),
+                new Case("doorbell-wakes-a-sleeping-vcpu-" + cpu, chaos, on + "\"mode=doorbell\"\n  vcpus = 2",
+                        Outcome.PASSED, 1, 0, "vCPU 1 woke up for the doorbell"),
                 new Case("smp-reset-once-" + cpu, chaos, on + "\"mode=smp-reset\"\n  vcpus = 3",
                         Outcome.PASSED, 3, 0, "boot 3 of 3 vCPUs")));
         }
