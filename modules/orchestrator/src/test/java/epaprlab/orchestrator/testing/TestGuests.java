@@ -1,8 +1,11 @@
 package epaprlab.orchestrator.testing;
 
+import epaprlab.machine.board.Board;
+import epaprlab.machine.boot.ResetReason;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.vm.ImageCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +70,13 @@ public final class TestGuests {
             throw new IllegalStateException(e);
         }
         return out;
+    }
+
+    /** A board for an assembly guest, powered on for its first boot, run without actors. */
+    public static Board poweredOn(Path dir, String name, String asm) throws Exception {
+        Board board = new ImageCache().build(vm(dir, name, elf(dir, name, asm), ""));
+        board.powerOn(1, ResetReason.POWER_ON);
+        return board;
     }
 
     /** Writes a VM file for {@code image} with extra HOCON keys and loads it as a config. */

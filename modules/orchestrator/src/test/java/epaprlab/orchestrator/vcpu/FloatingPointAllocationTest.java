@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Board;
-import epaprlab.machine.boot.ElfImage;
-import epaprlab.machine.boot.ResetReason;
-import java.nio.file.Files;
 import epaprlab.orchestrator.testing.Allocations;
 import epaprlab.orchestrator.testing.TestGuests;
 import java.nio.file.Path;
@@ -60,10 +57,7 @@ class FloatingPointAllocationTest {
 
     @Test
     void floatingPointInstructionsAllocateNothing() throws Exception {
-        Path elf = TestGuests.elf(dir, "fp-loop", FP_LOOP);
-        var config = TestGuests.vm(dir, "fp-loop", elf, "");
-        Board board = Board.assemble(config.board(), ElfImage.parse(elf, Files.readAllBytes(elf)));
-        board.powerOn(1, ResetReason.POWER_ON);
+        Board board = TestGuests.poweredOn(dir, "fp-loop", FP_LOOP);
         Vcpu vcpu = board.vcpus().getFirst();
 
         loops(vcpu, 20_000);   // warm up: JIT, decode cache

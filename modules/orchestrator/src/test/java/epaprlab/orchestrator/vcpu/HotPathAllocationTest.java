@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Board;
-import epaprlab.machine.boot.ElfImage;
-import epaprlab.machine.boot.ResetReason;
 import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.testing.Allocations;
 import epaprlab.orchestrator.testing.TestGuests;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +39,7 @@ class HotPathAllocationTest {
 
     @Test
     void instructionsAndHypercallRoundTripsAllocateNothing() throws Exception {
-        Path elf = TestGuests.elf(dir, "send-loop", SEND_LOOP);
-        var config = TestGuests.vm(dir, "send-loop", elf, "");
-        Board board = Board.assemble(config.board(), ElfImage.parse(elf, Files.readAllBytes(elf)));
-        board.powerOn(1, ResetReason.POWER_ON);
+        Board board = TestGuests.poweredOn(dir, "send-loop", SEND_LOOP);
         Vcpu vcpu = board.vcpus().getFirst();
         HostHypercalls host = board.newHostHypercalls();
         byte[] drain = new byte[64];

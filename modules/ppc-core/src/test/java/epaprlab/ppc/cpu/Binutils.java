@@ -2,6 +2,7 @@ package epaprlab.ppc.cpu;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import epaprlab.ppc.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,22 +22,15 @@ import java.util.regex.Pattern;
 final class Binutils {
     private Binutils() {}
 
-    static final String PKG32 = "binutils-powerpc-linux-gnu";
-    static final String PKG64 = "binutils-powerpc64-linux-gnu";
+    static final String PKG32 = ExternalTools.BINUTILS_32;
+    static final String PKG64 = ExternalTools.BINUTILS_64;
 
     /** Disassembler options tried in order; the first that does not print ".long" wins. */
     static final String[] DISASM_OPTIONS = {"e500mc,64", "e5500"};
 
     private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t(?:[0-9a-f]{2} ){4}\\s*\\t?(.*)$");
 
-    static String tool(String name, String pkg) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return fail(name + " not found on PATH: install the Debian package " + pkg
-                + " (apt-get install " + pkg + ")");
-    }
+    static String tool(String name, String pkg) { return ExternalTools.find(name, pkg); }
 
     static String objdump() { return tool("powerpc-linux-gnu-objdump", PKG32); }
 
@@ -123,19 +117,6 @@ final class Binutils {
     }
 
     private static String exec(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("timed out: " + cmd);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted: " + cmd);
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) fail(String.join(" ", cmd) + " exited " + p.exitValue() + ":\n" + text);
-        return text;
+        return ExternalTools.run(cmd, Duration.ofSeconds(60));
     }
 }

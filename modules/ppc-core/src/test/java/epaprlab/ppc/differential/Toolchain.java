@@ -2,6 +2,7 @@ package epaprlab.ppc.differential;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import epaprlab.ppc.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,13 +42,7 @@ public final class Toolchain {
         public String qemuCpu() { return qemuCpu; }
     }
 
-    static String tool(String name, String pkg) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) return p.toString();
-        }
-        return fail(name + " not found on PATH: install the Debian package " + pkg + " (apt-get install " + pkg + ")");
-    }
+    static String tool(String name, String pkg) { return ExternalTools.find(name, pkg); }
 
     /** Assembles {@code source} and links it statically at {@code textAddr} with entry {@code _start}. */
     public static Path assembleAndLink(Target t, String source, Path dir, String name, long textAddr) throws IOException {
