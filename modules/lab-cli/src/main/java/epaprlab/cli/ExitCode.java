@@ -30,7 +30,7 @@ public enum ExitCode {
         int code = OK.code;
         for (VmResult r : lab.results()) {
             if (r.asExpected()) continue;
-            int own = r.outcome().exitCode() != 0 ? r.outcome().exitCode() : UNEXPECTED_SUCCESS.code;
+            int own = r.outcome().isSuccess() ? UNEXPECTED_SUCCESS.code : r.outcome().exitCode();
             code = Math.max(code, own);
         }
         return code;

@@ -25,6 +25,9 @@ public final class HeapSampler implements AutoCloseable {
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
     private volatile long lastGcNanos = System.nanoTime();
+    /** The heap's memory pools; the after-GC report also lists metaspace and the code cache. */
+    private final List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).map(p -> p.getName()).toList();
     private final java.util.concurrent.ScheduledExecutorService quietSampler =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "epapr-lab-heap-sampler");
@@ -49,18 +52,14 @@ public final class HeapSampler implements AutoCloseable {
     private void onGc(Notification n, Object handback) {
         if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
         lastGcNanos = System.nanoTime();
-        var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+        var afterGc = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo()
+                .getMemoryUsageAfterGc();
         long used = 0;
-        for (MemoryUsage u : info.getGcInfo().getMemoryUsageAfterGc().values()) used += u.getUsed();
-        // the map also holds non-heap pools (metaspace, code cache): keep only heap by subtracting them
-        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() != java.lang.management.MemoryType.HEAP) {
-                MemoryUsage u = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
-                if (u != null) used -= u.getUsed();
-            }
+        for (String pool : heapPools) {
+            MemoryUsage u = afterGc.get(pool);
+            if (u != null) used += u.getUsed();
         }
-        long finalUsed = used;
-        peakAfterGc.accumulateAndGet(finalUsed, Math::max);
+        peakAfterGc.accumulateAndGet(used, Math::max);
     }
 
     public long peakBytes() {

@@ -13,7 +13,6 @@ public final class ConsoleSink {
     private final int maxLineBytes;
     private final Consumer<String> lines;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
-    private long bytesSeen;
     /** System.nanoTime of the last byte (or of creation), read by the supervisor's silence check. */
     private volatile long lastWriteNanos = System.nanoTime();
 
@@ -25,7 +24,6 @@ public final class ConsoleSink {
 
     /** Takes {@code len} bytes the guest wrote. */
     public synchronized void write(byte[] bytes, int off, int len) {
-        bytesSeen += len;
         if (len > 0) lastWriteNanos = System.nanoTime();
         for (int i = off; i < off + len; i++) {
             byte b = bytes[i];
@@ -46,8 +44,6 @@ public final class ConsoleSink {
     /** When the guest last wrote a byte (System.nanoTime), or when the sink was made. */
     public long lastWriteNanos() { return lastWriteNanos; }
 
-    /** All bytes the guest ever wrote here. */
-    public synchronized long bytesSeen() { return bytesSeen; }
 
     private void emit() {
         String line = current.toString(StandardCharsets.UTF_8);

@@ -21,7 +21,7 @@ public final class ImageCache implements VmSupervisor.BoardFactory {
         return Board.assemble(config.board(), image(config.image()));
     }
 
-    public ElfImage image(Path path) throws BootException, IOException {
+    private ElfImage image(Path path) throws BootException, IOException {
         Path key = path.toAbsolutePath().normalize();
         ElfImage cached = images.get(key);
         if (cached != null) return cached;

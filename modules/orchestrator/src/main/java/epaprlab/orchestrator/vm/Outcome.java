@@ -39,7 +39,7 @@ public enum Outcome {
     /** The name used in configs and reports. */
     public String configName() { return configName; }
 
-    /** The process exit code when this outcome was not expected (0 means "use the generic code 1"). */
+    /** The process exit code when this outcome was not expected (0 for the successes: then 1 is used). */
     public int exitCode() { return exitCode; }
 
     /** True for the outcomes that mean the guest itself did what a test wants. */
