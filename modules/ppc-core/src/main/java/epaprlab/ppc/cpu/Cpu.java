@@ -71,6 +71,16 @@ public final class Cpu {
      */
     public void requestStop() { interp.requestStop(); }
 
+    /**
+     * How many times a block of predecoded instructions runs in the interpreter before it is
+     * compiled to JVM bytecode (blocks with the same words are compiled once per JVM and shared).
+     * 0 keeps this CPU purely interpreted. The default is 50, or the system property
+     * {@code epaprlab.compile-threshold}. Results are identical either way; only speed differs.
+     */
+    public void setCompileThreshold(int runs) { interp.setCompileThreshold(runs); }
+
+    public int compileThreshold() { return interp.compileThreshold(); }
+
     /** Instructions executed since reset (including ones that raised a delivered interrupt). */
     public long instructionsRetired() { return s.retired; }
 

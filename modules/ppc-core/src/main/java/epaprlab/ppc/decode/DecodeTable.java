@@ -74,6 +74,33 @@ public final class DecodeTable {
 
     public boolean isIllegal(int w) { return decode(w) == ILLEGAL; }
 
+    /**
+     * Instructions a block of straight-line code must end with, because they change the flow
+     * (branches, system linkage, interrupt returns), read the instruction count (the time base
+     * and the timers behind mfspr), or ask the loop to look at interrupts and timers right after
+     * them (MSR and SPR writes, wait, doorbells): every handler of {@link Branch},
+     * {@link ProcessorControl} and {@link SystemRegisters}, and isync. Everything else only
+     * computes on registers and memory, and any interrupt it raises goes through
+     * {@link epaprlab.ppc.interrupt.Delivery}.
+     */
+    private static final java.util.Set<String> ENDS_BLOCK = java.util.Set.of(
+            "b", "bc", "bclr", "bcctr", "sc", "rfi", "rfci", "rfmci", "rfdi", "isync",
+            "mfspr", "mtspr", "mftb", "mfmsr", "mtmsr", "wrtee", "wrteei", "wait", "msgsnd", "msgclr");
+
+    /**
+     * True when {@code w} must be the last instruction of a predecoded block (see
+     * {@link #ENDS_BLOCK}); mfspr/mtspr of LR, CTR and XER are plain register moves and do not.
+     */
+    public boolean endsBlock(int w) {
+        String n = name(w);
+        if (!ENDS_BLOCK.contains(n)) return false;
+        if (n.equals("mfspr") || n.equals("mtspr")) {
+            int spr = spr(w);
+            return spr != epaprlab.ppc.cpu.Spr.LR && spr != epaprlab.ppc.cpu.Spr.CTR && spr != epaprlab.ppc.cpu.Spr.XER;
+        }
+        return true;
+    }
+
     /** One bound decode slot: the word with only its opcode bits set, and its mnemonic family. */
     public record Slot(int word, String name) {}
 

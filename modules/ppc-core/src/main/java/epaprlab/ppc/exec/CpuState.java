@@ -53,8 +53,6 @@ public final class CpuState {
 
     /** Address of the executing instruction (CIA) and of the next one (NIA, set by branches/interrupts). */
     public long pc, nia;
-    /** The executing instruction word (for stop details). */
-    public int insn;
 
     /** Plain SPR storage by number (registers with behaviour are kept elsewhere). */
     public final long[] spr = new long[1024];
@@ -126,7 +124,7 @@ public final class CpuState {
         spr[Spr.PIR] = pir;
         spr[Spr.PVR] = model.pvr() & MASK32;
         setMsr(0);
-        pc = 0; nia = 0; insn = 0;
+        pc = 0; nia = 0;
         ivorInstalled = 0;
         retired = 0;
         timers.reset(this);
@@ -163,6 +161,14 @@ public final class CpuState {
     public boolean user() { return (msr & Msr.PR) != 0; }
 
     public long tb() { return timers.tb(this); }
+
+    /** The instruction word at {@code ea} (for stop details), or 0 outside RAM. */
+    public int wordAt(long ea) {
+        return Long.compareUnsigned(ea, ramSize - 4) > 0 ? 0 : word(ram, ea);
+    }
+
+    /** The big-endian word at {@code p}, which must lie inside {@code ram} (the block executors' tag check). */
+    static int word(byte[] ram, long p) { return (int) U32.get(ram, (int) p); }
 
     /** (RA|0): 0 when ra is 0, else GPR[ra]. */
     public long raOrZero(int ra) { return ra == 0 ? 0 : gpr[ra]; }

@@ -13,13 +13,22 @@ import epaprlab.ppc.mem.GuestMemory;
 import java.util.Arrays;
 
 /**
- * The interpreter loop with its predecode cache: per 4 KiB page of RAM an array of decoded
- * handlers, allocated when the page is first executed and filled lazily. Each entry is tagged
- * with the instruction word it was decoded from; the fetch reads the word from RAM anyway and
- * re-decodes when the tag differs. So the cache can never run stale code, whoever changed the
- * word (a guest store from any CPU, the host through {@link GuestMemory}'s methods or straight
+ * The interpreter loop with its predecode cache of {@link Block}s: per 4 KiB page of RAM an
+ * array of blocks by start address, allocated when the page is first executed and filled
+ * lazily. Every entry is tagged with the instruction word it was decoded from; the executor
+ * reads the word from RAM before running it and re-decodes when the tag differs. So the cache
+ * can never run stale code, whoever changed the word (a guest store from any CPU, even one
+ * earlier in the same block, or the host through {@link GuestMemory}'s methods or straight
  * through its array), and stores to pages that mix code and data cost nothing extra. Decoding
  * stays separate from execution: {@link DecodeTable} maps a word to its {@link Op}.
+ *
+ * <p>Inside a block the straight-line instructions run back to back: the loop keeps their
+ * address in a local, sets {@link CpuState#nia} to a sentinel once, and an instruction that
+ * raised an interrupt shows itself by the vector it wrote there (or by the stop that an
+ * uninstalled vector records). The block's last instruction runs with the full bookkeeping,
+ * exactly as a lone instruction would. A block that has run {@link #compileThreshold()} times
+ * is handed to {@link BlockCompiler}, and from then on runs as JVM bytecode with the same
+ * handlers and the same checks.
  *
  * <p>Accounting: every step counts against the budget and {@link CpuState#retired}, including
  * an instruction that raised an interrupt which was delivered to the guest (so a guest that
@@ -27,20 +36,23 @@ import java.util.Arrays;
  * {@link StopReason#UNHANDLED_INTERRUPT} is not counted; the {@code sc 1} of a
  * {@link StopReason#HYPERCALL} stop is.
  *
- * <p>Timers and asynchronous interrupts cost nothing per instruction: the loop compares the
- * retired count with {@link CpuState#limit} (the budget end or the next timer event, whichever
- * is first, or 0 after an instruction that may unmask something) and lets
- * {@link AsyncInterrupts#service} do the work at that boundary.
+ * <p>Timers and asynchronous interrupts cost nothing per instruction: a block runs only as far
+ * as {@link CpuState#limit} (the budget end or the next timer event, whichever is first, or 0
+ * after an instruction that may unmask something); the loop lets
+ * {@link AsyncInterrupts#service} do the work at that boundary, and after every block looks at
+ * the kick flag and at interrupts raised by the host or other CPUs.
  */
 public final class Interpreter {
-    /** How often (in instructions) the kick flag is polled. */
-    static final int KICK_POLL_MASK = 1023;
+    /** {@link CpuState#nia} while a straight-line instruction runs: no instruction address is odd. */
+    static final long STRAIGHT = 1;
 
     private final CpuState s;
     private final DecodeTable table;
-    private final Op[][] pageOps;
-    /** Per page: the instruction word each {@link #pageOps} entry was decoded from. */
-    private final int[][] pageWords;
+    private final boolean has64;
+    /** Per page: the block starting at each word, or null. */
+    private final Block[][] pageBlocks;
+    /** Runs of a block before it is compiled; 0 never compiles. */
+    private int compileThreshold = BlockCompiler.DEFAULT_THRESHOLD;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
     /** The last Java exception an instruction handler threw (an engine bug), for diagnostics. */
@@ -53,8 +65,8 @@ public final class Interpreter {
     public Interpreter(CpuModel model, GuestMemory mem, TimeSource timeSource, long timebaseHz) {
         this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
-        this.pageOps = new Op[mem.pages()][];
-        this.pageWords = new int[mem.pages()][];
+        this.has64 = model.has64Bit();
+        this.pageBlocks = new Block[mem.pages()][];
     }
 
     public CpuState state() { return s; }
@@ -63,13 +75,20 @@ public final class Interpreter {
 
     public void reset() {
         s.resetArchitected();
-        Arrays.fill(pageOps, null);
-        Arrays.fill(pageWords, null);
+        Arrays.fill(pageBlocks, null);
     }
 
     public void requestStop() { kick = true; }
 
     public RuntimeException lastEngineError() { return lastEngineError; }
+
+    /** Runs of a block before it is compiled to JVM bytecode; 0 means never. */
+    public int compileThreshold() { return compileThreshold; }
+
+    public void setCompileThreshold(int runs) {
+        if (runs < 0) throw new IllegalArgumentException("compile threshold must be >= 0, got " + runs);
+        compileThreshold = runs;
+    }
 
     public StopReason run(long budget) {
         final CpuState s = this.s;
@@ -82,31 +101,13 @@ public final class Interpreter {
         final long fetchLimit = s.ramSize - 4;
         while (true) {
             final long pc = s.pc;
-            s.nia = (pc + 4) & s.eaMask;
             if (Long.compareUnsigned(pc, fetchLimit) > 0) {
-                s.insn = 0;
+                s.nia = (pc + 4) & s.eaMask;
                 Delivery.instructionStorage(s);
-            } else {
-                final int pn = (int) (pc >>> GuestMemory.PAGE_SHIFT);
-                Op[] ops = pageOps[pn];
-                if (ops == null) ops = allocate(pn);
-                final int[] tags = pageWords[pn];
-                final int idx = ((int) pc & 0xFFF) >>> 2;
-                final int w = (int) CpuState.U32.get(s.ram, (int) pc);
-                Op op = ops[idx];
-                if (op == null || tags[idx] != w) {
-                    ops[idx] = op = table.decode(w);
-                    tags[idx] = w;
-                }
-                s.insn = w;
-                try {
-                    op.exec(s, w);
-                } catch (GuestFault f) {
-                    // interrupt already delivered (or stop recorded); nothing was written
-                } catch (RuntimeException e) {
-                    engineError(e);
-                }
+            } else if (!execute(pc)) {
+                continue;                       // the block was stale before its first instruction
             }
+            // s.pc/s.nia now describe the last instruction run, which is not yet counted
             if (s.stop != null) {
                 StopReason r = s.stop;
                 s.stop = null;
@@ -119,8 +120,8 @@ public final class Interpreter {
             s.pc = s.nia;
             final long n = ++s.retired;
             // event boundary: budget end, next timer event, or an instruction asked (limit = 0);
-            // the kick poll also notices interrupts raised by the host or other CPUs
-            if (n >= s.limit || ((n & KICK_POLL_MASK) == 0 && (kick || s.pending.attention))) {
+            // and after every block: a stop request, or interrupts raised by the host or other CPUs
+            if (n >= s.limit || kick || s.pending.attention) {
                 if (kick) { kick = false; return StopReason.KICKED; }
                 if (n >= end) return StopReason.BUDGET;
                 StopReason r = AsyncInterrupts.service(s, end);
@@ -129,10 +130,91 @@ public final class Interpreter {
         }
     }
 
-    private Op[] allocate(int pn) {
-        int n = 1 << (GuestMemory.PAGE_SHIFT - 2);
-        pageWords[pn] = new int[n];
-        return pageOps[pn] = new Op[n];
+    /**
+     * Runs the block at {@code pc} up to the event boundary. Leaves {@link CpuState#pc} and
+     * {@link CpuState#nia} at the last instruction it ran, with every instruction before that one
+     * counted in {@link CpuState#retired}. Returns false when nothing ran because the block's
+     * first word had changed (the block is decoded again on the next call).
+     */
+    private boolean execute(long pc) {
+        final CpuState s = this.s;
+        final int pn = (int) (pc >>> GuestMemory.PAGE_SHIFT);
+        final int idx = ((int) pc & 0xFFF) >>> 2;
+        Block[] blocks = pageBlocks[pn];
+        if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
+        Block b = blocks[idx];
+        if (b == null) blocks[idx] = b = Block.decode(table, s.ram, pc);
+        final Op[] ops = b.ops;
+        // run at most up to the event boundary; the instruction that reaches it runs last
+        final long room = s.limit - s.retired;
+        CompiledBlock compiled = b.compiled;
+        if (compiled == null && compileThreshold > 0 && ++b.runs == compileThreshold) {
+            compiled = b.compiled = BlockCompiler.compile(has64, b);
+        }
+        if (compiled != null && room >= ops.length) return runCompiled(compiled, blocks, idx, pc);
+        final int[] words = b.words;
+        final byte[] ram = s.ram;
+        final int last = (int) Math.min(ops.length, Math.max(1, room)) - 1;
+        final long base = s.retired;
+        long p = pc;
+        int i = 0;
+        try {
+            s.nia = STRAIGHT;
+            for (; i < last; i++, p += 4) {
+                final int w = words[i];
+                if (CpuState.word(ram, p) != w) return stale(blocks, idx, p, i);
+                s.pc = p;
+                ops[i].exec(s, w);
+                if (s.nia != STRAIGHT) break;   // it raised an interrupt, or stopped the CPU
+            }
+            if (i == last) {
+                final int w = words[i];
+                if (CpuState.word(ram, p) != w) return stale(blocks, idx, p, i);
+                s.retired = base + i;           // the last instruction may read the time base
+                s.pc = p;
+                s.nia = (p + 4) & s.eaMask;
+                ops[i].exec(s, w);
+                return true;
+            }
+        } catch (GuestFault f) {
+            // interrupt already delivered (or stop recorded); nothing was written
+        } catch (RuntimeException e) {
+            engineError(e);
+        }
+        s.retired = base + i;
+        return true;
+    }
+
+    /** {@link #execute} for a whole block that has been compiled. */
+    private boolean runCompiled(CompiledBlock compiled, Block[] blocks, int idx, long pc) {
+        final CpuState s = this.s;
+        final long base = s.retired;
+        int i;
+        s.nia = STRAIGHT;
+        try {
+            i = compiled.run(s, pc);
+        } catch (GuestFault f) {
+            i = (int) ((s.pc - pc) >>> 2);      // the faulting instruction set PC before it ran
+        } catch (RuntimeException e) {
+            i = (int) ((s.pc - pc) >>> 2);
+            engineError(e);
+        }
+        if (i < 0) return stale(blocks, idx, pc + 4L * ~i, ~i);
+        s.retired = base + i;
+        return true;
+    }
+
+    /**
+     * The word at {@code p} (instruction {@code i} of the block at index {@code idx}) no longer
+     * matches: forget the block and end it before that instruction.
+     */
+    private boolean stale(Block[] blocks, int idx, long p, int i) {
+        blocks[idx] = null;
+        if (i == 0) return false;
+        s.pc = p - 4;
+        s.nia = p;
+        s.retired += i - 1;
+        return true;
     }
 
     /** A handler bug must never escape run(): the guest sees an illegal instruction instead. */

@@ -69,7 +69,7 @@ public final class AsyncInterrupts {
 
     private static StopReason watchdog(CpuState s) {
         s.stopPc = s.pc;
-        s.stopInsn = s.insn;
+        s.stopInsn = s.wordAt(s.pc);
         s.stopDetail = "watchdog final expiry (TCR[WRC]=%d) at time base %d"
                 .formatted((s.spr[Spr.TCR] & Tcr.WRC) >>> 28, s.timers.tb(s));
         s.watchdogTb = s.timers.tb(s);

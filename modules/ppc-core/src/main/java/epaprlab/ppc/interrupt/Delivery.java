@@ -90,11 +90,13 @@ public final class Delivery {
     // The stop text is built only when the vector is missing: delivery itself allocates nothing.
     private static boolean missing(CpuState s, int ivor) { return (s.ivorInstalled & (1L << ivor)) == 0; }
 
+    /** The CPU stays at the faulting instruction (NIA = PC, which also ends a block early). */
     private static void stop(CpuState s, int ivor, String what) {
         s.stop = StopReason.UNHANDLED_INTERRUPT;
+        s.nia = s.pc;
         s.stopInterrupt = ivor;
         s.stopPc = s.pc;
-        s.stopInsn = s.insn;
+        s.stopInsn = s.wordAt(s.pc);
         s.stopDetail = what + " but IVOR" + ivor + " was never set";
     }
 

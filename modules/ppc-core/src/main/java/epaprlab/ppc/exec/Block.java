@@ -1,0 +1,44 @@
+package epaprlab.ppc.exec;
+
+import epaprlab.ppc.decode.DecodeTable;
+
+/**
+ * A predecoded run of instructions from one address: zero or more straight-line instructions
+ * (see {@link DecodeTable#endsBlock}) followed by one last instruction of any kind. A block
+ * never crosses a 4 KiB page and holds at most {@link #MAX_LENGTH} instructions. Each entry keeps
+ * the word it was decoded from, so the executor can check it against RAM before running it.
+ * Mutable only in its tiering state: how often it ran, and its compiled form once it has one.
+ */
+final class Block {
+    static final int MAX_LENGTH = 64;
+
+    final Op[] ops;
+    final int[] words;
+    /** Interpreted runs so far (counted until it is compiled). */
+    int runs;
+    /** The block as JVM bytecode, once {@link BlockCompiler} made it; null before (or when it cannot). */
+    CompiledBlock compiled;
+
+    private Block(Op[] ops, int[] words) {
+        this.ops = ops;
+        this.words = words;
+    }
+
+    int length() { return ops.length; }
+
+    /** Decodes the block at {@code pc}, which must be a word-aligned address inside {@code ram}. */
+    static Block decode(DecodeTable table, byte[] ram, long pc) {
+        int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
+        Op[] ops = new Op[room];
+        int[] words = new int[room];
+        int n = 0;
+        while (n < room) {
+            // one read per word: another CPU may be writing this code while it is decoded
+            int w = (int) CpuState.U32.get(ram, (int) pc + 4 * n);
+            words[n] = w;
+            ops[n++] = table.decode(w);
+            if (table.endsBlock(w)) break;
+        }
+        return new Block(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n));
+    }
+}
