@@ -53,7 +53,7 @@ public final class Board {
         this.spec = spec;
         this.image = image;
         this.vm = hypervisor.createVm(new VmSpec(spec.cpu(), spec.ramBytes(), spec.vcpus(),
-                spec.timeSource(), spec.timebaseHz()));
+                spec.timeSource(), spec.timebaseHz(), spec.compileThreshold()));
         for (int i = 0; i < spec.vcpus(); i++) {
             vm.createVcpu(i).enableCapability(Capability.EXIT_EPAPR_HCALL);
         }

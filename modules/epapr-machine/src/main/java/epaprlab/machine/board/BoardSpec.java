@@ -9,7 +9,9 @@ import epaprlab.ppc.cpu.TimeSource;
  *
  * @param consoleBuffer bytes the console byte channel queues each way before sends get EV_EAGAIN
  * @param timeSource    what drives the time base: executed instructions (reproducible) or the wall clock
+ * @param compileThreshold interpreted runs of a code block before the engine compiles it (0 = never)
  */
 public record BoardSpec(String name, int guestId, CpuModel cpu, int ramBytes, int vcpus,
                         EnabledHypercalls hypercalls, boolean idle, String bootargs,
-                        long clockHz, long timebaseHz, int consoleBuffer, TimeSource timeSource) {}
+                        long clockHz, long timebaseHz, int consoleBuffer, TimeSource timeSource,
+                        int compileThreshold) {}

@@ -47,6 +47,7 @@ final class SoftVcpu implements Vcpu {
     SoftVcpu(int id, VmSpec spec, GuestMemory memory) {
         this.id = id;
         this.cpu = new Cpu(spec.cpu(), memory, spec.timeSource(), spec.timebaseHz());
+        cpu.setCompileThreshold(spec.compileThreshold());
         reset();
     }
 

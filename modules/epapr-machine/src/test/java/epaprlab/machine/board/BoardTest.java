@@ -33,7 +33,8 @@ class BoardTest {
     private static Board board(String program, CpuModel cpu, EnabledHypercalls hcalls) throws Exception {
         Path image = IMAGES.resolve(program + "-" + cpu.configName() + ".elf");
         BoardSpec spec = new BoardSpec(program + "-test", 7, cpu, RAM, 1, hcalls, true, "", 400_000_000L,
-                400_000_000L, 4096, epaprlab.ppc.cpu.TimeSource.INSTRUCTIONS);
+                400_000_000L, 4096, epaprlab.ppc.cpu.TimeSource.INSTRUCTIONS,
+                epaprlab.ppc.cpu.Cpu.DEFAULT_COMPILE_THRESHOLD);
         return Board.assemble(spec, ElfImage.parse(image, Files.readAllBytes(image)));
     }
 

@@ -77,6 +77,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-qemu", description = "time epapr-lab only")
     boolean noQemu;
 
+    @Option(names = "--compile-threshold", paramLabel = "RUNS",
+            description = "engine.compile-threshold for the guest (default: the bench configs' value, 50); "
+                    + "0 times the interpreter alone")
+    Integer compileThreshold;
+
     /** One core's figures. Instructions and nanoseconds are of the kernel alone. */
     record Row(String cpu, long instructions, long labNanos, long labCpuNanos, long qemuNanos) {
         double labMips() { return mips(instructions, labNanos); }
@@ -89,6 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         if (iterations < 1 || runs < 1 || warmup < 0) {
             return fail("--iterations and --runs must be at least 1, --warmup at least 0");
+        }
+        if (compileThreshold != null && compileThreshold < 0) {
+            return fail("--compile-threshold must be >= 0 (0 = interpreter only), got " + compileThreshold);
         }
         Path samples = sampleVms != null ? sampleVms : defaultSampleVms();
         if (!Files.isDirectory(samples.resolve("bench"))) {
@@ -132,8 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
             return null;
         }
         ElfImage image = ElfImage.parse(vm.image(), Files.readAllBytes(vm.image()));
-        GuestRun full = new GuestRun(vm, image, iterations);
-        GuestRun empty = new GuestRun(vm, image, 0);
+        GuestRun full = new GuestRun(vm, image, iterations, compileThreshold);
+        GuestRun empty = new GuestRun(vm, image, 0, compileThreshold);
         System.err.printf("epapr-lab: bench %s: warming up (%d runs of %d iterations)...%n", cpuName, warmup, iterations);
         for (int i = 0; i < warmup; i++) { full.run(); empty.run(); }
         long[] fullNs = new long[runs], emptyNs = new long[runs], fullCpu = new long[runs], emptyCpu = new long[runs];
@@ -185,10 +193,11 @@ public final class BenchCommand implements Callable<Integer> {
         /** CPU time of this thread over the last run (wall time minus time the OS gave to others). */
         long cpuNanos;
 
-        GuestRun(VmConfig vm, ElfImage image, int iterations) throws BootException {
+        GuestRun(VmConfig vm, ElfImage image, int iterations, Integer compileThreshold) throws BootException {
             BoardSpec s = vm.board();
             BoardSpec spec = new BoardSpec(s.name(), s.guestId(), s.cpu(), s.ramBytes(), s.vcpus(), s.hypercalls(),
-                    s.idle(), "iterations=" + iterations, s.clockHz(), s.timebaseHz(), s.consoleBuffer(), s.timeSource());
+                    s.idle(), "iterations=" + iterations, s.clockHz(), s.timebaseHz(), s.consoleBuffer(), s.timeSource(),
+                    compileThreshold != null ? compileThreshold : s.compileThreshold());
             this.board = Board.assemble(spec, image);
             this.host = board.newHostHypercalls();
             this.vcpu = board.vcpus().get(0);

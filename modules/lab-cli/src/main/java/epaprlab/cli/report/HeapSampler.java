@@ -16,15 +16,22 @@ import javax.management.openmbean.CompositeData;
 /**
  * The summary's {@code peak-heap-mib}: the highest heap the lab's live data needed, measured as
  * heap in use right after each garbage collection, and, whenever no collection has run for a
- * second (a quiet lab, e.g. idle guests, allocates almost nothing), as heap in use then. Both are
- * upper bounds of live data. Heap in use between collections of a busy lab mostly holds garbage
- * not yet reclaimed, which says more about the collector's pacing than about the lab.
+ * second while the JVM allocates almost nothing (a quiet lab, e.g. idle guests), as heap in use
+ * then. Both are upper bounds of live data. Heap in use between collections of a busy lab mostly
+ * holds garbage not yet reclaimed, which says more about the collector's pacing than about the
+ * lab: a fast lab can run for seconds between collections of a large young generation, so a
+ * second without a collection alone does not make a lab quiet.
  */
 public final class HeapSampler implements AutoCloseable {
     private final AtomicLong peakAfterGc = new AtomicLong(-1);
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final NotificationListener listener = this::onGc;
     private volatile long lastGcNanos = System.nanoTime();
+    /** At most this much allocated (all threads) between two quiet samples, 250 ms apart. */
+    private static final long QUIET_ALLOCATION = 8L << 20;
+    private final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private long allocatedAtLastLook = threads.getTotalThreadAllocatedBytes();
     /** The heap's memory pools; the after-GC report also lists metaspace and the code cache. */
     private final List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).map(p -> p.getName()).toList();
@@ -37,7 +44,10 @@ public final class HeapSampler implements AutoCloseable {
 
     public HeapSampler() {
         quietSampler.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastGcNanos > 1_000_000_000L) {
+            long allocated = threads.getTotalThreadAllocatedBytes();
+            boolean quiet = allocated - allocatedAtLastLook < QUIET_ALLOCATION;
+            allocatedAtLastLook = allocated;
+            if (quiet && System.nanoTime() - lastGcNanos > 1_000_000_000L) {
                 peakAfterGc.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
             }
         }, 250, 250, java.util.concurrent.TimeUnit.MILLISECONDS);

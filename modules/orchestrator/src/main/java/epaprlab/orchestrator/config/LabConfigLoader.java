@@ -241,7 +241,8 @@ public final class LabConfigLoader {
                 flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
                 positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
                 positiveBytes(c, "console.buffer", prefix),
-                choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower));
+                choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower),
+                compileThreshold(c, prefix));
 
         Policies policies = new Policies(
                 choice(c, "on-reset", prefix, Policies.OnReset.values(), LabConfigLoader::lower),
@@ -352,6 +353,13 @@ public final class LabConfigLoader {
 
     private static boolean flag(Config c, String key, String prefix) throws ConfigProblem {
         return get(c, key, prefix + "." + key, Config::getBoolean);
+    }
+
+    private static int compileThreshold(Config c, String prefix) throws ConfigProblem {
+        String key = "engine.compile-threshold";
+        int v = get(c, key, prefix + "." + key, Config::getInt);
+        if (v < 0) throw bad(c, key, prefix, "must be >= 0 (0 = never compile), got " + v);
+        return v;
     }
 
     private static long positive(Config c, String key, String prefix) throws ConfigProblem {

@@ -37,7 +37,8 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     public VmConfig renamed(String name, int guestId) {
         BoardSpec b = board;
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
-                b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource()),
+                b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(),
+                b.compileThreshold()),
                 policies, limits, result, expect, engine, consoleMaxLine);
     }
 }

@@ -53,6 +53,10 @@ class LabConfigLoaderTest {
         assertEquals(Duration.ofSeconds(60), vm.limits().wallTimeout());
         assertEquals(epaprlab.orchestrator.policy.Policies.DEFAULT, vm.policies());
         assertEquals(0, vm.limits().maxInstructions());
+        assertEquals(50, vm.board().compileThreshold());
+        VmConfig interpreted = loader.load(write("i.conf",
+                "vm {\n  name = i\n  image = g.elf\n  engine.compile-threshold = 0\n}\n")).vms().getFirst();
+        assertEquals(0, interpreted.board().compileThreshold(), "0 keeps the guest interpreted");
     }
 
     @Test
@@ -120,6 +124,8 @@ class LabConfigLoaderTest {
                         "bad-expect.conf:4: vm.expect: unknown final state \"pass\""),
                 new Bad("bad-name.conf", "vm {\n  name = \"has space\"\n  image = ok.elf\n}\n",
                         "bad-name.conf:2: vm.name: \"has space\" is not a valid VM name"),
+                new Bad("bad-compile.conf", "vm {\n  name = x\n  image = ok.elf\n  engine.compile-threshold = -1\n}\n",
+                        "bad-compile.conf:4: vm.engine.compile-threshold: must be >= 0 (0 = never compile), got -1"),
                 new Bad("bad-timeout.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.wall-timeout = 0s\n}\n",
                         "bad-timeout.conf:4: vm.limits.wall-timeout: must be a positive duration"),
                 new Bad("syntax.conf", "vm {\n  name = x\n  image = ok.elf\n", "syntax.conf: 4:"),

@@ -28,6 +28,12 @@ public final class Cpu {
     private final Interpreter interp;
     private final CpuState s;
 
+    /**
+     * Interpreted runs of a block before it is compiled, when none is given: 50, or the system
+     * property {@code epaprlab.compile-threshold}.
+     */
+    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 50);
+
     /** QEMU's TCG timebase frequency (400 MHz), used when none is given. */
     public static final long DEFAULT_TIMEBASE_HZ = 400_000_000L;
 
@@ -74,8 +80,8 @@ public final class Cpu {
     /**
      * How many times a block of predecoded instructions runs in the interpreter before it is
      * compiled to JVM bytecode (blocks with the same words are compiled once per JVM and shared).
-     * 0 keeps this CPU purely interpreted. The default is 50, or the system property
-     * {@code epaprlab.compile-threshold}. Results are identical either way; only speed differs.
+     * 0 keeps this CPU purely interpreted. The default is {@link #DEFAULT_COMPILE_THRESHOLD}.
+     * Results are identical either way; only speed differs.
      */
     public void setCompileThreshold(int runs) { interp.setCompileThreshold(runs); }
 

@@ -29,6 +29,20 @@ public final class DecodeTable {
     private static final Op ILLEGAL = ProcessorControl::illegal;
     private static final String ILLEGAL_NAME = "(illegal)";
 
+    // Declared before the tables below, whose constructors read it.
+    /**
+     * Instructions a block of straight-line code must end with, because they change the flow
+     * (branches, system linkage, interrupt returns), read the instruction count (the time base
+     * and the timers behind mfspr), or ask the loop to look at interrupts and timers right after
+     * them (MSR and SPR writes, wait, doorbells): every handler of {@link Branch},
+     * {@link ProcessorControl} and {@link SystemRegisters}, and isync. Everything else only
+     * computes on registers and memory, and any interrupt it raises goes through
+     * {@link epaprlab.ppc.interrupt.Delivery}.
+     */
+    private static final java.util.Set<String> ENDS_BLOCK = java.util.Set.of(
+            "b", "bc", "bclr", "bcctr", "sc", "rfi", "rfci", "rfmci", "rfdi", "isync",
+            "mfspr", "mtspr", "mftb", "mfmsr", "mtmsr", "wrtee", "wrteei", "wait", "msgsnd", "msgclr");
+
     private static final DecodeTable E500MC = new DecodeTable(false);
     private static final DecodeTable E5500 = new DecodeTable(true);
 
@@ -74,31 +88,43 @@ public final class DecodeTable {
 
     public boolean isIllegal(int w) { return decode(w) == ILLEGAL; }
 
-    /**
-     * Instructions a block of straight-line code must end with, because they change the flow
-     * (branches, system linkage, interrupt returns), read the instruction count (the time base
-     * and the timers behind mfspr), or ask the loop to look at interrupts and timers right after
-     * them (MSR and SPR writes, wait, doorbells): every handler of {@link Branch},
-     * {@link ProcessorControl} and {@link SystemRegisters}, and isync. Everything else only
-     * computes on registers and memory, and any interrupt it raises goes through
-     * {@link epaprlab.ppc.interrupt.Delivery}.
-     */
-    private static final java.util.Set<String> ENDS_BLOCK = java.util.Set.of(
-            "b", "bc", "bclr", "bcctr", "sc", "rfi", "rfci", "rfmci", "rfdi", "isync",
-            "mfspr", "mtspr", "mftb", "mfmsr", "mtmsr", "wrtee", "wrteei", "wait", "msgsnd", "msgclr");
 
     /**
      * True when {@code w} must be the last instruction of a predecoded block (see
      * {@link #ENDS_BLOCK}); mfspr/mtspr of LR, CTR and XER are plain register moves and do not.
      */
     public boolean endsBlock(int w) {
-        String n = name(w);
-        if (!ENDS_BLOCK.contains(n)) return false;
-        if (n.equals("mfspr") || n.equals("mtspr")) {
+        boolean[] t = switch (opcd(w)) {
+            case 19 -> ends[1];
+            case 31 -> ends[3];
+            default -> null;                    // no other primary binds a block-ending instruction
+        };
+        int op = opcd(w);
+        if (t == null) return op == 16 || op == 17 || op == 18;
+        int xo = xo10(w);
+        if (!t[xo]) return false;
+        if (op == 31 && (xo == 339 || xo == 467)) {     // mfspr, mtspr
             int spr = spr(w);
             return spr != epaprlab.ppc.cpu.Spr.LR && spr != epaprlab.ppc.cpu.Spr.CTR && spr != epaprlab.ppc.cpu.Spr.XER;
         }
         return true;
+    }
+
+    /** Per extended table (as {@link #names}): slots whose name is in {@link #ENDS_BLOCK}. */
+    private final boolean[][] ends = new boolean[8][];
+
+    private void markBlockEnds() {
+        for (int t = 0; t < names.length; t++) {
+            ends[t] = new boolean[names[t].length];
+            for (int i = 0; i < names[t].length; i++) ends[t][i] = ENDS_BLOCK.contains(names[t][i]);
+        }
+        // endsBlock relies on these: only primaries 16-18 and tables 19 and 31 hold block ends
+        for (int t : new int[] {2, 4, 5, 6, 7}) {
+            for (boolean e : ends[t]) if (e) throw new IllegalStateException("block end bound in table " + t);
+        }
+        for (int i = 0; i < 64; i++) {
+            if (ends[0][i] != (i == 16 || i == 17 || i == 18)) throw new IllegalStateException("primary " + i);
+        }
     }
 
     /** One bound decode slot: the word with only its opcode bits set, and its mnemonic family. */
@@ -169,6 +195,7 @@ public final class DecodeTable {
         fillFloat(with64);
         if (with64) fill64();
         else fillE500mcOnly();
+        markBlockEnds();
     }
 
     // ---- Floating-point category ----

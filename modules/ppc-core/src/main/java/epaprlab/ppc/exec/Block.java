@@ -26,11 +26,12 @@ final class Block {
 
     int length() { return ops.length; }
 
-    /** Decodes the block at {@code pc}, which must be a word-aligned address inside {@code ram}. */
-    static Block decode(DecodeTable table, byte[] ram, long pc) {
+    /**
+     * Decodes the block at {@code pc}, which must be a word-aligned address inside {@code ram};
+     * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries.
+     */
+    static Block decode(DecodeTable table, byte[] ram, long pc, Op[] ops, int[] words) {
         int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
-        Op[] ops = new Op[room];
-        int[] words = new int[room];
         int n = 0;
         while (n < room) {
             // one read per word: another CPU may be writing this code while it is decoded

@@ -34,9 +34,6 @@ import static java.lang.constant.ConstantDescs.CD_void;
 final class BlockCompiler {
     private BlockCompiler() {}
 
-    /** Interpreted runs of a block before it is compiled (system property {@code epaprlab.compile-threshold}). */
-    static final int DEFAULT_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 50);
-
     /** Compiled blocks kept (and so hidden classes alive) at most, over all CPUs of the JVM. */
     static final int MAX_CACHED = 10_000;
 

@@ -51,8 +51,11 @@ public final class Interpreter {
     private final boolean has64;
     /** Per page: the block starting at each word, or null. */
     private final Block[][] pageBlocks;
+    /** Scratch for {@link Block#decode}. */
+    private final Op[] decodeOps = new Op[Block.MAX_LENGTH];
+    private final int[] decodeWords = new int[Block.MAX_LENGTH];
     /** Runs of a block before it is compiled; 0 never compiles. */
-    private int compileThreshold = BlockCompiler.DEFAULT_THRESHOLD;
+    private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
     /** The last Java exception an instruction handler threw (an engine bug), for diagnostics. */
@@ -143,7 +146,7 @@ public final class Interpreter {
         Block[] blocks = pageBlocks[pn];
         if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
         Block b = blocks[idx];
-        if (b == null) blocks[idx] = b = Block.decode(table, s.ram, pc);
+        if (b == null) blocks[idx] = b = Block.decode(table, s.ram, pc, decodeOps, decodeWords);
         final Op[] ops = b.ops;
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
