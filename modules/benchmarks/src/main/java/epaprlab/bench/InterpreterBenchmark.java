@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The interpreter on tight guest loops: nanoseconds per guest instruction (each benchmark call
  * runs {@link #STEPS} instructions and JMH divides by them), for the decode-and-dispatch path
- * (ALU ops) and for loads and stores.
+ * (ALU ops) and for loads and stores, with the engine's default compile threshold (hot blocks
+ * compiled to JVM bytecode) and with 0 (the interpreter alone).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,6 +39,10 @@ public class InterpreterBenchmark {
     @Param({"e500mc", "e5500"})
     public String cpu;
 
+    /** engine.compile-threshold: 50 is the default, 0 keeps the interpreter alone. */
+    @Param({"50", "0"})
+    public int compileThreshold;
+
     private Cpu dispatch;
     private Cpu loadStore;
 
@@ -46,6 +51,8 @@ public class InterpreterBenchmark {
         CpuModel model = CpuModel.valueOf(cpu.toUpperCase(java.util.Locale.ROOT));
         dispatch = load(model, GuestPrograms.DISPATCH);
         loadStore = load(model, GuestPrograms.LOAD_STORE);
+        dispatch.setCompileThreshold(compileThreshold);
+        loadStore.setCompileThreshold(compileThreshold);
         loadStore.setGpr(4, DATA);
         loadStore.setGpr(10, 16);
         loadStore.setGpr(11, 20);
