@@ -73,16 +73,29 @@ public final class DecodeTable {
     }
 
     /** The mnemonic family bound to {@code w} (e.g. "add" for addo.), or "(illegal)". */
-    public String name(int w) {
+    public String name(int w) { return names[table(w)][slot(w)]; }
+
+    /** Which table holds {@code w}, numbered as {@link #names}: 0 primary, 1..7 the extended ones. */
+    private static int table(int w) {
         return switch (opcd(w)) {
-            case 19 -> names[1][xo10(w)];
-            case 30 -> names[2][(w >>> 1) & 0xf];
-            case 31 -> names[3][xo10(w)];
-            case 58 -> names[4][w & 3];
-            case 62 -> names[5][w & 3];
-            case 59 -> names[6][xo10(w)];
-            case 63 -> names[7][xo10(w)];
-            default -> names[0][opcd(w)];
+            case 19 -> 1;
+            case 30 -> 2;
+            case 31 -> 3;
+            case 58 -> 4;
+            case 62 -> 5;
+            case 59 -> 6;
+            case 63 -> 7;
+            default -> 0;
+        };
+    }
+
+    /** The slot of {@code w} in its {@link #table}. */
+    private static int slot(int w) {
+        return switch (opcd(w)) {
+            case 19, 31, 59, 63 -> xo10(w);
+            case 30 -> (w >>> 1) & 0xf;
+            case 58, 62 -> w & 3;
+            default -> opcd(w);
         };
     }
 
@@ -94,36 +107,21 @@ public final class DecodeTable {
      * {@link #ENDS_BLOCK}); mfspr/mtspr of LR, CTR and XER are plain register moves and do not.
      */
     public boolean endsBlock(int w) {
-        boolean[] t = switch (opcd(w)) {
-            case 19 -> ends[1];
-            case 31 -> ends[3];
-            default -> null;                    // no other primary binds a block-ending instruction
-        };
-        int op = opcd(w);
-        if (t == null) return op == 16 || op == 17 || op == 18;
-        int xo = xo10(w);
-        if (!t[xo]) return false;
-        if (op == 31 && (xo == 339 || xo == 467)) {     // mfspr, mtspr
+        if (!ends[table(w)][slot(w)]) return false;
+        if (opcd(w) == 31 && (xo10(w) == 339 || xo10(w) == 467)) {     // mfspr, mtspr
             int spr = spr(w);
             return spr != epaprlab.ppc.cpu.Spr.LR && spr != epaprlab.ppc.cpu.Spr.CTR && spr != epaprlab.ppc.cpu.Spr.XER;
         }
         return true;
     }
 
-    /** Per extended table (as {@link #names}): slots whose name is in {@link #ENDS_BLOCK}. */
+    /** Per table (as {@link #names}): slots whose name is in {@link #ENDS_BLOCK}. */
     private final boolean[][] ends = new boolean[8][];
 
     private void markBlockEnds() {
         for (int t = 0; t < names.length; t++) {
             ends[t] = new boolean[names[t].length];
             for (int i = 0; i < names[t].length; i++) ends[t][i] = ENDS_BLOCK.contains(names[t][i]);
-        }
-        // endsBlock relies on these: only primaries 16-18 and tables 19 and 31 hold block ends
-        for (int t : new int[] {2, 4, 5, 6, 7}) {
-            for (boolean e : ends[t]) if (e) throw new IllegalStateException("block end bound in table " + t);
-        }
-        for (int i = 0; i < 64; i++) {
-            if (ends[0][i] != (i == 16 || i == 17 || i == 18)) throw new IllegalStateException("primary " + i);
         }
     }
 

@@ -48,7 +48,6 @@ public final class Interpreter {
 
     private final CpuState s;
     private final DecodeTable table;
-    private final boolean has64;
     /** Per page: the block starting at each word, or null. */
     private final Block[][] pageBlocks;
     /** Scratch for {@link Block#decode}. */
@@ -68,7 +67,6 @@ public final class Interpreter {
     public Interpreter(CpuModel model, GuestMemory mem, TimeSource timeSource, long timebaseHz) {
         this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
-        this.has64 = model.has64Bit();
         this.pageBlocks = new Block[mem.pages()][];
     }
 
@@ -152,7 +150,7 @@ public final class Interpreter {
         final long room = s.limit - s.retired;
         CompiledBlock compiled = b.compiled;
         if (compiled == null && compileThreshold > 0 && ++b.runs == compileThreshold) {
-            compiled = b.compiled = BlockCompiler.compile(has64, b);
+            compiled = b.compiled = BlockCompiler.compile(s.has64, b);
         }
         if (compiled != null && room >= ops.length) return runCompiled(compiled, blocks, idx, pc);
         final int[] words = b.words;
