@@ -264,25 +264,21 @@ public final class CpuState {
     public void store8(long ea, int v) {
         check(ea, 1, true);
         ram[(int) ea] = (byte) v;
-        mem.noteWrite(ea, 1);
     }
 
     public void store16(long ea, int v) {
         check(ea, 2, true);
         U16.set(ram, (int) ea, (short) v);
-        mem.noteWrite(ea, 2);
     }
 
     public void store32(long ea, int v) {
         check(ea, 4, true);
         U32.set(ram, (int) ea, v);
-        mem.noteWrite(ea, 4);
     }
 
     public void store64(long ea, long v) {
         check(ea, 8, true);
         U64.set(ram, (int) ea, v);
-        mem.noteWrite(ea, 8);
     }
 
     /** Checks a whole multi-register/line access up front so that nothing is written on a fault. */
@@ -294,7 +290,6 @@ public final class CpuState {
     public void zero(long ea, int len) {
         check(ea, len, true);
         Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
-        mem.noteWrite(ea, len);
     }
 
     /** lwarx/ldarx: aligned load that sets the reservation. */
@@ -331,7 +326,6 @@ public final class CpuState {
                     if (ok) U64.set(ram, (int) ea, v);
                 }
             }
-            if (ok) mem.noteWrite(ea, size);
         }
         resValid = false;
         return ok;

@@ -17,27 +17,16 @@ public final class GuestMemory {
     private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    /** Page size used for code-write tracking (decode-cache invalidation). */
+    /** Page size of the engine's predecode cache. */
     public static final int PAGE_SHIFT = 12;
 
     private final byte[] ram;
-    /**
-     * Code-write tracking for caches of decoded or translated code that cannot re-check each
-     * instruction word (the block translator to come; the interpreter's predecode cache tags
-     * every entry with its word instead). Per 4 KiB page: non-zero while some cache holds code
-     * of the page. A write to a marked page bumps {@link #codeVersions} and clears the mark; the
-     * cache compares the version it recorded with the current one before reusing its entries.
-     */
-    private final byte[] codeMarks;
-    private final int[] codeVersions;
 
     public GuestMemory(int sizeBytes) {
         if (sizeBytes <= 0 || (sizeBytes & 0xFFF) != 0) {
             throw new IllegalArgumentException("guest RAM must be a positive multiple of 4 KiB, got " + sizeBytes);
         }
         this.ram = new byte[sizeBytes];
-        this.codeMarks = new byte[sizeBytes >>> PAGE_SHIFT];
-        this.codeVersions = new int[sizeBytes >>> PAGE_SHIFT];
     }
 
     private final Object[] atomicLocks = new Object[64];
@@ -63,36 +52,7 @@ public final class GuestMemory {
     }
 
     /** Number of 4 KiB pages. */
-    public int pages() { return codeMarks.length; }
-
-    /**
-     * Engine use: records that a code cache is about to hold instructions of {@code page} and
-     * returns the page's current code version.
-     */
-    public int markCode(int page) {
-        codeMarks[page] = 1;
-        return codeVersions[page];
-    }
-
-    /** Engine use: the current code version of {@code page}; it changes when a marked page is written. */
-    public int codeVersion(int page) { return codeVersions[page]; }
-
-    /**
-     * Must be called after every write of [pa, pa+len) that bypasses the typed accessors (the
-     * interpreter's stores, anyone writing through {@link #array()}); the host accessors call it
-     * themselves. Cheap when no code is cached in the range.
-     */
-    public void noteWrite(long pa, long len) {
-        if (len <= 0) return;
-        int first = (int) (pa >>> PAGE_SHIFT);
-        int last = (int) ((pa + len - 1) >>> PAGE_SHIFT);
-        for (int p = first; p <= last; p++) {
-            if (codeMarks[p] != 0) {
-                codeMarks[p] = 0;
-                codeVersions[p]++;
-            }
-        }
-    }
+    public int pages() { return ram.length >>> PAGE_SHIFT; }
 
     public int size() { return ram.length; }
 
@@ -109,16 +69,15 @@ public final class GuestMemory {
     public int load32(long pa) { check(pa, 4); return (int) U32.get(ram, (int) pa); }
     public long load64(long pa) { check(pa, 8); return (long) U64.get(ram, (int) pa); }
 
-    public void store8(long pa, int v) { check(pa, 1); ram[(int) pa] = (byte) v; noteWrite(pa, 1); }
-    public void store16(long pa, int v) { check(pa, 2); U16.set(ram, (int) pa, (short) v); noteWrite(pa, 2); }
-    public void store32(long pa, int v) { check(pa, 4); U32.set(ram, (int) pa, v); noteWrite(pa, 4); }
-    public void store64(long pa, long v) { check(pa, 8); U64.set(ram, (int) pa, v); noteWrite(pa, 8); }
+    public void store8(long pa, int v) { check(pa, 1); ram[(int) pa] = (byte) v; }
+    public void store16(long pa, int v) { check(pa, 2); U16.set(ram, (int) pa, (short) v); }
+    public void store32(long pa, int v) { check(pa, 4); U32.set(ram, (int) pa, v); }
+    public void store64(long pa, long v) { check(pa, 8); U64.set(ram, (int) pa, v); }
 
     /** Copies {@code len} bytes of {@code src} from {@code off} into RAM at {@code pa}. */
     public void write(long pa, byte[] src, int off, int len) {
         check(pa, len);
         System.arraycopy(src, off, ram, (int) pa, len);
-        noteWrite(pa, len);
     }
 
     /** Copies {@code len} bytes of RAM at {@code pa} into {@code dst} at {@code off}. */
@@ -131,13 +90,11 @@ public final class GuestMemory {
     public void zero(long pa, long len) {
         check(pa, len);
         Arrays.fill(ram, (int) pa, (int) (pa + len), (byte) 0);
-        noteWrite(pa, len);
     }
 
     /** Sets all of RAM to zero (power-on state). */
     public void clear() {
         Arrays.fill(ram, (byte) 0);
-        noteWrite(0, ram.length);
     }
 
     private void check(long pa, long len) {
