@@ -99,6 +99,24 @@ class VmSupervisorTest {
     }
 
     @Test
+    void aStopDuringACrashRestartsBackoffEndsTheVmInsteadOfBootingIt() throws Exception {
+        Path image = TestGuests.elf(dir, "crash", TestGuests.CRASH);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "backoff", image,
+                "on-crash = restart\n  restart.backoff-min = 1h\n  restart.backoff-max = 1h"), events.getRef(), new ImageCache()));
+        assertEquals(RUNNING, events.expectMessageClass(LifecycleChanged.class, WAIT).to());
+        assertEquals(RESETTING, events.expectMessageClass(LifecycleChanged.class, WAIT).to());
+        events.expectNoMessage(Duration.ofMillis(200));             // waiting out the hour of backoff
+        vm.tell(new VmSupervisor.Stop("test"));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of(SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.STOPPED, run.result().outcome());
+        assertEquals(1, run.result().boots());
+        assertEquals(1, run.result().restarts());
+        events.expectTerminated(vm, WAIT);
+    }
+
+    @Test
     void aThousandResetsLeaveNoVcpuActorOrMemoryBehind() throws Exception {
         Path image = TestGuests.elf(dir, "reset-forever", TestGuests.RESET_FOREVER);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
