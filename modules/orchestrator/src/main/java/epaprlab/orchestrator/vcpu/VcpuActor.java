@@ -131,7 +131,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 }
             }
         } catch (RuntimeException | StackOverflowError e) {
-            return park(new EngineFailed(vcpu.id(), safePc(), e));
+            long pc = safePc();
+            return park(new EngineFailed(vcpu.id(), pc, instructionAt(pc), e));
         }
     }
 
@@ -169,6 +170,12 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                     return nextTurn();
                 })
                 .build();
+    }
+
+    /** The word at {@code pc} for a failure report, or 0 when it is not in RAM. */
+    private int instructionAt(long pc) {
+        var ram = w.board().vm().memory();
+        return (pc & 3) == 0 && ram.contains(pc, 4) ? ram.load32(pc) : 0;
     }
 
     private long safePc() {

@@ -55,10 +55,13 @@ public final class VcpuExitHandler {
             case WATCHDOG -> new Stop(new WatchdogExpired(id, exit.timeBase()));
             case INTERNAL_ERROR -> {
                 VcpuExit.InternalError e = exit.internalError();
-                yield new Stop(new GuestCrashed(id, e.pc(), e.insn(), e.description()));
+                yield new Stop(switch (e.suberror()) {
+                    case UNHANDLED_INTERRUPT -> new GuestCrashed(id, e.pc(), e.insn(), e.description());
+                    case EMULATION -> new EngineFailed(id, e.pc(), e.insn(), e.cause());
+                });
             }
             // never requested, so never expected: a fault of the engine, not of the guest
-            case DEBUG -> new Stop(new EngineFailed(id, vcpu.pc(),
+            case DEBUG -> new Stop(new EngineFailed(id, vcpu.pc(), 0,
                     new IllegalStateException("unexpected KVM_EXIT_DEBUG (no debug facility is enabled)")));
         };
     }

@@ -232,12 +232,13 @@ public final class VmSupervisor {
                     "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
                             .formatted(config.name(), c.vcpu(), c.pc(), c.insn(),
                                     Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), vcpus);
+            // the engine's fault, not the guest's: it would recur on a restart, so on-crash does not apply
             case EngineFailed f -> {
-                ctx.getLog().error("vm {} vCPU {}: engine failure at PC 0x{}", config.name(), f.vcpu(),
+                ctx.getLog().error("vm {} vCPU {}: engine error at PC 0x{}", config.name(), f.vcpu(),
                         Long.toHexString(f.pc()), f.cause());
-                yield fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
-                        "vm %s vCPU %d: engine failure at PC 0x%08x: %s"
-                                .formatted(config.name(), f.vcpu(), f.pc(), f.cause()), vcpus);
+                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x (instruction 0x%08x: %s): %s"
+                        .formatted(config.name(), f.vcpu(), f.pc(), f.insn(),
+                                Disassembler.render(config.board().cpu(), f.pc(), f.insn()), f.cause()), vcpus);
             }
             case WatchdogExpired w -> fault(p.onWatchdog(), Outcome.WATCHDOG, ResetReason.WATCHDOG,
                     "vm %s vCPU %d: watchdog expired (time base %d)".formatted(config.name(), w.vcpu(), w.timebase()),

@@ -87,7 +87,7 @@ class VcpuExitHandlerTest {
     }
 
     @Test
-    void exitsNoGuestCanProvokeHereAreMappedFromTheRecord() throws Exception {
+    void exitsNoGuestCanProvokeAreMappedFromTheRecord() throws Exception {
         Board board = TestGuests.poweredOn(dir, "record", ".globl _start\n_start:\nb .\n");
         Vcpu vcpu = board.vcpus().getFirst();
         VcpuExitHandler exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(), (b, o, n) -> { });
@@ -98,6 +98,12 @@ class VcpuExitHandlerTest {
 
         vcpu.exit().begin(ExitReason.INTR, true, 99);
         assertEquals(new Idle(99), exits.handle(vcpu));
+
+        IllegalStateException bug = new IllegalStateException("a handler bug");
+        vcpu.exit().internalError().setEmulationFailure(0x10010, 0x7cc32214, bug);
+        vcpu.exit().begin(ExitReason.INTERNAL_ERROR, false);
+        assertEquals(new Stop(new EngineFailed(0, 0x10010, 0x7cc32214, bug)), exits.handle(vcpu),
+                "KVM_INTERNAL_ERROR_EMULATION is the engine's failure, never a guest crash");
 
         vcpu.exit().begin(ExitReason.DEBUG, false);
         Stop debug = assertInstanceOf(Stop.class, exits.handle(vcpu));
