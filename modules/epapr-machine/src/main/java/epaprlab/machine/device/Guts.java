@@ -4,7 +4,7 @@ package epaprlab.machine.device;
  * The MPC8544 global utilities block (QEMU's {@code mpc8544_guts.c}; board spec section 8): PVR
  * and SVR reads, and RSTCR, whose HRESET_REQ bit asks for a whole-system reset. Every other
  * register reads 0 and ignores writes. Only 4-byte accesses are valid; others read 0 and are
- * dropped (QEMU refuses them; the guest-visible result was not measured).
+ * dropped (QEMU refuses them; under qemu-system-ppc 7.2 U-Boot's {@code md.b} of PVR reads 0).
  *
  * <p>Stateless, so thread-safe without a lock; {@code resetRequest} runs on the writing vCPU's
  * thread and should only record the request (for example end the vCPU's run with an exit).
