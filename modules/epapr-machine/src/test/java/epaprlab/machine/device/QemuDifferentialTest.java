@@ -3,11 +3,19 @@ package epaprlab.machine.device;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,6 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and its ns16550 init). Steps run in order; every value must be equal.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuDifferentialTest {
     static final long CCSR = 0xF_E000_0000L, I2C = CCSR + 0x3000, UART = CCSR + 0x4500, PCI = CCSR + 0x8000,
             MPIC = CCSR + 0x40000, GUTS = CCSR + 0xE0000, GPIO = CCSR + 0xFF000;
@@ -139,7 +148,41 @@ class QemuDifferentialTest {
                 Step.store("PCI CFG_ADDR disabled", PCI, 4, 0x00000000L), Step.load("PCI disabled cycle", PCI + 4, 4));
     }
 
-    @ParameterizedTest(name = "{0}") @MethodSource("steps")
+    /** U-Boot's {@code date} reads QEMU's DS1338 over I2C; ours, read the same way, tells the same time. */
+    @Test @Order(2)                                  // after the register steps: U-Boot's date reprograms the I2C controller
+    void rtcTellsTheSameDateWeekdayAndTime() throws Exception {
+        String line = qemu.command("date");
+        Matcher m = Pattern.compile("Date: (\\d+)-(\\d+)-(\\d+) \\((\\w+)\\)\\s+Time:\\s+(\\d+):(\\d+):(\\d+)").matcher(line);
+        assertTrue(m.find(), "U-Boot date output: " + line);
+        LocalDateTime theirs = LocalDateTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+                Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)), Integer.parseInt(m.group(7)));
+        int[] r = readRtc();
+        LocalDateTime ours = LocalDateTime.of(2000 + unbcd(r[6]), unbcd(r[5]), unbcd(r[4]), unbcd(r[2]), unbcd(r[1]), unbcd(r[0]));
+        assertTrue(Math.abs(Duration.between(theirs, ours).getSeconds()) <= 5, "QEMU " + theirs + ", ours " + ours);
+        String[] days = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+        assertEquals(m.group(4), days[r[3] - 1], "weekday register (1 = Sunday), which U-Boot prints as is");
+    }
+
+    private static int unbcd(int b) { return (b >> 4) * 10 + (b & 0xF); }
+
+    /** Registers 0..6 of the RTC through our I2C controller: pointer write, repeated START, reads. */
+    private static int[] readRtc() {
+        long cr = I2C + 8, dr = I2C + 0x10;
+        model.write(cr, 1, 0x80);
+        model.write(cr, 1, 0xB0);
+        model.write(dr, 1, Ds1338.ADDRESS << 1);
+        model.write(dr, 1, 0);
+        model.write(cr, 1, 0xB4);
+        model.write(dr, 1, Ds1338.ADDRESS << 1 | 1);
+        model.write(cr, 1, 0xA0);
+        model.read(dr, 1);
+        int[] r = new int[7];
+        for (int i = 0; i < 7; i++) r[i] = (int) model.read(dr, 1);
+        model.write(cr, 1, 0x80);
+        return r;
+    }
+
+    @ParameterizedTest(name = "{0}") @MethodSource("steps") @Order(1)
     void sameValueAsQemu(Step s) throws Exception {
         if (s.store != null) {
             qemu.mw(s.pa, s.size, s.store);
