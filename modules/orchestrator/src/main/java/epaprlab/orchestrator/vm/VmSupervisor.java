@@ -222,11 +222,13 @@ public final class VmSupervisor {
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
                         "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
+                case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");
             };
             case ShutdownRequested s -> switch (p.onShutdown()) {
                 case STOP -> endAsShutdown("vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN", vcpus);
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.HOST_REQUEST,
                         "vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN (on-shutdown = restart)", Duration.ZERO, -1));
+                case DECLINE -> decline(vcpus, s.vcpu(), "KVM_HC_VM_SHUTDOWN (on-shutdown = decline)");
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
                     "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
@@ -246,6 +248,13 @@ public final class VmSupervisor {
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
                     "executed the limit of " + config.limits().maxInstructions() + " instructions", vcpus);
         };
+    }
+
+    /** The VM does not honour a lifecycle hypercall: that vCPU gets EV_INTERNAL and runs on. */
+    private Behavior<Command> decline(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, int vcpu, String call) {
+        ctx.getLog().info("vm {} vCPU {}: declined {}: EV_INTERNAL", config.name(), vcpu, call);
+        vcpus.get(vcpu).tell(VcpuActor.Decline.INSTANCE);
+        return Behaviors.same();
     }
 
     /** A crash or watchdog: restart within the intensity (with backoff), or end. */
