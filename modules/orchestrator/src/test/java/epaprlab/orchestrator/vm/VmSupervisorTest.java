@@ -161,6 +161,42 @@ class VmSupervisorTest {
         assertEquals(1, run.result().boots());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"e500mc", "e5500"})
+    void consoleStepsWaitForThePromptAndTypeIntoTheGuest(String cpu) throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "echo-" + cpu, TestGuests.SAMPLE_IMAGES.resolve("echo-" + cpu + ".elf"),
+                """
+                cpu = %s
+                console.steps = [
+                  { wait = "echo> $", send = "hello, guest" }
+                  { wait = "echo> $", send = quit }
+                ]
+                """.formatted(cpu)), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of("echo> you said: hello, guest", "echo> bye"), run.console(),
+                "each line was typed only once its prompt had appeared");
+        assertEquals(Outcome.SHUTDOWN, run.result().outcome(), run.result().detail());
+    }
+
+    @Test
+    void aConsoleStepThatNeverMatchesEndsTheVmNamingTheStep() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "echo-stuck", TestGuests.SAMPLE_IMAGES.resolve("echo-e500mc.elf"),
+                """
+                console.steps = [
+                  { wait = "echo> $", send = hello }
+                  { wait = "never printed", timeout = 300ms }
+                ]
+                """), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.STEP_TIMED_OUT, run.result().outcome());
+        assertEquals("console step 2 (wait for /never printed/) saw no match within 300 ms (of 2 steps)",
+                run.result().detail());
+        assertEquals(List.of("echo> you said: hello", "echo> "), run.console(), "step 1 did its part; the last prompt is flushed at the end");
+    }
+
     @Test
     void aSpinningGuestIsStoppedPromptlyByTheHost() throws Exception {
         Path image = TestGuests.elf(dir, "spin", TestGuests.SPIN);
