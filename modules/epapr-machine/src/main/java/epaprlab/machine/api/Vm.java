@@ -2,6 +2,7 @@ package epaprlab.machine.api;
 
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** One virtual machine: guest RAM plus its vCPUs, shaped like a KVM VM file descriptor. */
 public interface Vm {
@@ -18,4 +19,15 @@ public interface Vm {
 
     /** Guest physical RAM, shared by every vCPU. */
     GuestMemory memory();
+
+    /**
+     * Bytes typed into the VM's console: thread-safe, never blocks the caller. They go to the
+     * console device the board connected ({@link #connectConsoleInput}; on the ePAPR board the
+     * console byte channel's receive side); bytes that do not fit there are kept, in order,
+     * until the guest reads. Input before a device is connected waits for it.
+     */
+    void consoleInput(byte[] bytes);
+
+    /** For boards: the console device that takes {@link #consoleInput} (all of it, in order). */
+    void connectConsoleInput(Consumer<byte[]> device);
 }

@@ -8,12 +8,17 @@ import epaprlab.ppc.mem.GuestMemory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
 final class SoftVm implements Vm {
     private final VmSpec spec;
     private final GuestMemory memory;
     private final SoftVcpu[] vcpus;
+    /** Where console input goes; null until the board connects its device. */
+    private Consumer<byte[]> consoleDevice;
+    /** Console input that arrived before a device was connected, in order. */
+    private final List<byte[]> earlyInput = new ArrayList<>();
 
     SoftVm(VmSpec spec) {
         this.spec = spec;
@@ -24,6 +29,20 @@ final class SoftVm implements Vm {
     @Override public VmSpec spec() { return spec; }
 
     @Override public GuestMemory memory() { return memory; }
+
+    @Override
+    public synchronized void consoleInput(byte[] bytes) {
+        byte[] copy = bytes.clone();            // the caller may reuse its array
+        if (consoleDevice == null) earlyInput.add(copy);
+        else consoleDevice.accept(copy);
+    }
+
+    @Override
+    public synchronized void connectConsoleInput(Consumer<byte[]> device) {
+        consoleDevice = device;
+        earlyInput.forEach(device);
+        earlyInput.clear();
+    }
 
     @Override
     public boolean checkExtension(Capability capability) {

@@ -5,6 +5,7 @@ import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.vm.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,10 +17,11 @@ import java.util.regex.Pattern;
  * @param expect   the outcomes that count as success
  */
 public record VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
-                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine) {
+                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps) {
 
     public VmConfig {
         expect = Set.copyOf(expect);
+        consoleSteps = List.copyOf(consoleSteps);
     }
 
     public String name() { return board.name(); }
@@ -30,6 +32,19 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     /** Where a pass/fail result comes from besides the result hypercall. */
     public record ResultRules(Optional<Pattern> pass, Optional<Pattern> fail, boolean endOnResult) {}
 
+    /**
+     * One scripted console step ({@code console.steps[number - 1]}): wait until the console output
+     * since the previous step matches {@code waitFor}, then type {@code send} and a newline (if
+     * given); the VM ends as {@code step-timed-out} if the match takes longer than {@code timeout}.
+     */
+    public record ConsoleStep(int number, Pattern waitFor, Optional<String> send, Duration timeout) {
+        /** How reports name the step. */
+        public String describe() {
+            return "console step " + number + " (wait for /" + waitFor.pattern() + "/"
+                    + send.map(line -> ", then send \"" + line + "\"").orElse("") + ")";
+        }
+    }
+
     /** How the vCPU actors run the engine. */
     public record EngineTuning(long turnInstructions, Duration spinPoll) {}
 
@@ -39,6 +54,6 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
                 b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(),
                 b.compileThreshold()),
-                policies, limits, result, expect, engine, consoleMaxLine);
+                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps);
     }
 }
