@@ -43,7 +43,7 @@ class RunHardeningTest {
                 new BadPath("device", "--json", "/dev/full", "--json /dev/full: is a character device; reports are written to regular files"),
                 new BadPath("directory", "--junit", aDir.toString(), "--junit " + aDir + ": is a directory; reports are written to regular files"),
                 new BadPath("file as directory", "--json", aFile + "/x.json", "--json " + aFile + ": is a regular file, not a directory"),
-                new BadPath("proc file", "--json", "/proc/version", "--json /proc/version: cannot be written: "),
+                new BadPath("proc file", "--json", "/proc/version", "--json /proc/version: cannot be written: it is on the proc pseudo file system"),
                 new BadPath("proc directory", "--junit", "/proc/epapr-lab/x.xml", "--junit /proc/epapr-lab: cannot write there: "),
                 new BadPath("logs on a file", "--logs", aFile.toString(), "--logs " + aFile + ": is a regular file, not a directory"),
                 new BadPath("logs in proc", "--logs", "/proc/self/epapr-lab", "--logs /proc/self/epapr-lab: cannot write there: "))

@@ -34,6 +34,11 @@ public final class ReportPaths {
         }
         Path parent = file.toAbsolutePath().getParent();
         if (kind == FileKind.MISSING && parent != null) checkDirectory(option, parent);
+        String pseudo = pseudoFileSystem(kind == FileKind.MISSING ? parent : file);
+        if (pseudo != null) {
+            throw new ReportPaths.Unusable(option + " " + file + ": cannot be written: it is on the " + pseudo
+                    + " pseudo file system; reports are written to regular files");
+        }
         try {
             if (kind == FileKind.MISSING) {
                 Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
@@ -63,6 +68,19 @@ public final class ReportPaths {
             Files.delete(probe);
         } catch (IOException e) {
             throw new ReportPaths.Unusable(option + " " + dir + ": cannot write there: " + reason(e));
+        }
+    }
+
+    /** Kernel interfaces that look like files (root may even open them) but do not keep what is written. */
+    private static final java.util.Set<String> PSEUDO = java.util.Set.of("proc", "sysfs", "cgroup", "cgroup2", "debugfs",
+            "tracefs", "securityfs", "devpts", "configfs", "bpf");
+
+    private static String pseudoFileSystem(Path p) {
+        try {
+            String type = p == null ? null : Files.getFileStore(p).type();
+            return type != null && PSEUDO.contains(type) ? type : null;
+        } catch (IOException e) {
+            return null;                                  // the open below reports it
         }
     }
 
