@@ -3,11 +3,12 @@ package epaprlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import epaprlab.testsupport.OutsideTool;
+import epaprlab.testsupport.ToolRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,18 +22,15 @@ class LauncherTest {
 
     record Ran(int code, String err) {}
 
-    private Ran bash(Map<String, String> env, String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(args).redirectOutput(dir.resolve("out").toFile())
-                .redirectError(dir.resolve("err").toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher ended");
-        return new Ran(p.exitValue(), Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
+    /** Runs a bash script (the launcher is one) with {@code env}; stdout to a file, stderr returned. */
+    private Ran bash(Map<String, String> env, String... args) {
+        ToolRun.Result r = OutsideTool.BASH.run(args).env(env).stdout(dir.resolve("out")).timeout(Duration.ofSeconds(30)).result();
+        return new Ran(r.exitCode(), r.output());
     }
 
     @Test
     void aRefusedInstallFailsWithExitFiveAndTheCommandToRun() throws Exception {
-        Ran r = bash(Map.of("EPAPR_LAB_NO_INSTALL", "1"), "bash", "-c",
+        Ran r = bash(Map.of("EPAPR_LAB_NO_INSTALL", "1"), "-c",
                 ". '" + BIN.resolve("lib/common.sh") + "'; ensure_packages 'the tests need it' no-such-tool-xyz:epapr-lab-test-package");
         assertEquals(ExitCode.LAUNCHER_FAILED.code(), r.code(), r.err());
         assertEquals("epapr-lab: missing Debian packages: epapr-lab-test-package (the tests need it); EPAPR_LAB_NO_INSTALL=1 "
@@ -41,7 +39,7 @@ class LauncherTest {
 
     @Test
     void presentToolsInstallNothingAndSayNothing() throws Exception {
-        Ran r = bash(Map.of(), "bash", "-c", ". '" + BIN.resolve("lib/common.sh") + "'; ensure_packages 'why' bash:bash");
+        Ran r = bash(Map.of(), "-c", ". '" + BIN.resolve("lib/common.sh") + "'; ensure_packages 'why' bash:bash");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
     }

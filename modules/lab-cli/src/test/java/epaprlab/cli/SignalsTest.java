@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import epaprlab.testsupport.OutsideTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,8 +43,7 @@ class SignalsTest {
         Process p = ForkedCli.start(dir, List.of("-Xmx1g"), "run", conf.toString(), "--junit", junit.toString(),
                 "--json", json.toString(), "--logs", logs.toString(), "--progress", "off");
         ForkedCli.awaitText(logs.resolve("ok-1.log"), "hello from ok-1", Duration.ofSeconds(90));   // the lab runs
-        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).start();
-        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+        OutsideTool.BASH.run("-c", "kill -" + signal + " " + p.pid()).timeout(Duration.ofSeconds(10)).output();
         ForkedCli.Ended end = ForkedCli.await(p, dir, Duration.ofSeconds(90));
         int total = hanging + 4;
 

@@ -54,6 +54,14 @@ public enum OutsideTool {
         return valueOf(name.toUpperCase(java.util.Locale.ROOT) + (ppc64 ? "_64" : "_32"));
     }
 
+    /** The tool run as {@code command} (a name, or a path ending in one); an AssertionError for an unknown program. */
+    public static OutsideTool byCommand(String command) {
+        String name = Path.of(command).getFileName().toString();
+        for (OutsideTool t : values()) if (t.command.equals(name)) return t;
+        throw new AssertionError(name + " is not an outside tool test-support knows: add it, with its Debian package, to "
+                + OutsideTool.class.getName());
+    }
+
     /** The absolute path of the program on PATH; an AssertionError naming the package when it is missing. */
     public String path() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {

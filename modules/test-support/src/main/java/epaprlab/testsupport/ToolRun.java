@@ -25,6 +25,11 @@ public final class ToolRun {
     private Path directory;
     private Path stdin;
     private Path stdout;
+    private boolean stderrApart;
+    private final java.util.Map<String, String> environment = new java.util.HashMap<>();
+
+    /** Stderr of the last run when kept apart, for the failure message. */
+    private String lastStderr = "";
 
     ToolRun(OutsideTool tool, List<String> args) {
         this.tool = tool;
@@ -45,11 +50,17 @@ public final class ToolRun {
     /** Writes stdout to {@code file} instead of capturing it (for large or binary output). */
     public ToolRun stdout(Path file) { this.stdout = file; return this; }
 
+    /** Keeps stderr out of the output (it is still shown when the run fails): for tools whose stdout is compared. */
+    public ToolRun stderrApart() { this.stderrApart = true; return this; }
+
+    /** Sets environment variables for the run (an empty value is kept as empty, not removed). */
+    public ToolRun env(java.util.Map<String, String> variables) { environment.putAll(variables); return this; }
+
     /** Runs; the output when the exit code is 0, else an AssertionError with the output. */
     public String output() {
         Result r = result();
         if (r.exitCode() != 0) {
-            throw new AssertionError(describe() + " exited " + r.exitCode() + ":\n" + cut(r.output()));
+            throw new AssertionError(describe() + " exited " + r.exitCode() + ":\n" + cut(r.output() + lastStderr));
         }
         return r.output();
     }
@@ -61,11 +72,13 @@ public final class ToolRun {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (directory != null) pb.directory(directory.toFile());
+        pb.environment().putAll(environment);
+        lastStderr = "";
         pb.redirectInput(stdin != null ? stdin.toFile() : new File("/dev/null"));
         Path err = null;
         try {
-            if (stdout != null) {
-                pb.redirectOutput(stdout.toFile());
+            if (stdout != null || stderrApart) {
+                if (stdout != null) pb.redirectOutput(stdout.toFile());
                 err = Files.createTempFile("tool-stderr", ".txt");
                 pb.redirectError(err.toFile());
             } else {
@@ -91,7 +104,8 @@ public final class ToolRun {
                 throw new AssertionError(describe() + " did not finish within " + timeout.toSeconds() + " s");
             }
             String text = new String(captured.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-            if (err != null) text += Files.readString(err, StandardCharsets.UTF_8);
+            if (err != null && stderrApart) lastStderr = Files.readString(err, StandardCharsets.UTF_8);
+            else if (err != null) text += Files.readString(err, StandardCharsets.UTF_8);
             return new Result(p.exitValue(), text);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -46,6 +46,26 @@ class ToolRunTest {
     }
 
     @Test
+    void stderrKeptApartIsLeftOutOfTheOutputButShownOnFailure() {
+        assertEquals("out\n", OutsideTool.BASH.run("-c", "echo out; echo err >&2").stderrApart().output());
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> OutsideTool.BASH.run("-c", "echo out; echo why >&2; exit 1").stderrApart().output());
+        assertTrue(e.getMessage().endsWith("out\nwhy\n"), e.getMessage());
+    }
+
+    @Test
+    void environmentVariablesReachTheTool() {
+        assertEquals("set\n", OutsideTool.BASH.run("-c", "echo $EPAPR_TEST_VAR").env(java.util.Map.of("EPAPR_TEST_VAR", "set")).output());
+    }
+
+    @Test
+    void toolsAreFoundByTheirCommandOrAPathEndingInIt() {
+        assertEquals(OutsideTool.DTC, OutsideTool.byCommand("/usr/bin/dtc"));
+        AssertionError e = assertThrows(AssertionError.class, () -> OutsideTool.byCommand("no-such-tool"));
+        assertTrue(e.getMessage().startsWith("no-such-tool is not an outside tool test-support knows"), e.getMessage());
+    }
+
+    @Test
     void everyToolNamesItsDebianPackage() {
         for (OutsideTool t : OutsideTool.values()) {
             assertTrue(t.missing().contains("install the Debian package " + t.debianPackage()), t.missing());
