@@ -80,6 +80,10 @@ class DisasmCommandTest {
         var c = QuickstartEndToEndTest.cli("disasm", "../../sample-vms/images/hello-e500mc.elf", "--cpu", "e6500");
         assertEquals(ExitCode.BAD_INPUT.code(), c.code());
         assertTrue(c.err().contains("unknown CPU model \"e6500\""), c.err());
+        var directory = QuickstartEndToEndTest.cli("disasm", dir.toString());
+        assertEquals("epapr-lab: " + dir + " is a directory, not a regular file\n", directory.err());
+        var device = QuickstartEndToEndTest.cli("disasm", "/dev/zero");
+        assertEquals("epapr-lab: /dev/zero is a character device, not a regular file\n", device.err());
         var missing = QuickstartEndToEndTest.cli("disasm", dir.resolve("none.elf").toString());
         assertEquals(ExitCode.BAD_INPUT.code(), missing.code());
         assertTrue(missing.err().contains("none.elf"), missing.err());

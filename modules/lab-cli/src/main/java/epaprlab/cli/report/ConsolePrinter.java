@@ -9,7 +9,6 @@ import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import java.io.PrintStream;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +26,6 @@ public final class ConsolePrinter implements LabObserver {
     private final ConsoleCapture capture;
     private final Progress progress;
     private final boolean raw;
-    private volatile LabFinished finished;
 
     /** @param raw print guest text as it is; otherwise control characters are escaped ({@link TerminalText}) */
     public ConsolePrinter(PrintStream out, ConsoleMode console, boolean lifecycle, ConsoleCapture capture,
@@ -58,14 +56,11 @@ public final class ConsolePrinter implements LabObserver {
                         + f.result().expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or "))
                         + "): " + shown(f.result().detail()));
             }
-            case LabFinished l -> finished = l;
+            case LabFinished l -> { }
         }
     }
 
     private String shown(String guestText) {
         return raw ? guestText : TerminalText.escape(guestText);
     }
-
-    /** The lab's end, once it has come. */
-    public Optional<LabFinished> finished() { return Optional.ofNullable(finished); }
 }
