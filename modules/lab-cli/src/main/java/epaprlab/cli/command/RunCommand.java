@@ -154,6 +154,7 @@ public final class RunCommand implements Callable<Integer> {
                 if (files != null) {
                     files.close();
                     complete = files.failures().isEmpty();
+                    if (!complete) err.println("epapr-lab: --logs: " + files.failures().size() + " VM logs are missing or cut short");
                 }
                 if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
                 int reported = complete || interrupt.requested() ? code : ExitCode.REPORT_FAILED.code();

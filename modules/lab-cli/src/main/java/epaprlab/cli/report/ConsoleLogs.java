@@ -32,6 +32,8 @@ import java.util.Map;
  */
 public final class ConsoleLogs implements LabObserver, AutoCloseable {
     static final String LOCK_FILE = ".epapr-lab.lock";
+    /** Failures printed one by one; past these (a full disk fails every VM) they are only counted. */
+    static final int WARNINGS_SHOWN = 10;
 
     private final Path dir;
     private final long limitBytes;
@@ -140,22 +142,29 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
             return log;
         } catch (IOException e) {
             open.put(vm, null);
+            warn("cannot write " + file + ": " + ReportPaths.reason(e) + " (only this VM's log is lost)");
             failures.add(vm);
-            warnings.println("epapr-lab: --logs: cannot write " + file + ": " + ReportPaths.reason(e)
-                    + " (only this VM's log is lost)");
             return null;
         }
     }
 
     private void fail(String vm, IOException e) {
         Log log = open.put(vm, null);
-        failures.add(vm);
-        warnings.println("epapr-lab: --logs: writing " + dir.resolve(vm + ".log") + " failed: " + ReportPaths.reason(e)
+        warn("writing " + dir.resolve(vm + ".log") + " failed: " + ReportPaths.reason(e)
                 + " (the log holds the lines before this one)");
+        failures.add(vm);
         try {
             if (log != null) log.out.close();
         } catch (IOException ignored) {
             // the failure is reported already
+        }
+    }
+
+    private void warn(String what) {
+        if (failures.size() < WARNINGS_SHOWN) {
+            warnings.println("epapr-lab: --logs: " + what);
+        } else if (failures.size() == WARNINGS_SHOWN) {
+            warnings.println("epapr-lab: --logs: more VM logs cannot be written; they are counted at the end");
         }
     }
 

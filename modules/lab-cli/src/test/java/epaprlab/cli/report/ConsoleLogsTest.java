@@ -79,6 +79,18 @@ class ConsoleLogsTest {
     }
 
     @Test
+    void manyFailingLogsPrintTenWarningsAndAreAllCounted() throws Exception {
+        for (int i = 0; i < 25; i++) Files.createDirectory(dir.resolve("vm" + i + ".log"));
+        try (ConsoleLogs logs = ConsoleLogs.open(dir, 1 << 20, err)) {
+            for (int i = 0; i < 25; i++) logs.onEvent(line("vm" + i, "x"));
+            assertEquals(25, logs.failures().size());
+        }
+        List<String> lines = warnings.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(11, lines.size(), String.join("\n", lines));
+        assertEquals("epapr-lab: --logs: more VM logs cannot be written; they are counted at the end", lines.getLast());
+    }
+
+    @Test
     void aSecondRunOnTheSameDirectoryIsRefusedWhileTheFirstHoldsIt() throws Exception {
         try (ConsoleLogs first = ConsoleLogs.open(dir, 1 << 20, err)) {
             ReportPaths.Unusable u = assertThrows(ReportPaths.Unusable.class, () -> ConsoleLogs.open(dir, 1 << 20, err));

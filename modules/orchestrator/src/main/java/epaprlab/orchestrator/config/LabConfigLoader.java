@@ -153,8 +153,11 @@ public final class LabConfigLoader {
         if (entry.hasPath("matrix") && entry.getValue("matrix").valueType() == ConfigValueType.OBJECT) {
             for (Map.Entry<String, ConfigValue> axis : entry.getConfig("matrix").entrySet()) {
                 if (axis.getValue().valueType() == ConfigValueType.LIST) {
-                    size = Math.multiplyHigh(size, ((ConfigList) axis.getValue()).size()) != 0 ? Long.MAX_VALUE
-                            : size * Math.max(1, ((ConfigList) axis.getValue()).size());
+                    try {
+                        size = Math.multiplyExact(size, Math.max(1, ((ConfigList) axis.getValue()).size()));
+                    } catch (ArithmeticException overflow) {
+                        size = Long.MAX_VALUE;
+                    }
                 }
             }
             if (!entry.hasPath("count")) {
@@ -162,7 +165,7 @@ public final class LabConfigLoader {
                 what = key + ".matrix";
             }
         }
-        long total = already + size;
+        long total = size == Long.MAX_VALUE ? size : already + size;
         long most = Math.min(MAX_LAB_VMS, heap.mostVms());
         if (size > most || total > most) {
             throw new ConfigProblem.BadValue(at, what, "the lab would hold %s VMs (this entry: %s = count × matrix); "
