@@ -43,6 +43,9 @@ class SignalsTest {
         Process p = ForkedCli.start(dir, List.of("-Xmx1g"), "run", conf.toString(), "--junit", junit.toString(),
                 "--json", json.toString(), "--logs", logs.toString(), "--progress", "off");
         ForkedCli.awaitText(logs.resolve("ok-1.log"), "hello from ok-1", Duration.ofSeconds(90));   // the lab runs
+        var second = QuickstartEndToEndTest.cli("run", conf.toString(), "--logs", logs.toString(), "--progress", "off");
+        assertEquals(2, second.code(), "a second process on the same --logs is refused: " + second.err());
+        assertTrue(second.err().contains("another epapr-lab run is writing its logs there"), second.err());
         OutsideTool.BASH.run("-c", "kill -" + signal + " " + p.pid()).timeout(Duration.ofSeconds(10)).output();
         ForkedCli.Ended end = ForkedCli.await(p, dir, Duration.ofSeconds(90));
         int total = hanging + 4;
