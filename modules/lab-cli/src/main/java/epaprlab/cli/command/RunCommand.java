@@ -148,8 +148,11 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 LabFinished result = finished;
                 progress.close();
+                // the first that applies: stopped by a signal (17), an internal failure (3), a report
+                // or log not written (4), else what the VMs' outcomes say
                 int code = interrupt.requested() ? Outcome.STOPPED.exitCode()
                         : ledger.finished() == null ? ExitCode.INTERNAL_ERROR.code() : ExitCode.of(finished);
+                boolean overridable = !interrupt.requested() && ledger.finished() != null;
                 boolean complete = true;
                 if (files != null) {
                     files.close();
@@ -157,13 +160,13 @@ public final class RunCommand implements Callable<Integer> {
                     if (!complete) err.println("epapr-lab: --logs: " + files.failures().size() + " VM logs are missing or cut short");
                 }
                 if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
-                int reported = complete || interrupt.requested() ? code : ExitCode.REPORT_FAILED.code();
+                int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
                 if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported));
                 // the cushion is held, not used by the lab: leave it out of peak-heap-mib
                 new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
                 if (!complete) {
                     err.println("epapr-lab: some reports or logs could not be written (see above); the summary is complete");
-                    if (!interrupt.requested()) code = ExitCode.REPORT_FAILED.code();
+                    if (overridable) code = ExitCode.REPORT_FAILED.code();
                 }
                 out.flush();
                 return code;

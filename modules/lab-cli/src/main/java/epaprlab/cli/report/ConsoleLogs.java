@@ -42,6 +42,8 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
     private final PrintStream warnings;
     private final Map<String, Log> open = new HashMap<>();
     private final List<String> failures = new ArrayList<>();
+    /** After {@link #close} (the run ends while VMs may still print): nothing more is written. */
+    private boolean closed;
 
     private static final class Log {
         final OutputStream out;
@@ -97,6 +99,7 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
 
     @Override
     public synchronized void onEvent(LabEvent event) {
+        if (closed) return;
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> line(c.vm(), c.line());
             case LabEvent.OfVm(VmFinished f) -> finish(f.vm());
@@ -173,6 +176,8 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        if (closed) return;
+        closed = true;
         for (Log log : open.values()) {
             if (log != null) log.out.close();
         }

@@ -50,6 +50,17 @@ class ConsoleLogsTest {
     }
 
     @Test
+    void linesAfterTheRunEndedNeverTouchTheLogs() throws Exception {
+        ConsoleLogs logs = ConsoleLogs.open(dir, 1 << 20, err);
+        logs.onEvent(line("v", "kept"));
+        logs.close();                               // the run ends while VMs still print (after Ctrl-C)
+        logs.onEvent(line("v", "late"));
+        logs.onEvent(line("w", "late"));
+        assertEquals("kept\n", Files.readString(dir.resolve("v.log")));
+        assertTrue(!Files.exists(dir.resolve("w.log")));
+    }
+
+    @Test
     void aCutLogIsATruePrefixFollowedByTheMarker() throws Exception {
         try (ConsoleLogs logs = ConsoleLogs.open(dir, 10, err)) {
             logs.onEvent(line("v", "abcd"));       // 5 bytes: kept
