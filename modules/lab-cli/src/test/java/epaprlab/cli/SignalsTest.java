@@ -30,7 +30,7 @@ class SignalsTest {
                   name = signals
                   concurrency = %d
                   vms = [
-                    { name = ok, image = "%s", count = 4 }
+                    { name = ok, image = "%s", count = 4, expect = [shutdown, stopped] }
                     { name = hang, image = "%s", bootargs = "mode=hang", count = %d, expect = timed-out }
                   ]
                 }
@@ -51,15 +51,18 @@ class SignalsTest {
         int total = hanging + 4;
 
         assertEquals(17, end.code(), "the stopped code after SIG" + signal + "\n" + end.err());
-        assertTrue(end.out().contains("lab signals: " + total + " VMs, 4 as expected, " + hanging + " not (4 shutdown, "
-                + hanging + " stopped)"), end.out());
+        // an ok VM may still be between its last line and its shutdown when the signal comes
+        assertTrue(end.out().contains("lab signals: " + total + " VMs, 4 as expected, " + hanging + " not ("), end.out());
         assertTrue(end.out().strip().lines().reduce((a, b) -> b).orElseThrow().startsWith("vms=" + total + " passed=4 "), end.out());
 
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals(17, doc.get("exitCode").asInt());
         assertEquals(total, doc.get("vms").asInt());
         assertEquals(total, doc.get("results").size());
-        assertEquals(hanging, doc.get("outcomes").get("stopped").asInt());
+        assertTrue(doc.get("outcomes").get("stopped").asInt() >= hanging, doc.get("outcomes").toString());
+        int counted = 0;
+        for (JsonNode n : doc.get("outcomes")) counted += n.asInt();
+        assertEquals(total, counted);
 
         Element suite = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile()).getDocumentElement();
         assertEquals(String.valueOf(total), suite.getAttribute("tests"));
