@@ -45,7 +45,7 @@ public final class JunitReport {
             x.writeCharacters("\n");
             long failures = lab.results().stream().filter(r -> !r.asExpected()).count();
             x.writeStartElement("testsuite");
-            x.writeAttribute("name", lab.lab());
+            x.writeAttribute("name", xmlSafe(lab.lab()));
             x.writeAttribute("tests", String.valueOf(lab.results().size()));
             x.writeAttribute("failures", String.valueOf(failures));
             x.writeAttribute("errors", "0");
@@ -56,7 +56,7 @@ public final class JunitReport {
             for (VmResult r : lab.results()) {
                 x.writeCharacters("  ");
                 x.writeStartElement("testcase");
-                x.writeAttribute("classname", "epapr-lab." + lab.lab());
+                x.writeAttribute("classname", xmlSafe("epapr-lab." + lab.lab()));
                 x.writeAttribute("name", r.vm());
                 x.writeAttribute("time", seconds(r.wallTime()));
                 if (!r.asExpected()) {

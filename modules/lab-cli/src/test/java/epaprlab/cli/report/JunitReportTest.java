@@ -47,7 +47,7 @@ class JunitReportTest {
             results.add(new VmResult(name, outcome, Set.of(Outcome.PASSED), 1, 0, 1000, Duration.ofMillis(5),
                     "detail \u0007 of " + name, OptionalLong.empty(), 0, Duration.ZERO));
         }
-        return new LabFinished("big", results, Instant.now());
+        return new LabFinished("big \u0001 lab", results, Instant.now());   // a lab name is free text too
     }
 
     @Test
@@ -65,6 +65,7 @@ class JunitReportTest {
                 counting.writes + " writes for " + bytes.size() + " bytes: the writer must buffer");
         Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(bytes.toByteArray()));
         assertEquals("10000", xml.getDocumentElement().getAttribute("tests"));
+        assertEquals("big \\x01 lab", xml.getDocumentElement().getAttribute("name"));
         assertEquals("1000", xml.getDocumentElement().getAttribute("failures"));
         String out = xml.getElementsByTagName("system-out").item(0).getTextContent();
         assertEquals("console of vm-0 \\x1b[2J\\x00 end\n", out, "what XML 1.0 forbids is escaped, the rest kept");
