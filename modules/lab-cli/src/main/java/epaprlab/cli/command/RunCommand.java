@@ -121,7 +121,8 @@ public final class RunCommand implements Callable<Integer> {
         HeapCushion cushion = new HeapCushion();
         ConsoleCapture capture = ConsoleCapture.forThisJvm((int) Math.min(Integer.MAX_VALUE, logLimit));
         ResultLedger ledger = new ResultLedger(lab);
-        try (HeapSampler heap = new HeapSampler();
+        try (ConsoleLogs held = files;                  // closed (its lock released) on every path
+             HeapSampler heap = new HeapSampler();
              Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10))) {
             ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress, rawConsole);
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer));
