@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
              Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10))) {
             ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress, rawConsole);
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer));
-            if (files != null) observers.add(files);
+            if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
                     LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e))), "epapr-lab", system);
@@ -155,10 +155,10 @@ public final class RunCommand implements Callable<Integer> {
                         : ledger.finished() == null ? ExitCode.INTERNAL_ERROR.code() : ExitCode.of(finished);
                 boolean overridable = !interrupt.requested() && ledger.finished() != null;
                 boolean complete = true;
-                if (files != null) {
-                    files.close();
-                    complete = files.failures().isEmpty();
-                    if (!complete) err.println("epapr-lab: --logs: " + files.failures().size() + " VM logs are missing or cut short");
+                if (held != null) {
+                    held.finish();
+                    complete = held.failures().isEmpty();
+                    if (!complete) err.println("epapr-lab: --logs: " + held.failures().size() + " VM logs are missing or cut short");
                 }
                 if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
                 int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();

@@ -174,15 +174,23 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
     /** VMs whose log could not be written whole, in the order they failed. */
     public synchronized List<String> failures() { return List.copyOf(failures); }
 
-    @Override
-    public synchronized void close() throws IOException {
+    /** The run has ended: closes every open log; nothing is written after this (VMs may still print after Ctrl-C). */
+    public synchronized void finish() throws IOException {
         if (closed) return;
         closed = true;
         for (Log log : open.values()) {
             if (log != null) log.out.close();
         }
         open.clear();
-        lock.release();
-        lockChannel.close();
+    }
+
+    /** {@link #finish}, then releases the directory for other runs. */
+    @Override
+    public synchronized void close() throws IOException {
+        finish();
+        if (lockChannel.isOpen()) {
+            lock.release();
+            lockChannel.close();
+        }
     }
 }

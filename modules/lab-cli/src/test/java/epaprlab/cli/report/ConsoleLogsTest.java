@@ -53,11 +53,12 @@ class ConsoleLogsTest {
     void linesAfterTheRunEndedNeverTouchTheLogs() throws Exception {
         ConsoleLogs logs = ConsoleLogs.open(dir, 1 << 20, err);
         logs.onEvent(line("v", "kept"));
-        logs.close();                               // the run ends while VMs still print (after Ctrl-C)
+        logs.finish();                              // the run ends while VMs still print (after Ctrl-C)
         logs.onEvent(line("v", "late"));
         logs.onEvent(line("w", "late"));
         assertEquals("kept\n", Files.readString(dir.resolve("v.log")));
         assertTrue(!Files.exists(dir.resolve("w.log")));
+        logs.close();
     }
 
     @Test
