@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.testsupport.OutsideTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,15 +90,7 @@ class GuestProgramsTest {
         return words;
     }
 
-    private static void run(String... cmd) throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException(cmd[0] + " not found: install the Debian package binutils-powerpc-linux-gnu", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(true, p.waitFor(1, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ":\n" + out);
+    private static void run(String... cmd) {
+        OutsideTool.byCommand(cmd[0]).run(java.util.Arrays.copyOfRange(cmd, 1, cmd.length)).output();
     }
 }

@@ -4,6 +4,8 @@ import epaprlab.cli.command.BenchCommand;
 import epaprlab.cli.command.DtbCommand;
 import epaprlab.cli.command.DisasmCommand;
 import epaprlab.cli.command.RunCommand;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,8 +16,7 @@ import picocli.CommandLine.Command;
         description = {
             "Runs many supervised PowerPC ePAPR guest VMs (e500mc 32-bit, e5500 64-bit) in one JVM.",
             "",
-            "Exit codes: 0 every VM ended as its config expects, 1 some VM did not,",
-            "2 bad command line or config (the message names file, line and key), 3 internal error."},
+            "Exit codes (the highest applies):"},   // the codes themselves: ExitCode.usageLines()
         subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, dtb or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, dtb, disasm, bench or help");
     }
 
     public static void main(String[] args) {
@@ -35,7 +36,11 @@ public final class Main implements Runnable {
         // Bind SLF4J before Akka logs from several threads at once, which would make SLF4J
         // print a "replayed calls" warning on stderr.
         org.slf4j.LoggerFactory.getILoggerFactory();
-        return new CommandLine(new Main())
+        CommandLine cli = new CommandLine(new Main());
+        List<String> description = new ArrayList<>(List.of(cli.getCommandSpec().usageMessage().description()));
+        description.addAll(ExitCode.usageLines());
+        cli.getCommandSpec().usageMessage().description(description.toArray(String[]::new));
+        return cli
                 .setExitCodeExceptionMapper(e -> ExitCode.INTERNAL_ERROR.code())
                 .setParameterExceptionHandler((ex, a) -> {
                     ex.getCommandLine().getErr().println("epapr-lab: " + ex.getMessage());

@@ -3,11 +3,12 @@ package epaprlab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import epaprlab.testsupport.OutsideTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,16 +19,7 @@ class DtbCommandTest {
     private String dtc(byte[] blob) throws IOException, InterruptedException {
         Path f = dir.resolve("vm.dtb");
         Files.write(f, blob);
-        Process p;
-        try {
-            p = new ProcessBuilder("dtc", "-q", "-I", "dtb", "-O", "dts", f.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("dtc not found: install the Debian package device-tree-compiler", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return OutsideTool.DTC.run("-q", "-I", "dtb", "-O", "dts", f.toString()).timeout(Duration.ofSeconds(30)).output();
     }
 
     @Test

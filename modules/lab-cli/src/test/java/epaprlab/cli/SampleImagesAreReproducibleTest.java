@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.io.IOException;
+import epaprlab.testsupport.OutsideTool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,16 +21,8 @@ class SampleImagesAreReproducibleTest {
 
     @Test
     void rebuildingTheSampleGuestsGivesTheCommittedBytes() throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("make", "-s", "-C", SAMPLES.toString(), "OUT=" + out).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("make not found: install the Debian package make", e);
-        }
-        String log = new String(p.getInputStream().readAllBytes());
-        assertEquals(true, p.waitFor(5, TimeUnit.MINUTES), "make timed out");
-        assertEquals(0, p.exitValue(), "make -C sample-vms failed (needs gcc-powerpc-linux-gnu and "
-                + "gcc-powerpc64-linux-gnu; bin/test installs them):\n" + log);
+        // needs gcc-powerpc-linux-gnu and gcc-powerpc64-linux-gnu too; bin/test installs them
+        OutsideTool.MAKE.run("-s", "-C", SAMPLES.toString(), "OUT=" + out).timeout(Duration.ofMinutes(5)).output();
         List<Path> committed;
         try (Stream<Path> s = Files.list(SAMPLES.resolve("images"))) {
             committed = s.filter(f -> f.toString().endsWith(".elf")).sorted().toList();

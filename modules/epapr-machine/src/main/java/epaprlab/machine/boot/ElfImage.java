@@ -2,9 +2,14 @@ package epaprlab.machine.boot;
 
 import epaprlab.ppc.mem.GuestMemory;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,20 +58,78 @@ public final class ElfImage {
      * @param origin the file the bytes came from, named in every error
      */
     public static ElfImage parse(Path origin, byte[] bytes) throws BootException {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
-        if (bytes.length < 4 || bytes[0] != 0x7f || bytes[1] != 'E' || bytes[2] != 'L' || bytes[3] != 'F') {
-            String found = bytes.length == 0 ? "empty (0 bytes)"
-                    : HexFormat.ofDelimiter(" ").formatHex(bytes, 0, Math.min(4, bytes.length));
+        try {
+            return parse(origin, new ArraySource(bytes), Long.MAX_VALUE);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a byte array cannot fail", e);
+        }
+    }
+
+    /**
+     * Reads and checks the image in {@code file} by parts: the headers, then each PT_LOAD
+     * segment's file bytes. The file is never read whole, so a large file holding a small image
+     * (or a sparse file of gigabytes) costs only its segments' bytes of heap, and a segment that
+     * does not fit {@code ramBytes} is refused before its bytes are read.
+     *
+     * @throws IOException the file cannot be read, or is not a regular file (the message says what it is)
+     */
+    public static ElfImage read(Path file, long ramBytes) throws BootException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + (Files.isDirectory(file) ? " is a directory"
+                    : Files.exists(file) ? " is not a regular file (a device, pipe or socket)" : ": no such file"));
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return parse(file, new ChannelSource(channel), ramBytes);
+        }
+    }
+
+    /** Where the image's bytes come from: a whole array, or a file read by parts. */
+    private sealed interface Source permits ArraySource, ChannelSource {
+        long size() throws IOException;
+
+        /** {@code length} bytes from {@code offset}, which the caller has checked lie in the file. */
+        byte[] read(long offset, int length) throws IOException;
+    }
+
+    private record ArraySource(byte[] bytes) implements Source {
+        @Override public long size() { return bytes.length; }
+        @Override public byte[] read(long offset, int length) { return Arrays.copyOfRange(bytes, (int) offset, (int) offset + length); }
+    }
+
+    private record ChannelSource(FileChannel channel) implements Source {
+        @Override public long size() throws IOException { return channel.size(); }
+
+        @Override public byte[] read(long offset, int length) throws IOException {
+            ByteBuffer into = ByteBuffer.allocate(length);
+            while (into.hasRemaining()) {
+                if (channel.read(into, offset + into.position()) < 0) throw new EOFException("file shrank while being read");
+            }
+            return into.array();
+        }
+    }
+
+    /** The big-endian view of {@code length} bytes at {@code offset}, at most what the file holds. */
+    private static ByteBuffer view(Source source, long size, long offset, int length) throws IOException {
+        return ByteBuffer.wrap(source.read(offset, (int) Math.min(length, size - offset))).order(ByteOrder.BIG_ENDIAN);
+    }
+
+    private static ElfImage parse(Path origin, Source source, long ramBytes) throws BootException, IOException {
+        long size = source.size();
+        byte[] ident = source.read(0, (int) Math.min(size, EHDR64));
+        ByteBuffer b = ByteBuffer.wrap(ident).order(ByteOrder.BIG_ENDIAN);
+        if (size < 4 || ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F') {
+            String found = size == 0 ? "empty (0 bytes)"
+                    : HexFormat.ofDelimiter(" ").formatHex(ident, 0, (int) Math.min(4, size));
             throw new BootException.NotElf(origin, found);
         }
-        if (bytes.length < 6) throw new BootException.Truncated(origin, "ELF identification (e_ident)", 0, 16, bytes.length);
-        int elfClass = bytes[4] & 0xFF, data = bytes[5] & 0xFF;
+        if (size < 6) throw new BootException.Truncated(origin, "ELF identification (e_ident)", 0, 16, size);
+        int elfClass = ident[4] & 0xFF, data = ident[5] & 0xFF;
         if (elfClass != 1 && elfClass != 2) throw new BootException.UnsupportedClass(origin, elfClass);
         if (data != 2) throw new BootException.UnsupportedByteOrder(origin, data);
         boolean is64 = elfClass == 2;
         int ehdrSize = is64 ? EHDR64 : EHDR32;
-        if (bytes.length < ehdrSize) {
-            throw new BootException.Truncated(origin, is64 ? "ELF64 header" : "ELF32 header", 0, ehdrSize, bytes.length);
+        if (size < ehdrSize) {
+            throw new BootException.Truncated(origin, is64 ? "ELF64 header" : "ELF32 header", 0, ehdrSize, size);
         }
         int type = u16(b, 16), machine = u16(b, 18);
         if (machine != (is64 ? EM_PPC64 : EM_PPC)) throw new BootException.UnsupportedMachine(origin, is64, machine);
@@ -81,14 +144,15 @@ public final class ElfImage {
             throw new BootException.Malformed(origin, "ELF header", "e_phentsize is %d, at least %d expected".formatted(phentsize, minPhent));
         }
         long tableBytes = (long) phnum * phentsize;
-        if (phoff < 0 || phoff > bytes.length || tableBytes > bytes.length - phoff) {
+        if (phoff < 0 || phoff > size || tableBytes > size - phoff) {
             throw new BootException.Truncated(origin, "program header table (%d entries of %d bytes)".formatted(phnum, phentsize),
-                    phoff, tableBytes, bytes.length);
+                    phoff, tableBytes, size);
         }
 
         List<LoadSegment> segments = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
-            int at = (int) (phoff + (long) i * phentsize);
+            b = view(source, size, phoff + (long) i * phentsize, minPhent);   // only the fields we read
+            int at = 0;
             if (b.getInt(at) != PT_LOAD) continue;
             long offset, vaddr, paddr, filesz, memsz;
             int flags;
@@ -109,10 +173,16 @@ public final class ElfImage {
                 throw new BootException.Malformed(origin, item, "p_paddr 0x%x + p_memsz 0x%x does not fit the physical address space"
                         .formatted(paddr, memsz));
             }
-            if (offset < 0 || filesz < 0 || offset > bytes.length || filesz > bytes.length - offset) {
-                throw new BootException.Truncated(origin, item + " data", offset, filesz, bytes.length);
+            if (offset < 0 || filesz < 0 || offset > size || filesz > size - offset) {
+                throw new BootException.Truncated(origin, item + " data", offset, filesz, size);
             }
-            byte[] segData = Arrays.copyOfRange(bytes, (int) offset, (int) (offset + filesz));
+            if (Long.compareUnsigned(paddr, ramBytes) > 0 || Long.compareUnsigned(memsz, ramBytes - paddr) > 0) {
+                throw new BootException.SegmentOutsideRam(origin, i, paddr, memsz, ramBytes);   // before reading its bytes
+            }
+            if (filesz > Integer.MAX_VALUE - 8) {
+                throw new BootException.Malformed(origin, item, "p_filesz 0x%x is more than one segment may hold (2 GiB)".formatted(filesz));
+            }
+            byte[] segData = source.read(offset, (int) filesz);
             segments.add(new LoadSegment(i, paddr, vaddr, filesz, memsz, flags, segData));
         }
         if (segments.isEmpty()) throw new BootException.NoLoadableSegment(origin, phnum);

@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import epaprlab.testsupport.OutsideTool;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,24 +25,13 @@ class ElfSectionsTest {
     private static final Pattern HEADER = Pattern.compile(
             "^\\s*\\d+ (\\S+)\\s+([0-9a-f]+)\\s+([0-9a-f]+)\\s+[0-9a-f]+\\s+([0-9a-f]+)\\s+\\S+\\n\\s+(.*)$", Pattern.MULTILINE);
 
-    static String objdump(boolean is64) {
-        String name = is64 ? "powerpc64-linux-gnu-objdump" : "powerpc-linux-gnu-objdump";
-        String pkg = is64 ? "binutils-powerpc64-linux-gnu" : "binutils-powerpc-linux-gnu";
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(d, name))) return Path.of(d, name).toString();
-        }
-        return fail(name + " not found on PATH: install the Debian package " + pkg);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"hello-e500mc", "hello-e5500", "reset-loop-e500mc", "reset-loop-e5500"})
     void executableSectionsAreObjdumpsCodeSections(String name) throws Exception {
         Path elf = IMAGES.resolve(name + ".elf");
         byte[] bytes = Files.readAllBytes(elf);
         boolean is64 = name.endsWith("e5500");
-        Process p = new ProcessBuilder(objdump(is64), "-h", elf.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = OutsideTool.binutil("objdump", is64).run("-h", elf.toString()).output();
         List<String> expected = new ArrayList<>();
         Matcher m = HEADER.matcher(out);
         while (m.find()) {

@@ -1,14 +1,11 @@
 package epaprlab.machine.fdt;
 
+import epaprlab.testsupport.OutsideTool;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs the real {@code dtc}; a missing tool fails the test (never skips) and names the package. */
 final class Dtc {
@@ -28,27 +25,8 @@ final class Dtc {
         return Files.readAllBytes(out);
     }
 
-    private static String run(List<String> args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("dtc");
-        cmd.addAll(args);
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            fail("dtc (device tree compiler) is not installed or not on PATH; install the Debian package "
-                    + "device-tree-compiler (apt-get install device-tree-compiler): " + e.getMessage());
-            throw e;
-        }
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("dtc did not finish within 30 s: " + cmd);
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) fail("dtc failed (exit " + p.exitValue() + "): " + cmd + "\n" + text);
-        return text;
+    private static String run(List<String> args) {
+        return OutsideTool.DTC.run(args).timeout(Duration.ofSeconds(30)).output();
     }
 
     /** Trims every line and drops blank ones, so indentation and spacing do not matter. */

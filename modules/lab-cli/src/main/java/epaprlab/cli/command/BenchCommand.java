@@ -144,7 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
             fail(p.getMessage());
             return null;
         }
-        ElfImage image = ElfImage.parse(vm.image(), Files.readAllBytes(vm.image()));
+        ElfImage image = ElfImage.read(vm.image(), vm.board().ramBytes());
         GuestRun full = new GuestRun(vm, image, iterations, compileThreshold);
         GuestRun empty = new GuestRun(vm, image, 0, compileThreshold);
         System.err.printf("epapr-lab: bench %s: warming up (%d runs of %d iterations)...%n", cpuName, warmup, iterations);

@@ -5,6 +5,7 @@ import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ElfSections;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.disasm.Disassembler;
+import epaprlab.orchestrator.config.FileKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,10 +32,18 @@ public final class DisasmCommand implements Callable<Integer> {
             description = "e500mc or e5500 (default: e500mc for ELFCLASS32, e5500 for ELFCLASS64)")
     String cpu;
 
+    private static final long MAX_IMAGE_BYTES = 256L << 20;
+
     @Override
     public Integer call() {
+        FileKind kind = FileKind.of(image);
+        if (kind != FileKind.REGULAR) return fail(kind.problem(image));
         byte[] bytes;
         try {
+            // the section table may lie anywhere in the file, so disasm reads it whole: bound it
+            if (Files.size(image) > MAX_IMAGE_BYTES) {
+                return fail(image + ": " + Files.size(image) + " bytes; disasm reads images of at most " + (MAX_IMAGE_BYTES >> 20) + " MiB");
+            }
             bytes = Files.readAllBytes(image);
         } catch (IOException e) {
             return fail(image + ": cannot read: " + e.getMessage());

@@ -10,7 +10,6 @@ import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -58,7 +57,7 @@ public final class DtbCommand implements Callable<Integer> {
         if (why == null) return fail("--reason: unknown reset reason \"" + reason + "\"");
         if (boot < 1) return fail("--boot: boot count starts at 1, got " + boot);
         try {
-            Board board = Board.assemble(vm.board(), ElfImage.parse(vm.image(), Files.readAllBytes(vm.image())));
+            Board board = Board.assemble(vm.board(), ElfImage.read(vm.image(), vm.board().ramBytes()));
             System.out.write(board.deviceTreeBlob(boot, why));
             System.out.flush();
         } catch (BootException e) {

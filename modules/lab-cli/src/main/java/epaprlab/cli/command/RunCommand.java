@@ -12,6 +12,8 @@ import epaprlab.cli.report.ConsolePrinter.ConsoleMode;
 import epaprlab.cli.report.HeapSampler;
 import epaprlab.cli.report.JsonReport;
 import epaprlab.cli.report.JunitReport;
+import epaprlab.cli.report.ReportPaths;
+import epaprlab.cli.report.ResultLedger;
 import epaprlab.cli.report.SummaryTable;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
@@ -19,12 +21,14 @@ import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabGuardian;
 import epaprlab.orchestrator.lab.LabObserver;
+import epaprlab.orchestrator.vm.Outcome;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -34,10 +38,13 @@ import picocli.CommandLine.Parameters;
 /** {@code epapr-lab run <vm-or-lab.conf>}: runs every VM to its end and prints a summary. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs a VM file (vm { ... }) or a lab file (lab { vms = [...] }) to the end.",
-            "Console lines are printed as they come, prefixed with [vm-name]; then a summary."})
+            "Console lines are printed as they come, prefixed with [vm-name]; then a summary.",
+            "Ctrl-C or SIGTERM stops every VM, still writes the summary and the reports, and exits 17."})
 public final class RunCommand implements Callable<Integer> {
-    /** How long Ctrl-C waits for the VMs to stop and the summary to print. */
-    private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(10);
+    /** How long Ctrl-C waits for the VMs to stop before the reports are written without them. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** How long Ctrl-C then waits for the summary and the reports (written at full speed). */
+    private static final Duration REPORT_GRACE = Duration.ofMinutes(5);
     /** Labs up to this size print every console line by default. */
     private static final int CONSOLE_ALL_MAX_VMS = 16;
 
@@ -52,13 +59,18 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default: all for labs of up to 16 VMs, else failures)")
     String console;
 
+    @Option(names = "--raw-console", description = "print guest output as it is; by default control characters "
+            + "(escape sequences) are shown as \\xNN so a guest cannot drive the terminal (logs and reports keep them)")
+    boolean rawConsole;
+
     @Option(names = "--junit", paramLabel = "FILE", description = "write a JUnit XML report (one test case per VM)")
     Path junit;
 
     @Option(names = "--json", paramLabel = "FILE", description = "write a JSON summary")
     Path json;
 
-    @Option(names = "--logs", paramLabel = "DIR", description = "write one console log file per VM into DIR")
+    @Option(names = "--logs", paramLabel = "DIR", description = "write one console log file per VM into DIR, "
+            + "line by line; DIR is locked for the run (a second run on it is refused)")
     Path logs;
 
     @Option(names = "--log-limit", paramLabel = "BYTES", defaultValue = "1048576",
@@ -73,76 +85,166 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
+        PrintStream err = System.err;
         Config system = ConfigFactory.load();
         LabConfig lab;
         try {
             lab = new LabConfigLoader(system).load(config);
         } catch (ConfigProblem p) {
-            System.err.println("epapr-lab: " + p.getMessage());
+            err.println("epapr-lab: " + p.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
         ConsoleMode consoleMode;
         Progress.Mode mode;
         try {
             consoleMode = console == null ? (lab.vms().size() <= CONSOLE_ALL_MAX_VMS ? ConsoleMode.ALL : ConsoleMode.FAILURES)
-                    : ConsoleMode.valueOf(console.toUpperCase(java.util.Locale.ROOT));
+                    : consoleMode(console);
             mode = progressMode(progressMode);
         } catch (IllegalArgumentException e) {
-            System.err.println("epapr-lab: " + e.getMessage());
+            err.println("epapr-lab: " + e.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
         if (logLimit < 1) {
-            System.err.println("epapr-lab: --log-limit must be at least 1 byte");
+            err.println("epapr-lab: --log-limit must be at least 1 byte");
+            return ExitCode.BAD_INPUT.code();
+        }
+        ConsoleLogs files = null;
+        try {
+            if (junit != null) ReportPaths.checkFile("--junit", junit);
+            if (json != null) ReportPaths.checkFile("--json", json);
+            if (logs != null) files = ConsoleLogs.open(logs, logLimit, err);
+        } catch (ReportPaths.Unusable u) {
+            err.println("epapr-lab: " + u.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
 
-        int captureLimit = (int) Math.min(Integer.MAX_VALUE, logLimit);
-        ConsoleCapture capture = new ConsoleCapture(captureLimit);
-        List<AutoCloseable> closing = new ArrayList<>();
-        try (HeapSampler heap = new HeapSampler();
-             Progress progress = new Progress(mode, System.err, lab.vms().size(), Duration.ofSeconds(10))) {
-            ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress);
-            List<LabObserver> observers = new ArrayList<>(List.of(capture, progress, printer));
-            if (logs != null) {
-                ConsoleLogs files = new ConsoleLogs(logs, logLimit);
-                closing.add(files);
-                observers.add(files);
-            }
+        HeapCushion cushion = new HeapCushion();
+        ConsoleCapture capture = ConsoleCapture.forThisJvm((int) Math.min(Integer.MAX_VALUE, logLimit));
+        ResultLedger ledger = new ResultLedger(lab);
+        try (ConsoleLogs held = files;                  // closed (its lock released) on every path
+             HeapSampler heap = new HeapSampler();
+             Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10))) {
+            ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress, rawConsole);
+            List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer));
+            if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
                     LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e))), "epapr-lab", system);
-            CountDownLatch summaryPrinted = new CountDownLatch(1);
-            Thread onInterrupt = new Thread(() -> {
-                // Ctrl-C: stop every VM and let the summary print before the JVM goes.
+            Interrupt interrupt = new Interrupt(actors, out, err);
+            Runtime.getRuntime().addShutdownHook(interrupt.hook);
+            try {
+                CompletableFuture.anyOf(actors.getWhenTerminated().toCompletableFuture(), interrupt.gaveUp)
+                        .get(7, TimeUnit.DAYS);
+                Duration wall = Duration.ofNanos(System.nanoTime() - start);
+                LabFinished finished = ledger.finished();
+                if (finished == null) {
+                    cushion.release();
+                    finished = interrupt.requested()
+                            ? ledger.endNow(Outcome.STOPPED, "stopped by the host: did not stop within "
+                                    + STOP_GRACE.toSeconds() + " s of the interrupt")
+                            : ledger.endNow(Outcome.CRASHED, "the lab was aborted before this VM ended: the actor system "
+                                    + "stopped on an internal failure (an OutOfMemoryError or a bug; see the log above)");
+                    err.println("epapr-lab: the lab did not end normally; its " + ledger.pending() + " VMs without a result "
+                            + "are reported as " + (interrupt.requested() ? "stopped" : "crashed"));
+                }
+                LabFinished result = finished;
+                progress.close();
+                // the first that applies: stopped by a signal (17), an internal failure (3), a report
+                // or log not written (4), else what the VMs' outcomes say
+                int code = interrupt.requested() ? Outcome.STOPPED.exitCode()
+                        : ledger.finished() == null ? ExitCode.INTERNAL_ERROR.code() : ExitCode.of(finished);
+                boolean overridable = !interrupt.requested() && ledger.finished() != null;
+                boolean complete = true;
+                if (held != null) {
+                    held.finish();
+                    complete = held.failures().isEmpty();
+                    if (!complete) err.println("epapr-lab: --logs: " + held.failures().size() + " VM logs are missing or cut short");
+                }
+                if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
+                int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
+                if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported));
+                // the cushion is held, not used by the lab: leave it out of peak-heap-mib
+                new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
+                if (!complete) {
+                    err.println("epapr-lab: some reports or logs could not be written (see above); the summary is complete");
+                    if (overridable) code = ExitCode.REPORT_FAILED.code();
+                }
+                out.flush();
+                return code;
+            } finally {
+                interrupt.finished();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ReportWriter {
+        void write() throws java.io.IOException;
+    }
+
+    /** Writes one report; a failure is one line on stderr and leaves the other reports alone. */
+    private static boolean write(String option, Path file, PrintStream err, ReportWriter writer) {
+        try {
+            writer.write();
+            return true;
+        } catch (java.io.IOException | RuntimeException e) {
+            err.println("epapr-lab: " + option + " " + file + ": could not be written: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Ctrl-C or SIGTERM: the JVM runs this hook, which asks every VM to stop, lets the main
+     * thread write the summary and the reports, and then ends the JVM with exit code 17
+     * ({@code stopped}), which the JVM would otherwise replace by 128 + the signal number.
+     */
+    private static final class Interrupt {
+        final Thread hook;
+        final CompletableFuture<Void> gaveUp = new CompletableFuture<>();
+        private volatile boolean requested;
+        private final CountDownLatch done = new CountDownLatch(1);
+
+        Interrupt(ActorSystem<LabGuardian.Command> actors, PrintStream out, PrintStream err) {
+            hook = new Thread(() -> {
+                requested = true;
                 actors.tell(new LabGuardian.StopAll("interrupted"));
+                gaveUp.completeOnTimeout(null, STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 try {
-                    summaryPrinted.await(INTERRUPT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!done.await(STOP_GRACE.plus(REPORT_GRACE).toMillis(), TimeUnit.MILLISECONDS)) {
+                        err.println("epapr-lab: the reports were not written within " + REPORT_GRACE.toMinutes() + " min of the interrupt");
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+                out.flush();
+                err.flush();
+                Runtime.getRuntime().halt(Outcome.STOPPED.exitCode());
             }, "epapr-lab-interrupt");
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
-            try {
-                actors.getWhenTerminated().toCompletableFuture().get(7, TimeUnit.DAYS);
-                Duration wall = Duration.ofNanos(System.nanoTime() - start);
-                LabFinished finished = printer.finished()
-                        .orElseThrow(() -> new IllegalStateException("the lab ended without a result"));
-                progress.close();
-                for (AutoCloseable c : closing) c.close();
-                int code = ExitCode.of(finished);
-                if (junit != null) JunitReport.write(junit, finished, wall, capture);
-                if (json != null) JsonReport.write(json, finished, wall, code);
-                new SummaryTable(finished, wall, heap.peakBytes()).print(out);
-                return code;
-            } finally {
-                summaryPrinted.countDown();
+        }
+
+        boolean requested() { return requested; }
+
+        /** The main thread is done: the hook may end the JVM; a run that was not interrupted drops the hook. */
+        void finished() {
+            done.countDown();
+            if (!requested) {
                 try {
-                    Runtime.getRuntime().removeShutdownHook(onInterrupt);
+                    Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it returns now that the summary is out
+                    // the hook has just started: it ends the JVM with 17 now that the reports are out
                 }
             }
         }
+    }
+
+    private static ConsoleMode consoleMode(String text) {
+        return switch (text) {
+            case "all" -> ConsoleMode.ALL;
+            case "failures" -> ConsoleMode.FAILURES;
+            case "none" -> ConsoleMode.NONE;
+            default -> throw new IllegalArgumentException("--console: unknown mode \"" + text
+                    + "\" (expected all, failures or none)");
+        };
     }
 
     private static Progress.Mode progressMode(String text) {

@@ -9,7 +9,6 @@ import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import java.io.PrintStream;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -26,10 +25,12 @@ public final class ConsolePrinter implements LabObserver {
     private final boolean lifecycle;
     private final ConsoleCapture capture;
     private final Progress progress;
-    private volatile LabFinished finished;
+    private final boolean raw;
 
+    /** @param raw print guest text as it is; otherwise control characters are escaped ({@link TerminalText}) */
     public ConsolePrinter(PrintStream out, ConsoleMode console, boolean lifecycle, ConsoleCapture capture,
-                          Progress progress) {
+                          Progress progress, boolean raw) {
+        this.raw = raw;
         this.out = out;
         this.console = console;
         this.lifecycle = lifecycle;
@@ -41,24 +42,25 @@ public final class ConsolePrinter implements LabObserver {
     public void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> {
-                if (console == ConsoleMode.ALL) progress.above(out, "[" + c.vm() + "] " + c.line());
+                if (console == ConsoleMode.ALL) progress.above(out, "[" + c.vm() + "] " + shown(c.line()));
             }
             case LabEvent.OfVm(LifecycleChanged l) -> {
-                if (lifecycle) progress.above(out, "[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + l.why());
+                if (lifecycle) progress.above(out, "[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + shown(l.why()));
             }
             case LabEvent.OfVm(VmFinished f) -> {
                 if (f.result().asExpected()) break;
                 if (console == ConsoleMode.FAILURES) {
-                    capture.of(f.vm()).lines().forEach(line -> progress.above(out, "[" + f.vm() + "] " + line));
+                    capture.of(f.vm()).lines().forEach(line -> progress.above(out, "[" + f.vm() + "] " + shown(line)));
                 }
                 progress.above(out, "[" + f.vm() + "] -- ended " + f.result().outcome().configName() + " (expected "
                         + f.result().expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or "))
-                        + "): " + f.result().detail());
+                        + "): " + shown(f.result().detail()));
             }
-            case LabFinished l -> finished = l;
+            case LabFinished l -> { }
         }
     }
 
-    /** The lab's end, once it has come. */
-    public Optional<LabFinished> finished() { return Optional.ofNullable(finished); }
+    private String shown(String guestText) {
+        return raw ? guestText : TerminalText.escape(guestText);
+    }
 }

@@ -3,6 +3,7 @@ package epaprlab.cli.report;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmResult;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -28,12 +29,23 @@ public final class JunitReport {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         try (OutputStream out = Files.newOutputStream(file)) {
+            write(out, lab, wall, console);
+        }
+    }
+
+    /**
+     * Writes the report to {@code out} through a 64 KiB buffer: the XML writer hands over a few
+     * bytes at a time, which unbuffered would be one system call each (millions for a large lab).
+     */
+    public static void write(OutputStream target, LabFinished lab, Duration wall, ConsoleCapture console) throws IOException {
+        OutputStream out = new BufferedOutputStream(target, 1 << 16);
+        try {
             XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
             x.writeStartDocument("UTF-8", "1.0");
             x.writeCharacters("\n");
             long failures = lab.results().stream().filter(r -> !r.asExpected()).count();
             x.writeStartElement("testsuite");
-            x.writeAttribute("name", lab.lab());
+            x.writeAttribute("name", xmlSafe(lab.lab()));
             x.writeAttribute("tests", String.valueOf(lab.results().size()));
             x.writeAttribute("failures", String.valueOf(failures));
             x.writeAttribute("errors", "0");
@@ -44,7 +56,7 @@ public final class JunitReport {
             for (VmResult r : lab.results()) {
                 x.writeCharacters("  ");
                 x.writeStartElement("testcase");
-                x.writeAttribute("classname", "epapr-lab." + lab.lab());
+                x.writeAttribute("classname", xmlSafe("epapr-lab." + lab.lab()));
                 x.writeAttribute("name", r.vm());
                 x.writeAttribute("time", seconds(r.wallTime()));
                 if (!r.asExpected()) {
@@ -68,8 +80,9 @@ public final class JunitReport {
             x.writeCharacters("\n");
             x.writeEndDocument();
             x.close();
+            out.flush();
         } catch (XMLStreamException e) {
-            throw new IOException("writing JUnit XML to " + file + ": " + e.getMessage(), e);
+            throw new IOException("writing JUnit XML: " + e.getMessage(), e);
         }
     }
 

@@ -54,14 +54,31 @@ public final class LabConfigLoader {
     private static final long MAX_RAM = 1L << 30;
     private static final int MAX_VCPUS = 64;
     private static final Set<String> ENTRY_KEYS = Set.of("file", "count", "matrix");
+    /** The most VMs one lab may hold, whatever the heap. */
+    static final int MAX_LAB_VMS = 1_000_000;
+    /** The console's byte-channel queues and line buffer are allocated whole: keep them small. */
+    static final long MAX_CONSOLE_BYTES = 1L << 20;
 
     private final Config defaults;
     private final int defaultConcurrency;
+    private final HeapBudget heap;
+    /** The longest delay Akka's scheduler accepts: its tick times 2^31 - 1. */
+    private final Duration maxTimer;
 
-    /** @param system the application config holding {@code epapr-lab} (normally {@code ConfigFactory.load()}) */
+    /**
+     * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
+     *               {@code ConfigFactory.load()}); the lab is checked against this JVM's max heap
+     */
     public LabConfigLoader(Config system) {
+        this(system, HeapBudget.ofThisJvm());
+    }
+
+    /** As {@link #LabConfigLoader(Config)}, checking labs against {@code heap} instead of this JVM's. */
+    public LabConfigLoader(Config system, HeapBudget heap) {
         this.defaults = system.getConfig(DEFAULTS_PATH);
         this.defaultConcurrency = system.getInt("epapr-lab.lab.concurrency");
+        this.heap = heap;
+        this.maxTimer = system.getDuration("akka.scheduler.tick-duration").multipliedBy(Integer.MAX_VALUE);
     }
 
     public static LabConfigLoader withDefaults() {
@@ -78,7 +95,9 @@ public final class LabConfigLoader {
                           : "expected a `vm { ... }` block (one VM) or a `lab { ... }` block (several)");
         }
         if (isVm) {
-            VmConfig vm = bind(object(root, "vm"), "vm", 1);
+            Config block = object(root, "vm");
+            VmConfig vm = bind(block, "vm", 1);
+            heap.checkLab(List.of(vm), 1, block.root().origin(), "vm.ram");
             return new LabConfig(vm.name(), file, 1, List.of(vm));
         }
         return loadLab(file, root);
@@ -103,8 +122,10 @@ public final class LabConfigLoader {
         if (entries.isEmpty()) throw new ConfigProblem.BadValue(entries.origin(), "lab.vms", "a lab needs at least one VM");
         List<VmConfig> vms = new ArrayList<>();
         Map<String, String> byName = new HashMap<>();
+        long planned = 0;
         for (int i = 0; i < entries.size(); i++) {
             String key = "lab.vms[" + i + "]";
+            planned += expansionSize(entries.get(i), key, planned);   // refuses millions before making them
             for (VmConfig vm : expand(file, entries.get(i), key, vms.size() + 1)) {
                 String before = byName.putIfAbsent(vm.name(), key);
                 if (before != null) {
@@ -114,7 +135,49 @@ public final class LabConfigLoader {
                 vms.add(vm);
             }
         }
+        ConfigOrigin concurrencyAt = lab.hasPath("concurrency") ? lab.getValue("concurrency").origin() : lab.root().origin();
+        heap.checkLab(vms, concurrency, concurrencyAt, "lab.concurrency");
         return new LabConfig(name, file, concurrency, vms);
+    }
+
+    /**
+     * How many VMs an entry will expand to (count times the product of its matrix lists), checked
+     * against the lab's limits before any is made: {@code already} VMs come before it.
+     */
+    private long expansionSize(ConfigValue value, String key, long already) throws ConfigProblem {
+        if (value.valueType() != ConfigValueType.OBJECT) return 1;
+        Config entry = ((ConfigObject) value).toConfig();
+        long size = entry.hasPath("count") ? Math.max(1, get(entry, "count", key + ".count", Config::getLong)) : 1;
+        ConfigOrigin at = entry.hasPath("count") ? entry.getValue("count").origin() : value.origin();
+        String what = entry.hasPath("count") ? key + ".count" : key;
+        if (entry.hasPath("matrix") && entry.getValue("matrix").valueType() == ConfigValueType.OBJECT) {
+            for (Map.Entry<String, ConfigValue> axis : entry.getConfig("matrix").entrySet()) {
+                if (axis.getValue().valueType() == ConfigValueType.LIST) {
+                    try {
+                        size = Math.multiplyExact(size, Math.max(1, ((ConfigList) axis.getValue()).size()));
+                    } catch (ArithmeticException overflow) {
+                        size = Long.MAX_VALUE;
+                    }
+                }
+            }
+            if (!entry.hasPath("count")) {
+                at = entry.getValue("matrix").origin();
+                what = key + ".matrix";
+            }
+        }
+        long total = size == Long.MAX_VALUE ? size : already + size;
+        long most = Math.min(MAX_LAB_VMS, heap.mostVms());
+        if (size > most || total > most) {
+            throw new ConfigProblem.BadValue(at, what, "the lab would hold %s VMs (this entry: %s = count × matrix); "
+                    .formatted(count(total), count(size)) + "at most %s fit %s".formatted(count(most),
+                    most == MAX_LAB_VMS ? "in one lab" : "in this JVM's heap of " + HeapBudget.mib(heap.maxHeapBytes())
+                            + " (raise it with -Xmx, e.g. EPAPR_LAB_JAVA_OPTS=-Xmx8g)"));
+        }
+        return size;
+    }
+
+    private static String count(long n) {
+        return n == Long.MAX_VALUE ? "more than 2^63" : String.format(Locale.ROOT, "%,d", n);
     }
 
     /** One lab entry as one or more VMs: a file path, or an object with file/count/matrix/overrides. */
@@ -195,9 +258,9 @@ public final class LabConfigLoader {
     }
 
     private Config vmBlockOf(Path vmFile, ConfigOrigin namedAt, String key) throws ConfigProblem {
-        if (!Files.isRegularFile(vmFile)) {
-            throw new ConfigProblem.BadValue(namedAt, key, "no such VM file: " + vmFile);
-        }
+        FileKind kind = FileKind.of(vmFile);
+        if (kind == FileKind.MISSING) throw new ConfigProblem.BadValue(namedAt, key, "no such VM file: " + vmFile);
+        if (kind != FileKind.REGULAR) throw new ConfigProblem.BadValue(namedAt, key, "the VM file " + kind.problem(vmFile));
         Config root = parse(vmFile);
         if (!root.hasPath("vm")) {
             throw new ConfigProblem.BadValue(root.root().origin(), "vm", "expected a `vm { ... }` block in " + vmFile);
@@ -219,17 +282,26 @@ public final class LabConfigLoader {
         }
         rejectUnknownKeys(vm, prefix);
         Config c = vm.withFallback(defaults);
-        String name = required(c, "name", prefix) + nameSuffix;
+        ConfigOrigin own = vm.root().origin();
+        String name = required(c, "name", prefix, own) + nameSuffix;
         checkName(name, c, prefix);
-        String imageText = required(c, "image", prefix);
+        String imageText = required(c, "image", prefix, own);
         Path image = baseDir(c.getValue("image").origin()).resolve(imageText).normalize();
-        if (!Files.isRegularFile(image)) throw bad(c, "image", prefix, "no such image file: " + image);
+        FileKind kind = FileKind.of(image);
+        if (kind == FileKind.MISSING) throw bad(c, "image", prefix, "no such image file: " + image);
+        if (kind != FileKind.REGULAR) throw bad(c, "image", prefix, "the image " + kind.problem(image));
 
         CpuModel cpu = choice(c, "cpu", prefix, CpuModel.values(), CpuModel::configName);
+        if (!cpu.has64Bit() && isElf64(image)) {
+            throw bad(c, "image", prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
+                    + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
+        }
         long ram = get(c, "ram", prefix + ".ram", Config::getBytes);
         if (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0) {
             throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
         }
+        String noRoom = heap.checkOne(ram, 2L * consoleBytes(c, "console.buffer", prefix) + consoleBytes(c, "console.max-line", prefix));
+        if (noRoom != null) throw bad(c, "ram", prefix, noRoom);
         int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
         if (vcpus < 1 || vcpus > MAX_VCPUS) throw bad(c, "vcpus", prefix, "must be 1.." + MAX_VCPUS + ", got " + vcpus);
         int guestId = get(c, "guest-id", prefix + ".guest-id", Config::getInt);
@@ -240,7 +312,7 @@ public final class LabConfigLoader {
                         flag(c, "hypercalls.result", prefix)),
                 flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
                 positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
-                positiveBytes(c, "console.buffer", prefix),
+                consoleBytes(c, "console.buffer", prefix),
                 choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower),
                 compileThreshold(c, prefix));
 
@@ -252,21 +324,20 @@ public final class LabConfigLoader {
                 intensity(c, prefix));
         long maxInstructions = get(c, "limits.max-instructions", prefix + ".limits.max-instructions", Config::getLong);
         if (maxInstructions < 0) throw bad(c, "limits.max-instructions", prefix, "must be >= 0 (0 = no limit)");
-        Duration silence = get(c, "limits.console-silence", prefix + ".limits.console-silence", Config::getDuration);
-        if (silence.isNegative()) throw bad(c, "limits.console-silence", prefix, "must be >= 0 (0 = no limit)");
+        Duration silence = nonNegativeDuration(c, "limits.console-silence", prefix);
         Limits limits = new Limits(positiveDuration(c, "limits.wall-timeout", prefix), maxInstructions, silence);
         ResultRules result = new ResultRules(pattern(c, "result.pass-pattern", prefix),
                 pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
-                positiveBytes(c, "console.max-line", prefix), consoleSteps(c, prefix));
+                consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix));
     }
 
     private static final Set<String> STEP_KEYS = Set.of("wait", "send", "timeout");
 
     /** {@code console.steps}: a list of {@code { wait = REGEX, send = LINE, timeout = DURATION }}. */
-    private static List<VmConfig.ConsoleStep> consoleSteps(Config c, String prefix) throws ConfigProblem {
+    private List<VmConfig.ConsoleStep> consoleSteps(Config c, String prefix) throws ConfigProblem {
         String key = "console.steps";
         ConfigList list = get(c, key, prefix + "." + key, Config::getList);
         Duration defaultTimeout = positiveDuration(c, "console.step-timeout", prefix);
@@ -364,7 +435,8 @@ public final class LabConfigLoader {
     }
 
     private static Config parse(Path file) throws ConfigProblem {
-        if (!Files.isRegularFile(file)) throw new ConfigProblem.Unreadable(file + ": no such file", null);
+        FileKind kind = FileKind.of(file);
+        if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
         } catch (ConfigException e) {
@@ -376,8 +448,9 @@ public final class LabConfigLoader {
         return get(c, key, key, Config::getConfig);
     }
 
-    private static String required(Config c, String key, String prefix) throws ConfigProblem {
-        if (!c.hasPath(key)) throw new ConfigProblem.BadValue(c.root().origin(), prefix + "." + key, "is required");
+    /** A required key; when it is missing the error points at the user's block ({@code own}), not the defaults. */
+    private static String required(Config c, String key, String prefix, ConfigOrigin own) throws ConfigProblem {
+        if (!c.hasPath(key)) throw new ConfigProblem.BadValue(own, prefix + "." + key, "is required");
         String value = get(c, key, prefix + "." + key, Config::getString);
         if (value.isBlank()) throw bad(c, key, prefix, "must not be empty");
         return value;
@@ -398,9 +471,12 @@ public final class LabConfigLoader {
         return checkPositive(c, key, prefix, get(c, key, prefix + "." + key, Config::getLong));
     }
 
-    private static int positiveBytes(Config c, String key, String prefix) throws ConfigProblem {
+    /** Console buffers are allocated whole for every VM: at most {@link #MAX_CONSOLE_BYTES}. */
+    private static int consoleBytes(Config c, String key, String prefix) throws ConfigProblem {
         long v = checkPositive(c, key, prefix, get(c, key, prefix + "." + key, Config::getBytes));
-        if (v > Integer.MAX_VALUE) throw bad(c, key, prefix, "must be below 2 GiB, got " + v);
+        if (v > MAX_CONSOLE_BYTES) {
+            throw bad(c, key, prefix, "must be at most 1 MiB (" + MAX_CONSOLE_BYTES + " bytes), got " + v);
+        }
         return (int) v;
     }
 
@@ -409,15 +485,27 @@ public final class LabConfigLoader {
         return v;
     }
 
-    private static Duration positiveDuration(Config c, String key, String prefix) throws ConfigProblem {
-        Duration d = get(c, key, prefix + "." + key, Config::getDuration);
-        if (d.isNegative() || d.isZero()) throw bad(c, key, prefix, "must be a positive duration, got " + d);
+    private Duration positiveDuration(Config c, String key, String prefix) throws ConfigProblem {
+        Duration d = boundedDuration(c, key, prefix);
+        if (d.isZero()) throw bad(c, key, prefix, "must be a positive duration, got " + Durations.format(d));
         return d;
     }
 
-    private static Duration nonNegativeDuration(Config c, String key, String prefix) throws ConfigProblem {
+    private Duration nonNegativeDuration(Config c, String key, String prefix) throws ConfigProblem {
+        return boundedDuration(c, key, prefix);
+    }
+
+    /** Every duration may become a timer, and the scheduler refuses delays beyond {@link #maxTimer}. */
+    private Duration boundedDuration(Config c, String key, String prefix) throws ConfigProblem {
         Duration d = get(c, key, prefix + "." + key, Config::getDuration);
-        if (d.isNegative()) throw bad(c, key, prefix, "must not be negative, got " + d);
+        // Typesafe Config saturates at 2^63 ns (292 years): name the value as the user wrote it.
+        String written = c.getValue(key).valueType() == ConfigValueType.STRING ? (String) c.getValue(key).unwrapped()
+                : Durations.format(d);
+        if (d.isNegative()) throw bad(c, key, prefix, "must not be negative, got " + written);
+        if (d.compareTo(maxTimer) > 0) {
+            throw bad(c, key, prefix, "must be at most " + Durations.format(maxTimer.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                    + " (the longest timer of akka.scheduler.tick-duration × 2^31), got " + written);
+        }
         return d;
     }
 
@@ -442,6 +530,16 @@ public final class LabConfigLoader {
         int i = message.indexOf(": ");
         int j = i < 0 ? -1 : message.indexOf(": ", i + 2);
         return j > 0 && message.substring(0, i).contains(".conf") ? message.substring(j + 2) : message;
+    }
+
+    /** True when the file starts like an ELF64 file (EI_CLASS = 2); anything else is left to the image loader. */
+    private static boolean isElf64(Path image) throws ConfigProblem {
+        try (var in = Files.newInputStream(image)) {
+            byte[] ident = in.readNBytes(5);
+            return ident.length == 5 && ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 2;
+        } catch (java.io.IOException e) {
+            throw new ConfigProblem.Unreadable(image + ": cannot read the image: " + e.getMessage(), e);
+        }
     }
 
     private static Path baseDir(ConfigOrigin origin) {

@@ -10,6 +10,7 @@ import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Board;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ResetReason;
+import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
@@ -459,11 +460,11 @@ public final class VmSupervisor {
     }
 
     private String silent() {
-        return "no console output for " + config.limits().consoleSilence();
+        return "no console output for " + Durations.format(config.limits().consoleSilence());
     }
 
     private String timedOut() {
-        return "no end within the wall-clock limit of " + config.limits().wallTimeout();
+        return "no end within the wall-clock limit of " + Durations.format(config.limits().wallTimeout());
     }
 
     /** Every transition goes through here: checked by {@link Lifecycle#to}, then published. */

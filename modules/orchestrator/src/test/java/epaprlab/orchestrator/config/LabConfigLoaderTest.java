@@ -117,7 +117,28 @@ class LabConfigLoaderTest {
                         "matrix.conf:3: lab.vms[0].matrix.cpux: unknown VM key"),
                 new Bad("concurrency.conf", "lab {\n  concurrency = 0\n  vms = [ {name = x, image = ok.elf} ]\n}\n",
                         "concurrency.conf:2: lab.concurrency: must be >= 1"),
-                new Bad("no-name.conf", "vm {\n  image = ok.elf\n}\n", "vm.name: is required"),
+                new Bad("no-name.conf", "vm {\n  image = ok.elf\n}\n", "no-name.conf:1: vm.name: is required"),
+                new Bad("lab-no-image.conf", "lab {\n  vms = [\n    { name = x }\n  ]\n}\n",
+                        "lab-no-image.conf:3: lab.vms[0].image: is required"),
+                new Bad("forever.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.wall-timeout = 1000000d\n}\n",
+                        "forever.conf:4: vm.limits.wall-timeout: must be at most 24d20h31m23s (the longest timer of "
+                                + "akka.scheduler.tick-duration × 2^31), got 1000000d"),
+                new Bad("spin-forever.conf", "vm {\n  name = x\n  image = ok.elf\n  engine.spin-poll = 100000d\n}\n",
+                        "spin-forever.conf:4: vm.engine.spin-poll: must be at most 24d20h31m23s"),
+                new Bad("silence-negative.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.console-silence = -1m\n}\n",
+                        "silence-negative.conf:4: vm.limits.console-silence: must not be negative, got -1m"),
+                new Bad("console-buffer.conf", "vm {\n  name = x\n  image = ok.elf\n  console.buffer = 1G\n}\n",
+                        "console-buffer.conf:4: vm.console.buffer: must be at most 1 MiB (1048576 bytes), got 1073741824"),
+                new Bad("max-line.conf", "vm {\n  name = x\n  image = ok.elf\n  console.max-line = 100M\n}\n",
+                        "max-line.conf:4: vm.console.max-line: must be at most 1 MiB"),
+                new Bad("millions.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf,\n      count = 1000000, matrix { cpu = [e500mc, e5500] } }\n  ]\n}\n",
+                        "millions.conf:4: lab.vms[0].count: the lab would hold 2,000,000 VMs (this entry: 2,000,000 = count × matrix); at most"),
+                new Bad("dir-image.conf", "vm {\n  name = x\n  image = \"" + dir + "\"\n}\n",
+                        "dir-image.conf:3: vm.image: the image " + dir + " is a directory, not a regular file"),
+                new Bad("dev-image.conf", "vm {\n  name = x\n  image = /dev/null\n}\n",
+                        "dev-image.conf:3: vm.image: the image /dev/null is a character device, not a regular file"),
+                new Bad("elf64-on-e500mc.conf", "vm {\n  name = x\n  image = \"" + SAMPLE_64 + "\"\n  cpu = e500mc\n}\n",
+                        "elf64-on-e500mc.conf:3: vm.image: " + SAMPLE_64 + " is an ELF64 image; cpu = e500mc runs 32-bit code only"),
                 new Bad("no-image.conf", "vm {\n  name = x\n  image = missing.elf\n}\n",
                         "no-image.conf:3: vm.image: no such image file: "),
                 new Bad("bad-expect.conf", "vm {\n  name = x\n  image = ok.elf\n  expect = pass\n}\n",
@@ -173,6 +194,68 @@ class LabConfigLoaderTest {
         assertEquals(List.of(1, 2, 3), cfg.vms().subList(0, 3).stream().map(v -> v.board().guestId()).toList());
         assertEquals(14, cfg.vms().get(13).board().guestId(), "automatic ids follow the position in the lab");
         assertEquals(99, cfg.vms().get(15).board().guestId(), "an explicit guest-id is kept");
+    }
+
+    private static final Path SAMPLE_64 = Path.of("../../sample-vms/images/hello-e5500.elf").toAbsolutePath().normalize();
+
+    @Test
+    void durationsPrintAsTheyAreWritten() {
+        assertEquals("1m", Durations.format(Duration.ofMinutes(1)));
+        assertEquals("1m30s", Durations.format(Duration.ofSeconds(90)));
+        assertEquals("250ms", Durations.format(Duration.ofMillis(250)));
+        assertEquals("1d2h", Durations.format(Duration.ofHours(26)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+        assertEquals("-1s", Durations.format(Duration.ofSeconds(-1)));
+        assertEquals("1000000d", Durations.format(Duration.ofDays(1_000_000)));
+        assertEquals("1s1ns", Durations.format(Duration.ofSeconds(1, 1)));
+    }
+
+    @Test
+    void zeroDurationsAreNamedAsWritten() throws Exception {
+        image("ok.elf");
+        Path file = write("zero.conf", "vm {\n  name = x\n  image = ok.elf\n  restart.within = 0s\n}\n");
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
+        assertTrue(p.getMessage().endsWith("vm.restart.within: must be a positive duration, got 0s"), p.getMessage());
+    }
+
+    @Test
+    void aVmWhoseRamCannotFitTheHeapIsRefusedAtItsRamKey() throws Exception {
+        image("ok.elf");
+        var small = new LabConfigLoader(com.typesafe.config.ConfigFactory.load(), new HeapBudget(256L << 20));
+        Path file = write("big.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1G\n}\n");
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> small.load(file));
+        assertTrue(p.getMessage().startsWith(file + ":4: vm.ram: a VM with 1 GiB of RAM needs about 1,025 MiB of heap, "
+                + "but this JVM may give VMs only 160 MiB"), p.getMessage());
+        assertEquals(1, small.load(write("fits.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 64M\n}\n")).vms().size());
+    }
+
+    @Test
+    void aLabWhoseRunningVmsCannotFitTheHeapNamesTheConcurrencyThatFits() throws Exception {
+        image("ok.elf");
+        var small = new LabConfigLoader(com.typesafe.config.ConfigFactory.load(), new HeapBudget(256L << 20));
+        Path file = write("many.conf", "lab {\n  concurrency = 100\n  vms = [ { name = x, image = ok.elf, ram = 4M, count = 100 } ]\n}\n");
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> small.load(file));
+        assertTrue(p.getMessage().startsWith(file + ":2: lab.concurrency: 100 VMs at once need about"), p.getMessage());
+        assertTrue(p.getMessage().contains("set lab.concurrency to at most 37 or raise the heap"), p.getMessage());
+        Path fits = write("fewer.conf", "lab {\n  concurrency = 37\n  vms = [ { name = x, image = ok.elf, ram = 4M, count = 100 } ]\n}\n");
+        assertEquals(100, small.load(fits).vms().size());
+    }
+
+    @Test
+    void countsAndMatricesAreBoundedByTheHeapBeforeTheyExpand() throws Exception {
+        image("ok.elf");
+        var small = new LabConfigLoader(com.typesafe.config.ConfigFactory.load(), new HeapBudget(100L << 20));  // 512 VMs
+        Path file = write("matrix.conf", "lab {\n  vms = [\n    { name = a, image = ok.elf, count = 500 }\n"
+                + "    { name = x, image = ok.elf, matrix { cpu = [e500mc, e5500], bootargs = [a, b], guest-id = [1, 2, 3, 4] } }\n  ]\n}\n");
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> small.load(file));
+        assertEquals(file + ":4: lab.vms[1].matrix: the lab would hold 516 VMs (this entry: 16 = count × matrix); "
+                + "at most 512 fit in this JVM's heap of 100 MiB (raise it with -Xmx, e.g. EPAPR_LAB_JAVA_OPTS=-Xmx8g)", p.getMessage());
+    }
+
+    @Test
+    void aDirectoryGivenAsTheConfigIsNamedAsOne() {
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(dir));
+        assertEquals(dir + " is a directory, not a regular file", p.getMessage());
     }
 
     @Test

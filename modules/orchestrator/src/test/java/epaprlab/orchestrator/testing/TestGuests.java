@@ -6,11 +6,11 @@ import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.vm.ImageCache;
+import epaprlab.testsupport.OutsideTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Guests for actor tests: the committed sample images, and tiny assembly guests built here with
@@ -55,20 +55,7 @@ public final class TestGuests {
         Files.writeString(src, asm);
         List<String> cmd = List.of("powerpc-linux-gnu-gcc", "-mcpu=e500mc", "-nostdlib", "-static",
                 "-Wl,-Ttext=0x10000", "-Wl,--build-id=none", "-o", out.toString(), src.toString());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("powerpc-linux-gnu-gcc not found: install the Debian package "
-                    + "gcc-powerpc-linux-gnu (bin/test installs it)", e);
-        }
-        try {
-            String log = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException(log);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        OutsideTool.GCC_32.run(cmd.subList(1, cmd.size())).output();
         return out;
     }
 

@@ -1,8 +1,8 @@
 package epaprlab.ppc.differential;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import epaprlab.ppc.testing.ExternalTools;
+import epaprlab.testsupport.OutsideTool;
+import epaprlab.testsupport.ToolRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The outside tools of the differential tests: GNU as/ld/nm/objdump and GCC for PowerPC, and
@@ -86,37 +86,14 @@ public final class Toolchain {
 
     /**
      * Runs {@code cmd} with stdin from {@code in} (or none) and stdout to {@code out} (or
-     * captured and returned); fails on a non-zero exit.
+     * captured and returned, stderr apart); fails on a non-zero exit or after the time limit.
      */
     public static String exec(List<String> cmd, Path in, Path out, int timeoutSeconds) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (in != null) pb.redirectInput(in.toFile());
-        else pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Path err = Files.createTempFile("diff-err", ".txt");
-        try {
-            pb.redirectError(err.toFile());
-            if (out != null) pb.redirectOutput(out.toFile());
-            Process p = pb.start();
-            byte[] captured = out == null ? p.getInputStream().readAllBytes() : new byte[0];
-            try {
-                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted: " + cmd);
-            }
-            String text = new String(captured, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                String e = Files.readString(err);
-                fail(String.join(" ", cmd.subList(0, Math.min(cmd.size(), 8))) + " ... exited " + p.exitValue() + ":\n"
-                        + text.substring(0, Math.min(text.length(), 4000)) + e.substring(0, Math.min(e.length(), 4000)));
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(err);
-        }
+        ToolRun run = OutsideTool.byCommand(cmd.getFirst()).run(cmd.subList(1, cmd.size()))
+                .timeout(Duration.ofSeconds(timeoutSeconds)).stderrApart();
+        if (in != null) run.stdin(in);
+        if (out != null) run.stdout(out);
+        return run.output();
     }
 
     /** Deletes a temporary directory tree unless {@code diff.keep} is set. */
