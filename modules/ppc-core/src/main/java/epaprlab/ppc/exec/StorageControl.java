@@ -2,11 +2,12 @@ package epaprlab.ppc.exec;
 
 import static epaprlab.ppc.decode.Fields.*;
 
+import epaprlab.ppc.mmu.TlbInstructions;
+
 /**
  * Storage control: fences, cache management and TLB management. The vCPUs of one VM run on
- * different host threads over one RAM, so the fences are real Java fences; with no caches and no
- * MMU modelled yet, cache hints are no-ops, dcbz zeroes its line and the TLB instructions are
- * privileged no-ops.
+ * different host threads over one RAM, so the fences are real Java fences; with no caches
+ * modelled, cache hints are no-ops and dcbz zeroes its line.
  */
 public final class StorageControl {
     private StorageControl() {}
@@ -55,11 +56,13 @@ public final class StorageControl {
         s.zero(ea, LINE);
     }
 
-    /** tlbre, tlbwe, tlbsx, tlbivax, tlbilx, tlbsync: privileged no-ops until the MMU exists. */
-    public static void tlbre(CpuState s, int w) { s.privileged(); }
-    public static void tlbwe(CpuState s, int w) { s.privileged(); }
-    public static void tlbsx(CpuState s, int w) { s.privileged(); }
-    public static void tlbivax(CpuState s, int w) { s.privileged(); }
-    public static void tlbilx(CpuState s, int w) { s.privileged(); }
-    public static void tlbsync(CpuState s, int w) { s.privileged(); }
+    // TLB management: supervisor-only; privileged no-ops with FLAT translation, the Book E MMU
+    // (epaprlab.ppc.mmu.TlbInstructions) with BOOK_E. Each ends its block (DecodeTable), so the
+    // next fetch is translated again.
+    public static void tlbre(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbre(s); }
+    public static void tlbwe(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbwe(s); }
+    public static void tlbsx(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbsx(s, w); }
+    public static void tlbivax(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbivax(s, w); }
+    public static void tlbilx(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbilx(s, w); }
+    public static void tlbsync(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbsync(s); }
 }
