@@ -17,6 +17,8 @@ import java.util.function.IntConsumer;
  * bytes leave in register order; neither may block for long nor call back into this UART.
  */
 public final class Uart16550 implements MmioDevice {
+    /** The registers QEMU decodes; the device tree's 0x100 is larger, the rest is unassigned. */
+    public static final int SIZE = 8;
     private static final int FIFO = 16;
     private static final int IER_RDI = 0x01, IER_THRI = 0x02, IER_RLSI = 0x04, IER_MSI = 0x08;
     private static final int IIR_NONE = 0x01, IIR_MSI = 0x00, IIR_THRI = 0x02, IIR_RDI = 0x04, IIR_RLSI = 0x06,
