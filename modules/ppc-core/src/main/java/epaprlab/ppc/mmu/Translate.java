@@ -23,7 +23,7 @@ import epaprlab.ppc.mem.PhysicalBus;
 public final class Translate {
     private Translate() {}
 
-    private static final String NO_PERMISSION = "no permission in the TLB entry";
+    private static final String NO_PERMISSION = "without permission in its TLB entry";
 
     // ---- data ---------------------------------------------------------------------------------
 
