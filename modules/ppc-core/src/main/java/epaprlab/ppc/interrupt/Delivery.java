@@ -48,7 +48,7 @@ public final class Delivery {
     /** Data storage interrupt (IVOR2); {@code why} (a constant) goes into the stop detail. */
     public static void dataStorage(CpuState s, long ea, long esr, String why) {
         if (missing(s, Ivor.DATA_STORAGE)) {
-            stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x, %s)".formatted(esr != 0 ? "store" : "load", ea, why));
+            stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x %s)".formatted(esr != 0 ? "store" : "load", ea, why));
             return;
         }
         s.spr[Spr.DEAR] = ea;
@@ -73,7 +73,7 @@ public final class Delivery {
     /** Instruction storage interrupt (IVOR3) at PC: ESR = 0, DEAR unchanged. */
     public static void instructionStorage(CpuState s, String why) {
         if (missing(s, Ivor.INSTRUCTION_STORAGE)) {
-            stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x, %s)".formatted(s.pc, why));
+            stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x %s)".formatted(s.pc, why));
             return;
         }
         s.spr[Spr.ESR] = 0;

@@ -53,7 +53,7 @@ public final class TlbInstructions {
         long epn = mas2 & (-Tlb.size(tsize) | Mas.ATTRIBUTES);
         t.mas1[e] = mas1;
         t.mas2[e] = s.cm ? epn : epn & MASK32;
-        t.mas73[e] = ((mas7 & MASK32) << 32) | (mas3 & MASK32);
+        t.mas73[e] = ((mas7 & MASK32) << 32) | mas3;   // QEMU ORs all of MAS3 in (64 bits on e5500 after a tlbre)
         m.forget(e);
         return true;
     }
@@ -67,13 +67,17 @@ public final class TlbInstructions {
         read(s, tlbsel == 0 ? Tlb.tlb0(s.spr[Spr.MAS2], esel & (Tlb.TLB0_WAYS - 1)) : Tlb.tlb1(esel & (Tlb.TLB1_ENTRIES - 1)));
     }
 
-    /** MAS0..3 and MAS7 from entry {@code e}; MAS0[NV] is the victim counter, unchanged. */
+    /**
+     * MAS0..3 and MAS7 from entry {@code e}; MAS0[NV] is the victim counter, unchanged. On e5500
+     * MAS3 gets the whole MAS7:MAS3 (measured on QEMU 7.2, which stores the 64-bit value).
+     */
     private static void read(CpuState s, int e) {
         Tlb t = s.mmu.tlb;
         s.spr[Spr.MAS0] = ((Tlb.inTlb1(e) ? 1L : 0L) << Mas.TLBSEL_SHIFT) | ((long) Tlb.esel(e) << Mas.ESEL_SHIFT) | t.victim;
         s.spr[Spr.MAS1] = t.mas1[e] & MASK32;
         s.spr[Spr.MAS2] = t.mas2[e];
-        s.spr[Spr.MAS3] = t.mas73[e] & MASK32;
+        // QEMU 7.2 copies all of MAS7:MAS3 into MAS3: on e5500 its upper word then reads back as MAS7
+        s.spr[Spr.MAS3] = s.has64 ? t.mas73[e] : t.mas73[e] & MASK32;
         s.spr[Spr.MAS7] = t.mas73[e] >>> 32;
     }
 

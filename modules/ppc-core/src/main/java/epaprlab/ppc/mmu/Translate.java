@@ -23,13 +23,13 @@ import epaprlab.ppc.mem.PhysicalBus;
 public final class Translate {
     private Translate() {}
 
-    private static final String NO_PERMISSION = "no permission in the TLB entry";
+    private static final String NO_PERMISSION = "without permission in its TLB entry";
 
     // ---- data ---------------------------------------------------------------------------------
 
     /** A load of {@code len} bytes (1, 2, 4, 8), zero-extended. */
     public static long load(CpuState s, long ea, int len) {
-        if (!s.bookE) return s.physBus.read(flatDevice(s, ea, len, false), len);
+        if (!s.bookE) return s.physBus.read(flatDevice(s, ea, len, false), len) & (-1L >>> (64 - 8 * len));
         long last = s.ea(ea + len - 1);
         long pa = data(s, ea, false);
         if (((ea ^ last) & ~0xFFFL) == 0) return readPhys(s, ea, pa, len, false);
@@ -122,7 +122,7 @@ public final class Translate {
 
     private static long readPhys(CpuState s, long ea, long pa, int len, boolean store) {
         if (inRam(s, pa, len)) return CpuState.ramRead(s.ram, pa, len);
-        if (s.physBus.decodes(pa)) return s.physBus.read(pa, len);
+        if (s.physBus.decodes(pa)) return s.physBus.read(pa, len) & (-1L >>> (64 - 8 * len));
         throw dsi(s, ea, store);
     }
 
