@@ -18,4 +18,22 @@ public interface Vm {
 
     /** Guest physical RAM, shared by every vCPU. */
     GuestMemory memory();
+
+    /**
+     * For boards: a device asks the whole VM for a reset or a power-off. Any thread (normally the
+     * vCPU thread whose store reached the device); never blocks. Every vCPU is kicked, and the
+     * first {@link Vcpu#run} to return afterwards reports it once as {@link ExitReason#SYSTEM_EVENT}.
+     * A second request before that one is reported is dropped (the VM is going down anyway).
+     */
+    void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source);
+
+    /**
+     * Bytes typed into the VM's console (host to guest). Thread-safe, never blocks the caller; the
+     * board's console device keeps what does not fit, in order, until the guest reads it. Dropped
+     * while the board has connected no console input.
+     */
+    void consoleInput(byte[] bytes);
+
+    /** For boards: where {@link #consoleInput} delivers (the ppce500 board's UART0 receive side). */
+    void connectConsoleInput(java.util.function.Consumer<byte[]> receiver);
 }

@@ -3,17 +3,25 @@ package epaprlab.machine.engine;
 import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.Vm;
+import epaprlab.machine.api.VcpuExit;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
 final class SoftVm implements Vm {
     private final VmSpec spec;
     private final GuestMemory memory;
     private final SoftVcpu[] vcpus;
+    /** A device's reset/power-off request not yet reported by a vCPU exit. */
+    private final AtomicReference<PendingEvent> systemEvent = new AtomicReference<>();
+    private volatile Consumer<byte[]> consoleInput = bytes -> {};
+
+    private record PendingEvent(VcpuExit.SystemEvent.Type type, String source) {}
 
     SoftVm(VmSpec spec) {
         this.spec = spec;
@@ -36,7 +44,7 @@ final class SoftVm implements Vm {
             throw new IllegalArgumentException("vCPU id %d outside 0..%d".formatted(id, vcpus.length - 1));
         }
         if (vcpus[id] != null) throw new IllegalStateException("vCPU " + id + " already exists");
-        vcpus[id] = new SoftVcpu(id, spec, memory);
+        vcpus[id] = new SoftVcpu(id, this, spec, memory);
         return vcpus[id];
     }
 
@@ -46,4 +54,28 @@ final class SoftVm implements Vm {
         for (SoftVcpu v : vcpus) if (v != null) created.add(v);
         return Collections.unmodifiableList(created);
     }
+
+    @Override
+    public void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source) {
+        if (!systemEvent.compareAndSet(null, new PendingEvent(type, source))) return;
+        for (SoftVcpu v : snapshot()) if (v != null) v.requestImmediateExit();
+    }
+
+    /** Moves a pending system event into {@code out}; true for exactly one caller per event. */
+    boolean claimSystemEvent(VcpuExit.SystemEvent out) {
+        if (systemEvent.get() == null) return false;          // the common case: one volatile read
+        PendingEvent e = systemEvent.getAndSet(null);
+        if (e == null) return false;
+        out.set(e.type(), e.source());
+        return true;
+    }
+
+    /** Forgets an unreported event: the VM is being reset or rebuilt. */
+    void clearSystemEvent() { systemEvent.set(null); }
+
+    @Override public void consoleInput(byte[] bytes) { consoleInput.accept(bytes.clone()); }
+
+    @Override public void connectConsoleInput(Consumer<byte[]> receiver) { consoleInput = receiver; }
+
+    private synchronized SoftVcpu[] snapshot() { return vcpus.clone(); }
 }

@@ -1,0 +1,99 @@
+package epaprlab.machine.board;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.VcpuExit.SystemEvent;
+import epaprlab.machine.boot.ResetReason;
+import epaprlab.ppc.cpu.CpuModel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Debian's U-Boot for qemu-ppce500 on our board and engine, side by side with
+ * {@code qemu-system-ppc -M ppce500 -cpu e500mc -nographic -bios} on the same file: the console up
+ * to the {@code =>} prompt must be the same, line for line, except the autoboot countdown (it
+ * depends on time). QEMU runs with {@code -nic none}: its default virtio NIC is not part of our
+ * board (it would change the "Net:" line). Then the prompt takes typed commands, and {@code reset}
+ * and {@code poweroff} end the run as the system events the GUTS and GPIO devices raise.
+ */
+@Timeout(600)
+class UbootBootTest {
+    static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+    private static final long BUDGET = 3_000_000_000L;
+    private static final String PROMPT = "=> ";
+
+    private static Ppce500Run boot() throws Exception {
+        Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
+        assertTrue(run.runUntil(c -> c.endsWith(PROMPT), BUDGET), () -> run.where() + "\n" + run.console());
+        return run;
+    }
+
+    @Test void bootsToThePromptWithQemusConsoleOutput() throws Exception {
+        Ppce500Run run = boot();
+        List<String> ours = comparable(run.console());
+        List<String> qemu = comparable(qemuUntilPrompt());
+        assertEquals(qemu, ours);
+        assertTrue(ours.size() > 15 && ours.contains("DRAM:  256 MiB"), ours::toString);
+    }
+
+    @Test void typedCommandsThenResetAndPoweroffAreSystemEvents() throws Exception {
+        Ppce500Run run = boot();
+        int before = run.console().length();
+        run.board.vm().consoleInput("version\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(run.runUntil(c -> c.length() > before && c.endsWith(PROMPT), BUDGET), run::where);
+        String reply = run.console().substring(before);
+        assertTrue(reply.contains("U-Boot 2023.01"), reply);
+
+        run.board.vm().consoleInput("reset\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
+        assertEquals(SystemEvent.Type.RESET, run.board.vcpus().get(0).exit().systemEvent().type());
+        assertEquals("guts-rstcr", run.board.vcpus().get(0).exit().systemEvent().source());
+
+        run.board.powerOn(2, ResetReason.GUEST_RESET);     // what the supervisor does on a reset
+        int second = run.console().length();
+        assertTrue(run.runUntil(c -> c.length() > second && c.endsWith(PROMPT), BUDGET), run::where);
+        run.board.vm().consoleInput("poweroff\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
+        assertEquals(SystemEvent.Type.SHUTDOWN, run.board.vcpus().get(0).exit().systemEvent().type());
+        assertEquals("gpio-poweroff", run.board.vcpus().get(0).exit().systemEvent().source());
+    }
+
+    /** Lines without carriage returns; the countdown line (time-dependent) and the prompt dropped. */
+    static List<String> comparable(String console) {
+        return console.replace("\r", "").lines()
+                .filter(l -> !l.startsWith("Hit any key to stop autoboot"))
+                .filter(l -> !l.startsWith(PROMPT.strip()))
+                .toList();
+    }
+
+    /** QEMU's console from power-on to the first prompt (then QEMU is stopped). */
+    private static String qemuUntilPrompt() throws Exception {
+        Process p = new ProcessBuilder("qemu-system-ppc", "-M", "ppce500", "-cpu", "e500mc", "-m", "256", "-nic", "none",
+                "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                int b = in.read();
+                if (b < 0) break;
+                out.write(b);
+                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(PROMPT)) break;
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(text.endsWith(PROMPT), "QEMU did not reach the prompt:\n" + text);
+        return text;
+    }
+}
