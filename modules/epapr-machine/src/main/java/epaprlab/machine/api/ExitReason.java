@@ -14,7 +14,11 @@ public enum ExitReason {
      * TCR[WRC] action; {@link VcpuExit#timeBase()} is the time base then. The host resets or stops.
      */
     WATCHDOG(21),
-    /** {@code KVM_EXIT_INTERNAL_ERROR}: the guest cannot go on (an interrupt with no handler). */
+    /**
+     * {@code KVM_EXIT_INTERNAL_ERROR}: the vCPU cannot go on; {@link VcpuExit#internalError()} says
+     * why: the guest raised an interrupt it has no handler for, or the engine itself failed
+     * ({@link VcpuExit.InternalError.Suberror}).
+     */
     INTERNAL_ERROR(17),
     /**
      * {@code KVM_EXIT_SYSTEM_EVENT}: a device of the board asked for a reset or a power-off (GUTS

@@ -83,27 +83,68 @@ public final class VcpuExit {
         }
     }
 
-    /** Details of {@link ExitReason#INTERNAL_ERROR}: where the guest was and why it cannot go on. */
+    /**
+     * Details of {@link ExitReason#INTERNAL_ERROR} ({@code kvm_run.internal}): why the vCPU cannot
+     * go on, where it was, and whose fault it is ({@link #suberror()}).
+     */
     public static final class InternalError {
+        /** {@code kvm_run.internal.suberror}. */
+        public enum Suberror {
+            /**
+             * {@code KVM_INTERNAL_ERROR_EMULATION} (1): the engine failed to execute the instruction
+             * at {@link #pc()} (a Java exception, {@link #cause()}): a bug of epapr-lab, never the
+             * guest's doing. Nothing was delivered to the guest; the vCPU must not run again.
+             */
+            EMULATION(1),
+            /**
+             * Project-private (4096, outside mainline's range, as the hypercall exit): the guest
+             * raised an interrupt whose IVOR it never set ({@link #ivor()}), so it cannot go on.
+             */
+            UNHANDLED_INTERRUPT(4096);
+
+            private final int kvmNumber;
+
+            Suberror(int kvmNumber) { this.kvmNumber = kvmNumber; }
+
+            public int kvmNumber() { return kvmNumber; }
+        }
+
+        private Suberror suberror = Suberror.UNHANDLED_INTERRUPT;
         private long pc;
         private int insn;
         private int ivor;
         private String description = "";
+        private Throwable cause;
 
         private InternalError() {}
 
+        public Suberror suberror() { return suberror; }
         public long pc() { return pc; }
         public int insn() { return insn; }
-        /** The IVOR number of the interrupt that had no handler. */
+        /** With {@link Suberror#UNHANDLED_INTERRUPT}: the IVOR number of the interrupt that had no handler; else -1. */
         public int ivor() { return ivor; }
         public String description() { return description; }
+        /** With {@link Suberror#EMULATION}: the exception the engine threw; else null. */
+        public Throwable cause() { return cause; }
 
-        /** For engines. */
+        /** For engines: an interrupt with no handler ({@link Suberror#UNHANDLED_INTERRUPT}). */
         public void set(long pc, int insn, int ivor, String description) {
+            this.suberror = Suberror.UNHANDLED_INTERRUPT;
             this.pc = pc;
             this.insn = insn;
             this.ivor = ivor;
             this.description = description;
+            this.cause = null;
+        }
+
+        /** For engines: the engine threw while executing {@code insn} at {@code pc} ({@link Suberror#EMULATION}). */
+        public void setEmulationFailure(long pc, int insn, Throwable cause) {
+            this.suberror = Suberror.EMULATION;
+            this.pc = pc;
+            this.insn = insn;
+            this.ivor = -1;
+            this.description = "engine error: " + cause;
+            this.cause = cause;
         }
     }
 

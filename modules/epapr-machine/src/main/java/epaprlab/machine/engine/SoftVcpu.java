@@ -123,6 +123,10 @@ final class SoftVcpu implements Vcpu {
                     exit.internalError().set(cpu.stopPc(), cpu.stopInsn(), cpu.stopInterrupt(), cpu.stopDetail());
                     return leave(ExitReason.INTERNAL_ERROR, false);
                 }
+                case ENGINE_ERROR -> {       // KVM_INTERNAL_ERROR_EMULATION: the engine's fault, not the guest's
+                    exit.internalError().setEmulationFailure(cpu.stopPc(), cpu.stopInsn(), cpu.engineError());
+                    return leave(ExitReason.INTERNAL_ERROR, false);
+                }
                 case HYPERCALL -> {
                     boolean wide = cpu.is64BitMode();
                     long token = narrow(cpu.gpr(TOKEN_GPR), wide);

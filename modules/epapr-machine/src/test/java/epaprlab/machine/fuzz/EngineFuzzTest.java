@@ -1,8 +1,11 @@
 package epaprlab.machine.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -10,6 +13,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Hypervisor;
 import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.api.VcpuExit;
 import epaprlab.machine.api.Vm;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.machine.boot.BootException;
@@ -24,9 +28,10 @@ import java.nio.file.Path;
 /**
  * Jazzer fuzz targets: random instruction words and RAM contents on {@code Cpu.run} and
  * {@code Vcpu.run}, random bytes on {@code ElfImage.parse}. No Java exception may escape other
- * than the documented checked {@link BootException}; the engine must never swallow an internal
- * error ({@code Cpu.lastEngineError()}); every stop is a {@link StopReason}/{@link ExitReason}
- * and an unhandled interrupt names an IVOR.
+ * than the documented checked {@link BootException}, and none may happen inside the engine: an
+ * engine error ({@link StopReason#ENGINE_ERROR}, {@code KVM_INTERNAL_ERROR_EMULATION}) fails the
+ * target with its exception, PC and word. Every stop is a {@link StopReason}/{@link ExitReason}
+ * that keeps the budget, and an unhandled interrupt names an IVOR and the PC of an instruction.
  *
  * <p>{@code mvn test} runs them in regression mode over the seed corpus in
  * {@code src/test/resources/epaprlab/machine/fuzz/EngineFuzzTestInputs/<method>/}. Real
@@ -64,9 +69,17 @@ class EngineFuzzTest {
         Cpu cpu = new Cpu(model, mem);
         setUp(d, mem, cpu);
         for (int i = 0; i < 4; i++) {
+            long before = cpu.instructionsRetired();
             StopReason why = cpu.run(2000);
             assertNotNull(why);
-            assertNull(cpu.lastEngineError(), () -> "engine error: " + cpu.lastEngineError());
+            if (why == StopReason.ENGINE_ERROR) {
+                throw new AssertionError("engine error at PC 0x%x on word 0x%08x".formatted(cpu.stopPc(), cpu.stopInsn()),
+                        cpu.engineError());
+            }
+            assertNull(cpu.engineError());
+            long ran = cpu.instructionsRetired() - before;
+            assertTrue(ran >= 0 && ran <= 2000, () -> why + " after " + ran + " instructions of a budget of 2000");
+            if (why == StopReason.BUDGET) assertEquals(2000, ran, "a BUDGET stop spends exactly the budget");
             if (why == StopReason.UNHANDLED_INTERRUPT) {
                 assertTrue(cpu.stopInterrupt() >= 0 && cpu.stopInterrupt() <= 42, cpu.stopDetail());
                 break;
@@ -85,9 +98,30 @@ class EngineFuzzTest {
         for (int r = 0; r < 32; r++) vcpu.setGpr(r, d.consumeLong());
         vcpu.setMsr(d.consumeLong());
         for (int i = 0; i < 8; i++) {
+            long before = vcpu.instructionsRetired();
             ExitReason why = vcpu.run(2000);
-            assertNotNull(why);
-            if (why == ExitReason.INTERNAL_ERROR) break;
+            assertEquals(why, vcpu.exit().reason());
+            long ran = vcpu.instructionsRetired() - before;
+            assertTrue(ran >= 0 && ran <= 2000, () -> why + " after " + ran + " instructions of a budget of 2000");
+            switch (why) {
+                case INTR -> {
+                    if (!vcpu.exit().idle()) assertEquals(2000, ran, "INTR without idle: the budget is spent");
+                }
+                case INTERNAL_ERROR -> {
+                    VcpuExit.InternalError e = vcpu.exit().internalError();
+                    if (e.suberror() == VcpuExit.InternalError.Suberror.EMULATION) {
+                        throw new AssertionError("engine error at PC 0x%x on word 0x%08x".formatted(e.pc(), e.insn()),
+                                e.cause());
+                    }
+                    assertTrue(e.ivor() >= 0 && e.ivor() <= 42, e.description());
+                    assertEquals(e.pc(), vcpu.pc(), "the vCPU stays at the instruction with no handler");
+                    assertFalse(e.description().isEmpty());
+                    return;                 // the guest cannot go on
+                }
+                case WATCHDOG -> { return; }   // the host would reset or stop the VM
+                // the capability is off: every hypercall is answered in the engine; nothing asks for debug
+                case EPAPR_HCALL, DEBUG -> fail("unexpected exit " + why + " with the capability off");
+            }
         }
     }
 

@@ -2,17 +2,22 @@ package epaprlab.cli.command;
 
 import com.typesafe.config.ConfigFactory;
 import epaprlab.cli.ExitCode;
-import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Board;
 import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
-import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.vcpu.ExitAction.EndTurn;
+import epaprlab.orchestrator.vcpu.ExitAction.Idle;
+import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
+import epaprlab.orchestrator.vcpu.ExitAction.Report;
+import epaprlab.orchestrator.vcpu.ExitAction.Stop;
+import epaprlab.orchestrator.vcpu.VcpuExitHandler;
+import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -180,15 +185,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The bench guest on a bare board, run to its shutdown on this thread in turns of {@link #TURN}
-     * instructions, as a vCPU actor runs it (engine.turn-instructions' default).
+     * instructions, with the vCPU actor's exit mapping (engine.turn-instructions' default).
      */
     private static final class GuestRun {
         static final long TURN = 100_000;
         private final Board board;
-        private final HostHypercalls host;
+        private final VcpuExitHandler exits;
         private final Vcpu vcpu;
         private final int iterations;
-        private final byte[] console = new byte[4096];
+        /** The console of the current run. */
+        private final StringBuilder text = new StringBuilder();
         long instructions;
         /** CPU time of this thread over the last run (wall time minus time the OS gave to others). */
         long cpuNanos;
@@ -199,7 +205,8 @@ public final class BenchCommand implements Callable<Integer> {
                     s.idle(), "iterations=" + iterations, s.clockHz(), s.timebaseHz(), s.consoleBuffer(), s.timeSource(),
                     compileThreshold != null ? compileThreshold : s.compileThreshold());
             this.board = Board.assemble(spec, image);
-            this.host = board.newHostHypercalls();
+            this.exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(),
+                    (bytes, off, len) -> text.append(new String(bytes, off, len, StandardCharsets.ISO_8859_1)));
             this.vcpu = board.vcpus().get(0);
             this.iterations = iterations;
         }
@@ -207,24 +214,17 @@ public final class BenchCommand implements Callable<Integer> {
         /** One boot to shutdown; returns its wall time in ns. Fails unless the guest printed "ok". */
         long run() throws BootException {
             board.powerOn(1, ResetReason.POWER_ON);
-            StringBuilder text = new StringBuilder();
+            text.setLength(0);
             long c0 = THREADS.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             loop:
             while (true) {
-                ExitReason r = vcpu.run(TURN);
-                switch (r) {
-                    case EPAPR_HCALL -> {
-                        HostHypercalls.Action a = host.handle(vcpu.exit().hcall());
-                        if (a == HostHypercalls.Action.SHUTDOWN_VM) break loop;
-                        if (a == HostHypercalls.Action.RESET_VM) throw new IllegalStateException("bench guest asked for a reset");
-                        int n = board.console().hostDrain(console, 0, console.length);
-                        text.append(new String(console, 0, n, StandardCharsets.ISO_8859_1));
-                    }
-                    case INTR -> { }
-                    case INTERNAL_ERROR -> throw new IllegalStateException("bench guest crashed: "
-                            + vcpu.exit().internalError().description() + "; console: " + text);
-                    default -> throw new IllegalStateException("unexpected exit " + r);
+                vcpu.run(TURN);
+                switch (exits.handle(vcpu)) {
+                    case KeepRunning _, EndTurn _, Report _ -> { }
+                    case Stop(ShutdownRequested _) -> { break loop; }
+                    case Stop s -> throw new IllegalStateException("bench guest stopped: " + s.stop() + "; console: " + text);
+                    case Idle _ -> throw new IllegalStateException("bench guest went idle; console: " + text);
                 }
             }
             long t1 = System.nanoTime();

@@ -8,26 +8,26 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
-import epaprlab.machine.api.VcpuExit;
 import epaprlab.machine.board.Board;
 import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.orchestrator.vcpu.ExitAction.EndTurn;
+import epaprlab.orchestrator.vcpu.ExitAction.Idle;
+import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
+import epaprlab.orchestrator.vcpu.ExitAction.Report;
+import epaprlab.orchestrator.vcpu.ExitAction.Stop;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
-import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
-import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
-import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
-import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
-import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one vCPU's exit loop. Each message is one turn: {@code run()} with a bounded budget, the
- * exit handled, and the next turn sent to itself, so thousands of vCPUs share a small dispatcher
- * fairly and control messages (stop) are seen between turns. A secondary vCPU first spins: it
- * looks at its spin-table entry every {@code spinPoll} until the guest releases it.
+ * exit mapped by {@link VcpuExitHandler} to an {@link ExitAction}, and the next turn sent to
+ * itself, so thousands of vCPUs share a small dispatcher fairly and control messages (stop) are
+ * seen between turns. A secondary vCPU first spins ({@link #spinning()}): it looks at its
+ * spin-table entry every {@code spinPoll} until the guest releases it.
  */
 public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
@@ -49,15 +49,16 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                          long instructionLimit) {}
 
     public static Behavior<Command> create(Wiring wiring) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new VcpuActor(ctx, timers, wiring)));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            VcpuActor actor = new VcpuActor(ctx, timers, wiring);
+            return wiring.vcpu().id() == 0 ? actor : actor.spinning();
+        }));
     }
 
     private final TimerScheduler<Command> timers;
     private final Wiring w;
     private final Vcpu vcpu;
-    private final VcpuExit exit;
-    private final byte[] drainBuffer = new byte[256];
-    private boolean spinning;
+    private final VcpuExitHandler exits;
     /** True while the guest waits for an interrupt with no timer armed: no turn is scheduled. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
     /** Set by the engine's wake hook whenever an interrupt is raised for this vCPU. */
@@ -68,8 +69,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.timers = timers;
         this.w = wiring;
         this.vcpu = wiring.vcpu();
-        this.exit = vcpu.exit();
-        this.spinning = vcpu.id() != 0;
+        this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write);
         ActorRef<Command> self = ctx.getSelf();
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
         vcpu.onInterruptRaised(() -> {
@@ -78,6 +78,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         });
     }
 
+    /** Running (this behaviour): every turn runs the guest. */
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder().onMessage(Command.class, this::onCommand).build();
@@ -85,28 +86,31 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
-            case Start _, Turn _ -> spinning ? spin() : runTurn();
-            case Resume r -> {              // only legal while parked; a stray one is ignored
-                getContext().getLog().warn("vCPU {}: Resume({}) while running ignored", vcpu.id(), r.hcallRet());
-                yield this;
-            }
+            case Start _, Turn _ -> runTurn();
+            case Resume _ -> Behaviors.unhandled();     // only legal while parked
         };
     }
 
     /** A secondary waits on its spin-table entry (ePAPR 5.5.2) without running guest code. */
-    private Behavior<Command> spin() {
-        if (!w.board().releaseIfRequested(vcpu.id())) {
-            timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
-            return this;
-        }
-        spinning = false;
-        return nextTurn();
+    private Behavior<Command> spinning() {
+        return Behaviors.receive(Command.class).onMessage(Command.class, this::onSpinning).build();
+    }
+
+    private Behavior<Command> onSpinning(Command msg) {
+        return switch (msg) {
+            case Start _, Turn _ -> {
+                if (w.board().releaseIfRequested(vcpu.id())) yield nextTurn();   // from now on: running
+                timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
+                yield Behaviors.same();
+            }
+            case Resume _ -> Behaviors.unhandled();
+        };
     }
 
     /**
-     * One turn: runs the vCPU until {@code turnInstructions} are spent. Hypercalls this actor
-     * answers itself (console, result) do not end the turn, so a chatty guest is not sent to the
-     * back of the dispatcher's queue for every line; everything else does.
+     * One turn: runs the vCPU until {@code turnInstructions} are spent. Exits answered in place
+     * (console, result) do not end the turn, so a chatty guest is not sent to the back of the
+     * dispatcher's queue for every line; everything else does.
      */
     private Behavior<Command> runTurn() {
         woken.set(false);
@@ -117,50 +121,18 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
                 long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
                 if (turnLeft <= 0) return nextTurn();
-                switch (vcpu.run(Math.min(turnLeft, limitLeft))) {
-                    case INTR -> {
-                        return exit.idle() ? idleTurn() : nextTurn();
-                    }
-                    case EPAPR_HCALL -> {
-                        Behavior<Command> next = onHypercall();
-                        if (next != null) return next;
-                    }
-                    case INTERNAL_ERROR -> {
-                        VcpuExit.InternalError e = exit.internalError();
-                        return park(new GuestCrashed(vcpu.id(), e.pc(), e.insn(), e.description()));
-                    }
-                    case WATCHDOG -> {
-                        return park(new WatchdogExpired(vcpu.id(), exit.timeBase()));
-                    }
-                    case DEBUG -> {
-                        return park(new GuestCrashed(vcpu.id(), vcpu.pc(), 0, "unexpected debug exit"));
-                    }
+                vcpu.run(Math.min(turnLeft, limitLeft));
+                switch (exits.handle(vcpu)) {
+                    case KeepRunning _ -> { }
+                    case Report r -> w.supervisor().tell(r.result());
+                    case EndTurn _ -> { return nextTurn(); }
+                    case Idle i -> { return idleTurn(i.untilNanos()); }
+                    case Stop s -> { return park(s.stop()); }
                 }
             }
         } catch (RuntimeException | StackOverflowError e) {
-            return park(new EngineFailed(vcpu.id(), safePc(), e));
-        }
-    }
-
-    /** Answers a hypercall; null means "answered here, keep running this turn". */
-    private Behavior<Command> onHypercall() {
-        HostHypercalls.Action action = w.hypercalls().handle(exit.hcall());
-        drainConsole();
-        return switch (action) {
-            case RESUME -> null;
-            case RESULT_REPORTED -> {
-                w.supervisor().tell(new ResultReported(vcpu.id(), exit.hcall().arg(0)));
-                yield null;
-            }
-            case RESET_VM -> park(new ResetRequested(vcpu.id()));
-            case SHUTDOWN_VM -> park(new ShutdownRequested(vcpu.id()));
-        };
-    }
-
-    private void drainConsole() {
-        int n;
-        while ((n = w.board().console().hostDrain(drainBuffer, 0, drainBuffer.length)) > 0) {
-            w.consoleSink().write(drainBuffer, 0, n);
+            long pc = safePc();
+            return park(new EngineFailed(vcpu.id(), pc, instructionAt(pc), e));
         }
     }
 
@@ -174,10 +146,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      * deadline; with none, schedule nothing at all: the vCPU uses no CPU until an interrupt is
      * raised for it (the wake hook sends the next turn), or until the supervisor ends the VM.
      */
-    private Behavior<Command> idleTurn() {
-        long until = exit.idleUntilNanos();
-        if (until >= 0) {
-            timers.startSingleTimer(Turn.INSTANCE, Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+    private Behavior<Command> idleTurn(long untilNanos) {
+        if (untilNanos >= 0) {
+            timers.startSingleTimer(Turn.INSTANCE, Duration.ofNanos(Math.max(0, untilNanos - System.nanoTime())));
             return this;
         }
         sleeping.set(true);
@@ -199,6 +170,12 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                     return nextTurn();
                 })
                 .build();
+    }
+
+    /** The word at {@code pc} for a failure report, or 0 when it is not in RAM. */
+    private int instructionAt(long pc) {
+        var ram = w.board().vm().memory();
+        return (pc & 3) == 0 && ram.contains(pc, 4) ? ram.load32(pc) : 0;
     }
 
     private long safePc() {

@@ -25,8 +25,11 @@ public sealed interface VcpuReport {
     /** The guest's watchdog reached its final expiry (KVM_EXIT_WATCHDOG) at time base {@code timebase}. */
     record WatchdogExpired(int vcpu, long timebase) implements VcpuStop {}
 
-    /** The engine threw: a bug in epapr-lab, contained to this VM. */
-    record EngineFailed(int vcpu, long pc, Throwable cause) implements VcpuStop {}
+    /**
+     * The engine threw (a bug in epapr-lab, contained to this VM) while the vCPU was at {@code pc}
+     * with instruction word {@code insn} there (0 when it cannot be read).
+     */
+    record EngineFailed(int vcpu, long pc, int insn, Throwable cause) implements VcpuStop {}
 
 
     /** The vCPU executed the instructions the VM had left under {@code limits.max-instructions}. */

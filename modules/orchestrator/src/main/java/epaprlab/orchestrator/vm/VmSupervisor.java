@@ -30,20 +30,26 @@ import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import epaprlab.ppc.disasm.Disassembler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
 /**
  * Owns one guest: its board (RAM, devices, pristine image) and the subtree of vCPU actors that
- * run it. Each lifecycle state is its own behaviour that accepts only what is legal there; every
- * way the VM can end is an {@link Outcome}, chosen by one total mapping in {@link #onStop}.
+ * run it. Each lifecycle state is its own behaviour that accepts only what is legal there
+ * ({@link #running}, {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown},
+ * {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
+ * is in is which behaviour is current: no field holds it, and {@link #move} (through
+ * {@link Lifecycle#to}) is the only place a transition is checked and published. Every way the
+ * VM can end is an {@link Outcome}, chosen by one total mapping in {@link #onStop}.
  *
  * <p>Reset or restart: stop every vCPU actor, wait until each has terminated (only then may RAM be
  * touched), wait the backoff if it is a crash restart, rebuild RAM and the device tree from the
  * pristine image with the next boot count and reason, spawn a fresh subtree. Ending: stop the
- * subtree, publish the result, stop.
+ * subtree, wait until it has terminated, publish the result, stop.
  */
 public final class VmSupervisor {
 
@@ -60,7 +66,7 @@ public final class VmSupervisor {
     /** A console line matched the pass or fail pattern (sent from a vCPU thread). */
     private record ConsoleResult(Outcome outcome, String line) implements Command {}
 
-    private record BootAfterBackoff(ResetReason reason, String why) implements Command {}
+    private enum BootAfterBackoff implements Command { INSTANCE }
 
     private enum WallTimeout implements Command { INSTANCE }
 
@@ -73,6 +79,13 @@ public final class VmSupervisor {
     public interface BoardFactory {
         Board build(VmConfig config) throws BootException, java.io.IOException;
     }
+
+    /**
+     * The boot a reset leads to: its reason, why (for the transition), the backoff before it, and
+     * when the guest asked for it ({@link System#nanoTime()}, -1 when the guest did not: it then
+     * does not count as a guest reset).
+     */
+    private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -104,7 +117,7 @@ public final class VmSupervisor {
     private final ActorRef<VcpuReport> reports;
     private final RestartBudget restartBudget;
 
-    private Lifecycle state = Lifecycle.BOOTING;
+    // what the result will report, accumulated over every boot
     private int boots;
     private int restarts;
     private long instructions;
@@ -114,8 +127,6 @@ public final class VmSupervisor {
     private String resultDetail = "";
     private int guestResets;
     private long resetNanos;
-    /** System.nanoTime when the guest's pending reset request arrived; -1 when none is pending. */
-    private long resetRequestedAt = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Board board, Instant started) {
@@ -141,31 +152,26 @@ public final class VmSupervisor {
 
     // ---- BOOTING ------------------------------------------------------------------------------
 
-    /** Rebuilds the board for the next boot and spawns a fresh vCPU subtree. */
+    /** In BOOTING: rebuilds the board for the next boot and spawns a fresh vCPU subtree. */
     private Behavior<Command> boot(ResetReason reason, String why) {
-        if (state == Lifecycle.RESETTING) move(Lifecycle.BOOTING, why);
         boots++;
         try {
             board.powerOn(boots, reason);
         } catch (BootException | RuntimeException e) {
-            move(Lifecycle.FAILED, "boot " + boots + " failed");
-            return finish(Outcome.CRASHED, "boot " + boots + " failed: " + e.getMessage());
+            String detail = "boot " + boots + " failed: " + e.getMessage();
+            move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
+            return finish(Outcome.CRASHED, detail);
         }
-        Set<ActorRef<VcpuActor.Command>> children = new HashSet<>();
+        Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
                     "vcpu-" + vcpu.id() + "-boot-" + boots, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
             ctx.watchWith(child, new ChildStopped(child));
-            children.add(child);
+            vcpus.put(vcpu.id(), child);
         }
-        move(Lifecycle.RUNNING, why);
-        children.forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
-        if (resetRequestedAt >= 0) {
-            guestResets++;
-            resetNanos += System.nanoTime() - resetRequestedAt;
-            resetRequestedAt = -1;
-        }
-        return running(children);
+        move(Lifecycle.BOOTING, Lifecycle.RUNNING, why);
+        vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        return running(Map.copyOf(vcpus));
     }
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
@@ -178,152 +184,191 @@ public final class VmSupervisor {
 
     // ---- RUNNING ------------------------------------------------------------------------------
 
-    private Behavior<Command> running(Set<ActorRef<VcpuActor.Command>> children) {
-        return Behaviors.receive(Command.class)
-                .onMessage(Command.class, msg -> switch (msg) {
-                    case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
-                            "the guest reported result " + r.code(), OptionalLong.of(r.code()), children);
-                    case FromVcpu(VcpuStop stop) -> onStop(stop, children);
-                    case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(),
-                            OptionalLong.empty(), children);
-                    case ChildStopped c -> end(Outcome.CRASHED,
-                            "vCPU actor " + c.child().path().name() + " stopped unexpectedly", without(children, c.child()));
-                    case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), children);
-                    case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), children)
-                            : Behaviors.same();
-                    case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), children);
-                    case BootAfterBackoff _ -> Behaviors.same();   // cannot happen while running
-                })
-                .build();
+    /** In RUNNING: {@code vcpus} are this boot's vCPU actors by vCPU id. */
+    private Behavior<Command> running(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onRunning(vcpus, msg)).build();
+    }
+
+    private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
+        return switch (msg) {
+            case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
+                    "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
+            case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
+            case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(), OptionalLong.empty(), vcpus);
+            case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
+                    withoutActor(vcpus, c.child()));
+            case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
+            case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
+            case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
+            case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
+        };
     }
 
     private Behavior<Command> onResult(Outcome outcome, String detail, OptionalLong code,
-                                       Set<ActorRef<VcpuActor.Command>> children) {
+                                       Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         if (result.isEmpty()) {
             result = Optional.of(outcome);
             resultDetail = detail;
             if (code.isPresent()) resultCode = code;
         }
-        return config.result().endOnResult() ? end(result.get(), resultDetail, children) : Behaviors.same();
+        return config.result().endOnResult() ? end(result.get(), resultDetail, vcpus) : Behaviors.same();
     }
 
     /** One total mapping from how a vCPU stopped to what the VM does next. */
-    private Behavior<Command> onStop(VcpuStop stop, Set<ActorRef<VcpuActor.Command>> children) {
+    private Behavior<Command> onStop(VcpuStop stop, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
-                case RESTART -> restartOnRequest(children, ResetReason.GUEST_RESET, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET",
-                        Duration.ZERO);
-                case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", children);
+                case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
+                        "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
+                case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
             };
             case ShutdownRequested s -> switch (p.onShutdown()) {
-                case STOP -> endAsShutdown("vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN", children);
-                case RESTART -> restart(children, ResetReason.HOST_REQUEST,
-                        "vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN (on-shutdown = restart)", Duration.ZERO);
+                case STOP -> endAsShutdown("vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN", vcpus);
+                case RESTART -> reset(vcpus, new Reboot(ResetReason.HOST_REQUEST,
+                        "vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN (on-shutdown = restart)", Duration.ZERO, -1));
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
                     "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
                             .formatted(config.name(), c.vcpu(), c.pc(), c.insn(),
-                                    Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), children);
+                                    Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), vcpus);
+            // the engine's fault, not the guest's: it would recur on a restart, so on-crash does not apply
             case EngineFailed f -> {
-                ctx.getLog().error("vm {} vCPU {}: engine failure at PC 0x{}", config.name(), f.vcpu(),
+                ctx.getLog().error("vm {} vCPU {}: engine error at PC 0x{}", config.name(), f.vcpu(),
                         Long.toHexString(f.pc()), f.cause());
-                yield fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
-                        "vm %s vCPU %d: engine failure at PC 0x%08x: %s"
-                                .formatted(config.name(), f.vcpu(), f.pc(), f.cause()), children);
+                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x (instruction 0x%08x: %s): %s"
+                        .formatted(config.name(), f.vcpu(), f.pc(), f.insn(),
+                                Disassembler.render(config.board().cpu(), f.pc(), f.insn()), f.cause()), vcpus);
             }
             case WatchdogExpired w -> fault(p.onWatchdog(), Outcome.WATCHDOG, ResetReason.WATCHDOG,
                     "vm %s vCPU %d: watchdog expired (time base %d)".formatted(config.name(), w.vcpu(), w.timebase()),
-                    children);
+                    vcpus);
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
-                    "executed the limit of " + config.limits().maxInstructions() + " instructions", children);
+                    "executed the limit of " + config.limits().maxInstructions() + " instructions", vcpus);
         };
     }
 
     /** A crash or watchdog: restart within the intensity (with backoff), or end. */
     private Behavior<Command> fault(Policies.OnFault policy, Outcome outcome, ResetReason reason, String detail,
-                                    Set<ActorRef<VcpuActor.Command>> children) {
-        if (policy == Policies.OnFault.STOP) return end(outcome, detail, children);
+                                    Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (policy == Policies.OnFault.STOP) return end(outcome, detail, vcpus);
         Optional<Duration> backoff = restartBudget.tryAcquire(Instant.now());
         if (backoff.isEmpty()) {
             return end(Outcome.RESTART_LIMIT, detail + "; more than " + config.policies().intensity().maxRestarts()
-                    + " restarts within " + config.policies().intensity().within(), children);
+                    + " restarts within " + config.policies().intensity().within(), vcpus);
         }
         restarts++;
-        return restart(children, reason, detail, backoff.get());
+        return reset(vcpus, new Reboot(reason, detail, backoff.get(), -1));
     }
 
-    private Behavior<Command> endAsShutdown(String why, Set<ActorRef<VcpuActor.Command>> children) {
-        return result.isPresent() ? end(result.get(), resultDetail + "; then " + why, children)
-                : end(Outcome.SHUTDOWN, why, children);
+    private Behavior<Command> endAsShutdown(String why, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        return result.isPresent() ? end(result.get(), resultDetail + "; then " + why, vcpus)
+                : end(Outcome.SHUTDOWN, why, vcpus);
+    }
+
+    /** Ends the VM with {@code outcome}: FAILED for crashes, SHUTTING_DOWN → STOPPED otherwise. */
+    private Behavior<Command> end(Outcome outcome, String detail, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
+        move(Lifecycle.RUNNING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
+        Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
+        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail);
     }
 
     // ---- RESETTING ----------------------------------------------------------------------------
 
-    private Behavior<Command> restartOnRequest(Set<ActorRef<VcpuActor.Command>> children, ResetReason reason, String why,
-                                               Duration backoff) {
-        resetRequestedAt = System.nanoTime();
-        return restart(children, reason, why, backoff);
+    private Behavior<Command> reset(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Reboot next) {
+        move(Lifecycle.RUNNING, Lifecycle.RESETTING, next.why());
+        return resetting(stopAll(vcpus), next);
     }
 
-    private Behavior<Command> restart(Set<ActorRef<VcpuActor.Command>> children, ResetReason reason, String why,
-                                      Duration backoff) {
-        move(Lifecycle.RESETTING, why);
-        return stopChildren(children, () -> {
-            if (backoff.isZero()) return boot(reason, why);
-            timers.startSingleTimer(new BootAfterBackoff(reason, why), backoff);
-            return awaitChildren(Set.of(), null);   // wait for the backoff timer
-        });
-    }
-
-    // ---- ending -------------------------------------------------------------------------------
-
-    /** Ends the VM with {@code outcome}: FAILED for crashes, SHUTTING_DOWN → STOPPED otherwise. */
-    private Behavior<Command> end(Outcome outcome, String detail, Set<ActorRef<VcpuActor.Command>> children) {
-        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
-        move(failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
-        return stopChildren(children, () -> failure ? finish(outcome, detail) : stopped(outcome, detail));
-    }
-
-    /**
-     * Kicks and stops every child, then waits until each has terminated before {@code then}: no
-     * vCPU of this subtree may run once RAM is rebuilt or the VM is reported as ended.
-     */
-    private Behavior<Command> stopChildren(Set<ActorRef<VcpuActor.Command>> alive, AfterStop then) {
-        for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // ends a running turn early
-        alive.forEach(ctx::stop);
-        return awaitChildren(alive, then);
-    }
-
-    /** Waits for the children (and, with {@code then == null}, for a backoff timer). */
-    private Behavior<Command> awaitChildren(Set<ActorRef<VcpuActor.Command>> alive, AfterStop then) {
-        if (alive.isEmpty() && then != null) {
+    /** In RESETTING, while the old subtree is still terminating. */
+    private Behavior<Command> resetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next) {
+        if (alive.isEmpty()) {                // every child confirmed dead: RAM may be touched now
             countInstructions();
-            return then.next();
+            if (next.backoff().isZero()) return bootAgain(next);
+            timers.startSingleTimer(BootAfterBackoff.INSTANCE, next.backoff());
+            return awaitingBackoff(next);
         }
-        return Behaviors.receive(Command.class)
-                .onMessage(Command.class, msg -> switch (msg) {
-                    case ChildStopped c -> awaitChildren(without(alive, c.child()), then);
-                    case BootAfterBackoff b -> state == Lifecycle.RESETTING ? boot(b.reason(), b.why()) : Behaviors.same();
-                    case WallTimeout _ -> endInsteadOfReboot(alive, then, Outcome.TIMED_OUT, timedOut());
-                    case Stop s -> endInsteadOfReboot(alive, then, Outcome.STOPPED, "stopped by the host: " + s.why());
-                    case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();  // late, from a stopping subtree
-                })
-                .build();
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onResetting(alive, next, msg)).build();
+    }
+
+    private Behavior<Command> onResetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next, Command msg) {
+        return switch (msg) {
+            case ChildStopped c -> resetting(without(alive, c.child()), next);
+            case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
+            case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
+            case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();   // late, from the old subtree
+            case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
+        };
+    }
+
+    /** In RESETTING, with no vCPU left, until the crash-restart backoff has passed. */
+    private Behavior<Command> awaitingBackoff(Reboot next) {
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onAwaitingBackoff(next, msg)).build();
+    }
+
+    private Behavior<Command> onAwaitingBackoff(Reboot next, Command msg) {
+        return switch (msg) {
+            case BootAfterBackoff _ -> bootAgain(next);
+            case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
+            case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _ -> Behaviors.same();
+        };
+    }
+
+    private Behavior<Command> bootAgain(Reboot next) {
+        move(Lifecycle.RESETTING, Lifecycle.BOOTING, next.why());
+        if (next.requestedAtNanos() >= 0) {
+            guestResets++;
+            resetNanos += System.nanoTime() - next.requestedAtNanos();
+        }
+        return boot(next.reason(), next.why());
     }
 
     /** While resetting, a timeout or a stop request ends the VM instead of booting it again. */
-    private Behavior<Command> endInsteadOfReboot(Set<ActorRef<VcpuActor.Command>> alive, AfterStop then,
-                                                 Outcome outcome, String why) {
-        if (state != Lifecycle.RESETTING) return Behaviors.same();   // already ending
-        move(Lifecycle.SHUTTING_DOWN, why);
-        timers.cancelAll();
-        return awaitChildren(alive, () -> stopped(outcome, why));
+    private Behavior<Command> abortReset(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String why) {
+        move(Lifecycle.RESETTING, Lifecycle.SHUTTING_DOWN, why);
+        timers.cancel(BootAfterBackoff.INSTANCE);
+        return shuttingDown(alive, outcome, why);
     }
 
-    @FunctionalInterface
-    private interface AfterStop {
-        Behavior<Command> next();
+    // ---- SHUTTING_DOWN and FAILED -------------------------------------------------------------
+
+    /** In SHUTTING_DOWN: once the subtree has terminated, STOPPED with {@code outcome}. */
+    private Behavior<Command> shuttingDown(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
+        if (alive.isEmpty()) {
+            countInstructions();
+            move(Lifecycle.SHUTTING_DOWN, Lifecycle.STOPPED, detail);
+            return finish(outcome, detail);
+        }
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail);
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _ ->
+                    Behaviors.same();                            // already ending
+        }).build();
+    }
+
+    /** In FAILED: once the subtree has terminated, the result is published. */
+    private Behavior<Command> failing(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
+        if (alive.isEmpty()) {
+            countInstructions();
+            return finish(outcome, detail);
+        }
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _ ->
+                    Behaviors.same();                            // already ending
+        }).build();
+    }
+
+    /**
+     * Kicks and stops every vCPU actor; returns them, to be awaited before RAM is rebuilt or the
+     * VM is reported as ended (no vCPU of this subtree may run then).
+     */
+    private Set<ActorRef<VcpuActor.Command>> stopAll(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // ends a running turn early
+        vcpus.values().forEach(ctx::stop);
+        return Set.copyOf(vcpus.values());
     }
 
     private void countInstructions() {
@@ -331,11 +376,6 @@ public final class VmSupervisor {
             instructions += v.instructionsRetired();
             v.reset();                        // counted once: the next boot starts from zero anyway
         }
-    }
-
-    private Behavior<Command> stopped(Outcome outcome, String detail) {
-        move(Lifecycle.STOPPED, detail);
-        return finish(outcome, detail);
     }
 
     private Behavior<Command> finish(Outcome outcome, String detail) {
@@ -367,11 +407,16 @@ public final class VmSupervisor {
         return "no end within the wall-clock limit of " + config.limits().wallTimeout();
     }
 
-    /** The only place the state changes; publishes the transition. */
-    private void move(Lifecycle next, String why) {
-        Lifecycle from = state;
-        state = state.to(next);
-        events.tell(new LifecycleChanged(config.name(), from, next, why, Instant.now()));
+    /** Every transition goes through here: checked by {@link Lifecycle#to}, then published. */
+    private void move(Lifecycle from, Lifecycle next, String why) {
+        events.tell(new LifecycleChanged(config.name(), from, from.to(next), why, Instant.now()));
+    }
+
+    private static Map<Integer, ActorRef<VcpuActor.Command>> withoutActor(Map<Integer, ActorRef<VcpuActor.Command>> vcpus,
+                                                                        ActorRef<VcpuActor.Command> child) {
+        Map<Integer, ActorRef<VcpuActor.Command>> copy = new HashMap<>(vcpus);
+        copy.values().remove(child);
+        return copy;
     }
 
     private static <T> Set<T> without(Set<T> set, T item) {

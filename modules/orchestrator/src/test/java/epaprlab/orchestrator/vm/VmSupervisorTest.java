@@ -16,6 +16,7 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.javadsl.Adapter;
 import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.ppc.cpu.Cpu;
 import epaprlab.orchestrator.testing.TestGuests;
 import epaprlab.orchestrator.testing.VmRun;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
@@ -82,6 +83,51 @@ class VmSupervisorTest {
         assertTrue(detail.contains("IVOR6"), detail);
     }
 
+    /**
+     * A guest whose {@code add r6,r3,r4} (0x7cc32214) makes the engine throw: with a Program
+     * handler installed that would report 66, so a Program interrupt would show as {@code failed}.
+     */
+    static final String ENGINE_FAULT = """
+            .globl _start
+            _start:
+                lis 1,1
+                mtspr 63,1              # IVPR = 0x10000
+                li 2,handler-_start
+                mtspr 406,2             # IVOR6 = handler
+                li 3,1
+                add 6,3,4               # the engine throws here
+                li 3,0
+                li 11,1
+                sc 1                    # result 0: never reached
+                .align 4
+            handler:
+                li 3,66
+                li 11,1
+                sc 1                    # result 66: the guest saw a Program interrupt
+            """;
+
+    @Test
+    void anEngineExceptionEndsTheVmAsCrashedAndNeverReachesTheGuest() throws Exception {
+        Path image = TestGuests.elf(dir, "engine-fault", ENGINE_FAULT);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        VmRun run;
+        System.setProperty(Cpu.FAULT_WORD_PROPERTY, "0x7cc32214");   // read when the VM's CPUs are made
+        try {
+            kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "engine-fault", image, "on-crash = restart"),
+                    events.getRef(), new ImageCache()));
+            run = VmRun.collect(events, WAIT);
+        } finally {
+            System.clearProperty(Cpu.FAULT_WORD_PROPERTY);
+        }
+        assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions(), "no restart: on-crash is for the guest's crashes");
+        assertEquals(Outcome.CRASHED, run.result().outcome());
+        assertTrue(run.result().resultCode().isEmpty(), "the guest's Program handler ran: " + run.result());
+        String detail = run.result().detail();
+        assertTrue(detail.contains("vm engine-fault vCPU 0: engine error at PC 0x00010014 (instruction 0x7cc32214: add r6,r3,r4)"),
+                detail);
+        assertTrue(detail.contains("java.lang.IllegalStateException: injected engine fault"), detail);
+    }
+
     @Test
     void aSpinningGuestIsStoppedPromptlyByTheHost() throws Exception {
         Path image = TestGuests.elf(dir, "spin", TestGuests.SPIN);
@@ -96,6 +142,24 @@ class VmSupervisorTest {
         assertEquals(Outcome.STOPPED, run.result().outcome());
         // a 1e9-instruction turn would take seconds; the kick ends it at the next check
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked) < 5_000, "stop was not prompt");
+    }
+
+    @Test
+    void aStopDuringACrashRestartsBackoffEndsTheVmInsteadOfBootingIt() throws Exception {
+        Path image = TestGuests.elf(dir, "crash", TestGuests.CRASH);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "backoff", image,
+                "on-crash = restart\n  restart.backoff-min = 1h\n  restart.backoff-max = 1h"), events.getRef(), new ImageCache()));
+        assertEquals(RUNNING, events.expectMessageClass(LifecycleChanged.class, WAIT).to());
+        assertEquals(RESETTING, events.expectMessageClass(LifecycleChanged.class, WAIT).to());
+        events.expectNoMessage(Duration.ofMillis(200));             // waiting out the hour of backoff
+        vm.tell(new VmSupervisor.Stop("test"));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of(SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.STOPPED, run.result().outcome());
+        assertEquals(1, run.result().boots());
+        assertEquals(1, run.result().restarts());
+        events.expectTerminated(vm, WAIT);
     }
 
     @Test

@@ -56,7 +56,12 @@ public final class Cpu {
         this.interp = new Interpreter(model, memory, timeSource, timebaseHz);
         this.s = interp.state();
         interp.reset();
+        String fault = System.getProperty(FAULT_WORD_PROPERTY);
+        if (fault != null) interp.injectEngineFault(Integer.parseUnsignedInt(fault.replaceFirst("^0[xX]", ""), 16));
     }
+
+    /** See {@link #injectEngineFault}. */
+    public static final String FAULT_WORD_PROPERTY = "epaprlab.engine.fault-word";
 
     public CpuModel model() { return model; }
     public GuestMemory memory() { return memory; }
@@ -123,10 +128,16 @@ public final class Cpu {
     public void setExternalProxy(java.util.function.IntSupplier iack) { s.externalProxy = iack; }
 
     /**
-     * Runs at most {@code budget} instructions; returns why it stopped. Never throws for any
-     * guest instruction word.
+     * Runs at most {@code budget} instructions; returns why it stopped. Never throws: a Java
+     * exception inside the engine (a bug) ends the run with {@link StopReason#ENGINE_ERROR}.
      */
-    public StopReason run(long budget) { return interp.run(budget); }
+    public StopReason run(long budget) {
+        try {
+            return interp.run(budget);
+        } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
+            return interp.engineFailure(e);      // outside a handler: decoding, compiling, delivery
+        }
+    }
 
     /**
      * Asks a running {@link #run} to return {@link StopReason#KICKED} soon (within about 1000
@@ -269,11 +280,22 @@ public final class Cpu {
     /** The mnemonic family this core decodes {@code word} to (e.g. "add"), or "(illegal)". */
     public String mnemonic(int word) { return interp.table().name(word); }
 
-    /** The last engine bug (Java exception in a handler) turned into an illegal instruction, or null. */
-    public RuntimeException lastEngineError() { return interp.lastEngineError(); }
+    /** The exception of the last {@link StopReason#ENGINE_ERROR} stop since reset, or null. */
+    public Throwable engineError() { return interp.lastEngineError(); }
 
-    // Details of the last UNHANDLED_INTERRUPT (or WATCHDOG) stop.
-    /** IVOR number (0..42) of the interrupt that had no handler; -1 before any such stop. */
+    /** Same as {@link #engineError()} (the name tests have used). */
+    public Throwable lastEngineError() { return interp.lastEngineError(); }
+
+    /**
+     * For tests of the engine-error path only: every later execution of an instruction with
+     * {@code word} throws inside its handler, in both tiers, as an engine bug would. Also set
+     * for every CPU made while the system property {@code epaprlab.engine.fault-word} holds a
+     * word (e.g. {@code 0x7c0004ac}), so a whole lab can be run with it.
+     */
+    public void injectEngineFault(int word) { interp.injectEngineFault(word); }
+
+    // Details of the last UNHANDLED_INTERRUPT or ENGINE_ERROR (or WATCHDOG) stop.
+    /** IVOR number (0..42) of the interrupt that had no handler; -1 before any such stop and after an engine error. */
     public int stopInterrupt() { return s.stopInterrupt; }
     public long stopPc() { return s.stopPc; }
     public int stopInsn() { return s.stopInsn; }

@@ -32,4 +32,12 @@ public enum StopReason {
      * {@link Cpu#watchdogTimeBase()} is the time base then. The host decides (reset the VM).
      */
     WATCHDOG,
+    /**
+     * The engine failed: a Java exception was thrown while executing the instruction at
+     * {@link Cpu#stopPc()} (word {@link Cpu#stopInsn()}), a bug in epapr-lab, not the guest's doing.
+     * Nothing was delivered to the guest; the instruction is not counted and may have been
+     * partly executed, so the CPU should not be run again. {@link Cpu#engineError()} is the
+     * exception, {@link Cpu#stopDetail()} names it.
+     */
+    ENGINE_ERROR,
 }

@@ -18,10 +18,23 @@ final class Block {
     int runs;
     /** The block as JVM bytecode, once {@link BlockCompiler} made it; null before (or when it cannot). */
     CompiledBlock compiled;
+    /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
+    final boolean shareable;
 
-    private Block(Op[] ops, int[] words) {
+    private Block(Op[] ops, int[] words, boolean shareable) {
         this.ops = ops;
         this.words = words;
+        this.shareable = shareable;
+    }
+
+    /** For {@link Interpreter#injectEngineFault}: this block with every {@code word} run by {@code op}. */
+    Block withOp(int word, Op op) {
+        Op[] replaced = ops.clone();
+        boolean changed = false;
+        for (int i = 0; i < words.length; i++) {
+            if (words[i] == word) { replaced[i] = op; changed = true; }
+        }
+        return changed ? new Block(replaced, words, false) : this;
     }
 
     int length() { return ops.length; }
@@ -40,6 +53,6 @@ final class Block {
             ops[n++] = table.decode(w);
             if (table.endsBlock(w)) break;
         }
-        return new Block(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n));
+        return new Block(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
     }
 }

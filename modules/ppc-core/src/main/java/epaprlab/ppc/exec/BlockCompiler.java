@@ -53,6 +53,7 @@ final class BlockCompiler {
 
     /** The compiled form of {@code b}, from the cache or made now; null when the cache is full. */
     static CompiledBlock compile(boolean has64, Block b) {
+        if (!b.shareable) return define(b.ops, b.words);
         Key key = new Key(has64, b.words);
         CompiledBlock c = CACHE.get(key);
         if (c != null) return c;

@@ -2,7 +2,6 @@ package epaprlab.ppc.exec;
 
 import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.CpuModel;
-import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.StopReason;
 import epaprlab.ppc.cpu.TimeSource;
 import epaprlab.ppc.interrupt.AsyncInterrupts;
@@ -60,8 +59,11 @@ public final class Interpreter {
     private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
-    /** The last Java exception an instruction handler threw (an engine bug), for diagnostics. */
-    private volatile RuntimeException lastEngineError;
+    /** The Java exception of the last {@link StopReason#ENGINE_ERROR} stop (an engine bug), or null. */
+    private volatile Throwable lastEngineError;
+    /** Test hook ({@link #injectEngineFault}): instructions with this word throw in their handler. */
+    private boolean faultInjected;
+    private int faultWord;
 
     public Interpreter(CpuModel model, GuestMemory mem) {
         this(model, mem, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_TIMEBASE_HZ);
@@ -80,6 +82,7 @@ public final class Interpreter {
     public void reset() {
         s.resetArchitected();
         Arrays.fill(pageBlocks, null);
+        lastEngineError = null;
     }
 
     /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
@@ -87,7 +90,29 @@ public final class Interpreter {
 
     public void requestStop() { kick = true; }
 
-    public RuntimeException lastEngineError() { return lastEngineError; }
+    public Throwable lastEngineError() { return lastEngineError; }
+
+    /**
+     * For tests of the engine-error path: from now on every instruction with {@code word} throws
+     * an {@link IllegalStateException} inside its handler, in both tiers, as a handler bug would.
+     * Blocks holding it are never shared with other CPUs.
+     */
+    public void injectEngineFault(int word) {
+        faultInjected = true;
+        faultWord = word;
+        Arrays.fill(pageBlocks, null);
+    }
+
+    /**
+     * Records an exception that escaped the engine outside an instruction handler (decoding,
+     * compiling, interrupt delivery) as an {@link StopReason#ENGINE_ERROR} stop at the current PC.
+     */
+    public StopReason engineFailure(Throwable e) {
+        final long pc = s.pc;
+        engineError(e, Long.compareUnsigned(pc, s.ramSize - 4) <= 0 && (pc & 3) == 0 ? CpuState.word(s.ram, pc) : 0);
+        s.stop = null;
+        return StopReason.ENGINE_ERROR;
+    }
 
     /** Runs of a block before it is compiled to JVM bytecode; 0 means never. */
     public int compileThreshold() { return compileThreshold; }
@@ -172,7 +197,11 @@ public final class Interpreter {
         Block[] blocks = pageBlocks[pn];
         if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
         Block b = blocks[idx];
-        if (b == null) blocks[idx] = b = Block.decode(table, s.ram, pa, decodeOps, decodeWords);
+        if (b == null) {
+            b = Block.decode(table, s.ram, pa, decodeOps, decodeWords);
+            if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
+            blocks[idx] = b;
+        }
         final Op[] ops = b.ops;
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
@@ -208,8 +237,8 @@ public final class Interpreter {
             }
         } catch (GuestFault f) {
             // interrupt already delivered (or stop recorded); nothing was written
-        } catch (RuntimeException e) {
-            engineError(e);
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            engineError(e, words[i]);
         }
         s.retired = base + i;
         return true;
@@ -225,9 +254,9 @@ public final class Interpreter {
             i = compiled.run(s, pc, pa);
         } catch (GuestFault f) {
             i = (int) ((s.pc - pc) >>> 2);      // the faulting instruction set PC before it ran
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
             i = (int) ((s.pc - pc) >>> 2);
-            engineError(e);
+            engineError(e, blocks[idx].words[i]);
         }
         if (i < 0) return stale(blocks, idx, pc + 4L * ~i, ~i);
         s.retired = base + i;
@@ -247,11 +276,22 @@ public final class Interpreter {
         return true;
     }
 
-    /** A handler bug must never escape run(): the guest sees an illegal instruction instead. */
-    private void engineError(RuntimeException e) {
+    /**
+     * A handler bug must never reach the guest: the CPU stops with {@link StopReason#ENGINE_ERROR}
+     * at the instruction that threw ({@link CpuState#stopPc}, {@link CpuState#stopInsn}), which is
+     * not counted; nothing is delivered to the guest.
+     */
+    private void engineError(Throwable e, int insn) {
         lastEngineError = e;
-        s.stop = null;
-        s.nia = (s.pc + 4) & s.eaMask;
-        Delivery.program(s, ProgramCause.ILLEGAL);
+        s.stop = StopReason.ENGINE_ERROR;
+        s.stopPc = s.pc;
+        s.stopInsn = insn;
+        s.stopInterrupt = -1;
+        s.stopDetail = "engine error: " + e;
+        s.nia = s.pc;
+    }
+
+    private static void injectedFault(CpuState s, int w) {
+        throw new IllegalStateException("injected engine fault (instruction 0x%08x)".formatted(w));
     }
 }
