@@ -2,6 +2,7 @@ package epaprlab.machine.api;
 
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** One virtual machine: guest RAM plus its vCPUs, shaped like a KVM VM file descriptor. */
 public interface Vm {
@@ -16,9 +17,6 @@ public interface Vm {
     /** The vCPUs created so far, in id order. */
     List<Vcpu> vcpus();
 
-    /** Guest physical RAM, shared by every vCPU. */
-    GuestMemory memory();
-
     /**
      * For boards: a device asks the whole VM for a reset or a power-off. Any thread (normally the
      * vCPU thread whose store reached the device); never blocks. Every vCPU is kicked, and the
@@ -27,13 +25,17 @@ public interface Vm {
      */
     void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source);
 
+    /** Guest physical RAM, shared by every vCPU. */
+    GuestMemory memory();
+
     /**
-     * Bytes typed into the VM's console (host to guest). Thread-safe, never blocks the caller; the
-     * board's console device keeps what does not fit, in order, until the guest reads it. Dropped
-     * while the board has connected no console input.
+     * Bytes typed into the VM's console: thread-safe, never blocks the caller. They go to the
+     * console device the board connected ({@link #connectConsoleInput}; on the ePAPR board the
+     * console byte channel's receive side); bytes that do not fit there are kept, in order,
+     * until the guest reads. Input before a device is connected waits for it.
      */
     void consoleInput(byte[] bytes);
 
-    /** For boards: where {@link #consoleInput} delivers (the ppce500 board's UART0 receive side). */
-    void connectConsoleInput(java.util.function.Consumer<byte[]> receiver);
+    /** For boards: the console device that takes {@link #consoleInput} (all of it, in order). */
+    void connectConsoleInput(Consumer<byte[]> device);
 }

@@ -2,26 +2,27 @@ package epaprlab.machine.engine;
 
 import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.Vcpu;
-import epaprlab.machine.api.Vm;
 import epaprlab.machine.api.VcpuExit;
+import epaprlab.machine.api.Vm;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
 final class SoftVm implements Vm {
     private final VmSpec spec;
     private final GuestMemory memory;
-    private final SoftVcpu[] vcpus;
     /** A device's reset/power-off request not yet reported by a vCPU exit. */
-    private final AtomicReference<PendingEvent> systemEvent = new AtomicReference<>();
-    private volatile Consumer<byte[]> consoleInput = bytes -> {};
-
-    private record PendingEvent(VcpuExit.SystemEvent.Type type, String source) {}
+    private final java.util.concurrent.atomic.AtomicReference<PendingEvent> systemEvent =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final SoftVcpu[] vcpus;
+    /** Where console input goes; null until the board connects its device. */
+    private Consumer<byte[]> consoleDevice;
+    /** Console input that arrived before a device was connected, in order. */
+    private final List<byte[]> earlyInput = new ArrayList<>();
 
     SoftVm(VmSpec spec) {
         this.spec = spec;
@@ -32,6 +33,20 @@ final class SoftVm implements Vm {
     @Override public VmSpec spec() { return spec; }
 
     @Override public GuestMemory memory() { return memory; }
+
+    @Override
+    public synchronized void consoleInput(byte[] bytes) {
+        byte[] copy = bytes.clone();            // the caller may reuse its array
+        if (consoleDevice == null) earlyInput.add(copy);
+        else consoleDevice.accept(copy);
+    }
+
+    @Override
+    public synchronized void connectConsoleInput(Consumer<byte[]> device) {
+        consoleDevice = device;
+        earlyInput.forEach(device);
+        earlyInput.clear();
+    }
 
     @Override
     public boolean checkExtension(Capability capability) {
@@ -55,6 +70,8 @@ final class SoftVm implements Vm {
         return Collections.unmodifiableList(created);
     }
 
+    private record PendingEvent(VcpuExit.SystemEvent.Type type, String source) {}
+
     @Override
     public void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source) {
         if (!systemEvent.compareAndSet(null, new PendingEvent(type, source))) return;
@@ -72,10 +89,6 @@ final class SoftVm implements Vm {
 
     /** Forgets an unreported event: the VM is being reset or rebuilt. */
     void clearSystemEvent() { systemEvent.set(null); }
-
-    @Override public void consoleInput(byte[] bytes) { consoleInput.accept(bytes.clone()); }
-
-    @Override public void connectConsoleInput(Consumer<byte[]> receiver) { consoleInput = receiver; }
 
     private synchronized SoftVcpu[] snapshot() { return vcpus.clone(); }
 }
