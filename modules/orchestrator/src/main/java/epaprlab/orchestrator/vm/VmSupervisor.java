@@ -103,8 +103,14 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started).boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
+    }
+
+    /** Console output that does not come through hypercalls (the ppce500 UART) goes to the same sink. */
+    private VmSupervisor withConsole() {
+        board.connectConsole(console::write);
+        return this;
     }
 
     private final ActorContext<Command> ctx;
@@ -146,7 +152,6 @@ public final class VmSupervisor {
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         });
-        board.connectConsole(console::write);     // the ppce500 UART writes here; the ePAPR board has no such output
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
     }
