@@ -88,9 +88,8 @@ final class SoftVcpu implements Vcpu {
     @Override
     public ExitReason run(long budget) {
         if (vm.claimSystemEvent(exit.systemEvent())) return leave(ExitReason.SYSTEM_EVENT, false);
-        Consumer<Vcpu> setup = pendingStart.getAndSet(null);
-        if (setup != null) {
-            setup.accept(this);
+        if (pendingStart.get() != null) {            // a plain volatile read on the usual path
+            pendingStart.getAndSet(null).accept(this);
             halted = false;
         }
         if (halted) {
