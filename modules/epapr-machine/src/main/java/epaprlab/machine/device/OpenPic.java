@@ -30,6 +30,9 @@ import java.util.function.LongSupplier;
  * and proxy mode (a source's latched input survives, as in QEMU, so a device still asserting its
  * line is seen once unmasked); priorities are always recomputed rather than cached, so a CTPR
  * write right after an IACK cannot raise a stale INT; 8-byte accesses act as two 4-byte ones.
+ * Kept from QEMU although odd: IVPR[MODE] is read-only 0 (directed delivery only), and since every
+ * IDR resets to CPU 0 and IPIDR only adds CPUs, after a reset an IPI also reaches CPU 0 until CPU 0
+ * has acknowledged one of that kind (e500mc Linux sends IPIs as doorbells, not through the MPIC).
  */
 public final class OpenPic implements MmioDevice {
     public static final int SIZE = 0x40000;

@@ -53,6 +53,13 @@ public final class Uart16550 implements MmioDevice {
         update();
     }
 
+    /** Bytes typed by the host, in order; one lock and one IRQ update for all of them. Thread-safe. */
+    public synchronized void receive(byte[] bytes, int off, int len) {
+        for (int i = 0; i < len; i++) host.add(bytes[off + i]);
+        refill();
+        update();
+    }
+
     /** Host input still waiting to enter the FIFO (or RBR). */
     public synchronized int queuedInput() { return host.size(); }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -336,6 +337,23 @@ class OpenPicTest {
     }
 
     @Test
+    void afterResetEveryIpiAlsoGoesToCpu0AsInQemu() {
+        wr(percpu(0, CTPR), 0);
+        wr(percpu(1, CTPR), 0);
+        wr(IPIVPR0, 10 << 16 | 0xFB);
+        wr(1, 0x40, 2);                           // CPU 1 to itself only
+        assertTrue(cpu1.ext);
+        assertTrue(cpu0.ext, "QEMU resets every IDR, the IPIs' too, to CPU 0, and IPIDR only adds CPUs");
+        assertEquals(0xFB, rd(0, IACK));
+        assertEquals(0xFB, rd(1, IACK));
+        wr(0, EOI, 0);
+        wr(1, EOI, 0);
+        wr(1, 0x40, 2);                           // both acknowledged: the mask is empty, so now only CPU 1
+        assertFalse(cpu0.ext);
+        assertTrue(cpu1.ext);
+    }
+
+    @Test
     void msiirSetsMsirBitsWhichReadAndClearThroughTheMsiSources() {
         wr(CTPR, 0);
         unmask(224 + 2, 6);
@@ -419,6 +437,62 @@ class OpenPicTest {
         List<InterruptTarget> many = new ArrayList<>();
         for (int i = 0; i < 33; i++) many.add(new Cpu());
         assertThrows(IllegalArgumentException.class, () -> new OpenPic(many));
+    }
+
+    /** A vCPU as another thread sees it. */
+    static final class VolatileCpu implements InterruptTarget {
+        volatile boolean ext;
+
+        @Override public void setExternal(boolean raised) { ext = raised; }
+
+        @Override public void setExternalProxy(IntSupplier iack) {}
+    }
+
+    /** Two vCPU threads play IPI ping-pong while a device thread toggles a level source of CPU 0. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void concurrentIpisAndDeviceInterruptsAreEachTakenOnce() throws InterruptedException {
+        VolatileCpu a = new VolatileCpu(), b = new VolatileCpu();
+        OpenPic p = new OpenPic(List.of(a, b));
+        p.write(IPIVPR0, 4, 10 << 16 | 0xFB);
+        p.write(ivpr(UART), 4, 5 << 16 | UART);
+        p.write(idr(UART), 4, 1);
+        p.writeBy(0, CTPR, 4, 0);
+        p.writeBy(1, CTPR, 4, 0);
+        int rounds = 2_000;
+        int[] ipis = new int[2];
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread device = new Thread(() -> {
+            boolean level = false;
+            while (!stop.get()) p.source(UART).set(level = !level);
+            p.source(UART).set(false);
+        });
+        Thread[] cpus = new Thread[2];
+        for (int c = 0; c < 2; c++) {
+            int me = c, other = 1 - c;
+            VolatileCpu self = me == 0 ? a : b;
+            cpus[c] = new Thread(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                while (ipis[me] < rounds && System.nanoTime() < deadline) {
+                    if (!self.ext) { Thread.onSpinWait(); continue; }
+                    int v = (int) p.readBy(me, IACK, 4);
+                    if (v == 0xFFFF) continue;
+                    p.writeBy(me, EOI, 4, 0);
+                    if (v == 0xFB && (++ipis[me] < rounds || me == 0)) p.writeBy(me, 0x40, 4, 1L << other);
+                }
+            });
+        }
+        device.start();
+        for (Thread t : cpus) t.start();
+        p.writeBy(1, 0x40, 4, 0b01);                                   // serve to CPU 0 (see the reset quirk below)
+        for (Thread t : cpus) t.join(50_000);
+        stop.set(true);
+        device.join(5_000);
+        assertEquals(rounds, ipis[1], "every IPI to CPU 1 taken exactly once");
+        assertEquals(rounds, ipis[0], "every IPI to CPU 0 taken exactly once, between UART interrupts");
+        while (a.ext) { if (p.readBy(0, IACK, 4) != 0xFFFF) p.writeBy(0, EOI, 4, 0); }
+        assertEquals(0xFFFF, p.readBy(0, IACK, 4), "nothing left pending once the device is quiet");
+        assertFalse(b.ext);
     }
 
     @Test

@@ -87,6 +87,18 @@ class Uart16550Test {
     }
 
     @Test
+    void aBurstOfHostBytesIsQueuedInOrder() {
+        byte[] burst = "xxhello".getBytes();
+        uart.receive(burst, 2, 5);
+        wr(IER, 0x01);
+        assertTrue(irq);
+        StringBuilder got = new StringBuilder();
+        while ((rd(LSR) & 1) != 0) got.append((char) rd(RBR));
+        assertEquals("hello", got.toString());
+        assertFalse(irq);
+    }
+
+    @Test
     void inputBeyondTheFifoIsQueuedInOrderAndNotLost() {
         wr(FCR, 0x07);
         String input = "0123456789abcdefghijklmnopqrstuvwxyz".repeat(3);
