@@ -100,7 +100,7 @@ public final class Ppce500Board implements Machine {
         bus.map("gpio", GPIO, QoriqGpio.SIZE, new QoriqGpio(mpic.source(GPIO_IRQ),
                 () -> vm.raiseSystemEvent(SystemEvent.Type.SHUTDOWN, "gpio-poweroff")));
         bus.map("spin-table", Ppce500TreeBuilder.SPIN_TABLE_BASE, SpinTable.SIZE, new SpinTable(spec.vcpus(), this::release));
-        vm.connectConsoleInput(bytes -> { for (byte b : bytes) uart.receive(b & 0xFF); });
+        vm.connectConsoleInput(bytes -> uart.receive(bytes, 0, bytes.length));
     }
 
     /** Builds the board on the software engine; fails when the images cannot be placed in RAM. */

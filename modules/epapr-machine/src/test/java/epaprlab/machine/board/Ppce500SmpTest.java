@@ -82,6 +82,14 @@ class Ppce500SmpTest {
         Path kernel = Files.write(dir.resolve("smp.elf"), elf);
         Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 128L << 20, 2, Optional.empty(), Optional.of(kernel), Optional.empty(), "");
         Vcpu cpu0 = run.board.vcpus().get(0), cpu1 = run.board.vcpus().get(1);
+        // CPU 0's entry state as QEMU's ppce500_cpu_reset gives it for a kernel at 0x10000
+        assertEquals(0x10000, cpu0.pc());
+        assertEquals(0xFFFFF8, cpu0.gpr(1));
+        assertEquals(0x1800000, cpu0.gpr(3), "the tree at align_down(0x10000 + size + 24 MiB, 1 MiB)");
+        assertEquals(0x45504150, cpu0.gpr(6));
+        assertEquals(64 << 20, cpu0.gpr(7));
+        assertEquals(0, cpu0.msr());
+        assertEquals(0xFFFFFFFCL, cpu1.pc(), "a halted secondary, as QEMU shows it");
         assertEquals(ExitReason.INTR, cpu1.run(1000));
         assertTrue(cpu1.exit().idle(), "halted: an idle exit with nothing to wait for");
         assertEquals(0, cpu1.instructionsRetired());
