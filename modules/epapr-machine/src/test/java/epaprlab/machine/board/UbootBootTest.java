@@ -16,10 +16,13 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Debian's U-Boot for qemu-ppce500 on our board and engine, side by side with
- * {@code qemu-system-ppc -M ppce500 -cpu e500mc -nographic -bios} on the same file: the console up
+ * {@code qemu-system-ppc -M ppce500 -cpu e500mc -nographic -bios} on the same file (and
+ * {@code qemu-system-ppc64 -cpu e5500}, which runs the same 32-bit firmware): the console up
  * to the {@code =>} prompt must be the same, line for line, except the autoboot countdown (it
  * depends on time). QEMU runs with {@code -nic none}: its default virtio NIC is not part of our
  * board (it would change the "Net:" line). Then the prompt takes typed commands, and {@code reset}
@@ -32,15 +35,21 @@ class UbootBootTest {
     private static final String PROMPT = "=> ";
 
     private static Ppce500Run boot() throws Exception {
-        Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
+        return boot(CpuModel.E500MC);
+    }
+
+    private static Ppce500Run boot(CpuModel cpu) throws Exception {
+        Ppce500Run run = new Ppce500Run(cpu, 256L << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
         assertTrue(run.runUntil(c -> c.endsWith(PROMPT), BUDGET), () -> run.where() + "\n" + run.console());
         return run;
     }
 
-    @Test void bootsToThePromptWithQemusConsoleOutput() throws Exception {
-        Ppce500Run run = boot();
+    /** The same firmware on both cores: qemu-system-ppc for e500mc, qemu-system-ppc64 for e5500. */
+    @ParameterizedTest @EnumSource(CpuModel.class)
+    void bootsToThePromptWithQemusConsoleOutput(CpuModel cpu) throws Exception {
+        Ppce500Run run = boot(cpu);
         List<String> ours = comparable(run.console());
-        List<String> qemu = comparable(qemuUntilPrompt());
+        List<String> qemu = comparable(qemuUntilPrompt(cpu));
         assertEquals(qemu, ours);
         assertTrue(ours.size() > 15 && ours.contains("DRAM:  256 MiB"), ours::toString);
     }
@@ -76,8 +85,9 @@ class UbootBootTest {
     }
 
     /** QEMU's console from power-on to the first prompt (then QEMU is stopped). */
-    private static String qemuUntilPrompt() throws Exception {
-        Process p = new ProcessBuilder("qemu-system-ppc", "-M", "ppce500", "-cpu", "e500mc", "-m", "256", "-nic", "none",
+    private static String qemuUntilPrompt(CpuModel cpu) throws Exception {
+        Process p = new ProcessBuilder(cpu.has64Bit() ? "qemu-system-ppc64" : "qemu-system-ppc", "-M", "ppce500",
+                "-cpu", cpu.configName(), "-m", "256", "-nic", "none",
                 "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream()) {
