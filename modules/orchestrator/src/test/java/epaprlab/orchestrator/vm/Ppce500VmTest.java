@@ -114,4 +114,68 @@ class Ppce500VmTest {
         assertEquals(Outcome.PASSED, r.outcome(), r::detail);   // the pass came first, then the power-off
         assertTrue(r.detail().contains("then"), r::detail);
     }
+
+    /**
+     * CPU 0 maps the spin table (PA 0xF_EF00_0000) at EA 0xEF000000, releases CPU 1 at 0x10200 and
+     * waits for its flag; then it reports the result hypercall with r3 = 0 (pass).
+     */
+    private static final String SMP_GUEST = """
+            .globl _start
+            _start:
+                lis 3,0x1002
+                mtspr 624,3
+                lis 3,0x8000
+                ori 3,3,0x0100
+                mtspr 625,3
+                lis 3,0xEF00
+                ori 3,3,0x000A
+                mtspr 626,3
+                lis 3,0xEF00
+                ori 3,3,0x003F
+                mtspr 627,3
+                li 3,0xF
+                mtspr 944,3
+                isync
+                tlbwe
+                isync
+                lis 4,0xEF00
+                lis 5,1
+                ori 5,5,0x0200
+                stw 5,0x24(4)
+                lis 8,2
+            0:  lwz 6,0(8)
+                cmpwi 6,0
+                beq 0b
+                li 3,0
+                li 11,1
+                sc 1
+            1:  b 1b
+                .org 0x200
+                lis 8,2
+                li 9,1
+                stw 9,0(8)
+            2:  b 2b
+            """;
+
+    @Test void aHaltedSecondaryActorRunsOnceTheSpinTableReleasesIt() throws Exception {
+        Path elf = epaprlab.orchestrator.testing.TestGuests.elf(dir, "smp", SMP_GUEST);
+        Path conf = Files.writeString(dir.resolve("smp.conf"), """
+                vm {
+                  name = smp
+                  board = ppce500
+                  kernel = "%s"
+                  vcpus = 2
+                  limits.wall-timeout = 60s
+                }
+                """.formatted(elf));
+        VmConfig vm = LabConfigLoader.withDefaults().load(conf).vms().getFirst();
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(vm, events.getRef(), new ImageCache()));
+        VmResult result = null;
+        while (result == null) {
+            if (events.receiveMessage(WAIT) instanceof VmFinished f) result = f.result();
+        }
+        VmResult r = result;
+        assertEquals(Outcome.PASSED, r.outcome(), r::detail);
+    }
 }
