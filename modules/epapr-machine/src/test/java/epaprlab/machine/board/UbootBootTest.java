@@ -9,6 +9,7 @@ import epaprlab.machine.boot.ResetReason;
 import epaprlab.ppc.cpu.CpuModel;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,16 +24,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Debian's U-Boot for qemu-ppce500 on our board and engine, side by side with
  * {@code qemu-system-ppc -M ppce500 -cpu e500mc -nographic -bios} on the same file (and
  * {@code qemu-system-ppc64 -cpu e5500}, which runs the same 32-bit firmware): the console up
- * to the {@code =>} prompt must be the same, line for line, except the autoboot countdown (it
- * depends on time). QEMU runs with {@code -nic none}: its default virtio NIC is not part of our
- * board (it would change the "Net:" line). Then the prompt takes typed commands, and {@code reset}
- * and {@code poweroff} end the run as the system events the GUTS and GPIO devices raise.
+ * to the {@code =>} prompt and the output of {@code bdinfo} and {@code version} must be the same,
+ * line for line, except the autoboot countdown (it depends on time). QEMU runs with
+ * {@code -nic none}: its default virtio NIC is not part of our board (it would change the "Net:"
+ * line). Then {@code reset} and {@code poweroff} end the run as the system events the GUTS and
+ * GPIO devices raise.
  */
 @Timeout(600)
 class UbootBootTest {
     static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
     private static final long BUDGET = 1_500_000_000L;   // the prompt comes after about 410 million
     private static final String PROMPT = "=> ";
+    /** Typed at the prompt on both sides; their output is compared too. */
+    private static final List<String> COMMANDS = List.of("bdinfo", "version");
 
     private static Ppce500Run boot() throws Exception {
         return boot(CpuModel.E500MC);
@@ -44,14 +48,22 @@ class UbootBootTest {
         return run;
     }
 
-    /** The same firmware on both cores: qemu-system-ppc for e500mc, qemu-system-ppc64 for e5500. */
+    /**
+     * The same firmware on both cores (qemu-system-ppc for e500mc, qemu-system-ppc64 for e5500):
+     * the boot log, then what {@code bdinfo} and {@code version} print at the prompt.
+     */
     @ParameterizedTest @EnumSource(CpuModel.class)
     void bootsToThePromptWithQemusConsoleOutput(CpuModel cpu) throws Exception {
         Ppce500Run run = boot(cpu);
+        for (String command : COMMANDS) {
+            int before = run.console().length();
+            run.board.vm().consoleInput((command + "\r").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(run.runUntil(c -> c.length() > before + command.length() + 1 && c.endsWith(PROMPT), BUDGET), run::where);
+        }
         List<String> ours = comparable(run.console());
-        List<String> qemu = comparable(qemuUntilPrompt(cpu));
+        List<String> qemu = comparable(qemuSession(cpu));
         assertEquals(qemu, ours);
-        assertTrue(ours.size() > 15 && ours.contains("DRAM:  256 MiB"), ours::toString);
+        assertTrue(ours.contains("DRAM:  256 MiB") && ours.contains("fdt_blob    = 0x0fa8de80"), ours::toString);
     }
 
     @Test void typedCommandsThenResetAndPoweroffAreSystemEvents() throws Exception {
@@ -76,34 +88,41 @@ class UbootBootTest {
         assertEquals("gpio-poweroff", run.board.vcpus().get(0).exit().systemEvent().source());
     }
 
-    /** Lines without carriage returns; the countdown line (time-dependent) and the prompt dropped. */
+    /** Lines without carriage returns; the countdown line (time-dependent) and a bare prompt dropped. */
     static List<String> comparable(String console) {
         return console.replace("\r", "").lines()
                 .filter(l -> !l.startsWith("Hit any key to stop autoboot"))
-                .filter(l -> !l.startsWith(PROMPT.strip()))
+                .filter(l -> !l.strip().equals(PROMPT.strip()))
                 .toList();
     }
 
-    /** QEMU's console from power-on to the first prompt (then QEMU is stopped). */
-    private static String qemuUntilPrompt(CpuModel cpu) throws Exception {
+    /** QEMU's console from power-on to the first prompt and through {@link #COMMANDS} (then QEMU is stopped). */
+    private static String qemuSession(CpuModel cpu) throws Exception {
         Process p = new ProcessBuilder(cpu.has64Bit() ? "qemu-system-ppc64" : "qemu-system-ppc", "-M", "ppce500",
                 "-cpu", cpu.configName(), "-m", "256", "-nic", "none",
                 "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
+        try (InputStream in = p.getInputStream(); OutputStream keys = p.getOutputStream()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
+            int prompts = 0;
+            while (System.nanoTime() < deadline && prompts <= COMMANDS.size()) {
                 int b = in.read();
                 if (b < 0) break;
                 out.write(b);
-                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(PROMPT)) break;
+                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(PROMPT)) {
+                    if (prompts < COMMANDS.size()) {
+                        keys.write((COMMANDS.get(prompts) + "\r").getBytes(StandardCharsets.US_ASCII));
+                        keys.flush();
+                    }
+                    prompts++;
+                }
             }
         } finally {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
         String text = out.toString(StandardCharsets.ISO_8859_1);
-        assertTrue(text.endsWith(PROMPT), "QEMU did not reach the prompt:\n" + text);
+        assertTrue(text.endsWith(PROMPT) && text.contains("=> " + COMMANDS.getLast()), "QEMU did not answer:\n" + text);
         return text;
     }
 }
