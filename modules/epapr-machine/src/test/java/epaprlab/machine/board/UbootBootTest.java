@@ -10,6 +10,12 @@ import epaprlab.ppc.cpu.CpuModel;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import epaprlab.machine.boot.CrossTools;
+import epaprlab.machine.boot.ElfImage;
+import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,6 +92,75 @@ class UbootBootTest {
         assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
         assertEquals(SystemEvent.Type.SHUTDOWN, run.board.vcpus().get(0).exit().systemEvent().type());
         assertEquals("gpio-poweroff", run.board.vcpus().get(0).exit().systemEvent().source());
+    }
+
+    /**
+     * {@code bios} plus {@code kernel}: the kernel file is copied raw at 32 MiB and named by
+     * {@code /chosen/qemu,boot-kernel}; U-Boot's default boot command finds it there and
+     * {@code bootm}s it. The kernel is a uImage (built here, header and CRCs as mkimage writes them)
+     * of a bare-metal program that prints "ok" through UART0 at U-Boot's CCSR mapping. The whole
+     * console, from power-on to "ok", must be QEMU's.
+     */
+    @Test void theFirmwareBootsTheKernelQemuNamesForIt(@TempDir Path dir) throws Exception {
+        byte[] elf = CrossTools.build(CrossTools.Target.PPC32, dir, """
+                    .globl _start
+                _start:
+                    lis 4,0xE000
+                    ori 4,4,0x4500
+                    li 5,'o'
+                    stb 5,0(4)
+                    li 5,'k'
+                    stb 5,0(4)
+                    li 5,10
+                    stb 5,0(4)
+                0:  b 0b
+                """, "-Wl,-Ttext=0x0");
+        byte[] code = ElfImage.parse(dir.resolve("bare.elf"), elf).segments().getFirst().data();
+        Path uimage = Files.write(dir.resolve("bare.uimg"), uImage("bare", code));
+        Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UBOOT), Optional.of(uimage),
+                Optional.empty(), "");
+        assertTrue(run.runUntil(c -> c.contains("ok\n"), BUDGET), () -> run.where() + "\n" + run.console());
+        String qemu = qemuUntil(List.of("-bios", UBOOT.toString(), "-kernel", uimage.toString()), "ok\n");
+        assertEquals(comparable(qemu), comparable(run.console()));
+    }
+
+    /** A legacy U-Boot image header (magic 0x27051956; Linux, PowerPC, kernel, uncompressed; load = entry = 0). */
+    private static byte[] uImage(String name, byte[] data) {
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(64 + data.length);
+        CRC32 dataCrc = new CRC32();
+        dataCrc.update(data);
+        h.putInt(0x27051956).putInt(0).putInt(0).putInt(data.length).putInt(0).putInt(0).putInt((int) dataCrc.getValue())
+                .put((byte) 5).put((byte) 7).put((byte) 2).put((byte) 0);
+        h.put(Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), 32));
+        CRC32 headerCrc = new CRC32();
+        headerCrc.update(h.array(), 0, 64);
+        h.putInt(4, (int) headerCrc.getValue());
+        h.put(data);
+        return h.array();
+    }
+
+    /** QEMU's console (e500mc, 256 MiB, no NIC) with extra options, until {@code end} appears. */
+    private static String qemuUntil(List<String> options, String end) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-ppc", "-M", "ppce500", "-cpu", "e500mc", "-m", "256",
+                "-nic", "none", "-nographic"));
+        cmd.addAll(options);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                int b = in.read();
+                if (b < 0) break;
+                out.write(b);
+                if (out.toString(StandardCharsets.ISO_8859_1).replace("\r", "").endsWith(end)) break;
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(text.replace("\r", "").endsWith(end), "QEMU did not print " + end + ":\n" + text);
+        return text;
     }
 
     /** Lines without carriage returns; the countdown line (time-dependent) and a bare prompt dropped. */
