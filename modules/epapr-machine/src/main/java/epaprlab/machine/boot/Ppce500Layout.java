@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>The payload (what CPU 0 enters) is {@code bios} if given, else {@code kernel}; it is an
- *       ELF loaded by p_paddr. Its size is the sum of its segments' p_memsz, QEMU's load size.</li>
+ *       ELF loaded by p_paddr (its size is the sum of its segments' p_memsz, QEMU's load size) or
+ *       a uImage ({@link UImage}) loaded at its load address.</li>
  *   <li>Blobs go at or above 32 MiB ({@code cur = max(payload start + size, 32 MiB)}): with both
  *       {@code bios} and {@code kernel}, the kernel file is copied raw at {@code cur}
  *       ({@code qemu,boot-kernel} names it for U-Boot's {@code bootm}); an initrd goes at
@@ -48,17 +49,25 @@ public final class Ppce500Layout {
         public long end() { return address + bytes.length; }
     }
 
-    private final ElfImage payload;
+    /** What CPU 0 enters: an ELF, else a uImage's data (a RawPiece at its load address). */
+    private final Optional<ElfImage> elf;
+    private final Optional<RawPiece> uimage;
+    private final Path payloadOrigin;
+    private final long entry;
     private final long payloadStart, payloadSize;
     private final Optional<RawPiece> rawKernel, initrd;
     private final long dtbAddress;
     private final int initialMapTsize;
     private final boolean payloadIsKernel;
 
-    private Ppce500Layout(ElfImage payload, long payloadStart, long payloadSize, Optional<RawPiece> rawKernel,
+    private Ppce500Layout(Optional<ElfImage> elf, Optional<RawPiece> uimage, Path payloadOrigin, long entry,
+                          long payloadStart, long payloadSize, Optional<RawPiece> rawKernel,
                           Optional<RawPiece> initrd, long dtbAddress, int initialMapTsize, boolean payloadIsKernel) {
         this.payloadIsKernel = payloadIsKernel;
-        this.payload = payload;
+        this.elf = elf;
+        this.uimage = uimage;
+        this.payloadOrigin = payloadOrigin;
+        this.entry = entry;
         this.payloadStart = payloadStart;
         this.payloadSize = payloadSize;
         this.rawKernel = rawKernel;
@@ -78,12 +87,27 @@ public final class Ppce500Layout {
                                       Optional<ImageFile> initrd) throws BootException {
         ImageFile payloadFile = bios.or(() -> kernel)
                 .orElseThrow(() -> new IllegalArgumentException("a ppce500 VM needs a bios or a kernel"));
-        ElfImage elf = ElfImage.parse(payloadFile.origin(), payloadFile.bytes());
-        if (elf.is64() && !cpu.has64Bit()) throw new BootException.WrongWidth(payloadFile.origin(), cpu.configName());
-        long start = elf.lowestPhysical();
-        long size = 0;
-        for (LoadSegment s : elf.segments()) size += s.memsz();
-        elf.checkFits(ramBytes);
+        Optional<ElfImage> elf = Optional.empty();
+        Optional<RawPiece> uimage = Optional.empty();
+        long start, size, entry;
+        if (UImage.isUImage(payloadFile.bytes())) {             // QEMU tries ELF first, then uImage
+            UImage u = UImage.parse(payloadFile.origin(), payloadFile.bytes(), ramBytes);
+            RawPiece p = new RawPiece(payloadFile.origin(), u.load(), u.data());
+            checkFits(p, "uImage data", ramBytes);
+            uimage = Optional.of(p);
+            start = p.address();
+            size = p.bytes().length;
+            entry = u.entry();
+        } else {
+            ElfImage e = ElfImage.parse(payloadFile.origin(), payloadFile.bytes());
+            if (e.is64() && !cpu.has64Bit()) throw new BootException.WrongWidth(payloadFile.origin(), cpu.configName());
+            e.checkFits(ramBytes);
+            elf = Optional.of(e);
+            start = e.lowestPhysical();
+            size = 0;
+            for (LoadSegment s : e.segments()) size += s.memsz();
+            entry = e.entryPhysical();
+        }
 
         long cur = Math.max(start + size, BLOB_FLOOR);
         Optional<RawPiece> raw = Optional.empty();
@@ -103,7 +127,8 @@ public final class Ppce500Layout {
         if (dtb + DTB_SLOT > ramBytes) {
             throw new BootException.DoesNotFit(payloadFile.origin(), "the device tree slot after this image", dtb, DTB_SLOT, ramBytes);
         }
-        Ppce500Layout layout = new Ppce500Layout(elf, start, size, raw, rd, dtb, tsizeCovering(dtb + DTB_SIZE), bios.isEmpty());
+        Ppce500Layout layout = new Ppce500Layout(elf, uimage, payloadFile.origin(), entry, start, size, raw, rd, dtb,
+                tsizeCovering(dtb + DTB_SIZE), bios.isEmpty());
         layout.checkNoOverlap();
         return layout;
     }
@@ -127,12 +152,13 @@ public final class Ppce500Layout {
 
     private void checkNoOverlap() throws BootException {
         List<Region> regions = new ArrayList<>();
-        for (LoadSegment s : payload.segments()) {
-            regions.add(new Region(payload.origin(), "segment " + s.index(), s.paddr(), s.memsz()));
+        for (LoadSegment s : elf.map(ElfImage::segments).orElse(List.of())) {
+            regions.add(new Region(payloadOrigin, "segment " + s.index(), s.paddr(), s.memsz()));
         }
+        uimage.ifPresent(u -> regions.add(new Region(u.origin(), "uImage data", u.address(), u.bytes().length)));
         rawKernel.ifPresent(k -> regions.add(new Region(k.origin(), "kernel", k.address(), k.bytes().length)));
         initrd.ifPresent(r -> regions.add(new Region(r.origin(), "initrd", r.address(), r.bytes().length)));
-        regions.add(new Region(payload.origin(), "the device tree", dtbAddress, DTB_SIZE));
+        regions.add(new Region(payloadOrigin, "the device tree", dtbAddress, DTB_SIZE));
         regions.sort(Comparator.comparingLong(Region::start));
         for (int i = 1; i < regions.size(); i++) {
             Region a = regions.get(i - 1), b = regions.get(i);
@@ -145,15 +171,14 @@ public final class Ppce500Layout {
 
     /** Copies every image into RAM (payload segments zero-filled to p_memsz). Other RAM is untouched. */
     public void loadInto(GuestMemory ram) throws BootException {
-        payload.loadInto(ram);
+        if (elf.isPresent()) elf.get().loadInto(ram);
+        uimage.ifPresent(u -> ram.write(u.address(), u.bytes(), 0, u.bytes().length));
         rawKernel.ifPresent(k -> ram.write(k.address(), k.bytes(), 0, k.bytes().length));
         initrd.ifPresent(r -> ram.write(r.address(), r.bytes(), 0, r.bytes().length));
     }
 
-    public ElfImage payload() { return payload; }
-
-    /** CPU 0's PC: the payload's physical entry. */
-    public long entry() { return payload.entryPhysical(); }
+    /** CPU 0's PC: the ELF's physical entry, or the uImage's entry point. */
+    public long entry() { return entry; }
 
     public long dtbAddress() { return dtbAddress; }
 

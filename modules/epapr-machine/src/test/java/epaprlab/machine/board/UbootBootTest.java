@@ -11,8 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.util.Arrays;
-import java.util.zip.CRC32;
 import epaprlab.machine.boot.CrossTools;
 import epaprlab.machine.boot.ElfImage;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,7 +114,7 @@ class UbootBootTest {
                 0:  b 0b
                 """, "-Wl,-Ttext=0x0");
         byte[] code = ElfImage.parse(dir.resolve("bare.elf"), elf).segments().getFirst().data();
-        Path uimage = Files.write(dir.resolve("bare.uimg"), uImage("bare", code));
+        Path uimage = Files.write(dir.resolve("bare.uimg"), UImageFiles.kernel("bare", 0, 0, false, code));
         Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UBOOT), Optional.of(uimage),
                 Optional.empty(), "");
         assertTrue(run.runUntil(c -> c.contains("ok\n"), BUDGET), () -> run.where() + "\n" + run.console());
@@ -124,23 +122,8 @@ class UbootBootTest {
         assertEquals(comparable(qemu), comparable(run.console()));
     }
 
-    /** A legacy U-Boot image header (magic 0x27051956; Linux, PowerPC, kernel, uncompressed; load = entry = 0). */
-    private static byte[] uImage(String name, byte[] data) {
-        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(64 + data.length);
-        CRC32 dataCrc = new CRC32();
-        dataCrc.update(data);
-        h.putInt(0x27051956).putInt(0).putInt(0).putInt(data.length).putInt(0).putInt(0).putInt((int) dataCrc.getValue())
-                .put((byte) 5).put((byte) 7).put((byte) 2).put((byte) 0);
-        h.put(Arrays.copyOf(name.getBytes(StandardCharsets.US_ASCII), 32));
-        CRC32 headerCrc = new CRC32();
-        headerCrc.update(h.array(), 0, 64);
-        h.putInt(4, (int) headerCrc.getValue());
-        h.put(data);
-        return h.array();
-    }
-
     /** QEMU's console (e500mc, 256 MiB, no NIC) with extra options, until {@code end} appears. */
-    private static String qemuUntil(List<String> options, String end) throws Exception {
+    static String qemuUntil(List<String> options, String end) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-ppc", "-M", "ppce500", "-cpu", "e500mc", "-m", "256",
                 "-nic", "none", "-nographic"));
         cmd.addAll(options);
