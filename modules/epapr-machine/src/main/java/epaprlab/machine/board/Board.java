@@ -59,6 +59,7 @@ public final class Board implements Machine {
         }
         this.vcpus = vm.vcpus();
         this.console = new ByteChannel(CONSOLE_HANDLE, spec.consoleBuffer(), spec.consoleBuffer());
+        vm.connectConsoleInput(console::hostInput);
     }
 
     /** Builds the board on the software engine. Fails if the image cannot fit the RAM. */

@@ -1,14 +1,26 @@
 package epaprlab.machine.device;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
 /**
  * An ePAPR byte channel: a bounded transmit queue (guest → host) and a bounded receive queue
  * (host → guest). The guest side is driven by the byte-channel hypercalls; the host drains what
  * the guest sent and feeds what it should read. Safe for several vCPUs and one host at once.
+ *
+ * <p>Console input ({@link #hostInput}) is never dropped: what does not fit the receive queue
+ * waits in a backlog, in order, and moves up as the guest reads; {@link #readable()} counts both,
+ * so a guest's EV_BYTE_CHANNEL_POLL sees all of it (ePAPR platform notes 1.5: receive returns up
+ * to 16 bytes, 0 when nothing is available).
  */
 public final class ByteChannel {
     private final int handle;
     private final Ring tx;
     private final Ring rx;
+    /** Host input that did not fit {@link #rx} yet, oldest first; the first chunk from {@link #backlogHead}. */
+    private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+    private int backlogHead;
+    private int backlogBytes;
 
     public ByteChannel(int handle, int txCapacity, int rxCapacity) {
         if (handle < 0) throw new IllegalArgumentException("byte-channel handle must be >= 0, got " + handle);
@@ -26,10 +38,18 @@ public final class ByteChannel {
     public synchronized int guestSend(byte[] src, int off, int len) { return tx.put(src, off, len); }
 
     /** Takes up to {@code max} bytes the host fed; returns how many were taken. */
-    public synchronized int guestReceive(byte[] dst, int off, int max) { return rx.take(dst, off, max); }
+    public synchronized int guestReceive(byte[] dst, int off, int max) {
+        int n = rx.take(dst, off, max);
+        if (n < max && backlogBytes > 0) {        // the queue ran dry: what waits behind it comes next
+            refill();
+            n += rx.take(dst, off + n, max - n);
+        }
+        refill();
+        return n;
+    }
 
-    /** Bytes the guest can read now. */
-    public synchronized int readable() { return rx.size(); }
+    /** Bytes the guest can read now (its queue and the backlog behind it). */
+    public synchronized int readable() { return rx.size() + backlogBytes; }
 
     /** Bytes the guest can still send now. */
     public synchronized int writable() { return tx.free(); }
@@ -45,10 +65,36 @@ public final class ByteChannel {
     /** Offers bytes for the guest to read; returns how many fitted. */
     public synchronized int hostFeed(byte[] src, int off, int len) { return rx.put(src, off, len); }
 
-    /** Drops everything queued both ways (device reset). */
+    /** Console input: queues all of {@code bytes} for the guest, after any earlier input; never blocks. */
+    public synchronized void hostInput(byte[] bytes) {
+        int queued = backlogBytes == 0 ? rx.put(bytes, 0, bytes.length) : 0;
+        if (queued < bytes.length) {
+            backlog.addLast(Arrays.copyOfRange(bytes, queued, bytes.length));
+            backlogBytes += bytes.length - queued;
+        }
+    }
+
+    /** Drops everything queued both ways, the input backlog too (device reset). */
     public synchronized void reset() {
         tx.clear();
         rx.clear();
+        backlog.clear();
+        backlogHead = 0;
+        backlogBytes = 0;
+    }
+
+    /** Moves backlog into the receive queue while it has room. */
+    private void refill() {
+        while (backlogBytes > 0 && rx.free() > 0) {
+            byte[] first = backlog.peekFirst();
+            int moved = rx.put(first, backlogHead, first.length - backlogHead);
+            backlogHead += moved;
+            backlogBytes -= moved;
+            if (backlogHead == first.length) {
+                backlog.removeFirst();
+                backlogHead = 0;
+            }
+        }
     }
 
     /** A fixed-capacity byte FIFO. */

@@ -68,6 +68,11 @@ class EngineFuzzTest {
         GuestMemory mem = new GuestMemory(RAM);
         Cpu cpu = new Cpu(model, mem);
         setUp(d, mem, cpu);
+        runAndCheck(cpu);
+    }
+
+    /** Four runs of 2000: every stop well-formed, and an engine error fails with its exception, PC and word. */
+    static void runAndCheck(Cpu cpu) {
         for (int i = 0; i < 4; i++) {
             long before = cpu.instructionsRetired();
             StopReason why = cpu.run(2000);
@@ -97,6 +102,11 @@ class EngineFuzzTest {
         vcpu.setPc(d.consumeInt(0, RAM / 4 - 1) * 4L);
         for (int r = 0; r < 32; r++) vcpu.setGpr(r, d.consumeLong());
         vcpu.setMsr(d.consumeLong());
+        runAndCheck(vcpu);
+    }
+
+    /** Up to eight runs of 2000: every exit well-formed, and an engine error fails with its exception, PC and word. */
+    static void runAndCheck(Vcpu vcpu) {
         for (int i = 0; i < 8; i++) {
             long before = vcpu.instructionsRetired();
             ExitReason why = vcpu.run(2000);

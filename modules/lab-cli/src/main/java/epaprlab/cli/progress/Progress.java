@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Live progress of a lab on stderr: on a terminal one status line rewritten in place; otherwise a
@@ -26,29 +27,36 @@ public final class Progress implements LabObserver, AutoCloseable {
     private final Mode mode;
     private final PrintStream err;
     private final int total;
-    private final long startNanos = System.nanoTime();
-    private final ScheduledExecutorService ticker;
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    /** The display's timer thread; null when progress is off or the caller ticks ({@link #tick}). */
+    private ScheduledExecutorService ticker;
     private final Set<String> started = new HashSet<>();
     private int running;
     private int passed;
     private int failed;
     private boolean statusShown;
 
+    /** Progress shown by a timer thread: every 250 ms on a terminal, every {@code plainEvery} otherwise. */
     public Progress(Mode mode, PrintStream err, int total, Duration plainEvery) {
-        this.mode = mode;
-        this.err = err;
-        this.total = total;
-        if (mode == Mode.OFF) {
-            ticker = null;
-            return;
-        }
+        this(mode, err, total, System::nanoTime);
+        if (mode == Mode.OFF) return;
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "epapr-lab-progress");
             t.setDaemon(true);
             return t;
         });
         long every = mode == Mode.TERMINAL ? 250 : plainEvery.toMillis();
-        ticker.scheduleAtFixedRate(this::show, every, every, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::tick, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Progress with no timer: the display changes only on {@link #tick}; time comes from {@code nanoClock}. */
+    Progress(Mode mode, PrintStream err, int total, LongSupplier nanoClock) {
+        this.mode = mode;
+        this.err = err;
+        this.total = total;
+        this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
     }
 
     @Override
@@ -72,7 +80,9 @@ public final class Progress implements LabObserver, AutoCloseable {
         out.flush();
     }
 
-    private synchronized void show() {
+    /** Shows the status once (the timer's job; tests call it directly). Does nothing when off. */
+    synchronized void tick() {
+        if (mode == Mode.OFF) return;
         String status = status();
         if (mode == Mode.TERMINAL) {
             err.print("\r\033[K" + status);
@@ -85,7 +95,7 @@ public final class Progress implements LabObserver, AutoCloseable {
 
     /** running / passed / failed / remaining, elapsed and rate. */
     public synchronized String status() {
-        double elapsed = (System.nanoTime() - startNanos) / 1e9;
+        double elapsed = (nanoClock.getAsLong() - startNanos) / 1e9;
         int done = passed + failed;
         return String.format(Locale.ROOT, "running %d  as-expected %d  not %d  remaining %d  elapsed %.1f s  %.1f VMs/s",
                 running, passed, failed, total - done, elapsed, elapsed > 0 ? done / elapsed : 0.0);

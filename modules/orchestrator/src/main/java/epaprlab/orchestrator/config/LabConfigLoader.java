@@ -289,7 +289,39 @@ public final class LabConfigLoader {
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
-                positiveBytes(c, "console.max-line", prefix), files);
+                positiveBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files);
+    }
+
+    private static final Set<String> STEP_KEYS = Set.of("wait", "send", "timeout");
+
+    /** {@code console.steps}: a list of {@code { wait = REGEX, send = LINE, timeout = DURATION }}. */
+    private static List<VmConfig.ConsoleStep> consoleSteps(Config c, String prefix) throws ConfigProblem {
+        String key = "console.steps";
+        ConfigList list = get(c, key, prefix + "." + key, Config::getList);
+        Duration defaultTimeout = positiveDuration(c, "console.step-timeout", prefix);
+        List<VmConfig.ConsoleStep> steps = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = prefix + "." + key + "[" + i + "]";
+            if (!(list.get(i) instanceof ConfigObject object)) {
+                throw new ConfigProblem.BadValue(list.get(i).origin(), at,
+                        "a step is an object { wait = REGEX, send = LINE, timeout = DURATION }");
+            }
+            Config step = object.toConfig();
+            for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
+                if (!STEP_KEYS.contains(e.getKey())) {
+                    throw new ConfigProblem.BadValue(e.getValue().origin(), at + "." + e.getKey(),
+                            "unknown key (step keys: send, timeout, wait)");
+                }
+            }
+            if (!step.hasPath("wait")) throw new ConfigProblem.BadValue(object.origin(), at + ".wait", "is required");
+            Optional<Pattern> wait = pattern(step, "wait", at);
+            if (wait.isEmpty()) throw bad(step, "wait", at, "must not be empty");
+            Optional<String> send = step.hasPath("send")
+                    ? Optional.of(get(step, "send", at + ".send", Config::getString)) : Optional.empty();
+            Duration timeout = step.hasPath("timeout") ? positiveDuration(step, "timeout", at) : defaultTimeout;
+            steps.add(new VmConfig.ConsoleStep(i + 1, wait.get(), send, timeout));
+        }
+        return steps;
     }
 
     private RestartIntensity intensity(Config c, String prefix) throws ConfigProblem {

@@ -5,6 +5,7 @@ import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.vm.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,16 +17,18 @@ import java.util.regex.Pattern;
  * @param expect   the outcomes that count as success
  */
 public record VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
-                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, Optional<Ppce500Files> ppce500) {
+                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps,
+                       Optional<Ppce500Files> ppce500) {
 
     public VmConfig {
         expect = Set.copyOf(expect);
+        consoleSteps = List.copyOf(consoleSteps);
     }
 
     /** A VM of the ePAPR board. */
     public VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
-                    Set<Outcome> expect, EngineTuning engine, int consoleMaxLine) {
-        this(image, board, policies, limits, result, expect, engine, consoleMaxLine, Optional.empty());
+                    Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps) {
+        this(image, board, policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, Optional.empty());
     }
 
     /**
@@ -42,6 +45,19 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     /** Where a pass/fail result comes from besides the result hypercall. */
     public record ResultRules(Optional<Pattern> pass, Optional<Pattern> fail, boolean endOnResult) {}
 
+    /**
+     * One scripted console step ({@code console.steps[number - 1]}): wait until the console output
+     * since the previous step matches {@code waitFor}, then type {@code send} and a newline (if
+     * given); the VM ends as {@code step-timed-out} if the match takes longer than {@code timeout}.
+     */
+    public record ConsoleStep(int number, Pattern waitFor, Optional<String> send, Duration timeout) {
+        /** How reports name the step. */
+        public String describe() {
+            return "console step " + number + " (wait for /" + waitFor.pattern() + "/"
+                    + send.map(line -> ", then send \"" + line + "\"").orElse("") + ")";
+        }
+    }
+
     /** How the vCPU actors run the engine. */
     public record EngineTuning(long turnInstructions, Duration spinPoll) {}
 
@@ -51,6 +67,6 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
                 b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(),
                 b.compileThreshold()),
-                policies, limits, result, expect, engine, consoleMaxLine, ppce500);
+                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500);
     }
 }

@@ -7,11 +7,17 @@ package epaprlab.orchestrator.policy;
 public record Policies(OnReset onReset, OnShutdown onShutdown, OnFault onCrash, OnFault onWatchdog,
                        RestartIntensity intensity) {
 
-    /** {@code on-reset}: honour KVM_HC_VM_RESET, or treat it as a shutdown (like QEMU's -no-reboot). */
-    public enum OnReset { RESTART, SHUTDOWN }
+    /**
+     * {@code on-reset}: honour KVM_HC_VM_RESET, treat it as a shutdown (like QEMU's -no-reboot),
+     * or decline it: the host does not honour it, the guest gets EV_INTERNAL in r3 and continues.
+     */
+    public enum OnReset { RESTART, SHUTDOWN, DECLINE }
 
-    /** {@code on-shutdown}: end the VM, or boot it again (a guest that loops forever). */
-    public enum OnShutdown { STOP, RESTART }
+    /**
+     * {@code on-shutdown}: end the VM, boot it again (a guest that loops forever), or decline it
+     * (EV_INTERNAL in r3, the guest continues).
+     */
+    public enum OnShutdown { STOP, RESTART, DECLINE }
 
     /** {@code on-crash}, {@code on-watchdog}: restart (within the intensity) or end the VM. */
     public enum OnFault { RESTART, STOP }

@@ -17,8 +17,12 @@ import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
 import epaprlab.orchestrator.vcpu.ExitAction.Report;
 import epaprlab.orchestrator.vcpu.ExitAction.Stop;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
+import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
+import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
+import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -37,8 +41,11 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /** Begin (sent once by the supervisor after spawning): run, or spin if this is a secondary. */
     public enum Start implements Command { INSTANCE }
 
-    /** The supervisor could not honour the hypercall that parked this vCPU: r3 = {@code hcallRet}. */
-    public record Resume(long hcallRet) implements Command {}
+    /**
+     * The VM does not honour the reset or shutdown hypercall that parked this vCPU: the guest
+     * gets EV_INTERNAL in r3 and continues after its {@code sc 1}. Legal only while parked on one.
+     */
+    public enum Decline implements Command { INSTANCE }
 
     /** The next turn; a singleton, so the hot self-message allocates nothing. */
     private enum Turn implements Command { INSTANCE }
@@ -87,7 +94,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> runTurn();
-            case Resume _ -> Behaviors.unhandled();     // only legal while parked
+            case Decline _ -> Behaviors.unhandled();    // only legal while parked on a hypercall
         };
     }
 
@@ -103,7 +110,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
                 yield Behaviors.same();
             }
-            case Resume _ -> Behaviors.unhandled();
+            case Decline _ -> Behaviors.unhandled();
         };
     }
 
@@ -157,19 +164,31 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         return this;
     }
 
-    /** Sends exactly one stop and waits for the supervisor: it resumes us or stops us. */
+    /**
+     * Sends exactly one stop and waits for the supervisor: it stops us, or, for a reset or
+     * shutdown it does not honour, declines it.
+     */
     private Behavior<Command> park(VcpuStop stop) {
         w.supervisor().tell(stop);
-        return parked();
+        return switch (stop) {
+            case ResetRequested _, ShutdownRequested _ -> parkedOnHypercall();
+            case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _ ->
+                    Behaviors.empty();          // nothing is legal any more: only a stop ends this
+        };
     }
 
-    private Behavior<Command> parked() {
-        return Behaviors.receive(Command.class)
-                .onMessage(Resume.class, r -> {
-                    vcpu.exit().hcall().setRet(r.hcallRet());
-                    return nextTurn();
-                })
-                .build();
+    private Behavior<Command> parkedOnHypercall() {
+        return Behaviors.receive(Command.class).onMessage(Command.class, this::onParkedOnHypercall).build();
+    }
+
+    private Behavior<Command> onParkedOnHypercall(Command msg) {
+        return switch (msg) {
+            case Decline _ -> {
+                HostHypercalls.decline(vcpu.exit().hcall());      // r3 = EV_INTERNAL on the next run
+                yield nextTurn();
+            }
+            case Start _, Turn _ -> Behaviors.unhandled();
+        };
     }
 
     /** The word at {@code pc} for a failure report, or 0 when it is not in RAM. */

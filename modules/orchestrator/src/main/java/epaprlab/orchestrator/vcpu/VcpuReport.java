@@ -1,8 +1,10 @@
 package epaprlab.orchestrator.vcpu;
 
 /**
- * What a vCPU actor tells its VM supervisor. A {@link VcpuStop} means the vCPU has parked and
- * runs again only if the supervisor sends {@link VcpuActor.Resume}; exactly one is sent per stop.
+ * What a vCPU actor tells its VM supervisor. A {@link VcpuStop} means the vCPU has parked;
+ * exactly one is sent per stop. It runs again only if the supervisor declines a
+ * {@link ResetRequested} or {@link ShutdownRequested} ({@link VcpuActor.Decline}); otherwise the
+ * supervisor stops it.
  */
 public sealed interface VcpuReport {
     int vcpu();

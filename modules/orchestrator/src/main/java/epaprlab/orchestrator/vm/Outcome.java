@@ -26,7 +26,9 @@ public enum Outcome {
     /** The guest crashed or hit its watchdog more often than the restart intensity allows. */
     RESTART_LIMIT("restart-limit", 16),
     /** The host stopped the VM (for example on Ctrl-C). */
-    STOPPED("stopped", 17);
+    STOPPED("stopped", 17),
+    /** A scripted console step ({@code console.steps}) did not see its pattern within its timeout. */
+    STEP_TIMED_OUT("step-timed-out", 18);
 
     private final String configName;
     private final int exitCode;

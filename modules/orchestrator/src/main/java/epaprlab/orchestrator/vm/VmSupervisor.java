@@ -11,6 +11,7 @@ import epaprlab.machine.board.Machine;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
@@ -28,10 +29,12 @@ import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import epaprlab.ppc.disasm.Disassembler;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,6 +68,15 @@ public final class VmSupervisor {
 
     /** A console line matched the pass or fail pattern (sent from a vCPU thread). */
     private record ConsoleResult(Outcome outcome, String line) implements Command {}
+
+    /** Console output as it came, for the console steps (sent from a vCPU thread; only with steps). */
+    private record ConsoleOutput(String text) implements Command {}
+
+    /** Console step {@code number}'s timeout ran out before its pattern was seen. */
+    private record StepTimedOut(int number) implements Command {}
+
+    /** The timer key of the waiting console step's timeout (one step waits at a time). */
+    private static final Object STEP_TIMER = "console-step";
 
     private enum BootAfterBackoff implements Command { INSTANCE }
 
@@ -122,6 +134,8 @@ public final class VmSupervisor {
     private final ConsoleSink console;
     private final ActorRef<VcpuReport> reports;
     private final RestartBudget restartBudget;
+    /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
+    private final ConsoleScript script;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -151,9 +165,11 @@ public final class VmSupervisor {
             } else if (rules.pass().isPresent() && rules.pass().get().matcher(line).find()) {
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
-        });
+        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)));
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
+        this.script = new ConsoleScript(config.consoleSteps());
+        script.current().ifPresent(this::armStep);      // the first step's time runs from the start
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -206,6 +222,8 @@ public final class VmSupervisor {
             case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
             case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
+            case ConsoleOutput o -> onConsoleOutput(o.text());
+            case StepTimedOut t -> isWaiting(t) ? end(Outcome.STEP_TIMED_OUT, stepTimedOut(), vcpus) : Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
         };
     }
@@ -228,11 +246,13 @@ public final class VmSupervisor {
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
                         "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
+                case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");
             };
             case ShutdownRequested s -> switch (p.onShutdown()) {
                 case STOP -> endAsShutdown("vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN", vcpus);
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.HOST_REQUEST,
                         "vCPU " + s.vcpu() + " called KVM_HC_VM_SHUTDOWN (on-shutdown = restart)", Duration.ZERO, -1));
+                case DECLINE -> decline(vcpus, s.vcpu(), "KVM_HC_VM_SHUTDOWN (on-shutdown = decline)");
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
                     "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
@@ -252,6 +272,41 @@ public final class VmSupervisor {
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
                     "executed the limit of " + config.limits().maxInstructions() + " instructions", vcpus);
         };
+    }
+
+    // ---- console steps (in RUNNING and RESETTING) ----------------------------------------------
+
+    /** Feeds output to the console steps; types the input of each step it completes. */
+    private Behavior<Command> onConsoleOutput(String text) {
+        List<ConsoleStep> done = script.onOutput(text);
+        if (done.isEmpty()) return Behaviors.same();
+        for (ConsoleStep step : done) {
+            step.send().ifPresent(line -> board.vm().consoleInput((line + "\n").getBytes(StandardCharsets.UTF_8)));
+        }
+        script.current().ifPresentOrElse(this::armStep, () -> timers.cancel(STEP_TIMER));
+        return Behaviors.same();
+    }
+
+    private void armStep(ConsoleStep step) {
+        timers.startSingleTimer(STEP_TIMER, new StepTimedOut(step.number()), step.timeout());
+    }
+
+    /** False for a timeout of a step that has matched meanwhile. */
+    private boolean isWaiting(StepTimedOut t) {
+        return script.current().map(step -> step.number() == t.number()).orElse(false);
+    }
+
+    private String stepTimedOut() {
+        ConsoleStep step = script.current().orElseThrow();
+        return step.describe() + " saw no match within " + step.timeout().toMillis() + " ms (of "
+                + config.consoleSteps().size() + " steps)";
+    }
+
+    /** The VM does not honour a lifecycle hypercall: that vCPU gets EV_INTERNAL and runs on. */
+    private Behavior<Command> decline(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, int vcpu, String call) {
+        ctx.getLog().info("vm {} vCPU {}: declined {}: EV_INTERNAL", config.name(), vcpu, call);
+        vcpus.get(vcpu).tell(VcpuActor.Decline.INSTANCE);
+        return Behaviors.same();
     }
 
     /** A crash or watchdog: restart within the intensity (with backoff), or end. */
@@ -303,6 +358,8 @@ public final class VmSupervisor {
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
+            case ConsoleOutput o -> onConsoleOutput(o.text());
+            case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
             case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();   // late, from the old subtree
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
@@ -318,6 +375,8 @@ public final class VmSupervisor {
             case BootAfterBackoff _ -> bootAgain(next);
             case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
+            case ConsoleOutput o -> onConsoleOutput(o.text());
+            case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
             case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _ -> Behaviors.same();
         };
     }
@@ -349,8 +408,8 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _ ->
-                    Behaviors.same();                            // already ending
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -362,8 +421,8 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _ ->
-                    Behaviors.same();                            // already ending
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
         }).build();
     }
 

@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** One VM under its supervisor: reset replaces the whole subtree, shutdown ends it, stop is prompt. */
 class VmSupervisorTest {
@@ -126,6 +128,73 @@ class VmSupervisorTest {
         assertTrue(detail.contains("vm engine-fault vCPU 0: engine error at PC 0x00010014 (instruction 0x7cc32214: add r6,r3,r4)"),
                 detail);
         assertTrue(detail.contains("java.lang.IllegalStateException: injected engine fault"), detail);
+    }
+
+    /** Calls the lifecycle hypercall {@code 0x002A00nn}; reports 0 if it came back with EV_INTERNAL (9). */
+    static String declinedCall(int number) {
+        return """
+                .globl _start
+                _start:
+                    lis 11,0x002A
+                    ori 11,11,%d
+                    sc 1
+                    cmpwi 3,9
+                    li 3,0
+                    beq 1f
+                    li 3,1
+                1:  li 11,1
+                    sc 1
+                    b .
+                """.formatted(number);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"on-reset = decline, 32", "on-shutdown = decline, 33"})
+    void aDeclinedResetOrShutdownAnswersEvInternalAndTheGuestGoesOn(String policy, int number) throws Exception {
+        Path image = TestGuests.elf(dir, "decline-" + number, declinedCall(number));
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "decline-" + number, image, policy), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.PASSED, run.result().outcome(), run.result().detail());
+        assertEquals(0, run.result().resultCode().getAsLong(), "r3 after the declined call was not EV_INTERNAL");
+        assertEquals(1, run.result().boots());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"e500mc", "e5500"})
+    void consoleStepsWaitForThePromptAndTypeIntoTheGuest(String cpu) throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "echo-" + cpu, TestGuests.SAMPLE_IMAGES.resolve("echo-" + cpu + ".elf"),
+                """
+                cpu = %s
+                console.steps = [
+                  { wait = "echo> $", send = "hello, guest" }
+                  { wait = "echo> $", send = quit }
+                ]
+                """.formatted(cpu)), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of("echo> you said: hello, guest", "echo> bye"), run.console(),
+                "each line was typed only once its prompt had appeared");
+        assertEquals(Outcome.SHUTDOWN, run.result().outcome(), run.result().detail());
+    }
+
+    @Test
+    void aConsoleStepThatNeverMatchesEndsTheVmNamingTheStep() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "echo-stuck", TestGuests.SAMPLE_IMAGES.resolve("echo-e500mc.elf"),
+                """
+                console.steps = [
+                  { wait = "echo> $", send = hello }
+                  { wait = "never printed", timeout = 300ms }
+                ]
+                """), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(List.of(RUNNING, SHUTTING_DOWN, STOPPED), run.transitions());
+        assertEquals(Outcome.STEP_TIMED_OUT, run.result().outcome());
+        assertEquals("console step 2 (wait for /never printed/) saw no match within 300 ms (of 2 steps)",
+                run.result().detail());
+        assertEquals(List.of("echo> you said: hello", "echo> "), run.console(), "step 1 did its part; the last prompt is flushed at the end");
     }
 
     @Test

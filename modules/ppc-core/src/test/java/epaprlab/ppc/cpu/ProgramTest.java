@@ -194,7 +194,7 @@ class ProgramTest {
         Cpu cpu = load(CpuModel.E5500, "loop: addi r3,r3,1\n b loop\n");
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
-            Future<StopReason> f = ex.submit(() -> cpu.run(Long.MAX_VALUE));
+            Future<StopReason> f = ex.submit(() -> TimerProgramTest.runUntilStop(cpu, java.time.Duration.ofSeconds(30)));
             cpu.requestStop();
             assertEquals(StopReason.KICKED, f.get(30, TimeUnit.SECONDS));
         } finally {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import epaprlab.ppc.mem.GuestMemory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -504,9 +505,22 @@ class TimerProgramTest {
             try { Thread.sleep(20); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
             cpu.setExternalInterrupt(true);
         });
-        assertEquals(StopReason.HYPERCALL, cpu.run(Long.MAX_VALUE));
-        t.join();
+        assertEquals(StopReason.HYPERCALL, runUntilStop(cpu, Duration.ofSeconds(30)));
+        assertTrue(t.join(Duration.ofSeconds(10)), "the raising thread ended");
         assertEquals(0x404, cpu.pc());
+    }
+
+    /**
+     * Runs {@code cpu} in slices until it stops for another reason than its budget, or returns
+     * BUDGET once {@code limit} has passed: a bounded stand-in for {@code run(Long.MAX_VALUE)}.
+     */
+    static StopReason runUntilStop(Cpu cpu, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        StopReason r;
+        do {
+            r = cpu.run(1_000_000);
+        } while (r == StopReason.BUDGET && System.nanoTime() - deadline < 0);
+        return r;
     }
 
     // ---- doorbells -------------------------------------------------------------------------------
@@ -589,13 +603,13 @@ class TimerProgramTest {
         receiver.setPc(0x100);
         receiver.setGpr(6, Msr.EE);
         var result = new java.util.concurrent.CompletableFuture<StopReason>();
-        Thread t = Thread.ofPlatform().start(() -> result.complete(receiver.run(Long.MAX_VALUE)));
+        Thread t = Thread.ofPlatform().start(() -> result.complete(runUntilStop(receiver, Duration.ofSeconds(30))));
         Thread.sleep(20);
         sender.setGpr(4, DBELL | 3);
         sender.setPc(0);
         assertEquals(StopReason.HYPERCALL, sender.run(100));
-        assertEquals(StopReason.HYPERCALL, result.get(10, java.util.concurrent.TimeUnit.SECONDS));
-        t.join();
+        assertEquals(StopReason.HYPERCALL, result.get(40, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(t.join(Duration.ofSeconds(10)), "the receiver's thread ended");
         assertEquals(0x404, receiver.pc());
     }
 
