@@ -59,7 +59,7 @@ class SystemEventTest {
             r = v[0].run(Long.MAX_VALUE / 2);       // only the kick can end it
         } while (r == ExitReason.INTR && device.isAlive());
         if (r == ExitReason.INTR) r = v[0].run(1000);
-        device.join();
+        assertTrue(device.join(java.time.Duration.ofSeconds(10)), "the device thread ended");
         assertEquals(ExitReason.SYSTEM_EVENT, r);
         assertEquals(SystemEvent.Type.RESET, v[0].exit().systemEvent().type());
         assertEquals(2, v[0].exit().systemEvent().type().kvmNumber());
