@@ -436,6 +436,17 @@ user2:  tlbwe
         RDTLB   0x10090000, 0, "CSR1B"
         RDTLB   0x10010000, 0, "KEEP1"
 
+        # cache operations go through the MMU: dcbst/dcbf load, icbi loads the line, dcbz stores
+        EXPECT
+        LI32    r4, 0x31000020
+        dcbst   0, r4
+9:      EXPECT
+        LI32    r4, 0x31000044
+        icbi    0, r4
+9:      EXPECT
+        LI32    r4, 0x20001000
+        dcbz    0, r4                   # read-only page: DSI
+9:
         .ifdef WIDE
         # MAS7_MAS3 alias
         li      r3, 0x12

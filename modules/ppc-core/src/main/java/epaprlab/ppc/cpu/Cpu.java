@@ -20,6 +20,7 @@ import epaprlab.ppc.mmu.TlbInstructions;
  *
  * <p>Not thread-safe except {@link #requestStop()} and the interrupt inputs
  * ({@link #setExternalInterrupt}, {@link #setCriticalInterrupt}, {@link #raiseMachineCheck},
+ * {@link #setExternalProxy},
  * {@link #onInterruptRaised}): one thread runs a CPU at a time.
  *
  * <p>Time: the time base advances by one per retired instruction ({@link TimeSource#INSTRUCTIONS},

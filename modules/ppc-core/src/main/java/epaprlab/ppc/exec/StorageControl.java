@@ -37,23 +37,33 @@ public final class StorageControl {
      */
     public static void isync(CpuState s, int w) { java.lang.invoke.VarHandle.acquireFence(); }
 
-    /** Cache hints and cache maintenance that cannot fault here. */
+    /** Cache hints: never fault. */
     public static void dcbt(CpuState s, int w) {}
     public static void dcbtst(CpuState s, int w) {}
-    public static void dcbf(CpuState s, int w) {}
-    public static void dcbst(CpuState s, int w) {}
     public static void dcba(CpuState s, int w) {}
-    /** icbi: the decode cache is invalidated by stores already, so nothing to do. */
-    public static void icbi(CpuState s, int w) {}
     public static void icbt(CpuState s, int w) {}
 
-    /** dcbi: privileged; no-op. */
-    public static void dcbi(CpuState s, int w) { s.privileged(); }
+    // Cache maintenance has nothing to maintain. With BOOK_E translation the MMU still sees it as
+    // QEMU 7.2 does: dcbf/dcbst as a byte load, icbi as a word load of the line, dcbi as a byte
+    // load and store, so an unmapped or protected address raises the TLB error or DSI.
+
+    public static void dcbf(CpuState s, int w) { if (s.bookE) s.load8(xEa(s, w)); }
+    public static void dcbst(CpuState s, int w) { if (s.bookE) s.load8(xEa(s, w)); }
+    /** icbi: the decode cache is invalidated by stores already. */
+    public static void icbi(CpuState s, int w) { if (s.bookE) s.load32(xEa(s, w) & ~(long) (LINE - 1)); }
+
+    /** dcbi: privileged. */
+    public static void dcbi(CpuState s, int w) {
+        if (s.privileged() || !s.bookE) return;
+        long ea = xEa(s, w);
+        s.store8(ea, s.load8(ea));
+    }
+
+    private static long xEa(CpuState s, int w) { return s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]); }
 
     /** dcbz: zeroes the naturally aligned 64-byte line holding EA (a store for DSI purposes). */
     public static void dcbz(CpuState s, int w) {
-        long ea = s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]) & ~(long) (LINE - 1);
-        s.zero(ea, LINE);
+        s.zero(xEa(s, w) & ~(long) (LINE - 1), LINE);
     }
 
     // TLB management: supervisor-only; privileged no-ops with FLAT translation, the Book E MMU

@@ -174,6 +174,13 @@ class MmuTest {
                 tlbwe(0x10010000, 0x80000500L, 0xE000000AL, 0xE0000005L) + "li r3,0xF\nmtspr 944,r3\ntlbwe\n" + li("r4", 0xE0004500L)
                         + "li r5,0x41\nstb r5,0(r4)\nlwz r6,8(r4)\n",
                 expect("r6", 0xF_E000_4508L & 0xFFFFFFFFL, "int", -1)));
+        cs.add(new Case("dcbst of an unmapped address is a Data TLB error (QEMU treats it as a load)",
+                li("r4", 0x31000020) + AT_400 + "dcbst 0,r4\n",
+                expect("int", 13, "SRR0", 0x400, "ESR", 0, "DEAR", 0x31000020)));
+        cs.add(new Case("icbi probes the line with a load; dcbz of a read-only page is a DSI store",
+                MAP_A + li("r4", 0x20000044) + "icbi 0,r4\n" + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010)
+                        + AT_400 + "dcbz 0,r4\n",
+                expect("int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001000)));
         List<Object[]> out = new ArrayList<>();
         for (Mode m : Mode.values()) for (Case c : cs) out.add(new Object[] {m, c});
         return out.stream();
