@@ -32,32 +32,33 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Ppce500TreeVsQemuTest {
     private static final Path HELLO = Path.of("../../sample-vms/images/hello-e500mc.elf");
 
-    record Case(String name, long ramMiB, int vcpus, boolean bios, boolean kernel, boolean initrd, String bootargs) {
+    record Case(String name, CpuModel cpu, long ramMiB, int vcpus, boolean bios, boolean kernel, boolean initrd, String bootargs) {
         @Override public String toString() { return name; }
     }
 
     static List<Case> cases() {
         return List.of(
-                new Case("u-boot", 256, 1, true, false, false, ""),
-                new Case("u-boot-smp2", 256, 2, true, false, false, ""),
-                new Case("u-boot-smp4-512m", 512, 4, true, false, false, ""),
-                new Case("kernel-initrd-append", 256, 1, false, true, true, "console=ttyS0 quiet"),
-                new Case("kernel-smp2-128m", 128, 2, false, true, false, ""),
-                new Case("u-boot-plus-raw-kernel", 256, 1, true, true, true, "root=/dev/ram"));
+                new Case("u-boot", CpuModel.E500MC, 256, 1, true, false, false, ""),
+                new Case("u-boot-smp2", CpuModel.E500MC, 256, 2, true, false, false, ""),
+                new Case("u-boot-smp4-512m", CpuModel.E500MC, 512, 4, true, false, false, ""),
+                new Case("kernel-initrd-append", CpuModel.E500MC, 256, 1, false, true, true, "console=ttyS0 quiet"),
+                new Case("kernel-smp2-128m", CpuModel.E500MC, 128, 2, false, true, false, ""),
+                new Case("u-boot-plus-raw-kernel", CpuModel.E500MC, 256, 1, true, true, true, "root=/dev/ram"),
+                new Case("e5500-u-boot-smp2", CpuModel.E5500, 256, 2, true, false, false, ""));
     }
 
     @ParameterizedTest @MethodSource("cases")
     void sameTreeAsQemu(Case c, @TempDir Path dir) throws Exception {
         Path initrd = Files.write(dir.resolve("initrd.bin"), "an initrd of 23 bytes...".substring(0, 23).getBytes());
-        List<String> qemu = new ArrayList<>(List.of("-cpu", "e500mc", "-m", String.valueOf(c.ramMiB()),
+        List<String> qemu = new ArrayList<>(List.of("-cpu", c.cpu().configName(), "-m", String.valueOf(c.ramMiB()),
                 "-smp", String.valueOf(c.vcpus())));
         if (c.bios()) qemu.addAll(List.of("-bios", QemuPpce500.UBOOT.toString()));
         if (c.kernel()) qemu.addAll(List.of("-kernel", HELLO.toString()));
         if (c.initrd()) qemu.addAll(List.of("-initrd", initrd.toString()));
         if (!c.bootargs().isEmpty()) qemu.addAll(List.of("-append", c.bootargs()));
-        String theirs = Dtc.decompile(QemuPpce500.dumpDtb(dir, qemu), dir);
+        String theirs = Dtc.decompile(QemuPpce500.dumpDtb(dir, c.cpu().has64Bit(), qemu), dir);
 
-        Ppce500Layout layout = Ppce500Layout.place(CpuModel.E500MC, c.ramMiB() << 20,
+        Ppce500Layout layout = Ppce500Layout.place(c.cpu(), c.ramMiB() << 20,
                 c.bios() ? Optional.of(file(QemuPpce500.UBOOT)) : Optional.empty(),
                 c.kernel() ? Optional.of(file(HELLO)) : Optional.empty(),
                 c.initrd() ? Optional.of(file(initrd)) : Optional.empty());

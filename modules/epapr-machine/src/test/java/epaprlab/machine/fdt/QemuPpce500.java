@@ -17,10 +17,14 @@ public final class QemuPpce500 {
 
     private QemuPpce500() {}
 
-    /** The device tree QEMU hands the guest for these options ({@code -M ppce500,dumpdtb=}). */
-    public static byte[] dumpDtb(Path dir, List<String> options) throws IOException, InterruptedException {
+    /**
+     * The device tree QEMU hands the guest for these options ({@code -M ppce500,dumpdtb=}), from
+     * qemu-system-ppc64 when {@code ppc64} (needed for {@code -cpu e5500}).
+     */
+    public static byte[] dumpDtb(Path dir, boolean ppc64, List<String> options) throws IOException, InterruptedException {
         Path out = dir.resolve("qemu-" + System.nanoTime() + ".dtb");
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-ppc", "-M", "ppce500,dumpdtb=" + out, "-nographic"));
+        List<String> cmd = new ArrayList<>(List.of(ppc64 ? "qemu-system-ppc64" : "qemu-system-ppc", "-M",
+                "ppce500,dumpdtb=" + out, "-nographic"));
         cmd.addAll(options);
         String text = run(cmd, 60);
         if (!Files.isRegularFile(out)) fail("qemu wrote no device tree: " + cmd + "\n" + text);
