@@ -20,6 +20,12 @@ public enum ExitReason {
      * ({@link VcpuExit.InternalError.Suberror}).
      */
     INTERNAL_ERROR(17),
+    /**
+     * {@code KVM_EXIT_SYSTEM_EVENT}: a device of the board asked for a reset or a power-off (GUTS
+     * RSTCR, the GPIO power-off line); {@link VcpuExit#systemEvent()} says which and from where.
+     * The writing instruction has completed; the host resets or stops the VM.
+     */
+    SYSTEM_EVENT(24),
     /** {@code KVM_EXIT_EPAPR_HCALL}: a hypercall for the host; answer in {@link VcpuExit.Hcall}. */
     EPAPR_HCALL(4096);
 

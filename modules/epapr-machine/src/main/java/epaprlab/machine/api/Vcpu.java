@@ -65,6 +65,33 @@ public interface Vcpu {
     /** MSR[CM]: the guest computes in 64-bit mode. */
     boolean is64BitMode();
 
+    /**
+     * Stops the vCPU until {@link #start}: {@link #run} executes nothing and returns an idle INTR
+     * exit with no deadline, so its host schedules nothing until the vCPU is started (a secondary
+     * CPU of a board, created halted). Only while the vCPU does not run; {@link #reset} ends it.
+     */
+    void halt();
+
+    /**
+     * Any thread: {@code setup} runs on the vCPU's own thread at the start of its next {@link #run}
+     * (registers and TLB are that thread's to touch), then the vCPU leaves the halted state and
+     * runs. Wakes an idle host through the {@link #onInterruptRaised} hook. A second start before
+     * the first is applied replaces it (the last release wins, as with QEMU's spin table).
+     */
+    void start(java.util.function.Consumer<Vcpu> setup);
+
+    /** The CPU's view of physical addresses outside RAM (the board's devices). Not while running. */
+    void setPhysicalBus(epaprlab.ppc.mem.PhysicalBus bus);
+
+    /** FLAT (EA = PA) or BOOK_E (the e500mc/e5500 MMU). Not while running. */
+    void setTranslation(epaprlab.ppc.cpu.Translation translation);
+
+    /** Writes one TLB entry as a {@code tlbwe} with these MAS values would (boot mappings). Own thread only. */
+    void tlbWrite(int tlb, int esel, int mas1, long mas2, int mas3, int mas7);
+
+    /** MPIC proxy ("coreint") mode: External Input takes its vector from {@code iack} into EPR; null = off. Any thread. */
+    void setExternalProxy(java.util.function.IntSupplier iack);
+
     /** Puts the vCPU back in its power-on state (registers, pending exit), as after creation. */
     void reset();
 }

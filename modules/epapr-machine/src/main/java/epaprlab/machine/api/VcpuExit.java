@@ -12,6 +12,7 @@ public final class VcpuExit {
     private long timeBase;
     private final Hcall hcall = new Hcall();
     private final InternalError internalError = new InternalError();
+    private final SystemEvent systemEvent = new SystemEvent();
 
     /** One per vCPU, made by the engine when the vCPU is created. */
     public VcpuExit() {}
@@ -34,6 +35,9 @@ public final class VcpuExit {
     public Hcall hcall() { return hcall; }
 
     public InternalError internalError() { return internalError; }
+
+    /** Details of {@link ExitReason#SYSTEM_EVENT}. */
+    public SystemEvent systemEvent() { return systemEvent; }
 
     /** For engines: starts a new exit of the given reason. */
     public void begin(ExitReason reason, boolean idle) {
@@ -141,6 +145,37 @@ public final class VcpuExit {
             this.ivor = -1;
             this.description = "engine error: " + cause;
             this.cause = cause;
+        }
+    }
+
+    /**
+     * {@code kvm_run.system_event}: what a device of the board asked the whole VM to do, and which
+     * device ({@code guts-rstcr}, {@code gpio-poweroff}).
+     */
+    public static final class SystemEvent {
+        /** {@code KVM_SYSTEM_EVENT_*}, with mainline's numbers. */
+        public enum Type {
+            SHUTDOWN(1), RESET(2);
+
+            private final int kvmNumber;
+
+            Type(int kvmNumber) { this.kvmNumber = kvmNumber; }
+
+            public int kvmNumber() { return kvmNumber; }
+        }
+
+        private Type type = Type.SHUTDOWN;
+        private String source = "";
+
+        private SystemEvent() {}
+
+        public Type type() { return type; }
+        public String source() { return source; }
+
+        /** For engines. */
+        public void set(Type type, String source) {
+            this.type = type;
+            this.source = source;
         }
     }
 }

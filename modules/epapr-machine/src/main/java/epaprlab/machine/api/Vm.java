@@ -17,6 +17,14 @@ public interface Vm {
     /** The vCPUs created so far, in id order. */
     List<Vcpu> vcpus();
 
+    /**
+     * For boards: a device asks the whole VM for a reset or a power-off. Any thread (normally the
+     * vCPU thread whose store reached the device); never blocks. Every vCPU is kicked, and the
+     * first {@link Vcpu#run} to return afterwards reports it once as {@link ExitReason#SYSTEM_EVENT}.
+     * A second request before that one is reported is dropped (the VM is going down anyway).
+     */
+    void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source);
+
     /** Guest physical RAM, shared by every vCPU. */
     GuestMemory memory();
 

@@ -24,7 +24,7 @@ import java.util.List;
  * boot; it is called for the first boot and again after every reset (RAM is rebuilt from the
  * image each time, so nothing of the previous boot survives).
  */
-public final class Board {
+public final class Board implements Machine {
     /** ePAPR magic for Book III-E in r6 ("EPAP"). */
     public static final long EPAPR_MAGIC = 0x45504150L;
     /** The console's byte-channel handle, as the device tree names it. */
@@ -67,13 +67,17 @@ public final class Board {
         return new Board(spec, image, Hypervisor.software());
     }
 
-    public BoardSpec spec() { return spec; }
+    @Override public BoardSpec spec() { return spec; }
     public ElfImage image() { return image; }
-    public Vm vm() { return vm; }
-    public List<Vcpu> vcpus() { return vcpus; }
-    public ByteChannel console() { return console; }
+    @Override public Vm vm() { return vm; }
+    @Override public List<Vcpu> vcpus() { return vcpus; }
+    @Override public ByteChannel console() { return console; }
+
+    /** Nothing to connect: this board's only console is the byte channel, drained by the host. */
+    @Override public void connectConsole(ConsoleOutput output) {}
 
     /** A fresh host-side hypercall handler for one vCPU (each keeps its own scratch buffer). */
+    @Override
     public HostHypercalls newHostHypercalls() {
         return new HostHypercalls(spec.hypercalls(), List.of(console));
     }
@@ -84,6 +88,7 @@ public final class Board {
      * the image, every vCPU reset, and the boot vCPU's registers set as ePAPR 1.1 table 5-1 says.
      * Call only while no vCPU runs.
      */
+    @Override
     public BootLayout powerOn(int bootCount, ResetReason reason) throws BootException {
         Blob blob = buildBlob(bootCount, reason);
         var ram = vm.memory();
@@ -111,6 +116,7 @@ public final class Board {
      * entry, PIR from the entry, r6 = 0, r7 = IMA size, MSR = 0, PC = entry_addr) and returns true.
      * Called by the secondary's own thread.
      */
+    @Override
     public boolean releaseIfRequested(int cpu) {
         if (cpu <= 0 || cpu >= vcpus.size()) throw new IllegalArgumentException("no secondary vCPU " + cpu);
         var ram = vm.memory();
@@ -134,6 +140,7 @@ public final class Board {
     }
 
     /** The device tree blob the guest gets on boot {@code bootCount}, as placed in RAM. */
+    @Override
     public byte[] deviceTreeBlob(int bootCount, ResetReason reason) throws BootException {
         return buildBlob(bootCount, reason).bytes();
     }

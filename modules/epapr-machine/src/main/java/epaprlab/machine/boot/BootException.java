@@ -117,4 +117,33 @@ public sealed abstract class BootException extends Exception {
                     .formatted(dtbSize, dtbAddress, imageEnd, ramBytes));
         }
     }
+    /** A gzip-compressed image (magic 1f 8b) whose stream is corrupt or cut short. */
+    public static final class BadCompression extends BootException {
+        public BadCompression(Path image, String problem) {
+            super(image, "gzip-compressed image cannot be decompressed: " + problem);
+        }
+    }
+
+    /** A 64-bit ELF given to a 32-bit core (e500mc). */
+    public static final class WrongWidth extends BootException {
+        public WrongWidth(Path image, String cpu) {
+            super(image, "an ELFCLASS64 image cannot run on the 32-bit " + cpu + " core; use an ELFCLASS32 image or cpu = e5500");
+        }
+    }
+
+    /** An image (or the device tree) that does not fit in guest RAM where the board must put it. */
+    public static final class DoesNotFit extends BootException {
+        public DoesNotFit(Path image, String what, long address, long size, long ramBytes) {
+            super(image, "%s (0x%x bytes at 0x%x) does not fit in guest RAM (0x%x bytes)"
+                    .formatted(what, size, address, ramBytes));
+        }
+    }
+
+    /** Two images (or an image and the device tree) would share guest memory. */
+    public static final class ImagesOverlap extends BootException {
+        public ImagesOverlap(Path image, String what, long address, long size, String other, long otherAddress, long otherSize) {
+            super(image, "%s at 0x%x (0x%x bytes) overlaps %s at 0x%x (0x%x bytes)"
+                    .formatted(what, address, size, other, otherAddress, otherSize));
+        }
+    }
 }

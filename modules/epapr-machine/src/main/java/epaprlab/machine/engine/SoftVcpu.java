@@ -12,7 +12,12 @@ import epaprlab.machine.api.VcpuExit;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.cpu.Translation;
 import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mem.PhysicalBus;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A vCPU of the software engine: the KVM_RUN loop around the interpreter.
@@ -35,6 +40,7 @@ final class SoftVcpu implements Vcpu {
     private static final int TOKEN_GPR = 11;
 
     private final int id;
+    private final SoftVm vm;
     private final Cpu cpu;
     private final VcpuExit exit = new VcpuExit();
     private boolean exitHcallEnabled;
@@ -44,8 +50,15 @@ final class SoftVcpu implements Vcpu {
     /** MSR[CM] when the pending hypercall left the guest: it decides the width both ways. */
     private boolean hcallWide;
 
-    SoftVcpu(int id, VmSpec spec, GuestMemory memory) {
+    /** Halted until started: run() executes nothing (a board's secondary before its release). */
+    private boolean halted;
+    /** A start posted by another thread, applied by this vCPU's own thread at its next run(). */
+    private final AtomicReference<Consumer<Vcpu>> pendingStart = new AtomicReference<>();
+    private volatile Runnable wakeHook = () -> {};
+
+    SoftVcpu(int id, SoftVm vm, VmSpec spec, GuestMemory memory) {
         this.id = id;
+        this.vm = vm;
         this.cpu = new Cpu(spec.cpu(), memory, spec.timeSource(), spec.timebaseHz());
         cpu.setCompileThreshold(spec.compileThreshold());
         reset();
@@ -74,6 +87,15 @@ final class SoftVcpu implements Vcpu {
 
     @Override
     public ExitReason run(long budget) {
+        if (vm.claimSystemEvent(exit.systemEvent())) return leave(ExitReason.SYSTEM_EVENT, false);
+        if (pendingStart.get() != null) {            // a plain volatile read on the usual path
+            pendingStart.getAndSet(null).accept(this);
+            halted = false;
+        }
+        if (halted) {
+            exit.begin(ExitReason.INTR, true, -1);
+            return ExitReason.INTR;
+        }
         if (hcallPending) completeHcall();
         long start = cpu.instructionsRetired();
         while (true) {
@@ -81,8 +103,12 @@ final class SoftVcpu implements Vcpu {
             if (left <= 0) return leave(ExitReason.INTR, false);
             StopReason stop = cpu.run(left);
             switch (stop) {
-                case BUDGET, KICKED -> {
+                case BUDGET -> {
                     return leave(ExitReason.INTR, false);
+                }
+                case KICKED -> {     // a device's reset/power-off kicks every vCPU: one of them reports it
+                    return vm.claimSystemEvent(exit.systemEvent()) ? leave(ExitReason.SYSTEM_EVENT, false)
+                            : leave(ExitReason.INTR, false);
                 }
                 case IDLE -> {
                     exit.begin(ExitReason.INTR, true, cpu.idleUntilNanos());
@@ -162,7 +188,29 @@ final class SoftVcpu implements Vcpu {
     @Override public void setExternalInterrupt(boolean raised) { cpu.setExternalInterrupt(raised); }
     @Override public void setCriticalInterrupt(boolean raised) { cpu.setCriticalInterrupt(raised); }
     @Override public void raiseMachineCheck(long mcsrBits) { cpu.raiseMachineCheck(mcsrBits); }
-    @Override public void onInterruptRaised(Runnable hook) { cpu.onInterruptRaised(hook); }
+    @Override
+    public void onInterruptRaised(Runnable hook) {
+        wakeHook = hook;
+        cpu.onInterruptRaised(hook);
+    }
+
+    @Override public void halt() { halted = true; }
+
+    @Override
+    public void start(Consumer<Vcpu> setup) {
+        pendingStart.set(setup);
+        wakeHook.run();
+    }
+
+    @Override public void setPhysicalBus(PhysicalBus bus) { cpu.setPhysicalBus(bus); }
+    @Override public void setTranslation(Translation translation) { cpu.setTranslation(translation); }
+
+    @Override
+    public void tlbWrite(int tlb, int esel, int mas1, long mas2, int mas3, int mas7) {
+        cpu.tlbWrite(tlb, esel, mas1, mas2, mas3, mas7);
+    }
+
+    @Override public void setExternalProxy(IntSupplier iack) { cpu.setExternalProxy(iack); }
     @Override public long timeBase() { return cpu.timeBase(); }
 
     @Override
@@ -170,6 +218,9 @@ final class SoftVcpu implements Vcpu {
         cpu.reset();
         cpu.setSpr(SPR_PIR, id);
         hcallPending = false;
+        halted = false;
+        pendingStart.set(null);
+        vm.clearSystemEvent();
         exit.begin(ExitReason.INTR, false);
     }
 }

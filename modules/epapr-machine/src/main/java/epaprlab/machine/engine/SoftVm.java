@@ -2,6 +2,7 @@ package epaprlab.machine.engine;
 
 import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.api.VcpuExit;
 import epaprlab.machine.api.Vm;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.mem.GuestMemory;
@@ -14,6 +15,9 @@ import java.util.function.Consumer;
 final class SoftVm implements Vm {
     private final VmSpec spec;
     private final GuestMemory memory;
+    /** A device's reset/power-off request not yet reported by a vCPU exit. */
+    private final java.util.concurrent.atomic.AtomicReference<PendingEvent> systemEvent =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final SoftVcpu[] vcpus;
     /** Where console input goes; null until the board connects its device. */
     private Consumer<byte[]> consoleDevice;
@@ -55,7 +59,7 @@ final class SoftVm implements Vm {
             throw new IllegalArgumentException("vCPU id %d outside 0..%d".formatted(id, vcpus.length - 1));
         }
         if (vcpus[id] != null) throw new IllegalStateException("vCPU " + id + " already exists");
-        vcpus[id] = new SoftVcpu(id, spec, memory);
+        vcpus[id] = new SoftVcpu(id, this, spec, memory);
         return vcpus[id];
     }
 
@@ -65,4 +69,26 @@ final class SoftVm implements Vm {
         for (SoftVcpu v : vcpus) if (v != null) created.add(v);
         return Collections.unmodifiableList(created);
     }
+
+    private record PendingEvent(VcpuExit.SystemEvent.Type type, String source) {}
+
+    @Override
+    public void raiseSystemEvent(VcpuExit.SystemEvent.Type type, String source) {
+        if (!systemEvent.compareAndSet(null, new PendingEvent(type, source))) return;
+        for (SoftVcpu v : snapshot()) if (v != null) v.requestImmediateExit();
+    }
+
+    /** Moves a pending system event into {@code out}; true for exactly one caller per event. */
+    boolean claimSystemEvent(VcpuExit.SystemEvent out) {
+        if (systemEvent.get() == null) return false;          // the common case: one volatile read
+        PendingEvent e = systemEvent.getAndSet(null);
+        if (e == null) return false;
+        out.set(e.type(), e.source());
+        return true;
+    }
+
+    /** Forgets an unreported event: the VM is being reset or rebuilt. */
+    void clearSystemEvent() { systemEvent.set(null); }
+
+    private synchronized SoftVcpu[] snapshot() { return vcpus.clone(); }
 }

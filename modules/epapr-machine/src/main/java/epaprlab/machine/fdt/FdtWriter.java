@@ -29,7 +29,27 @@ public final class FdtWriter {
      * reservations (the self-reservation included).
      */
     public static int totalSize(DeviceTreeNode root, List<MemoryReservation> reservations) {
-        return new Layout(root, reservations.size()).totalSize;
+        return new Layout(root, reservations.size() + 1).totalSize;
+    }
+
+    /**
+     * Writes a blob the way QEMU's boards hand it over: an empty reservation block (not even the
+     * blob itself) and {@code totalSize} bytes in all, the structure and strings first and zeros
+     * after them as free space a client may grow the tree into.
+     *
+     * @throws IllegalArgumentException when the tree does not fit in {@code totalSize}
+     */
+    public static byte[] writePadded(DeviceTreeNode root, int bootCpuidPhys, int totalSize) {
+        if (!root.name().isEmpty()) {
+            throw new IllegalArgumentException("the root node of a blob has an empty name, got \"" + root.name() + "\"");
+        }
+        Layout layout = new Layout(root, 0);
+        if (layout.totalSize > totalSize) {
+            throw new IllegalArgumentException("device tree needs %d bytes, more than the %d given".formatted(layout.totalSize, totalSize));
+        }
+        ByteBuffer out = ByteBuffer.allocate(totalSize).order(ByteOrder.BIG_ENDIAN);
+        writeBlocks(out, root, bootCpuidPhys, layout, totalSize, List.of());
+        return out.array();
     }
 
     /**
@@ -51,7 +71,7 @@ public final class FdtWriter {
         if ((loadAddress & 7) != 0) {
             throw new IllegalArgumentException("a device tree blob must be loaded 8-byte aligned, got 0x%x".formatted(loadAddress));
         }
-        Layout layout = new Layout(root, reservations.size());
+        Layout layout = new Layout(root, reservations.size() + 1);
         List<MemoryReservation> rsv = new ArrayList<>(reservations);
         rsv.add(new MemoryReservation(loadAddress, layout.totalSize));
         rsv.sort(Comparator.comparing(MemoryReservation::address, Long::compareUnsigned));
@@ -63,7 +83,13 @@ public final class FdtWriter {
         }
 
         ByteBuffer out = ByteBuffer.allocate(layout.totalSize).order(ByteOrder.BIG_ENDIAN);
-        out.putInt(FdtHeader.MAGIC).putInt(layout.totalSize).putInt(layout.offStruct).putInt(layout.offStrings)
+        writeBlocks(out, root, bootCpuidPhys, layout, layout.totalSize, rsv);
+        return out.array();
+    }
+
+    private static void writeBlocks(ByteBuffer out, DeviceTreeNode root, int bootCpuidPhys, Layout layout, int totalSize,
+                                    List<MemoryReservation> rsv) {
+        out.putInt(FdtHeader.MAGIC).putInt(totalSize).putInt(layout.offStruct).putInt(layout.offStrings)
                 .putInt(layout.offRsvmap).putInt(FdtHeader.VERSION).putInt(FdtHeader.LAST_COMP_VERSION)
                 .putInt(bootCpuidPhys).putInt(layout.sizeStrings).putInt(layout.sizeStruct);
 
@@ -82,7 +108,6 @@ public final class FdtWriter {
             out.put(s.getBytes(StandardCharsets.UTF_8)).put((byte) 0);
         }
         if (out.position() != layout.totalSize) throw new IllegalStateException("blob size miscomputed: " + out.position());
-        return out.array();
     }
 
     private static void writeNode(ByteBuffer out, DeviceTreeNode node, Map<String, Integer> strings) {
@@ -113,8 +138,8 @@ public final class FdtWriter {
         final int offStruct, offStrings, sizeStruct, sizeStrings, totalSize;
         private int stringBytes;
 
-        Layout(DeviceTreeNode root, int callerReservations) {
-            int rsvBytes = (callerReservations + 2) * RSV_ENTRY;   // + the blob itself + terminator
+        Layout(DeviceTreeNode root, int reservations) {
+            int rsvBytes = (reservations + 1) * RSV_ENTRY;         // + the terminator
             sizeStruct = structSize(root) + 4;                     // + FDT_END
             sizeStrings = stringBytes;
             offStruct = offRsvmap + rsvBytes;

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Builds tiny guest images with Debian's PowerPC cross GCC; a missing compiler fails the test naming its package. */
-final class CrossTools {
-    enum Target {
+public final class CrossTools {
+    public enum Target {
         PPC32("powerpc-linux-gnu-gcc", "gcc-powerpc-linux-gnu"),
         PPC64("powerpc64-linux-gnu-gcc", "gcc-powerpc64-linux-gnu");
 
@@ -21,7 +21,7 @@ final class CrossTools {
     private CrossTools() {}
 
     /** Assembles and links {@code source} (a .S text) with the extra link options; returns the ELF bytes. */
-    static byte[] build(Target target, Path dir, String source, String... linkOptions) throws IOException, InterruptedException {
+    public static byte[] build(Target target, Path dir, String source, String... linkOptions) throws IOException, InterruptedException {
         Path src = Files.writeString(dir.resolve("guest-" + target.name().toLowerCase() + ".S"), source);
         Path out = dir.resolve("guest-" + target.name().toLowerCase() + ".elf");
         List<String> cmd = new ArrayList<>(List.of(target.gcc, "-nostdlib", "-static", "-Wl,--build-id=none"));

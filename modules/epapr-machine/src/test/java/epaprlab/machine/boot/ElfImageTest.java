@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -258,7 +259,27 @@ class ElfImageTest {
                         "device tree blob at 0x100008 (0x100 bytes)", "segment 0 (p_paddr 0x100000, p_memsz 0x10)"),
                 new Bad("no room for the device tree", BootException.NoRoomForDeviceTree.class,
                         () -> BootLayout.place(parse(big.bytes()), 64 << 10, 0x100),
-                        "no room for the device tree", "0x100 bytes at 0x10000", "image ends at 0x10000", "guest RAM (0x10000 bytes)"));
+                        "no room for the device tree", "0x100 bytes at 0x10000", "image ends at 0x10000", "guest RAM (0x10000 bytes)"),
+                // the ppce500 loader's cases (Ppce500LayoutTest has more)
+                new Bad("corrupt gzip stream", BootException.BadCompression.class,
+                        () -> GzipImage.inflateIfGzip(IMAGE, new byte[] {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3}, 1 << 20),
+                        "gzip-compressed image cannot be decompressed"),
+                new Bad("64-bit ELF on e500mc", BootException.WrongWidth.class,
+                        () -> ppce500(ElfBuilder.simple(true, 0x1000, 16).bytes(), 256L << 20, Optional.empty()),
+                        "ELFCLASS64", "32-bit e500mc"),
+                new Bad("no room for the ppce500 tree slot", BootException.DoesNotFit.class,
+                        () -> ppce500(ElfBuilder.simple(false, 0x1000, 16).bytes(), 16L << 20, Optional.empty()),
+                        "device tree slot", "0x800000 bytes at 0x1800000", "guest RAM (0x1000000 bytes)"),
+                new Bad("raw kernel over the tree", BootException.ImagesOverlap.class,
+                        () -> ppce500(ElfBuilder.simple(false, 0xF00000, 16).bytes(), 256L << 20,
+                                Optional.of(new Ppce500Layout.ImageFile(Path.of("k.bin"), new byte[9 << 20]))),
+                        "the device tree at 0x2700000", "kernel of k.bin at 0x2000000"));
+    }
+
+    /** Places {@code payload} as a ppce500 bios, with an optional raw kernel after it. */
+    private static void ppce500(byte[] payload, long ram, Optional<Ppce500Layout.ImageFile> kernel) throws BootException {
+        Ppce500Layout.place(epaprlab.ppc.cpu.CpuModel.E500MC, ram, Optional.of(new Ppce500Layout.ImageFile(IMAGE, payload)),
+                kernel, Optional.empty());
     }
 
     @Test void everyBootExceptionSubclassHasACase() {

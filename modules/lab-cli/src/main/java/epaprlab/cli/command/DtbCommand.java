@@ -2,9 +2,9 @@ package epaprlab.cli.command;
 
 import com.typesafe.config.ConfigFactory;
 import epaprlab.cli.ExitCode;
-import epaprlab.machine.board.Board;
+import epaprlab.machine.board.Machine;
+import epaprlab.orchestrator.vm.ImageCache;
 import epaprlab.machine.boot.BootException;
-import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
@@ -57,7 +57,7 @@ public final class DtbCommand implements Callable<Integer> {
         if (why == null) return fail("--reason: unknown reset reason \"" + reason + "\"");
         if (boot < 1) return fail("--boot: boot count starts at 1, got " + boot);
         try {
-            Board board = Board.assemble(vm.board(), ElfImage.read(vm.image(), vm.board().ramBytes()));
+            Machine board = new ImageCache().build(vm);         // either board: epapr or ppce500
             System.out.write(board.deviceTreeBlob(boot, why));
             System.out.flush();
         } catch (BootException e) {

@@ -58,6 +58,14 @@ public final class LabConfigLoader {
     static final int MAX_LAB_VMS = 1_000_000;
     /** The console's byte-channel queues and line buffer are allocated whole: keep them small. */
     static final long MAX_CONSOLE_BYTES = 1L << 20;
+    private static final String EPAPR = "epapr", PPCE500 = "ppce500";
+    /** Keys that only one board takes; given on the other, they are an error. */
+    private static final List<String> EPAPR_ONLY = List.of("image", "clock-hz", "timebase-hz");
+    private static final List<String> PPCE500_ONLY = List.of("bios", "kernel", "initrd");
+    private static final long PPCE500_RAM_ALIGN = 64L << 20, PPCE500_DEFAULT_RAM = 128L << 20;
+    private static final int PPCE500_MAX_VCPUS = 32;
+    /** QEMU's fixed ppce500 clocks. */
+    private static final long PPCE500_HZ = 400_000_000L;
 
     private final Config defaults;
     private final int defaultConcurrency;
@@ -285,25 +293,47 @@ public final class LabConfigLoader {
         ConfigOrigin own = vm.root().origin();
         String name = required(c, "name", prefix, own) + nameSuffix;
         checkName(name, c, prefix);
-        String imageText = required(c, "image", prefix, own);
-        Path image = baseDir(c.getValue("image").origin()).resolve(imageText).normalize();
-        FileKind kind = FileKind.of(image);
-        if (kind == FileKind.MISSING) throw bad(c, "image", prefix, "no such image file: " + image);
-        if (kind != FileKind.REGULAR) throw bad(c, "image", prefix, "the image " + kind.problem(image));
+        String boardName = choice(c, "board", prefix, new String[] {EPAPR, PPCE500}, b -> b);
+        boolean ppce500 = boardName.equals(PPCE500);
+        rejectOtherBoardKeys(vm, prefix, boardName, ppce500 ? EPAPR_ONLY : PPCE500_ONLY);
+        Path image;
+        Optional<VmConfig.Ppce500Files> files = Optional.empty();
+        if (ppce500) {
+            VmConfig.Ppce500Files f = new VmConfig.Ppce500Files(file(c, "bios", prefix), file(c, "kernel", prefix),
+                    file(c, "initrd", prefix));
+            if (f.bios().isEmpty() && f.kernel().isEmpty()) {
+                throw new ConfigProblem.BadValue(c.getValue("board").origin(), prefix + ".bios",
+                        "a ppce500 VM needs `bios` (firmware such as U-Boot) or `kernel` (or both)");
+            }
+            files = Optional.of(f);
+            image = f.bios().orElseGet(() -> f.kernel().orElseThrow());
+        } else {
+            String imageText = required(c, "image", prefix, own);
+            image = baseDir(c.getValue("image").origin()).resolve(imageText).normalize();
+            FileKind kind = FileKind.of(image);
+            if (kind == FileKind.MISSING) throw bad(c, "image", prefix, "no such image file: " + image);
+            if (kind != FileKind.REGULAR) throw bad(c, "image", prefix, "the image " + kind.problem(image));
+        }
 
         CpuModel cpu = choice(c, "cpu", prefix, CpuModel.values(), CpuModel::configName);
-        if (!cpu.has64Bit() && isElf64(image)) {
+        // a ppce500 image may be gzip or uImage: its loader refuses a 64-bit kernel on e500mc itself
+        if (!ppce500 && !cpu.has64Bit() && isElf64(image)) {
             throw bad(c, "image", prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
                     + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
         }
-        long ram = get(c, "ram", prefix + ".ram", Config::getBytes);
+        long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : get(c, "ram", prefix + ".ram", Config::getBytes);
         if (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0) {
             throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
+        }
+        if (ppce500 && ram % PPCE500_RAM_ALIGN != 0) {
+            throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
+                    + ram + " bytes");
         }
         String noRoom = heap.checkOne(ram, 2L * consoleBytes(c, "console.buffer", prefix) + consoleBytes(c, "console.max-line", prefix));
         if (noRoom != null) throw bad(c, "ram", prefix, noRoom);
         int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
-        if (vcpus < 1 || vcpus > MAX_VCPUS) throw bad(c, "vcpus", prefix, "must be 1.." + MAX_VCPUS + ", got " + vcpus);
+        int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
+        if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
         int guestId = get(c, "guest-id", prefix + ".guest-id", Config::getInt);
         if (guestId < 0) throw bad(c, "guest-id", prefix, "must be >= 0 (0 = position in the lab)");
 
@@ -311,7 +341,7 @@ public final class LabConfigLoader {
                 new EnabledHypercalls(flag(c, "hypercalls.reset", prefix), flag(c, "hypercalls.shutdown", prefix),
                         flag(c, "hypercalls.result", prefix)),
                 flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
-                positive(c, "clock-hz", prefix), positive(c, "timebase-hz", prefix),
+                ppce500 ? PPCE500_HZ : positive(c, "clock-hz", prefix), ppce500 ? PPCE500_HZ : positive(c, "timebase-hz", prefix),
                 consoleBytes(c, "console.buffer", prefix),
                 choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower),
                 compileThreshold(c, prefix));
@@ -331,7 +361,7 @@ public final class LabConfigLoader {
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
-                consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix));
+                consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files);
     }
 
     private static final Set<String> STEP_KEYS = Set.of("wait", "send", "timeout");
@@ -410,6 +440,29 @@ public final class LabConfigLoader {
     }
 
     private static String lower(Enum<?> e) { return e.name().toLowerCase(Locale.ROOT).replace('_', '-'); }
+
+    /** A key of the other board given for this one (in the VM's own keys, not the defaults). */
+    private static void rejectOtherBoardKeys(Config vm, String prefix, String board, List<String> foreign) throws ConfigProblem {
+        for (String key : foreign) {
+            if (vm.hasPath(key)) {
+                throw new ConfigProblem.BadValue(vm.getValue(key).origin(), prefix + "." + key,
+                        "not a key of board = " + board + " (" + String.join(", ", foreign) + " belong to board = "
+                                + (board.equals(EPAPR) ? PPCE500 : EPAPR) + ")");
+            }
+        }
+    }
+
+    /** An optional file key, resolved against the file that names it; it must exist. */
+    private static Optional<Path> file(Config c, String key, String prefix) throws ConfigProblem {
+        if (!c.hasPath(key)) return Optional.empty();
+        String text = get(c, key, prefix + "." + key, Config::getString);
+        if (text.isBlank()) throw bad(c, key, prefix, "must not be empty");
+        Path p = baseDir(c.getValue(key).origin()).resolve(text).normalize();
+        FileKind kind = FileKind.of(p);
+        if (kind == FileKind.MISSING) throw bad(c, key, prefix, "no such file: " + p);
+        if (kind != FileKind.REGULAR) throw bad(c, key, prefix, "the " + key + " file " + kind.problem(p));
+        return Optional.of(p);
+    }
 
     private void rejectUnknownKeys(Config vm, String prefix) throws ConfigProblem {
         for (Map.Entry<String, ConfigValue> e : vm.entrySet()) {

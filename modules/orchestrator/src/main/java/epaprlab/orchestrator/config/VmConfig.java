@@ -17,12 +17,25 @@ import java.util.regex.Pattern;
  * @param expect   the outcomes that count as success
  */
 public record VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
-                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps) {
+                       Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps,
+                       Optional<Ppce500Files> ppce500) {
 
     public VmConfig {
         expect = Set.copyOf(expect);
         consoleSteps = List.copyOf(consoleSteps);
     }
+
+    /** A VM of the ePAPR board. */
+    public VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
+                    Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps) {
+        this(image, board, policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, Optional.empty());
+    }
+
+    /**
+     * The images of a {@code board = ppce500} VM (QEMU's -bios, -kernel, -initrd); at least one of
+     * bios and kernel. {@link #image()} is then the one CPU 0 enters (bios, else kernel).
+     */
+    public record Ppce500Files(Optional<Path> bios, Optional<Path> kernel, Optional<Path> initrd) {}
 
     public String name() { return board.name(); }
 
@@ -54,6 +67,6 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
                 b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(),
                 b.compileThreshold()),
-                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps);
+                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500);
     }
 }

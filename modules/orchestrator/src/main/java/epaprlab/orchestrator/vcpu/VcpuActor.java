@@ -8,7 +8,7 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
-import epaprlab.machine.board.Board;
+import epaprlab.machine.board.Machine;
 import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.vcpu.ExitAction.EndTurn;
@@ -51,7 +51,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private enum Turn implements Command { INSTANCE }
 
     /** Everything a vCPU actor needs from its VM. */
-    public record Wiring(Board board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
+    public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit) {}
 

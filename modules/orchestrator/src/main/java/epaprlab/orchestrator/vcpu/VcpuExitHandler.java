@@ -53,6 +53,11 @@ public final class VcpuExitHandler {
             case INTR -> exit.idle() ? new Idle(exit.idleUntilNanos()) : EndTurn.INSTANCE;
             case EPAPR_HCALL -> onHypercall(id, exit.hcall());
             case WATCHDOG -> new Stop(new WatchdogExpired(id, exit.timeBase()));
+            // a board device (GUTS RSTCR, GPIO power-off) asked: the same lifecycle as the hypercalls
+            case SYSTEM_EVENT -> new Stop(switch (exit.systemEvent().type()) {
+                case RESET -> new ResetRequested(id);
+                case SHUTDOWN -> new ShutdownRequested(id);
+            });
             case INTERNAL_ERROR -> {
                 VcpuExit.InternalError e = exit.internalError();
                 yield new Stop(switch (e.suberror()) {

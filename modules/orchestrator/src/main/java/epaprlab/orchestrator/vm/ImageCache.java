@@ -1,25 +1,31 @@
 package epaprlab.orchestrator.vm;
 
 import epaprlab.machine.board.Board;
+import epaprlab.machine.board.Machine;
+import epaprlab.machine.board.Ppce500Board;
+import epaprlab.machine.board.Ppce500Images;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ElfImage;
 import epaprlab.orchestrator.config.VmConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds boards for a lab, reading and parsing each image file once: a parsed {@link ElfImage}
- * is immutable, so thousands of VMs of the same image share it. Thread-safe.
+ * and a set of {@link Ppce500Images} are immutable, so thousands of VMs of the same images share
+ * them. Thread-safe.
  */
 public final class ImageCache implements VmSupervisor.BoardFactory {
     private final ConcurrentHashMap<Path, ElfImage> images = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<VmConfig.Ppce500Files, Ppce500Images> ppce500 = new ConcurrentHashMap<>();
 
     @Override
-    public Board build(VmConfig config) throws BootException, IOException {
-        ElfImage image = image(config.image(), config.board().ramBytes());
+    public Machine build(VmConfig config) throws BootException, IOException {
         try {
-            return Board.assemble(config.board(), image);
+            if (config.ppce500().isPresent()) return Ppce500Board.assemble(config.board(), ppce500Images(config.ppce500().get()));
+            return Board.assemble(config.board(), image(config.image(), config.board().ramBytes()));
         } catch (OutOfMemoryError e) {
             // Guest RAM lives on the heap: this VM cannot have its RAM now, the others go on.
             throw new IOException("not enough heap for this VM's %d KiB of RAM (max heap %d MiB): lower lab.concurrency or raise -Xmx"
@@ -34,5 +40,18 @@ public final class ImageCache implements VmSupervisor.BoardFactory {
         ElfImage parsed = ElfImage.read(path, ramBytes);   // a race parses twice: harmless
         ElfImage before = images.putIfAbsent(key, parsed);
         return before != null ? before : parsed;
+    }
+
+    private Ppce500Images ppce500Images(VmConfig.Ppce500Files files) throws BootException, IOException {
+        VmConfig.Ppce500Files key = new VmConfig.Ppce500Files(normal(files.bios()), normal(files.kernel()), normal(files.initrd()));
+        Ppce500Images cached = ppce500.get(key);
+        if (cached != null) return cached;
+        Ppce500Images read = Ppce500Images.read(files.bios(), files.kernel(), files.initrd());   // a race reads twice: harmless
+        Ppce500Images before = ppce500.putIfAbsent(key, read);
+        return before != null ? before : read;
+    }
+
+    private static Optional<Path> normal(Optional<Path> p) {
+        return p.map(x -> x.toAbsolutePath().normalize());
     }
 }

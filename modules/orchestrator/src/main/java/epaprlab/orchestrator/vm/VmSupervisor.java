@@ -7,7 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
-import epaprlab.machine.board.Board;
+import epaprlab.machine.board.Machine;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.orchestrator.config.Durations;
@@ -90,7 +90,7 @@ public final class VmSupervisor {
 
     /** A board failed to come up: the image is bad or does not fit. */
     public interface BoardFactory {
-        Board build(VmConfig config) throws BootException, java.io.IOException;
+        Machine build(VmConfig config) throws BootException, java.io.IOException;
     }
 
     /**
@@ -103,7 +103,7 @@ public final class VmSupervisor {
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
-            Board board;
+            Machine board;
             try {
                 board = boards.build(config);
             } catch (BootException | java.io.IOException | RuntimeException e) {
@@ -116,15 +116,21 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started).boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
+    }
+
+    /** Console output that does not come through hypercalls (the ppce500 UART) goes to the same sink. */
+    private VmSupervisor withConsole() {
+        board.connectConsole(console::write);
+        return this;
     }
 
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final VmConfig config;
     private final ActorRef<VmEvent> events;
-    private final Board board;
+    private final Machine board;
     private final Instant started;
     private final ConsoleSink console;
     private final ActorRef<VcpuReport> reports;
@@ -144,7 +150,7 @@ public final class VmSupervisor {
     private long resetNanos;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
-                         ActorRef<VmEvent> events, Board board, Instant started) {
+                         ActorRef<VmEvent> events, Machine board, Instant started) {
         this.ctx = ctx;
         this.timers = timers;
         this.config = config;

@@ -61,7 +61,7 @@ public final class TestGuests {
 
     /** A board for an assembly guest, powered on for its first boot, run without actors. */
     public static Board poweredOn(Path dir, String name, String asm) throws Exception {
-        Board board = new ImageCache().build(vm(dir, name, elf(dir, name, asm), ""));
+        Board board = (Board) new ImageCache().build(vm(dir, name, elf(dir, name, asm), ""));
         board.powerOn(1, ResetReason.POWER_ON);
         return board;
     }

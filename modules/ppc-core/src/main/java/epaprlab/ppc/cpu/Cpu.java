@@ -6,16 +6,21 @@ import epaprlab.ppc.exec.SystemRegisters;
 import epaprlab.ppc.interrupt.AsyncInterrupts;
 import epaprlab.ppc.interrupt.PendingInterrupts;
 import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mem.PhysicalBus;
+import epaprlab.ppc.mmu.Tlb;
+import epaprlab.ppc.mmu.TlbInstructions;
 
 /**
  * One Book E processor: architected state plus the interpreter loop.
  *
  * <p>Registers are 64-bit for both models. In 32-bit mode (MSR[CM]=0, always on e500mc) results
  * are computed as on a 64-bit implementation while CR0, CA, OV, effective addresses and branch
- * targets use the low 32 bits. Address translation is not modelled yet: EA == physical address.
+ * targets use the low 32 bits. Address translation is {@link Translation#FLAT} (EA == physical
+ * address) unless {@link #setTranslation} selects the Book E MMU.
  *
  * <p>Not thread-safe except {@link #requestStop()} and the interrupt inputs
  * ({@link #setExternalInterrupt}, {@link #setCriticalInterrupt}, {@link #raiseMachineCheck},
+ * {@link #setExternalProxy},
  * {@link #onInterruptRaised}): one thread runs a CPU at a time.
  *
  * <p>Time: the time base advances by one per retired instruction ({@link TimeSource#INSTRUCTIONS},
@@ -65,9 +70,63 @@ public final class Cpu {
     /**
      * Architected reset: all GPRs/FPRs/SPRs and the FPSCR 0 (PVR = the model's, PIR kept), MSR 0,
      * PC 0, CR/LR/CTR/XER 0, time base 0, no IVOR installed, reservation cleared,
-     * {@link #instructionsRetired()} 0.
+     * {@link #instructionsRetired()} 0, and with BOOK_E translation every TLB entry invalid
+     * (TLBnCFG/MMUCFG keep their values).
      */
     public void reset() { interp.reset(); }
+
+    private Translation translation = Translation.FLAT;
+
+    /**
+     * {@link Translation#FLAT} (default, today's ePAPR board: EA == PA, TLB instructions no-ops)
+     * or {@link Translation#BOOK_E} (the e500mc/e5500 MMU of booke-mmu.md: TLB0/TLB1, MAS
+     * registers, TLB errors and storage interrupts). Switching to BOOK_E starts with every TLB
+     * entry invalid (the board then writes its boot mapping with {@link #tlbWrite}). Call between
+     * runs, on the vCPU's thread.
+     */
+    public void setTranslation(Translation translation) {
+        this.translation = java.util.Objects.requireNonNull(translation, "translation");
+        interp.setTranslation(translation == Translation.BOOK_E);
+    }
+
+    public Translation translation() { return translation; }
+
+    /**
+     * Data accesses whose physical address is outside RAM go to {@code bus} when
+     * {@code bus.decodes(pa)}; otherwise a Data Storage interrupt, as always. Default
+     * {@link PhysicalBus#NONE}. Instruction fetch never goes to the bus.
+     */
+    public void setPhysicalBus(PhysicalBus bus) { s.physBus = java.util.Objects.requireNonNull(bus, "bus"); }
+
+    /**
+     * Writes one architected TLB entry directly, as a tlbwe with these MAS values would in the
+     * current mode (EPN masked to the page size, to 32 bits while MSR[CM]=0; TLB0 entries become
+     * 4 KiB without IPROT); the guest's MAS registers are not changed. {@code tlb} = 0 or 1;
+     * {@code esel} = entry (TLB1, 0..63) or way (TLB0, 0..3; the set comes from the EPN in
+     * {@code mas2}). Only with {@link Translation#BOOK_E}, and after {@link #reset()} (which
+     * invalidates every entry).
+     *
+     * @throws IllegalStateException with FLAT translation
+     * @throws IllegalArgumentException for a bad TLB, entry or page size (a valid TLB1 entry must
+     *         have an even TSIZE from 2, 4 KiB, to 24, 16 GiB)
+     */
+    public void tlbWrite(int tlb, int esel, int mas1, long mas2, int mas3, int mas7) {
+        if (translation != Translation.BOOK_E) throw new IllegalStateException("tlbWrite needs Translation.BOOK_E");
+        if (tlb < 0 || tlb > 1) throw new IllegalArgumentException("TLB must be 0 or 1, got " + tlb);
+        if (esel < 0 || esel >= (tlb == 0 ? Tlb.TLB0_WAYS : Tlb.TLB1_ENTRIES)) {
+            throw new IllegalArgumentException("TLB" + tlb + " has no entry " + esel);
+        }
+        if (!TlbInstructions.write(s, tlb, esel, mas1, mas2, mas3 & 0xFFFFFFFFL, mas7 & 0xFFFFFFFFL)) {
+            throw new IllegalArgumentException("TLB1 page size code %d (MAS1 0x%08x) is not allowed".formatted((mas1 >>> 7) & 0x1F, mas1));
+        }
+    }
+
+    /**
+     * MPIC proxy ("coreint") mode: when non-null, taking an External Input interrupt first calls
+     * {@code iack.getAsInt()} (on the vCPU's thread) and puts the vector in EPR (SPR 702), as
+     * QEMU does with its mpic_proxy. null = off (default). Any thread may call it.
+     */
+    public void setExternalProxy(java.util.function.IntSupplier iack) { s.externalProxy = iack; }
 
     /**
      * Runs at most {@code budget} instructions; returns why it stopped. Never throws: a Java

@@ -16,6 +16,10 @@ public final class Spr {
     public static final int DBSR = 304, EPCR = 307, DBCR0 = 308, DBCR1 = 309, DBCR2 = 310;
     public static final int IAC1 = 312, IAC2 = 313, DAC1 = 316, DAC2 = 317, DVC1 = 318, DVC2 = 319;
     public static final int TSR = 336, TCR = 340;
+    /** e5500: MAS7 (high word) and MAS3 (low word) as one 64-bit register. */
+    public static final int MAS7_MAS3 = 372;
+    /** External proxy: the vector the MPIC gave when the External Input interrupt was taken. */
+    public static final int EPR = 702;
     public static final int MAS5 = 339, MAS8 = 341;
     /** IVOR0..15 are 400..415. */
     public static final int IVOR0 = 400;

@@ -34,14 +34,16 @@ public final class DecodeTable {
      * Instructions a block of straight-line code must end with, because they change the flow
      * (branches, system linkage, interrupt returns), read the instruction count (the time base
      * and the timers behind mfspr), or ask the loop to look at interrupts and timers right after
-     * them (MSR and SPR writes, wait, doorbells): every handler of {@link Branch},
-     * {@link ProcessorControl} and {@link SystemRegisters}, and isync. Everything else only
+     * them (MSR and SPR writes, wait, doorbells), or may change the mapping of the next fetch
+     * (the TLB instructions): every handler of {@link Branch}, {@link ProcessorControl} and
+     * {@link SystemRegisters}, isync and the TLB instructions. Everything else only
      * computes on registers and memory, and any interrupt it raises goes through
      * {@link epaprlab.ppc.interrupt.Delivery}.
      */
     private static final java.util.Set<String> ENDS_BLOCK = java.util.Set.of(
             "b", "bc", "bclr", "bcctr", "sc", "rfi", "rfci", "rfmci", "rfdi", "isync",
-            "mfspr", "mtspr", "mftb", "mfmsr", "mtmsr", "wrtee", "wrteei", "wait", "msgsnd", "msgclr");
+            "mfspr", "mtspr", "mftb", "mfmsr", "mtmsr", "wrtee", "wrteei", "wait", "msgsnd", "msgclr",
+            "tlbre", "tlbwe", "tlbsx", "tlbivax", "tlbilx", "tlbsync");
 
     private static final DecodeTable E500MC = new DecodeTable(false);
     private static final DecodeTable E5500 = new DecodeTable(true);

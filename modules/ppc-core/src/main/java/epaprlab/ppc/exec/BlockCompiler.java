@@ -28,7 +28,8 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * semantics are the interpreter's, handler for handler; only the dispatch goes.
  *
  * <p>Compiled blocks are shared by every CPU of the same model running the same words (the code
- * does not depend on the address), in a cache of at most {@link #MAX_CACHED} blocks; when it is
+ * depends on neither the effective nor the physical address: both are arguments, and the tag
+ * check reads the words at the physical one, so no mapping can make it run other words), in a cache of at most {@link #MAX_CACHED} blocks; when it is
  * full, further blocks stay interpreted. Uses only the JDK's class-file API.
  */
 final class BlockCompiler {
@@ -66,7 +67,7 @@ final class BlockCompiler {
     private static final ClassDesc CD_HANDLES = desc(MethodHandles.class);
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
     private static final MethodTypeDesc WORD = MethodTypeDesc.of(CD_int, ConstantDescs.CD_byte.arrayType(), CD_long);
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_long);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
@@ -112,19 +113,20 @@ final class BlockCompiler {
     }
 
     /**
-     * run(CpuState s, long pc): locals 0 this, 1 s, 2-3 pc, 4 ram. Adds the instructions before
-     * the last to {@link CpuState#retired} just before the last one runs, as the interpreter does.
+     * run(CpuState s, long pc, long pa): locals 0 this, 1 s, 2-3 pc, 4-5 pa, 6 ram. Adds the
+     * instructions before the last to {@link CpuState#retired} just before the last one runs, as
+     * the interpreter does.
      */
     private static void body(CodeBuilder code, ClassDesc self, int[] words) {
         int last = words.length - 1;
         code.aload(1);
         code.getfield(CD_STATE, "ram", ConstantDescs.CD_byte.arrayType());
-        code.astore(4);
+        code.astore(6);
         for (int i = 0; i <= last; i++) {
-            // tag check: if (CpuState.word(ram, pc + 4i) != w) return ~i;
+            // tag check: if (CpuState.word(ram, pa + 4i) != w) return ~i;
             Label same = code.newLabel();
-            code.aload(4);
-            address(code, i);
+            code.aload(6);
+            offset(code, 4, i);
             code.invokestatic(CD_STATE, "word", WORD);
             code.loadConstant(words[i]);
             code.if_icmpeq(same);
@@ -174,8 +176,11 @@ final class BlockCompiler {
         code.ireturn();
     }
 
-    private static void address(CodeBuilder code, int i) {
-        code.lload(2);
+    private static void address(CodeBuilder code, int i) { offset(code, 2, i); }
+
+    /** Pushes the long in local {@code slot} plus 4i. */
+    private static void offset(CodeBuilder code, int slot, int i) {
+        code.lload(slot);
         if (i != 0) {
             code.loadConstant(4L * i);
             code.ladd();

@@ -11,6 +11,11 @@ import epaprlab.ppc.interrupt.Delivery;
 import epaprlab.ppc.interrupt.DoorbellBus;
 import epaprlab.ppc.interrupt.PendingInterrupts;
 import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mem.PhysicalBus;
+import epaprlab.ppc.mmu.Mas;
+import epaprlab.ppc.mmu.Mmu;
+import epaprlab.ppc.mmu.SoftTlb;
+import epaprlab.ppc.mmu.Translate;
 import epaprlab.ppc.timer.Timers;
 
 import java.lang.invoke.MethodHandles;
@@ -101,6 +106,26 @@ public final class CpuState {
     /** Time base at the last watchdog final expiry. */
     public long watchdogTb;
 
+    // ---- translation (epaprlab.ppc.mmu) ---------------------------------------------------------
+
+    /** Physical addresses outside RAM (set by the host between runs). */
+    public PhysicalBus physBus = PhysicalBus.NONE;
+    /** MPIC proxy mode: the IACK read on taking an External Input interrupt, or null. */
+    public volatile java.util.function.IntSupplier externalProxy;
+    /** True with Translation.BOOK_E; {@link #mmu} is then non-null. */
+    public boolean bookE;
+    public Mmu mmu;
+    /**
+     * 0 in FLAT mode; Long.MIN_VALUE in BOOK_E mode, ORed into the EA so that the flat bounds
+     * check of the access helpers always fails over to the mapped path.
+     */
+    private long slowMask;
+    /** The software TLB's arrays (null in FLAT mode) and the contexts of the current MSR. */
+    private long[] softRead, softWrite, softDataAddend;
+    public long[] softExec, softExecAdd;
+    /** Software TLB contexts: bit 0 MSR[PR], bit 1 MSR[DS] (data) or MSR[IS] (fetch). */
+    public int dctx, ictx;
+
     CpuState(CpuModel model, GuestMemory mem) {
         this(model, mem, TimeSource.INSTRUCTIONS, epaprlab.ppc.cpu.Cpu.DEFAULT_TIMEBASE_HZ);
     }
@@ -135,6 +160,33 @@ public final class CpuState {
         Arrays.fill(fpr, 0);
         fpscr = 0;
         stop = null; stopInterrupt = -1; stopPc = 0; stopInsn = 0; stopDetail = "";
+        if (bookE) {
+            mmu.reset();
+            setConfigurationRegisters();
+        }
+    }
+
+    /** Switches between FLAT (mmu null) and BOOK_E translation; the TLBs start all invalid. */
+    public void setTranslation(boolean on) {
+        bookE = on;
+        slowMask = on ? Long.MIN_VALUE : 0;
+        if (on) {
+            if (mmu == null) mmu = new Mmu(mem, pending);
+            mmu.reset();
+            SoftTlb t = mmu.soft;
+            softRead = t.read; softWrite = t.write; softDataAddend = t.dataAddend;
+            softExec = t.exec; softExecAdd = t.execAddend;
+            setConfigurationRegisters();
+        } else {
+            softRead = softWrite = softDataAddend = softExec = softExecAdd = null;
+        }
+    }
+
+    /** TLBnCFG and MMUCFG as QEMU 7.2 reports them for e500mc and e5500 (spec section 1). */
+    private void setConfigurationRegisters() {
+        spr[Spr.TLB0CFG] = Mas.TLB0CFG;
+        spr[Spr.TLB1CFG] = Mas.TLB1CFG;
+        spr[Spr.MMUCFG] = Mas.MMUCFG;
     }
 
     // ---- registers ---------------------------------------------------------------------------
@@ -145,6 +197,9 @@ public final class CpuState {
         msr = v;
         cm = (v & Msr.CM) != 0;
         eaMask = cm ? -1L : MASK32;
+        int pr = (v & Msr.PR) != 0 ? 1 : 0;
+        dctx = pr | ((v & Msr.DS) != 0 ? 2 : 0);
+        ictx = pr | ((v & Msr.IS) != 0 ? 2 : 0);
     }
 
     public long xer() {
@@ -162,9 +217,10 @@ public final class CpuState {
 
     public long tb() { return timers.tb(this); }
 
-    /** The instruction word at {@code ea} (for stop details), or 0 outside RAM. */
+    /** The instruction word at {@code ea} (for stop details; translated in BOOK_E mode), or 0 outside RAM. */
     public int wordAt(long ea) {
-        return Long.compareUnsigned(ea, ramSize - 4) > 0 ? 0 : word(ram, ea);
+        long pa = bookE ? Translate.peekFetch(this, ea) : ea;
+        return pa < 0 || Long.compareUnsigned(pa, ramSize - 4) > 0 ? 0 : word(ram, pa);
     }
 
     /** The big-endian word at {@code p}, which must lie inside {@code ram} (the block executors' tag check). */
@@ -225,78 +281,113 @@ public final class CpuState {
         return false;
     }
 
-    private GuestFault dsi(long ea, boolean store) {
-        Delivery.dataStorage(this, ea, store ? Esr.ST : 0);
-        return GuestFault.INSTANCE;
-    }
-
     private GuestFault alignment(long ea, boolean store) {
         Delivery.alignment(this, ea, store ? Esr.ST : 0);
         return GuestFault.INSTANCE;
     }
 
-    // ---- guest data accesses (EA == PA for now) ----------------------------------------------
-
-    private void check(long ea, int len, boolean store) {
-        if (Long.compareUnsigned(ea, ramSize - len) > 0) throw dsi(ea, store);
-    }
+    // ---- guest data accesses ---------------------------------------------------------------------
+    // Fast path: FLAT and inside RAM, one unsigned compare as always. Otherwise (BOOK_E, or FLAT
+    // outside RAM) the mapped path: a software-TLB hit is a RAM access at EA + addend, anything
+    // else goes to Translate (misses, page-crossing accesses, devices, faults).
 
     public int load8(long ea) {
-        check(ea, 1, false);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) return (int) loadMapped(ea, 1);
         return ram[(int) ea] & 0xFF;
     }
 
     public int load16(long ea) {
-        check(ea, 2, false);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 2) > 0) return (int) loadMapped(ea, 2);
         return (short) U16.get(ram, (int) ea) & 0xFFFF;
     }
 
     public int load32(long ea) {
-        check(ea, 4, false);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 4) > 0) return (int) loadMapped(ea, 4);
         return (int) U32.get(ram, (int) ea);
     }
 
     public long load64(long ea) {
-        check(ea, 8, false);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 8) > 0) return loadMapped(ea, 8);
         return (long) U64.get(ram, (int) ea);
     }
 
     public void store8(long ea, int v) {
-        check(ea, 1, true);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) { storeMapped(ea, 1, v); return; }
         ram[(int) ea] = (byte) v;
     }
 
     public void store16(long ea, int v) {
-        check(ea, 2, true);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 2) > 0) { storeMapped(ea, 2, v); return; }
         U16.set(ram, (int) ea, (short) v);
     }
 
     public void store32(long ea, int v) {
-        check(ea, 4, true);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 4) > 0) { storeMapped(ea, 4, v); return; }
         U32.set(ram, (int) ea, v);
     }
 
     public void store64(long ea, long v) {
-        check(ea, 8, true);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 8) > 0) { storeMapped(ea, 8, v); return; }
         U64.set(ram, (int) ea, v);
+    }
+
+    private long loadMapped(long ea, int len) {
+        if (bookE) {
+            int i = SoftTlb.index(ea);
+            if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
+                return ramRead(ram, ea + softDataAddend[i], len);
+            }
+        }
+        return Translate.load(this, ea, len);
+    }
+
+    private void storeMapped(long ea, int len, long v) {
+        if (bookE) {
+            int i = SoftTlb.index(ea);
+            if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
+                ramWrite(ram, ea + softDataAddend[i], len, v);
+                return;
+            }
+        }
+        Translate.store(this, ea, len, v);
+    }
+
+    /** The big-endian value of {@code len} bytes of RAM at {@code p}, zero-extended. */
+    public static long ramRead(byte[] ram, long p, int len) {
+        return switch (len) {
+            case 1 -> ram[(int) p] & 0xFF;
+            case 2 -> (short) U16.get(ram, (int) p) & 0xFFFF;
+            case 4 -> (int) U32.get(ram, (int) p) & MASK32;
+            default -> (long) U64.get(ram, (int) p);
+        };
+    }
+
+    /** Stores the low {@code len} bytes of {@code v} big-endian at {@code p} in RAM. */
+    public static void ramWrite(byte[] ram, long p, int len, long v) {
+        switch (len) {
+            case 1 -> ram[(int) p] = (byte) v;
+            case 2 -> U16.set(ram, (int) p, (short) v);
+            case 4 -> U32.set(ram, (int) p, (int) v);
+            default -> U64.set(ram, (int) p, v);
+        }
     }
 
     /** Checks a whole multi-register/line access up front so that nothing is written on a fault. */
     public void checkRange(long ea, int len, boolean store) {
-        check(ea, len, store);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) Translate.checkRange(this, ea, len, store);
     }
 
-    /** Zeroes [ea, ea+len) (dcbz). */
+    /** Zeroes [ea, ea+len) (dcbz: an aligned line). */
     public void zero(long ea, int len) {
-        check(ea, len, true);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) { Translate.zero(this, ea, len); return; }
         Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
     }
 
     /** lwarx/ldarx: aligned load that sets the reservation. */
     public long loadReserve(long ea, int size) {
         if ((ea & (size - 1)) != 0) throw alignment(ea, false);
-        check(ea, size, false);
-        long v = size == 4 ? (int) U32.get(ram, (int) ea) & MASK32 : (long) U64.get(ram, (int) ea);
+        long pa = reservation(ea, size, false);
+        long v = size == 4 ? (int) U32.get(ram, (int) pa) & MASK32 : (long) U64.get(ram, (int) pa);
         resValid = true;
         resAddr = ea;
         resValue = v;
@@ -314,20 +405,26 @@ public final class CpuState {
      */
     public boolean storeConditional(long ea, int size, long v) {
         if ((ea & (size - 1)) != 0) throw alignment(ea, true);
-        check(ea, size, true);
+        long pa = reservation(ea, size, true);
         boolean ok = false;
         if (resValid && resAddr == ea && resSize == size) {
-            synchronized (mem.atomicLock(ea)) {
+            synchronized (mem.atomicLock(pa)) {
                 if (size == 4) {
-                    ok = ((int) U32.get(ram, (int) ea) & MASK32) == resValue;
-                    if (ok) U32.set(ram, (int) ea, (int) v);
+                    ok = ((int) U32.get(ram, (int) pa) & MASK32) == resValue;
+                    if (ok) U32.set(ram, (int) pa, (int) v);
                 } else {
-                    ok = (long) U64.get(ram, (int) ea) == resValue;
-                    if (ok) U64.set(ram, (int) ea, v);
+                    ok = (long) U64.get(ram, (int) pa) == resValue;
+                    if (ok) U64.set(ram, (int) pa, v);
                 }
             }
         }
         resValid = false;
         return ok;
+    }
+
+    /** The RAM offset of a reservation access (FLAT: the EA itself when inside RAM). */
+    private long reservation(long ea, int size, boolean store) {
+        if (Long.compareUnsigned(ea | slowMask, ramSize - size) > 0) return Translate.reservation(this, ea, size, store);
+        return ea;
     }
 }

@@ -6,7 +6,7 @@ package epaprlab.ppc.exec;
  * instruction is abandoned without writing any register. Caught by the interpreter loop.
  */
 public final class GuestFault extends RuntimeException {
-    static final GuestFault INSTANCE = new GuestFault();
+    public static final GuestFault INSTANCE = new GuestFault();
 
     private GuestFault() {
         super("guest storage fault", null, false, false);

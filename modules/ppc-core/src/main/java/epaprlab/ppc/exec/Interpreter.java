@@ -8,6 +8,9 @@ import epaprlab.ppc.interrupt.AsyncInterrupts;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.Delivery;
 import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mmu.Mmu;
+import epaprlab.ppc.mmu.SoftTlb;
+import epaprlab.ppc.mmu.Translate;
 
 import java.util.Arrays;
 
@@ -82,6 +85,9 @@ public final class Interpreter {
         lastEngineError = null;
     }
 
+    /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
+    public void setTranslation(boolean bookE) { s.setTranslation(bookE); }
+
     public void requestStop() { kick = true; }
 
     public Throwable lastEngineError() { return lastEngineError; }
@@ -117,6 +123,17 @@ public final class Interpreter {
     }
 
     public StopReason run(long budget) {
+        final Mmu mmu = s.mmu;
+        if (mmu == null) return loop(budget);
+        mmu.setRunning(true);                   // tlbsync of another CPU waits for us meanwhile
+        try {
+            return loop(budget);
+        } finally {
+            mmu.setRunning(false);
+        }
+    }
+
+    private StopReason loop(long budget) {
         final CpuState s = this.s;
         if (kick) { kick = false; return StopReason.KICKED; }
         if (budget <= 0) return StopReason.BUDGET;
@@ -125,13 +142,21 @@ public final class Interpreter {
         StopReason async = AsyncInterrupts.service(s, end);
         if (async != null) return async;
         final long fetchLimit = s.ramSize - 4;
+        final boolean flat = !s.bookE;          // the host changes it only between runs
         while (true) {
             final long pc = s.pc;
-            if (Long.compareUnsigned(pc, fetchLimit) > 0) {
-                s.nia = (pc + 4) & s.eaMask;
-                Delivery.instructionStorage(s);
-            } else if (!execute(pc)) {
-                continue;                       // the block was stale before its first instruction
+            if (flat) {
+                if (Long.compareUnsigned(pc, fetchLimit) > 0) {
+                    s.nia = (pc + 4) & s.eaMask;
+                    Delivery.instructionStorage(s);
+                } else if (!execute(pc, pc)) {
+                    continue;                   // the block was stale before its first instruction
+                }
+            } else {
+                // one software-TLB lookup per block; a miss translates (or raises the fetch's interrupt)
+                final int t = SoftTlb.index(pc);
+                final long pa = s.softExec[t] == SoftTlb.tag(pc, s.ictx) ? pc + s.softExecAdd[t] : Translate.fetch(s, pc);
+                if (pa >= 0 && !execute(pc, pa)) continue;
             }
             // s.pc/s.nia now describe the last instruction run, which is not yet counted
             if (s.stop != null) {
@@ -157,20 +182,23 @@ public final class Interpreter {
     }
 
     /**
-     * Runs the block at {@code pc} up to the event boundary. Leaves {@link CpuState#pc} and
-     * {@link CpuState#nia} at the last instruction it ran, with every instruction before that one
-     * counted in {@link CpuState#retired}. Returns false when nothing ran because the block's
-     * first word had changed (the block is decoded again on the next call).
+     * Runs the block at effective address {@code pc}, fetched from RAM offset {@code pa} (equal in
+     * FLAT mode), up to the event boundary. Blocks are cached by physical address and every word
+     * is checked against RAM at its physical address, so a block is never run under a mapping
+     * that gives other words. Leaves {@link CpuState#pc} and {@link CpuState#nia} at the last
+     * instruction it ran, with every instruction before that one counted in
+     * {@link CpuState#retired}. Returns false when nothing ran because the block's first word had
+     * changed (the block is decoded again on the next call).
      */
-    private boolean execute(long pc) {
+    private boolean execute(long pc, long pa) {
         final CpuState s = this.s;
-        final int pn = (int) (pc >>> GuestMemory.PAGE_SHIFT);
-        final int idx = ((int) pc & 0xFFF) >>> 2;
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        final int idx = ((int) pa & 0xFFF) >>> 2;
         Block[] blocks = pageBlocks[pn];
         if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
         Block b = blocks[idx];
         if (b == null) {
-            b = Block.decode(table, s.ram, pc, decodeOps, decodeWords);
+            b = Block.decode(table, s.ram, pa, decodeOps, decodeWords);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
             blocks[idx] = b;
         }
@@ -181,9 +209,10 @@ public final class Interpreter {
         if (compiled == null && compileThreshold > 0 && ++b.runs == compileThreshold) {
             compiled = b.compiled = BlockCompiler.compile(s.has64, b);
         }
-        if (compiled != null && room >= ops.length) return runCompiled(compiled, blocks, idx, pc);
+        if (compiled != null && room >= ops.length) return runCompiled(compiled, blocks, idx, pc, pa);
         final int[] words = b.words;
         final byte[] ram = s.ram;
+        final long toRam = pa - pc;
         final int last = (int) Math.min(ops.length, Math.max(1, room)) - 1;
         final long base = s.retired;
         long p = pc;
@@ -192,14 +221,14 @@ public final class Interpreter {
             s.nia = STRAIGHT;
             for (; i < last; i++, p += 4) {
                 final int w = words[i];
-                if (CpuState.word(ram, p) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(ram, p + toRam) != w) return stale(blocks, idx, p, i);
                 s.pc = p;
                 ops[i].exec(s, w);
                 if (s.nia != STRAIGHT) break;   // it raised an interrupt, or stopped the CPU
             }
             if (i == last) {
                 final int w = words[i];
-                if (CpuState.word(ram, p) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(ram, p + toRam) != w) return stale(blocks, idx, p, i);
                 s.retired = base + i;           // the last instruction may read the time base
                 s.pc = p;
                 s.nia = (p + 4) & s.eaMask;
@@ -216,13 +245,13 @@ public final class Interpreter {
     }
 
     /** {@link #execute} for a whole block that has been compiled. */
-    private boolean runCompiled(CompiledBlock compiled, Block[] blocks, int idx, long pc) {
+    private boolean runCompiled(CompiledBlock compiled, Block[] blocks, int idx, long pc, long pa) {
         final CpuState s = this.s;
         final long base = s.retired;
         int i;
         s.nia = STRAIGHT;
         try {
-            i = compiled.run(s, pc);
+            i = compiled.run(s, pc, pa);
         } catch (GuestFault f) {
             i = (int) ((s.pc - pc) >>> 2);      // the faulting instruction set PC before it ran
         } catch (RuntimeException | StackOverflowError | AssertionError e) {

@@ -2,11 +2,12 @@ package epaprlab.ppc.exec;
 
 import static epaprlab.ppc.decode.Fields.*;
 
+import epaprlab.ppc.mmu.TlbInstructions;
+
 /**
  * Storage control: fences, cache management and TLB management. The vCPUs of one VM run on
- * different host threads over one RAM, so the fences are real Java fences; with no caches and no
- * MMU modelled yet, cache hints are no-ops, dcbz zeroes its line and the TLB instructions are
- * privileged no-ops.
+ * different host threads over one RAM, so the fences are real Java fences; with no caches
+ * modelled, cache hints are no-ops and dcbz zeroes its line.
  */
 public final class StorageControl {
     private StorageControl() {}
@@ -36,30 +37,42 @@ public final class StorageControl {
      */
     public static void isync(CpuState s, int w) { java.lang.invoke.VarHandle.acquireFence(); }
 
-    /** Cache hints and cache maintenance that cannot fault here. */
+    /** Cache hints: never fault. */
     public static void dcbt(CpuState s, int w) {}
     public static void dcbtst(CpuState s, int w) {}
-    public static void dcbf(CpuState s, int w) {}
-    public static void dcbst(CpuState s, int w) {}
     public static void dcba(CpuState s, int w) {}
-    /** icbi: the decode cache is invalidated by stores already, so nothing to do. */
-    public static void icbi(CpuState s, int w) {}
     public static void icbt(CpuState s, int w) {}
 
-    /** dcbi: privileged; no-op. */
-    public static void dcbi(CpuState s, int w) { s.privileged(); }
+    // Cache maintenance has nothing to maintain. With BOOK_E translation the MMU still sees it as
+    // QEMU 7.2 does: dcbf/dcbst as a byte load, icbi as a word load of the line, dcbi as a byte
+    // load and store, so an unmapped or protected address raises the TLB error or DSI.
+
+    public static void dcbf(CpuState s, int w) { if (s.bookE) s.load8(xEa(s, w)); }
+    public static void dcbst(CpuState s, int w) { if (s.bookE) s.load8(xEa(s, w)); }
+    /** icbi: the decode cache is invalidated by stores already. */
+    public static void icbi(CpuState s, int w) { if (s.bookE) s.load32(xEa(s, w) & ~(long) (LINE - 1)); }
+
+    /** dcbi: privileged. */
+    public static void dcbi(CpuState s, int w) {
+        if (s.privileged() || !s.bookE) return;
+        long ea = xEa(s, w);
+        s.store8(ea, s.load8(ea));
+    }
+
+    private static long xEa(CpuState s, int w) { return s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]); }
 
     /** dcbz: zeroes the naturally aligned 64-byte line holding EA (a store for DSI purposes). */
     public static void dcbz(CpuState s, int w) {
-        long ea = s.ea(s.raOrZero(ra(w)) + s.gpr[rb(w)]) & ~(long) (LINE - 1);
-        s.zero(ea, LINE);
+        s.zero(xEa(s, w) & ~(long) (LINE - 1), LINE);
     }
 
-    /** tlbre, tlbwe, tlbsx, tlbivax, tlbilx, tlbsync: privileged no-ops until the MMU exists. */
-    public static void tlbre(CpuState s, int w) { s.privileged(); }
-    public static void tlbwe(CpuState s, int w) { s.privileged(); }
-    public static void tlbsx(CpuState s, int w) { s.privileged(); }
-    public static void tlbivax(CpuState s, int w) { s.privileged(); }
-    public static void tlbilx(CpuState s, int w) { s.privileged(); }
-    public static void tlbsync(CpuState s, int w) { s.privileged(); }
+    // TLB management: supervisor-only; privileged no-ops with FLAT translation, the Book E MMU
+    // (epaprlab.ppc.mmu.TlbInstructions) with BOOK_E. Each ends its block (DecodeTable), so the
+    // next fetch is translated again.
+    public static void tlbre(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbre(s); }
+    public static void tlbwe(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbwe(s); }
+    public static void tlbsx(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbsx(s, w); }
+    public static void tlbivax(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbivax(s, w); }
+    public static void tlbilx(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbilx(s, w); }
+    public static void tlbsync(CpuState s, int w) { if (!s.privileged() && s.bookE) TlbInstructions.tlbsync(s); }
 }

@@ -5,12 +5,16 @@ import static epaprlab.ppc.decode.Fields.*;
 import epaprlab.ppc.cpu.Msr;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.mmu.TlbInstructions;
 
 /**
  * mfspr/mtspr, the MSR instructions and the time base. SPR numbers with bit 0x10 set are
  * privileged (user access: Program ESR[PPR]); numbers the model does not implement, reads of
  * write-only and writes of read-only-by-number SPRs are illegal instructions. Writes to
- * read-only registers that share a number with nothing (PIR, PVR, SVR, *CFG) are ignored.
+ * read-only registers that share a number with nothing (PIR, PVR, SVR, *CFG, EPR) are ignored.
+ * MAS registers hold 32 bits except MAS2 (64 on e5500); MAS7_MAS3 (e5500) is MAS7:MAS3. With
+ * BOOK_E translation, MMUCSR0 writes flash-invalidate and it reads 0, and a PID change flushes the
+ * software TLB.
  */
 public final class SystemRegisters {
     private SystemRegisters() {}
@@ -42,7 +46,7 @@ public final class SystemRegisters {
         def(Spr.DBCR0, rw); def(Spr.DBCR1, rw); def(Spr.DBCR2, rw);
         def(Spr.IAC1, rw); def(Spr.IAC2, rw); def(Spr.DAC1, rw); def(Spr.DAC2, rw); def(Spr.DVC1, rw); def(Spr.DVC2, rw);
         def(Spr.TSR, rw); def(Spr.TCR, rw);
-        def(Spr.MAS5, rw); def(Spr.MAS8, rw);
+        def(Spr.MAS5, rw); def(Spr.MAS8, rw); def(Spr.MAS7_MAS3, rw | E5500_ONLY); def(Spr.EPR, ro);
         defRange(Spr.IVOR0, Spr.IVOR0 + 15, rw);
         defRange(Spr.IVOR38, Spr.IVOR38 + 3, rw);
         def(Spr.L1CFG0, ro); def(Spr.L1CFG1, ro);
@@ -127,6 +131,8 @@ public final class SystemRegisters {
             case Spr.TBU_R, Spr.TBU_W -> s.tb() >>> 32;
             case Spr.DEC -> s.timers.readDec(s);
             case Spr.TSR -> s.timers.readTsr(s);
+            case Spr.MAS7_MAS3 -> (s.spr[Spr.MAS7] << 32) | (s.spr[Spr.MAS3] & CpuState.MASK32);
+            case Spr.MMUCSR0 -> s.bookE ? 0 : s.spr[n];
             default -> s.spr[n];
         };
     }
@@ -150,6 +156,17 @@ public final class SystemRegisters {
             case Spr.DEC -> { s.timers.writeDec(s, v); s.limit = 0; }
             case Spr.DECAR -> { s.timers.sync(s); s.spr[n] = v & CpuState.MASK32; s.limit = 0; }
             case Spr.PIR -> { s.spr[n] = v; s.pending.setPir(v); }
+            case Spr.MAS7_MAS3 -> { s.spr[Spr.MAS7] = v >>> 32; s.spr[Spr.MAS3] = v & CpuState.MASK32; }
+            case Spr.MAS0, Spr.MAS1, Spr.MAS3, Spr.MAS4, Spr.MAS6, Spr.MAS7 -> s.spr[n] = v & CpuState.MASK32;
+            case Spr.PID, Spr.PID1, Spr.PID2 -> {
+                // the software TLB caches translations made under the old PIDs
+                if (s.bookE && s.spr[n] != v) s.mmu.soft.flush();
+                s.spr[n] = v;
+            }
+            case Spr.MMUCSR0 -> {
+                if (s.bookE) TlbInstructions.mmucsr0(s, v);
+                else s.spr[n] = v;
+            }
             default -> {
                 s.spr[n] = v;
                 int ivor = Spr.ivorOf(n);

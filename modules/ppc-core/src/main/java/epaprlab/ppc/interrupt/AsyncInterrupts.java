@@ -34,6 +34,7 @@ public final class AsyncInterrupts {
      */
     public static StopReason service(CpuState s, long end) {
         s.pending.attention = false;            // before reading the requests: a later raise re-arms it
+        if (s.mmu != null) s.mmu.drainRemote(); // tlbivax of other CPUs (they raised attention)
         Timers t = s.timers;
         t.sync(s);
         if (t.takeWatchdogExpiry()) return watchdog(s);
@@ -96,10 +97,18 @@ public final class AsyncInterrupts {
         return -1;
     }
 
-    /** Delivers {@code ivor} with SRR0 = the next instruction; events are consumed, levels stay. */
+    /**
+     * Delivers {@code ivor} with SRR0 = the next instruction; events are consumed, levels stay.
+     * In MPIC proxy mode an External Input first acknowledges the MPIC and puts the vector in
+     * EPR (QEMU's mpic_proxy).
+     */
     private static boolean take(CpuState s, int ivor) {
         if (!Delivery.deliver(s, ivor, s.pc)) return false;
         switch (ivor) {
+            case Ivor.EXTERNAL -> {
+                java.util.function.IntSupplier iack = s.externalProxy;
+                if (iack != null) s.spr[Spr.EPR] = iack.getAsInt() & CpuState.MASK32;
+            }
             case Ivor.MACHINE_CHECK -> s.spr[Spr.MCSR] |= s.pending.takeMachineCheck();
             case Ivor.DOORBELL -> s.pending.set(PendingInterrupts.DOORBELL, false);
             case Ivor.DOORBELL_CRITICAL -> s.pending.set(PendingInterrupts.DOORBELL_CRITICAL, false);

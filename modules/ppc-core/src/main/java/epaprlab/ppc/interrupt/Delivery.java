@@ -1,15 +1,22 @@
 package epaprlab.ppc.interrupt;
 
+import epaprlab.ppc.cpu.Esr;
 import epaprlab.ppc.cpu.Msr;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.cpu.StopReason;
 import epaprlab.ppc.exec.CpuState;
+import epaprlab.ppc.mmu.TlbInstructions;
 
 /**
  * Book E interrupt delivery (spec 5.3). Every entry point first checks that the guest installed
  * the vector (wrote the IVOR since reset); when it did not, nothing is changed and the CPU stops
  * with {@link StopReason#UNHANDLED_INTERRUPT} at the faulting instruction.
+ *
+ * <p>With BOOK_E translation (the ppce500 board) two details follow QEMU 7.2 instead of KVM
+ * (booke-mmu.md section 8): base-class interrupts keep only MSR[ME] (CE and DE are cleared too),
+ * and a Program interrupt ORs its reason bit into SRR1 (0x80000 illegal, 0x40000 privileged,
+ * 0x20000 trap, 0x100000 FP). FLAT mode keeps KVM's behaviour.
  */
 public final class Delivery {
     private Delivery() {}
@@ -20,13 +27,28 @@ public final class Delivery {
     public static void program(CpuState s, ProgramCause cause) {
         if (missing(s, Ivor.PROGRAM)) { stop(s, Ivor.PROGRAM, "program interrupt (" + cause.text() + ")"); return; }
         s.spr[Spr.ESR] = cause.esrBit();
-        base(s, Ivor.PROGRAM, s.pc);
+        long srr1 = s.msr;
+        if (s.bookE) {
+            srr1 |= switch (cause) {
+                case ILLEGAL -> 0x00080000L;
+                case PRIVILEGED -> 0x00040000L;
+                case TRAP -> 0x00020000L;
+                case FP -> 0x00100000L;
+                case UNIMPLEMENTED -> 0;
+            };
+        }
+        s.spr[Spr.SRR0] = s.pc;
+        s.spr[Spr.SRR1] = srr1;
+        enter(s, Ivor.PROGRAM, s.msr & baseKeep(s));
     }
 
-    /** Data storage interrupt (IVOR2): DEAR = EA, ESR = ST for stores else 0. */
-    public static void dataStorage(CpuState s, long ea, long esr) {
+    /** Data storage interrupt (IVOR2) for an access outside RAM: DEAR = EA, ESR = ST for stores else 0. */
+    public static void dataStorage(CpuState s, long ea, long esr) { dataStorage(s, ea, esr, "outside RAM"); }
+
+    /** Data storage interrupt (IVOR2); {@code why} (a constant) goes into the stop detail. */
+    public static void dataStorage(CpuState s, long ea, long esr, String why) {
         if (missing(s, Ivor.DATA_STORAGE)) {
-            stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x outside RAM)".formatted(esr != 0 ? "store" : "load", ea));
+            stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x %s)".formatted(esr != 0 ? "store" : "load", ea, why));
             return;
         }
         s.spr[Spr.DEAR] = ea;
@@ -46,13 +68,55 @@ public final class Delivery {
     }
 
     /** Instruction storage interrupt (IVOR3) for a fetch outside RAM: ESR = 0. */
-    public static void instructionStorage(CpuState s) {
+    public static void instructionStorage(CpuState s) { instructionStorage(s, "outside RAM"); }
+
+    /** Instruction storage interrupt (IVOR3) at PC: ESR = 0, DEAR unchanged. */
+    public static void instructionStorage(CpuState s, String why) {
         if (missing(s, Ivor.INSTRUCTION_STORAGE)) {
-            stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x outside RAM)".formatted(s.pc));
+            stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x %s)".formatted(s.pc, why));
             return;
         }
         s.spr[Spr.ESR] = 0;
         base(s, Ivor.INSTRUCTION_STORAGE, s.pc);
+    }
+
+    /**
+     * Data TLB error (IVOR13), QEMU's values (spec 7): SRR0 = the instruction, ESR = ST for a
+     * store else 0, DEAR = EA, MAS registers loaded with the miss defaults.
+     */
+    public static void dataTlbError(CpuState s, long ea, boolean store, int as) {
+        if (missing(s, Ivor.DTLB_ERROR)) {
+            stop(s, Ivor.DTLB_ERROR, "data TLB error (%s at EA 0x%x, no TLB entry)".formatted(store ? "store" : "load", ea));
+            return;
+        }
+        s.spr[Spr.ESR] = store ? Esr.ST : 0;
+        s.spr[Spr.DEAR] = ea;
+        TlbInstructions.loadMissDefaults(s, ea, as);
+        base(s, Ivor.DTLB_ERROR, s.pc);
+    }
+
+    /**
+     * Instruction TLB error (IVOR14) for the fetch at PC, QEMU's values (spec 7): SRR0 = PC,
+     * ESR = 0, DEAR = PC (a QEMU quirk), MAS registers loaded with the miss defaults.
+     */
+    public static void instructionTlbError(CpuState s, int as) {
+        if (missing(s, Ivor.ITLB_ERROR)) {
+            stop(s, Ivor.ITLB_ERROR, "instruction TLB error (fetch at EA 0x%x, no TLB entry)".formatted(s.pc));
+            return;
+        }
+        s.spr[Spr.ESR] = 0;
+        s.spr[Spr.DEAR] = s.pc;
+        TlbInstructions.loadMissDefaults(s, s.pc, as);
+        base(s, Ivor.ITLB_ERROR, s.pc);
+    }
+
+    /**
+     * Stops the CPU at the executing instruction for something the engine does not model (a
+     * little-endian page, a fetch outside RAM), as an unhandled machine check with {@code detail}.
+     */
+    public static void stopUnsupported(CpuState s, String detail) {
+        stop(s, Ivor.MACHINE_CHECK, "");
+        s.stopDetail = detail;
     }
 
     /** System call interrupt (IVOR8): SRR0 = next instruction; ESR unchanged. */
@@ -100,10 +164,12 @@ public final class Delivery {
         s.stopDetail = what + " but IVOR" + ivor + " was never set";
     }
 
-    /** Base class: SRR0/SRR1, MSR &= CE|ME|DE, CM from EPCR[ICM] on 64-bit cores. */
+    /** Base class: SRR0/SRR1, MSR &= CE|ME|DE (BOOK_E: ME), CM from EPCR[ICM] on 64-bit cores. */
     private static void base(CpuState s, int ivor, long srr0) {
-        save(s, ivor, Spr.SRR0, Spr.SRR1, srr0, s.msr & BASE_KEEP);
+        save(s, ivor, Spr.SRR0, Spr.SRR1, srr0, s.msr & baseKeep(s));
     }
+
+    private static long baseKeep(CpuState s) { return s.bookE ? Msr.ME : BASE_KEEP; }
 
     private static void enter(CpuState s, int ivor, long newMsr) {
         if (s.has64 && (s.spr[Spr.EPCR] & Spr.EPCR_ICM) != 0) newMsr |= Msr.CM;

@@ -17,7 +17,7 @@ public final class DoorbellBus {
     private volatile PendingInterrupts[] members = new PendingInterrupts[0];
 
     public static DoorbellBus of(GuestMemory memory) {
-        return (DoorbellBus) memory.engineShared(DoorbellBus::new);
+        return memory.engineShared(DoorbellBus.class, DoorbellBus::new);
     }
 
     public synchronized void join(PendingInterrupts p) {

@@ -40,15 +40,15 @@ public final class GuestMemory {
      */
     public Object atomicLock(long pa) { return atomicLocks[(int) (pa >>> 6) & (atomicLocks.length - 1)]; }
 
-    private Object engineShared;
+    private final java.util.Map<Class<?>, Object> engineShared = new java.util.HashMap<>();
 
     /**
-     * Engine use: the one object the CPUs sharing this RAM share (their doorbell bus), made by
-     * {@code make} on first use. Kept here so it lives and dies with the RAM.
+     * Engine use: the one object of type {@code kind} that the CPUs sharing this RAM share (their
+     * doorbell bus, their TLB shootdown domain), made by {@code make} on first use. Kept here so
+     * it lives and dies with the RAM.
      */
-    public synchronized Object engineShared(java.util.function.Supplier<?> make) {
-        if (engineShared == null) engineShared = make.get();
-        return engineShared;
+    public synchronized <T> T engineShared(Class<T> kind, java.util.function.Supplier<T> make) {
+        return kind.cast(engineShared.computeIfAbsent(kind, k -> make.get()));
     }
 
     /** Number of 4 KiB pages. */

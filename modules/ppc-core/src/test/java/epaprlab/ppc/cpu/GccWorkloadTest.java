@@ -28,6 +28,22 @@ class GccWorkloadTest {
             "E5500,  0xC0FFEE, 0x834f0348, work-e5500.bin",
     })
     void checksumMatchesTheHost(CpuModel model, String seed, String expected, String image) throws IOException {
+        run(model, seed, expected, image, Translation.FLAT);
+    }
+
+    /** The same workloads with the Book E MMU on: one TLB1 entry maps EA 0..1 MiB to PA 0. */
+    @ParameterizedTest(name = "{0} seed {1} {3}")
+    @CsvSource({
+            "E500MC, 0x1,      0x7b60f176, work-e500mc.bin",
+            "E5500,  0xC0FFEE, 0x834f0348, work-e5500.bin",
+            "E500MC, 0x1,      0xf0190b73, fpwork-e500mc.bin",
+            "E5500,  0xC0FFEE, 0x5e764dbb, fpwork-e5500.bin",
+    })
+    void checksumIsTheSameWithTranslation(CpuModel model, String seed, String expected, String image) throws IOException {
+        run(model, seed, expected, image, Translation.BOOK_E);
+    }
+
+    private static void run(CpuModel model, String seed, String expected, String image, Translation translation) throws IOException {
         byte[] img;
         try (InputStream in = GccWorkloadTest.class.getResourceAsStream("/gcc/" + image)) {
             assertNotNull(in, image);
@@ -36,6 +52,10 @@ class GccWorkloadTest {
         GuestMemory mem = new GuestMemory(1 << 20);
         mem.write(0, img, 0, img.length);
         Cpu cpu = new Cpu(model, mem);
+        if (translation == Translation.BOOK_E) {
+            cpu.setTranslation(translation);
+            cpu.tlbWrite(1, 0, 0x80000500, 0, 0x3F, 0);
+        }
         cpu.setGpr(3, Long.decode(seed));
         StopReason r = cpu.run(10_000_000);
         assertNull(cpu.lastEngineError());

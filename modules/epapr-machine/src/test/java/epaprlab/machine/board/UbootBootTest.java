@@ -1,0 +1,186 @@
+package epaprlab.machine.board;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.VcpuExit.SystemEvent;
+import epaprlab.machine.boot.ResetReason;
+import epaprlab.ppc.cpu.CpuModel;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import epaprlab.machine.boot.CrossTools;
+import epaprlab.machine.boot.ElfImage;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Debian's U-Boot for qemu-ppce500 on our board and engine, side by side with
+ * {@code qemu-system-ppc -M ppce500 -cpu e500mc -nographic -bios} on the same file (and
+ * {@code qemu-system-ppc64 -cpu e5500}, which runs the same 32-bit firmware): the console up
+ * to the {@code =>} prompt and the output of {@code bdinfo} and {@code version} must be the same,
+ * line for line, except the autoboot countdown (it depends on time). QEMU runs with
+ * {@code -nic none}: its default virtio NIC is not part of our board (it would change the "Net:"
+ * line). Then {@code reset} and {@code poweroff} end the run as the system events the GUTS and
+ * GPIO devices raise.
+ */
+@Timeout(600)
+class UbootBootTest {
+    static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+    private static final long BUDGET = 1_500_000_000L;   // the prompt comes after about 410 million
+    private static final String PROMPT = "=> ";
+    /** Typed at the prompt on both sides; their output is compared too. */
+    private static final List<String> COMMANDS = List.of("bdinfo", "version");
+
+    private static Ppce500Run boot() throws Exception {
+        return boot(CpuModel.E500MC);
+    }
+
+    private static Ppce500Run boot(CpuModel cpu) throws Exception {
+        Ppce500Run run = new Ppce500Run(cpu, 256L << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
+        assertTrue(run.runUntil(c -> c.endsWith(PROMPT), BUDGET), () -> run.where() + "\n" + run.console());
+        return run;
+    }
+
+    /**
+     * The same firmware on both cores (qemu-system-ppc for e500mc, qemu-system-ppc64 for e5500):
+     * the boot log, then what {@code bdinfo} and {@code version} print at the prompt.
+     */
+    @ParameterizedTest @EnumSource(CpuModel.class)
+    void bootsToThePromptWithQemusConsoleOutput(CpuModel cpu) throws Exception {
+        Ppce500Run run = boot(cpu);
+        for (String command : COMMANDS) {
+            int before = run.console().length();
+            run.board.vm().consoleInput((command + "\r").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(run.runUntil(c -> c.length() > before + command.length() + 1 && c.endsWith(PROMPT), BUDGET), run::where);
+        }
+        List<String> ours = comparable(run.console());
+        List<String> qemu = comparable(qemuSession(cpu));
+        assertEquals(qemu, ours);
+        assertTrue(ours.contains("DRAM:  256 MiB") && ours.contains("fdt_blob    = 0x0fa8de80"), ours::toString);
+    }
+
+    @Test void typedCommandsThenResetAndPoweroffAreSystemEvents() throws Exception {
+        Ppce500Run run = boot();
+        int before = run.console().length();
+        run.board.vm().consoleInput("version\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(run.runUntil(c -> c.length() > before && c.endsWith(PROMPT), BUDGET), run::where);
+        String reply = run.console().substring(before);
+        assertTrue(reply.contains("U-Boot 2023.01"), reply);
+
+        run.board.vm().consoleInput("reset\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
+        assertEquals(SystemEvent.Type.RESET, run.board.vcpus().get(0).exit().systemEvent().type());
+        assertEquals("guts-rstcr", run.board.vcpus().get(0).exit().systemEvent().source());
+
+        run.board.powerOn(2, ResetReason.GUEST_RESET);     // what the supervisor does on a reset
+        int second = run.console().length();
+        assertTrue(run.runUntil(c -> c.length() > second && c.endsWith(PROMPT), BUDGET), run::where);
+        run.board.vm().consoleInput("poweroff\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
+        assertEquals(SystemEvent.Type.SHUTDOWN, run.board.vcpus().get(0).exit().systemEvent().type());
+        assertEquals("gpio-poweroff", run.board.vcpus().get(0).exit().systemEvent().source());
+    }
+
+    /**
+     * {@code bios} plus {@code kernel}: the kernel file is copied raw at 32 MiB and named by
+     * {@code /chosen/qemu,boot-kernel}; U-Boot's default boot command finds it there and
+     * {@code bootm}s it. The kernel is a uImage (built here, header and CRCs as mkimage writes them)
+     * of a bare-metal program that prints "ok" through UART0 at U-Boot's CCSR mapping. The whole
+     * console, from power-on to "ok", must be QEMU's.
+     */
+    @Test void theFirmwareBootsTheKernelQemuNamesForIt(@TempDir Path dir) throws Exception {
+        byte[] elf = CrossTools.build(CrossTools.Target.PPC32, dir, """
+                    .globl _start
+                _start:
+                    lis 4,0xE000
+                    ori 4,4,0x4500
+                    li 5,'o'
+                    stb 5,0(4)
+                    li 5,'k'
+                    stb 5,0(4)
+                    li 5,10
+                    stb 5,0(4)
+                0:  b 0b
+                """, "-Wl,-Ttext=0x0");
+        byte[] code = ElfImage.parse(dir.resolve("bare.elf"), elf).segments().getFirst().data();
+        Path uimage = Files.write(dir.resolve("bare.uimg"), UImageFiles.kernel("bare", 0, 0, false, code));
+        Ppce500Run run = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UBOOT), Optional.of(uimage),
+                Optional.empty(), "");
+        assertTrue(run.runUntil(c -> c.contains("ok\n"), BUDGET), () -> run.where() + "\n" + run.console());
+        String qemu = qemuUntil(List.of("-bios", UBOOT.toString(), "-kernel", uimage.toString()), "ok\n");
+        assertEquals(comparable(qemu), comparable(run.console()));
+    }
+
+    /** QEMU's console (e500mc, 256 MiB, no NIC) with extra options, until {@code end} appears. */
+    static String qemuUntil(List<String> options, String end) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("qemu-system-ppc", "-M", "ppce500", "-cpu", "e500mc", "-m", "256",
+                "-nic", "none", "-nographic"));
+        cmd.addAll(options);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                int b = in.read();
+                if (b < 0) break;
+                out.write(b);
+                if (out.toString(StandardCharsets.ISO_8859_1).replace("\r", "").endsWith(end)) break;
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(text.replace("\r", "").endsWith(end), "QEMU did not print " + end + ":\n" + text);
+        return text;
+    }
+
+    /** Lines without carriage returns; the countdown line (time-dependent) and a bare prompt dropped. */
+    static List<String> comparable(String console) {
+        return console.replace("\r", "").lines()
+                .filter(l -> !l.startsWith("Hit any key to stop autoboot"))
+                .filter(l -> !l.strip().equals(PROMPT.strip()))
+                .toList();
+    }
+
+    /** QEMU's console from power-on to the first prompt and through {@link #COMMANDS} (then QEMU is stopped). */
+    private static String qemuSession(CpuModel cpu) throws Exception {
+        Process p = new ProcessBuilder(cpu.has64Bit() ? "qemu-system-ppc64" : "qemu-system-ppc", "-M", "ppce500",
+                "-cpu", cpu.configName(), "-m", "256", "-nic", "none",
+                "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream(); OutputStream keys = p.getOutputStream()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int prompts = 0;
+            while (System.nanoTime() < deadline && prompts <= COMMANDS.size()) {
+                int b = in.read();
+                if (b < 0) break;
+                out.write(b);
+                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(PROMPT)) {
+                    if (prompts < COMMANDS.size()) {
+                        keys.write((COMMANDS.get(prompts) + "\r").getBytes(StandardCharsets.US_ASCII));
+                        keys.flush();
+                    }
+                    prompts++;
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        String text = out.toString(StandardCharsets.ISO_8859_1);
+        assertTrue(text.endsWith(PROMPT) && text.contains("=> " + COMMANDS.getLast()), "QEMU did not answer:\n" + text);
+        return text;
+    }
+}

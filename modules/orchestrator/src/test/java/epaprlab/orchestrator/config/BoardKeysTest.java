@@ -1,0 +1,104 @@
+package epaprlab.orchestrator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.ppc.cpu.CpuModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code board = epapr | ppce500}: each board's keys, its bounds, and errors naming file, line and key. */
+class BoardKeysTest {
+    @TempDir Path dir;
+
+    private final LabConfigLoader loader = LabConfigLoader.withDefaults();
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        return Files.writeString(p, text);
+    }
+
+    @Test void epaprStaysTheDefault() throws Exception {
+        write("g.elf", "x");
+        VmConfig vm = loader.load(write("g.conf", "vm { name = g, image = g.elf }")).vms().getFirst();
+        assertEquals(Optional.empty(), vm.ppce500());
+        assertEquals(1 << 20, vm.board().ramBytes());
+    }
+
+    @Test void ppce500TakesQemusOptions() throws Exception {
+        write("fw/u-boot.elf", "x");
+        write("k/vmlinux.gz", "x");
+        write("k/initrd.cpio", "x");
+        VmConfig vm = loader.load(write("p.conf", """
+                vm {
+                  name = p
+                  board = ppce500
+                  bios = fw/u-boot.elf
+                  kernel = k/vmlinux.gz
+                  initrd = k/initrd.cpio
+                  bootargs = "console=ttyS0"
+                  cpu = e5500
+                  vcpus = 2
+                }
+                """)).vms().getFirst();
+        VmConfig.Ppce500Files f = vm.ppce500().orElseThrow();
+        assertEquals(Optional.of(dir.resolve("fw/u-boot.elf")), f.bios());
+        assertEquals(Optional.of(dir.resolve("k/vmlinux.gz")), f.kernel());
+        assertEquals(Optional.of(dir.resolve("k/initrd.cpio")), f.initrd());
+        assertEquals(dir.resolve("fw/u-boot.elf"), vm.image(), "the image CPU 0 enters");
+        assertEquals(128 << 20, vm.board().ramBytes(), "QEMU's default RAM");
+        assertEquals(CpuModel.E5500, vm.board().cpu());
+        assertEquals(400_000_000L, vm.board().timebaseHz());
+        assertEquals("console=ttyS0", vm.board().bootargs());
+        VmConfig kernelOnly = loader.load(write("k.conf",
+                "vm { name = k, board = ppce500, kernel = k/vmlinux.gz, ram = 256M }")).vms().getFirst();
+        assertEquals(Optional.empty(), kernelOnly.ppce500().orElseThrow().bios());
+        assertEquals(256 << 20, kernelOnly.board().ramBytes());
+    }
+
+    record Bad(String file, String text, String expectedMessage) {}
+
+    @TestFactory Stream<DynamicTest> wrongBoardKeysAndBoundsAreNamed() throws IOException {
+        write("ok.elf", "x");
+        return Stream.of(
+                new Bad("image-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  image = ok.elf\n}\n",
+                        "image-on-ppce500.conf:5: vm.image: not a key of board = ppce500"),
+                new Bad("clock-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  clock-hz = 100\n}\n",
+                        "clock-on-ppce500.conf:5: vm.clock-hz: not a key of board = ppce500"),
+                new Bad("bios-on-epapr.conf", "vm {\n  name = x\n  image = ok.elf\n  bios = ok.elf\n}\n",
+                        "bios-on-epapr.conf:4: vm.bios: not a key of board = epapr"),
+                new Bad("initrd-on-epapr.conf", "vm {\n  name = x\n  board = epapr\n  image = ok.elf\n  initrd = ok.elf\n}\n",
+                        "initrd-on-epapr.conf:5: vm.initrd: not a key of board = epapr"),
+                new Bad("no-payload.conf", "vm {\n  name = x\n  board = ppce500\n  initrd = ok.elf\n}\n",
+                        "no-payload.conf:3: vm.bios: a ppce500 VM needs `bios`"),
+                new Bad("missing-bios.conf", "vm {\n  name = x\n  board = ppce500\n  bios = nope.elf\n}\n",
+                        "missing-bios.conf:4: vm.bios: no such file: "),
+                new Bad("ram-align.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 100M\n}\n",
+                        "ram-align.conf:5: vm.ram: RAM of a ppce500 VM must be a multiple of 64 MiB"),
+                new Bad("ram-big.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 2G\n}\n",
+                        "ram-big.conf:5: vm.ram: RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB"),
+                new Bad("smp.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  vcpus = 33\n}\n",
+                        "smp.conf:5: vm.vcpus: must be 1..32, got 33"),
+                new Bad("board.conf", "vm {\n  name = x\n  board = mpc8544ds\n  bios = ok.elf\n}\n",
+                        "board.conf:3: vm.board: unknown value \"mpc8544ds\" (expected epapr or ppce500)"),
+                new Bad("cpu.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  cpu = e6500\n}\n",
+                        "cpu.conf:5: vm.cpu: unknown value \"e6500\""),
+                new Bad("lab-entry.conf", "lab {\n  vms = [\n    { name = x, board = ppce500, bios = ok.elf, image = ok.elf }\n  ]\n}\n",
+                        "lab-entry.conf:3: lab.vms[0].image: not a key of board = ppce500")
+        ).map(b -> DynamicTest.dynamicTest(b.file(), () -> {
+            Path f = write(b.file(), b.text());
+            ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(f));
+            assertTrue(p.getMessage().contains(b.expectedMessage()), () -> "got: " + p.getMessage());
+            assertTrue(p.getMessage().startsWith(f.toString()), () -> "names the file: " + p.getMessage());
+        }));
+    }
+}
