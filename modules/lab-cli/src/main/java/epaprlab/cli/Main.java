@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
             "",
             "Exit codes: 0 every VM ended as its config expects, 1 some VM did not,",
             "2 bad command line or config (the message names file, line and key), 3 internal error."},
-        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, BenchCommand.class, epaprlab.cli.command.ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

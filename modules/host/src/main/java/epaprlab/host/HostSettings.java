@@ -1,0 +1,54 @@
+package epaprlab.host;
+
+import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How a host runs: where it listens, its token, where images come from. {@link #check} refuses
+ * a non-loopback address without a token.
+ */
+public record HostSettings(String bind, int port, Optional<String> token, Path images, int consoleBytes,
+                           Duration askTimeout) {
+
+    /** A setting the host cannot start with; the message names the option or key. */
+    public static final class Refused extends Exception {
+        public Refused(String message) { super(message); }
+    }
+
+    public static HostSettings from(Config system) {
+        Config c = system.getConfig("epapr-lab.host");
+        String token = c.getString("token");
+        return new HostSettings(c.getString("bind"), c.getInt("port"), token.isEmpty() ? Optional.empty() : Optional.of(token),
+                Path.of(c.getString("images")), (int) Math.min(Integer.MAX_VALUE, c.getBytes("console-bytes")),
+                c.getDuration("ask-timeout"));
+    }
+
+    public HostSettings withBind(String b) { return new HostSettings(b, port, token, images, consoleBytes, askTimeout); }
+    public HostSettings withPort(int p) { return new HostSettings(bind, p, token, images, consoleBytes, askTimeout); }
+    public HostSettings withToken(Optional<String> t) { return new HostSettings(bind, port, t, images, consoleBytes, askTimeout); }
+    public HostSettings withImages(Path i) { return new HostSettings(bind, port, token, i, consoleBytes, askTimeout); }
+
+    /** Checks what would make the host unsafe or unable to run. */
+    public HostSettings check() throws Refused {
+        if (port < 0 || port > 65535) throw new Refused("--port: must be 0..65535, got " + port);
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new Refused("--bind: unknown address " + bind);
+        }
+        if (!address.isLoopbackAddress() && token.isEmpty()) {
+            throw new Refused("--bind " + bind + ": binding to a non-loopback address needs a token "
+                    + "(EPAPR_LAB_TOKEN, --token-file or epapr-lab.host.token); refusing to start without one");
+        }
+        if (token.isPresent() && token.get().length() < 16) {
+            throw new Refused("token: must be at least 16 characters");
+        }
+        if (!java.nio.file.Files.isDirectory(images)) throw new Refused("--images: not a directory: " + images);
+        return this;
+    }
+}
