@@ -9,7 +9,6 @@ import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpResponse;
-import akka.http.javadsl.model.MediaTypes;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Location;
 import akka.http.javadsl.model.headers.RawHeader;
@@ -49,7 +48,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The host's HTTP interface: the API under {@code /api/v1} (described in {@code openapi.yaml}),
+ * The host's HTTP interface: the API under {@code /api/v1} (described in {@code openapi.json}),
  * {@code /metrics}, and the dashboard at {@code /}. VM actions go to the VMs' actors (ask, one
  * reply each); reads come from the VMs' published views, consoles and histories. Errors are JSON
  * {@code {"status", "field", "message"}}.
@@ -87,14 +86,12 @@ public final class HostApi extends AllDirectives {
         return mapResponse(this::counted, () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
                 pathSingleSlash(() -> get(() -> getFromResource(WEB + "/index.html", ContentTypes.TEXT_HTML_UTF8))),
                 pathPrefix("web", () -> get(() -> getFromResourceDirectory(WEB))),
-                path("openapi.yaml", () -> get(() -> getFromResource("openapi.yaml",
-                        ContentTypes.create(MediaTypes.applicationWithOpenCharset("yaml"), akka.http.javadsl.model.HttpCharsets.UTF_8)))),
+                path("openapi.json", () -> get(() -> getFromResource("openapi.json", ContentTypes.APPLICATION_JSON))),
                 path("metrics", () -> authorized(() -> get(() -> complete(HttpResponse.create()
                         .withEntity(HttpEntities.create(PROMETHEUS, metrics.scrape().getBytes(StandardCharsets.UTF_8))))))),
                 pathPrefix("api", () -> pathPrefix("v1", () -> authorized(() -> sameOrigin(() -> concat(
                         pathPrefix("vms", this::vmRoutes),
-                        pathPrefix("labs", this::labRoutes)))))),
-                extractUnmatchedPath(p -> complete(error(404, "(path)", "no such resource: " + p)))))));
+                        pathPrefix("labs", this::labRoutes))))))))));
     }
 
     // ---- VMs ------------------------------------------------------------------------------------
@@ -196,8 +193,10 @@ public final class HostApi extends AllDirectives {
 
     /** Server-sent events: one per history entry (id = its sequence number), from Last-Event-ID or ?after. */
     private Route eventStream(EventLog events, Supplier<Boolean> gone) {
-        return optionalHeaderValueByName("Last-Event-ID", lastId -> parameterOptional("after", after -> {
+        return optionalHeaderValueByName("Last-Event-ID", lastId -> parameterOptional("after", after ->
+                parameterOptional("follow", follow -> {
             long from = after.or(() -> lastId).map(Long::parseLong).orElse(0L);
+            boolean keep = follow.map(f -> !f.equals("false")).orElse(true);
             Source<ServerSentEvent, NotUsed> source = Source.tick(Duration.ZERO, Duration.ofMillis(100), Boolean.TRUE)
                     .mapMaterializedValue(c -> NotUsed.getInstance())
                     .statefulMapConcat(() -> {
@@ -205,7 +204,7 @@ public final class HostApi extends AllDirectives {
                         boolean[] ended = {false};
                         return tick -> {
                             if (ended[0]) return List.of(Optional.<ServerSentEvent>empty());
-                            if (gone.get()) ended[0] = true;
+                            if (gone.get() || !keep) ended[0] = true;
                             List<EventLog.Entry> fresh = events.after(seen[0]);
                             if (!fresh.isEmpty()) seen[0] = fresh.getLast().seq();
                             return fresh.stream().map(e -> Optional.of(ServerSentEvent.create(text(e), e.type(),
@@ -216,7 +215,7 @@ public final class HostApi extends AllDirectives {
                     .map(Optional::get)
                     .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
             return completeOK(source, EventStreamMarshalling.toEventStream());
-        }));
+        })));
     }
 
     // ---- labs -----------------------------------------------------------------------------------
