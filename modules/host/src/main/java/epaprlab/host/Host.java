@@ -10,6 +10,7 @@ import epaprlab.host.api.HostApi;
 import epaprlab.host.metrics.HostJmx;
 import epaprlab.host.metrics.HostMetrics;
 import epaprlab.host.vm.HostedVms;
+import epaprlab.host.vm.LocalVms;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class Host implements AutoCloseable {
                 "epapr-lab-host", system);
         try {
             HostMetrics metrics = new HostMetrics(vms);
-            HostApi api = new HostApi(actors, vms, configs, metrics, settings.token(), settings.askTimeout(),
+            HostApi api = new HostApi(actors, new LocalVms(actors, vms, settings.askTimeout()), configs, metrics, settings.token(), settings.askTimeout(),
                     settings.consoleBytes());
             ServerBinding binding = Http.get(actors).newServerAt(settings.bind(), settings.port()).bind(api.routes())
                     .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -50,8 +50,11 @@ public final class ConfigRequests {
 
     public Path images() { return images; }
 
+    /** A checked VM config and its text ({@code vm { ... }}, image path absolute) to rebuild it from. */
+    public record CheckedVm(VmConfig config, String text) {}
+
     /** A VM: either {@code {"vm": {...}}} or the VM keys at the top level. */
-    public VmConfig vm(String body) throws ApiError {
+    public CheckedVm vm(String body) throws ApiError {
         Config root = parse(body);
         Config vm;
         if (root.hasPath("vm")) {
@@ -61,7 +64,14 @@ public final class ConfigRequests {
             vm = root;
         }
         vm = confineImage(vm, "vm");
-        return load(vm.root().atKey("vm")).vms().getFirst();
+        Config checked = vm.root().atKey("vm");
+        return new CheckedVm(load(checked).vms().getFirst(), checked.root().render(ConfigRenderOptions.concise()));
+    }
+
+    /** A VM again from the text of a {@link CheckedVm} (on another node of a cluster). */
+    public VmConfig reload(String text) throws ApiError {
+        Config root = parse(text);
+        return load(confineImage(object(root, "vm"), "vm").root().atKey("vm")).vms().getFirst();
     }
 
     /** A lab: {@code {"lab": {"name": .., "concurrency": .., "vms": [ {VM keys, count, matrix}, ... ]}}}. */

@@ -3,7 +3,6 @@ package epaprlab.host.api;
 import akka.NotUsed;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
@@ -29,7 +28,7 @@ import epaprlab.host.metrics.HostMetrics;
 import epaprlab.host.vm.ConsoleLog;
 import epaprlab.host.vm.EventLog;
 import epaprlab.host.vm.HostedVm;
-import epaprlab.host.vm.HostedVms;
+import epaprlab.host.vm.VmDirectory;
 import epaprlab.host.vm.VmView;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.VmConfig;
@@ -37,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +61,7 @@ public final class HostApi extends AllDirectives {
     private static final ContentType PROMETHEUS = ContentTypes.parse("text/plain; version=0.0.4; charset=utf-8");
 
     private final ActorSystem<HostGuardian.Command> system;
-    private final HostedVms vms;
+    private final VmDirectory vms;
     private final ConfigRequests configs;
     private final HostMetrics metrics;
     private final Optional<byte[]> bearer;
@@ -71,7 +71,7 @@ public final class HostApi extends AllDirectives {
     private final Map<String, HostedLab> labs = new ConcurrentHashMap<>();
     private final AtomicLong labSerial = new AtomicLong();
 
-    public HostApi(ActorSystem<HostGuardian.Command> system, HostedVms vms, ConfigRequests configs, HostMetrics metrics,
+    public HostApi(ActorSystem<HostGuardian.Command> system, VmDirectory vms, ConfigRequests configs, HostMetrics metrics,
                    Optional<String> token, Duration askTimeout, int consoleBytes) {
         this.system = system;
         this.vms = vms;
@@ -99,11 +99,11 @@ public final class HostApi extends AllDirectives {
     private Route vmRoutes() {
         return concat(
                 pathEndOrSingleSlash(() -> concat(
-                        get(() -> complete(ok(Map.of("vms", sortedViews(), "count", vms.size())))),
+                        get(() -> completeWithFuture(vms.list().thenApply(l -> ok(Map.of("vms", l, "count", l.size()))))),
                         post(() -> body(this::createVm)))),
                 pathPrefix(PathMatchers.segment(), id -> concat(
                         pathEndOrSingleSlash(() -> concat(
-                                get(() -> complete(vms.get(id).map(e -> ok(e.view())).orElseGet(() -> noVm(id)))),
+                                get(() -> completeWithFuture(vms.view(id).thenApply(v -> v.map(this::ok).orElseGet(() -> noVm(id))))),
                                 delete(() -> ask(id, HostedVm.Remove::new)))),
                         path("start", () -> post(() -> ask(id, r -> new HostedVm.Start("start requested through the API", r)))),
                         path("stop", () -> post(() -> ask(id, HostedVm.Stop::new))),
@@ -115,20 +115,16 @@ public final class HostApi extends AllDirectives {
                         path("events", () -> get(() -> vmEvents(id))))));
     }
 
-    private List<VmView> sortedViews() {
-        return vms.all().stream().map(HostedVms.Entry::view).sorted(Comparator.comparing(VmView::id)).toList();
-    }
-
     private Route createVm(String body) {
-        VmConfig config;
+        ConfigRequests.CheckedVm checked;
         try {
-            config = configs.vm(body);
+            checked = configs.vm(body);
         } catch (ApiError e) {
             return complete(error(e));
         }
+        VmConfig config = checked.config();
         String image = configs.images().relativize(config.image()).toString();
-        CompletionStage<HostedVm.Reply> reply = AskPattern.ask(system,
-                r -> new HostGuardian.Create(config.name(), config, image, r), askTimeout, system.scheduler());
+        CompletionStage<HostedVm.Reply> reply = vms.create(config, checked.text(), image);
         return completeWithFuture(reply.thenApply(r -> switch (r) {
             case HostedVm.Reply.Done d -> ok(d.view()).withStatus(StatusCodes.CREATED)
                     .addHeader(Location.create("/api/v1/vms/" + d.view().id()));
@@ -137,8 +133,7 @@ public final class HostApi extends AllDirectives {
     }
 
     private Route ask(String id, Function<ActorRef<HostedVm.Reply>, HostedVm.Request> request) {
-        CompletionStage<HostedVm.Reply> reply = AskPattern.ask(system, r -> new HostGuardian.ToVm(id, request.apply(r)),
-                askTimeout, system.scheduler());
+        CompletionStage<HostedVm.Reply> reply = vms.ask(id, request);
         return completeWithFuture(reply.thenApply(r -> switch (r) {
             case HostedVm.Reply.Done d -> ok(d.view()).withStatus(StatusCodes.ACCEPTED);
             case HostedVm.Reply.Refused f -> error(f.status(), "id", f.message());
@@ -148,71 +143,63 @@ public final class HostApi extends AllDirectives {
     private HttpResponse noVm(String id) { return error(404, "id", "no VM with id " + id); }
 
     private Route vmConsole(String id) {
-        Optional<HostedVms.Entry> entry = vms.get(id);
-        if (entry.isEmpty()) return complete(noVm(id));
-        ConsoleLog log = entry.get().console();
         return parameterOptional("from", from -> parameterOptional("follow", follow -> {
             long start = from.map(Long::parseLong).orElse(0L);
             boolean keep = follow.map(f -> !f.equals("false")).orElse(true);
-            Supplier<Boolean> gone = () -> vms.get(id).map(e -> e != entry.get()).orElse(true);
-            return consoleResponse(log, start, keep, gone);
+            return onSuccess(vms.console(id, start, 0), first -> first.isEmpty() ? complete(noVm(id))
+                    : consoleResponse(first.get().start(), keep, (at, max) -> vms.console(id, at, max)));
         }));
     }
 
-    /** Streams the console from {@code from}: chunked text, until the VM is gone (or caught up, without follow). */
-    private Route consoleResponse(ConsoleLog log, long from, boolean follow, Supplier<Boolean> gone) {
-        ConsoleLog.Chunk first = log.read(from, 0);
+    /** Reads a console from an offset: empty once the VM (or lab) is gone. */
+    private interface ConsoleReader {
+        CompletionStage<Optional<ConsoleLog.Chunk>> read(long from, int max);
+    }
+
+    /** Streams a console from {@code from}: chunked text, until it is gone (or caught up, without follow). */
+    private Route consoleResponse(long from, boolean follow, ConsoleReader reader) {
+        AtomicLong next = new AtomicLong(from);
         Source<ByteString, NotUsed> bytes = Source.tick(Duration.ZERO, POLL, Boolean.TRUE)
                 .mapMaterializedValue(c -> NotUsed.getInstance())
-                .statefulMapConcat(() -> {
-                    long[] next = {from};
-                    boolean[] ended = {false};
-                    return tick -> {
-                        if (ended[0]) return List.of(Optional.<ByteString>empty());
-                        boolean last = gone.get();
-                        ConsoleLog.Chunk c = log.read(next[0], CHUNK);
-                        next[0] = c.next();
-                        boolean caughtUp = c.next() == log.end();
-                        if (last || (!follow && caughtUp)) ended[0] = true;
-                        return c.bytes().length > 0 ? List.of(Optional.of(ByteString.fromArray(c.bytes()))) : List.of();
-                    };
-                })
-                .takeWhile(Optional::isPresent)
-                .map(Optional::get);
+                .mapAsync(1, tick -> reader.read(next.get(), CHUNK))
+                .takeWhile(c -> c.isPresent() && (follow || c.get().bytes().length > 0), true)
+                .mapConcat(c -> {
+                    if (c.isEmpty() || c.get().bytes().length == 0) return List.<ByteString>of();
+                    next.set(c.get().next());
+                    return List.of(ByteString.fromArray(c.get().bytes()));
+                });
         return complete(HttpResponse.create()
-                .addHeader(RawHeader.create("X-Console-Start", Long.toString(first.start())))
+                .addHeader(RawHeader.create("X-Console-Start", Long.toString(from)))
                 .withEntity(HttpEntities.createChunked(TEXT, bytes)));
     }
 
+    /** Reads a history after a sequence number: empty once it is gone. */
+    private interface EventReader {
+        CompletionStage<Optional<List<EventLog.Entry>>> after(long seq);
+    }
+
     private Route vmEvents(String id) {
-        Optional<HostedVms.Entry> entry = vms.get(id);
-        if (entry.isEmpty()) return complete(noVm(id));
-        Supplier<Boolean> gone = () -> vms.get(id).map(e -> e != entry.get()).orElse(true);
-        return eventStream(entry.get().events(), gone);
+        return onSuccess(vms.events(id, Long.MAX_VALUE), first -> first.isEmpty() ? complete(noVm(id))
+                : eventStream(after -> vms.events(id, after)));
     }
 
     /** Server-sent events: one per history entry (id = its sequence number), from Last-Event-ID or ?after. */
-    private Route eventStream(EventLog events, Supplier<Boolean> gone) {
+    private Route eventStream(EventReader reader) {
         return optionalHeaderValueByName("Last-Event-ID", lastId -> parameterOptional("after", after ->
                 parameterOptional("follow", follow -> {
             long from = after.or(() -> lastId).map(Long::parseLong).orElse(0L);
             boolean keep = follow.map(f -> !f.equals("false")).orElse(true);
+            AtomicLong seen = new AtomicLong(from);
             Source<ServerSentEvent, NotUsed> source = Source.tick(Duration.ZERO, Duration.ofMillis(100), Boolean.TRUE)
                     .mapMaterializedValue(c -> NotUsed.getInstance())
-                    .statefulMapConcat(() -> {
-                        long[] seen = {from};
-                        boolean[] ended = {false};
-                        return tick -> {
-                            if (ended[0]) return List.of(Optional.<ServerSentEvent>empty());
-                            if (gone.get() || !keep) ended[0] = true;
-                            List<EventLog.Entry> fresh = events.after(seen[0]);
-                            if (!fresh.isEmpty()) seen[0] = fresh.getLast().seq();
-                            return fresh.stream().map(e -> Optional.of(ServerSentEvent.create(text(e), e.type(),
-                                    Long.toString(e.seq())))).toList();
-                        };
+                    .mapAsync(1, tick -> reader.after(seen.get()))
+                    .takeWhile(e -> e.isPresent() && (keep || !e.get().isEmpty()), true)
+                    .mapConcat(e -> {
+                        if (e.isEmpty()) return List.<ServerSentEvent>of();
+                        List<EventLog.Entry> fresh = e.get();
+                        if (!fresh.isEmpty()) seen.set(fresh.getLast().seq());
+                        return fresh.stream().map(x -> ServerSentEvent.create(text(x), x.type(), Long.toString(x.seq()))).toList();
                     })
-                    .takeWhile(Optional::isPresent)
-                    .map(Optional::get)
                     .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
             return completeOK(source, EventStreamMarshalling.toEventStream());
         })));
@@ -242,10 +229,31 @@ public final class HostApi extends AllDirectives {
                                 return complete(ok(lab.view()).withStatus(StatusCodes.ACCEPTED));
                             })),
                             path("console", () -> get(() -> parameterOptional("from", from -> parameterOptional("follow", follow ->
-                                    consoleResponse(lab.console(), from.map(Long::parseLong).orElse(0L),
-                                            follow.map(f -> !f.equals("false")).orElse(true), lab::done))))),
-                            path("events", () -> get(() -> eventStream(lab.events(), lab::done))));
+                                    consoleResponse(from.map(Long::parseLong).orElse(0L),
+                                            follow.map(f -> !f.equals("false")).orElse(true), labConsole(id)))))),
+                            path("events", () -> get(() -> eventStream(labEvents(id)))));
                 }));
+    }
+
+    /** A lab's console; it ends once the lab has finished and every byte was read. */
+    private ConsoleReader labConsole(String id) {
+        return (from, max) -> {
+            HostedLab lab = labs.get(id);
+            if (lab == null) return CompletableFuture.completedFuture(Optional.empty());
+            boolean done = lab.done();
+            ConsoleLog.Chunk c = lab.console().read(from, max);
+            return CompletableFuture.completedFuture(done && c.bytes().length == 0 ? Optional.empty() : Optional.of(c));
+        };
+    }
+
+    private EventReader labEvents(String id) {
+        return after -> {
+            HostedLab lab = labs.get(id);
+            if (lab == null) return CompletableFuture.completedFuture(Optional.empty());
+            boolean done = lab.done();
+            List<EventLog.Entry> fresh = lab.events().after(after);
+            return CompletableFuture.completedFuture(done && fresh.isEmpty() ? Optional.empty() : Optional.of(fresh));
+        };
     }
 
     private Route submitLab(String body) {
