@@ -11,6 +11,10 @@ import epaprlab.host.metrics.HostJmx;
 import epaprlab.host.metrics.HostMetrics;
 import epaprlab.host.vm.HostedVms;
 import epaprlab.host.vm.LocalVms;
+import epaprlab.host.vm.VmDirectory;
+import epaprlab.host.cluster.ShardedVms;
+import epaprlab.host.cluster.VmEntity;
+import epaprlab.orchestrator.vm.ImageCache;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Host implements AutoCloseable {
     private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+    /** The actor system's name: the same on every node of a cluster. */
+    static final String SYSTEM = "epapr-lab-host";
 
     private final ActorSystem<HostGuardian.Command> system;
     private final ServerBinding binding;
@@ -55,17 +61,45 @@ public final class Host implements AutoCloseable {
                 .withFallback(base).resolve();
     }
 
+    /** The Akka settings of a cluster node: Artery on the given address, sharding, split-brain resolver. */
+    static Config clusterConfig(HostSettings.Cluster k) {
+        StringBuilder seeds = new StringBuilder();
+        for (String s : k.seeds()) seeds.append(seeds.isEmpty() ? "" : ", ").append("\"akka://" + SYSTEM + "@").append(s).append('"');
+        if (k.seeds().isEmpty()) seeds.append("\"akka://" + SYSTEM + "@").append(k.host()).append(':').append(k.port()).append('"');
+        return ConfigFactory.parseString("""
+                akka.actor.provider = cluster
+                akka.remote.artery.canonical.hostname = "%s"
+                akka.remote.artery.canonical.port = %d
+                akka.cluster.seed-nodes = [%s]
+                akka.cluster.downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
+                akka.cluster.split-brain-resolver.active-strategy = keep-majority
+                akka.cluster.split-brain-resolver.stable-after = 7s
+                akka.cluster.sharding.remember-entities = on
+                akka.cluster.sharding.remember-entities-store = ddata
+                akka.cluster.sharding.distributed-data.durable.keys = []
+                akka.cluster.distributed-data.durable.keys = []
+                akka.cluster.jmx.multi-mbeans-in-same-jvm = on
+                akka.actor.serializers.epapr-host = "epaprlab.host.cluster.HostSerializer"
+                akka.actor.serialization-bindings { "epaprlab.host.cluster.ClusterMessage" = epapr-host }
+                """.formatted(k.host(), k.port(), seeds));
+    }
+
     public static Host start(HostSettings settings, Config system) throws Exception {
         settings.check();
+        if (settings.cluster().isPresent()) system = clusterConfig(settings.cluster().get()).withFallback(system);
         HostedVms vms = new HostedVms();
         Path scratch = Files.createTempDirectory("epapr-lab-host-");
         ConfigRequests configs = new ConfigRequests(new LabConfigLoader(system), settings.images(), scratch);
         ActorSystem<HostGuardian.Command> actors = ActorSystem.create(HostGuardian.create(vms, settings.consoleBytes()),
-                "epapr-lab-host", system);
+                SYSTEM, system);
         try {
             HostMetrics metrics = new HostMetrics(vms);
-            HostApi api = new HostApi(actors, new LocalVms(actors, vms, settings.askTimeout()), configs, metrics, settings.token(), settings.askTimeout(),
-                    settings.consoleBytes());
+            VmDirectory directory = settings.cluster().isPresent()
+                    ? new ShardedVms(actors, new VmEntity.Node(vms, configs, new ImageCache(), settings.consoleBytes()),
+                            settings.askTimeout())
+                    : new LocalVms(actors, vms, settings.askTimeout());
+            HostApi api = new HostApi(actors, directory, configs, metrics, settings.token(), settings.askTimeout(),
+                    settings.consoleBytes(), () -> nodeInfo(actors));
             ServerBinding binding = Http.get(actors).newServerAt(settings.bind(), settings.port()).bind(api.routes())
                     .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             HostJmx jmx = new HostJmx(vms, binding.localAddress().getPort());
@@ -74,6 +108,19 @@ public final class Host implements AutoCloseable {
             actors.terminate();
             throw e;
         }
+    }
+
+    /** This node: its cluster address and the members that are up (a host on its own: no cluster). */
+    static java.util.Map<String, Object> nodeInfo(ActorSystem<?> system) {
+        if (!(system.classicSystem().provider() instanceof akka.cluster.ClusterActorRefProvider)) {
+            return java.util.Map.of("cluster", false);
+        }
+        akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(system);
+        java.util.List<String> up = new java.util.ArrayList<>();
+        for (akka.cluster.Member m : cluster.state().getMembers()) {
+            if (m.status() == akka.cluster.MemberStatus.up()) up.add(m.address().toString());
+        }
+        return java.util.Map.of("cluster", true, "address", cluster.selfMember().address().toString(), "up", up);
     }
 
     /** The bound port (useful with --port 0). */

@@ -12,7 +12,13 @@ import java.util.Optional;
  * a non-loopback address without a token.
  */
 public record HostSettings(String bind, int port, Optional<String> token, Path images, int consoleBytes,
-                           Duration askTimeout) {
+                           Duration askTimeout, Optional<Cluster> cluster) {
+
+    /**
+     * This node's cluster address (Akka Artery, TCP) and the nodes to join ({@code host:port});
+     * empty seeds: this node starts a cluster of its own.
+     */
+    public record Cluster(String host, int port, java.util.List<String> seeds) {}
 
     /** A setting the host cannot start with; the message names the option or key. */
     public static final class Refused extends Exception {
@@ -22,15 +28,19 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
     public static HostSettings from(Config system) {
         Config c = system.getConfig("epapr-lab.host");
         String token = c.getString("token");
+        Config k = c.getConfig("cluster");
+        Optional<Cluster> cluster = k.getInt("port") < 0 ? Optional.empty()
+                : Optional.of(new Cluster(k.getString("host"), k.getInt("port"), k.getStringList("seeds")));
         return new HostSettings(c.getString("bind"), c.getInt("port"), token.isEmpty() ? Optional.empty() : Optional.of(token),
                 Path.of(c.getString("images")), (int) Math.min(Integer.MAX_VALUE, c.getBytes("console-bytes")),
-                c.getDuration("ask-timeout"));
+                c.getDuration("ask-timeout"), cluster);
     }
 
-    public HostSettings withBind(String b) { return new HostSettings(b, port, token, images, consoleBytes, askTimeout); }
-    public HostSettings withPort(int p) { return new HostSettings(bind, p, token, images, consoleBytes, askTimeout); }
-    public HostSettings withToken(Optional<String> t) { return new HostSettings(bind, port, t, images, consoleBytes, askTimeout); }
-    public HostSettings withImages(Path i) { return new HostSettings(bind, port, token, i, consoleBytes, askTimeout); }
+    public HostSettings withBind(String b) { return new HostSettings(b, port, token, images, consoleBytes, askTimeout, cluster); }
+    public HostSettings withPort(int p) { return new HostSettings(bind, p, token, images, consoleBytes, askTimeout, cluster); }
+    public HostSettings withToken(Optional<String> t) { return new HostSettings(bind, port, t, images, consoleBytes, askTimeout, cluster); }
+    public HostSettings withImages(Path i) { return new HostSettings(bind, port, token, i, consoleBytes, askTimeout, cluster); }
+    public HostSettings withCluster(Optional<Cluster> k) { return new HostSettings(bind, port, token, images, consoleBytes, askTimeout, k); }
 
     /** Checks what would make the host unsafe or unable to run. */
     public HostSettings check() throws Refused {
@@ -49,6 +59,13 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
             throw new Refused("token: must be at least 16 characters");
         }
         if (!java.nio.file.Files.isDirectory(images)) throw new Refused("--images: not a directory: " + images);
+        if (cluster.isPresent()) {
+            Cluster k = cluster.get();
+            if (k.port() < 0 || k.port() > 65535) throw new Refused("--cluster-port: must be 0..65535, got " + k.port());
+            for (String seed : k.seeds()) {
+                if (!seed.matches("[^:\\s]+:[0-9]{1,5}")) throw new Refused("--seed: expected HOST:PORT, got \"" + seed + "\"");
+            }
+        }
         return this;
     }
 }

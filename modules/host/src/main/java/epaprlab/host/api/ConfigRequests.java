@@ -50,7 +50,7 @@ public final class ConfigRequests {
 
     public Path images() { return images; }
 
-    /** A checked VM config and its text ({@code vm { ... }}, image path absolute) to rebuild it from. */
+    /** A checked VM config and its text ({@code vm { ... }}, image relative to the images directory) to rebuild it from. */
     public record CheckedVm(VmConfig config, String text) {}
 
     /** A VM: either {@code {"vm": {...}}} or the VM keys at the top level. */
@@ -63,9 +63,8 @@ public final class ConfigRequests {
         } else {
             vm = root;
         }
-        vm = confineImage(vm, "vm");
-        Config checked = vm.root().atKey("vm");
-        return new CheckedVm(load(checked).vms().getFirst(), checked.root().render(ConfigRenderOptions.concise()));
+        String text = vm.root().atKey("vm").root().render(ConfigRenderOptions.concise());   // image as named: each node resolves it
+        return new CheckedVm(load(confineImage(vm, "vm").root().atKey("vm")).vms().getFirst(), text);
     }
 
     /** A VM again from the text of a {@link CheckedVm} (on another node of a cluster). */

@@ -1,7 +1,6 @@
 package epaprlab.host.api;
 
 import akka.NotUsed;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import akka.http.javadsl.model.ContentType;
@@ -28,6 +27,7 @@ import epaprlab.host.metrics.HostMetrics;
 import epaprlab.host.vm.ConsoleLog;
 import epaprlab.host.vm.EventLog;
 import epaprlab.host.vm.HostedVm;
+import epaprlab.host.vm.VmAction;
 import epaprlab.host.vm.VmDirectory;
 import epaprlab.host.vm.VmView;
 import epaprlab.orchestrator.config.LabConfig;
@@ -70,9 +70,11 @@ public final class HostApi extends AllDirectives {
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, HostedLab> labs = new ConcurrentHashMap<>();
     private final AtomicLong labSerial = new AtomicLong();
+    private final Supplier<Map<String, Object>> node;
 
     public HostApi(ActorSystem<HostGuardian.Command> system, VmDirectory vms, ConfigRequests configs, HostMetrics metrics,
-                   Optional<String> token, Duration askTimeout, int consoleBytes) {
+                   Optional<String> token, Duration askTimeout, int consoleBytes, Supplier<Map<String, Object>> node) {
+        this.node = node;
         this.system = system;
         this.vms = vms;
         this.configs = configs;
@@ -91,6 +93,8 @@ public final class HostApi extends AllDirectives {
                         .withEntity(HttpEntities.create(PROMETHEUS, metrics.scrape().getBytes(StandardCharsets.UTF_8))))))),
                 pathPrefix("api", () -> pathPrefix("v1", () -> authorized(() -> sameOrigin(() -> concat(
                         pathPrefix("vms", this::vmRoutes),
+                        path(PathMatchers.segment("node").slash("vms"), () -> get(() -> complete(ok(Map.of("vms", vms.local()))))),
+                        path("node", () -> get(() -> complete(ok(node.get())))),
                         pathPrefix("labs", this::labRoutes))))))))));
     }
 
@@ -104,14 +108,14 @@ public final class HostApi extends AllDirectives {
                 pathPrefix(PathMatchers.segment(), id -> concat(
                         pathEndOrSingleSlash(() -> concat(
                                 get(() -> completeWithFuture(vms.view(id).thenApply(v -> v.map(this::ok).orElseGet(() -> noVm(id))))),
-                                delete(() -> ask(id, HostedVm.Remove::new)))),
-                        path("start", () -> post(() -> ask(id, r -> new HostedVm.Start("start requested through the API", r)))),
-                        path("stop", () -> post(() -> ask(id, HostedVm.Stop::new))),
-                        path("reset", () -> post(() -> ask(id, HostedVm.Reset::new))),
+                                delete(() -> act(id, VmAction.of(VmAction.Kind.REMOVE))))),
+                        path("start", () -> post(() -> act(id, VmAction.of(VmAction.Kind.START)))),
+                        path("stop", () -> post(() -> act(id, VmAction.of(VmAction.Kind.STOP)))),
+                        path("reset", () -> post(() -> act(id, VmAction.of(VmAction.Kind.RESET)))),
                         path("console", () -> concat(
                                 get(() -> vmConsole(id)),
                                 post(() -> entity(Unmarshaller.entityToByteString(), bytes ->
-                                        ask(id, r -> new HostedVm.Input(bytes.toArray(), r)))))),
+                                        act(id, new VmAction(VmAction.Kind.INPUT, "", bytes.toArray())))))),
                         path("events", () -> get(() -> vmEvents(id))))));
     }
 
@@ -132,8 +136,8 @@ public final class HostApi extends AllDirectives {
         }));
     }
 
-    private Route ask(String id, Function<ActorRef<HostedVm.Reply>, HostedVm.Request> request) {
-        CompletionStage<HostedVm.Reply> reply = vms.ask(id, request);
+    private Route act(String id, VmAction action) {
+        CompletionStage<HostedVm.Reply> reply = vms.act(id, action);
         return completeWithFuture(reply.thenApply(r -> switch (r) {
             case HostedVm.Reply.Done d -> ok(d.view()).withStatus(StatusCodes.ACCEPTED);
             case HostedVm.Reply.Refused f -> error(f.status(), "id", f.message());

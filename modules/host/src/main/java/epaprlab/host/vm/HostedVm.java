@@ -57,7 +57,7 @@ public final class HostedVm {
     /** Bytes typed into the guest's console. */
     public record Input(byte[] bytes, ActorRef<Reply> replyTo) implements Request {}
 
-    public sealed interface Reply {
+    public sealed interface Reply extends epaprlab.host.cluster.ClusterMessage {
         /** Accepted; the view as of now (the action itself may still be under way). */
         record Done(VmView view) implements Reply {}
 
@@ -82,8 +82,14 @@ public final class HostedVm {
     /** @param entry this VM's entry in {@code book}, added by the caller (so it is visible at once) */
     public static Behavior<Command> create(HostedVms.Entry entry, VmConfig config, String image, HostedVms book,
                                            ImageCache images) {
+        return create(entry, config, image, book, images, running -> {});
+    }
+
+    /** @param running told {@code true} when a run starts and {@code false} when the VM is left without one */
+    public static Behavior<Command> create(HostedVms.Entry entry, VmConfig config, String image, HostedVms book,
+                                           ImageCache images, java.util.function.Consumer<Boolean> running) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-            HostedVm vm = new HostedVm(ctx, timers, entry, config, image, book, images);
+            HostedVm vm = new HostedVm(ctx, timers, entry, config, image, book, images, running);
             return vm.idle();
         }));
     }
@@ -118,6 +124,7 @@ public final class HostedVm {
     private final HostCounters counters;
     private final HostedVms.Entry entry;
     private final ActorRef<VmEvent> events;
+    private final java.util.function.Consumer<Boolean> running;
 
     // shown in the view, over every run
     private String state = "created";
@@ -135,7 +142,8 @@ public final class HostedVm {
     private String lastStart = "";
 
     private HostedVm(ActorContext<Command> ctx, TimerScheduler<Command> timers, HostedVms.Entry entry, VmConfig config,
-                     String image, HostedVms book, ImageCache images) {
+                     String image, HostedVms book, ImageCache images, java.util.function.Consumer<Boolean> running) {
+        this.running = running;
         this.ctx = ctx;
         this.timers = timers;
         this.id = entry.id();
@@ -196,6 +204,7 @@ public final class HostedVm {
         ctx.watchWith(supervisor, new RunTerminated(runs));
         timers.startTimerWithFixedDelay(Sample.INSTANCE, SAMPLE_EVERY);
         publish();
+        running.accept(true);
         return new Run(runs, supervisor, board);
     }
 
@@ -317,6 +326,7 @@ public final class HostedVm {
         detail = r.detail();
         entry.events().add(id, "finished", "", outcome.configName(), detail);
         publish();
+        if (then != Then.START_AGAIN) running.accept(false);
         return switch (then) {
             case IDLE -> idle();
             case START_AGAIN -> {

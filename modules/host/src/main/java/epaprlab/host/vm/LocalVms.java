@@ -1,6 +1,5 @@
 package epaprlab.host.vm;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import epaprlab.host.HostGuardian;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /** The VMs of this host alone: actions through the {@link HostGuardian}, reads from {@link HostedVms}. */
 public final class LocalVms implements VmDirectory {
@@ -31,8 +29,13 @@ public final class LocalVms implements VmDirectory {
     }
 
     @Override
-    public CompletionStage<HostedVm.Reply> ask(String id, Function<ActorRef<HostedVm.Reply>, HostedVm.Request> request) {
-        return AskPattern.ask(system, r -> new HostGuardian.ToVm(id, request.apply(r)), timeout, system.scheduler());
+    public CompletionStage<HostedVm.Reply> act(String id, VmAction action) {
+        return AskPattern.ask(system, r -> new HostGuardian.ToVm(id, action.toRequest(r)), timeout, system.scheduler());
+    }
+
+    @Override
+    public List<VmView> local() {
+        return list().toCompletableFuture().join();
     }
 
     @Override

@@ -1,11 +1,9 @@
 package epaprlab.host.vm;
 
-import akka.actor.typed.ActorRef;
 import epaprlab.orchestrator.config.VmConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 
 /**
  * Where the API finds the VMs: this host's own ({@link LocalVms}) or those of a cluster, each VM
@@ -19,7 +17,10 @@ public interface VmDirectory {
      */
     CompletionStage<HostedVm.Reply> create(VmConfig config, String configText, String image);
 
-    CompletionStage<HostedVm.Reply> ask(String id, Function<ActorRef<HostedVm.Reply>, HostedVm.Request> request);
+    CompletionStage<HostedVm.Reply> act(String id, VmAction action);
+
+    /** The VMs running on this node (of a cluster: only its share). */
+    List<VmView> local();
 
     CompletionStage<Optional<VmView>> view(String id);
 
