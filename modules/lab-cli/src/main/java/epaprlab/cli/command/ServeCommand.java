@@ -37,6 +37,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the bearer token (first line)")
     Path tokenFile;
 
+    @Option(names = "--cluster-port", paramLabel = "N",
+            description = "join or start a host cluster: this node's cluster (Akka Artery) port; VMs become sharded entities")
+    Integer clusterPort;
+
+    @Option(names = "--cluster-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "this node's cluster address (default: ${DEFAULT-VALUE})")
+    String clusterHost;
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a cluster node to join (repeatable); none: start a cluster")
+    java.util.List<String> seeds = new java.util.ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         Config file;
@@ -55,6 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
                 ? Optional.of(Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip())
                 : Optional.ofNullable(System.getenv("EPAPR_LAB_TOKEN")).filter(t -> !t.isBlank());
         if (token.isPresent()) settings = settings.withToken(token);
+        if (clusterPort != null) {
+            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds)));
+        }
         Host host;
         try {
             host = Host.start(settings, system);
