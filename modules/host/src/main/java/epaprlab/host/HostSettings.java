@@ -18,7 +18,9 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
      * This node's cluster address (Akka Artery, TCP) and the nodes to join ({@code host:port});
      * empty seeds: this node starts a cluster of its own.
      */
-    public record Cluster(String host, int port, java.util.List<String> seeds) {}
+    public record Cluster(String host, int port, java.util.List<String> seeds, boolean trustedNetwork) {
+        public Cluster(String host, int port, java.util.List<String> seeds) { this(host, port, seeds, false); }
+    }
 
     /** A setting the host cannot start with; the message names the option or key. */
     public static final class Refused extends Exception {
@@ -30,7 +32,8 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
         String token = c.getString("token");
         Config k = c.getConfig("cluster");
         Optional<Cluster> cluster = k.getInt("port") < 0 ? Optional.empty()
-                : Optional.of(new Cluster(k.getString("host"), k.getInt("port"), k.getStringList("seeds")));
+                : Optional.of(new Cluster(k.getString("host"), k.getInt("port"), k.getStringList("seeds"),
+                        k.getBoolean("trusted-network")));
         return new HostSettings(c.getString("bind"), c.getInt("port"), token.isEmpty() ? Optional.empty() : Optional.of(token),
                 Path.of(c.getString("images")), (int) Math.min(Integer.MAX_VALUE, c.getBytes("console-bytes")),
                 c.getDuration("ask-timeout"), cluster);
@@ -62,6 +65,16 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
         if (cluster.isPresent()) {
             Cluster k = cluster.get();
             if (k.port() < 0 || k.port() > 65535) throw new Refused("--cluster-port: must be 0..65535, got " + k.port());
+            boolean loopback;
+            try {
+                loopback = InetAddress.getByName(k.host()).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                throw new Refused("--cluster-host: unknown address " + k.host());
+            }
+            if (!loopback && !k.trustedNetwork()) {
+                throw new Refused("--cluster-host " + k.host() + ": cluster traffic is neither encrypted nor authenticated; "
+                        + "on a non-loopback address set epapr-lab.host.cluster.trusted-network = on (a private network only)");
+            }
             for (String seed : k.seeds()) {
                 if (!seed.matches("[^:\\s]+:[0-9]{1,5}")) throw new Refused("--seed: expected HOST:PORT, got \"" + seed + "\"");
             }

@@ -31,6 +31,17 @@ class SecurityTest {
     }
 
     @Test
+    void aClusterOnANonLoopbackAddressNeedsATrustedNetwork() throws Exception {
+        HostSettings.Refused r = assertThrows(HostSettings.Refused.class, () -> settings("127.0.0.1", Optional.empty())
+                .withCluster(Optional.of(new HostSettings.Cluster("192.0.2.1", 25520, java.util.List.of()))).check());
+        assertTrue(r.getMessage().contains("trusted-network"), r.getMessage());
+        settings("127.0.0.1", Optional.empty())
+                .withCluster(Optional.of(new HostSettings.Cluster("192.0.2.1", 25520, java.util.List.of(), true))).check();
+        settings("127.0.0.1", Optional.empty())
+                .withCluster(Optional.of(new HostSettings.Cluster("127.0.0.1", 25520, java.util.List.of("127.0.0.1:25521")))).check();
+    }
+
+    @Test
     void loopbackNeedsNoTokenAndOtherAddressesAreAcceptedWithOne() throws Exception {
         settings("127.0.0.1", Optional.empty()).check();
         settings("::1", Optional.empty()).check();

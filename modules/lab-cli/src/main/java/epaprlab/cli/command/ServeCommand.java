@@ -67,7 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
                 : Optional.ofNullable(System.getenv("EPAPR_LAB_TOKEN")).filter(t -> !t.isBlank());
         if (token.isPresent()) settings = settings.withToken(token);
         if (clusterPort != null) {
-            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds)));
+            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds,
+                    system.getBoolean("epapr-lab.host.cluster.trusted-network"))));
         }
         Host host;
         try {
