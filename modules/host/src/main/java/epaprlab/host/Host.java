@@ -98,7 +98,7 @@ public final class Host implements AutoCloseable {
                     ? new ShardedVms(actors, new VmEntity.Node(vms, configs, new ImageCache(), settings.consoleBytes()),
                             settings.askTimeout())
                     : new LocalVms(actors, vms, settings.askTimeout());
-            HostApi api = new HostApi(actors, directory, configs, metrics, settings.token(), settings.askTimeout(),
+            HostApi api = new HostApi(actors, directory, configs, metrics, settings.token(),
                     settings.consoleBytes(), () -> nodeInfo(actors));
             ServerBinding binding = Http.get(actors).newServerAt(settings.bind(), settings.port()).bind(api.routes())
                     .toCompletableFuture().get(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -137,14 +137,22 @@ public final class Host implements AutoCloseable {
         system.getWhenTerminated().toCompletableFuture().join();
     }
 
+    /** Unbinds, stops every VM and the actor system (waiting at most 40 s), removes the scratch files. */
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException, javax.management.JMException, java.util.concurrent.TimeoutException,
+            java.util.concurrent.ExecutionException {
         try {
             binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
             jmx.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             system.terminate();
-            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             try (var files = Files.list(scratch)) {
                 for (Path p : files.toList()) Files.deleteIfExists(p);
             }

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,10 +46,8 @@ class OpenApiTest {
 
     static List<Operation> documented() {
         List<Operation> ops = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> p = spec.path("paths").fields(); p.hasNext(); ) {
-            var path = p.next();
-            for (Iterator<Map.Entry<String, JsonNode>> m = path.getValue().fields(); m.hasNext(); ) {
-                var method = m.next();
+        for (Map.Entry<String, JsonNode> path : spec.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> method : path.getValue().properties()) {
                 List<Integer> statuses = new ArrayList<>();
                 method.getValue().path("responses").fieldNames().forEachRemaining(s -> statuses.add(Integer.parseInt(s)));
                 ops.add(new Operation(method.getKey().toUpperCase(Locale.ROOT), path.getKey(), statuses));

@@ -29,7 +29,6 @@ import epaprlab.host.vm.EventLog;
 import epaprlab.host.vm.HostedVm;
 import epaprlab.host.vm.VmAction;
 import epaprlab.host.vm.VmDirectory;
-import epaprlab.host.vm.VmView;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.VmConfig;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +64,6 @@ public final class HostApi extends AllDirectives {
     private final ConfigRequests configs;
     private final HostMetrics metrics;
     private final Optional<byte[]> bearer;
-    private final Duration askTimeout;
     private final int consoleBytes;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, HostedLab> labs = new ConcurrentHashMap<>();
@@ -73,14 +71,13 @@ public final class HostApi extends AllDirectives {
     private final Supplier<Map<String, Object>> node;
 
     public HostApi(ActorSystem<HostGuardian.Command> system, VmDirectory vms, ConfigRequests configs, HostMetrics metrics,
-                   Optional<String> token, Duration askTimeout, int consoleBytes, Supplier<Map<String, Object>> node) {
+                   Optional<String> token, int consoleBytes, Supplier<Map<String, Object>> node) {
         this.node = node;
         this.system = system;
         this.vms = vms;
         this.configs = configs;
         this.metrics = metrics;
         this.bearer = token.map(t -> ("Bearer " + t).getBytes(StandardCharsets.UTF_8));
-        this.askTimeout = askTimeout;
         this.consoleBytes = consoleBytes;
     }
 

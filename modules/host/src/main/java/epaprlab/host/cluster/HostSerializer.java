@@ -27,6 +27,7 @@ public final class HostSerializer extends SerializerWithStringManifest {
 
     private final ObjectMapper json = new ObjectMapper();
 
+    @SuppressWarnings({"rawtypes", "unchecked"})   // Jackson registers by raw class; any ActorRef is written the same way
     public HostSerializer(ExtendedActorSystem system) {
         ActorRefResolver refs = ActorRefResolver.get(Adapter.toTyped(system));
         SimpleModule module = new SimpleModule("actor-refs");
