@@ -74,6 +74,27 @@ class HostApiTest {
         assertEquals(404, api.get("/api/v1/vms/life").status());
     }
 
+    @Test
+    void aVmConfigMayBeHoconAsInAVmFile() throws Exception {
+        Answer a = api.send(api.request("/api/v1/vms").header("Content-Type", "application/hocon")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        # as in sample-vms/hello-64.conf, image relative to --images
+                        vm {
+                          name = hocon-64
+                          image = hello-e5500.elf
+                          cpu = e5500
+                          limits { wall-timeout = 30s }
+                        }
+                        """)));
+        assertEquals(201, a.status(), a.text());
+        assertEquals("e5500", a.json().path("cpu").asText());
+        assertEquals(202, api.post("/api/v1/vms/hocon-64/start").status());
+        Answer done = api.await("/api/v1/vms/hocon-64", j -> "shutdown".equals(j.path("outcome").asText()), Duration.ofSeconds(20));
+        assertTrue(done.json().path("asExpected").asBoolean());
+        assertTrue(api.get("/api/v1/vms/hocon-64/console?follow=false").text().contains("hello from hocon-64 (64-bit"));
+        assertEquals(202, api.delete("/api/v1/vms/hocon-64").status());
+    }
+
     record Bad(String body, String field) {}
 
     static List<Bad> badVms() {
