@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Three hosts in three JVMs on 127.0.0.1 form one cluster; VMs created through any node are
- * reachable through every node; one node is killed (SIGKILL), and its VMs run again on the
+ * reachable through every node (actions, views, console in and out); one node is killed (SIGKILL), and its VMs run again on the
  * others with reason host-failover. At every look, each VM runs on exactly one node.
  * Node logs: target/cluster-node-N.log.
  */
@@ -106,6 +106,16 @@ class ClusterFailoverTest {
             return true;
         });
 
+        // a console across nodes: created through node 0, started through node 1, typed into through
+        // node 2, read through node 0 (wherever the VM lives)
+        assertEquals(201, apis.get(0).post("/api/v1/vms", "{\"name\": \"c-echo\", \"image\": \"echo-e500mc.elf\"}").status());
+        assertEquals(202, apis.get(1).post("/api/v1/vms/c-echo/start").status());
+        apis.get(2).await("/api/v1/vms/c-echo", j -> j.path("state").asText().equals("running"), LIMIT);
+        assertEquals(202, apis.get(2).post("/api/v1/vms/c-echo/console", "over the cluster\nquit\n").status());
+        apis.get(0).await("/api/v1/vms/c-echo", j -> "shutdown".equals(j.path("outcome").asText()), LIMIT);
+        assertEquals("echo> you said: over the cluster\necho> bye\n",
+                apis.get(0).get("/api/v1/vms/c-echo/console?follow=false").text());
+
         Set<String> ids = new TreeSet<>();
         for (int i = 0; i < VMS; i++) {
             HostClient via = apis.get(i % NODES);
@@ -119,7 +129,7 @@ class ClusterFailoverTest {
         waitUntil("every VM running on one node", LIMIT, () -> placement(apis, all).keySet().equals(ids));
         for (HostClient c : apis) {
             JsonNode list = c.get("/api/v1/vms").json();
-            assertEquals(VMS, list.path("count").asInt(), "every node lists every VM: " + list);
+            assertEquals(VMS + 1, list.path("count").asInt(), "every node lists every VM: " + list);
             assertEquals("running", c.get("/api/v1/vms/c-5").json().path("state").asText());
         }
 
