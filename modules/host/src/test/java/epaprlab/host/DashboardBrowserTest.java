@@ -73,4 +73,22 @@ class DashboardBrowserTest {
             assertTrue(Files.size(SHOTS.resolve("dashboard-3-reset.png")) > 1000);
         }
     }
+
+    @Test
+    void withATokenTheDashboardAsksForItAndThenWorks() throws Exception {
+        String token = "dashboard-token-0123456789";
+        try (Host host = HostApiTest.startHost(Optional.of(token)); Chromium chrome = new Chromium()) {
+            HostClient api = new HostClient(host.port(), Optional.of(token));
+            assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"guarded\", " + HostApiTest.IDLE + "}").status());
+            chrome.navigate("http://127.0.0.1:" + host.port() + "/");
+            chrome.waitFor("!document.querySelector('#token-form').hidden", Duration.ofSeconds(20), "document.body.outerHTML");
+            assertEquals(0, chrome.eval("document.querySelectorAll('#vms tbody tr').length").asInt());
+            chrome.eval("document.querySelector('#token').value = '" + token + "'; "
+                    + "document.querySelector('#token-form').requestSubmit()");
+            chrome.waitFor(row("guarded", "state") + " === 'created'", Duration.ofSeconds(20), "document.body.outerHTML");
+            chrome.eval("document.querySelector('tr[data-vm=\"guarded\"] button[data-action=start]').click()");
+            chrome.waitFor(row("guarded", "state") + " === 'running'", Duration.ofSeconds(20), "document.body.outerHTML");
+            chrome.screenshot(SHOTS.resolve("dashboard-6-token.png"));
+        }
+    }
 }

@@ -75,6 +75,34 @@ class HostApiTest {
     }
 
     @Test
+    void eventsFollowARunAsServerSentEvents() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"sse\", \"image\": \"reset-loop-e500mc.elf\"}").status());
+        HttpResponse<java.util.stream.Stream<String>> events = api.http().send(
+                api.request("/api/v1/vms/sse/events").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        assertEquals(202, api.post("/api/v1/vms/sse/start").status());
+        List<String> seen = new java.util.ArrayList<>();
+        try (var lines = events.body()) {
+            var it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                seen.add(line);
+                if (line.startsWith("event:finished")) break;
+            }
+        }
+        String all = String.join("\n", seen);
+        assertTrue(all.contains("\"to\":\"booting\"") || all.contains("\"to\":\"running\""), all);
+        assertEquals(3, seen.stream().filter(l -> l.contains("\"to\":\"resetting\"")).count() + 1,
+                "reset-loop resets twice (3 boots): " + all);
+        assertTrue(all.contains("\"to\":\"shutdown\""), all);
+        assertTrue(seen.stream().filter(l -> l.startsWith("id:")).map(l -> Long.parseLong(l.substring(3).trim()))
+                .reduce((a, b) -> { assertTrue(b > a, "ids increase"); return b; }).isPresent());
+        assertEquals(202, api.delete("/api/v1/vms/sse").status());
+    }
+
+    @Test
     void aVmConfigMayBeHoconAsInAVmFile() throws Exception {
         Answer a = api.send(api.request("/api/v1/vms").header("Content-Type", "application/hocon")
                 .POST(HttpRequest.BodyPublishers.ofString("""
