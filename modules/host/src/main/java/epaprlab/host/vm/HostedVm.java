@@ -104,6 +104,10 @@ public final class HostedVm {
         /** Instructions counted from samples of this run so far, and the last sample per vCPU. */
         long sampled;
         long[] last = new long[0];
+        /** Console input that came before the guest first ran (power-on resets the console), in order. */
+        final java.util.List<byte[]> early = new java.util.ArrayList<>();
+        /** The guest has reached RUNNING in this run: its board is built and powered on. */
+        boolean booted;
 
         Run(int number, ActorRef<VmSupervisor.Command> supervisor, AtomicReference<Board> board) {
             this.number = number;
@@ -261,14 +265,23 @@ public final class HostedVm {
     }
 
     private Behavior<Command> input(Run run, Input in) {
-        Board b = run.board.get();
-        if (b == null) return refuse(in, "has no board yet (it is still being built)");
-        b.vm().consoleInput(in.bytes());
+        run.early.add(in.bytes());
+        deliverInput(run);
         in.replyTo().tell(new Reply.Done(view()));
         return Behaviors.same();
     }
 
+    /** Hands queued input to the board once the guest runs (before, power-on would drop it). */
+    private static void deliverInput(Run run) {
+        Board b = run.board.get();
+        if (b == null || !run.booted) return;
+        for (byte[] bytes : run.early) b.vm().consoleInput(bytes);
+        run.early.clear();
+    }
+
     private Behavior<Command> observe(Run run, VmEvent e, Then then) {
+        if (e instanceof LifecycleChanged l && l.to() == Lifecycle.RUNNING) run.booted = true;
+        deliverInput(run);
         switch (e) {
             case LifecycleChanged l -> {
                 state = stateName(l.to());
