@@ -74,6 +74,7 @@ public final class Host implements AutoCloseable {
                 akka.cluster.downing-provider-class = "akka.cluster.sbr.SplitBrainResolverProvider"
                 akka.cluster.split-brain-resolver.active-strategy = keep-majority
                 akka.cluster.split-brain-resolver.stable-after = 7s
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = 6s
                 akka.cluster.sharding.remember-entities = on
                 akka.cluster.sharding.remember-entities-store = ddata
                 akka.cluster.sharding.distributed-data.durable.keys = []

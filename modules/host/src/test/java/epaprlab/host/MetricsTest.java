@@ -50,15 +50,26 @@ class MetricsTest {
             assertEquals(1, value(m, "epapr_vm_resets_total"));
             assertEquals(1, value(m, "epapr_vm_crashes_total"));
             assertTrue(value(m, "epapr_guest_instructions_total") > 20_000, "hello alone retires ~22,000");
-            assertTrue(value(m, "epapr_vcpu_dispatcher_queue_depth") >= 0);
             assertTrue(m.contains("jvm_memory_used_bytes{area=\"heap\""), "heap");
             assertTrue(m.contains("epapr_api_requests_total"));
 
+            // more busy guests than vCPU threads: some wait in the dispatcher's queue
+            int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+            for (int i = 0; i < threads * 3; i++) {
+                api.post("/api/v1/vms", "{\"name\": \"busy-" + i + "\", \"image\": \"chaos-e500mc.elf\", \"bootargs\": \"mode=hang\"}");
+                api.post("/api/v1/vms/busy-" + i + "/start");
+            }
+            double deepest = 0;
+            for (long end = System.nanoTime() + 10_000_000_000L; deepest == 0 && System.nanoTime() < end; Thread.sleep(20)) {
+                deepest = Math.max(deepest, value(api.get("/metrics").text(), "epapr_vcpu_dispatcher_queue_depth"));
+            }
+            assertTrue(deepest > 0, "no vCPU turn ever waited with " + threads * 3 + " busy guests on " + threads + " threads");
+            for (int i = 0; i < threads * 3; i++) api.post("/api/v1/vms/busy-" + i + "/stop");
+
             ObjectName name = new ObjectName("epaprlab:type=Host,port=" + host.port());
             var server = ManagementFactory.getPlatformMBeanServer();
-            assertEquals(6, server.getAttribute(name, "Vms"));
-            assertEquals(3, server.getAttribute(name, "RunningVms"));
-            assertEquals(6L, server.getAttribute(name, "Starts"));
+            assertEquals(6 + threads * 3, server.getAttribute(name, "Vms"));
+            assertEquals(6L + threads * 3, server.getAttribute(name, "Starts"));
             assertEquals(1L, server.getAttribute(name, "Crashes"));
         }
     }
