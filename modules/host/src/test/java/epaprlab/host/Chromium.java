@@ -120,8 +120,11 @@ final class Chromium implements AutoCloseable {
         return r.path("result");
     }
 
+    /** Opens {@code url} and waits until its document has loaded. */
     void navigate(String url) throws Exception {
         call("Page.navigate", Map.of("url", url));
+        waitFor("location.href === " + JSON.writeValueAsString(url) + " && document.readyState === 'complete'",
+                Duration.ofSeconds(30), "location.href + ' ' + document.readyState");
     }
 
     /** Evaluates {@code js} in the page (promises awaited) and returns its value. */

@@ -81,7 +81,7 @@ class DashboardBrowserTest {
             HostClient api = new HostClient(host.port(), Optional.of(token));
             assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"guarded\", " + HostApiTest.IDLE + "}").status());
             chrome.navigate("http://127.0.0.1:" + host.port() + "/");
-            chrome.waitFor("!document.querySelector('#token-form').hidden", Duration.ofSeconds(20), "document.body.outerHTML");
+            chrome.waitFor("document.querySelector('#token-form')?.hidden === false", Duration.ofSeconds(20), "document.body.outerHTML");
             assertEquals(0, chrome.eval("document.querySelectorAll('#vms tbody tr').length").asInt());
             chrome.eval("document.querySelector('#token').value = '" + token + "'; "
                     + "document.querySelector('#token-form').requestSubmit()");
