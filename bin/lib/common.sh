@@ -29,14 +29,19 @@ find_jdk25() {
   export JAVA_HOME=$best
 }
 
-# ensure_packages WHY CMD:PACKAGE ... — installs the Debian package of every command that is
-# missing, after saying which packages and why. EPAPR_LAB_NO_INSTALL=1 refuses: the launcher then
+# ensure_packages WHY CMD:PACKAGE ... — installs the Debian package of every command (or, when
+# CMD starts with /, every file) that is missing, after saying which packages and why. EPAPR_LAB_NO_INSTALL=1 refuses: the launcher then
 # fails (exit 5) with the apt-get command to run by hand.
 ensure_packages() {
   local why=$1; shift
   local missing=() pair
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    local what=${pair%%:*}
+    if [ "${what#/}" != "$what" ]; then
+      [ -e "$what" ] || missing+=("${pair#*:}")
+    else
+      command -v "$what" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   local cmd="apt-get install -y ${missing[*]}"

@@ -1,0 +1,259 @@
+package epaprlab.host;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import epaprlab.host.HostClient.Answer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The API against a running host, through a real HTTP client. */
+@Timeout(120)
+class HostApiTest {
+    static Host host;
+    static HostClient api;
+
+    static final String IDLE = "\"image\": \"chaos-e500mc.elf\", \"bootargs\": \"mode=idle\", \"ram\": \"256K\"";
+
+    @BeforeAll
+    static void up() throws Exception {
+        host = startHost(Optional.empty());
+        api = new HostClient(host.port(), Optional.empty());
+    }
+
+    static Host startHost(Optional<String> token) throws Exception {
+        var system = Host.systemConfig(ConfigFactory.parseString("akka.loglevel = WARNING"));
+        return Host.start(HostSettings.from(system).withPort(0).withToken(token).withImages(images()), system);
+    }
+
+    static Path images() { return Path.of("../../sample-vms/images").toAbsolutePath().normalize(); }
+
+    @AfterAll
+    static void down() throws Exception { host.close(); }
+
+    @Test
+    void aVmIsCreatedStartedResetStoppedAndRemoved() throws Exception {
+        Answer created = api.post("/api/v1/vms", "{\"name\": \"life\", " + IDLE + "}");
+        assertEquals(201, created.status(), created.text());
+        assertEquals("life", created.json().path("id").asText());
+        assertEquals("created", created.json().path("state").asText());
+        assertEquals(202, api.post("/api/v1/vms/life/start").status());
+        api.await("/api/v1/vms/life", j -> j.path("state").asText().equals("running"), Duration.ofSeconds(20));
+        assertEquals(202, api.post("/api/v1/vms/life/reset").status());
+        Answer reset = api.await("/api/v1/vms/life",
+                j -> j.path("starts").asInt() == 2 && j.path("state").asText().equals("running"), Duration.ofSeconds(20));
+        assertEquals(2, reset.json().path("boots").asInt());
+        assertEquals(1, reset.json().path("resets").asInt());
+        assertEquals(202, api.post("/api/v1/vms/life/stop").status());
+        Answer stopped = api.await("/api/v1/vms/life", j -> j.path("state").asText().equals("stopped"), Duration.ofSeconds(20));
+        assertEquals("stopped", stopped.json().path("outcome").asText());
+        Answer listed = api.get("/api/v1/vms");
+        assertTrue(listed.text().contains("\"id\":\"life\""), listed.text());
+        Answer events = api.get("/api/v1/vms/life/events?follow=false");
+        assertEquals(200, events.status());
+        assertTrue(events.text().contains("event:lifecycle"), events.text());
+        assertTrue(events.text().contains("reset requested through the API"), events.text());
+        assertEquals(202, api.delete("/api/v1/vms/life").status());
+        api.await("/api/v1/vms", j -> !j.toString().contains("\"life\""), Duration.ofSeconds(20));
+        assertEquals(404, api.get("/api/v1/vms/life").status());
+    }
+
+    @Test
+    void eventsFollowARunAsServerSentEvents() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"sse\", \"image\": \"reset-loop-e500mc.elf\"}").status());
+        HttpResponse<java.util.stream.Stream<String>> events = api.http().send(
+                api.request("/api/v1/vms/sse/events").header("Accept", "text/event-stream").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, events.statusCode());
+        assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+        assertEquals(202, api.post("/api/v1/vms/sse/start").status());
+        List<String> seen = new java.util.ArrayList<>();
+        try (var lines = events.body()) {
+            var it = lines.iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                seen.add(line);
+                if (line.startsWith("event:finished")) break;
+            }
+        }
+        String all = String.join("\n", seen);
+        assertTrue(all.contains("\"to\":\"booting\"") || all.contains("\"to\":\"running\""), all);
+        assertEquals(3, seen.stream().filter(l -> l.contains("\"to\":\"resetting\"")).count() + 1,
+                "reset-loop resets twice (3 boots): " + all);
+        assertTrue(all.contains("\"to\":\"shutdown\""), all);
+        assertTrue(seen.stream().filter(l -> l.startsWith("id:")).map(l -> Long.parseLong(l.substring(3).trim()))
+                .reduce((a, b) -> { assertTrue(b > a, "ids increase"); return b; }).isPresent());
+        assertEquals(202, api.delete("/api/v1/vms/sse").status());
+    }
+
+    @Test
+    void aVmConfigMayBeHoconAsInAVmFile() throws Exception {
+        Answer a = api.send(api.request("/api/v1/vms").header("Content-Type", "application/hocon")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        # as in sample-vms/hello-64.conf, image relative to --images
+                        vm {
+                          name = hocon-64
+                          image = hello-e5500.elf
+                          cpu = e5500
+                          limits { wall-timeout = 30s }
+                        }
+                        """)));
+        assertEquals(201, a.status(), a.text());
+        assertEquals("e5500", a.json().path("cpu").asText());
+        assertEquals(202, api.post("/api/v1/vms/hocon-64/start").status());
+        Answer done = api.await("/api/v1/vms/hocon-64", j -> "shutdown".equals(j.path("outcome").asText()), Duration.ofSeconds(20));
+        assertTrue(done.json().path("asExpected").asBoolean());
+        assertTrue(api.get("/api/v1/vms/hocon-64/console?follow=false").text().contains("hello from hocon-64 (64-bit"));
+        assertEquals(202, api.delete("/api/v1/vms/hocon-64").status());
+    }
+
+    record Bad(String body, String field) {}
+
+    static List<Bad> badVms() {
+        String ok = "\"image\": \"hello-e500mc.elf\"";
+        return List.of(
+                new Bad("{\"name\": \"b\", " + ok + ", \"ram\": \"3 KiB\"}", "vm.ram"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"cpu\": \"e600\"}", "vm.cpu"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"vcpus\": 0}", "vm.vcpus"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"guest-id\": -1}", "vm.guest-id"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"colour\": \"red\"}", "vm.colour"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"expect\": \"won\"}", "vm.expect"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"on-crash\": \"explode\"}", "vm.on-crash"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"limits\": {\"wall-timeout\": \"-1s\"}}", "vm.limits.wall-timeout"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"result\": {\"pass-pattern\": \"(\"}}", "vm.result.pass-pattern"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"hypercalls\": {\"reset\": \"maybe\"}}", "vm.hypercalls.reset"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"engine\": {\"turn-instructions\": 0}}", "vm.engine.turn-instructions"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"time-base\": \"sundial\"}", "vm.time-base"),
+                new Bad("{\"name\": \"b\", \"image\": \"../hello-32.conf\"}", "vm.image"),
+                new Bad("{\"name\": \"b\", \"image\": \"/etc/passwd\"}", "vm.image"),
+                new Bad("{\"name\": \"b\", \"image\": \"no-such.elf\"}", "vm.image"),
+                new Bad("{\"name\": \"b\", \"image\": 7}", "vm.image"),
+                new Bad("{" + ok + "}", "vm.name"),
+                new Bad("{\"name\": \"bad name!\", " + ok + "}", "vm.name"),
+                new Bad("{\"vm\": {\"name\": \"b\", " + ok + "}, \"extra\": 1}", "(body)"),
+                new Bad("{\"name\": ", "(body)"),
+                new Bad("", "(body)"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badVms")
+    void aBadFieldIsA400ThatNamesIt(Bad bad) throws Exception {
+        Answer a = api.post("/api/v1/vms", bad.body());
+        assertEquals(400, a.status(), a.text());
+        assertEquals(bad.field(), a.field(), a.text());
+        assertTrue(a.message().length() > 10, a.text());
+        assertTrue(!a.message().contains(System.getProperty("java.io.tmpdir") + "/epapr-lab-host"), a.text());
+    }
+
+    @Test
+    void requestsThatDoNotFitTheStateOrTheResourceAre4xx() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"dup\", " + IDLE + "}").status());
+        Answer dup = api.post("/api/v1/vms", "{\"name\": \"dup\", " + IDLE + "}");
+        assertEquals(409, dup.status());
+        assertEquals("vm.name", dup.field());
+        assertEquals(409, api.post("/api/v1/vms/dup/stop").status());
+        assertEquals(409, api.post("/api/v1/vms/dup/reset").status());
+        assertEquals(409, api.post("/api/v1/vms/dup/console", "x").status());
+        assertEquals(202, api.post("/api/v1/vms/dup/start").status());
+        Answer twice = api.post("/api/v1/vms/dup/start");
+        assertEquals(409, twice.status());
+        assertTrue(twice.message().contains("already running"), twice.text());
+        assertEquals(404, api.post("/api/v1/vms/nobody/start").status());
+        assertEquals("id", api.post("/api/v1/vms/nobody/start").field());
+        assertEquals(400, api.get("/api/v1/vms/dup/console?from=abc").status());
+        assertEquals(405, api.send(api.request("/api/v1/vms").PUT(HttpRequest.BodyPublishers.noBody())).status());
+        assertEquals(404, api.get("/api/v1/nothing").status());
+        Answer foreign = api.send(api.request("/api/v1/vms/dup/stop").header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(403, foreign.status());
+        assertEquals(202, api.delete("/api/v1/vms/dup").status());
+    }
+
+    @Test
+    void theConsoleStreamDeliversEveryByteInOrderAndInputReachesTheGuest() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"echo\", \"image\": \"echo-e500mc.elf\"}").status());
+        CompletableFuture<HttpResponse<InputStream>> stream = api.http().sendAsync(
+                api.request("/api/v1/vms/echo/console?from=0").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(202, api.post("/api/v1/vms/echo/start").status());
+        StringBuilder expected = new StringBuilder();
+        int lines = 300;
+        for (int i = 0; i < lines; i++) {
+            String line = "line " + i + " " + "x".repeat(i % 50);
+            assertEquals(202, api.post("/api/v1/vms/echo/console", line + "\n").status());
+            expected.append("echo> you said: ").append(line).append('\n');
+        }
+        assertEquals(202, api.post("/api/v1/vms/echo/console", "quit\n").status());
+        expected.append("echo> bye\n");
+        byte[] want = expected.toString().getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (InputStream in = stream.get(20, TimeUnit.SECONDS).body()) {
+            byte[] buf = new byte[4096];
+            while (got.size() < want.length) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                got.write(buf, 0, n);
+            }
+        }
+        assertEquals(expected.toString(), got.toString(StandardCharsets.US_ASCII));
+        api.await("/api/v1/vms/echo", j -> "shutdown".equals(j.path("outcome").asText()), Duration.ofSeconds(20));
+        assertEquals(202, api.delete("/api/v1/vms/echo").status());
+    }
+
+    @Test
+    void theHostStaysUpWhileGuestsCrash() throws Exception {
+        for (int i = 0; i < 8; i++) {
+            assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"crash-" + i + "\", \"image\": \"chaos-e500mc.elf\", "
+                    + "\"bootargs\": \"mode=crash\"" + (i % 2 == 0 ? ", \"on-crash\": \"restart\"" : "") + "}").status());
+            assertEquals(202, api.post("/api/v1/vms/crash-" + i + "/start").status());
+        }
+        for (int i = 0; i < 8; i++) {
+            String want = i % 2 == 0 ? "restart-limit" : "crashed";
+            Answer a = api.await("/api/v1/vms/crash-" + i, j -> want.equals(j.path("outcome").asText()), Duration.ofSeconds(30));
+            assertEquals("failed", a.json().path("state").asText());
+            assertTrue(a.json().path("crashes").asInt() >= 1, a.text());
+        }
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"after-crashes\", \"image\": \"hello-e500mc.elf\"}").status());
+        assertEquals(202, api.post("/api/v1/vms/after-crashes/start").status());
+        api.await("/api/v1/vms/after-crashes", j -> "shutdown".equals(j.path("outcome").asText()), Duration.ofSeconds(20));
+        String metrics = api.get("/metrics").text();
+        assertTrue(metrics.contains("epapr_vm_crashes_total"), metrics);
+        for (int i = 0; i < 8; i++) assertEquals(202, api.delete("/api/v1/vms/crash-" + i).status());
+        assertEquals(202, api.delete("/api/v1/vms/after-crashes").status());
+    }
+
+    @Test
+    void aLabIsSubmittedAndFollowedToItsEnd() throws Exception {
+        Answer lab = api.post("/api/v1/labs", """
+                {"lab": {"name": "mini", "concurrency": 2, "vms": [
+                  {"name": "hello", "image": "hello-e500mc.elf", "count": 3},
+                  {"name": "loop", "image": "reset-loop-e5500.elf", "cpu": "e5500"}]}}""");
+        assertEquals(201, lab.status(), lab.text());
+        String id = lab.json().path("id").asText();
+        Answer done = api.await("/api/v1/labs/" + id, j -> j.path("state").asText().equals("finished"), Duration.ofSeconds(60));
+        assertEquals(4, done.json().path("finished").asInt());
+        assertEquals(4, done.json().path("asExpected").asInt());
+        String console = api.get("/api/v1/labs/" + id + "/console?follow=false").text();
+        assertTrue(console.contains("[hello-1] hello from hello-1"), console);
+        Answer badLab = api.post("/api/v1/labs", "{\"lab\": {\"vms\": [{\"name\": \"x\", \"image\": \"hello-e500mc.elf\", \"ram\": 1}]}}");
+        assertEquals(400, badLab.status());
+        assertEquals("lab.vms[0].ram", badLab.field(), badLab.text());
+        Answer fileEntry = api.post("/api/v1/labs", "{\"lab\": {\"vms\": [\"../hello-32.conf\"]}}");
+        assertEquals("lab.vms[0]", fileEntry.field(), fileEntry.text());
+    }
+}

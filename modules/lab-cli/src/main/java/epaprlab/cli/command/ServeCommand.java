@@ -1,0 +1,93 @@
+package epaprlab.cli.command;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import epaprlab.cli.ExitCode;
+import epaprlab.host.Host;
+import epaprlab.host.HostSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code epapr-lab serve}: a long-running host with an HTTP API, a dashboard and metrics. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs a host: guests are created, started, stopped, reset and removed through an HTTP API",
+            "(/api/v1, see /openapi.yaml), watched on a dashboard (/) and measured at /metrics.",
+            "Listens on 127.0.0.1 unless --bind says otherwise; any other address needs a token",
+            "(EPAPR_LAB_TOKEN or --token-file), sent as `Authorization: Bearer <token>`."})
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "HOCON with epapr-lab.host { ... } and epapr-lab.vm defaults")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "N", description = "TCP port (default 8080; 0 = any free one)")
+    Integer port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", description = "address to listen on (default 127.0.0.1)")
+    String bind;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "image paths in requests resolve against DIR and may not leave it")
+    Path images;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the bearer token (first line)")
+    Path tokenFile;
+
+    @Option(names = "--cluster-port", paramLabel = "N",
+            description = "join or start a host cluster: this node's cluster (Akka Artery) port; VMs become sharded entities")
+    Integer clusterPort;
+
+    @Option(names = "--cluster-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+            description = "this node's cluster address (default: ${DEFAULT-VALUE})")
+    String clusterHost;
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a cluster node to join (repeatable); none: start a cluster")
+    java.util.List<String> seeds = new java.util.ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        Config file;
+        try {
+            file = config == null ? null : ConfigFactory.parseFile(config.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (ConfigException e) {
+            System.err.println("epapr-lab: " + e.getMessage());
+            return ExitCode.BAD_INPUT.code();
+        }
+        Config system = Host.systemConfig(file);
+        HostSettings settings = HostSettings.from(system);
+        if (bind != null) settings = settings.withBind(bind);
+        if (port != null) settings = settings.withPort(port);
+        if (images != null) settings = settings.withImages(images);
+        Optional<String> token = tokenFile != null
+                ? Optional.of(Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip())
+                : Optional.ofNullable(System.getenv("EPAPR_LAB_TOKEN")).filter(t -> !t.isBlank());
+        if (token.isPresent()) settings = settings.withToken(token);
+        if (clusterPort != null) {
+            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds,
+                    system.getBoolean("epapr-lab.host.cluster.trusted-network"))));
+        }
+        Host host;
+        try {
+            host = Host.start(settings, system);
+        } catch (HostSettings.Refused r) {
+            System.err.println("epapr-lab: " + r.getMessage());
+            return ExitCode.BAD_INPUT.code();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                host.close();
+            } catch (Exception e) {
+                System.err.println("epapr-lab: stopping the host: " + e.getMessage());
+            }
+        }, "host-shutdown"));
+        System.out.println("epapr-lab host on http://" + host.address() + ":" + host.port() + "/ (API /api/v1, metrics /metrics; images "
+                + settings.images().toAbsolutePath().normalize() + (settings.token().isPresent() ? "; token required" : "") + ")");
+        System.out.flush();
+        host.awaitTermination();
+        return ExitCode.OK.code();
+    }
+}
