@@ -63,7 +63,7 @@ class ConsoleStepsConfigTest {
                 new Bad("timeout.conf", "  console.steps = [ { wait = x, timeout = 0s } ]\n",
                         "timeout.conf:4: vm.console.steps[0].timeout: must be a positive duration"),
                 new Bad("not-list.conf", "  console.steps = yes\n", "not-list.conf:4: vm.console.steps:"),
-                new Bad("default.conf", "  console.step-timeout = -1s\n", "default.conf:4: vm.console.step-timeout: must be a positive duration"))
+                new Bad("default.conf", "  console.step-timeout = -1s\n", "default.conf:4: vm.console.step-timeout: must not be negative"))
             .map(bad -> DynamicTest.dynamicTest(bad.file(), () -> {
                 Path file = vm(bad.file(), bad.steps());
                 ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
