@@ -2,6 +2,8 @@ package epaprlab.cli.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import epaprlab.orchestrator.debug.CrashReport;
+import epaprlab.orchestrator.debug.VcpuSnapshot;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmResult;
@@ -44,6 +46,7 @@ public final class JsonReport {
             vm.put("guestResets", r.guestResets());
             vm.put("resetSeconds", r.resetTime().toNanos() / 1e9);
             vm.put("resultCode", r.resultCode().isPresent() ? r.resultCode().getAsLong() : null);
+            vm.put("crash", r.crash().map(JsonReport::crash).orElse(null));
             vms.add(vm);
         }
         doc.put("results", vms);
@@ -51,4 +54,43 @@ public final class JsonReport {
         if (parent != null) Files.createDirectories(parent);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), doc);
     }
+
+    /** A crash report as JSON: addresses as hex strings (64-bit values do not fit a JSON number). */
+    private static List<Map<String, Object>> crash(CrashReport report) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (VcpuSnapshot v : report.vcpus()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("vcpu", v.vcpu());
+            m.put("pc", hex(v.pc()));
+            m.put("symbol", v.where());
+            m.put("instruction", v.insn().isPresent() ? "0x%08x".formatted(v.insn().getAsInt()) : null);
+            m.put("disassembly", v.disassembly());
+            m.put("instructions", v.instructions());
+            m.put("gpr", v.gpr().stream().map(JsonReport::hex).toList());
+            Map<String, String> regs = new LinkedHashMap<>();
+            regs.put("msr", hex(v.msr()));
+            regs.put("cr", hex(v.cr() & 0xFFFF_FFFFL));
+            regs.put("lr", hex(v.lr()));
+            regs.put("ctr", hex(v.ctr()));
+            regs.put("xer", hex(v.xer()));
+            v.sprs().forEach(spr -> regs.put(spr.name(), hex(spr.value())));
+            m.put("registers", regs);
+            m.put("backtrace", frames(v.backtrace()));
+            m.put("branches", frames(v.branches()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static List<Map<String, String>> frames(List<VcpuSnapshot.Frame> frames) {
+        return frames.stream().map(f -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("address", hex(f.address()));
+            m.put("symbol", f.where());
+            m.put("from", f.how());
+            return m;
+        }).toList();
+    }
+
+    private static String hex(long v) { return "0x" + Long.toHexString(v); }
 }

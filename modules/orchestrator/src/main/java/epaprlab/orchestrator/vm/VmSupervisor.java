@@ -14,6 +14,8 @@ import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.orchestrator.debug.CrashReport;
+import epaprlab.orchestrator.debug.CrashReporter;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
 import epaprlab.orchestrator.vcpu.VcpuActor;
@@ -183,7 +185,7 @@ public final class VmSupervisor {
         } catch (BootException | RuntimeException e) {
             String detail = "boot " + boots + " failed: " + e.getMessage();
             move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
-            return finish(Outcome.CRASHED, detail);
+            return finish(Outcome.CRASHED, detail, Optional.empty());
         }
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         for (Vcpu vcpu : board.vcpus()) {
@@ -256,15 +258,15 @@ public final class VmSupervisor {
                 case DECLINE -> decline(vcpus, s.vcpu(), "KVM_HC_VM_SHUTDOWN (on-shutdown = decline)");
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
-                    "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
-                            .formatted(config.name(), c.vcpu(), c.pc(), c.insn(),
+                    "vm %s vCPU %d crashed at PC 0x%08x %s (instruction 0x%08x: %s): %s"
+                            .formatted(config.name(), c.vcpu(), c.pc(), symbol(c.pc()), c.insn(),
                                     Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), vcpus);
             // the engine's fault, not the guest's: it would recur on a restart, so on-crash does not apply
             case EngineFailed f -> {
                 ctx.getLog().error("vm {} vCPU {}: engine error at PC 0x{}", config.name(), f.vcpu(),
                         Long.toHexString(f.pc()), f.cause());
-                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x (instruction 0x%08x: %s): %s"
-                        .formatted(config.name(), f.vcpu(), f.pc(), f.insn(),
+                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x %s (instruction 0x%08x: %s): %s"
+                        .formatted(config.name(), f.vcpu(), f.pc(), symbol(f.pc()), f.insn(),
                                 Disassembler.render(config.board().cpu(), f.pc(), f.insn()), f.cause()), vcpus);
             }
             case WatchdogExpired w -> fault(p.onWatchdog(), Outcome.WATCHDOG, ResetReason.WATCHDOG,
@@ -333,7 +335,7 @@ public final class VmSupervisor {
         boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
         move(Lifecycle.RUNNING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
         Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
-        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail);
+        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
     }
 
     // ---- RESETTING ----------------------------------------------------------------------------
@@ -395,20 +397,25 @@ public final class VmSupervisor {
     private Behavior<Command> abortReset(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String why) {
         move(Lifecycle.RESETTING, Lifecycle.SHUTTING_DOWN, why);
         timers.cancel(BootAfterBackoff.INSTANCE);
-        return shuttingDown(alive, outcome, why);
+        return shuttingDown(alive, outcome, why, false);   // the vCPUs were stopped for the reset: nothing to show
     }
 
     // ---- SHUTTING_DOWN and FAILED -------------------------------------------------------------
 
-    /** In SHUTTING_DOWN: once the subtree has terminated, STOPPED with {@code outcome}. */
-    private Behavior<Command> shuttingDown(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
+    /**
+     * In SHUTTING_DOWN: once the subtree has terminated, STOPPED with {@code outcome}; with a
+     * crash report when {@code snapshot} and the outcome is not one the guest chose.
+     */
+    private Behavior<Command> shuttingDown(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail,
+                                           boolean snapshot) {
         if (alive.isEmpty()) {
+            Optional<CrashReport> crash = snapshot ? crashReport(outcome) : Optional.empty();
             countInstructions();
             move(Lifecycle.SHUTTING_DOWN, Lifecycle.STOPPED, detail);
-            return finish(outcome, detail);
+            return finish(outcome, detail, crash);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
-            case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail);
+            case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
         }).build();
@@ -417,8 +424,9 @@ public final class VmSupervisor {
     /** In FAILED: once the subtree has terminated, the result is published. */
     private Behavior<Command> failing(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
         if (alive.isEmpty()) {
+            Optional<CrashReport> crash = crashReport(outcome);
             countInstructions();
-            return finish(outcome, detail);
+            return finish(outcome, detail, crash);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
@@ -444,12 +452,26 @@ public final class VmSupervisor {
         }
     }
 
-    private Behavior<Command> finish(Outcome outcome, String detail) {
+    /**
+     * Where every vCPU is, for the endings the guest did not choose. Only once every vCPU actor
+     * has terminated (the ChildStopped messages order their last run before this read).
+     */
+    private Optional<CrashReport> crashReport(Outcome outcome) {
+        if (outcome.isSuccess() || outcome == Outcome.FAILED) return Optional.empty();
+        return Optional.of(CrashReporter.capture(config.image(), config.board().cpu(), board.vcpus(), board.vm().memory()));
+    }
+
+    /** {@code main+0x24} for a PC in the VM's image, {@code ?} without symbols. */
+    private String symbol(long pc) {
+        return CrashReporter.symbolsOf(config.image()).describe(pc);
+    }
+
+    private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
         console.flush();
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos)), Instant.now()));
+                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash), Instant.now()));
         return Behaviors.stopped();
     }
 

@@ -92,6 +92,17 @@ public final class Cpu {
     public Translation translation() { return translation; }
 
     /**
+     * For debuggers and crash reports: the physical address the guest's access to {@code ea}
+     * (an instruction fetch when {@code fetch}) reaches in the current translation, or -1 when
+     * nothing maps it. FLAT: {@code ea} itself (masked to 32 bits while MSR[CM]=0). No side
+     * effects; call only while the vCPU does not run.
+     */
+    public long debugPhysical(long ea, boolean fetch) {
+        long a = s.ea(ea);
+        return translation == Translation.FLAT ? a : epaprlab.ppc.mmu.Translate.peek(s, a, fetch);
+    }
+
+    /**
      * Data accesses whose physical address is outside RAM go to {@code bus} when
      * {@code bus.decodes(pa)}; otherwise a Data Storage interrupt, as always. Default
      * {@link PhysicalBus#NONE}. Instruction fetch never goes to the bus.
