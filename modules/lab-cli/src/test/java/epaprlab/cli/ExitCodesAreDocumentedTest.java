@@ -80,6 +80,6 @@ class ExitCodesAreDocumentedTest {
         }
         var none = QuickstartEndToEndTest.cli();
         assertEquals(ExitCode.BAD_INPUT.code(), none.code());
-        assertTrue(none.err().startsWith("epapr-lab: name a command: run, dtb, disasm, bench or help"), none.err());
+        assertTrue(none.err().startsWith("epapr-lab: name a command: run, dtb, disasm, symbolize, bench, serve or help"), none.err());
     }
 }
