@@ -75,6 +75,12 @@ public interface Vcpu {
      */
     long debugPhysical(long ea, boolean fetch);
 
+    /** Keeps the last {@code n} taken branches and interrupts (0 = off, the default). Not while running. */
+    void setBranchTrace(int n);
+
+    /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}. Not while running. */
+    long[] branchTrace();
+
     /** The guest time base now. */
     long timeBase();
 

@@ -186,6 +186,8 @@ final class SoftVcpu implements Vcpu {
     @Override public void setSpr(int n, long value) { cpu.setSpr(n, value); }
     @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
     @Override public int cr() { return cpu.cr(); }
+    @Override public void setBranchTrace(int n) { cpu.setBranchTrace(n); }
+    @Override public long[] branchTrace() { return cpu.branchTrace(); }
     @Override public void setCr(int value) { cpu.setCr(value); }
     @Override public long fpr(int n) { return cpu.fpr(n); }
     @Override public void setFpr(int n, long bits) { cpu.setFpr(n, bits); }

@@ -82,6 +82,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "terminal, plain, off (default: ${DEFAULT-VALUE})")
     String progressMode;
 
+    @Option(names = "--trace-branches", paramLabel = "N",
+            description = "every vCPU keeps its last N taken branches and interrupts; crash reports show them "
+                    + "(overrides debug.trace-branches; 0 = off)")
+    Integer traceBranches;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -93,6 +98,14 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ConfigProblem p) {
             err.println("epapr-lab: " + p.getMessage());
             return ExitCode.BAD_INPUT.code();
+        }
+        if (traceBranches != null) {
+            if (traceBranches < 0 || traceBranches > LabConfigLoader.MAX_TRACE_BRANCHES) {
+                err.println("epapr-lab: --trace-branches must be 0 (off) to " + LabConfigLoader.MAX_TRACE_BRANCHES);
+                return ExitCode.BAD_INPUT.code();
+            }
+            int n = traceBranches;
+            lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(), lab.vms().stream().map(v -> v.withTraceBranches(n)).toList());
         }
         ConsoleMode consoleMode;
         Progress.Mode mode;

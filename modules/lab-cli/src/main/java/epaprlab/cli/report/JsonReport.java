@@ -76,7 +76,14 @@ public final class JsonReport {
             v.sprs().forEach(spr -> regs.put(spr.name(), hex(spr.value())));
             m.put("registers", regs);
             m.put("backtrace", frames(v.backtrace()));
-            m.put("branches", frames(v.branches()));
+            m.put("branches", v.branches().stream().map(br -> {
+                Map<String, String> b = new LinkedHashMap<>();
+                b.put("from", hex(br.from()));
+                b.put("fromSymbol", br.fromWhere());
+                b.put("to", hex(br.to()));
+                b.put("toSymbol", br.toWhere());
+                return b;
+            }).toList());
             out.add(m);
         }
         return out;

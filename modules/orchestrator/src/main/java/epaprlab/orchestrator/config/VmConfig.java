@@ -58,8 +58,19 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         }
     }
 
-    /** How the vCPU actors run the engine. */
-    public record EngineTuning(long turnInstructions, Duration spinPoll) {}
+    /**
+     * How the vCPU actors run the engine.
+     *
+     * @param traceBranches the last taken branches each vCPU keeps for its crash report
+     *                      ({@code debug.trace-branches}); 0 = none
+     */
+    public record EngineTuning(long turnInstructions, Duration spinPoll, int traceBranches) {}
+
+    /** The same VM keeping its last {@code n} branches per vCPU ({@code --trace-branches}). */
+    public VmConfig withTraceBranches(int n) {
+        return new VmConfig(image, board, policies, limits, result, expect,
+                new EngineTuning(engine.turnInstructions(), engine.spinPoll(), n), consoleMaxLine, consoleSteps, ppce500);
+    }
 
     /** The same VM under another name and guest id (lab counts and matrices). */
     public VmConfig renamed(String name, int guestId) {

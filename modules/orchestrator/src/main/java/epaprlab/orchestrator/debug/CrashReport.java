@@ -47,9 +47,10 @@ public record CrashReport(String image, List<VcpuSnapshot> vcpus) {
             if (!f.how().equals("chain")) b.append(" (").append(f.how()).append(')');
         }
         if (!v.branches().isEmpty()) {
-            b.append("\n  last ").append(v.branches().size()).append(" branch targets, oldest first:");
-            for (VcpuSnapshot.Frame f : v.branches()) {
-                b.append("\n    0x").append(w.formatted(f.address())).append(' ').append(f.where());
+            b.append("\n  last ").append(v.branches().size()).append(" branches, oldest first:");
+            for (VcpuSnapshot.Branch br : v.branches()) {
+                b.append("\n    0x").append(w.formatted(br.from())).append(' ').append(br.fromWhere())
+                        .append(" -> 0x").append(w.formatted(br.to())).append(' ').append(br.toWhere());
             }
         }
     }

@@ -67,7 +67,11 @@ public final class CrashReporter {
         List<VcpuSnapshot.Spr> sprs = List.of(new VcpuSnapshot.Spr("srr0", v.spr(Spr.SRR0)),
                 new VcpuSnapshot.Spr("srr1", v.spr(Spr.SRR1)), new VcpuSnapshot.Spr("esr", v.spr(Spr.ESR)),
                 new VcpuSnapshot.Spr("dear", v.spr(Spr.DEAR)));
-        List<VcpuSnapshot.Frame> trace = new ArrayList<>();
+        List<VcpuSnapshot.Branch> trace = new ArrayList<>();
+        long[] pairs = v.branchTrace();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            trace.add(new VcpuSnapshot.Branch(pairs[i], symbols.describe(pairs[i]), pairs[i + 1], symbols.describe(pairs[i + 1])));
+        }
         return new VcpuSnapshot(v.id(), is64, pc, symbols.describe(pc), insn, dis, v.msr(), v.cr(), v.spr(Spr.LR),
                 v.spr(Spr.CTR), v.spr(Spr.XER), gpr, sprs, backtrace(v, ram, symbols), trace, v.instructionsRetired());
     }

@@ -11,11 +11,12 @@ import java.util.List;
  * @param gpr         r0..r31
  * @param sprs        a few SPRs by name (srr0, srr1, esr, dear): where the last interrupt came from
  * @param backtrace   frame #0 is the PC; then return addresses by the back-chain
- * @param branches    the last branch targets, oldest first (empty unless {@code --trace-branches})
+ * @param branches    the last taken branches and interrupts, oldest first (empty unless
+ *                    {@code --trace-branches} or {@code debug.trace-branches})
  */
 public record VcpuSnapshot(int vcpu, boolean is64, long pc, String where, java.util.OptionalInt insn, String disassembly,
                            long msr, int cr, long lr, long ctr, long xer, List<Long> gpr, List<Spr> sprs,
-                           List<Frame> backtrace, List<Frame> branches, long instructions) {
+                           List<Frame> backtrace, List<Branch> branches, long instructions) {
     public VcpuSnapshot {
         gpr = List.copyOf(gpr);
         sprs = List.copyOf(sprs);
@@ -32,4 +33,7 @@ public record VcpuSnapshot(int vcpu, boolean is64, long pc, String where, java.u
      * {@code chain} (a return address saved in a back-chained stack frame).
      */
     public record Frame(long address, String where, String how) {}
+
+    /** One traced branch (or interrupt): the instruction it left and where it went. */
+    public record Branch(long from, String fromWhere, long to, String toWhere) {}
 }

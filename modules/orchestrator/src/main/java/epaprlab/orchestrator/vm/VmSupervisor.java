@@ -188,6 +188,7 @@ public final class VmSupervisor {
             return finish(Outcome.CRASHED, detail, Optional.empty());
         }
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
+        for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
                     "vcpu-" + vcpu.id() + "-boot-" + boots, DispatcherSelector.fromConfig(VCPU_DISPATCHER));

@@ -95,6 +95,26 @@ class CrashReportTest {
         assertTrue(text.contains("r31 ") && text.contains("backtrace:") && text.contains(v.where()), text);
     }
 
+    @org.junit.jupiter.api.Test
+    void branchTraceEndsWithTheCallThatReachedTheCrash() throws Exception {
+        Path image = TestGuests.SAMPLE_IMAGES.resolve("chaos-e500mc.elf");
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "traced", image, "bootargs = \"mode=crash\"\n  debug.trace-branches = 4"),
+                events.getRef(), new ImageCache()));
+        VcpuSnapshot v = VmRun.collect(events, WAIT).result().crash().orElseThrow().vcpus().getFirst();
+        assertEquals(4, v.branches().size());
+        for (int i = 0; i < 4; i++) {
+            VcpuSnapshot.Branch b = v.branches().get(i);
+            assertEquals(expectedSymbol(image, false, b.to()), b.toWhere());
+            assertEquals(expectedSymbol(image, false, b.from()), b.fromWhere());
+            if (i > 0) assertTrue(Long.compareUnsigned(v.branches().get(i - 1).to(), b.from()) <= 0, "straight line between branches");
+        }
+        // printf returned into main, which then ran straight into the illegal word
+        VcpuSnapshot.Branch last = v.branches().getLast();
+        assertTrue(last.fromWhere().startsWith("printf+") && last.toWhere().startsWith("main+"), last.toString());
+        assertTrue(Long.compareUnsigned(last.to(), v.pc()) <= 0);
+    }
+
     /** {@code name+0xN} from nm's listing: the closest code symbol at or below the address. */
     static String expectedSymbol(Path image, boolean is64, long address) {
         String out = OutsideTool.binutil("nm", is64).run(is64 ? List.of("--synthetic", "-n", image.toString())

@@ -92,6 +92,16 @@ public final class Cpu {
     public Translation translation() { return translation; }
 
     /**
+     * Keeps the last {@code n} taken branches and interrupts, whichever tier runs the code (the
+     * run loop looks once per block, and only when on); 0 = off, the default. Between runs, on
+     * the vCPU's thread. {@link #reset()} empties it but keeps it on.
+     */
+    public void setBranchTrace(int n) { interp.setBranchTrace(n); }
+
+    /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}; empty when off. Between runs. */
+    public long[] branchTrace() { return interp.branchTrace(); }
+
+    /**
      * For debuggers and crash reports: the physical address the guest's access to {@code ea}
      * (an instruction fetch when {@code fetch}) reaches in the current translation, or -1 when
      * nothing maps it. FLAT: {@code ea} itself (masked to 32 bits while MSR[CM]=0). No side

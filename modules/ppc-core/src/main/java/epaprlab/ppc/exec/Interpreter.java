@@ -64,6 +64,13 @@ public final class Interpreter {
     /** Test hook ({@link #injectEngineFault}): instructions with this word throw in their handler. */
     private boolean faultInjected;
     private int faultWord;
+    /**
+     * The branch trace ({@link #setBranchTrace}): a ring of (from, to) address pairs, or null
+     * when off. Filled after every block, whichever tier ran it, when control did not fall through.
+     */
+    private long[] branchRing;
+    private int branchNext;
+    private boolean branchWrapped;
 
     public Interpreter(CpuModel model, GuestMemory mem) {
         this(model, mem, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_TIMEBASE_HZ);
@@ -83,6 +90,39 @@ public final class Interpreter {
         s.resetArchitected();
         Arrays.fill(pageBlocks, null);
         lastEngineError = null;
+        branchNext = 0;
+        branchWrapped = false;
+    }
+
+    /** Keeps the last {@code n} taken branches (and interrupts) from now on; 0 = off (the default). Between runs. */
+    public void setBranchTrace(int n) {
+        if (n < 0) throw new IllegalArgumentException("branch trace length must be >= 0, got " + n);
+        branchRing = n == 0 ? null : new long[2 * n];
+        branchNext = 0;
+        branchWrapped = false;
+    }
+
+    /** The traced branches, oldest first, as (from, to) pairs: {@code [from0, to0, from1, to1, ...]}. Between runs. */
+    public long[] branchTrace() {
+        long[] ring = branchRing;
+        if (ring == null) return new long[0];
+        if (!branchWrapped) return Arrays.copyOf(ring, branchNext);
+        long[] out = new long[ring.length];
+        System.arraycopy(ring, branchNext, out, 0, ring.length - branchNext);
+        System.arraycopy(ring, 0, out, ring.length - branchNext, branchNext);
+        return out;
+    }
+
+    private void traceBranch(long[] ring, long from, long to) {
+        int i = branchNext;
+        ring[i] = from;
+        ring[i + 1] = to;
+        i += 2;
+        if (i == ring.length) {
+            i = 0;
+            branchWrapped = true;
+        }
+        branchNext = i;
     }
 
     /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
@@ -143,6 +183,7 @@ public final class Interpreter {
         if (async != null) return async;
         final long fetchLimit = s.ramSize - 4;
         final boolean flat = !s.bookE;          // the host changes it only between runs
+        final long[] ring = branchRing;         // null unless traced: one register test per block
         while (true) {
             final long pc = s.pc;
             if (flat) {
@@ -168,6 +209,7 @@ public final class Interpreter {
                 }
                 return r;
             }
+            if (ring != null && s.nia != ((s.pc + 4) & s.eaMask)) traceBranch(ring, s.pc, s.nia);
             s.pc = s.nia;
             final long n = ++s.retired;
             // event boundary: budget end, next timer event, or an instruction asked (limit = 0);
