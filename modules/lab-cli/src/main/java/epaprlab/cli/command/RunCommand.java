@@ -18,6 +18,7 @@ import epaprlab.cli.report.SummaryTable;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
+import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabGuardian;
 import epaprlab.orchestrator.lab.LabObserver;
@@ -82,6 +83,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "terminal, plain, off (default: ${DEFAULT-VALUE})")
     String progressMode;
 
+    @Option(names = "--only", paramLabel = "VM",
+            description = "run only the VM of this name (as reports name it, e.g. healthy-3): it boots exactly as "
+                    + "in the whole lab (same guest id and device tree); the JSON report's replay.command")
+    String only;
+
     @Option(names = "--trace-branches", paramLabel = "N",
             description = "every vCPU keeps its last N taken branches and interrupts; crash reports show them "
                     + "(overrides debug.trace-branches; 0 = off)")
@@ -99,6 +105,16 @@ public final class RunCommand implements Callable<Integer> {
             err.println("epapr-lab: " + p.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
+        if (only != null) {
+            List<VmConfig> one = lab.vms().stream().filter(v -> v.name().equals(only)).toList();
+            if (one.isEmpty()) {
+                err.println("epapr-lab: --only " + only + ": " + config + " has no VM of that name (it has "
+                        + lab.vms().stream().limit(10).map(VmConfig::name).collect(java.util.stream.Collectors.joining(", "))
+                        + (lab.vms().size() > 10 ? ", ..." : "") + ")");
+                return ExitCode.BAD_INPUT.code();
+            }
+            lab = new LabConfig(lab.name(), lab.source(), 1, one);
+        }
         if (traceBranches != null) {
             if (traceBranches < 0 || traceBranches > LabConfigLoader.MAX_TRACE_BRANCHES) {
                 err.println("epapr-lab: --trace-branches must be 0 (off) to " + LabConfigLoader.MAX_TRACE_BRANCHES);
@@ -107,6 +123,7 @@ public final class RunCommand implements Callable<Integer> {
             int n = traceBranches;
             lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(), lab.vms().stream().map(v -> v.withTraceBranches(n)).toList());
         }
+        LabConfig ran = lab;
         ConsoleMode consoleMode;
         Progress.Mode mode;
         try {
@@ -175,7 +192,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
                 int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
-                if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported));
+                if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported, ran));
                 // the cushion is held, not used by the lab: leave it out of peak-heap-mib
                 new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
                 if (!complete) {

@@ -2,6 +2,7 @@ package epaprlab.cli.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.debug.CrashReport;
 import epaprlab.orchestrator.debug.VcpuSnapshot;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import epaprlab.ppc.cpu.TimeSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,16 @@ public final class JsonReport {
     private JsonReport() {}
 
     public static void write(Path file, LabFinished lab, Duration wall, int exitCode) throws IOException {
+        write(file, lab, wall, exitCode, null);
+    }
+
+    /**
+     * As {@link #write(Path, LabFinished, Duration, int)}, with each VM's {@code replay}: what
+     * reruns it alone ({@code epapr-lab run FILE --only VM}), its image's SHA-256, and whether
+     * the rerun repeats it exactly (one vCPU and the instruction time base: the same instruction
+     * count, console and outcome, unless it ended on a wall-clock limit or a host stop).
+     */
+    public static void write(Path file, LabFinished lab, Duration wall, int exitCode, LabConfig config) throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("lab", lab.lab());
         doc.put("vms", lab.results().size());
@@ -32,6 +45,7 @@ public final class JsonReport {
         lab.results().forEach(r -> outcomes.merge(r.outcome().configName(), 1, Integer::sum));
         doc.put("outcomes", outcomes);
         List<Map<String, Object>> vms = new ArrayList<>();
+        Map<Path, String> digests = new HashMap<>();
         for (VmResult r : lab.results()) {
             Map<String, Object> vm = new LinkedHashMap<>();
             vm.put("vm", r.vm());
@@ -47,6 +61,7 @@ public final class JsonReport {
             vm.put("resetSeconds", r.resetTime().toNanos() / 1e9);
             vm.put("resultCode", r.resultCode().isPresent() ? r.resultCode().getAsLong() : null);
             vm.put("crash", r.crash().map(JsonReport::crash).orElse(null));
+            if (config != null) vm.put("replay", replay(config, r, digests));
             vms.add(vm);
         }
         doc.put("results", vms);
@@ -100,4 +115,34 @@ public final class JsonReport {
     }
 
     private static String hex(long v) { return "0x" + Long.toHexString(v); }
+
+    private static Map<String, Object> replay(LabConfig config, VmResult r, Map<Path, String> digests) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Path source = config.source().toAbsolutePath().normalize();
+        m.put("config", source.toString());
+        m.put("vm", r.vm());
+        m.put("command", "epapr-lab run " + source + " --only " + r.vm());
+        config.vms().stream().filter(v -> v.name().equals(r.vm())).findFirst().ifPresent(v -> {
+            Path image = v.image().toAbsolutePath().normalize();
+            m.put("image", image.toString());
+            m.put("imageSha256", digests.computeIfAbsent(image, JsonReport::sha256));
+            m.put("timeBase", v.board().timeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            m.put("vcpus", v.board().vcpus());
+            m.put("exact", v.board().timeSource() == TimeSource.INSTRUCTIONS && v.board().vcpus() == 1
+                    && r.outcome() != Outcome.TIMED_OUT && r.outcome() != Outcome.STOPPED
+                    && r.outcome() != Outcome.CONSOLE_SILENT && r.outcome() != Outcome.STEP_TIMED_OUT);
+        });
+        return m;
+    }
+
+    private static String sha256(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            return null;                       // the image went away after the run: no digest
+        }
+    }
 }

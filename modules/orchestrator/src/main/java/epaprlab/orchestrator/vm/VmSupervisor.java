@@ -150,6 +150,11 @@ public final class VmSupervisor {
     private String resultDetail = "";
     private int guestResets;
     private long resetNanos;
+    /**
+     * This boot's halt (a new one per boot, so a late console match of an old subtree cannot halt
+     * the next boot); read by console callbacks on vCPU threads.
+     */
+    private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started) {
@@ -163,9 +168,12 @@ public final class VmSupervisor {
         VmConfig.ResultRules rules = config.result();
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
+            // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
             if (rules.fail().isPresent() && rules.fail().get().matcher(line).find()) {
+                if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.FAILED, line));
             } else if (rules.pass().isPresent() && rules.pass().get().matcher(line).find()) {
+                if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)));
@@ -188,6 +196,7 @@ public final class VmSupervisor {
             return finish(Outcome.CRASHED, detail, Optional.empty());
         }
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
+        halt = new VcpuActor.Halt(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
@@ -205,7 +214,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left);
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult());
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
