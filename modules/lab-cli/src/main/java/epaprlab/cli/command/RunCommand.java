@@ -88,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
                     + "in the whole lab (same guest id and device tree); the JSON report's replay.command")
     String only;
 
+    @Option(names = "--gdb", paramLabel = "VM[:PORT]",
+            description = "serve the GDB remote protocol for VM on 127.0.0.1:PORT (default 1234; 0 = any free port): "
+                    + "it waits at its first instruction until gdb continues; other VMs run on (debug.gdb in a config)")
+    String gdb;
+
     @Option(names = "--trace-branches", paramLabel = "N",
             description = "every vCPU keeps its last N taken branches and interrupts; crash reports show them "
                     + "(overrides debug.trace-branches; 0 = off)")
@@ -114,6 +119,24 @@ public final class RunCommand implements Callable<Integer> {
                 return ExitCode.BAD_INPUT.code();
             }
             lab = new LabConfig(lab.name(), lab.source(), 1, one);
+        }
+        if (gdb != null) {
+            String name = gdb.contains(":") ? gdb.substring(0, gdb.lastIndexOf(':')) : gdb;
+            int port;
+            try {
+                port = gdb.contains(":") ? Integer.parseInt(gdb.substring(gdb.lastIndexOf(':') + 1)) : 1234;
+                if (port < 0 || port > 65535) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                err.println("epapr-lab: --gdb " + gdb + ": the port must be a number from 0 to 65535");
+                return ExitCode.BAD_INPUT.code();
+            }
+            if (lab.vms().stream().noneMatch(v -> v.name().equals(name))) {
+                err.println("epapr-lab: --gdb " + gdb + ": " + config + " has no VM named " + name);
+                return ExitCode.BAD_INPUT.code();
+            }
+            VmConfig.Gdb stub = new VmConfig.Gdb(VmConfig.GdbMode.HOLD, port);
+            lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(),
+                    lab.vms().stream().map(v -> v.name().equals(name) ? v.withGdb(stub) : v).toList());
         }
         if (traceBranches != null) {
             if (traceBranches < 0 || traceBranches > LabConfigLoader.MAX_TRACE_BRANCHES) {

@@ -16,6 +16,8 @@ import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.debug.CrashReport;
 import epaprlab.orchestrator.debug.CrashReporter;
+import epaprlab.orchestrator.debug.DebugGate;
+import epaprlab.orchestrator.debug.GdbStub;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
 import epaprlab.orchestrator.vcpu.VcpuActor;
@@ -82,6 +84,9 @@ public final class VmSupervisor {
     private static final Object STEP_TIMER = "console-step";
 
     private enum BootAfterBackoff implements Command { INSTANCE }
+
+    /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
+    private record DebugHeld(boolean held) implements Command {}
 
     private enum WallTimeout implements Command { INSTANCE }
 
@@ -155,6 +160,13 @@ public final class VmSupervisor {
      * the next boot); read by console callbacks on vCPU threads.
      */
     private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
+    /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
+    private final DebugGate gate;
+    /** A crash the debugger is looking at: handled once it lets the VM go on. */
+    private Optional<VcpuStop> crashHeld = Optional.empty();
+    /** Wall-clock time left when a hold began ({@link #wallDeadlineNanos} moves on by the hold). */
+    private long wallDeadlineNanos;
+    private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started) {
@@ -181,6 +193,14 @@ public final class VmSupervisor {
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
+        this.wallDeadlineNanos = System.nanoTime() + config.limits().wallTimeout().toNanos();
+        VmConfig.Gdb gdb = config.engine().gdb();
+        if (gdb.mode() == VmConfig.GdbMode.OFF) {
+            this.gate = null;
+        } else {
+            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)));
+            GdbStub.start(config.name(), gdb, gate, board, config.board().cpu());
+        }
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -214,7 +234,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult());
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -233,8 +253,9 @@ public final class VmSupervisor {
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
             case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
-            case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
+            case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
+            case DebugHeld d -> onDebugHeld(d.held(), vcpus);
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? end(Outcome.STEP_TIMED_OUT, stepTimedOut(), vcpus) : Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
@@ -251,8 +272,46 @@ public final class VmSupervisor {
         return config.result().endOnResult() ? end(result.get(), resultDetail, vcpus) : Behaviors.same();
     }
 
+    /**
+     * A hold pauses the wall-clock limit and the console-silence check; its end starts them again
+     * with the time that was left, and lets a crash the debugger was shown take its course.
+     */
+    private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (held) {
+            if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
+            timers.cancel(WallTimeout.INSTANCE);
+            return Behaviors.same();
+        }
+        if (heldSinceNanos >= 0) {
+            wallDeadlineNanos += System.nanoTime() - heldSinceNanos;
+            heldSinceNanos = -1;
+            timers.startSingleTimer(WallTimeout.INSTANCE, Duration.ofNanos(Math.max(0, wallDeadlineNanos - System.nanoTime())));
+            console.touch();
+        }
+        if (crashHeld.isPresent()) {
+            VcpuStop stop = crashHeld.get();
+            return onStop(stop, vcpus);
+        }
+        return Behaviors.same();
+    }
+
+    /** With {@code debug.gdb}, a crash, engine error or watchdog first holds the VM for the debugger. */
+    private boolean holdForDebugger(VcpuStop stop) {
+        if (gate == null || crashHeld.isPresent()) return false;
+        int signal = switch (stop) {
+            case GuestCrashed _, EngineFailed _ -> DebugGate.SIGILL;
+            case WatchdogExpired _ -> DebugGate.SIGSEGV;
+            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _ -> 0;
+        };
+        if (signal == 0) return false;
+        crashHeld = Optional.of(stop);
+        gate.crashed(stop.vcpu(), signal);
+        return true;
+    }
+
     /** One total mapping from how a vCPU stopped to what the VM does next. */
     private Behavior<Command> onStop(VcpuStop stop, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (holdForDebugger(stop)) return Behaviors.same();
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
@@ -373,7 +432,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();   // late, from the old subtree
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _ -> Behaviors.same();   // late, from the old subtree
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -390,7 +449,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _ -> Behaviors.same();
         };
     }
 
@@ -427,7 +486,7 @@ public final class VmSupervisor {
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -441,7 +500,7 @@ public final class VmSupervisor {
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -478,6 +537,9 @@ public final class VmSupervisor {
 
     private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
+        // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
+        if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
+                ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
