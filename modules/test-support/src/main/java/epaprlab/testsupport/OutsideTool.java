@@ -29,6 +29,7 @@ public enum OutsideTool {
     QEMU_SYSTEM_PPC("qemu-system-ppc", "qemu-system-ppc"),
     QEMU_SYSTEM_PPC64("qemu-system-ppc64", "qemu-system-ppc"),
     DTC("dtc", "device-tree-compiler"),
+    GDB_MULTIARCH("gdb-multiarch", "gdb-multiarch"),
     MAKE("make", "make"),
     BASH("bash", "bash");
 

@@ -127,8 +127,9 @@ public final class GdbStub implements Runnable {
             case 'M' -> send(writeMemory(p.substring(1)));
             case 'H' -> { thread = threadId(p.substring(2), thread); send("OK"); }
             case 'T' -> send(threadId(p.substring(1), 0) <= gate.vcpus().size() ? "OK" : "E01");
-            case 'c' -> { return resume(-1); }
-            case 's' -> { return resume(thread - 1); }
+            // C and S carry a signal to deliver: a guest has no signals, so they continue and step
+            case 'c', 'C' -> { return resume(-1); }
+            case 's', 'S' -> { return resume(thread - 1); }
             case 'Z', 'z' -> send(breakpoint(c == 'Z', p.substring(1)));
             case 'D' -> { send("OK"); gate.resume(-1); return false; }
             case 'k' -> { gate.resume(-1); return false; }

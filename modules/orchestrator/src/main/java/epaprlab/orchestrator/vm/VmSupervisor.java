@@ -306,6 +306,9 @@ public final class VmSupervisor {
         if (signal == 0) return false;
         crashHeld = Optional.of(stop);
         gate.crashed(stop.vcpu(), signal);
+        // where the gdb stub announced its port: the user attaches now
+        System.err.println("epapr-lab: vm " + config.name() + " vCPU " + stop.vcpu() + " stopped (" + stop.getClass().getSimpleName()
+                + "); held for gdb until it detaches or continues");
         return true;
     }
 
