@@ -37,7 +37,7 @@ die() { echo "build.sh: $*" >&2; exit 1; }
 # Prints and logs each command before running it, so BUILD-RECORD.md can list
 # exactly what ran.
 run() {
-    echo "+ $*"
+    echo "+ $*" >&2
     echo "$*" >>"$BUILD_DIR/commands-$STAGE.log"
     "$@"
 }
@@ -151,6 +151,98 @@ initramfses() {
     initramfs ppc64
 }
 
+# Writes BUILD-RECORD.md from the build directory's stage logs and timings.
+record() {
+    local f=$HERE/BUILD-RECORD.md stage
+    for stage in initramfs e500mc e5500; do
+        [ -f "$BUILD_DIR/time-$stage" ] || die "stage $stage has not run (no $BUILD_DIR/time-$stage)"
+    done
+    pkgs() {
+        dpkg-query -W -f='| ${Package} | ${Version} |\n' "$@"
+    }
+    secs() { local s; read -r s _ <"$BUILD_DIR/time-$1"; printf '%d min %02d s' $((s / 60)) $((s % 60)); }
+    started() { local _s t; read -r _s t _ <"$BUILD_DIR/time-$1"; echo "$t"; }
+    {
+        echo "# Build record of the Linux sample guests"
+        echo
+        echo "Written by \`build.sh record\` from the last run of each stage of \`build.sh\`."
+        echo "\`build.sh check\` verifies the committed files against the sums at the end."
+        echo
+        echo "## Time on this machine"
+        echo
+        echo "$(nproc) cores shared with other work; kernels built with \`nice -n 19 make -j$JOBS\`."
+        echo
+        echo "| stage | started (UTC) | wall time |"
+        echo "| --- | --- | --- |"
+        for stage in initramfs e500mc e5500; do
+            echo "| $stage | $(started $stage) | $(secs $stage) |"
+        done
+        echo
+        echo "## Debian packages"
+        echo
+        echo "| package | version |"
+        echo "| --- | --- |"
+        pkgs linux-source-6.1 gcc-powerpc-linux-gnu gcc-12-powerpc-linux-gnu binutils-powerpc-linux-gnu \
+            libc6-dev-powerpc-cross gcc-powerpc64-linux-gnu gcc-12-powerpc64-linux-gnu \
+            binutils-powerpc64-linux-gnu libc6-dev-ppc64-cross gcc make bison flex bc gzip
+        echo
+        echo "## Compilers"
+        echo
+        echo '```'
+        local t
+        for t in powerpc-linux-gnu powerpc64-linux-gnu; do
+            "$t-gcc" --version | head -1
+            "$t-ld" --version | head -1
+        done
+        gcc --version | head -1
+        echo '```'
+        echo
+        echo "## Kernels"
+        echo
+        echo '```'
+        for t in e500mc e5500; do
+            echo "$t: $(grep -a -m1 -o 'Linux version [^%]*' "$BUILD_DIR/vmlinux-$t" | head -1)"
+        done
+        echo '```'
+        echo
+        echo "Config fragment \`epapr-lab.config\`, merged on top of the defconfig with"
+        echo "\`merge_config.sh -m\` and \`make olddefconfig\`; \`build.sh\` fails when a line of"
+        echo "it is not in the final \`.config\`. The resulting configurations, reduced by"
+        echo "\`make savedefconfig\`, are committed as \`defconfig-e500mc\` and \`defconfig-e5500\`."
+        echo
+        echo '```'
+        cat "$FRAGMENT"
+        echo '```'
+        echo
+        echo "## Exact commands"
+        echo
+        echo "Environment of every command:"
+        echo
+        echo '```'
+        echo "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
+        echo "KBUILD_BUILD_TIMESTAMP=\"$KBUILD_BUILD_TIMESTAMP\""
+        echo "KBUILD_BUILD_USER=$KBUILD_BUILD_USER KBUILD_BUILD_HOST=$KBUILD_BUILD_HOST KBUILD_BUILD_VERSION=$KBUILD_BUILD_VERSION"
+        echo "LC_ALL=$LC_ALL TZ=$TZ"
+        echo '```'
+        for stage in initramfs e500mc e5500; do
+            echo
+            echo "### $stage"
+            echo
+            echo '```'
+            sed "s|$BUILD_DIR|\$BUILD_DIR|g; s|$HERE|sample-vms/linux|g" "$BUILD_DIR/commands-$stage.log"
+            echo '```'
+        done
+        echo
+        echo "## sha256 of the outputs"
+        echo
+        echo '```'
+        (cd "$HERE" && sha256sum "${OUTPUTS[@]}")
+        echo '```'
+    } >"$f.tmp"
+    mv "$f.tmp" "$f"
+    echo "build.sh: wrote $f"
+}
+
 OUTPUTS=(vmlinux-e500mc.gz vmlinux-e5500.gz initramfs-ppc32.cpio.gz initramfs-ppc64.cpio.gz
          defconfig-e500mc defconfig-e5500)
 
@@ -165,18 +257,23 @@ check() {
     (cd "$HERE" && sha256sum -c --strict <<<"$sums")
 }
 
+# The whole script is parsed before anything runs (main on one line with exit), so
+# editing it during a long build cannot change the running build.
+main() {
 case ${1:-all} in
     init) timed init inits ;;
     initramfs) timed initramfs initramfses ;;
     e500mc) timed e500mc kernel e500mc corenet32_smp_defconfig powerpc-linux-gnu- ;;
     e5500) timed e5500 kernel e5500 corenet64_smp_defconfig powerpc64-linux-gnu- ;;
-    record) "$HERE/record.sh" ;;
+    record) record ;;
     check) check ;;
     all)
         timed initramfs initramfses
         timed e500mc kernel e500mc corenet32_smp_defconfig powerpc-linux-gnu-
         timed e5500 kernel e5500 corenet64_smp_defconfig powerpc64-linux-gnu-
-        "$HERE/record.sh"
+        record
         ;;
     *) sed -n '2,20p' "$0" >&2; exit 2 ;;
 esac
+}
+main "$@"; exit $?

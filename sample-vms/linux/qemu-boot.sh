@@ -1,0 +1,89 @@
+#!/bin/bash
+# Boots the committed Linux sample images under Debian's QEMU (ppce500 board)
+# and prints, per configuration, the wall time to the first line of our /init
+# and to QEMU's exit. The reference for epapr-lab's ppce500 board.
+#
+#   qemu-boot.sh [--record] [CONFIG...]
+#
+# CONFIG is e500mc-1, e500mc-2, e5500-1 or e5500-2 (cpu - vCPUs); default all.
+# --record also writes each console log and the table to qemu-reference/.
+# Under QEMU /chosen has no epapr-lab,boot-count, so /init powers off at once
+# and the gpio-poweroff line ends QEMU. QEMU_TIMEOUT (default 30 s) bounds a
+# boot that never ends; such a run is reported as "timeout".
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=${QEMU_TIMEOUT:-30}
+MARKER='epapr-lab-init: start'
+RECORD=
+if [ "${1:-}" = --record ]; then RECORD=$HERE/qemu-reference; shift; fi
+CONFIGS=("$@")
+[ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(e500mc-1 e500mc-2 e5500-1 e5500-2)
+
+die() { echo "qemu-boot.sh: $*" >&2; exit 1; }
+
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# Prints the QEMU command line of one configuration, one word a line.
+command_of() {
+    local cpu=${1%-*} smp=${1#*-} qemu kernel initrd
+    case $cpu in
+        e500mc) qemu=qemu-system-ppc; kernel=vmlinux-e500mc; initrd=initramfs-ppc32.cpio.gz ;;
+        e5500) qemu=qemu-system-ppc64; kernel=vmlinux-e5500; initrd=initramfs-ppc64.cpio.gz ;;
+        *) die "unknown configuration $1 (e500mc-N or e5500-N)" ;;
+    esac
+    case $smp in [1-9]) ;; *) die "bad vCPU count in $1" ;; esac
+    [ -f "$HERE/$kernel.gz" ] || die "$HERE/$kernel.gz is missing (build.sh builds it)"
+    [ -f "$TMP/$kernel" ] || gzip -dc "$HERE/$kernel.gz" >"$TMP/$kernel"
+    printf '%s\n' "$qemu" -M ppce500 -cpu "$cpu" -smp "$smp" -m 256 -nographic -no-reboot \
+        -kernel "$TMP/$kernel" -initrd "$HERE/$initrd" -append console=ttyS0
+}
+
+# Runs one configuration; prints "CONFIG TO_INIT TO_EXIT OUTCOME".
+boot() {
+    local config=$1 log=$TMP/$1.log
+    local -a cmd
+    mapfile -t cmd < <(command_of "$config")
+    [ ${#cmd[@]} -gt 0 ] || exit 1      # command_of has said why
+    local t0=$EPOCHREALTIME to_init=- line status=0
+    # The console is read line by line as QEMU writes it, so the marker's time
+    # is when QEMU printed it, not when QEMU ended.
+    while IFS= read -r line; do
+        line=${line%$'\r'}
+        printf '%s\n' "$line" >>"$log"
+        if [ "$to_init" = - ] && [[ $line == "$MARKER"* ]]; then
+            to_init=$(elapsed "$t0")
+        fi
+    done < <(timeout -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null 2>&1; echo "qemu-boot.sh: exit $?" >"$TMP/$config.status")
+    local to_exit; to_exit=$(elapsed "$t0")
+    status=$(sed -n 's/^qemu-boot.sh: exit //p' "$TMP/$config.status")
+    local outcome
+    if [ "$status" = 124 ] || [ "$status" = 137 ]; then
+        outcome=timeout; to_exit=">$TIMEOUT"
+    elif grep -q '^epapr-lab-init: power-off' "$log" && [ "$status" = 0 ]; then
+        if grep -q '^epapr-lab-init: self-check PASS' "$log"; then outcome=power-off; else outcome=self-check-failed; fi
+    else
+        outcome="exit-$status"
+    fi
+    if [ -n "$RECORD" ]; then
+        mkdir -p "$RECORD"
+        cp "$log" "$RECORD/$config.log"
+        printf '%s\n' "${cmd[*]}" | sed "s|$TMP/|<tmp>/|g; s|$HERE/||g" >"$RECORD/$config.cmd"
+    fi
+    printf '%-10s %10s %10s  %s\n' "$config" "$to_init" "$to_exit" "$outcome"
+}
+
+# Seconds since $1 (an EPOCHREALTIME value), with millisecond precision.
+elapsed() {
+    local now=$EPOCHREALTIME
+    local us=$(( (${now%.*} - ${1%.*}) * 1000000 + 10#${now#*.} - 10#${1#*.} ))
+    printf '%d.%03d' $((us / 1000000)) $((us % 1000000 / 1000))
+}
+
+header=$(printf '%-10s %10s %10s  %s' config "to-init/s" "to-exit/s" outcome)
+{
+    echo "# QEMU $(qemu-system-ppc --version | head -1 | sed 's/.*version //'), timeout ${TIMEOUT} s, $(nproc) host CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$header"
+    for config in "${CONFIGS[@]}"; do boot "$config"; done
+} | if [ -n "$RECORD" ]; then mkdir -p "$RECORD"; tee "$RECORD/times.txt"; else cat; fi
