@@ -69,11 +69,12 @@ static ssize_t slurp(const char *path, char *buf, size_t size)
     return (ssize_t)used;
 }
 
-static void mount_or_say(const char *source, const char *target, const char *type)
+/* Returns 0 or the errno of the mount; reported after the start line, which
+ * must come first. */
+static int mount_fs(const char *source, const char *target, const char *type)
 {
     mkdir(target, 0755);
-    if (mount(source, target, type, 0, NULL) != 0 && errno != EBUSY)
-        say("mount %s on %s: %s", type, target, strerror(errno));
+    return mount(source, target, type, 0, NULL) != 0 && errno != EBUSY ? errno : 0;
 }
 
 static void print_cpuinfo(void)
@@ -311,9 +312,12 @@ static void print_reset_reason(void)
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    mount_or_say("proc", "/proc", "proc");
-    mount_or_say("sysfs", "/sys", "sysfs");
-    mount_or_say("devtmpfs", "/dev", "devtmpfs");
+    static const char *const mounts[][3] = {
+        { "proc", "/proc", "proc" }, { "sysfs", "/sys", "sysfs" }, { "devtmpfs", "/dev", "devtmpfs" },
+    };
+    int mount_errno[3];
+    for (int i = 0; i < 3; i++)
+        mount_errno[i] = mount_fs(mounts[i][0], mounts[i][1], mounts[i][2]);
 
     struct utsname u;
     char uptime[64] = "?";
@@ -323,6 +327,9 @@ int main(void)
         uptime[strcspn(uptime, " \n")] = '\0';
     say("start (%s, Linux %s, %zu-bit /init, uptime %s s)", u.machine, u.release,
         sizeof(void *) * 8, uptime);
+    for (int i = 0; i < 3; i++)
+        if (mount_errno[i])
+            say("mount %s on %s: %s", mounts[i][2], mounts[i][1], strerror(mount_errno[i]));
 
     print_cpuinfo();
     int failed = self_check();
