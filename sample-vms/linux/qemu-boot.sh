@@ -40,31 +40,46 @@ command_of() {
         -kernel "$TMP/$kernel" -initrd "$HERE/$initrd" -append console=ttyS0
 }
 
-# Runs one configuration; prints "CONFIG TO_INIT TO_EXIT OUTCOME".
-boot() {
-    local config=$1 log=$TMP/$1.log
-    local -a cmd
-    mapfile -t cmd < <(command_of "$config")
-    [ ${#cmd[@]} -gt 0 ] || exit 1      # command_of has said why
-    local t0=$EPOCHREALTIME to_init=- line status=0
-    # The console is read line by line as QEMU writes it, so the marker's time
-    # is when QEMU printed it, not when QEMU ended.
+# Copies the console to $1 line by line as QEMU writes it and writes, to $2,
+# the seconds from $3 to the first line starting with the /init marker.
+read_console() {
+    local log=$1 mark=$2 t0=$3 line
+    : >"$log"
     while IFS= read -r line; do
         line=${line%$'\r'}
         printf '%s\n' "$line" >>"$log"
-        if [ "$to_init" = - ] && [[ $line == "$MARKER"* ]]; then
-            to_init=$(elapsed "$t0")
+        if [ ! -s "$mark" ] && [[ $line == "$MARKER"* ]]; then
+            elapsed "$t0" >"$mark"
         fi
-    done < <(timeout -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null 2>&1; echo "qemu-boot.sh: exit $?" >"$TMP/$config.status")
-    local to_exit; to_exit=$(elapsed "$t0")
-    status=$(sed -n 's/^qemu-boot.sh: exit //p' "$TMP/$config.status")
+    done
+}
+
+# Runs one configuration; prints "CONFIG TO_INIT TO_EXIT OUTCOME".
+boot() {
+    local config=$1 log=$TMP/$1.log mark=$TMP/$1.init
+    local -a cmd
+    mapfile -t cmd < <(command_of "$config")
+    [ ${#cmd[@]} -gt 0 ] || exit 1      # command_of has said why
+    : >"$mark"
+    local t0=$EPOCHREALTIME status
+    set +e
+    timeout -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null 2>&1 | read_console "$log" "$mark" "$t0"
+    status=${PIPESTATUS[0]}
+    set -e
+    local to_exit to_init
+    to_exit=$(elapsed "$t0")
+    to_init=$(cat "$mark"); [ -n "$to_init" ] || to_init=-
     local outcome
     if [ "$status" = 124 ] || [ "$status" = 137 ]; then
         outcome=timeout; to_exit=">$TIMEOUT"
-    elif grep -q '^epapr-lab-init: power-off' "$log" && [ "$status" = 0 ]; then
-        if grep -q '^epapr-lab-init: self-check PASS' "$log"; then outcome=power-off; else outcome=self-check-failed; fi
+    elif [ "$status" != 0 ]; then
+        outcome="qemu-exit-$status"
+    elif ! grep -q '^epapr-lab-init: power-off' "$log"; then
+        outcome="exit-without-power-off"
+    elif grep -q '^epapr-lab-init: self-check PASS' "$log"; then
+        outcome=power-off
     else
-        outcome="exit-$status"
+        outcome=self-check-failed
     fi
     if [ -n "$RECORD" ]; then
         mkdir -p "$RECORD"
