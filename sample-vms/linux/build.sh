@@ -139,7 +139,7 @@ dir /proc 0755 0 0
 dir /sys 0755 0 0
 file /init $BUILD_DIR/init-$arch 0755 0 0
 LIST
-    run "$BUILD_DIR/gen_init_cpio" -t "$SOURCE_DATE_EPOCH" "$list" >"$BUILD_DIR/initramfs-$arch.cpio"
+    run sh -c "'$BUILD_DIR/gen_init_cpio' -t $SOURCE_DATE_EPOCH '$list' >'$BUILD_DIR/initramfs-$arch.cpio'"
     run sh -c "gzip -9 -n <'$BUILD_DIR/initramfs-$arch.cpio' >'$HERE/initramfs-$arch.cpio.gz'"
 }
 
@@ -154,9 +154,13 @@ initramfses() {
 # Writes BUILD-RECORD.md from the build directory's stage logs and timings.
 record() {
     local f=$HERE/BUILD-RECORD.md stage
+    local stages=() outputs=()
     for stage in initramfs e500mc e5500; do
-        [ -f "$BUILD_DIR/time-$stage" ] || die "stage $stage has not run (no $BUILD_DIR/time-$stage)"
+        if [ -f "$BUILD_DIR/time-$stage" ]; then stages+=("$stage"); else echo "build.sh: record: stage $stage has not run" >&2; fi
     done
+    [ -f "$BUILD_DIR/time-initramfs" ] && outputs+=(initramfs-ppc32.cpio.gz initramfs-ppc64.cpio.gz)
+    [ -f "$BUILD_DIR/time-e500mc" ] && outputs+=(vmlinux-e500mc.gz defconfig-e500mc)
+    [ -f "$BUILD_DIR/time-e5500" ] && outputs+=(vmlinux-e5500.gz defconfig-e5500)
     pkgs() {
         dpkg-query -W -f='| ${Package} | ${Version} |\n' "$@"
     }
@@ -174,7 +178,7 @@ record() {
         echo
         echo "| stage | started (UTC) | wall time |"
         echo "| --- | --- | --- |"
-        for stage in initramfs e500mc e5500; do
+        for stage in "${stages[@]}"; do
             echo "| $stage | $(started $stage) | $(secs $stage) |"
         done
         echo
@@ -200,7 +204,8 @@ record() {
         echo "## Kernels"
         echo
         echo '```'
-        for t in e500mc e5500; do
+        for t in "${stages[@]}"; do
+            [ "$t" != initramfs ] || continue
             echo "$t: $(grep -a -m1 -o 'Linux version [^%]*' "$BUILD_DIR/vmlinux-$t" | head -1)"
         done
         echo '```'
@@ -216,7 +221,8 @@ record() {
         echo
         echo "## Exact commands"
         echo
-        echo "Environment of every command:"
+        echo "\`\$SAMPLE\` is this folder, \`\$BUILD_DIR\` the build directory (default"
+        echo "\`/var/tmp/epapr-lab-kernel\`). Environment of every command:"
         echo
         echo '```'
         echo "SOURCE_DATE_EPOCH=$SOURCE_DATE_EPOCH"
@@ -224,19 +230,33 @@ record() {
         echo "KBUILD_BUILD_USER=$KBUILD_BUILD_USER KBUILD_BUILD_HOST=$KBUILD_BUILD_HOST KBUILD_BUILD_VERSION=$KBUILD_BUILD_VERSION"
         echo "LC_ALL=$LC_ALL TZ=$TZ"
         echo '```'
-        for stage in initramfs e500mc e5500; do
+        for stage in "${stages[@]}"; do
             echo
             echo "### $stage"
             echo
             echo '```'
-            sed "s|$BUILD_DIR|\$BUILD_DIR|g; s|$HERE|sample-vms/linux|g" "$BUILD_DIR/commands-$stage.log"
+            sed "s|$BUILD_DIR|\$BUILD_DIR|g; s|$HERE|\$SAMPLE|g" "$BUILD_DIR/commands-$stage.log"
             echo '```'
+            if [ "$stage" = initramfs ]; then
+                echo
+                echo "The cpio list of the ppc32 archive (ppc64: the same with \`init-ppc64\`):"
+                echo
+                echo '```'
+                sed "s|$BUILD_DIR|\$BUILD_DIR|g" "$BUILD_DIR/initramfs-ppc32.list"
+                echo '```'
+            fi
         done
+        echo
+        echo "## Sizes"
+        echo
+        echo "| file | bytes |"
+        echo "| --- | --- |"
+        for t in "${outputs[@]}"; do echo "| \`$t\` | $(stat -c %s "$HERE/$t") |"; done
         echo
         echo "## sha256 of the outputs"
         echo
         echo '```'
-        (cd "$HERE" && sha256sum "${OUTPUTS[@]}")
+        (cd "$HERE" && sha256sum "${outputs[@]}")
         echo '```'
     } >"$f.tmp"
     mv "$f.tmp" "$f"
