@@ -86,7 +86,11 @@ boot() {
         cp "$log" "$RECORD/$config.log"
         printf '%s\n' "${cmd[*]}" | sed "s|$TMP/|<tmp>/|g; s|$HERE/||g" >"$RECORD/$config.cmd"
     fi
-    printf '%-10s %10s %10s  %s\n' "$config" "$to_init" "$to_exit" "$outcome"
+    local row; row=$(printf '%-10s %10s %10s  %s' "$config" "$to_init" "$to_exit" "$outcome")
+    echo "$row"
+    if [ -n "$RECORD" ]; then
+        echo "$row  (load $(cut -d' ' -f1-3 /proc/loadavg))" >"$RECORD/$config.time"
+    fi
 }
 
 # Seconds since $1 (an EPOCHREALTIME value), with millisecond precision.
@@ -97,8 +101,17 @@ elapsed() {
 }
 
 header=$(printf '%-10s %10s %10s  %s' config "to-init/s" "to-exit/s" outcome)
-{
-    echo "# QEMU $(qemu-system-ppc --version | head -1 | sed 's/.*version //'), timeout ${TIMEOUT} s, $(nproc) host CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "$header"
-    for config in "${CONFIGS[@]}"; do boot "$config"; done
-} | if [ -n "$RECORD" ]; then mkdir -p "$RECORD"; tee "$RECORD/times.txt"; else cat; fi
+qemu_version=$(qemu-system-ppc --version | head -1 | sed 's/.*version //')
+echo "# QEMU $qemu_version, timeout ${TIMEOUT} s, $(nproc) host CPUs"
+echo "$header"
+for config in "${CONFIGS[@]}"; do boot "$config"; done
+if [ -n "$RECORD" ]; then
+    # times.txt: the last recorded run of every configuration.
+    {
+        echo "# QEMU $qemu_version, timeout ${TIMEOUT} s, $(nproc) host CPUs shared with other work"
+        echo "$header"
+        for config in e500mc-1 e500mc-2 e5500-1 e5500-2; do
+            [ ! -f "$RECORD/$config.time" ] || cat "$RECORD/$config.time"
+        done
+    } >"$RECORD/times.txt"
+fi
