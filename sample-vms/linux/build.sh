@@ -270,11 +270,11 @@ check() {
     [ -f "$HERE/BUILD-RECORD.md" ] || die "no BUILD-RECORD.md"
     local sums; sums=$(grep -E '^[0-9a-f]{64}  [A-Za-z0-9._-]+$' "$HERE/BUILD-RECORD.md" || true)
     [ -n "$sums" ] || die "BUILD-RECORD.md lists no sha256 sums"
+    (cd "$HERE" && sha256sum -c --strict <<<"$sums") || die "a committed output differs from BUILD-RECORD.md"
     local f
     for f in "${OUTPUTS[@]}"; do
         grep -q "  $f\$" <<<"$sums" || die "BUILD-RECORD.md has no sha256 for $f"
     done
-    (cd "$HERE" && sha256sum -c --strict <<<"$sums")
 }
 
 # The whole script is parsed before anything runs (main on one line with exit), so
