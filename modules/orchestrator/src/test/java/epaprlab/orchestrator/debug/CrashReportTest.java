@@ -115,6 +115,31 @@ class CrashReportTest {
         assertTrue(Long.compareUnsigned(last.to(), v.pc()) <= 0);
     }
 
+    /** ppce500 (Book E MMU on): the PC and the back-chain are read through the guest's TLB. */
+    @org.junit.jupiter.api.Test
+    void ppce500FirmwareIsReadThroughItsTranslation() throws Exception {
+        Path conf = dir.resolve("u.conf");
+        java.nio.file.Files.writeString(conf, """
+                vm {
+                  name = u
+                  board = ppce500
+                  bios = "/usr/lib/u-boot/qemu-ppce500/uboot.elf"
+                  ram = 256M
+                  limits.max-instructions = 3000000
+                }
+                """);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(epaprlab.orchestrator.config.LabConfigLoader.withDefaults().load(conf).vms().getFirst(),
+                events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(Outcome.INSTRUCTION_LIMIT, run.result().outcome(), run.result().detail());
+        VcpuSnapshot v = run.result().crash().orElseThrow().vcpus().getFirst();
+        assertEquals(3_000_000, v.instructions());
+        assertTrue(v.insn().isPresent(), "the PC maps through the TLB to RAM:\n" + run.result().crash().get().render());
+        assertTrue(v.backtrace().size() >= 2, "U-Boot runs in C with a back-chained stack:\n" + run.result().crash().get().render());
+        assertEquals("?", v.where(), "the Debian U-Boot ELF is stripped");
+    }
+
     /** {@code name+0xN} from nm's listing: the closest code symbol at or below the address. */
     static String expectedSymbol(Path image, boolean is64, long address) {
         String out = OutsideTool.binutil("nm", is64).run(is64 ? List.of("--synthetic", "-n", image.toString())
