@@ -75,7 +75,7 @@ class ExitCodesAreDocumentedTest {
             assertTrue(Pattern.compile("(?m)^\\s+" + o.exitCode() + "  a VM ended " + o.configName() + ",").matcher(r.out()).find(),
                     "--help lacks " + o.configName() + " = " + o.exitCode() + ":\n" + r.out());
         }
-        for (String command : List.of("run", "dtb", "disasm", "bench", "help")) {
+        for (String command : List.of("run", "dtb", "disasm", "bench", "serve", "help")) {
             assertTrue(Pattern.compile("(?m)^\\s+" + command + "\\s").matcher(r.out()).find(), "--help lacks " + command);
         }
         var none = QuickstartEndToEndTest.cli();
