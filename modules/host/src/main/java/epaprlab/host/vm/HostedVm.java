@@ -7,7 +7,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
-import epaprlab.machine.board.Board;
+import epaprlab.machine.board.Machine;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.vm.ImageCache;
 import epaprlab.orchestrator.vm.Lifecycle;
@@ -98,7 +98,7 @@ public final class HostedVm {
     private static final class Run {
         final int number;
         final ActorRef<VmSupervisor.Command> supervisor;
-        final AtomicReference<Board> board;
+        final AtomicReference<Machine> board;
         VmResult result;
         boolean terminated;
         /** Instructions counted from samples of this run so far, and the last sample per vCPU. */
@@ -109,7 +109,7 @@ public final class HostedVm {
         /** The guest has reached RUNNING in this run: its board is built and powered on. */
         boolean booted;
 
-        Run(int number, ActorRef<VmSupervisor.Command> supervisor, AtomicReference<Board> board) {
+        Run(int number, ActorRef<VmSupervisor.Command> supervisor, AtomicReference<Machine> board) {
             this.number = number;
             this.supervisor = supervisor;
             this.board = board;
@@ -198,9 +198,9 @@ public final class HostedVm {
         outcome = null;
         detail = "";
         entry.events().add(id, "host", state, "", why);
-        AtomicReference<Board> board = new AtomicReference<>();
+        AtomicReference<Machine> board = new AtomicReference<>();
         VmSupervisor.BoardFactory boards = c -> {     // runs in the supervisor's setup: hands us its board
-            Board b = images.build(c);
+            Machine b = images.build(c);
             board.set(b);
             return b;
         };
@@ -273,7 +273,7 @@ public final class HostedVm {
 
     /** Hands queued input to the board once the guest runs (before, power-on would drop it). */
     private static void deliverInput(Run run) {
-        Board b = run.board.get();
+        Machine b = run.board.get();
         if (b == null || !run.booted) return;
         for (byte[] bytes : run.early) b.vm().consoleInput(bytes);
         run.early.clear();
@@ -353,7 +353,7 @@ public final class HostedVm {
 
     /** Reads the vCPUs' retired-instruction counters (a sample; exact totals come with the result). */
     private Behavior<Command> sample(Run run) {
-        Board b = run.board.get();
+        Machine b = run.board.get();
         if (b == null) return Behaviors.same();
         var vcpus = b.vcpus();
         if (run.last.length != vcpus.size()) run.last = new long[vcpus.size()];
