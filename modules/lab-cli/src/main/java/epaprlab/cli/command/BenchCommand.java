@@ -89,7 +89,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean shortGuests;
 
     @Option(names = "--compile-threshold", paramLabel = "RUNS",
-            description = "engine.compile-threshold for the guest (default: the bench configs' value, 50); "
+            description = "engine.compile-threshold for the guest (default: the bench configs' value, 10000); "
                     + "0 times the interpreter alone")
     Integer compileThreshold;
 

@@ -37,7 +37,7 @@ public final class Cpu {
      * Interpreted runs of a block before it is compiled, when none is given: 50, or the system
      * property {@code epaprlab.compile-threshold}.
      */
-    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 50);
+    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 10_000);
 
     /**
      * Whether hot blocks are compiled on the vCPU's own thread (true, deterministic tiering for

@@ -53,6 +53,13 @@ final class CodeCache {
         }
     }
 
+    /** Handed to synchronous requests when the cache is full: the block stays interpreted. */
+    private static final Entry FULL = new Entry(null, null);
+    static {
+        FULL.dead = true;
+        FULL.failed = true;
+    }
+
     private record Key(boolean has64, int[] words) {
         @Override public boolean equals(Object o) {
             return o instanceof Key k && k.has64 == has64 && Arrays.equals(k.words, words);
@@ -88,8 +95,9 @@ final class CodeCache {
 
     /**
      * The entry for {@code b}: the shared one if some CPU asked for these words already, else a new
-     * one, compiled now on this thread when {@code synchronous}, else queued for the compiler
-     * thread. Null when the queue is full (ask again later).
+     * one, compiled now on this thread when {@code synchronous} (a dead entry when the cache is
+     * full: that block stays interpreted), else queued for the compiler thread. Null when the
+     * queue is full (ask again later).
      */
     static Entry request(boolean has64, Block b, boolean synchronous) {
         Key key = new Key(has64, b.words);
@@ -103,6 +111,12 @@ final class CodeCache {
             if (raced != null) return raced;
         }
         if (synchronous) {
+            if (size() >= capacity) {
+                // compile-on-first-run test mode: a full cache keeps new blocks interpreted for good,
+                // so a test that runs endless distinct blocks does not evict and recompile forever
+                if (b.shareable) ENTRIES.remove(key, e);
+                return FULL;
+            }
             compile(e);
             return e;
         }
