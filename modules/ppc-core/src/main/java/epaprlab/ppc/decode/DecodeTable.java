@@ -424,6 +424,7 @@ public final class DecodeTable {
         put(X31, 1014, "dcbz", StorageControl::dcbz);
         put(X31, 982, "icbi", StorageControl::icbi);
         put(X31, 22, "icbt", StorageControl::icbt);
+        put(X31, 166, "dcbtls", StorageControl::dcbtls);
         put(X31, 946, "tlbre", StorageControl::tlbre);
         put(X31, 978, "tlbwe", StorageControl::tlbwe);
         put(X31, 914, "tlbsx", StorageControl::tlbsx);

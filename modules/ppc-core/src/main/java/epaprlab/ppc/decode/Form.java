@@ -77,6 +77,7 @@ public enum Form {
     X_TLBSX(0xfc0007fe, F.RT | F.RA | F.RB | F.RC, "tlbsx"),
     X_DCBF(0xfc0007fe, 0x00600000 | F.RA | F.RB, "dcbf"),
     X_TOUCH(0xfc0007fe, F.RT | F.RA | F.RB, "dcbt", "dcbtst", "icbt"),
+    X_LOCK(0xfc0007fe, F.RT | F.RA | F.RB, "dcbtls"),   // CT, RA, RB (illegal CT bit 6 and Rc: the handler)
     X_TLBILX(0xfc0007fe, F.RT | F.RA | F.RB, "tlbilx"),
     X_RB(0xfc0007fe, F.RB, "msgsnd", "msgclr"),
     // Move assist: executed (as Linux emulates them on these cores) but binutils gives them to

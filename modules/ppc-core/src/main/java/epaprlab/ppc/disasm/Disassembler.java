@@ -253,6 +253,7 @@ public final class Disassembler {
                 case X_TOUCH -> rt(w) == 16 && model.has64Bit() && !name.equals("icbt")   // transient hint
                         ? of(name + "t", new Ops().op(ra0(ra(w))).op(r(rb(w))))
                         : of(name, new Ops().opt(Integer.toString(rt(w)), rt(w) == 0).op(ra0(ra(w))).op(r(rb(w))));
+                case X_LOCK -> of(name, new Ops().opt(Integer.toString(rt(w)), rt(w) == 0).op(ra0(ra(w))).op(r(rb(w))));
                 case X_TLBILX -> {
                     int t = (w >>> 21) & 3;
                     boolean high = (w & 0x03800000) != 0;  // bits 6..8: ignored by plain tlbilx only

@@ -141,6 +141,13 @@ public final class CpuState {
         this.ramSize = ram.length;
     }
 
+    /**
+     * L1CFG0 and L1CFG1 as QEMU 7.2 reports them on e500mc and e5500 (probed by
+     * CacheControlQemuDifferentialTest): 32 KiB, 8-way, 64-byte lines, parity. U-Boot sizes its
+     * cache loops from them; zero makes its flush loop spin forever.
+     */
+    static final long L1CFG = 0x01003820L;
+
     void resetArchitected() {
         Arrays.fill(gpr, 0);
         cr = 0; lr = 0; ctr = 0; so = 0; ov = 0; ca = 0; xerRest = 0;
@@ -148,6 +155,8 @@ public final class CpuState {
         Arrays.fill(spr, 0);
         spr[Spr.PIR] = pir;
         spr[Spr.PVR] = model.pvr() & MASK32;
+        spr[Spr.L1CFG0] = L1CFG;
+        spr[Spr.L1CFG1] = L1CFG;
         setMsr(0);
         pc = 0; nia = 0;
         ivorInstalled = 0;

@@ -43,6 +43,18 @@ public final class StorageControl {
     public static void dcba(CpuState s, int w) {}
     public static void icbt(CpuState s, int w) {}
 
+    /**
+     * dcbtls (the one cache-locking instruction QEMU 7.2 decodes; dcbtstls, icbtls, dcblc and
+     * icblc are illegal there and here): locking always fails, so it only sets L1CSR0[CUL]. No
+     * privilege check, as in QEMU; CT bit 6 or Rc set make it illegal, as QEMU's invalid mask.
+     */
+    public static void dcbtls(CpuState s, int w) {
+        if ((w & DCBTLS_INVALID) != 0) { s.illegal(); return; }
+        s.spr[epaprlab.ppc.cpu.Spr.L1CSR0] |= SystemRegisters.L1CSR0_CUL;
+    }
+
+    private static final int DCBTLS_INVALID = 0x02000001;
+
     // Cache maintenance has nothing to maintain. With BOOK_E translation the MMU still sees it as
     // QEMU 7.2 does: dcbf/dcbst as a byte load, icbi as a word load of the line, dcbi as a byte
     // load and store, so an unmapped or protected address raises the TLB error or DSI.
