@@ -37,7 +37,14 @@ public final class Cpu {
      * Interpreted runs of a block before it is compiled, when none is given: 50, or the system
      * property {@code epaprlab.compile-threshold}.
      */
-    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 50);
+    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 10_000);
+
+    /**
+     * Whether hot blocks are compiled on the vCPU's own thread (true, deterministic tiering for
+     * tests) rather than by the background compiler (false, the default); system property
+     * {@code epaprlab.compile-sync}.
+     */
+    public static final boolean DEFAULT_COMPILE_SYNCHRONOUSLY = Boolean.getBoolean("epaprlab.compile-sync");
 
     /** QEMU's TCG timebase frequency (400 MHz), used when none is given. */
     public static final long DEFAULT_TIMEBASE_HZ = 400_000_000L;
@@ -177,6 +184,14 @@ public final class Cpu {
     public void setCompileThreshold(int runs) { interp.setCompileThreshold(runs); }
 
     public int compileThreshold() { return interp.compileThreshold(); }
+
+    /**
+     * True compiles a block on this thread in the run that reaches the threshold, so it runs
+     * compiled from then on; false (default, {@link #DEFAULT_COMPILE_SYNCHRONOUSLY}) queues it for
+     * the JVM's one background compiler thread and keeps running it interpreted until its class is
+     * ready, so a short guest never waits for compilation. Results are identical either way.
+     */
+    public void setCompileSynchronously(boolean synchronous) { interp.setCompileSynchronously(synchronous); }
 
     /** Instructions executed since reset (including ones that raised a delivered interrupt). */
     public long instructionsRetired() { return s.retired; }
