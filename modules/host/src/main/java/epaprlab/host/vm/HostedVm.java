@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #idle}, {@link #running} and {@link #stopping} (with what to do once the run has ended:
  * nothing, start again for a host reset, or remove the VM).
  *
- * <p>A host reset stops the run and starts a new one (boot count 1, reason power-on for the
- * guest); the history says the host asked for it.
+ * <p>A host reset of a running VM is the supervisor's {@link VmSupervisor.Reset} (the guest sees
+ * the next boot count and reason host-request); while a run is stopping, a reset starts a new
+ * run once it has ended.
  */
 public final class HostedVm {
 
@@ -219,7 +220,7 @@ public final class HostedVm {
                 .onMessage(Command.class, msg -> switch (msg) {
                     case Start s -> refuse(s, "is already running");
                     case Stop s -> stopRun(run, s, Then.IDLE, "stop requested through the API");
-                    case Reset s -> stopRun(run, s, Then.START_AGAIN, "reset requested through the API");
+                    case Reset s -> resetRun(run, s);
                     case Remove s -> stopRun(run, s, Then.REMOVE, "removal requested through the API");
                     case Input s -> input(run, s);
                     case FromVm f -> observe(run, f.event(), Then.IDLE);
@@ -262,6 +263,14 @@ public final class HostedVm {
         run.supervisor.tell(new VmSupervisor.Stop(why));
         r.replyTo().tell(new Reply.Done(view()));
         return stopping(run, then);
+    }
+
+    /** A real reset of the running guest: its supervisor boots it again (boot count + 1, reason host-request). */
+    private Behavior<Command> resetRun(Run run, Reset r) {
+        entry.events().add(id, "host", state, "", "reset requested through the API");
+        run.supervisor.tell(new VmSupervisor.Reset("requested through the API"));
+        r.replyTo().tell(new Reply.Done(view()));
+        return Behaviors.same();
     }
 
     private Behavior<Command> input(Run run, Input in) {

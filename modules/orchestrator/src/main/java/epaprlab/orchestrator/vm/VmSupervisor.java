@@ -63,6 +63,13 @@ public final class VmSupervisor {
     /** The host asks the VM to stop (it ends as {@link Outcome#STOPPED}). */
     public record Stop(String why) implements Command {}
 
+    /**
+     * The host asks for a reset: like a guest reset (the subtree is replaced, boot count + 1) but
+     * with reset reason {@code host-request}. Only RUNNING acts on it; a VM already resetting or
+     * ending ignores it.
+     */
+    public record Reset(String why) implements Command {}
+
     private record FromVcpu(VcpuReport report) implements Command {}
 
     private record ChildStopped(ActorRef<VcpuActor.Command> child) implements Command {}
@@ -223,6 +230,8 @@ public final class VmSupervisor {
             case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
             case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
+            case Reset r -> reset(vcpus, new Reboot(ResetReason.HOST_REQUEST, "reset by the host: " + r.why(),
+                    Duration.ZERO, -1));
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? end(Outcome.STEP_TIMED_OUT, stepTimedOut(), vcpus) : Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
@@ -362,6 +371,7 @@ public final class VmSupervisor {
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
             case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();   // late, from the old subtree
+            case Reset _ -> Behaviors.same();                   // a reset is under way already
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -378,7 +388,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, Reset _ -> Behaviors.same();
         };
     }
 
@@ -409,7 +419,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
         }).build();
     }
@@ -422,7 +432,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
         }).build();
     }
