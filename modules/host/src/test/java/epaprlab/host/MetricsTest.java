@@ -52,6 +52,10 @@ class MetricsTest {
             assertTrue(value(m, "epapr_guest_instructions_total") > 20_000, "hello alone retires ~22,000");
             assertTrue(m.contains("jvm_memory_used_bytes{area=\"heap\""), "heap");
             assertTrue(m.contains("epapr_api_requests_total"));
+            // hello: one line on the byte channel, then its one KVM_HC_VM_SHUTDOWN; nobody else shuts down
+            assertEquals(1, value(m, "epapr_hypercalls_total{token=\"kvm_hc_vm_shutdown\"}"));
+            assertTrue(value(m, "epapr_hypercalls_total{token=\"ev_byte_channel_send\"}") >= 4, "hello's line, 16 bytes a call");
+            assertEquals(0, value(m, "epapr_hypercalls_total{token=\"kvm_hc_vm_reset\"}"));
 
             // more busy guests than vCPU threads: some wait in the dispatcher's queue
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());

@@ -205,7 +205,8 @@ public final class HostedVm {
             board.set(b);
             return b;
         };
-        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards), "run-" + runs);
+        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards, counters.hypercalls),
+                "run-" + runs);
         ctx.watchWith(supervisor, new RunTerminated(runs));
         timers.startTimerWithFixedDelay(Sample.INSTANCE, SAMPLE_EVERY);
         publish();

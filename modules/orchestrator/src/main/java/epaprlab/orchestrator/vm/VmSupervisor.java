@@ -16,6 +16,7 @@ import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
+import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vcpu.VcpuActor;
 import epaprlab.orchestrator.vcpu.VcpuReport;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
@@ -108,6 +109,12 @@ public final class VmSupervisor {
     private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
+        return create(config, events, boards, new HypercallCounts());
+    }
+
+    /** {@code hypercalls}: where this VM's vCPUs count their hypercalls by token (shared by a host's VMs). */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                           HypercallCounts hypercalls) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Machine board;
@@ -123,7 +130,7 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started).withConsole().boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -144,6 +151,7 @@ public final class VmSupervisor {
     private final RestartBudget restartBudget;
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
+    private final HypercallCounts hypercalls;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -157,8 +165,9 @@ public final class VmSupervisor {
     private long resetNanos;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
-                         ActorRef<VmEvent> events, Machine board, Instant started) {
+                         ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls) {
         this.ctx = ctx;
+        this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
         this.events = events;
@@ -209,7 +218,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left);
+                e.turnInstructions(), e.spinPoll(), left, hypercalls);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
