@@ -93,6 +93,19 @@ class HostApiTest {
         assertEquals(202, api.delete("/api/v1/vms/hreset").status());
     }
 
+    /** echo prints "echo> " without a newline and waits: the prompt is on the console before any input. */
+    @Test
+    void aPromptWithoutANewlineIsOnTheConsoleAtOnce() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"prompt\", \"image\": \"echo-e500mc.elf\"}").status());
+        assertEquals(202, api.post("/api/v1/vms/prompt/start").status());
+        awaitConsole("prompt", "echo> ");
+        assertEquals(202, api.post("/api/v1/vms/prompt/console", "hi\n").status());
+        awaitConsole("prompt", "echo> you said: hi\necho> ");
+        Thread.sleep(300);       // nothing comes twice or late
+        assertEquals("echo> you said: hi\necho> ", api.get("/api/v1/vms/prompt/console?follow=false").text());
+        assertEquals(202, api.delete("/api/v1/vms/prompt").status());
+    }
+
     /** Waits until the VM's whole console is {@code text}. */
     static void awaitConsole(String vm, String text) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();

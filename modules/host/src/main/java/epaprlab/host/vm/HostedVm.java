@@ -18,7 +18,6 @@ import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import epaprlab.orchestrator.vm.VmResult;
 import epaprlab.orchestrator.vm.VmSupervisor;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -205,8 +204,8 @@ public final class HostedVm {
             board.set(b);
             return b;
         };
-        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards, counters.hypercalls),
-                "run-" + runs);
+        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards, counters.hypercalls,
+                this::consoleBytes), "run-" + runs);
         ctx.watchWith(supervisor, new RunTerminated(runs));
         timers.startTimerWithFixedDelay(Sample.INSTANCE, SAMPLE_EVERY);
         publish();
@@ -302,11 +301,7 @@ public final class HostedVm {
                 }
                 entry.events().add(id, "lifecycle", stateName(l.from()), state, l.why());
             }
-            case ConsoleLine c -> {
-                byte[] bytes = (c.line() + "\n").getBytes(StandardCharsets.UTF_8);
-                entry.console().append(bytes);
-                counters.consoleBytes.add(bytes.length);
-            }
+            case ConsoleLine _ -> { }      // its bytes came through consoleBytes already
             case VmFinished f -> {
                 run.result = f.result();
                 if (run.over()) return ended(run, then);
@@ -359,6 +354,15 @@ public final class HostedVm {
             }
             case REMOVE -> removed();
         };
+    }
+
+    /**
+     * The guest's console bytes as it writes them (a vCPU thread, under the console sink's lock,
+     * so in order): a prompt without a newline is on the console stream at once.
+     */
+    private void consoleBytes(byte[] bytes, int off, int len) {
+        entry.console().append(bytes, off, len);
+        counters.consoleBytes.add(len);
     }
 
     /** Reads the vCPUs' retired-instruction counters (a sample; exact totals come with the result). */

@@ -109,12 +109,16 @@ public final class VmSupervisor {
     private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
-        return create(config, events, boards, new HypercallCounts());
+        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE);
     }
 
-    /** {@code hypercalls}: where this VM's vCPUs count their hypercalls by token (shared by a host's VMs). */
+    /**
+     * For a host: {@code hypercalls} is where this VM's vCPUs count their hypercalls by token
+     * (shared by the host's VMs); {@code consoleTap} gets the console's bytes as they come (the
+     * {@link ConsoleLine} events still come by lines).
+     */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
-                                           HypercallCounts hypercalls) {
+                                           HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Machine board;
@@ -130,7 +134,7 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls).withConsole().boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -165,7 +169,8 @@ public final class VmSupervisor {
     private long resetNanos;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
-                         ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls) {
+                         ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
+                         ConsoleSink.Tap consoleTap) {
         this.ctx = ctx;
         this.hypercalls = hypercalls;
         this.timers = timers;
@@ -182,7 +187,7 @@ public final class VmSupervisor {
             } else if (rules.pass().isPresent() && rules.pass().get().matcher(line).find()) {
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)));
+        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
