@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One VM of the host, for as long as it exists (until removed): its config, and the runs the
  * host starts from it. Each run is one orchestrator {@link VmSupervisor}, driven only through its
- * protocol ({@link VmSupervisor.Stop}) and observed through its {@link VmEvent}s. Between runs
+ * protocol ({@link VmSupervisor.Stop}, {@link VmSupervisor.Reset}) and observed through its {@link VmEvent}s. Between runs
  * the VM keeps its typed outcome, counters, console and history. The states are behaviours:
  * {@link #idle}, {@link #running} and {@link #stopping} (with what to do once the run has ended:
  * nothing, start again for a host reset, or remove the VM).
