@@ -57,8 +57,8 @@ class HostApiTest {
         api.await("/api/v1/vms/life", j -> j.path("state").asText().equals("running"), Duration.ofSeconds(20));
         assertEquals(202, api.post("/api/v1/vms/life/reset").status());
         Answer reset = api.await("/api/v1/vms/life",
-                j -> j.path("starts").asInt() == 2 && j.path("state").asText().equals("running"), Duration.ofSeconds(20));
-        assertEquals(2, reset.json().path("boots").asInt());
+                j -> j.path("boots").asInt() == 2 && j.path("state").asText().equals("running"), Duration.ofSeconds(20));
+        assertEquals(1, reset.json().path("starts").asInt(), "a reset is not a new run");
         assertEquals(1, reset.json().path("resets").asInt());
         assertEquals(202, api.post("/api/v1/vms/life/stop").status());
         Answer stopped = api.await("/api/v1/vms/life", j -> j.path("state").asText().equals("stopped"), Duration.ofSeconds(20));
@@ -72,6 +72,50 @@ class HostApiTest {
         assertEquals(202, api.delete("/api/v1/vms/life").status());
         api.await("/api/v1/vms", j -> !j.toString().contains("\"life\""), Duration.ofSeconds(20));
         assertEquals(404, api.get("/api/v1/vms/life").status());
+    }
+
+    /** reset-loop refusing its own reset (on-reset = decline) idles; a host reset shows in its boot line. */
+    @Test
+    void aHostResetIsARealResetWithTheNextBootCountAndReasonHostRequest() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"hreset\", \"image\": \"reset-loop-e500mc.elf\", "
+                + "\"on-reset\": \"decline\"}").status());
+        assertEquals(202, api.post("/api/v1/vms/hreset/start").status());
+        awaitConsole("hreset", "boot 1 reason power-on\nreset refused: status 9\n");
+        assertEquals(202, api.post("/api/v1/vms/hreset/reset").status());
+        awaitConsole("hreset", "boot 1 reason power-on\nreset refused: status 9\n"
+                + "boot 2 reason host-request\nreset refused: status 9\n");
+        Answer vm = api.await("/api/v1/vms/hreset", j -> j.path("state").asText().equals("running"), Duration.ofSeconds(20));
+        assertEquals(2, vm.json().path("boots").asInt());
+        assertEquals(1, vm.json().path("resets").asInt());
+        assertEquals(1, vm.json().path("starts").asInt());
+        String events = api.get("/api/v1/vms/hreset/events?follow=false").text();
+        assertTrue(events.contains("reset by the host"), events);
+        assertEquals(202, api.delete("/api/v1/vms/hreset").status());
+    }
+
+    /** echo prints "echo> " without a newline and waits: the prompt is on the console before any input. */
+    @Test
+    void aPromptWithoutANewlineIsOnTheConsoleAtOnce() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"prompt\", \"image\": \"echo-e500mc.elf\"}").status());
+        assertEquals(202, api.post("/api/v1/vms/prompt/start").status());
+        awaitConsole("prompt", "echo> ");
+        assertEquals(202, api.post("/api/v1/vms/prompt/console", "hi\n").status());
+        awaitConsole("prompt", "echo> you said: hi\necho> ");
+        Thread.sleep(300);       // nothing comes twice or late
+        assertEquals("echo> you said: hi\necho> ", api.get("/api/v1/vms/prompt/console?follow=false").text());
+        assertEquals(202, api.delete("/api/v1/vms/prompt").status());
+    }
+
+    /** Waits until the VM's whole console is {@code text}. */
+    static void awaitConsole(String vm, String text) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String seen = "";
+        while (System.nanoTime() < end) {
+            seen = api.get("/api/v1/vms/" + vm + "/console?follow=false").text();
+            if (seen.equals(text)) return;
+            Thread.sleep(50);
+        }
+        assertEquals(text, seen, "console of " + vm);
     }
 
     @Test

@@ -2,6 +2,7 @@ package epaprlab.host.metrics;
 
 import epaprlab.host.vm.HostCounters;
 import epaprlab.host.vm.HostedVms;
+import epaprlab.orchestrator.vcpu.HypercallCounts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,7 @@ import java.util.function.Function;
 
 /**
  * The host's metrics in Prometheus text format: VMs per state, starts, resets, crashes, guest
- * instructions, console bytes, API requests, vCPU dispatcher queue depth, and the JVM's memory
+ * instructions, console bytes, hypercalls by token, API requests, vCPU dispatcher queue depth, and the JVM's memory
  * (heap) and threads. Values are read when scraped; nothing is sampled on a timer.
  */
 public final class HostMetrics {
@@ -38,6 +39,12 @@ public final class HostMetrics {
                 x -> x.crashes.doubleValue());
         counter("epapr_guest_instructions", "guest instructions executed", c, x -> x.instructions.doubleValue());
         counter("epapr_console_bytes", "console bytes written by the guests", c, x -> x.consoleBytes.doubleValue());
+        for (int slot = 0; slot < HypercallCounts.NAMES.size(); slot++) {
+            int s = slot;
+            FunctionCounter.builder("epapr_hypercalls", c.hypercalls, h -> h.get(s))
+                    .description("hypercalls the guests made that exit to the host, by token")
+                    .tag("token", HypercallCounts.NAMES.get(slot)).register(registry);
+        }
         Gauge.builder("epapr_vcpu_dispatcher_queue_depth", MeteredExecutor::queued)
                 .description("vCPU actors with work waiting for a dispatcher thread").register(registry);
         Gauge.builder("epapr_vcpu_dispatcher_active_threads", MeteredExecutor::active)

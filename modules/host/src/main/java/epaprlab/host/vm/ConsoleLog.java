@@ -27,10 +27,15 @@ public final class ConsoleLog {
      */
     public record Chunk(long start, byte[] bytes, long next) {}
 
-    public synchronized void append(byte[] bytes) {
+    public void append(byte[] bytes) {
+        append(bytes, 0, bytes.length);
+    }
+
+    /** Appends {@code len} bytes of {@code bytes} from {@code off} (called on vCPU threads: no allocation once grown). */
+    public synchronized void append(byte[] bytes, int off, int len) {
         long kept = Math.min(end, ring.length);
-        if (kept + bytes.length > ring.length && ring.length < capacity) grow(kept + bytes.length);
-        for (byte b : bytes) ring[(int) (end++ % ring.length)] = b;
+        if (kept + len > ring.length && ring.length < capacity) grow(kept + len);
+        for (int i = off; i < off + len; i++) ring[(int) (end++ % ring.length)] = bytes[i];
     }
 
     /** A larger ring holding the same kept bytes at their offsets. */

@@ -14,4 +14,6 @@ public final class HostCounters {
     public final LongAdder instructions = new LongAdder();
     /** Console bytes the guests wrote. */
     public final LongAdder consoleBytes = new LongAdder();
+    /** Hypercalls the guests made, by token (counted on the vCPU threads). */
+    public final epaprlab.orchestrator.vcpu.HypercallCounts hypercalls = new epaprlab.orchestrator.vcpu.HypercallCounts();
 }

@@ -18,7 +18,6 @@ import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
 import epaprlab.orchestrator.vm.VmResult;
 import epaprlab.orchestrator.vm.VmSupervisor;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -27,13 +26,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * One VM of the host, for as long as it exists (until removed): its config, and the runs the
  * host starts from it. Each run is one orchestrator {@link VmSupervisor}, driven only through its
- * protocol ({@link VmSupervisor.Stop}) and observed through its {@link VmEvent}s. Between runs
+ * protocol ({@link VmSupervisor.Stop}, {@link VmSupervisor.Reset}) and observed through its {@link VmEvent}s. Between runs
  * the VM keeps its typed outcome, counters, console and history. The states are behaviours:
  * {@link #idle}, {@link #running} and {@link #stopping} (with what to do once the run has ended:
  * nothing, start again for a host reset, or remove the VM).
  *
- * <p>A host reset stops the run and starts a new one (boot count 1, reason power-on for the
- * guest); the history says the host asked for it.
+ * <p>A host reset of a running VM is the supervisor's {@link VmSupervisor.Reset} (the guest sees
+ * the next boot count and reason host-request); while a run is stopping, a reset starts a new
+ * run once it has ended.
  */
 public final class HostedVm {
 
@@ -204,7 +204,8 @@ public final class HostedVm {
             board.set(b);
             return b;
         };
-        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards), "run-" + runs);
+        ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards, counters.hypercalls,
+                this::consoleBytes), "run-" + runs);
         ctx.watchWith(supervisor, new RunTerminated(runs));
         timers.startTimerWithFixedDelay(Sample.INSTANCE, SAMPLE_EVERY);
         publish();
@@ -219,7 +220,7 @@ public final class HostedVm {
                 .onMessage(Command.class, msg -> switch (msg) {
                     case Start s -> refuse(s, "is already running");
                     case Stop s -> stopRun(run, s, Then.IDLE, "stop requested through the API");
-                    case Reset s -> stopRun(run, s, Then.START_AGAIN, "reset requested through the API");
+                    case Reset s -> resetRun(run, s);
                     case Remove s -> stopRun(run, s, Then.REMOVE, "removal requested through the API");
                     case Input s -> input(run, s);
                     case FromVm f -> observe(run, f.event(), Then.IDLE);
@@ -264,6 +265,14 @@ public final class HostedVm {
         return stopping(run, then);
     }
 
+    /** A real reset of the running guest: its supervisor boots it again (boot count + 1, reason host-request). */
+    private Behavior<Command> resetRun(Run run, Reset r) {
+        entry.events().add(id, "host", state, "", "reset requested through the API");
+        run.supervisor.tell(new VmSupervisor.Reset("requested through the API"));
+        r.replyTo().tell(new Reply.Done(view()));
+        return Behaviors.same();
+    }
+
     private Behavior<Command> input(Run run, Input in) {
         run.early.add(in.bytes());
         deliverInput(run);
@@ -292,11 +301,7 @@ public final class HostedVm {
                 }
                 entry.events().add(id, "lifecycle", stateName(l.from()), state, l.why());
             }
-            case ConsoleLine c -> {
-                byte[] bytes = (c.line() + "\n").getBytes(StandardCharsets.UTF_8);
-                entry.console().append(bytes);
-                counters.consoleBytes.add(bytes.length);
-            }
+            case ConsoleLine _ -> { }      // its bytes came through consoleBytes already
             case VmFinished f -> {
                 run.result = f.result();
                 if (run.over()) return ended(run, then);
@@ -349,6 +354,15 @@ public final class HostedVm {
             }
             case REMOVE -> removed();
         };
+    }
+
+    /**
+     * The guest's console bytes as it writes them (a vCPU thread, under the console sink's lock,
+     * so in order): a prompt without a newline is on the console stream at once.
+     */
+    private void consoleBytes(byte[] bytes, int off, int len) {
+        entry.console().append(bytes, off, len);
+        counters.consoleBytes.add(len);
     }
 
     /** Reads the vCPUs' retired-instruction counters (a sample; exact totals come with the result). */

@@ -14,6 +14,8 @@ public final class ConsoleSink {
     private final Consumer<String> lines;
     /** Every chunk as it comes, newline or not (for console steps waiting on a prompt); may be null. */
     private final Consumer<String> text;
+    /** Every byte as it came, before any line is cut (the host's console stream). */
+    private final Tap tap;
     private final ByteArrayOutputStream current = new ByteArrayOutputStream();
     /** System.nanoTime of the last byte (or of creation), read by the supervisor's silence check. */
     private volatile long lastWriteNanos = System.nanoTime();
@@ -24,15 +26,30 @@ public final class ConsoleSink {
 
     /** Also passes every chunk of output to {@code text} as it comes (UTF-8 decoded), before lines. */
     public ConsoleSink(int maxLineBytes, Consumer<String> lines, Consumer<String> text) {
+        this(maxLineBytes, lines, text, Tap.NONE);
+    }
+
+    /** Also hands every byte to {@code tap} as it comes, in order, so a prompt without a newline shows at once. */
+    public ConsoleSink(int maxLineBytes, Consumer<String> lines, Consumer<String> text, Tap tap) {
         if (maxLineBytes <= 0) throw new IllegalArgumentException("max line length must be > 0");
         this.maxLineBytes = maxLineBytes;
         this.lines = lines;
         this.text = text;
+        this.tap = tap;
+    }
+
+    /** Receives the console's raw bytes; called under the sink's lock (so in order), on a vCPU thread: must not block. */
+    @FunctionalInterface
+    public interface Tap {
+        Tap NONE = (bytes, off, len) -> { };
+
+        void write(byte[] bytes, int off, int len);
     }
 
     /** Takes {@code len} bytes the guest wrote. */
     public synchronized void write(byte[] bytes, int off, int len) {
         if (len > 0) lastWriteNanos = System.nanoTime();
+        if (len > 0) tap.write(bytes, off, len);
         if (text != null && len > 0) text.accept(new String(bytes, off, len, StandardCharsets.UTF_8));
         for (int i = off; i < off + len; i++) {
             byte b = bytes[i];

@@ -54,7 +54,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /** Everything a vCPU actor needs from its VM. */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
-                         long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate) {}
+                         long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
+                         HypercallCounts hypercallCounts) {}
 
     /**
      * The VM's "stop here" (one per boot, shared by its vCPUs): set when the guest gave the result
@@ -100,7 +101,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.timers = timers;
         this.w = wiring;
         this.vcpu = wiring.vcpu();
-        this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write);
+        this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write,
+                wiring.hypercallCounts());
         ActorRef<Command> self = ctx.getSelf();
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
         vcpu.onInterruptRaised(() -> {

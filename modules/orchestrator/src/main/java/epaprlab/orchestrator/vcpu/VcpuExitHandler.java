@@ -37,12 +37,19 @@ public final class VcpuExitHandler {
     private final HostHypercalls hypercalls;
     private final ByteChannel console;
     private final ConsoleOut out;
+    private final HypercallCounts counts;
     private final byte[] drainBuffer = new byte[256];
 
     public VcpuExitHandler(HostHypercalls hypercalls, ByteChannel console, ConsoleOut out) {
+        this(hypercalls, console, out, new HypercallCounts());
+    }
+
+    /** {@code counts} counts every hypercall that exits here, by token. */
+    public VcpuExitHandler(HostHypercalls hypercalls, ByteChannel console, ConsoleOut out, HypercallCounts counts) {
         this.hypercalls = hypercalls;
         this.console = console;
         this.out = out;
+        this.counts = counts;
     }
 
     /** What to do after the exit {@code vcpu} is in now. */
@@ -72,6 +79,7 @@ public final class VcpuExitHandler {
     }
 
     private ExitAction onHypercall(int id, VcpuExit.Hcall h) {
+        counts.count(h.nr());
         HostHypercalls.Action action = hypercalls.handle(h);
         drainConsole();
         return switch (action) {

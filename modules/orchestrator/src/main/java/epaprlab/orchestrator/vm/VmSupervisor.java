@@ -20,6 +20,7 @@ import epaprlab.orchestrator.debug.DebugGate;
 import epaprlab.orchestrator.debug.GdbStub;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
+import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vcpu.VcpuActor;
 import epaprlab.orchestrator.vcpu.VcpuReport;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
@@ -67,6 +68,13 @@ public final class VmSupervisor {
     /** The host asks the VM to stop (it ends as {@link Outcome#STOPPED}). */
     public record Stop(String why) implements Command {}
 
+    /**
+     * The host asks for a reset: like a guest reset (the subtree is replaced, boot count + 1) but
+     * with reset reason {@code host-request}. Only RUNNING acts on it; a VM already resetting or
+     * ending ignores it.
+     */
+    public record Reset(String why) implements Command {}
+
     private record FromVcpu(VcpuReport report) implements Command {}
 
     private record ChildStopped(ActorRef<VcpuActor.Command> child) implements Command {}
@@ -108,6 +116,16 @@ public final class VmSupervisor {
     private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
+        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE);
+    }
+
+    /**
+     * For a host: {@code hypercalls} is where this VM's vCPUs count their hypercalls by token
+     * (shared by the host's VMs); {@code consoleTap} gets the console's bytes as they come (the
+     * {@link ConsoleLine} events still come by lines).
+     */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                           HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Machine board;
@@ -123,7 +141,7 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started).withConsole().boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -144,6 +162,7 @@ public final class VmSupervisor {
     private final RestartBudget restartBudget;
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
+    private final HypercallCounts hypercalls;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -169,8 +188,10 @@ public final class VmSupervisor {
     private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
-                         ActorRef<VmEvent> events, Machine board, Instant started) {
+                         ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
+                         ConsoleSink.Tap consoleTap) {
         this.ctx = ctx;
+        this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
         this.events = events;
@@ -188,7 +209,7 @@ public final class VmSupervisor {
                 if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)));
+        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
@@ -234,7 +255,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate);
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -256,6 +277,8 @@ public final class VmSupervisor {
             case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
             case DebugHeld d -> onDebugHeld(d.held(), vcpus);
+            case Reset r -> reset(vcpus, new Reboot(ResetReason.HOST_REQUEST, "reset by the host: " + r.why(),
+                    Duration.ZERO, -1));
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? end(Outcome.STEP_TIMED_OUT, stepTimedOut(), vcpus) : Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
@@ -436,6 +459,7 @@ public final class VmSupervisor {
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
             case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _ -> Behaviors.same();   // late, from the old subtree
+            case Reset _ -> Behaviors.same();                   // a reset is under way already
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -452,7 +476,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _, Reset _ -> Behaviors.same();
         };
     }
 
@@ -488,7 +512,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }
@@ -502,7 +526,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }

@@ -41,14 +41,19 @@ class HotPathAllocationTest {
         Board board = TestGuests.poweredOn(dir, "send-loop", SEND_LOOP);
         Vcpu vcpu = board.vcpus().getFirst();
         long[] consoleBytes = new long[1];
+        HypercallCounts counts = new HypercallCounts();
         VcpuExitHandler exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(),
-                (b, off, len) -> consoleBytes[0] += len);
+                (b, off, len) -> consoleBytes[0] += len, counts);
 
         roundTrips(vcpu, exits, 20_000);              // warm up: JIT, decode cache
         long instructions = vcpu.instructionsRetired();
         long allocated = Allocations.allocatedBy(() -> roundTrips(vcpu, exits, 200_000));
         assertEquals(200_000 * 10L, vcpu.instructionsRetired() - instructions, "ten instructions per round trip");
         assertEquals(220_000, consoleBytes[0], "one console byte per round trip");
+        assertEquals(220_000, counts.get(HypercallCounts.NAMES.indexOf("ev_byte_channel_send")), "counted by token");
+        for (int slot = 0; slot < HypercallCounts.NAMES.size(); slot++) {
+            if (!HypercallCounts.NAMES.get(slot).equals("ev_byte_channel_send")) assertEquals(0, counts.get(slot));
+        }
         assertTrue(allocated < 16 * 1024, "2,000,000 instructions and 200,000 hypercall round trips allocated "
                 + allocated + " bytes");
     }

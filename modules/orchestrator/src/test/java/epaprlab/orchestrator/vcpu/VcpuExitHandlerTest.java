@@ -80,10 +80,12 @@ class VcpuExitHandlerTest {
     void anUnknownHypercallIsAnsweredUnimplementedInPlace() throws Exception {
         Board board = TestGuests.poweredOn(dir, "unknown", ".globl _start\n_start:\nli 11,0x777\nsc 1\nb .\n");
         Vcpu vcpu = board.vcpus().getFirst();
-        VcpuExitHandler exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(), (b, o, n) -> { });
+        HypercallCounts counts = new HypercallCounts();
+        VcpuExitHandler exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(), (b, o, n) -> { }, counts);
         vcpu.run(100);
         assertEquals(KeepRunning.INSTANCE, exits.handle(vcpu));
         assertEquals(HcallAbi.EV_UNIMPLEMENTED, vcpu.exit().hcall().ret());
+        assertEquals(1, counts.get(HypercallCounts.NAMES.indexOf("other")), "an unknown token is counted as other");
     }
 
     @Test

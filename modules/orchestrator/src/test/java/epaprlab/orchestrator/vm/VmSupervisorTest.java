@@ -61,6 +61,47 @@ class VmSupervisorTest {
         assertTrue(run.result().instructions() > 0);
     }
 
+    /**
+     * reset-loop with on-reset = decline prints its boot line, is refused its own reset and idles:
+     * a host Reset then boots it again with boot count 2 and reason host-request, published as
+     * RUNNING -> RESETTING -> BOOTING -> RUNNING.
+     */
+    @Test
+    void aHostResetBootsAgainWithTheNextBootCountAndReasonHostRequest() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        VmConfig config = TestGuests.vm(dir, "host-reset", TestGuests.SAMPLE_IMAGES.resolve("reset-loop-e500mc.elf"),
+                "on-reset = decline");
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(config, events.getRef(), new ImageCache()));
+        assertEquals(RUNNING, events.expectMessageClass(LifecycleChanged.class, WAIT).to());
+        awaitLine(events, "boot 1 reason power-on");
+        awaitLine(events, "reset refused: status 9");
+        vm.tell(new VmSupervisor.Reset("test"));
+        List<String> seen = new ArrayList<>();
+        while (seen.size() < 3) {
+            if (events.receiveMessage(WAIT) instanceof LifecycleChanged l) seen.add(l.to() + ": " + l.why());
+        }
+        assertEquals(List.of("RESETTING: reset by the host: test", "BOOTING: reset by the host: test",
+                "RUNNING: reset by the host: test"), seen);
+        awaitLine(events, "boot 2 reason host-request");
+        awaitLine(events, "reset refused: status 9");
+        vm.tell(new VmSupervisor.Stop("test over"));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(Outcome.STOPPED, run.result().outcome());
+        assertEquals(2, run.result().boots());
+        assertEquals(0, run.result().guestResets(), "a host reset is not a guest reset");
+    }
+
+    /** Reads events until the console line {@code line}; fails on a lifecycle change or a timeout. */
+    private static void awaitLine(TestProbe<VmEvent> events, String line) {
+        while (true) {
+            switch (events.receiveMessage(WAIT)) {
+                case VmEvent.ConsoleLine c -> { if (c.line().equals(line)) return; }
+                case LifecycleChanged l -> throw new AssertionError("waiting for '" + line + "', got " + l);
+                case VmFinished f -> throw new AssertionError("waiting for '" + line + "', the VM ended: " + f);
+            }
+        }
+    }
+
     @Test
     void shutdownStopsTheSubtreeAndTheSupervisor() throws Exception {
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
