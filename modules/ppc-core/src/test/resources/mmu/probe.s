@@ -436,6 +436,23 @@ user2:  tlbwe
         RDTLB   0x10090000, 0, "CSR1B"
         RDTLB   0x10010000, 0, "KEEP1"
 
+        # an SPR the core does not have: supervisor no-op (rD unchanged), SPR 0 illegal, user PPR
+        li      r6, 0x55
+        mfspr   r6, 1000
+        mtspr   1000, r6
+        REPORT  "spr1000", r6
+        EXPECT
+        mfspr   r6, 0
+9:      EXPECT
+        LADDR   r3, user3
+        mtsrr0  r3
+        mfmsr   r3
+        ori     r3, r3, 0x4000
+        mtsrr1  r3
+        rfi
+user3:  mfspr   r6, 1000
+        b       .
+9:
         # cache operations go through the MMU: dcbst/dcbf load, icbi loads the line, dcbz stores
         EXPECT
         LI32    r4, 0x31000020

@@ -17,14 +17,14 @@ import picocli.CommandLine.Command;
             "Runs many supervised PowerPC ePAPR guest VMs (e500mc 32-bit, e5500 64-bit) in one JVM.",
             "",
             "Exit codes (the highest applies):"},   // the codes themselves: ExitCode.usageLines()
-        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, BenchCommand.class, epaprlab.cli.command.ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, DtbCommand.class, DisasmCommand.class, epaprlab.cli.command.SymbolizeCommand.class, BenchCommand.class, epaprlab.cli.command.ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, dtb, disasm, bench, serve or help");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, dtb, disasm, symbolize, bench, serve or help");
     }
 
     public static void main(String[] args) {

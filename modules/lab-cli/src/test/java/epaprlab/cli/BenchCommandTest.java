@@ -31,6 +31,29 @@ class BenchCommandTest {
                 "last line: " + lines.getLast());
     }
 
+    /**
+     * The short-guest suite: every kernel on both cores verifies its checksum in epapr-lab (with
+     * the default threshold and with 0) and under qemu-user, each program runs 1-10 M instructions,
+     * and the last line carries the sums.
+     */
+    @Test
+    void shortSuiteRunsEveryKernelOnBothCoresAndEndsWithTheSumsLine() {
+        var r = QuickstartEndToEndTest.cli("bench", "--short", "--sample-vms", SAMPLES, "--runs", "1");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> lines = r.out().lines().toList();
+        Pattern row = Pattern.compile("^(e500mc|e5500)\\s+([a-z0-9_]+)\\s+([\\d,]+)\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{3} s$");
+        List<Matcher> rows = lines.stream().map(row::matcher).filter(Matcher::matches).toList();
+        assertTrue(rows.size() >= 15, "at least 15 programs in:\n" + r.out());
+        assertEquals(rows.size(), rows.stream().map(m -> m.group(1) + "/" + m.group(2)).distinct().count());
+        assertEquals(rows.size() / 2, rows.stream().filter(m -> m.group(1).equals("e5500")).count(), "both cores");
+        for (Matcher m : rows) {
+            long n = Long.parseLong(m.group(3).replace(",", ""));
+            assertTrue(n >= 1_000_000 && n <= 10_000_000, m.group(1) + " " + m.group(2) + ": 1-10 M instructions, got " + n);
+        }
+        assertTrue(lines.getLast().matches("^short-guests=" + rows.size() + " epapr-lab-s=\\d+\\.\\d{3} qemu-s=\\d+\\.\\d{3} ratio=\\d+\\.\\d{3}$"),
+                "last line: " + lines.getLast());
+    }
+
     @Test
     void badArgumentsAreRejectedWithExitCode2() {
         for (Case c : List.of(

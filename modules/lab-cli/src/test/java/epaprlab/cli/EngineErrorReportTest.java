@@ -24,7 +24,7 @@ class EngineErrorReportTest {
     @TempDir Path dir;
 
     private static final String HELLO = Path.of("../../sample-vms/images/hello-e500mc.elf").toAbsolutePath().toString();
-    private static final String DETAIL = "vm h vCPU 0: engine error at PC 0x00010000 (instruction 0x7c7f1b78: mr r31,r3): "
+    private static final String DETAIL = "vm h vCPU 0: engine error at PC 0x00010000 _start (instruction 0x7c7f1b78: mr r31,r3): "
             + "java.lang.IllegalStateException: injected engine fault";
 
     @Test
@@ -51,5 +51,8 @@ class EngineErrorReportTest {
                 .parse(dir.resolve("junit.xml").toFile()).getElementsByTagName("failure").item(0);
         assertEquals("crashed", failure.getAttribute("type"));
         assertTrue(failure.getTextContent().contains(DETAIL), failure.getTextContent());
+        // the crash report names where the engine stopped: the first instruction, with its registers
+        assertTrue(failure.getTextContent().contains("vCPU 0 at 0x00010000 _start: 0x7c7f1b78 mr r31,r3"), failure.getTextContent());
+        assertEquals("_start", result.get("crash").get(0).get("symbol").asText());
     }
 }

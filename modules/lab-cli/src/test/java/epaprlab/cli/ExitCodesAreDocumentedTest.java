@@ -75,11 +75,11 @@ class ExitCodesAreDocumentedTest {
             assertTrue(Pattern.compile("(?m)^\\s+" + o.exitCode() + "  a VM ended " + o.configName() + ",").matcher(r.out()).find(),
                     "--help lacks " + o.configName() + " = " + o.exitCode() + ":\n" + r.out());
         }
-        for (String command : List.of("run", "dtb", "disasm", "bench", "help")) {
+        for (String command : List.of("run", "dtb", "disasm", "bench", "serve", "help")) {
             assertTrue(Pattern.compile("(?m)^\\s+" + command + "\\s").matcher(r.out()).find(), "--help lacks " + command);
         }
         var none = QuickstartEndToEndTest.cli();
         assertEquals(ExitCode.BAD_INPUT.code(), none.code());
-        assertTrue(none.err().startsWith("epapr-lab: name a command: run, dtb, disasm, bench or help"), none.err());
+        assertTrue(none.err().startsWith("epapr-lab: name a command: run, dtb, disasm, symbolize, bench, serve or help"), none.err());
     }
 }

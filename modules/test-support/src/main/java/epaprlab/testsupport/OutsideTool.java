@@ -15,11 +15,13 @@ public enum OutsideTool {
     NM_32("powerpc-linux-gnu-nm", Packages.BINUTILS_32),
     OBJCOPY_32("powerpc-linux-gnu-objcopy", Packages.BINUTILS_32),
     OBJDUMP_32("powerpc-linux-gnu-objdump", Packages.BINUTILS_32),
+    ADDR2LINE_32("powerpc-linux-gnu-addr2line", Packages.BINUTILS_32),
     AS_64("powerpc64-linux-gnu-as", Packages.BINUTILS_64),
     LD_64("powerpc64-linux-gnu-ld", Packages.BINUTILS_64),
     NM_64("powerpc64-linux-gnu-nm", Packages.BINUTILS_64),
     OBJCOPY_64("powerpc64-linux-gnu-objcopy", Packages.BINUTILS_64),
     OBJDUMP_64("powerpc64-linux-gnu-objdump", Packages.BINUTILS_64),
+    ADDR2LINE_64("powerpc64-linux-gnu-addr2line", Packages.BINUTILS_64),
     GCC_32("powerpc-linux-gnu-gcc", "gcc-powerpc-linux-gnu"),
     GCC_64("powerpc64-linux-gnu-gcc", "gcc-powerpc64-linux-gnu"),
     QEMU_PPC("qemu-ppc", "qemu-user"),
@@ -27,6 +29,7 @@ public enum OutsideTool {
     QEMU_SYSTEM_PPC("qemu-system-ppc", "qemu-system-ppc"),
     QEMU_SYSTEM_PPC64("qemu-system-ppc64", "qemu-system-ppc"),
     DTC("dtc", "device-tree-compiler"),
+    GDB_MULTIARCH("gdb-multiarch", "gdb-multiarch"),
     MAKE("make", "make"),
     BASH("bash", "bash");
 

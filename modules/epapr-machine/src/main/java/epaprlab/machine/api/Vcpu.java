@@ -59,6 +59,28 @@ public interface Vcpu {
      */
     void onInterruptRaised(Runnable hook);
 
+    /** The condition register (32 bits). */
+    int cr();
+    void setCr(int value);
+    /** FPR {@code n} as its IEEE double bits. */
+    long fpr(int n);
+    void setFpr(int n, long bits);
+    int fpscr();
+    void setFpscr(int value);
+
+    /**
+     * For debuggers and crash reports: the guest physical address a data access (or, with
+     * {@code fetch}, an instruction fetch) of {@code ea} reaches in the vCPU's current
+     * translation, or -1 when nothing maps it. No side effects; only while the vCPU does not run.
+     */
+    long debugPhysical(long ea, boolean fetch);
+
+    /** Keeps the last {@code n} taken branches and interrupts (0 = off, the default). Not while running. */
+    void setBranchTrace(int n);
+
+    /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}. Not while running. */
+    long[] branchTrace();
+
     /** The guest time base now. */
     long timeBase();
 

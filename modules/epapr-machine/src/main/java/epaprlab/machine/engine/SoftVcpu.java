@@ -185,6 +185,15 @@ final class SoftVcpu implements Vcpu {
     @Override public long spr(int n) { return cpu.spr(n); }
     @Override public void setSpr(int n, long value) { cpu.setSpr(n, value); }
     @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
+    @Override public int cr() { return cpu.cr(); }
+    @Override public void setBranchTrace(int n) { cpu.setBranchTrace(n); }
+    @Override public long[] branchTrace() { return cpu.branchTrace(); }
+    @Override public void setCr(int value) { cpu.setCr(value); }
+    @Override public long fpr(int n) { return cpu.fpr(n); }
+    @Override public void setFpr(int n, long bits) { cpu.setFpr(n, bits); }
+    @Override public int fpscr() { return cpu.fpscr(); }
+    @Override public void setFpscr(int value) { cpu.setFpscr(value); }
+    @Override public long debugPhysical(long ea, boolean fetch) { return cpu.debugPhysical(ea, fetch); }
     @Override public void setExternalInterrupt(boolean raised) { cpu.setExternalInterrupt(raised); }
     @Override public void setCriticalInterrupt(boolean raised) { cpu.setCriticalInterrupt(raised); }
     @Override public void raiseMachineCheck(long mcsrBits) { cpu.raiseMachineCheck(mcsrBits); }

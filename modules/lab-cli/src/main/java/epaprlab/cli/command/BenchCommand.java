@@ -82,8 +82,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-qemu", description = "time epapr-lab only")
     boolean noQemu;
 
+    @Option(names = "--short",
+            description = "the short-guest suite instead (sample-vms/bench/shortmix.c: one VM per kernel and core, "
+                    + "each with the default compile threshold and with 0, in this JVM, against qemu-user); last line: "
+                    + "short-guests=<n> epapr-lab-s=<s> qemu-s=<s> ratio=<qemu-s/epapr-lab-s>")
+    boolean shortGuests;
+
     @Option(names = "--compile-threshold", paramLabel = "RUNS",
-            description = "engine.compile-threshold for the guest (default: the bench configs' value, 50); "
+            description = "engine.compile-threshold for the guest (default: the bench configs' value, 10000); "
                     + "0 times the interpreter alone")
     Integer compileThreshold;
 
@@ -108,6 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
             return fail(samples + " is not the sample-vms directory (no bench/ in it); name it with --sample-vms");
         }
         List<String> cpus = cpu == CpuChoice.both ? List.of("e500mc", "e5500") : List.of(cpu.name());
+        if (shortGuests) return new ShortGuestBench(samples, cpus, runs, noQemu, compileThreshold).call();
         Path linuxDir = null;
         if (!noQemu) {
             linuxDir = Files.createTempDirectory("epapr-lab-bench");
@@ -145,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
             return null;
         }
         ElfImage image = ElfImage.read(vm.image(), vm.board().ramBytes());
-        GuestRun full = new GuestRun(vm, image, iterations, compileThreshold);
-        GuestRun empty = new GuestRun(vm, image, 0, compileThreshold);
+        GuestRun full = new GuestRun(vm, image, "iterations=" + iterations, compileThreshold);
+        GuestRun empty = new GuestRun(vm, image, "iterations=0", compileThreshold);
         System.err.printf("epapr-lab: bench %s: warming up (%d runs of %d iterations)...%n", cpuName, warmup, iterations);
         for (int i = 0; i < warmup; i++) { full.run(); empty.run(); }
         long[] fullNs = new long[runs], emptyNs = new long[runs], fullCpu = new long[runs], emptyCpu = new long[runs];
@@ -187,32 +194,45 @@ public final class BenchCommand implements Callable<Integer> {
      * The bench guest on a bare board, run to its shutdown on this thread in turns of {@link #TURN}
      * instructions, with the vCPU actor's exit mapping (engine.turn-instructions' default).
      */
-    private static final class GuestRun {
+    static final class GuestRun {
         static final long TURN = 100_000;
         private final Board board;
         private final VcpuExitHandler exits;
         private final Vcpu vcpu;
-        private final int iterations;
         /** The console of the current run. */
         private final StringBuilder text = new StringBuilder();
         long instructions;
         /** CPU time of this thread over the last run (wall time minus time the OS gave to others). */
         long cpuNanos;
 
-        GuestRun(VmConfig vm, ElfImage image, int iterations, Integer compileThreshold) throws BootException {
+        GuestRun(VmConfig vm, ElfImage image, String bootargs, Integer compileThreshold) throws BootException {
             BoardSpec s = vm.board();
             BoardSpec spec = new BoardSpec(s.name(), s.guestId(), s.cpu(), s.ramBytes(), s.vcpus(), s.hypercalls(),
-                    s.idle(), "iterations=" + iterations, s.clockHz(), s.timebaseHz(), s.consoleBuffer(), s.timeSource(),
+                    s.idle(), bootargs, s.clockHz(), s.timebaseHz(), s.consoleBuffer(), s.timeSource(),
                     compileThreshold != null ? compileThreshold : s.compileThreshold());
             this.board = Board.assemble(spec, image);
             this.exits = new VcpuExitHandler(board.newHostHypercalls(), board.console(),
                     (bytes, off, len) -> text.append(new String(bytes, off, len, StandardCharsets.ISO_8859_1)));
             this.vcpu = board.vcpus().get(0);
-            this.iterations = iterations;
         }
 
         /** One boot to shutdown; returns its wall time in ns. Fails unless the guest printed "ok". */
         long run() throws BootException {
+            long t = runToShutdown();
+            String want = "coremix: iterations=" + iterations() + " ";
+            if (!text.toString().contains(want) || !text.toString().contains(" ok")) {
+                throw new IllegalStateException("bench guest did not verify its checksum; console: " + text);
+            }
+            return t;
+        }
+
+        private String iterations() { return board.spec().bootargs().replace("iterations=", ""); }
+
+        /** The console output of the last run. */
+        String console() { return text.toString(); }
+
+        /** One boot to shutdown; its wall time in ns. */
+        long runToShutdown() throws BootException {
             board.powerOn(1, ResetReason.POWER_ON);
             text.setLength(0);
             long c0 = THREADS.getCurrentThreadCpuTime();
@@ -230,10 +250,6 @@ public final class BenchCommand implements Callable<Integer> {
             long t1 = System.nanoTime();
             cpuNanos = THREADS.getCurrentThreadCpuTime() - c0;
             instructions = vcpu.instructionsRetired();
-            String want = "coremix: iterations=" + iterations + " ";
-            if (!text.toString().contains(want) || !text.toString().contains(" ok")) {
-                throw new IllegalStateException("bench guest did not verify its checksum; console: " + text);
-            }
             return t1 - t0;
         }
     }
@@ -271,7 +287,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs a tool; its stdout+stderr, or null (message naming the Debian package printed) on failure. */
-    private static String exec(List<String> cmd, String needs) throws InterruptedException {
+    static String exec(List<String> cmd, String needs) throws InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -309,7 +325,7 @@ public final class BenchCommand implements Callable<Integer> {
         return nanos <= 0 ? 0.0 : instructions * 1e3 / nanos;
     }
 
-    private static long median(long[] v) {
+    static long median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -320,13 +336,13 @@ public final class BenchCommand implements Callable<Integer> {
         return (home != null ? Path.of(home) : Path.of("")).resolve("sample-vms").toAbsolutePath().normalize();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         try (var walk = Files.walk(dir)) {
             for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) Files.deleteIfExists(p);
         }
     }
 
-    private static int fail(String message) {
+    static int fail(String message) {
         System.err.println("epapr-lab: " + message);
         return ExitCode.BAD_INPUT.code();
     }

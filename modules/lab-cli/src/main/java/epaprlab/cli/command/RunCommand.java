@@ -18,6 +18,7 @@ import epaprlab.cli.report.SummaryTable;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
+import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabGuardian;
 import epaprlab.orchestrator.lab.LabObserver;
@@ -82,6 +83,21 @@ public final class RunCommand implements Callable<Integer> {
                     + "terminal, plain, off (default: ${DEFAULT-VALUE})")
     String progressMode;
 
+    @Option(names = "--only", paramLabel = "VM",
+            description = "run only the VM of this name (as reports name it, e.g. healthy-3): it boots exactly as "
+                    + "in the whole lab (same guest id and device tree); the JSON report's replay.command")
+    String only;
+
+    @Option(names = "--gdb", paramLabel = "VM[:PORT]",
+            description = "serve the GDB remote protocol for VM on 127.0.0.1:PORT (default 1234; 0 = any free port): "
+                    + "it waits at its first instruction until gdb continues; other VMs run on (debug.gdb in a config)")
+    String gdb;
+
+    @Option(names = "--trace-branches", paramLabel = "N",
+            description = "every vCPU keeps its last N taken branches and interrupts; crash reports show them "
+                    + "(overrides debug.trace-branches; 0 = off)")
+    Integer traceBranches;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -94,6 +110,43 @@ public final class RunCommand implements Callable<Integer> {
             err.println("epapr-lab: " + p.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
+        if (only != null) {
+            List<VmConfig> one = lab.vms().stream().filter(v -> v.name().equals(only)).toList();
+            if (one.isEmpty()) {
+                err.println("epapr-lab: --only " + only + ": " + config + " has no VM of that name (it has "
+                        + lab.vms().stream().limit(10).map(VmConfig::name).collect(java.util.stream.Collectors.joining(", "))
+                        + (lab.vms().size() > 10 ? ", ..." : "") + ")");
+                return ExitCode.BAD_INPUT.code();
+            }
+            lab = new LabConfig(lab.name(), lab.source(), 1, one);
+        }
+        if (gdb != null) {
+            String name = gdb.contains(":") ? gdb.substring(0, gdb.lastIndexOf(':')) : gdb;
+            int port;
+            try {
+                port = gdb.contains(":") ? Integer.parseInt(gdb.substring(gdb.lastIndexOf(':') + 1)) : 1234;
+                if (port < 0 || port > 65535) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                err.println("epapr-lab: --gdb " + gdb + ": the port must be a number from 0 to 65535");
+                return ExitCode.BAD_INPUT.code();
+            }
+            if (lab.vms().stream().noneMatch(v -> v.name().equals(name))) {
+                err.println("epapr-lab: --gdb " + gdb + ": " + config + " has no VM named " + name);
+                return ExitCode.BAD_INPUT.code();
+            }
+            VmConfig.Gdb stub = new VmConfig.Gdb(VmConfig.GdbMode.HOLD, port);
+            lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(),
+                    lab.vms().stream().map(v -> v.name().equals(name) ? v.withGdb(stub) : v).toList());
+        }
+        if (traceBranches != null) {
+            if (traceBranches < 0 || traceBranches > LabConfigLoader.MAX_TRACE_BRANCHES) {
+                err.println("epapr-lab: --trace-branches must be 0 (off) to " + LabConfigLoader.MAX_TRACE_BRANCHES);
+                return ExitCode.BAD_INPUT.code();
+            }
+            int n = traceBranches;
+            lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(), lab.vms().stream().map(v -> v.withTraceBranches(n)).toList());
+        }
+        LabConfig ran = lab;
         ConsoleMode consoleMode;
         Progress.Mode mode;
         try {
@@ -162,7 +215,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
                 if (junit != null) complete &= write("--junit", junit, err, () -> JunitReport.write(junit, result, wall, capture));
                 int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
-                if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported));
+                if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported, ran));
                 // the cushion is held, not used by the lab: leave it out of peak-heap-mib
                 new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
                 if (!complete) {

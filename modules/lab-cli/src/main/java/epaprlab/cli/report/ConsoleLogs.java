@@ -4,6 +4,7 @@ import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabObserver;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.orchestrator.vm.VmResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -93,6 +94,11 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
         }
     }
 
+    static String crashTrailer(VmResult r) {
+        return "[epapr-lab: ended " + r.outcome().configName() + ": " + r.detail() + "]\n"
+                + r.crash().map(c -> c.render() + "\n").orElse("");
+    }
+
     static String cutMarker(long limit, long dropped) {
         return "[epapr-lab: console cut at " + limit + " bytes; " + dropped + " more bytes not kept]";
     }
@@ -102,7 +108,7 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
         if (closed) return;
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> line(c.vm(), c.line());
-            case LabEvent.OfVm(VmFinished f) -> finish(f.vm());
+            case LabEvent.OfVm(VmFinished f) -> finish(f.vm(), f.result());
             default -> { }
         }
     }
@@ -124,12 +130,14 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
         log.dropped += bytes.length;                     // once cut, always cut: the log stays a prefix
     }
 
-    private void finish(String vm) {
+    private void finish(String vm, VmResult result) {
         if (!open.containsKey(vm)) create(vm);          // a VM that printed nothing gets an empty log
         Log log = open.remove(vm);
         if (log == null) return;
         try (OutputStream out = log.out) {
             if (log.dropped > 0) out.write((cutMarker(limitBytes, log.dropped) + "\n").getBytes(StandardCharsets.UTF_8));
+            // the crash report is not guest output: it is written even past the size limit
+            if (result.crash().isPresent()) out.write(crashTrailer(result).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             fail(vm, e);
             open.remove(vm);

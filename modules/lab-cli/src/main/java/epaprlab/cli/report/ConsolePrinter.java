@@ -55,6 +55,8 @@ public final class ConsolePrinter implements LabObserver {
                 progress.above(out, "[" + f.vm() + "] -- ended " + f.result().outcome().configName() + " (expected "
                         + f.result().expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or "))
                         + "): " + shown(f.result().detail()));
+                f.result().crash().ifPresent(c -> c.render().lines()
+                        .forEach(line -> progress.above(out, "[" + f.vm() + "]    " + line)));
             }
             case LabFinished l -> { }
         }

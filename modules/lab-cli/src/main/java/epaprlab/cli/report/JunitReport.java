@@ -65,7 +65,7 @@ public final class JunitReport {
                     x.writeAttribute("type", r.outcome().configName());
                     x.writeAttribute("message", "ended " + r.outcome().configName() + " (expected "
                             + r.expected().stream().sorted().map(Outcome::configName).collect(Collectors.joining(" or ")) + ")");
-                    x.writeCharacters(xmlSafe(r.detail()));
+                    x.writeCharacters(xmlSafe(r.detail() + r.crash().map(c -> "\n" + c.render()).orElse("")));
                     x.writeEndElement();
                     x.writeCharacters("\n    ");
                     x.writeStartElement("system-out");

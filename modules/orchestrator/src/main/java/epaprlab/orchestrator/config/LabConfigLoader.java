@@ -359,7 +359,7 @@ public final class LabConfigLoader {
         ResultRules result = new ResultRules(pattern(c, "result.pass-pattern", prefix),
                 pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
-                nonNegativeDuration(c, "engine.spin-poll", prefix));
+                nonNegativeDuration(c, "engine.spin-poll", prefix), traceBranches(c, prefix), gdb(c, prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files);
     }
@@ -511,6 +511,25 @@ public final class LabConfigLoader {
 
     private static boolean flag(Config c, String key, String prefix) throws ConfigProblem {
         return get(c, key, prefix + "." + key, Config::getBoolean);
+    }
+
+    /** The most branches a vCPU may keep: the ring is allocated whole for every vCPU. */
+    public static final int MAX_TRACE_BRANCHES = 65536;
+
+    private static VmConfig.Gdb gdb(Config c, String prefix) throws ConfigProblem {
+        VmConfig.GdbMode mode = choice(c, "debug.gdb", prefix, VmConfig.GdbMode.values(), LabConfigLoader::lower);
+        int port = get(c, "debug.gdb-port", prefix + ".debug.gdb-port", Config::getInt);
+        if (port < 0 || port > 65535) throw bad(c, "debug.gdb-port", prefix, "must be 0 (any free port) to 65535, got " + port);
+        return new VmConfig.Gdb(mode, port);
+    }
+
+    private static int traceBranches(Config c, String prefix) throws ConfigProblem {
+        String key = "debug.trace-branches";
+        int v = get(c, key, prefix + "." + key, Config::getInt);
+        if (v < 0 || v > MAX_TRACE_BRANCHES) {
+            throw bad(c, key, prefix, "must be 0 (off) to " + MAX_TRACE_BRANCHES + ", got " + v);
+        }
+        return v;
     }
 
     private static int compileThreshold(Config c, String prefix) throws ConfigProblem {

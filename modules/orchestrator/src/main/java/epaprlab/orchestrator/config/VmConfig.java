@@ -58,8 +58,39 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         }
     }
 
-    /** How the vCPU actors run the engine. */
-    public record EngineTuning(long turnInstructions, Duration spinPoll) {}
+    /**
+     * How the vCPU actors run the engine.
+     *
+     * @param traceBranches the last taken branches each vCPU keeps for its crash report
+     *                      ({@code debug.trace-branches}); 0 = none
+     */
+    public record EngineTuning(long turnInstructions, Duration spinPoll, int traceBranches, Gdb gdb) {}
+
+    /** When a VM serves the GDB remote protocol ({@code debug.gdb}). */
+    public enum GdbMode {
+        /** No stub (the default). */
+        OFF,
+        /** The first instruction waits until a debugger attaches and continues. */
+        HOLD,
+        /** The VM runs; a crash, engine error or watchdog holds it for a debugger instead of ending it. */
+        ON_CRASH
+    }
+
+    /** The GDB stub: its mode and TCP port on 127.0.0.1 (0 = any free port, printed at start). */
+    public record Gdb(GdbMode mode, int port) {}
+
+    /** The same VM keeping its last {@code n} branches per vCPU ({@code --trace-branches}). */
+    public VmConfig withTraceBranches(int n) {
+        return new VmConfig(image, board, policies, limits, result, expect,
+                new EngineTuning(engine.turnInstructions(), engine.spinPoll(), n, engine.gdb()), consoleMaxLine, consoleSteps, ppce500);
+    }
+
+    /** The same VM with a GDB stub ({@code --gdb VM[:PORT]}). */
+    public VmConfig withGdb(Gdb gdb) {
+        return new VmConfig(image, board, policies, limits, result, expect,
+                new EngineTuning(engine.turnInstructions(), engine.spinPoll(), engine.traceBranches(), gdb), consoleMaxLine,
+                consoleSteps, ppce500);
+    }
 
     /** The same VM under another name and guest id (lab counts and matrices). */
     public VmConfig renamed(String name, int guestId) {

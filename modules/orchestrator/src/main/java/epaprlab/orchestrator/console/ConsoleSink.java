@@ -50,6 +50,9 @@ public final class ConsoleSink {
         if (current.size() > 0) emit();
     }
 
+    /** Counts as a write for the silence limit (a debugger's hold has ended: silence starts again). */
+    public synchronized void touch() { lastWriteNanos = System.nanoTime(); }
+
     /** When the guest last wrote a byte (System.nanoTime), or when the sink was made. */
     public long lastWriteNanos() { return lastWriteNanos; }
 

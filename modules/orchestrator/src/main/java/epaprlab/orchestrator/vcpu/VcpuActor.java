@@ -11,6 +11,7 @@ import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
 import epaprlab.machine.hcall.HostHypercalls;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.orchestrator.debug.DebugGate;
 import epaprlab.orchestrator.vcpu.ExitAction.EndTurn;
 import epaprlab.orchestrator.vcpu.ExitAction.Idle;
 import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
@@ -53,7 +54,30 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /** Everything a vCPU actor needs from its VM. */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
-                         long instructionLimit) {}
+                         long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate) {}
+
+    /**
+     * The VM's "stop here" (one per boot, shared by its vCPUs): set when the guest gave the result
+     * that ends the VM (the result hypercall, a console line matching a result pattern), on the
+     * thread of the vCPU that gave it. Each vCPU then runs no further instruction: the one that
+     * gave it stops at that instruction, the others at their next block boundary (the kick). So
+     * the instruction count and the console of a one-vCPU VM are the same on every run
+     * (with the instruction time base), whatever else the lab runs.
+     */
+    public static final class Halt {
+        private final java.util.List<Vcpu> vcpus;
+        private volatile boolean set;
+
+        public Halt(java.util.List<Vcpu> vcpus) { this.vcpus = java.util.List.copyOf(vcpus); }
+
+        /** Any thread: no vCPU of this boot runs again. */
+        public void set() {
+            set = true;
+            for (Vcpu v : vcpus) v.requestImmediateExit();
+        }
+
+        public boolean isSet() { return set; }
+    }
 
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
@@ -120,18 +144,41 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      * dispatcher's queue for every line; everything else does.
      */
     private Behavior<Command> runTurn() {
+        DebugGate gate = w.gate();
+        if (gate == null) return turn(null);
+        ActorRef<Command> self = getContext().getSelf();
+        if (!gate.enter(vcpu.id(), () -> self.tell(Turn.INSTANCE))) return this;    // held by the debugger
+        try {
+            return turn(gate);
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private Behavior<Command> turn(DebugGate gate) {
         woken.set(false);
         long turnStart = vcpu.instructionsRetired();
         try {
             while (true) {
+                if (w.halt().isSet()) return halted();
                 long limitLeft = w.instructionLimit() - vcpu.instructionsRetired();
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
                 long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
                 if (turnLeft <= 0) return nextTurn();
-                vcpu.run(Math.min(turnLeft, limitLeft));
-                switch (exits.handle(vcpu)) {
-                    case KeepRunning _ -> { }
-                    case Report r -> w.supervisor().tell(r.result());
+                long before = vcpu.instructionsRetired();
+                boolean fine = gate != null && gate.fineStepping();
+                if (gate != null && gate.isHeld()) return nextTurn();            // the next turn parks
+                vcpu.run(fine ? 1 : Math.min(turnLeft, limitLeft));
+                ExitAction action = exits.handle(vcpu);
+                // a breakpoint or finished step: the next turn parks (stops go to the supervisor first)
+                boolean debugStop = fine && !(action instanceof Stop) && gate.afterStep(vcpu, vcpu.instructionsRetired() != before);
+                switch (action) {
+                    case KeepRunning _ -> { if (debugStop) return nextTurn(); }
+                    case Report r -> {
+                        if (w.endOnResult()) w.halt().set();       // before the supervisor can hear of it
+                        w.supervisor().tell(r.result());
+                        if (debugStop) return nextTurn();
+                    }
                     case EndTurn _ -> { return nextTurn(); }
                     case Idle i -> { return idleTurn(i.untilNanos()); }
                     case Stop s -> { return park(s.stop()); }
@@ -141,6 +188,11 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             long pc = safePc();
             return park(new EngineFailed(vcpu.id(), pc, instructionAt(pc), e));
         }
+    }
+
+    /** The VM is ending on a result: run nothing more; the supervisor stops us. */
+    private Behavior<Command> halted() {
+        return Behaviors.empty();
     }
 
     private Behavior<Command> nextTurn() {

@@ -1,6 +1,8 @@
 package epaprlab.orchestrator.vm;
 
+import epaprlab.orchestrator.debug.CrashReport;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -16,12 +18,22 @@ import java.util.Set;
  * @param guestResets  resets the guest asked for and got
  * @param resetTime    time spent in those resets: from the supervisor receiving the reset request
  *                     to the fresh vCPU subtree being told to start
+ * @param crash        where every vCPU was when the VM was stopped from outside or crashed (empty
+ *                     for the endings the guest chose: passed, failed, shutdown; and for a VM
+ *                     that never booted)
  */
 public record VmResult(String vm, Outcome outcome, Set<Outcome> expected, int boots, int restarts, long instructions,
                        Duration wallTime, String detail, OptionalLong resultCode, int guestResets,
-                       Duration resetTime) {
+                       Duration resetTime, Optional<CrashReport> crash) {
     public VmResult {
         expected = Set.copyOf(expected);
+    }
+
+    /** A result without a crash report. */
+    public VmResult(String vm, Outcome outcome, Set<Outcome> expected, int boots, int restarts, long instructions,
+                    Duration wallTime, String detail, OptionalLong resultCode, int guestResets, Duration resetTime) {
+        this(vm, outcome, expected, boots, restarts, instructions, wallTime, detail, resultCode, guestResets, resetTime,
+                Optional.empty());
     }
 
     /** True when the VM ended the way its config said it should. */

@@ -14,6 +14,10 @@ import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.orchestrator.debug.CrashReport;
+import epaprlab.orchestrator.debug.CrashReporter;
+import epaprlab.orchestrator.debug.DebugGate;
+import epaprlab.orchestrator.debug.GdbStub;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
 import epaprlab.orchestrator.vcpu.VcpuActor;
@@ -80,6 +84,9 @@ public final class VmSupervisor {
     private static final Object STEP_TIMER = "console-step";
 
     private enum BootAfterBackoff implements Command { INSTANCE }
+
+    /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
+    private record DebugHeld(boolean held) implements Command {}
 
     private enum WallTimeout implements Command { INSTANCE }
 
@@ -148,6 +155,18 @@ public final class VmSupervisor {
     private String resultDetail = "";
     private int guestResets;
     private long resetNanos;
+    /**
+     * This boot's halt (a new one per boot, so a late console match of an old subtree cannot halt
+     * the next boot); read by console callbacks on vCPU threads.
+     */
+    private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
+    /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
+    private final DebugGate gate;
+    /** A crash the debugger is looking at: handled once it lets the VM go on. */
+    private Optional<VcpuStop> crashHeld = Optional.empty();
+    /** Wall-clock time left when a hold began ({@link #wallDeadlineNanos} moves on by the hold). */
+    private long wallDeadlineNanos;
+    private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started) {
@@ -161,9 +180,12 @@ public final class VmSupervisor {
         VmConfig.ResultRules rules = config.result();
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
+            // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
             if (rules.fail().isPresent() && rules.fail().get().matcher(line).find()) {
+                if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.FAILED, line));
             } else if (rules.pass().isPresent() && rules.pass().get().matcher(line).find()) {
+                if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)));
@@ -171,6 +193,14 @@ public final class VmSupervisor {
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
+        this.wallDeadlineNanos = System.nanoTime() + config.limits().wallTimeout().toNanos();
+        VmConfig.Gdb gdb = config.engine().gdb();
+        if (gdb.mode() == VmConfig.GdbMode.OFF) {
+            this.gate = null;
+        } else {
+            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)));
+            GdbStub.start(config.name(), gdb, gate, board, config.board().cpu());
+        }
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -183,9 +213,11 @@ public final class VmSupervisor {
         } catch (BootException | RuntimeException e) {
             String detail = "boot " + boots + " failed: " + e.getMessage();
             move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
-            return finish(Outcome.CRASHED, detail);
+            return finish(Outcome.CRASHED, detail, Optional.empty());
         }
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
+        halt = new VcpuActor.Halt(board.vcpus());
+        for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
                     "vcpu-" + vcpu.id() + "-boot-" + boots, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
@@ -202,7 +234,7 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left);
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -221,8 +253,9 @@ public final class VmSupervisor {
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
             case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
-            case SilenceCheck _ -> silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
+            case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
+            case DebugHeld d -> onDebugHeld(d.held(), vcpus);
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? end(Outcome.STEP_TIMED_OUT, stepTimedOut(), vcpus) : Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer runs only while resetting
@@ -239,8 +272,49 @@ public final class VmSupervisor {
         return config.result().endOnResult() ? end(result.get(), resultDetail, vcpus) : Behaviors.same();
     }
 
+    /**
+     * A hold pauses the wall-clock limit and the console-silence check; its end starts them again
+     * with the time that was left, and lets a crash the debugger was shown take its course.
+     */
+    private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (held) {
+            if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
+            timers.cancel(WallTimeout.INSTANCE);
+            return Behaviors.same();
+        }
+        if (heldSinceNanos >= 0) {
+            wallDeadlineNanos += System.nanoTime() - heldSinceNanos;
+            heldSinceNanos = -1;
+            timers.startSingleTimer(WallTimeout.INSTANCE, Duration.ofNanos(Math.max(0, wallDeadlineNanos - System.nanoTime())));
+            console.touch();
+        }
+        if (crashHeld.isPresent()) {
+            VcpuStop stop = crashHeld.get();
+            return onStop(stop, vcpus);
+        }
+        return Behaviors.same();
+    }
+
+    /** With {@code debug.gdb}, a crash, engine error or watchdog first holds the VM for the debugger. */
+    private boolean holdForDebugger(VcpuStop stop) {
+        if (gate == null || crashHeld.isPresent()) return false;
+        int signal = switch (stop) {
+            case GuestCrashed _, EngineFailed _ -> DebugGate.SIGILL;
+            case WatchdogExpired _ -> DebugGate.SIGSEGV;
+            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _ -> 0;
+        };
+        if (signal == 0) return false;
+        crashHeld = Optional.of(stop);
+        gate.crashed(stop.vcpu(), signal);
+        // where the gdb stub announced its port: the user attaches now
+        System.err.println("epapr-lab: vm " + config.name() + " vCPU " + stop.vcpu() + " stopped (" + stop.getClass().getSimpleName()
+                + "); held for gdb until it detaches or continues");
+        return true;
+    }
+
     /** One total mapping from how a vCPU stopped to what the VM does next. */
     private Behavior<Command> onStop(VcpuStop stop, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (holdForDebugger(stop)) return Behaviors.same();
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
@@ -256,15 +330,15 @@ public final class VmSupervisor {
                 case DECLINE -> decline(vcpus, s.vcpu(), "KVM_HC_VM_SHUTDOWN (on-shutdown = decline)");
             };
             case GuestCrashed c -> fault(p.onCrash(), Outcome.CRASHED, ResetReason.CRASH_RESTART,
-                    "vm %s vCPU %d crashed at PC 0x%08x (instruction 0x%08x: %s): %s"
-                            .formatted(config.name(), c.vcpu(), c.pc(), c.insn(),
+                    "vm %s vCPU %d crashed at PC 0x%08x %s (instruction 0x%08x: %s): %s"
+                            .formatted(config.name(), c.vcpu(), c.pc(), symbol(c.pc()), c.insn(),
                                     Disassembler.render(config.board().cpu(), c.pc(), c.insn()), c.why()), vcpus);
             // the engine's fault, not the guest's: it would recur on a restart, so on-crash does not apply
             case EngineFailed f -> {
                 ctx.getLog().error("vm {} vCPU {}: engine error at PC 0x{}", config.name(), f.vcpu(),
                         Long.toHexString(f.pc()), f.cause());
-                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x (instruction 0x%08x: %s): %s"
-                        .formatted(config.name(), f.vcpu(), f.pc(), f.insn(),
+                yield end(Outcome.CRASHED, "vm %s vCPU %d: engine error at PC 0x%08x %s (instruction 0x%08x: %s): %s"
+                        .formatted(config.name(), f.vcpu(), f.pc(), symbol(f.pc()), f.insn(),
                                 Disassembler.render(config.board().cpu(), f.pc(), f.insn()), f.cause()), vcpus);
             }
             case WatchdogExpired w -> fault(p.onWatchdog(), Outcome.WATCHDOG, ResetReason.WATCHDOG,
@@ -333,7 +407,7 @@ public final class VmSupervisor {
         boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
         move(Lifecycle.RUNNING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
         Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
-        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail);
+        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
     }
 
     // ---- RESETTING ----------------------------------------------------------------------------
@@ -361,7 +435,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _ -> Behaviors.same();   // late, from the old subtree
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _ -> Behaviors.same();   // late, from the old subtree
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -378,7 +452,7 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _ -> Behaviors.same();
         };
     }
 
@@ -395,35 +469,41 @@ public final class VmSupervisor {
     private Behavior<Command> abortReset(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String why) {
         move(Lifecycle.RESETTING, Lifecycle.SHUTTING_DOWN, why);
         timers.cancel(BootAfterBackoff.INSTANCE);
-        return shuttingDown(alive, outcome, why);
+        return shuttingDown(alive, outcome, why, false);   // the vCPUs were stopped for the reset: nothing to show
     }
 
     // ---- SHUTTING_DOWN and FAILED -------------------------------------------------------------
 
-    /** In SHUTTING_DOWN: once the subtree has terminated, STOPPED with {@code outcome}. */
-    private Behavior<Command> shuttingDown(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
+    /**
+     * In SHUTTING_DOWN: once the subtree has terminated, STOPPED with {@code outcome}; with a
+     * crash report when {@code snapshot} and the outcome is not one the guest chose.
+     */
+    private Behavior<Command> shuttingDown(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail,
+                                           boolean snapshot) {
         if (alive.isEmpty()) {
+            Optional<CrashReport> crash = snapshot ? crashReport(outcome) : Optional.empty();
             countInstructions();
             move(Lifecycle.SHUTTING_DOWN, Lifecycle.STOPPED, detail);
-            return finish(outcome, detail);
+            return finish(outcome, detail, crash);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
-            case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail);
+            case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }
 
     /** In FAILED: once the subtree has terminated, the result is published. */
     private Behavior<Command> failing(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String detail) {
         if (alive.isEmpty()) {
+            Optional<CrashReport> crash = crashReport(outcome);
             countInstructions();
-            return finish(outcome, detail);
+            return finish(outcome, detail, crash);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -444,12 +524,29 @@ public final class VmSupervisor {
         }
     }
 
-    private Behavior<Command> finish(Outcome outcome, String detail) {
+    /**
+     * Where every vCPU is, for the endings the guest did not choose. Only once every vCPU actor
+     * has terminated (the ChildStopped messages order their last run before this read).
+     */
+    private Optional<CrashReport> crashReport(Outcome outcome) {
+        if (outcome.isSuccess() || outcome == Outcome.FAILED) return Optional.empty();
+        return Optional.of(CrashReporter.capture(config.image(), config.board().cpu(), board.vcpus(), board.vm().memory()));
+    }
+
+    /** {@code main+0x24} for a PC in the VM's image, {@code ?} without symbols. */
+    private String symbol(long pc) {
+        return CrashReporter.symbolsOf(config.image()).describe(pc);
+    }
+
+    private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
+        // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
+        if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
+                ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos)), Instant.now()));
+                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash), Instant.now()));
         return Behaviors.stopped();
     }
 

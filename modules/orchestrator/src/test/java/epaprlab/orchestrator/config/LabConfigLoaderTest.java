@@ -53,7 +53,7 @@ class LabConfigLoaderTest {
         assertEquals(Duration.ofSeconds(60), vm.limits().wallTimeout());
         assertEquals(epaprlab.orchestrator.policy.Policies.DEFAULT, vm.policies());
         assertEquals(0, vm.limits().maxInstructions());
-        assertEquals(50, vm.board().compileThreshold());
+        assertEquals(10_000, vm.board().compileThreshold());
         VmConfig interpreted = loader.load(write("i.conf",
                 "vm {\n  name = i\n  image = g.elf\n  engine.compile-threshold = 0\n}\n")).vms().getFirst();
         assertEquals(0, interpreted.board().compileThreshold(), "0 keeps the guest interpreted");

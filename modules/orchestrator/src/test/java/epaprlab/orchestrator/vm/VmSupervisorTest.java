@@ -81,7 +81,7 @@ class VmSupervisorTest {
         assertEquals(List.of(RUNNING, Lifecycle.FAILED), run.transitions());
         assertEquals(Outcome.CRASHED, run.result().outcome());
         String detail = run.result().detail();
-        assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 (instruction 0x00000000: .long 0x0)"), detail);
+        assertTrue(detail.contains("vm crasher vCPU 0 crashed at PC 0x00010004 _start+0x4 (instruction 0x00000000: .long 0x0)"), detail);
         assertTrue(detail.contains("IVOR6"), detail);
     }
 
@@ -125,7 +125,7 @@ class VmSupervisorTest {
         assertEquals(Outcome.CRASHED, run.result().outcome());
         assertTrue(run.result().resultCode().isEmpty(), "the guest's Program handler ran: " + run.result());
         String detail = run.result().detail();
-        assertTrue(detail.contains("vm engine-fault vCPU 0: engine error at PC 0x00010014 (instruction 0x7cc32214: add r6,r3,r4)"),
+        assertTrue(detail.contains("vm engine-fault vCPU 0: engine error at PC 0x00010014 _start+0x14 (instruction 0x7cc32214: add r6,r3,r4)"),
                 detail);
         assertTrue(detail.contains("java.lang.IllegalStateException: injected engine fault"), detail);
     }

@@ -37,7 +37,14 @@ public final class Cpu {
      * Interpreted runs of a block before it is compiled, when none is given: 50, or the system
      * property {@code epaprlab.compile-threshold}.
      */
-    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 50);
+    public static final int DEFAULT_COMPILE_THRESHOLD = Integer.getInteger("epaprlab.compile-threshold", 10_000);
+
+    /**
+     * Whether hot blocks are compiled on the vCPU's own thread (true, deterministic tiering for
+     * tests) rather than by the background compiler (false, the default); system property
+     * {@code epaprlab.compile-sync}.
+     */
+    public static final boolean DEFAULT_COMPILE_SYNCHRONOUSLY = Boolean.getBoolean("epaprlab.compile-sync");
 
     /** QEMU's TCG timebase frequency (400 MHz), used when none is given. */
     public static final long DEFAULT_TIMEBASE_HZ = 400_000_000L;
@@ -90,6 +97,27 @@ public final class Cpu {
     }
 
     public Translation translation() { return translation; }
+
+    /**
+     * Keeps the last {@code n} taken branches and interrupts, whichever tier runs the code (the
+     * run loop looks once per block, and only when on); 0 = off, the default. Between runs, on
+     * the vCPU's thread. {@link #reset()} empties it but keeps it on.
+     */
+    public void setBranchTrace(int n) { interp.setBranchTrace(n); }
+
+    /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}; empty when off. Between runs. */
+    public long[] branchTrace() { return interp.branchTrace(); }
+
+    /**
+     * For debuggers and crash reports: the physical address the guest's access to {@code ea}
+     * (an instruction fetch when {@code fetch}) reaches in the current translation, or -1 when
+     * nothing maps it. FLAT: {@code ea} itself (masked to 32 bits while MSR[CM]=0). No side
+     * effects; call only while the vCPU does not run.
+     */
+    public long debugPhysical(long ea, boolean fetch) {
+        long a = s.ea(ea);
+        return translation == Translation.FLAT ? a : epaprlab.ppc.mmu.Translate.peek(s, a, fetch);
+    }
 
     /**
      * Data accesses whose physical address is outside RAM go to {@code bus} when
@@ -159,6 +187,14 @@ public final class Cpu {
     public void setCompileThreshold(int runs) { interp.setCompileThreshold(runs); }
 
     public int compileThreshold() { return interp.compileThreshold(); }
+
+    /**
+     * True compiles a block on this thread in the run that reaches the threshold, so it runs
+     * compiled from then on; false (default, {@link #DEFAULT_COMPILE_SYNCHRONOUSLY}) queues it for
+     * the JVM's one background compiler thread and keeps running it interpreted until its class is
+     * ready, so a short guest never waits for compilation. Results are identical either way.
+     */
+    public void setCompileSynchronously(boolean synchronous) { interp.setCompileSynchronously(synchronous); }
 
     /** Instructions executed since reset (including ones that raised a delivered interrupt). */
     public long instructionsRetired() { return s.retired; }

@@ -14,10 +14,10 @@ final class Block {
 
     final Op[] ops;
     final int[] words;
-    /** Interpreted runs so far (counted until it is compiled). */
+    /** Interpreted runs so far (counted until it asks {@link CodeCache} for its compiled form). */
     int runs;
-    /** The block as JVM bytecode, once {@link BlockCompiler} made it; null before (or when it cannot). */
-    CompiledBlock compiled;
+    /** Its code-cache entry once it got hot (compiled when {@link CodeCache.Entry#compiled} is set); null before. */
+    CodeCache.Entry entry;
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
 

@@ -8,8 +8,6 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.lang.constant.ConstantDescs.CD_Class;
@@ -27,39 +25,17 @@ import static java.lang.constant.ConstantDescs.CD_void;
  * them and folds the field extraction), and the sentinel test that notices an interrupt. The
  * semantics are the interpreter's, handler for handler; only the dispatch goes.
  *
- * <p>Compiled blocks are shared by every CPU of the same model running the same words (the code
- * depends on neither the effective nor the physical address: both are arguments, and the tag
- * check reads the words at the physical one, so no mapping can make it run other words), in a cache of at most {@link #MAX_CACHED} blocks; when it is
- * full, further blocks stay interpreted. Uses only the JDK's class-file API.
+ * <p>The code depends on neither the effective nor the physical address (both are arguments, and
+ * the tag check reads the words at the physical one), so {@link CodeCache} shares it between
+ * CPUs. Uses only the JDK's class-file API.
  */
 final class BlockCompiler {
     private BlockCompiler() {}
 
-    /** Compiled blocks kept (and so hidden classes alive) at most, over all CPUs of the JVM. */
-    static final int MAX_CACHED = 10_000;
-
-    private record Key(boolean has64, int[] words) {
-        @Override public boolean equals(Object o) {
-            return o instanceof Key k && k.has64 == has64 && Arrays.equals(k.words, words);
-        }
-        @Override public int hashCode() { return Arrays.hashCode(words) * 31 + (has64 ? 1 : 0); }
-    }
-
-    private static final ConcurrentHashMap<Key, CompiledBlock> CACHE = new ConcurrentHashMap<>();
     private static final AtomicLong COMPILED = new AtomicLong();
 
     /** Blocks compiled since the JVM started (each one a hidden class), for tests and figures. */
     static long compiledCount() { return COMPILED.get(); }
-
-    /** The compiled form of {@code b}, from the cache or made now; null when the cache is full. */
-    static CompiledBlock compile(boolean has64, Block b) {
-        if (!b.shareable) return define(b.ops, b.words);
-        Key key = new Key(has64, b.words);
-        CompiledBlock c = CACHE.get(key);
-        if (c != null) return c;
-        if (CACHE.size() >= MAX_CACHED) return null;
-        return CACHE.computeIfAbsent(key, k -> define(b.ops, b.words));
-    }
 
     private static final ClassDesc CD_OP = desc(Op.class);
     private static final ClassDesc CD_STATE = desc(CpuState.class);
@@ -71,7 +47,8 @@ final class BlockCompiler {
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
-    private static CompiledBlock define(Op[] ops, int[] words) {
+    /** A new hidden class running {@code ops} with their {@code words}; unloadable once unreachable. */
+    static CompiledBlock define(Op[] ops, int[] words) {
         ClassDesc self = ClassDesc.of(BlockCompiler.class.getPackageName() + ".Compiled");
         byte[] bytes = ClassFile.of().build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);

@@ -29,8 +29,8 @@ import java.util.Arrays;
  * raised an interrupt shows itself by the vector it wrote there (or by the stop that an
  * uninstalled vector records). The block's last instruction runs with the full bookkeeping,
  * exactly as a lone instruction would. A block that has run {@link #compileThreshold()} times
- * is handed to {@link BlockCompiler}, and from then on runs as JVM bytecode with the same
- * handlers and the same checks.
+ * is handed to {@link CodeCache}'s background compiler, and once its {@link BlockCompiler} class
+ * is ready runs as JVM bytecode with the same handlers and the same checks.
  *
  * <p>Accounting: every step counts against the budget and {@link CpuState#retired}, including
  * an instruction that raised an interrupt which was delivered to the guest (so a guest that
@@ -57,6 +57,8 @@ public final class Interpreter {
     private final int[] decodeWords = new int[Block.MAX_LENGTH];
     /** Runs of a block before it is compiled; 0 never compiles. */
     private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
+    /** Compile hot blocks on this CPU's thread instead of the background compiler (tests). */
+    private boolean compileSynchronously = Cpu.DEFAULT_COMPILE_SYNCHRONOUSLY;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
     /** The Java exception of the last {@link StopReason#ENGINE_ERROR} stop (an engine bug), or null. */
@@ -64,6 +66,13 @@ public final class Interpreter {
     /** Test hook ({@link #injectEngineFault}): instructions with this word throw in their handler. */
     private boolean faultInjected;
     private int faultWord;
+    /**
+     * The branch trace ({@link #setBranchTrace}): a ring of (from, to) address pairs, or null
+     * when off. Filled after every block, whichever tier ran it, when control did not fall through.
+     */
+    private long[] branchRing;
+    private int branchNext;
+    private boolean branchWrapped;
 
     public Interpreter(CpuModel model, GuestMemory mem) {
         this(model, mem, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_TIMEBASE_HZ);
@@ -83,6 +92,39 @@ public final class Interpreter {
         s.resetArchitected();
         Arrays.fill(pageBlocks, null);
         lastEngineError = null;
+        branchNext = 0;
+        branchWrapped = false;
+    }
+
+    /** Keeps the last {@code n} taken branches (and interrupts) from now on; 0 = off (the default). Between runs. */
+    public void setBranchTrace(int n) {
+        if (n < 0) throw new IllegalArgumentException("branch trace length must be >= 0, got " + n);
+        branchRing = n == 0 ? null : new long[2 * n];
+        branchNext = 0;
+        branchWrapped = false;
+    }
+
+    /** The traced branches, oldest first, as (from, to) pairs: {@code [from0, to0, from1, to1, ...]}. Between runs. */
+    public long[] branchTrace() {
+        long[] ring = branchRing;
+        if (ring == null) return new long[0];
+        if (!branchWrapped) return Arrays.copyOf(ring, branchNext);
+        long[] out = new long[ring.length];
+        System.arraycopy(ring, branchNext, out, 0, ring.length - branchNext);
+        System.arraycopy(ring, 0, out, ring.length - branchNext, branchNext);
+        return out;
+    }
+
+    private void traceBranch(long[] ring, long from, long to) {
+        int i = branchNext;
+        ring[i] = from;
+        ring[i + 1] = to;
+        i += 2;
+        if (i == ring.length) {
+            i = 0;
+            branchWrapped = true;
+        }
+        branchNext = i;
     }
 
     /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
@@ -122,6 +164,13 @@ public final class Interpreter {
         compileThreshold = runs;
     }
 
+    /**
+     * True: a block that reaches the threshold is compiled at once on this thread and runs
+     * compiled from that run on (deterministic tiering, for tests); false (default): it is queued
+     * for the background compiler and runs interpreted until its class is ready.
+     */
+    public void setCompileSynchronously(boolean synchronous) { compileSynchronously = synchronous; }
+
     public StopReason run(long budget) {
         final Mmu mmu = s.mmu;
         if (mmu == null) return loop(budget);
@@ -143,6 +192,7 @@ public final class Interpreter {
         if (async != null) return async;
         final long fetchLimit = s.ramSize - 4;
         final boolean flat = !s.bookE;          // the host changes it only between runs
+        final long[] ring = branchRing;         // null unless traced: one register test per block
         while (true) {
             final long pc = s.pc;
             if (flat) {
@@ -168,6 +218,7 @@ public final class Interpreter {
                 }
                 return r;
             }
+            if (ring != null && s.nia != ((s.pc + 4) & s.eaMask)) traceBranch(ring, s.pc, s.nia);
             s.pc = s.nia;
             final long n = ++s.retired;
             // event boundary: budget end, next timer event, or an instruction asked (limit = 0);
@@ -205,11 +256,26 @@ public final class Interpreter {
         final Op[] ops = b.ops;
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
-        CompiledBlock compiled = b.compiled;
-        if (compiled == null && compileThreshold > 0 && ++b.runs == compileThreshold) {
-            compiled = b.compiled = BlockCompiler.compile(s.has64, b);
+        final CodeCache.Entry entry = b.entry;
+        if (entry != null) {
+            final CompiledBlock compiled = entry.compiled;
+            if (compiled != null) {
+                if (room >= ops.length) {
+                    if (!entry.used) entry.used = true;
+                    return runCompiled(compiled, blocks, idx, pc, pa);
+                }
+            } else if (entry.dead && !entry.failed) {
+                b.entry = null;                 // evicted: hot again later, compiled again
+                b.runs = 0;
+            }
+        } else if (compileThreshold > 0 && ++b.runs >= compileThreshold) {
+            // compiled in the background (or now, in synchronous mode); runs interpreted meanwhile
+            final CodeCache.Entry asked = b.entry = CodeCache.request(s.has64, b, compileSynchronously);
+            if (asked == null) b.runs = 0;      // the compiler's queue is full: ask again later
+            else if (compileSynchronously && asked.compiled != null && room >= ops.length) {
+                return runCompiled(asked.compiled, blocks, idx, pc, pa);
+            }
         }
-        if (compiled != null && room >= ops.length) return runCompiled(compiled, blocks, idx, pc, pa);
         final int[] words = b.words;
         final byte[] ram = s.ram;
         final long toRam = pa - pc;

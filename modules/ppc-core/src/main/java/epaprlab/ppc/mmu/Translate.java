@@ -203,6 +203,18 @@ public final class Translate {
         return pa;
     }
 
+    /**
+     * For debuggers and crash reports: the physical address a data access ({@code fetch} false,
+     * MSR[DS]) or an instruction fetch (MSR[IS]) of {@code ea} would reach now, or -1 when no
+     * TLB entry maps it. No permission check, no side effects.
+     */
+    public static long peek(CpuState s, long ea, boolean fetch) {
+        Tlb t = s.mmu.tlb;
+        long as = fetch ? (s.msr & Msr.IS) : (s.msr & Msr.DS);
+        int e = t.find(ea, as != 0 ? 1 : 0, s.spr[Spr.PID], s.spr[Spr.PID1], s.spr[Spr.PID2]);
+        return e < 0 ? -1 : t.physical(e, ea);
+    }
+
     /** The RAM offset the instruction at {@code pc} would be fetched from now, or -1 (no side effects). */
     public static long peekFetch(CpuState s, long pc) {
         Tlb t = s.mmu.tlb;

@@ -181,6 +181,9 @@ class MmuTest {
                 MAP_A + li("r4", 0x20000044) + "icbi 0,r4\n" + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010)
                         + AT_400 + "dcbz 0,r4\n",
                 expect("int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001000)));
+        cs.add(new Case("an SPR the core lacks is a supervisor no-op; SPR 0 is a privileged-instruction interrupt",
+                "li r6,0x55\nmfspr r6,1000\nmtspr 1000,r6\n" + AT_400 + "mfspr r7,0\n",
+                expect("r6", 0x55, "int", 6, "SRR0", 0x400, "ESR", 0x04000000, "SRR1", 0x00040000)));
         List<Object[]> out = new ArrayList<>();
         for (Mode m : Mode.values()) for (Case c : cs) out.add(new Object[] {m, c});
         return out.stream();

@@ -1,0 +1,388 @@
+package epaprlab.orchestrator.debug;
+
+import epaprlab.machine.api.Vcpu;
+import epaprlab.machine.board.Machine;
+import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.mem.GuestMemory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * A GDB remote-protocol server for one VM (all-stop, vCPUs as threads 1..n), for
+ * {@code gdb-multiarch}: registers (GPRs, FPRs, PC, MSR, CR, LR, CTR, XER, FPSCR, in the layout
+ * of gdb's {@code powerpc:common} / {@code powerpc:common64} target description, which it serves),
+ * memory through the guest's current translation, software breakpoints ({@code Z0}), single step,
+ * continue, Ctrl-C and detach. One debugger at a time, on 127.0.0.1; its own platform thread.
+ * The vCPUs are only touched while {@link DebugGate} holds the VM.
+ */
+public final class GdbStub implements Runnable {
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final String vm;
+    private final ServerSocket server;
+    private final DebugGate gate;
+    private final GuestMemory ram;
+    private final boolean wide;
+    /** The thread gdb's register and step requests name (1-based vCPU id + 1). */
+    private int thread = 1;
+    private OutputStream out;
+    private InputStream in;
+
+    private GdbStub(String vm, ServerSocket server, DebugGate gate, Machine board, CpuModel model) {
+        this.vm = vm;
+        this.server = server;
+        this.gate = gate;
+        this.ram = board.vm().memory();
+        this.wide = model == CpuModel.E5500;
+    }
+
+    /** Opens the port and serves on a thread of its own; prints where to attach. */
+    public static void start(String vm, VmConfig.Gdb gdb, DebugGate gate, Machine board, CpuModel model) {
+        try {
+            ServerSocket server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), gdb.port()));
+            GdbStub stub = new GdbStub(vm, server, gate, board, model);
+            System.err.println("epapr-lab: vm " + vm + ": gdb stub on 127.0.0.1:" + server.getLocalPort()
+                    + (gdb.mode() == VmConfig.GdbMode.HOLD ? " (held at its first instruction until gdb continues)"
+                    : " (a crash waits for gdb)") + "; gdb-multiarch -ex 'target remote 127.0.0.1:" + server.getLocalPort() + "'");
+            Thread t = new Thread(stub, "gdb-" + vm);
+            t.setDaemon(true);
+            t.start();
+        } catch (IOException e) {
+            // the VM runs on without a debugger; saying so is all that can be done
+            System.err.println("epapr-lab: vm " + vm + ": cannot open gdb port " + gdb.port() + ": " + e.getMessage());
+            gate.resume(-1);
+        }
+    }
+
+    @Override
+    public void run() {
+        try (server) {
+            while (gate.endedPacket() == null) {
+                server.setSoTimeout((int) POLL.toMillis());
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (java.net.SocketTimeoutException e) {
+                    continue;
+                }
+                try (s) {
+                    s.setTcpNoDelay(true);
+                    in = s.getInputStream();
+                    out = s.getOutputStream();
+                    s.setSoTimeout((int) POLL.toMillis());
+                    serve(s);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // the debugger went away: let the VM run on
+        }
+        if (gate.endedPacket() == null && gate.isHeld()) gate.resume(-1);
+    }
+
+    /** One debugger session; returns when it detaches, disconnects or the VM ends. */
+    private void serve(Socket s) throws IOException, InterruptedException {
+        while (true) {
+            String packet = readPacket(false);
+            if (packet == null) return;                          // disconnected
+            if (packet.equals("\u0003")) {
+                gate.interrupt();
+                continue;
+            }
+            if (!handle(packet)) return;
+        }
+    }
+
+    /** Answers one packet; false ends the session. */
+    private boolean handle(String p) throws IOException, InterruptedException {
+        if (gate.endedPacket() != null && !p.startsWith("q")) {
+            send(gate.endedPacket());
+            return false;
+        }
+        char c = p.charAt(0);
+        switch (c) {
+            case '?' -> send(stopReply(awaitHeld()));
+            case 'g' -> send(readRegisters(vcpu()));
+            case 'G' -> { writeRegisters(vcpu(), p.substring(1)); send("OK"); }
+            case 'p' -> send(readRegister(vcpu(), Integer.parseInt(p.substring(1), 16)));
+            case 'P' -> {
+                int eq = p.indexOf('=');
+                writeRegister(vcpu(), Integer.parseInt(p.substring(1, eq), 16), p.substring(eq + 1));
+                send("OK");
+            }
+            case 'm' -> send(readMemory(p.substring(1)));
+            case 'M' -> send(writeMemory(p.substring(1)));
+            case 'H' -> { thread = threadId(p.substring(2), thread); send("OK"); }
+            case 'T' -> send(threadId(p.substring(1), 0) <= gate.vcpus().size() ? "OK" : "E01");
+            // C and S carry a signal to deliver: a guest has no signals, so they continue and step
+            case 'c', 'C' -> { return resume(-1); }
+            case 's', 'S' -> { return resume(thread - 1); }
+            case 'Z', 'z' -> send(breakpoint(c == 'Z', p.substring(1)));
+            case 'D' -> { send("OK"); gate.resume(-1); return false; }
+            case 'k' -> { gate.resume(-1); return false; }
+            case 'q' -> send(query(p));
+            case 'v' -> send("");             // vCont and friends: gdb falls back to c, s and Hc
+            default -> send("");
+        }
+        return true;
+    }
+
+    private String query(String p) {
+        if (p.startsWith("qSupported")) return "PacketSize=4000;qXfer:features:read+";
+        if (p.equals("qfThreadInfo")) {
+            StringBuilder b = new StringBuilder("m");
+            for (int i = 1; i <= gate.vcpus().size(); i++) b.append(i == 1 ? "" : ",").append(Integer.toHexString(i));
+            return b.toString();
+        }
+        if (p.equals("qsThreadInfo")) return "l";
+        if (p.equals("qC")) return "QC" + Integer.toHexString(thread);
+        if (p.equals("qAttached")) return "1";
+        if (p.startsWith("qXfer:features:read:target.xml:")) {
+            String[] range = p.substring("qXfer:features:read:target.xml:".length()).split(",");
+            int off = Integer.parseInt(range[0], 16), len = Integer.parseInt(range[1], 16);
+            String xml = targetXml();
+            if (off >= xml.length()) return "l";
+            String part = xml.substring(off, Math.min(xml.length(), off + len));
+            return (off + part.length() >= xml.length() ? "l" : "m") + part;
+        }
+        if (p.startsWith("qThreadExtraInfo,")) {
+            int t = Integer.parseInt(p.substring("qThreadExtraInfo,".length()), 16);
+            return HEX.formatHex(("vCPU " + (t - 1)).getBytes(StandardCharsets.US_ASCII));
+        }
+        return "";
+    }
+
+    /** Resumes and waits for the next stop (or Ctrl-C, or the end of the VM). */
+    private boolean resume(int stepVcpu) throws IOException, InterruptedException {
+        gate.resume(stepVcpu);
+        while (true) {
+            Optional<DebugGate.StopEvent> stop = gate.awaitStop(POLL);
+            if (stop != null) {
+                if (stop.isEmpty()) {
+                    send(gate.endedPacket());
+                    return false;
+                }
+                thread = stop.get().vcpu() + 1;
+                send(stopReply(stop.get()));
+                return true;
+            }
+            String packet = readPacket(true);                   // only a Ctrl-C is expected now
+            if (packet == null) return false;
+            if (packet.equals("\u0003")) gate.interrupt();
+        }
+    }
+
+    private DebugGate.StopEvent awaitHeld() throws InterruptedException, IOException {
+        if (!gate.isHeld()) gate.interrupt();                   // attaching to a running VM stops it
+        while (true) {
+            Optional<DebugGate.StopEvent> stop = gate.awaitStop(POLL);
+            if (stop != null) return stop.orElse(new DebugGate.StopEvent(9, 0));
+        }
+    }
+
+    private String stopReply(DebugGate.StopEvent e) {
+        if (gate.endedPacket() != null) return gate.endedPacket();
+        thread = e.vcpu() + 1;
+        return "T%02xthread:%x;".formatted(e.signal(), e.vcpu() + 1);
+    }
+
+    private Vcpu vcpu() {
+        int i = Math.max(0, Math.min(gate.vcpus().size() - 1, thread - 1));
+        return gate.vcpus().get(i);
+    }
+
+    private static int threadId(String text, int current) {
+        if (text.equals("-1") || text.equals("0")) return current <= 0 ? 1 : current;
+        return Integer.parseInt(text, 16);
+    }
+
+    // ---- registers: gdb's powerpc core + fpu layout (r0-r31, f0-f31, pc, msr, cr, lr, ctr, xer, fpscr)
+
+    private static final int PC = 64, MSR = 65, CR = 66, LR = 67, CTR = 68, XER = 69, FPSCR = 70, COUNT = 71;
+
+    private int width(int reg) {
+        if (reg >= 32 && reg < 64) return 8;
+        if (reg == CR || reg == XER || reg == FPSCR) return 4;
+        return wide ? 8 : 4;
+    }
+
+    private long value(Vcpu v, int reg) {
+        if (reg < 32) return v.gpr(reg);
+        if (reg < 64) return v.fpr(reg - 32);
+        return switch (reg) {
+            case PC -> v.pc();
+            case MSR -> v.msr();
+            case CR -> v.cr() & 0xFFFF_FFFFL;
+            case LR -> v.spr(Spr.LR);
+            case CTR -> v.spr(Spr.CTR);
+            case XER -> v.spr(Spr.XER) & 0xFFFF_FFFFL;
+            case FPSCR -> v.fpscr() & 0xFFFF_FFFFL;
+            default -> throw new IllegalArgumentException("register " + reg);
+        };
+    }
+
+    private void set(Vcpu v, int reg, long x) {
+        if (reg < 32) v.setGpr(reg, x);
+        else if (reg < 64) v.setFpr(reg - 32, x);
+        else switch (reg) {
+            case PC -> v.setPc(x);
+            case MSR -> v.setMsr(x);
+            case CR -> v.setCr((int) x);
+            case LR -> v.setSpr(Spr.LR, x);
+            case CTR -> v.setSpr(Spr.CTR, x);
+            case XER -> v.setSpr(Spr.XER, x);
+            case FPSCR -> v.setFpscr((int) x);
+            default -> throw new IllegalArgumentException("register " + reg);
+        }
+    }
+
+    private static String hex(long x, int bytes) {
+        return String.format("%0" + (2 * bytes) + "x", bytes == 4 ? x & 0xFFFF_FFFFL : x);
+    }
+
+    private String readRegisters(Vcpu v) {
+        if (!gate.isStopped()) return "E01";
+        StringBuilder b = new StringBuilder();
+        for (int r = 0; r < COUNT; r++) b.append(hex(value(v, r), width(r)));
+        return b.toString();
+    }
+
+    private void writeRegisters(Vcpu v, String data) {
+        if (!gate.isStopped()) return;
+        int at = 0;
+        for (int r = 0; r < COUNT && at < data.length(); r++) {
+            int w = width(r) * 2;
+            set(v, r, Long.parseUnsignedLong(data.substring(at, at + w), 16));
+            at += w;
+        }
+    }
+
+    private String readRegister(Vcpu v, int reg) {
+        if (!gate.isStopped()) return "E01";
+        return reg < COUNT ? hex(value(v, reg), width(reg)) : "E02";
+    }
+
+    private void writeRegister(Vcpu v, int reg, String data) {
+        if (gate.isStopped() && reg < COUNT) set(v, reg, Long.parseUnsignedLong(data, 16));
+    }
+
+    // ---- memory, through the stopped vCPU's translation --------------------------------------
+
+    private String readMemory(String args) {
+        if (!gate.isStopped()) return "E01";
+        String[] f = args.split(",");
+        long addr = Long.parseUnsignedLong(f[0], 16);
+        int len = Math.min(0x1000, Integer.parseInt(f[1], 16));
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < len; i++) {
+            long pa = vcpu().debugPhysical(addr + i, false);
+            if (pa < 0 || !ram.contains(pa, 1)) return i == 0 ? "E14" : b.toString();
+            b.append(String.format("%02x", ram.load8(pa)));
+        }
+        return b.toString();
+    }
+
+    private String writeMemory(String args) {
+        if (!gate.isStopped()) return "E01";
+        int colon = args.indexOf(':');
+        String[] f = args.substring(0, colon).split(",");
+        long addr = Long.parseUnsignedLong(f[0], 16);
+        byte[] data = HEX.parseHex(args.substring(colon + 1));
+        for (int i = 0; i < data.length; i++) {
+            long pa = vcpu().debugPhysical(addr + i, false);
+            if (pa < 0 || !ram.contains(pa, 1)) return "E14";
+            ram.store8(pa, data[i]);              // the engine checks code words against RAM: no stale block runs
+        }
+        return "OK";
+    }
+
+    private String breakpoint(boolean insert, String args) {
+        String[] f = args.split(",");
+        if (!f[0].equals("0") && !f[0].equals("1")) return "";           // watchpoints: not supported
+        long addr = Long.parseUnsignedLong(f[1], 16);
+        if (insert) gate.addBreakpoint(addr);
+        else gate.removeBreakpoint(addr);
+        return "OK";
+    }
+
+    private String targetXml() {
+        int w = wide ? 64 : 32;
+        StringBuilder b = new StringBuilder("<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n")
+                .append("<architecture>").append(wide ? "powerpc:common64" : "powerpc:common").append("</architecture>\n")
+                .append("<feature name=\"org.gnu.gdb.power.core\">\n");
+        for (int r = 0; r < 32; r++) {
+            b.append("<reg name=\"r").append(r).append("\" bitsize=\"").append(w).append("\" type=\"uint").append(w)
+                    .append("\" regnum=\"").append(r).append("\"/>\n");
+        }
+        b.append("<reg name=\"pc\" bitsize=\"").append(w).append("\" type=\"code_ptr\" regnum=\"64\"/>\n")
+                .append("<reg name=\"msr\" bitsize=\"").append(w).append("\" type=\"uint").append(w).append("\"/>\n")
+                .append("<reg name=\"cr\" bitsize=\"32\" type=\"uint32\"/>\n")
+                .append("<reg name=\"lr\" bitsize=\"").append(w).append("\" type=\"code_ptr\"/>\n")
+                .append("<reg name=\"ctr\" bitsize=\"").append(w).append("\" type=\"uint").append(w).append("\"/>\n")
+                .append("<reg name=\"xer\" bitsize=\"32\" type=\"uint32\"/>\n</feature>\n")
+                .append("<feature name=\"org.gnu.gdb.power.fpu\">\n");
+        for (int r = 0; r < 32; r++) {
+            b.append("<reg name=\"f").append(r).append("\" bitsize=\"64\" type=\"ieee_double\" regnum=\"").append(32 + r).append("\"/>\n");
+        }
+        b.append("<reg name=\"fpscr\" bitsize=\"32\" group=\"float\" regnum=\"70\"/>\n</feature>\n</target>\n");
+        return b.toString();
+    }
+
+    // ---- packets ------------------------------------------------------------------------------
+
+    /**
+     * The next packet's payload (acknowledged), "\u0003" for a Ctrl-C, or null when the debugger
+     * disconnected (or, with {@code poll}, nothing arrived within the poll time: "").
+     */
+    private String readPacket(boolean poll) throws IOException {
+        StringBuilder b = new StringBuilder();
+        boolean inPacket = false;
+        while (true) {
+            int ch;
+            try {
+                ch = in.read();
+            } catch (java.net.SocketTimeoutException e) {
+                if (poll && !inPacket) return "";
+                if (gate.endedPacket() != null && !inPacket) return null;
+                continue;
+            }
+            if (ch < 0) return null;
+            if (!inPacket) {
+                if (ch == 3) return "\u0003";
+                if (ch == '$') inPacket = true;
+                continue;                              // '+' and '-' acks
+            }
+            if (ch == '#') {
+                in.read();
+                in.read();                             // checksum: TCP has checked the bytes already
+                out.write('+');
+                out.flush();
+                return b.toString();
+            }
+            b.append((char) ch);
+        }
+    }
+
+    private void send(String payload) throws IOException {
+        int sum = 0;
+        for (int i = 0; i < payload.length(); i++) sum += payload.charAt(i);
+        out.write(("$" + payload + "#" + String.format("%02x", sum & 0xFF)).getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+    }
+
+    @Override
+    public String toString() { return "gdb stub of vm " + vm + " on port " + server.getLocalPort(); }
+}
