@@ -132,7 +132,9 @@ public final class Cpu {
      * 4 KiB without IPROT); the guest's MAS registers are not changed. {@code tlb} = 0 or 1;
      * {@code esel} = entry (TLB1, 0..63) or way (TLB0, 0..3; the set comes from the EPN in
      * {@code mas2}). Only with {@link Translation#BOOK_E}, and after {@link #reset()} (which
-     * invalidates every entry).
+     * invalidates every entry). The tlbivax operations other CPUs posted to this one before are
+     * applied first, so they cannot remove the entry (a spin-table release comes after the
+     * primary's boot flushes).
      *
      * @throws IllegalStateException with FLAT translation
      * @throws IllegalArgumentException for a bad TLB, entry or page size (a valid TLB1 entry must
@@ -144,6 +146,7 @@ public final class Cpu {
         if (esel < 0 || esel >= (tlb == 0 ? Tlb.TLB0_WAYS : Tlb.TLB1_ENTRIES)) {
             throw new IllegalArgumentException("TLB" + tlb + " has no entry " + esel);
         }
+        s.mmu.drainRemote();
         if (!TlbInstructions.write(s, tlb, esel, mas1, mas2, mas3 & 0xFFFFFFFFL, mas7 & 0xFFFFFFFFL)) {
             throw new IllegalArgumentException("TLB1 page size code %d (MAS1 0x%08x) is not allowed".formatted((mas1 >>> 7) & 0x1F, mas1));
         }

@@ -442,7 +442,7 @@ public final class DecodeTable {
     }
 
     /**
-     * The 64-bit category (e5500 only), plus popcntb, ldbrx and stdbrx, which binutils' opcode
+     * The 64-bit category (e5500 only), plus popcntb/popcntw/popcntd, ldbrx and stdbrx, which binutils' opcode
      * table (ppc-opc.c) gives e5500 but not e500mc.
      */
     private void fill64() {
@@ -481,6 +481,8 @@ public final class DecodeTable {
         put(X31, 532, "ldbrx", LoadStore::ldbrx);
         put(X31, 660, "stdbrx", LoadStore::stdbrx);
         put(X31, 122, "popcntb", FixedPoint::popcntb);
+        put(X31, 378, "popcntw", FixedPoint::popcntw);
+        put(X31, 506, "popcntd", FixedPoint::popcntd);
         put(X31, 84, "ldarx", LoadStore::ldarx);
         put(X31, 214, "stdcx.", LoadStore::stdcxDot);
     }

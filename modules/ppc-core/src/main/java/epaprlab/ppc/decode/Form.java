@@ -43,7 +43,7 @@ public enum Form {
     X_LOGIC(0xfc0007fe, F.RT | F.RA | F.RB | F.RC,
             "and", "andc", "or", "orc", "xor", "nand", "nor", "eqv", "slw", "srw", "sraw", "sld", "srd", "srad"),
     X_UNARY(0xfc0007fe, F.RT | F.RA | F.RC, "extsb", "extsh", "extsw", "cntlzw", "cntlzd"),
-    X_UNARY_NORC(0xfc0007fe, F.RT | F.RA, "popcntb"),
+    X_UNARY_NORC(0xfc0007fe, F.RT | F.RA, "popcntb", "popcntw", "popcntd"),
     X_SHIFTI(0xfc0007fe, F.RT | F.RA | F.RB | F.RC, "srawi"),
     XS_SHIFTI(0xfc0007fc, F.RT | F.RA | F.RB | 2 | F.RC, "sradi"),
     A_ISEL(0xfc00003e, F.RT | F.RA | F.RB | F.RC5 | F.RC, "isel"),

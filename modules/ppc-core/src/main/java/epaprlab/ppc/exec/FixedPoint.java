@@ -191,6 +191,15 @@ public final class FixedPoint {
         s.gpr[ra(w)] = v;
     }
 
+    /** popcntw: population count of each word into the same word (e5500; Linux's hweight uses it). */
+    public static void popcntw(CpuState s, int w) {
+        long v = s.gpr[rs(w)];
+        s.gpr[ra(w)] = ((long) Integer.bitCount((int) (v >>> 32)) << 32) | Integer.bitCount((int) v);
+    }
+
+    /** popcntd: population count of the doubleword (e5500). */
+    public static void popcntd(CpuState s, int w) { s.gpr[ra(w)] = Long.bitCount(s.gpr[rs(w)]); }
+
     // ---- compare -----------------------------------------------------------------------------
 
     /** L=1 (64-bit compare) is illegal on cores without the 64-bit category (QEMU do_cmp_X: e500/e500mc). */

@@ -280,6 +280,9 @@ final class InstructionCases {
         c(E32, "popcntb r3,r4", 0x7c8300f4, "r4=0xff0301", "r3=0x080201"),
         c(E64, "popcntb r3,r4", 0x7c8300f4, "r4=0xff0301", "r3=0x080201"),
         c(MC, "popcntb r3,r4", 0x7c8300f4, "r4=0xff0301", "irq=6 esr=0x08000000"),
+        c(E64, "popcntw r3,r4", 0x7c8302f4, "r4=0xff00000003000001", "r3=0x0000000800000003"),
+        c(E64, "popcntd r3,r4", 0x7c8303f4, "r4=0xff00000003000001", "r3=11"),
+        c(MC, "popcntw r3,r4", 0x7c8302f4, "r4=0xff0301", "irq=6 esr=0x08000000"),
         // Compare
         c(MC, "cmpw r4,r5", 0x7c042800, "r4=1 r5=2", "cr0=8"),
         c(E32, "cmpw r4,r5", 0x7c042800, "r4=1 r5=2", "cr0=8"),

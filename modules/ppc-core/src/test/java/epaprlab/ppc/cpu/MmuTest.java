@@ -376,4 +376,33 @@ class MmuTest {
         assertEquals(13, cpuB.gpr(31), "B took the Data TLB error");
         assertEquals(0x20000000L, cpuB.spr(Spr.DEAR));
     }
+
+    /**
+     * A host tlbWrite comes after every tlbivax other CPUs posted before it (a spin-table release
+     * writes the secondary's boot entry after the primary's boot flushed all of TLB1): the posted
+     * flush must not remove the entry written after it.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void tlbWriteComesAfterTheInvalidationsPostedBeforeIt() throws Exception {
+        GuestMemory mem = new GuestMemory(RAM);
+        byte[] a = Binutils.assemble("li r4,0xC\ntlbivax 0,r4\ntlbsync\nli r31,-1\nsc 1\n", false);
+        mem.write(0x10000, a, 0, a.length);
+        byte[] b = Binutils.assemble("b body\n.org 0x1d0\nli r31,14\nsc 1\n.org 0x200\nbody:\n"
+                + "li r8,0\n1: addi r8,r8,1\ncmpwi r8,300\nblt 1b\nli r31,-1\nsc 1\n", false);   // many blocks
+        mem.write(0, b, 0, b.length);
+        Cpu cpuA = new Cpu(CpuModel.E500MC, mem), cpuB = new Cpu(CpuModel.E500MC, mem);
+        for (Cpu c : List.of(cpuA, cpuB)) {
+            c.setTranslation(Translation.BOOK_E);
+            c.reset();
+        }
+        cpuA.tlbWrite(1, 0, BOOT_MAS1, 0, 0x3F, 0);                // IPROT: A keeps running
+        cpuA.setPc(0x10000);
+        assertEquals(StopReason.HYPERCALL, cpuA.run(1000), cpuA.stopDetail());   // B is not running: tlbsync does not wait
+        cpuB.tlbWrite(1, 1, BOOT_MAS1 & ~0x40000000, 0, 0x3F, 0);   // no IPROT, as QEMU's spin_kick
+        cpuB.setSpr(Spr.ivorSpr(14), 0x1d0);
+        cpuB.setPc(0x200);
+        assertEquals(StopReason.HYPERCALL, cpuB.run(10_000), cpuB.stopDetail());
+        assertEquals(-1L, cpuB.gpr(31), "B ran through the entry written after A's flush, without an ITLB error");
+    }
 }

@@ -168,7 +168,7 @@ public final class Generator {
             case 1 -> emit(pick(new String[] {"rldcl", "rldcr"}) + " " + rd() + "," + rs() + "," + rs() + "," + r.nextInt(64));
             case 2 -> { shiftAmount(); emit(pick(new String[] {"sld", "srd"}) + " " + rd() + "," + rs() + "," + rs()); }
             case 3 -> emit(pick(new String[] {"mulld", "mulhd", "mulhdu", "divd", "divdu"}) + " " + rd() + "," + rs() + "," + rs());
-            case 4 -> emit(pick(new String[] {"extsw", "cntlzd", "popcntb", "extsb", "extsh"}) + " " + rd() + "," + rs());
+            case 4 -> emit(pick(new String[] {"extsw", "cntlzd", "popcntb", "popcntw", "popcntd", "extsb", "extsh"}) + " " + rd() + "," + rs());
             default -> {
                 int t = gprNot1();
                 int b = base(32 + r.nextInt(160), t);
