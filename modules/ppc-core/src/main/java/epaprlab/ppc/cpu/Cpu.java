@@ -260,7 +260,7 @@ public final class Cpu {
     public long timeBase() { return s.tb(); }
 
     /** Host write of the time base (DEC keeps its value; FIT and watchdog count from here). */
-    public void setTimeBase(long tb) { s.timers.writeTb(s, tb); }
+    public void setTimeBase(long tb) { s.timers.writeTb(s, tb); s.sharedTb.written(tb); }
 
     public TimeSource timeSource() { return s.timers.timeBase().source(); }
     public long timebaseHz() { return s.timers.timeBase().hz(); }

@@ -16,6 +16,7 @@ import epaprlab.ppc.mmu.Mas;
 import epaprlab.ppc.mmu.Mmu;
 import epaprlab.ppc.mmu.SoftTlb;
 import epaprlab.ppc.mmu.Translate;
+import epaprlab.ppc.timer.SharedTimeBase;
 import epaprlab.ppc.timer.Timers;
 
 import java.lang.invoke.MethodHandles;
@@ -90,6 +91,8 @@ public final class CpuState {
 
     /** Time base, DEC, FIT, watchdog. */
     public final Timers timers;
+    /** The latest time base any CPU on this RAM has shown its guest (instruction time). */
+    public final SharedTimeBase sharedTb;
     /** Requests from the host and other CPUs (thread-safe). */
     public final PendingInterrupts pending = new PendingInterrupts();
     /** The doorbell bus of this RAM. */
@@ -133,6 +136,7 @@ public final class CpuState {
     CpuState(CpuModel model, GuestMemory mem, TimeSource source, long timebaseHz) {
         this.timers = new Timers(source, timebaseHz);
         this.bus = DoorbellBus.of(mem);
+        this.sharedTb = mem.engineShared(SharedTimeBase.class, SharedTimeBase::new);
         bus.join(pending);
         this.model = model;
         this.has64 = model.has64Bit();
@@ -162,6 +166,7 @@ public final class CpuState {
         ivorInstalled = 0;
         retired = 0;
         timers.reset(this);
+        sharedTb.reset();
         pending.resetEvents();
         pending.setPir(pir);
         waiting = false; limit = 0; idleDeadline = -1; watchdogTb = 0;
@@ -225,6 +230,22 @@ public final class CpuState {
     public boolean user() { return (msr & Msr.PR) != 0; }
 
     public long tb() { return timers.tb(this); }
+
+    /**
+     * TB as the guest reads it (mftb, mfspr TBL/TBU): in instruction time never behind a value
+     * another CPU of this RAM has shown ({@link SharedTimeBase}); moving forward re-evaluates the
+     * timers at the next event boundary.
+     */
+    public long guestTb() {
+        long now = tb();
+        if (!timers.timeBase().instructionDriven()) return now;
+        long shown = sharedTb.show(now);
+        if (shown != now) {
+            timers.fastForwardTo(this, shown);
+            limit = 0;
+        }
+        return shown;
+    }
 
     /** The instruction word at {@code ea} (for stop details; translated in BOOK_E mode), or 0 outside RAM. */
     public int wordAt(long ea) {

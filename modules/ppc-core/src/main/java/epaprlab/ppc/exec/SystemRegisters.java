@@ -144,8 +144,8 @@ public final class SystemRegisters {
             case Spr.CTR -> s.ctr;
             case Spr.SPRG3_RO, Spr.SPRG4_RO, Spr.SPRG5_RO, Spr.SPRG6_RO, Spr.SPRG7_RO ->
                     s.spr[Spr.SPRG3 + (n - Spr.SPRG3_RO)];
-            case Spr.TBL_R, Spr.TBL_W -> s.has64 ? s.tb() : s.tb() & CpuState.MASK32;
-            case Spr.TBU_R, Spr.TBU_W -> s.tb() >>> 32;
+            case Spr.TBL_R, Spr.TBL_W -> s.has64 ? s.guestTb() : s.guestTb() & CpuState.MASK32;
+            case Spr.TBU_R, Spr.TBU_W -> s.guestTb() >>> 32;
             case Spr.DEC -> s.timers.readDec(s);
             case Spr.TSR -> s.timers.readTsr(s);
             case Spr.MAS7_MAS3 -> (s.spr[Spr.MAS7] << 32) | (s.spr[Spr.MAS3] & CpuState.MASK32);
@@ -198,6 +198,7 @@ public final class SystemRegisters {
 
     private static void setTb(CpuState s, long tb) {
         s.timers.writeTb(s, tb);
+        s.sharedTb.written(tb);     // the one time base was written: reads go on from here
         s.limit = 0;
     }
 }
