@@ -49,20 +49,23 @@ public final class VmEntity {
 
     public sealed interface Command {}
 
+    /** The read-only requests, answered alike in every state ({@link #answer}). */
+    public sealed interface Query extends Command permits GetView, ReadConsole, ReadEvents {}
+
     public record Create(String configText, String image, ActorRef<HostedVm.Reply> replyTo) implements Command, ClusterMessage {}
 
     public record Act(VmAction action, ActorRef<HostedVm.Reply> replyTo) implements Command, ClusterMessage {}
 
     /** Answered with {@link ViewReply}; {@code view} is null when there is no such VM. */
-    public record GetView(ActorRef<ViewReply> replyTo) implements Command, ClusterMessage {}
+    public record GetView(ActorRef<ViewReply> replyTo) implements Query, ClusterMessage {}
 
     public record ViewReply(VmView view) implements ClusterMessage {}
 
-    public record ReadConsole(long from, int max, ActorRef<ConsoleReply> replyTo) implements Command, ClusterMessage {}
+    public record ReadConsole(long from, int max, ActorRef<ConsoleReply> replyTo) implements Query, ClusterMessage {}
 
     public record ConsoleReply(ConsoleLog.Chunk chunk) implements ClusterMessage {}
 
-    public record ReadEvents(long after, ActorRef<EventsReply> replyTo) implements Command, ClusterMessage {}
+    public record ReadEvents(long after, ActorRef<EventsReply> replyTo) implements Query, ClusterMessage {}
 
     public record EventsReply(List<EventLog.Entry> entries) implements ClusterMessage {}
 
@@ -176,16 +179,8 @@ public final class VmEntity {
                 a.replyTo().tell(new HostedVm.Reply.Refused(404, "no VM with id " + id));
                 yield passivate();
             }
-            case GetView g -> {
-                g.replyTo().tell(new ViewReply(null));
-                yield passivate();
-            }
-            case ReadConsole r -> {
-                r.replyTo().tell(new ConsoleReply(null));
-                yield passivate();
-            }
-            case ReadEvents r -> {
-                r.replyTo().tell(new EventsReply(null));
+            case Query q -> {
+                answer(q, Optional.empty());
                 yield passivate();
             }
             case Passivated p -> Behaviors.stopped();
@@ -210,16 +205,8 @@ public final class VmEntity {
                 child.tell(a.action().toRequest(a.replyTo()));
                 yield a.action().kind() == VmAction.Kind.REMOVE ? removing() : Behaviors.same();
             }
-            case GetView g -> {
-                g.replyTo().tell(new ViewReply(entry().map(HostedVms.Entry::view).orElse(null)));
-                yield Behaviors.same();
-            }
-            case ReadConsole r -> {
-                r.replyTo().tell(new ConsoleReply(entry().map(e -> e.console().read(r.from(), r.max())).orElse(null)));
-                yield Behaviors.same();
-            }
-            case ReadEvents r -> {
-                r.replyTo().tell(new EventsReply(entry().map(e -> e.events().after(r.after())).orElse(null)));
+            case Query q -> {
+                answer(q, entry());
                 yield Behaviors.same();
             }
             case ChildRunning c -> {
@@ -245,16 +232,8 @@ public final class VmEntity {
                 a.replyTo().tell(new HostedVm.Reply.Refused(409, "VM " + id + " is being removed"));
                 yield Behaviors.same();
             }
-            case GetView g -> {
-                g.replyTo().tell(new ViewReply(entry().map(HostedVms.Entry::view).orElse(null)));
-                yield Behaviors.same();
-            }
-            case ReadConsole r -> {
-                r.replyTo().tell(new ConsoleReply(entry().map(e -> e.console().read(r.from(), r.max())).orElse(null)));
-                yield Behaviors.same();
-            }
-            case ReadEvents r -> {
-                r.replyTo().tell(new EventsReply(entry().map(e -> e.events().after(r.after())).orElse(null)));
+            case Query q -> {
+                answer(q, entry());
                 yield Behaviors.same();
             }
             case Passivated p -> Behaviors.stopped();
@@ -272,16 +251,8 @@ public final class VmEntity {
                 a.replyTo().tell(new HostedVm.Reply.Refused(404, "no VM with id " + id));
                 yield Behaviors.same();
             }
-            case GetView g -> {
-                g.replyTo().tell(new ViewReply(null));
-                yield Behaviors.same();
-            }
-            case ReadConsole r -> {
-                r.replyTo().tell(new ConsoleReply(null));
-                yield Behaviors.same();
-            }
-            case ReadEvents r -> {
-                r.replyTo().tell(new EventsReply(null));
+            case Query q -> {
+                answer(q, Optional.empty());
                 yield Behaviors.same();
             }
             case Create c -> {
@@ -293,6 +264,15 @@ public final class VmEntity {
     }
 
     private Optional<HostedVms.Entry> entry() { return node.book().get(id); }
+
+    /** Answers a query from {@code vm}, or with nulls (no such VM) when it is empty. */
+    private static void answer(Query q, Optional<HostedVms.Entry> vm) {
+        switch (q) {
+            case GetView g -> g.replyTo().tell(new ViewReply(vm.map(HostedVms.Entry::view).orElse(null)));
+            case ReadConsole r -> r.replyTo().tell(new ConsoleReply(vm.map(e -> e.console().read(r.from(), r.max())).orElse(null)));
+            case ReadEvents r -> r.replyTo().tell(new EventsReply(vm.map(e -> e.events().after(r.after())).orElse(null)));
+        }
+    }
 
     private void write(Record record) {
         String text;
