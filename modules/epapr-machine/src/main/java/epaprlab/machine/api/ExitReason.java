@@ -5,7 +5,10 @@ package epaprlab.machine.api;
  * Mainline numbers are kept; only the ePAPR hypercall exit is project-private (never upstream).
  */
 public enum ExitReason {
-    /** {@code KVM_EXIT_DEBUG}: reserved for single-step and breakpoints. */
+    /**
+     * {@code KVM_EXIT_DEBUG}: a data access hit a watchpoint set with {@link Vcpu#setWatchpoints}
+     * (after the accessing instruction); {@link VcpuExit#debug()} says where.
+     */
     DEBUG(4),
     /** {@code KVM_EXIT_INTR}: the instruction budget is spent, the vCPU was kicked, or it went idle. */
     INTR(10),

@@ -75,6 +75,13 @@ public interface Vcpu {
      */
     long debugPhysical(long ea, boolean fetch);
 
+    /**
+     * {@code KVM_SET_GUEST_DEBUG} with hardware watchpoints: data accesses overlapping one end
+     * {@link #run} with a {@link ExitReason#DEBUG} exit after the accessing instruction. An empty
+     * list clears them. Only while the vCPU does not run.
+     */
+    void setWatchpoints(java.util.List<epaprlab.ppc.cpu.Watchpoint> watchpoints);
+
     /** Keeps the last {@code n} taken branches and interrupts (0 = off, the default). Not while running. */
     void setBranchTrace(int n);
 

@@ -13,6 +13,7 @@ public final class VcpuExit {
     private final Hcall hcall = new Hcall();
     private final InternalError internalError = new InternalError();
     private final SystemEvent systemEvent = new SystemEvent();
+    private final Debug debug = new Debug();
 
     /** One per vCPU, made by the engine when the vCPU is created. */
     public VcpuExit() {}
@@ -38,6 +39,30 @@ public final class VcpuExit {
 
     /** Details of {@link ExitReason#SYSTEM_EVENT}. */
     public SystemEvent systemEvent() { return systemEvent; }
+
+    /** Details of {@link ExitReason#DEBUG}. */
+    public Debug debug() { return debug; }
+
+    /**
+     * {@code kvm_run.debug.arch} of PowerPC: the data address that hit a watchpoint and the
+     * status ({@code KVMPPC_DEBUG_WATCH_WRITE} 4, {@code KVMPPC_DEBUG_WATCH_READ} 8). The
+     * accessing instruction ({@link #pc()}) has completed; the vCPU's PC is the next one.
+     */
+    public static final class Debug {
+        private long address, pc;
+        private int status;
+
+        public long address() { return address; }
+        public int status() { return status; }
+        public long pc() { return pc; }
+
+        /** For engines. */
+        public void set(long address, int status, long pc) {
+            this.address = address;
+            this.status = status;
+            this.pc = pc;
+        }
+    }
 
     /** For engines: starts a new exit of the given reason. */
     public void begin(ExitReason reason, boolean idle) {

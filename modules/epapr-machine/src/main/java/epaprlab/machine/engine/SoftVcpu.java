@@ -126,6 +126,10 @@ final class SoftVcpu implements Vcpu {
                     exit.internalError().setEmulationFailure(cpu.stopPc(), cpu.stopInsn(), cpu.engineError());
                     return leave(ExitReason.INTERNAL_ERROR, false);
                 }
+                case WATCHPOINT -> {
+                    exit.debug().set(cpu.watchpointAddress(), cpu.watchpointHit().kind().kvmStatus(), cpu.stopPc());
+                    return leave(ExitReason.DEBUG, false);
+                }
                 case HYPERCALL -> {
                     boolean wide = cpu.is64BitMode();
                     long token = narrow(cpu.gpr(TOKEN_GPR), wide);
@@ -193,6 +197,7 @@ final class SoftVcpu implements Vcpu {
     @Override public void setFpr(int n, long bits) { cpu.setFpr(n, bits); }
     @Override public int fpscr() { return cpu.fpscr(); }
     @Override public void setFpscr(int value) { cpu.setFpscr(value); }
+    @Override public void setWatchpoints(java.util.List<epaprlab.ppc.cpu.Watchpoint> list) { cpu.setWatchpoints(list); }
     @Override public long debugPhysical(long ea, boolean fetch) { return cpu.debugPhysical(ea, fetch); }
     @Override public void setExternalInterrupt(boolean raised) { cpu.setExternalInterrupt(raised); }
     @Override public void setCriticalInterrupt(boolean raised) { cpu.setCriticalInterrupt(raised); }

@@ -16,6 +16,7 @@ import epaprlab.orchestrator.vcpu.ExitAction.Idle;
 import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
 import epaprlab.orchestrator.vcpu.ExitAction.Report;
 import epaprlab.orchestrator.vcpu.ExitAction.Stop;
+import epaprlab.orchestrator.vcpu.ExitAction.WatchpointHit;
 import epaprlab.orchestrator.vcpu.VcpuExitHandler;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
 import java.io.IOException;
@@ -245,6 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case Stop(ShutdownRequested _) -> { break loop; }
                     case Stop s -> throw new IllegalStateException("bench guest stopped: " + s.stop() + "; console: " + text);
                     case Idle _ -> throw new IllegalStateException("bench guest went idle; console: " + text);
+                    case WatchpointHit _ -> throw new IllegalStateException("bench guest hit a watchpoint nobody set");
                 }
             }
             long t1 = System.nanoTime();

@@ -2,6 +2,8 @@ package epaprlab.orchestrator.debug;
 
 import epaprlab.machine.api.Vcpu;
 import java.time.Duration;
+import epaprlab.ppc.cpu.Watchpoint;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -22,14 +24,20 @@ import java.util.function.Consumer;
  * without a debugger (it has no gate).
  */
 public final class DebugGate {
-    /** Why the VM last stopped: a POSIX signal number for gdb and the vCPU that caused it. */
-    public record StopEvent(int signal, int vcpu) {}
+    /**
+     * Why the VM last stopped: a POSIX signal number for gdb, the vCPU that caused it and the
+     * stop reply's extra {@code n:r;} pairs ({@code watch:ADDR;} for a watchpoint, else empty).
+     */
+    public record StopEvent(int signal, int vcpu, String detail) {
+        public StopEvent(int signal, int vcpu) { this(signal, vcpu, ""); }
+    }
 
     public static final int SIGINT = 2, SIGILL = 4, SIGTRAP = 5, SIGSEGV = 11;
 
     private final List<Vcpu> vcpus;
     private final Consumer<Boolean> heldChanged;
     private final Set<Long> breakpoints = new HashSet<>();
+    private final List<Watchpoint> watchpoints = new ArrayList<>();
     private final Map<Integer, Runnable> parked = new HashMap<>();
     private int inside;
     private boolean held;
@@ -87,6 +95,19 @@ public final class DebugGate {
             return true;
         }
         return false;
+    }
+
+    /**
+     * A watchpoint stopped {@code vcpu} after its access at {@code address} ({@code status}: KVM's
+     * 4 write, 8 read, 12 both): hold the VM and tell gdb which kind, as its stop reply expects.
+     */
+    public synchronized void watchpointHit(int vcpu, long address, int status) {
+        String kind = switch (status) {
+            case 4 -> "watch";
+            case 8 -> "rwatch";
+            default -> "awatch";
+        };
+        stop(new StopEvent(SIGTRAP, vcpu, "%s:%x;".formatted(kind, address)));
     }
 
     /** The guest crashed on {@code vcpu}: hold the VM so the debugger sees the crash state. */
@@ -149,4 +170,16 @@ public final class DebugGate {
     public synchronized void addBreakpoint(long address) { breakpoints.add(address); }
 
     public synchronized void removeBreakpoint(long address) { breakpoints.remove(address); }
+
+    /**
+     * Adds or removes a watchpoint on every vCPU (the engine stops after the access; see
+     * {@link Watchpoint}). Only while the VM is stopped, as gdb sends its {@code Z2}-{@code Z4}.
+     */
+    public synchronized boolean setWatchpoint(Watchpoint w, boolean insert) {
+        if (!isStopped()) return false;
+        if (insert) watchpoints.add(w);
+        else watchpoints.remove(w);
+        for (Vcpu v : vcpus) v.setWatchpoints(watchpoints);
+        return true;
+    }
 }

@@ -5,6 +5,7 @@ import epaprlab.machine.board.Machine;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.cpu.Watchpoint;
 import epaprlab.ppc.mem.GuestMemory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,8 @@ import java.util.Optional;
  * A GDB remote-protocol server for one VM (all-stop, vCPUs as threads 1..n), for
  * {@code gdb-multiarch}: registers (GPRs, FPRs, PC, MSR, CR, LR, CTR, XER, FPSCR, in the layout
  * of gdb's {@code powerpc:common} / {@code powerpc:common64} target description, which it serves),
- * memory through the guest's current translation, software breakpoints ({@code Z0}), single step,
+ * memory through the guest's current translation, breakpoints ({@code Z0}, {@code Z1}), watchpoints
+ * ({@code Z2}-{@code Z4}), single step,
  * continue, Ctrl-C and detach. One debugger at a time, on 127.0.0.1; its own platform thread.
  * The vCPUs are only touched while {@link DebugGate} holds the VM.
  */
@@ -130,7 +132,7 @@ public final class GdbStub implements Runnable {
             // C and S carry a signal to deliver: a guest has no signals, so they continue and step
             case 'c', 'C' -> { return resume(-1); }
             case 's', 'S' -> { return resume(thread - 1); }
-            case 'Z', 'z' -> send(breakpoint(c == 'Z', p.substring(1)));
+            case 'Z', 'z' -> send(p.length() > 1 && p.charAt(1) >= '0' && p.charAt(1) <= '4' ? breakpoint(c == 'Z', p.substring(1)) : "");
             case 'D' -> { send("OK"); gate.resume(-1); return false; }
             case 'k' -> { gate.resume(-1); return false; }
             case 'q' -> send(query(p));
@@ -196,7 +198,7 @@ public final class GdbStub implements Runnable {
     private String stopReply(DebugGate.StopEvent e) {
         if (gate.endedPacket() != null) return gate.endedPacket();
         thread = e.vcpu() + 1;
-        return "T%02xthread:%x;".formatted(e.signal(), e.vcpu() + 1);
+        return "T%02xthread:%x;%s".formatted(e.signal(), e.vcpu() + 1, e.detail());
     }
 
     private Vcpu vcpu() {
@@ -309,13 +311,29 @@ public final class GdbStub implements Runnable {
         return "OK";
     }
 
+    /**
+     * {@code Z0}/{@code Z1} (software and hardware breakpoints: both stop before the instruction
+     * at the address, whichever tier runs it) and {@code Z2}/{@code Z3}/{@code Z4} (write, read and
+     * access watchpoints: the engine stops after the accessing instruction).
+     */
     private String breakpoint(boolean insert, String args) {
         String[] f = args.split(",");
-        if (!f[0].equals("0") && !f[0].equals("1")) return "";           // watchpoints: not supported
         long addr = Long.parseUnsignedLong(f[1], 16);
-        if (insert) gate.addBreakpoint(addr);
-        else gate.removeBreakpoint(addr);
-        return "OK";
+        Watchpoint.Kind kind = switch (f[0]) {
+            case "0", "1" -> null;
+            case "2" -> Watchpoint.Kind.WRITE;
+            case "3" -> Watchpoint.Kind.READ;
+            case "4" -> Watchpoint.Kind.ACCESS;
+            default -> throw new UnsupportedOperationException();
+        };
+        if (kind == null) {
+            if (insert) gate.addBreakpoint(addr);
+            else gate.removeBreakpoint(addr);
+            return "OK";
+        }
+        int length = Integer.parseInt(f[2], 16);
+        if (length <= 0) return "E22";
+        return gate.setWatchpoint(new Watchpoint(addr, length, kind), insert) ? "OK" : "E01";
     }
 
     private String targetXml() {

@@ -25,6 +25,13 @@ public sealed interface ExitAction {
     /** The guest reported a test result (answered already): tell the VM, then keep running. */
     record Report(ResultReported result) implements ExitAction {}
 
+    /**
+     * A debugger's watchpoint ({@code KVM_EXIT_DEBUG}): the access at {@code address} of the
+     * instruction at {@code pc} has completed; {@code status} is KVM's watch bits (4 write, 8 read).
+     * The debugger holds the VM.
+     */
+    record WatchpointHit(long address, int status, long pc) implements ExitAction {}
+
     /** The vCPU cannot go on by itself: send this one stop to the VM and park. */
     record Stop(VcpuStop stop) implements ExitAction {}
 }

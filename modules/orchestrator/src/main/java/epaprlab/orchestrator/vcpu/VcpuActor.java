@@ -17,6 +17,7 @@ import epaprlab.orchestrator.vcpu.ExitAction.Idle;
 import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
 import epaprlab.orchestrator.vcpu.ExitAction.Report;
 import epaprlab.orchestrator.vcpu.ExitAction.Stop;
+import epaprlab.orchestrator.vcpu.ExitAction.WatchpointHit;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
 import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
@@ -184,6 +185,14 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                     case EndTurn _ -> { return nextTurn(); }
                     case Idle i -> { return idleTurn(i.untilNanos()); }
                     case Stop s -> { return park(s.stop()); }
+                    case WatchpointHit hit -> {
+                        if (gate == null) {             // only a debugger sets watchpoints: the engine's fault
+                            return park(new EngineFailed(vcpu.id(), vcpu.pc(), 0,
+                                    new IllegalStateException("KVM_EXIT_DEBUG without a debugger")));
+                        }
+                        gate.watchpointHit(vcpu.id(), hit.address(), hit.status());
+                        return nextTurn();              // the next turn parks
+                    }
                 }
             }
         } catch (RuntimeException | StackOverflowError e) {

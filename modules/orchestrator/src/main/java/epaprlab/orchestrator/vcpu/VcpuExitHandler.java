@@ -9,6 +9,7 @@ import epaprlab.orchestrator.vcpu.ExitAction.Idle;
 import epaprlab.orchestrator.vcpu.ExitAction.KeepRunning;
 import epaprlab.orchestrator.vcpu.ExitAction.Report;
 import epaprlab.orchestrator.vcpu.ExitAction.Stop;
+import epaprlab.orchestrator.vcpu.ExitAction.WatchpointHit;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
 import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
@@ -72,9 +73,8 @@ public final class VcpuExitHandler {
                     case EMULATION -> new EngineFailed(id, e.pc(), e.insn(), e.cause());
                 });
             }
-            // never requested, so never expected: a fault of the engine, not of the guest
-            case DEBUG -> new Stop(new EngineFailed(id, vcpu.pc(), 0,
-                    new IllegalStateException("unexpected KVM_EXIT_DEBUG (no debug facility is enabled)")));
+            // only a debugger sets watchpoints
+            case DEBUG -> new WatchpointHit(exit.debug().address(), exit.debug().status(), exit.debug().pc());
         };
     }
 

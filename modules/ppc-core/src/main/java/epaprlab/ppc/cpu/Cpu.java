@@ -119,6 +119,24 @@ public final class Cpu {
         return translation == Translation.FLAT ? a : epaprlab.ppc.mmu.Translate.peek(s, a, fetch);
     }
 
+    private epaprlab.ppc.exec.Watchpoints watchpoints;
+
+    /**
+     * Data watchpoints for debuggers ({@link StopReason#WATCHPOINT}); an empty list clears them.
+     * While any is set every data access takes the engine's slow path (both tiers); without, the
+     * engine runs as if this did not exist. Between runs, on the vCPU's thread or while it is stopped.
+     */
+    public void setWatchpoints(java.util.List<Watchpoint> list) {
+        watchpoints = list.isEmpty() ? null : new epaprlab.ppc.exec.Watchpoints(list);
+        s.setWatchpoints(watchpoints);
+    }
+
+    /** The watchpoint of the last {@link StopReason#WATCHPOINT} stop, or null. */
+    public Watchpoint watchpointHit() { return watchpoints == null ? null : watchpoints.hit(); }
+
+    /** The first watched byte the access of the last {@link StopReason#WATCHPOINT} stop touched. */
+    public long watchpointAddress() { return watchpoints == null ? 0 : watchpoints.hitAddress(); }
+
     /**
      * Data accesses whose physical address is outside RAM go to {@code bus} when
      * {@code bus.decodes(pa)}; otherwise a Data Storage interrupt, as always. Default

@@ -40,4 +40,11 @@ public enum StopReason {
      * exception, {@link Cpu#stopDetail()} names it.
      */
     ENGINE_ERROR,
+    /**
+     * A data access overlapped a {@link Watchpoint} set with {@link Cpu#setWatchpoints}. The
+     * accessing instruction has completed and is counted; PC is the next instruction.
+     * {@link Cpu#stopPc()} is the accessing instruction, {@link Cpu#watchpointHit()} the
+     * watchpoint and {@link Cpu#watchpointAddress()} the first watched byte it touched.
+     */
+    WATCHPOINT,
 }

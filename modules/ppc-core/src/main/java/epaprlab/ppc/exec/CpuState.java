@@ -123,6 +123,8 @@ public final class CpuState {
      * check of the access helpers always fails over to the mapped path.
      */
     private long slowMask;
+    /** Data watchpoints (a debugger's), or null: while set, every data access takes the slow path. */
+    private Watchpoints watchpoints;
     /** The software TLB's arrays (null in FLAT mode) and the contexts of the current MSR. */
     private long[] softRead, softWrite, softDataAddend;
     public long[] softExec, softExecAdd;
@@ -183,7 +185,7 @@ public final class CpuState {
     /** Switches between FLAT (mmu null) and BOOK_E translation; the TLBs start all invalid. */
     public void setTranslation(boolean on) {
         bookE = on;
-        slowMask = on ? Long.MIN_VALUE : 0;
+        slowMask = on || watchpoints != null ? Long.MIN_VALUE : 0;
         if (on) {
             if (mmu == null) mmu = new Mmu(mem, pending);
             mmu.reset();
@@ -194,6 +196,12 @@ public final class CpuState {
         } else {
             softRead = softWrite = softDataAddend = softExec = softExecAdd = null;
         }
+    }
+
+    /** Sets or (null) clears the data watchpoints; between runs. */
+    public void setWatchpoints(Watchpoints w) {
+        watchpoints = w;
+        slowMask = bookE || w != null ? Long.MIN_VALUE : 0;
     }
 
     /** TLBnCFG and MMUCFG as QEMU 7.2 reports them for e500mc and e5500 (spec section 1). */
@@ -362,6 +370,15 @@ public final class CpuState {
     }
 
     private long loadMapped(long ea, int len) {
+        if (watchpoints != null) {
+            long v = flatRam(ea, len) ? ramRead(ram, ea, len) : loadTranslated(ea, len);
+            watchpoints.accessed(this, ea, len, false);
+            return v;
+        }
+        return loadTranslated(ea, len);
+    }
+
+    private long loadTranslated(long ea, int len) {
         if (bookE) {
             int i = SoftTlb.index(ea);
             if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
@@ -372,6 +389,16 @@ public final class CpuState {
     }
 
     private void storeMapped(long ea, int len, long v) {
+        if (watchpoints != null) {
+            if (flatRam(ea, len)) ramWrite(ram, ea, len, v);
+            else storeTranslated(ea, len, v);
+            watchpoints.accessed(this, ea, len, true);
+            return;
+        }
+        storeTranslated(ea, len, v);
+    }
+
+    private void storeTranslated(long ea, int len, long v) {
         if (bookE) {
             int i = SoftTlb.index(ea);
             if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
@@ -380,6 +407,11 @@ public final class CpuState {
             }
         }
         Translate.store(this, ea, len, v);
+    }
+
+    /** FLAT and inside RAM: on the slow path only because watchpoints are set. */
+    private boolean flatRam(long ea, int len) {
+        return !bookE && Long.compareUnsigned(ea, ramSize - len) <= 0;
     }
 
     /** The big-endian value of {@code len} bytes of RAM at {@code p}, zero-extended. */
@@ -404,13 +436,14 @@ public final class CpuState {
 
     /** Checks a whole multi-register/line access up front so that nothing is written on a fault. */
     public void checkRange(long ea, int len, boolean store) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) Translate.checkRange(this, ea, len, store);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0 && !flatRam(ea, len)) Translate.checkRange(this, ea, len, store);
     }
 
     /** Zeroes [ea, ea+len) (dcbz: an aligned line). */
     public void zero(long ea, int len) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) { Translate.zero(this, ea, len); return; }
-        Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0 && !flatRam(ea, len)) Translate.zero(this, ea, len);
+        else Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
+        if (watchpoints != null) watchpoints.accessed(this, ea, len, true);
     }
 
     /** lwarx/ldarx: aligned load that sets the reservation. */
@@ -454,7 +487,9 @@ public final class CpuState {
 
     /** The RAM offset of a reservation access (FLAT: the EA itself when inside RAM). */
     private long reservation(long ea, int size, boolean store) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - size) > 0) return Translate.reservation(this, ea, size, store);
-        return ea;
+        long pa = Long.compareUnsigned(ea | slowMask, ramSize - size) > 0 && !flatRam(ea, size)
+                ? Translate.reservation(this, ea, size, store) : ea;
+        if (watchpoints != null) watchpoints.accessed(this, ea, size, store);   // stops after the instruction
+        return pa;
     }
 }

@@ -212,7 +212,7 @@ public final class Interpreter {
             if (s.stop != null) {
                 StopReason r = s.stop;
                 s.stop = null;
-                if (r == StopReason.HYPERCALL) {
+                if (r == StopReason.HYPERCALL || r == StopReason.WATCHPOINT) {   // both complete the instruction
                     s.pc = s.nia;
                     s.retired++;
                 }
