@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,6 +107,181 @@ class GdbEndToEndTest {
         var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
         assertEquals(0, ended.code(), ended.out() + ended.err());
         assertTrue(ended.out().contains("crashed"), ended.out());
+    }
+
+    static final Path SAMPLES = Path.of("../../sample-vms").toAbsolutePath().normalize();
+
+    /** The line of gdb-demo.c that holds {@code text} (1-based), so the test follows edits of the source. */
+    static int line(String text) throws Exception {
+        List<String> lines = Files.readAllLines(SAMPLES.resolve("guests/gdb-demo.c"));
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(text)) return i + 1;
+        throw new AssertionError("gdb-demo.c has no line with " + text);
+    }
+
+    static void assertFinds(String regex, String out) {
+        assertTrue(Pattern.compile(regex, Pattern.MULTILINE).matcher(out).find(), "/" + regex + "/ in:\n" + out);
+    }
+
+    /** Instructions the VM ran, from the summary table of a run. */
+    static long instructions(String summary, String vm) {
+        Matcher m = Pattern.compile("(?m)^" + vm + "\\s+\\S+\\s+\\d+\\s+([0-9,]+)\\s").matcher(summary);
+        assertTrue(m.find(), summary);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    /**
+     * Source-level debugging of the DWARF sample (gdb-demo, -g -O0) on both cores: break by name,
+     * next and step by line, locals, globals and structs, a three-frame backtrace unwound by the
+     * CFI, finish with the return value, a write watchpoint (old and new value), a read
+     * watchpoint, a hardware breakpoint, and the run to the end; the debugged run executes
+     * exactly as many instructions as an undebugged one.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"e500mc", "e5500"})
+    void sourceLevelSessionWithWatchpoints(String cpu) throws Exception {
+        Path elf = SAMPLES.resolve("images/gdb-demo-" + cpu + ".elf");
+        Path vm = dir.resolve("demo.conf");
+        Files.writeString(vm, "vm { name = demo, image = \"%s\", cpu = %s, expect = passed, limits.wall-timeout = 5s }\n".formatted(elf, cpu));
+        var plain = ForkedCli.run(Files.createDirectories(dir.resolve("plain")), Duration.ofSeconds(120), List.of(),
+                "run", vm.toString(), "--progress", "off");
+        assertEquals(0, plain.code(), plain.out() + plain.err());
+        int port = freePort();
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "demo:" + port, "--progress", "off");
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        String out = gdb(dir, elf, port,
+                "directory " + SAMPLES,
+                "break add_sample",
+                "continue",
+                "next",
+                "next",
+                "info locals",
+                "print *s",
+                "print total",
+                "step",
+                "bt",
+                "finish",
+                "watch total",
+                "continue",
+                "continue",
+                "rwatch calls",
+                "continue",
+                "bt",
+                "hbreak checksum",
+                "delete 1 2 3",
+                "continue",
+                "bt",
+                "print samples[4]",
+                "print total",
+                "shell sleep 6",                      // longer than the wall-clock limit: held, it does not run
+                "delete",
+                "continue");
+        int body = line("struct sample *s = &samples[id % SAMPLES];");
+        assertFinds("^Breakpoint 1, (?:\\.)?add_sample \\(id=0, value=1\\) at guests/gdb-demo.c:" + body + "$", out);
+        int call = line("s->value = scale(value, 3);");
+        assertFinds("^" + call + "\\t    s->value = scale\\(value, 3\\);$", out);
+        assertFinds("^s = 0x[0-9a-f]+ <samples>$", out);
+        assertFinds("^\\$1 = \\{id = 0, value = 0\\}$", out);
+        assertFinds("^\\$2 = 0$", out);
+        assertFinds("^(?:\\.)?scale \\(value=1, factor=3\\) at guests/gdb-demo.c:" + line("int scaled = value * factor;") + "$", out);
+        int mainCall = line("add_sample(i, values[i]);");
+        assertFinds("^#0  (?:\\.)?scale \\(value=1, factor=3\\) at guests/gdb-demo.c:\\d+\\n#1  0x[0-9a-f]+ in (?:\\.)?add_sample \\(id=0, value=1\\) at guests/gdb-demo.c:"
+                + call + "\\n#2  0x[0-9a-f]+ in (?:\\.)?main \\(fdt=0x[0-9a-f]+\\) at guests/gdb-demo.c:" + mainCall + "$", out);
+        assertFinds("^Value returned is \\$3 = 4$", out);
+        assertFinds("^Hardware watchpoint 2: total\\n\\nOld value = 0\\nNew value = 4$", out);
+        assertFinds("^Breakpoint 1, (?:\\.)?add_sample \\(id=1, value=4\\)", out);
+        assertFinds("^Hardware read watchpoint 3: calls\\n\\nValue = 1$", out);
+        assertFinds("^#0  0x[0-9a-f]+ in (?:\\.)?scale \\(value=4, factor=3\\) at guests/gdb-demo.c:" + line("calls++;") + "$", out);
+        assertFinds("^Hardware assisted breakpoint 4 at 0x[0-9a-f]+: file guests/gdb-demo.c, line " + line("unsigned sum = 0;") + "\\.$", out);
+        assertFinds("^Breakpoint 4, (?:\\.)?checksum \\(table=0x[0-9a-f]+ <samples>, n=5\\)", out);
+        assertFinds("^#1  0x[0-9a-f]+ in (?:\\.)?main \\(fdt=0x[0-9a-f]+\\) at guests/gdb-demo.c:" + line("checksum(samples, 5)") + "$", out);
+        assertFinds("^\\$\\d+ = \\{id = 4, value = 61\\}\\n\\$\\d+ = 155$", out);
+        assertTrue(out.contains("[Inferior 1 (Remote target) exited normally]"), out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertEquals(instructions(plain.out(), "demo"), instructions(ended.out(), "demo"), "debugging does not change the guest's run");
+    }
+
+    /** A crash three calls down: attached after it, gdb unwinds every frame by the CFI. */
+    @ParameterizedTest
+    @ValueSource(strings = {"e500mc", "e5500"})
+    void attachAfterACrashShowsEveryFrame(String cpu) throws Exception {
+        Path elf = SAMPLES.resolve("images/gdb-demo-" + cpu + ".elf");
+        int port = freePort();
+        Path vm = dir.resolve("crash.conf");
+        Files.writeString(vm, "vm { name = crasher, image = \"%s\", cpu = %s, bootargs = \"mode=crash\", expect = crashed, debug.gdb = on-crash, debug.gdb-port = %d }\n"
+                .formatted(elf, cpu, port));
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--progress", "off");
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "held for gdb", Duration.ofSeconds(60));
+        String out = gdb(dir, elf, port, "directory " + SAMPLES, "bt", "x/i $pc", "frame 2", "print depth", "detach");
+        assertFinds("^#0  0x[0-9a-f]+ in (?:\\.)?fail_deep \\(depth=11\\) at guests/gdb-demo.c:\\d+\\n"
+                + "#1  0x[0-9a-f]+ in (?:\\.)?check \\(depth=10\\) at guests/gdb-demo.c:" + line("fail_deep(depth + 1);") + "\\n"
+                + "#2  0x[0-9a-f]+ in (?:\\.)?parse \\(args=0x[0-9a-f]+ \"mode=crash\"\\) at guests/gdb-demo.c:" + line("check(depth);") + "\\n"
+                + "#3  0x[0-9a-f]+ in (?:\\.)?main \\(fdt=0x[0-9a-f]+\\) at guests/gdb-demo.c:" + line("parse(args);") + "$", out);
+        assertFinds("^=> 0x[0-9a-f]+ <\\.?fail_deep\\+\\d+>:\\s+\\.long 0x0$", out);
+        assertFinds("^\\$1 = 10$", out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertTrue(ended.out().contains("crashed"), ended.out());
+    }
+
+    /**
+     * gdb on the ppce500 board with Debian's U-Boot (no symbols: {@code set endian big}): memory
+     * at the held first instruction is the firmware's first bytes; Ctrl-C (SIGINT to gdb, which
+     * sends 0x03) stops the running firmware in its relocated copy at the top of RAM, whose words,
+     * read through the MMU's current translation, are the firmware's own; a breakpoint at that
+     * address is hit again.
+     */
+    @org.junit.jupiter.api.Test
+    void ubootOnPpce500MemoryCtrlCAndABreakpoint() throws Exception {
+        Path bios = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(bios), "u-boot-qemu is installed (bin/test installs it)");
+        Path vm = dir.resolve("uboot.conf");
+        Files.writeString(vm, """
+                vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = timed-out, limits.wall-timeout = 20s }
+                """.formatted(bios));
+        int port = freePort();
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:" + port, "--progress", "off");
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        Path script = dir.resolve("uboot.cmds");
+        Files.write(script, List.of("set pagination off", "set confirm off", "set architecture powerpc:common", "set endian big",
+                "target remote 127.0.0.1:" + port, "info registers pc", "x/4wx $pc", "continue",
+                "info registers pc msr", "x/4wx $pc", "break *$pc", "continue", "info registers pc", "delete", "detach"));
+        Path gdbOut = dir.resolve("gdb.out");
+        Process gdb = new ProcessBuilder(OutsideTool.GDB_MULTIARCH.path(), "-nx", "-batch", "-x", script.toString())
+                .redirectErrorStream(true).redirectOutput(gdbOut.toFile()).start();
+        try {
+            ForkedCli.awaitText(dir.resolve("stdout.txt"), "Hit any key to stop autoboot", Duration.ofSeconds(120));
+            Thread.sleep(3000);                 // the 1 s countdown, the failing bootcmd, then its prompt loop
+            new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
+            assertTrue(gdb.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "gdb ended");
+        } finally {
+            gdb.destroyForcibly();
+        }
+        String out = Files.readString(gdbOut);
+        byte[] image = Files.readAllBytes(bios);
+        assertFinds("^0xf00000:\\t" + words(image, 0x10000) + "$", out);     // the ELF's one LOAD segment: offset 0x10000 at 0xf00000
+        assertTrue(out.contains("Program received signal SIGINT, Interrupt."), out);
+        Matcher at = Pattern.compile("(?m)^pc\\s+0x([0-9a-f]+)").matcher(out);
+        assertTrue(at.find() && at.find(), out);
+        long pc = Long.parseLong(at.group(1), 16);
+        assertTrue(pc >= 0x0f00_0000L && pc < 0x1000_0000L, "relocated to the top of the 256 MiB: " + out);
+        Matcher read = Pattern.compile("(?m)^0x" + Long.toHexString(pc) + ":\\t((?:0x[0-9a-f]{8}\\s*){4})$").matcher(out);
+        assertTrue(read.find(), out);
+        String hex = read.group(1).replace("0x", "").replaceAll("\\s", "");
+        assertTrue(HexFormat.of().formatHex(image).contains(hex), "the words at the PC are U-Boot's own code: " + hex);
+        assertFinds("^Breakpoint 1, 0x0*" + Long.toHexString(pc) + " in \\?\\? \\(\\)$", out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+    }
+
+    /** Four big-endian words of {@code image} at {@code offset} as gdb's x/4wx prints them. */
+    private static String words(byte[] image, int offset) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            if (i > 0) b.append("\t");
+            b.append("0x").append(HexFormat.of().formatHex(image, offset + 4 * i, offset + 4 * i + 4));
+        }
+        return b.toString();
     }
 
     private static long symbol(Path elf, String cpu, String name) throws Exception {
