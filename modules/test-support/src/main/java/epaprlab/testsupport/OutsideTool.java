@@ -31,6 +31,7 @@ public enum OutsideTool {
     DTC("dtc", "device-tree-compiler"),
     GDB_MULTIARCH("gdb-multiarch", "gdb-multiarch"),
     MAKE("make", "make"),
+    PYTHON3("python3", "python3"),
     BASH("bash", "bash");
 
     private static final class Packages {

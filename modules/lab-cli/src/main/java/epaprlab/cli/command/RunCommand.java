@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import epaprlab.cli.ExitCode;
+import epaprlab.cli.attach.AttachedConsole;
 import epaprlab.cli.progress.Progress;
 import epaprlab.cli.report.ConsoleCapture;
 import epaprlab.cli.report.ConsoleLogs;
@@ -93,6 +94,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "it waits at its first instruction until gdb continues; other VMs run on (debug.gdb in a config)")
     String gdb;
 
+    @Option(names = "--attach", paramLabel = "VM",
+            description = "the terminal becomes VM's console while the lab runs (what you type goes to the guest, "
+                    + "Ctrl-C included); Ctrl-] detaches and the lab runs on; guest control sequences are shown "
+                    + "escaped unless --raw-console")
+    String attach;
+
     @Option(names = "--trace-branches", paramLabel = "N",
             description = "every vCPU keeps its last N taken branches and interrupts; crash reports show them "
                     + "(overrides debug.trace-branches; 0 = off)")
@@ -146,13 +153,18 @@ public final class RunCommand implements Callable<Integer> {
             int n = traceBranches;
             lab = new LabConfig(lab.name(), lab.source(), lab.concurrency(), lab.vms().stream().map(v -> v.withTraceBranches(n)).toList());
         }
+        if (attach != null && lab.vms().stream().noneMatch(v -> v.name().equals(attach))) {
+            err.println("epapr-lab: --attach " + attach + ": " + config + " has no VM named " + attach);
+            return ExitCode.BAD_INPUT.code();
+        }
         LabConfig ran = lab;
         ConsoleMode consoleMode;
         Progress.Mode mode;
         try {
             consoleMode = console == null ? (lab.vms().size() <= CONSOLE_ALL_MAX_VMS ? ConsoleMode.ALL : ConsoleMode.FAILURES)
                     : consoleMode(console);
-            mode = progressMode(progressMode);
+            // attached, the terminal shows the guest's console: no status line over it
+            mode = attach != null && progressMode.equals("auto") ? Progress.Mode.OFF : progressMode(progressMode);
         } catch (IllegalArgumentException e) {
             err.println("epapr-lab: " + e.getMessage());
             return ExitCode.BAD_INPUT.code();
@@ -176,18 +188,22 @@ public final class RunCommand implements Callable<Integer> {
         ResultLedger ledger = new ResultLedger(lab);
         try (ConsoleLogs held = files;                  // closed (its lock released) on every path
              HeapSampler heap = new HeapSampler();
-             Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10))) {
+             Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10));
+             AttachedConsole attached = attach == null ? null : AttachedConsole.open(attach, System.in, out, err, rawConsole)) {
             ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress, rawConsole);
+            if (attached != null) printer.hideWhile(vm -> vm.equals(attached.vm()) && attached.isAttached());
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer));
             if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
-                    LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e))), "epapr-lab", system);
+                    LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e)), attached == null ? null : attached.attachment()),
+                    "epapr-lab", system);
             Interrupt interrupt = new Interrupt(actors, out, err);
             Runtime.getRuntime().addShutdownHook(interrupt.hook);
             try {
                 CompletableFuture.anyOf(actors.getWhenTerminated().toCompletableFuture(), interrupt.gaveUp)
                         .get(7, TimeUnit.DAYS);
+                if (attached != null) attached.close();         // the terminal back before the summary
                 Duration wall = Duration.ofNanos(System.nanoTime() - start);
                 LabFinished finished = ledger.finished();
                 if (finished == null) {

@@ -26,6 +26,8 @@ public final class ConsolePrinter implements LabObserver {
     private final ConsoleCapture capture;
     private final Progress progress;
     private final boolean raw;
+    /** VMs whose console is shown live elsewhere (--attach): their lines are not printed again. */
+    private java.util.function.Predicate<String> hidden = vm -> false;
 
     /** @param raw print guest text as it is; otherwise control characters are escaped ({@link TerminalText}) */
     public ConsolePrinter(PrintStream out, ConsoleMode console, boolean lifecycle, ConsoleCapture capture,
@@ -42,7 +44,7 @@ public final class ConsolePrinter implements LabObserver {
     public void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> {
-                if (console == ConsoleMode.ALL) progress.above(out, "[" + c.vm() + "] " + shown(c.line()));
+                if (console == ConsoleMode.ALL && !hidden.test(c.vm())) progress.above(out, "[" + c.vm() + "] " + shown(c.line()));
             }
             case LabEvent.OfVm(LifecycleChanged l) -> {
                 if (lifecycle) progress.above(out, "[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + shown(l.why()));
@@ -61,6 +63,9 @@ public final class ConsolePrinter implements LabObserver {
             case LabFinished l -> { }
         }
     }
+
+    /** From now on, console lines of VMs for which {@code test} holds (when it is asked) are not printed. */
+    public void hideWhile(java.util.function.Predicate<String> test) { hidden = test; }
 
     private String shown(String guestText) {
         return raw ? guestText : TerminalText.escape(guestText);

@@ -7,7 +7,9 @@ import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.console.ConsoleAttachment;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vm.ImageCache;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.orchestrator.vm.VmEvent;
@@ -46,7 +48,12 @@ public final class LabGuardian {
     private static final Duration LOST_RESULT_GRACE = Duration.ofSeconds(2);
 
     public static Behavior<Command> create(LabConfig lab, LabObserver observer) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer).running()));
+        return create(lab, observer, null);
+    }
+
+    /** With a terminal attached to one VM's console ({@code attach}, or null for none). */
+    public static Behavior<Command> create(LabConfig lab, LabObserver observer, ConsoleAttachment attach) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer, attach).running()));
     }
 
     private final ActorContext<Command> ctx;
@@ -55,6 +62,8 @@ public final class LabGuardian {
     private final LabObserver observer;
     private final ActorRef<VmEvent> events;
     private final ImageCache boards = new ImageCache();
+    /** The terminal attached to one VM's console, or null. */
+    private final ConsoleAttachment attach;
     private final Instant started = Instant.now();
     /** Results by VM name, in lab order; null until the VM ends. */
     private final Map<String, VmResult> results = new LinkedHashMap<>();
@@ -66,8 +75,10 @@ public final class LabGuardian {
     /** Supervisors that have not stopped yet, by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
 
-    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer) {
+    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer,
+                        ConsoleAttachment attach) {
         this.ctx = ctx;
+        this.attach = attach;
         this.timers = timers;
         this.lab = lab;
         this.observer = observer;
@@ -85,7 +96,10 @@ public final class LabGuardian {
     private void startWaiting() {
         while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
             VmConfig vm = waiting.removeFirst();
-            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events, boards), "vm-" + vm.name());
+            boolean attached = attach != null && attach.vm().equals(vm.name());
+            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(attached
+                    ? VmSupervisor.create(vm, events, c -> attach.connect(boards.build(c)), new HypercallCounts(), attach)
+                    : VmSupervisor.create(vm, events, boards), "vm-" + vm.name());
             ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
             alive.put(vm.name(), supervisor);
         }

@@ -1,0 +1,44 @@
+package epaprlab.orchestrator.console;
+
+import epaprlab.machine.api.Vm;
+import epaprlab.machine.board.Machine;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A terminal attached to one VM of a lab ({@code epapr-lab run --attach VM}): the VM's console
+ * bytes go to {@code out} as they come (a {@link ConsoleSink.Tap}, on vCPU threads, in order), and
+ * bytes typed go to the VM's console input. The lab connects it when it builds the VM's board;
+ * input typed before that waits, in order.
+ */
+public final class ConsoleAttachment implements ConsoleSink.Tap {
+    private final String vm;
+    private final ConsoleSink.Tap out;
+    private Vm target;
+    private final List<byte[]> early = new ArrayList<>();
+
+    public ConsoleAttachment(String vm, ConsoleSink.Tap out) {
+        this.vm = vm;
+        this.out = out;
+    }
+
+    /** The name of the VM this terminal is attached to. */
+    public String vm() { return vm; }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) { out.write(bytes, off, len); }
+
+    /** Any thread: bytes typed into the VM's console ({@link Vm#consoleInput}, which never blocks). */
+    public synchronized void type(byte[] bytes) {
+        if (target == null) early.add(bytes.clone());
+        else target.consoleInput(bytes);
+    }
+
+    /** The lab built the attached VM's board: typing reaches it from now on. Returns {@code board}. */
+    public synchronized Machine connect(Machine board) {
+        target = board.vm();
+        early.forEach(target::consoleInput);
+        early.clear();
+        return board;
+    }
+}
