@@ -42,13 +42,17 @@ class AttachEndToEndTest {
                   ]
                 }
                 """.formatted(samples.resolve("echo-e500mc.elf"), samples.resolve("chaos-e5500.elf")));
+        return run(scenario, lab, "echo", extra);
+    }
+
+    private Session run(String scenario, Path lab, String vm, String... extra) throws Exception {
         Path driver = dir.resolve("attach-pty.py");
         try (var in = getClass().getResourceAsStream("attach-pty.py")) {
             Files.write(driver, in.readAllBytes());
         }
         List<String> cmd = new ArrayList<>(List.of(OutsideTool.PYTHON3.path(), driver.toString(), scenario, "90",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--sun-misc-unsafe-memory-access=allow",
-                "-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main", "run", lab.toString(), "--attach", "echo",
+                "-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main", "run", lab.toString(), "--attach", vm,
                 "--console", "none"));
         cmd.addAll(List.of(extra));
         String report = OutsideTool.PYTHON3.run(cmd.subList(1, cmd.size())).timeout(Duration.ofSeconds(150)).output();
@@ -85,6 +89,23 @@ class AttachEndToEndTest {
         Session s = run("detach", "--raw-console");
         assertEquals(0, s.exit(), s.raw());
         assertTrue(s.output().contains("echo> you said: hello \\x1b[31mred"), "the guest's ESC as it is: " + s.raw());
+        assertEquals(s.lflagBefore(), s.lflagAfter());
+    }
+
+    /** Debian's U-Boot on the ppce500 board: typed commands reach its UART, Ctrl-C interrupts its command line. */
+    @Test
+    void ubootOnPpce500TakesCommandsAndCtrlC() throws Exception {
+        Path bios = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(bios), "u-boot-qemu is installed (bin/test installs it)");
+        Path lab = dir.resolve("uboot.conf");
+        Files.writeString(lab, "vm { name = uboot, board = ppce500, bios = \"%s\", cpu = e500mc, ram = 256M, expect = timed-out, limits.wall-timeout = 20s }\n"
+                .formatted(bios));
+        Session s = run("uboot", lab, "uboot");
+        assertEquals(0, s.exit(), s.raw());
+        // U-Boot ends its lines with CR LF; the terminal's output processing (left on) adds a CR of its own
+        assertTrue(Pattern.compile("=> version(\\\\r)+\\\\nU-Boot 2023\\.01").matcher(s.output()).find(), "U-Boot echoed and answered: " + s.raw());
+        assertTrue(s.output().contains("=> <INTERRUPT>"), s.raw());
+        assertTrue(Pattern.compile("uboot\\s+timed-out\\s+1\\s").matcher(s.output()).find(), s.raw());
         assertEquals(s.lflagBefore(), s.lflagAfter());
     }
 

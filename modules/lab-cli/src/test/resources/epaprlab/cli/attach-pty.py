@@ -5,6 +5,8 @@ usage: attach-pty.py SCENARIO TIMEOUT_S COMMAND...
   detach   wait for "echo> ", type "hello ESC[31mred<Enter>" (a terminal control sequence for the
            guest to echo back), wait for the echo, type Ctrl-] and let the lab run to its end
   signal   wait for "echo> ", then send SIGTERM to the command
+  uboot    wait for U-Boot's "=> ", type "version<Enter>", wait for its answer, type Ctrl-C (U-Boot
+           answers "<INTERRUPT>"), type Ctrl-] and let the lab run to its end
 Prints lines "terminal-before: ...", "terminal-attached: ...", "terminal-after: ..." (termios
 flags lflag/iflag of the pty), "exit: N" and then everything the command wrote ("output:" then
 the bytes, repr-escaped). Exits 2 when an expected text did not come within TIMEOUT_S.
@@ -53,18 +55,24 @@ def report(code, failed=None):
     sys.exit(2 if failed else 0)
 
 print("terminal-before: " + flags())
-if not pump(b"echo> "):
-    os.kill(pid, signal.SIGKILL); report("killed", "echo> ")
+prompt = b"=> " if scenario == "uboot" else b"echo> "
+if not pump(prompt):
+    os.kill(pid, signal.SIGKILL); report("killed", prompt)
 time.sleep(0.3)                       # the raw mode is set before the first guest byte; be generous
 print("terminal-attached: " + flags())
 if scenario == "detach":
     os.write(fd, b"hello \x1b[31mred\r")
-    if not pump(b"you said: hello"):
-        os.kill(pid, signal.SIGKILL); report("killed", "you said: hello")
+    if not pump(b"31mred"):
+        os.kill(pid, signal.SIGKILL); report("killed", "31mred")
     os.write(fd, b"\x1d")
     if not pump(b"detached from vm"):
         os.kill(pid, signal.SIGKILL); report("killed", "detached")
     print("terminal-detached: " + flags())
+elif scenario == "uboot":
+    for typed, answer in ((b"version\r", b"GNU ld"), (b"\x03", b"<INTERRUPT>"), (b"\x1d", b"detached from vm")):
+        os.write(fd, typed)
+        if not pump(answer):
+            os.kill(pid, signal.SIGKILL); report("killed", answer)
 elif scenario == "signal":
     os.kill(pid, signal.SIGTERM)
 pump(None)
