@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * console and outcome on each of 20 runs, in labs that differ in order, concurrency and the
  * other guests they run beside (busy, SMP, spamming ones). Covers every ending a guest reaches by
  * itself: the result hypercall (pass, fail), a console line matching the pass pattern, a crash,
- * the instruction limit, the watchdog and a shutdown.
+ * the instruction limit, the watchdog and a shutdown; and a four-vCPU VM whose guest never releases
+ * its secondaries (they spin in the host, so only one vCPU runs guest code).
  */
 @Timeout(900)
 class ExactReplayTest {
@@ -58,7 +59,10 @@ class ExactReplayTest {
                 TestGuests.vm(dir, "crash64", c64, "cpu = e5500\n  bootargs = \"mode=crash\""),
                 TestGuests.vm(dir, "limit32", c32, "bootargs = \"mode=hang\"\n  limits.max-instructions = 123457"),
                 TestGuests.vm(dir, "watchdog64", c64, "cpu = e5500\n  bootargs = \"mode=watchdog\""),
-                TestGuests.vm(dir, "hello32", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""));
+                TestGuests.vm(dir, "hello32", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""),
+                // four vCPUs of which the guest releases none: the secondaries spin in the host, not in guest code
+                TestGuests.vm(dir, "unreleased32", c32, "vcpus = 4\n  bootargs = \"mode=pass\""),
+                TestGuests.vm(dir, "demo64", TestGuests.SAMPLE_IMAGES.resolve("gdb-demo-e5500.elf"), "cpu = e5500"));
         List<VmConfig> noise = List.of(
                 TestGuests.vm(dir, "smp", TestGuests.SAMPLE_IMAGES.resolve("smp-counter-e5500.elf"), "cpu = e5500\n  vcpus = 4"),
                 TestGuests.vm(dir, "spam", c64, "cpu = e5500\n  bootargs = \"mode=spam\""),
@@ -87,6 +91,8 @@ class ExactReplayTest {
         assertEquals(123457, first.get("limit32").instructions());
         assertEquals(Outcome.WATCHDOG, first.get("watchdog64").outcome());
         assertEquals(Outcome.SHUTDOWN, first.get("hello32").outcome());
+        assertEquals(Outcome.PASSED, first.get("unreleased32").outcome());
+        assertTrue(first.get("demo64").console().endsWith("total 155, checksum 0x3e495d, 5 calls"), first.get("demo64").console());
     }
 
     private static Map<String, Seen> runLab(LabConfig lab) throws InterruptedException {
