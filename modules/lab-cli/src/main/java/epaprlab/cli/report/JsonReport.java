@@ -129,6 +129,7 @@ public final class JsonReport {
             m.put("timeBase", v.board().timeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             m.put("vcpus", v.board().vcpus());
             m.put("exact", v.board().timeSource() == TimeSource.INSTRUCTIONS && v.board().vcpus() == 1
+                    && v.consoleSteps().isEmpty()       // input arrives when the host sees a pattern: wall-clock timing
                     && r.outcome() != Outcome.TIMED_OUT && r.outcome() != Outcome.STOPPED
                     && r.outcome() != Outcome.CONSOLE_SILENT && r.outcome() != Outcome.STEP_TIMED_OUT);
         });
