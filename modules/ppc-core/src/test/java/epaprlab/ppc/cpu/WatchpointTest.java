@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import epaprlab.ppc.mem.PhysicalBus;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,29 @@ class WatchpointTest {
             List<Hit> access = hits(m, 1, 1_000_000, List.of(new Watchpoint(0x6000, 8, Watchpoint.Kind.ACCESS)));
             // stores to 0x6004 too: r3 = 6, 1029, 2052, 2055
             assertEquals(700 + 7 + 1, access.size(), m + ": every load, the seven stores and the end");
+        }
+    }
+
+    /** Under the Book E MMU watchpoints are by effective address: EA 0x20000008 is PA 0x80008 (MmuTest's page A). */
+    @Test
+    void underTheMmuEffectiveAddressesAreWatched() {
+        for (MmuTest.Mode mode : MmuTest.Mode.values()) {
+            String body = MmuTest.MAP_A + MmuTest.li("r4", 0x20000000) + "li r5,7\nstw r5,8(r4)\nlwz r6,8(r4)\naddi r7,r6,1\n";
+            Cpu cpu = MmuTest.boot(mode, body, PhysicalBus.NONE);
+            cpu.setWatchpoints(List.of(new Watchpoint(0x80008, 4, Watchpoint.Kind.ACCESS),       // a PA: never an EA here
+                    new Watchpoint(0x2000000A, 1, Watchpoint.Kind.WRITE), new Watchpoint(0x20000008, 4, Watchpoint.Kind.READ)));
+            assertSame(StopReason.WATCHPOINT, cpu.run(100_000), mode + ": " + cpu.stopDetail());
+            assertEquals(Watchpoint.Kind.WRITE, cpu.watchpointHit().kind(), mode.toString());
+            assertEquals(0x2000000A, cpu.watchpointAddress());
+            assertEquals(7, cpu.memory().load32(0x80008), "the store completed");
+            assertEquals(cpu.stopPc() + 4, cpu.pc());
+            assertSame(StopReason.WATCHPOINT, cpu.run(100_000));
+            assertEquals(Watchpoint.Kind.READ, cpu.watchpointHit().kind());
+            assertEquals(7, cpu.gpr(6), "the load completed");
+            assertEquals(0, cpu.gpr(7), "the next instruction has not run");
+            assertSame(StopReason.HYPERCALL, cpu.run(100_000));
+            assertEquals(-1, cpu.gpr(31), "no interrupt");
+            assertEquals(8, cpu.gpr(7));
         }
     }
 
