@@ -252,7 +252,7 @@ class GdbEndToEndTest {
         try {
             ForkedCli.awaitText(dir.resolve("stdout.txt"), "Hit any key to stop autoboot", Duration.ofSeconds(120));
             Thread.sleep(3000);                 // the 1 s countdown, the failing bootcmd, then its prompt loop
-            new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor();
+            assertTrue(new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(gdb.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "gdb ended");
         } finally {
             gdb.destroyForcibly();

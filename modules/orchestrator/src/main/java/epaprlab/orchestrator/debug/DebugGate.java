@@ -1,8 +1,8 @@
 package epaprlab.orchestrator.debug;
 
 import epaprlab.machine.api.Vcpu;
-import java.time.Duration;
 import epaprlab.ppc.cpu.Watchpoint;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
