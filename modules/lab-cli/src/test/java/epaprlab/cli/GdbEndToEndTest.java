@@ -133,20 +133,25 @@ class GdbEndToEndTest {
      * Source-level debugging of the DWARF sample (gdb-demo, -g -O0) on both cores: break by name,
      * next and step by line, locals, globals and structs, a three-frame backtrace unwound by the
      * CFI, finish with the return value, a write watchpoint (old and new value), a read
-     * watchpoint, a hardware breakpoint, and the run to the end; the debugged run executes
-     * exactly as many instructions as an undebugged one.
+     * watchpoint with no breakpoint set (the VM runs at full speed, compiled code too), a hardware
+     * breakpoint, and the run to the end; the debugged run executes exactly as many instructions
+     * as an undebugged one. With {@code compiled}, every block is compiled on its first run
+     * (engine.compile-threshold = 1, synchronous), so the stops happen in the compiled tier.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"e500mc", "e5500"})
-    void sourceLevelSessionWithWatchpoints(String cpu) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"e500mc, interpreted", "e5500, interpreted", "e500mc, compiled", "e5500, compiled"})
+    void sourceLevelSessionWithWatchpoints(String cpu, String tier) throws Exception {
         Path elf = SAMPLES.resolve("images/gdb-demo-" + cpu + ".elf");
         Path vm = dir.resolve("demo.conf");
-        Files.writeString(vm, "vm { name = demo, image = \"%s\", cpu = %s, expect = passed, limits.wall-timeout = 5s }\n".formatted(elf, cpu));
-        var plain = ForkedCli.run(Files.createDirectories(dir.resolve("plain")), Duration.ofSeconds(120), List.of(),
+        boolean compiled = tier.equals("compiled");
+        Files.writeString(vm, "vm { name = demo, image = \"%s\", cpu = %s, expect = passed, limits.wall-timeout = 5s%s }\n"
+                .formatted(elf, cpu, compiled ? ", engine.compile-threshold = 1" : ""));
+        List<String> jvm = compiled ? List.of("-Depaprlab.compile-sync=true") : List.of();
+        var plain = ForkedCli.run(Files.createDirectories(dir.resolve("plain")), Duration.ofSeconds(120), jvm,
                 "run", vm.toString(), "--progress", "off");
         assertEquals(0, plain.code(), plain.out() + plain.err());
         int port = freePort();
-        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "demo:" + port, "--progress", "off");
+        Process run = ForkedCli.start(dir, jvm, "run", vm.toString(), "--gdb", "demo:" + port, "--progress", "off");
         ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
         String out = gdb(dir, elf, port,
                 "directory " + SAMPLES,
@@ -163,11 +168,12 @@ class GdbEndToEndTest {
                 "watch total",
                 "continue",
                 "continue",
+                "delete 1 2",                         // no breakpoint left: the VM runs at full speed
                 "rwatch calls",
                 "continue",
                 "bt",
                 "hbreak checksum",
-                "delete 1 2 3",
+                "delete 3",
                 "continue",
                 "bt",
                 "print samples[4]",
