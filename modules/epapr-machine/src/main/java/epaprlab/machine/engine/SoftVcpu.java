@@ -130,6 +130,10 @@ final class SoftVcpu implements Vcpu {
                     exit.debug().set(cpu.watchpointAddress(), cpu.watchpointHit().kind().kvmStatus(), cpu.stopPc());
                     return leave(ExitReason.DEBUG, false);
                 }
+                case HOST_OUT_OF_MEMORY -> {  // the host's failure: nothing written, run again retries
+                    exit.internalError().setHostOutOfMemory(cpu.stopPc(), cpu.stopInsn(), cpu.stopDetail());
+                    return leave(ExitReason.INTERNAL_ERROR, false);
+                }
                 case HYPERCALL -> {
                     boolean wide = cpu.is64BitMode();
                     long token = narrow(cpu.gpr(TOKEN_GPR), wide);
