@@ -211,6 +211,9 @@ public final class CpuState {
         slowMask = bookE || w != null ? Long.MIN_VALUE : 0;
     }
 
+    /** True while data watchpoints are set: only tiers that end a block on {@code nia} may run (not regions). */
+    public boolean watching() { return watchpoints != null; }
+
     /** TLBnCFG and MMUCFG as QEMU 7.2 reports them for e500mc and e5500 (spec section 1). */
     private void setConfigurationRegisters() {
         spr[Spr.TLB0CFG] = Mas.TLB0CFG;
