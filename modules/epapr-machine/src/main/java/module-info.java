@@ -8,4 +8,5 @@ module epaprlab.machine {
     exports epaprlab.machine.device;
     exports epaprlab.machine.board;
     exports epaprlab.machine.state;
+    exports epaprlab.machine.snapshot;
 }
