@@ -98,6 +98,58 @@ class MachineSnapshotTest {
         assertEquals(clone.vcpu().instructionsRetired(), original.vcpu().instructionsRetired());
     }
 
+    /**
+     * Two vCPUs round-robin on the test thread as the lab's actors run them (a secondary asks
+     * {@link Machine#releaseIfRequested} until it may run): until the result, or {@code turns}.
+     */
+    private static final class SmpRun {
+        final EpaprRun boot;
+        final boolean[] running = new boolean[2];
+        int turns;
+
+        SmpRun(Board board) { boot = new EpaprRun(board); }
+
+        Stop run(int untilTurn) {
+            for (; turns < untilTurn; turns++) {
+                Stop s = boot.run(boot.vcpu().instructionsRetired() + 20_000);
+                if (s == Stop.RESULT || s == Stop.SHUTDOWN) return s;
+                if (!running[1]) running[1] = boot.board.releaseIfRequested(1);
+                if (running[1]) {
+                    var v = boot.board.vcpus().get(1);
+                    var r = v.run(20_000);
+                    if (r != epaprlab.machine.api.ExitReason.INTR) fail("secondary stopped with " + r);
+                }
+            }
+            return Stop.BUDGET;
+        }
+    }
+
+    @Test
+    void anSmpGuestRestoredWithItsSecondaryReleasedRunsOnAsTheOriginal() throws Exception {
+        SmpRun original = new SmpRun(EpaprRun.board("smp-counter", CpuModel.E500MC, 1 << 20, 2));
+        original.boot.board.powerOn(1, ResetReason.POWER_ON);
+        assertEquals(Stop.BUDGET, original.run(200));
+        assertTrue(original.running[1], "the secondary was released before the snapshot");
+        MachineSnapshot snap = original.boot.board.snapshot();
+        int turn = original.turns;
+        SmpRun clone = new SmpRun(EpaprRun.board("smp-counter", CpuModel.E500MC, 1 << 20, 2));
+        clone.boot.board.restore(snap);
+        clone.turns = turn;                                  // the lab starts every secondary as spinning
+        long secondaryPc = clone.boot.board.vcpus().get(1).pc();
+        assertTrue(clone.boot.board.releaseIfRequested(1), "a secondary released in the snapshot runs at once");
+        assertEquals(secondaryPc, clone.boot.board.vcpus().get(1).pc(), "and keeps its saved state");
+        clone.running[1] = true;
+        assertEquals(Stop.RESULT, original.run(Integer.MAX_VALUE));
+        assertEquals(Stop.RESULT, clone.run(Integer.MAX_VALUE));
+        assertEquals(0, clone.boot.result, clone.boot.console::toString);
+        assertEquals("counter=2000000 expected=2000000\n", clone.boot.console.toString());
+        assertEquals(original.boot.console.toString(), clone.boot.console.toString());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(original.boot.board.vcpus().get(i).instructionsRetired(),
+                    clone.boot.board.vcpus().get(i).instructionsRetired(), "vCPU " + i);
+        }
+    }
+
     @Test
     void boardsOfOneParsedImageShareItsPagesAndAPowerOnWritesOnlyTheDeviceTree() throws Exception {
         Board a = EpaprRun.board("snapshot", CpuModel.E500MC);
