@@ -70,7 +70,7 @@ class MachineSnapshotTest {
     void theSnapshotCallReturnsZeroInTheVmThatTookItAndOneInEveryVmStartedFromIt(CpuModel cpu) throws Exception {
         EpaprRun original = new EpaprRun(EpaprRun.board("snapshot", cpu));
         original.board.powerOn(1, ResetReason.POWER_ON);
-        assertEquals(Stop.SNAPSHOT_CALL, original.run(Long.MAX_VALUE));
+        assertEquals(Stop.SNAPSHOT_CALL, original.run(EpaprRun.LIMIT));
         HostHypercalls.snapshotTaken(original.vcpu().exit().hcall());
         MachineSnapshot snap = original.board.snapshot();
         String setup = original.console.toString();
