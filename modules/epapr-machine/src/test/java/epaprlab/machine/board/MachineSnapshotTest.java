@@ -184,6 +184,38 @@ class MachineSnapshotTest {
     }
 
     /**
+     * Linux on the ppce500 board, snapshot taken when its /init starts: the restored machine prints
+     * the rest of the boot (self-check, boot count, reboot request) byte for byte as the original,
+     * in the same number of instructions, and asks for the same GUTS reset.
+     */
+    @Test
+    @Timeout(1200)
+    void linuxRestoredAtInitFinishesItsBootAsTheOriginal() throws Exception {
+        Path linux = Path.of("../../sample-vms/linux");
+        Optional<Path> kernel = Optional.of(linux.resolve("vmlinux-e500mc.gz")), initrd = Optional.of(linux.resolve("initramfs-ppc32.cpio.gz"));
+        Ppce500Run original = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0");
+        assertTrue(original.runUntil(c -> c.contains("epapr-lab-init: start"), 20_000_000_000L), original::where);
+        MachineSnapshot snap = original.board.snapshot();
+        Ppce500Run restored = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0", false);
+        restored.board.restore(snap);
+        String[] rest = new String[2];
+        long[] retired = new long[2];
+        Ppce500Run[] runs = {original, restored};
+        for (int i = 0; i < 2; i++) {
+            Ppce500Run r = runs[i];
+            int before = r.console().length();
+            r.runUntil(c -> false, 5_000_000_000L);
+            assertEquals(epaprlab.machine.api.ExitReason.SYSTEM_EVENT, r.last, r::where);
+            assertEquals(epaprlab.machine.api.VcpuExit.SystemEvent.Type.RESET, r.board.vcpus().getFirst().exit().systemEvent().type());
+            rest[i] = r.console().substring(before);
+            retired[i] = r.board.vcpus().getFirst().instructionsRetired();
+        }
+        assertTrue(rest[0].contains("epapr-lab-init: self-check PASS") && rest[0].contains("epapr-lab-init: reboot"), rest[0]);
+        assertEquals(rest[0], rest[1]);
+        assertEquals(retired[0], retired[1]);
+    }
+
+    /**
      * U-Boot on the ppce500 board: a snapshot at the {@code =>} prompt, restored into a fresh
      * machine, answers {@code version} exactly as the machine it was taken of.
      */
