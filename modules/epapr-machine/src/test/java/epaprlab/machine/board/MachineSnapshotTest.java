@@ -184,7 +184,7 @@ class MachineSnapshotTest {
     }
 
     /**
-     * Linux on the ppce500 board, snapshot taken when its /init starts: the restored machine prints
+     * Linux on the ppce500 board, snapshot taken when its /init starts and kept in a file: the restored machine prints
      * the rest of the boot (self-check, boot count, reboot request) byte for byte as the original,
      * in the same number of instructions, and asks for the same GUTS reset.
      */
@@ -195,9 +195,10 @@ class MachineSnapshotTest {
         Optional<Path> kernel = Optional.of(linux.resolve("vmlinux-e500mc.gz")), initrd = Optional.of(linux.resolve("initramfs-ppc32.cpio.gz"));
         Ppce500Run original = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0");
         assertTrue(original.runUntil(c -> c.contains("epapr-lab-init: start"), 20_000_000_000L), original::where);
-        MachineSnapshot snap = original.board.snapshot();
+        Path file = dir.resolve("linux.snap");
+        SnapshotFile.write(file, original.board.snapshot());
         Ppce500Run restored = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0", false);
-        restored.board.restore(snap);
+        restored.board.restore(SnapshotFile.read(file));
         String[] rest = new String[2];
         long[] retired = new long[2];
         Ppce500Run[] runs = {original, restored};
