@@ -66,8 +66,8 @@ public final class CpuState {
     /** Address of the executing instruction (CIA) and of the next one (NIA, set by branches/interrupts). */
     public long pc, nia;
 
-    /** Plain SPR storage by number (registers with behaviour are kept elsewhere). */
-    public final long[] spr = new long[1024];
+    /** Plain SPR storage by {@link Spr#slot} (registers with behaviour are kept elsewhere). */
+    public final long[] sprs = new long[Spr.SLOTS];
     /** Bit n set when IVORn was written since reset. */
     public long ivorInstalled;
     public long retired;
@@ -162,12 +162,12 @@ public final class CpuState {
     void resetArchitected() {
         Arrays.fill(gpr, 0);
         cr = 0; lr = 0; ctr = 0; so = 0; ov = 0; ca = 0; xerRest = 0;
-        long pir = spr[Spr.PIR];
-        Arrays.fill(spr, 0);
-        spr[Spr.PIR] = pir;
-        spr[Spr.PVR] = model.pvr() & MASK32;
-        spr[Spr.L1CFG0] = L1CFG;
-        spr[Spr.L1CFG1] = L1CFG;
+        long pir = sprs[Spr.slot(Spr.PIR)];
+        Arrays.fill(sprs, 0);
+        sprs[Spr.slot(Spr.PIR)] = pir;
+        sprs[Spr.slot(Spr.PVR)] = model.pvr() & MASK32;
+        sprs[Spr.slot(Spr.L1CFG0)] = L1CFG;
+        sprs[Spr.slot(Spr.L1CFG1)] = L1CFG;
         setMsr(0);
         pc = 0; nia = 0;
         ivorInstalled = 0;
@@ -205,9 +205,9 @@ public final class CpuState {
 
     /** TLBnCFG and MMUCFG as QEMU 7.2 reports them for e500mc and e5500 (spec section 1). */
     private void setConfigurationRegisters() {
-        spr[Spr.TLB0CFG] = Mas.TLB0CFG;
-        spr[Spr.TLB1CFG] = Mas.TLB1CFG;
-        spr[Spr.MMUCFG] = Mas.MMUCFG;
+        sprs[Spr.slot(Spr.TLB0CFG)] = Mas.TLB0CFG;
+        sprs[Spr.slot(Spr.TLB1CFG)] = Mas.TLB1CFG;
+        sprs[Spr.slot(Spr.MMUCFG)] = Mas.MMUCFG;
     }
 
     // ---- registers ---------------------------------------------------------------------------
