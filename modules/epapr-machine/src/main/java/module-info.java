@@ -7,4 +7,6 @@ module epaprlab.machine {
     exports epaprlab.machine.fdt;
     exports epaprlab.machine.device;
     exports epaprlab.machine.board;
+    exports epaprlab.machine.state;
+    exports epaprlab.machine.snapshot;
 }
