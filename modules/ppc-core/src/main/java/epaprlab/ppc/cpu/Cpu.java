@@ -270,7 +270,10 @@ public final class Cpu {
     public int fpscr() { return s.fpscr; }
     public void setFpscr(int value) { s.fpscr = value; }
 
-    /** Host view of an SPR by number: no privilege check, no side effects beyond the write. */
+    /**
+     * Host view of an SPR by number: no privilege check, no side effects beyond the write. A
+     * number the cores do not implement has no storage ({@link Spr#slot} 0): it reads 0.
+     */
     public long spr(int n) {
         checkSpr(n);
         return SystemRegisters.read(s, n);
@@ -279,7 +282,7 @@ public final class Cpu {
     /**
      * Host write of an SPR by number: no privilege check; read-only registers (PIR, PVR, ...) are
      * written too, TSR is stored as given (not write-one-to-clear), and writing an IVOR installs
-     * it, as a guest mtspr would.
+     * it, as a guest mtspr would. A write to a number without storage ({@link Spr#slot} 0) is dropped.
      */
     public void setSpr(int n, long value) {
         checkSpr(n);

@@ -42,7 +42,10 @@ public final class CpuState {
     public final CpuModel model;
     public final boolean has64;
     public final GuestMemory mem;
-    /** The memory's page tables (mutated in place by it, never replaced): read never null, write null unless the page is this RAM's own and not watched as code. */
+    /**
+     * The memory's page tables (mutated in place by it, never replaced): read never null, write
+     * null unless the page is this RAM's own and not watched as code.
+     */
     private final byte[][] rd, wr;
     public final long ramSize;
     /**
@@ -354,8 +357,9 @@ public final class CpuState {
     // (the EA's low bits shifted to the top are ORed in, as BOOK_E's slowMask) and one page-table
     // load; a store also needs a write page (non-null: the page is this RAM's own and not watched
     // as code). Otherwise the slow path: in FLAT mode ramLoad/ramStore (misaligned, page-crossing,
-    // copy-on-write, code pages) or the physical bus; in BOOK_E mode a software-TLB hit is the same RAM access at
-    // EA + addend, anything else goes to Translate (misses, page-crossing accesses, devices, faults).
+    // copy-on-write, code pages) or the physical bus; in BOOK_E mode a software-TLB hit is the
+    // same RAM access at EA + addend, anything else goes to Translate (misses, page-crossing
+    // accesses, devices, faults).
 
     // ea << 63 / 62 / 61: high bits set when a 2/4/8-byte access is not naturally aligned. One
     // shift keeps every page-crossing access off the fast path (misaligned accesses inside a page
