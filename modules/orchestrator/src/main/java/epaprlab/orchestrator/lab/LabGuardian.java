@@ -5,6 +5,9 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import epaprlab.orchestrator.admission.Admission;
+import epaprlab.orchestrator.admission.VmCharge;
+import epaprlab.orchestrator.config.HeapBudget;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
@@ -23,7 +26,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once, every
+ * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once and
+ * only while {@link Admission} finds room for it in the heap (else it waits for a VM to end, or
+ * ends as host-out-of-memory when it could never fit), every
  * event passed to the observer in the order it arrives, and the lab's end once every VM has
  * ended. A VM whose supervisor dies without a result (a bug) is reported as crashed; the other
  * VMs are not disturbed.
@@ -46,7 +51,12 @@ public final class LabGuardian {
     private static final Duration LOST_RESULT_GRACE = Duration.ofSeconds(2);
 
     public static Behavior<Command> create(LabConfig lab, LabObserver observer) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer).running()));
+        return create(lab, observer, Admission.of(HeapBudget.ofThisJvm()));
+    }
+
+    /** With the heap pool of {@code admission} instead of this JVM's. */
+    public static Behavior<Command> create(LabConfig lab, LabObserver observer, Admission admission) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer, admission).first()));
     }
 
     private final ActorContext<Command> ctx;
@@ -65,9 +75,14 @@ public final class LabGuardian {
     private final Deque<VmConfig> waiting = new ArrayDeque<>();
     /** Supervisors that have not stopped yet, by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
+    private final Admission admission;
+    /** What each started VM holds of the heap pool, given back when its supervisor has stopped. */
+    private final Map<String, VmCharge> charges = new java.util.HashMap<>();
 
-    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer) {
+    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer,
+                        Admission admission) {
         this.ctx = ctx;
+        this.admission = admission;
         this.timers = timers;
         this.lab = lab;
         this.observer = observer;
@@ -81,14 +96,36 @@ public final class LabGuardian {
         startWaiting();
     }
 
-    /** Starts waiting VMs while fewer than {@code concurrency} run. */
+    /**
+     * Starts waiting VMs, in lab order, while fewer than {@code concurrency} run and the heap
+     * pool has room for the next; one that could never fit ends as host-out-of-memory.
+     */
     private void startWaiting() {
         while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
-            VmConfig vm = waiting.removeFirst();
-            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(vm, events, boards), "vm-" + vm.name());
-            ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
-            alive.put(vm.name(), supervisor);
+            VmConfig vm = waiting.peekFirst();
+            switch (admission.tryAdmit(vm, alive.size())) {
+                case Admission.Decision.Admitted a -> {
+                    waiting.removeFirst();
+                    charges.put(vm.name(), a.charge());
+                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
+                            VmSupervisor.create(vm, events, boards, a.charge()), "vm-" + vm.name());
+                    ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
+                    alive.put(vm.name(), supervisor);
+                }
+                case Admission.Decision.Refused r -> {
+                    waiting.removeFirst();
+                    record(new VmFinished(lostResult(vm.name(), Outcome.HOST_OUT_OF_MEMORY, r.why()), Instant.now()));
+                }
+                case Admission.Decision.Wait _ -> {
+                    return;                 // the next VM that ends makes room
+                }
+            }
         }
+    }
+
+    /** Every VM may have been refused already: then the lab has ended before it began. */
+    private Behavior<Command> first() {
+        return done() ? finishIfDone() : running();
     }
 
     private Behavior<Command> running() {
@@ -104,6 +141,8 @@ public final class LabGuardian {
                     }
                     case SupervisorStopped s -> {
                         alive.remove(s.vm());
+                        VmCharge charge = charges.remove(s.vm());
+                        if (charge != null) charge.close();
                         if (results.get(s.vm()) == null) timers.startSingleTimer(new ConfirmLost(s.vm()), LOST_RESULT_GRACE);
                         startWaiting();
                         yield finishIfDone();
@@ -139,9 +178,13 @@ public final class LabGuardian {
                 OptionalLong.empty(), 0, Duration.ZERO);
     }
 
+    private boolean done() {
+        return alive.isEmpty() && waiting.isEmpty() && unfinished == 0;
+    }
+
     /** The lab ends when every supervisor has stopped and every VM has a result. */
     private Behavior<Command> finishIfDone() {
-        if (!alive.isEmpty() || !waiting.isEmpty() || unfinished > 0) return Behaviors.same();
+        if (!done()) return Behaviors.same();
         observer.onEvent(new LabFinished(lab.name(), results.values().stream().toList(), Instant.now()));
         return Behaviors.stopped();
     }

@@ -10,6 +10,7 @@ import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ResetReason;
+import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
@@ -116,7 +117,12 @@ public final class VmSupervisor {
     private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
-        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE);
+        return create(config, events, boards, VmCharge.unlimited());
+    }
+
+    /** In a lab: {@code charge} is what the VM holds of the lab's heap pool (its RAM's page budget). */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge) {
+        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE, charge);
     }
 
     /**
@@ -126,6 +132,11 @@ public final class VmSupervisor {
      */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
+        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited());
+    }
+
+    private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Machine board;
@@ -141,7 +152,7 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap).withConsole().boot(ResetReason.POWER_ON, "power on");
+            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge).withConsole().boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -163,6 +174,8 @@ public final class VmSupervisor {
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
     private final HypercallCounts hypercalls;
+    /** This VM's share of the lab's heap pool: its RAM's page budget. */
+    private final VmCharge charge;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -189,8 +202,9 @@ public final class VmSupervisor {
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
-                         ConsoleSink.Tap consoleTap) {
+                         ConsoleSink.Tap consoleTap, VmCharge charge) {
         this.ctx = ctx;
+        this.charge = charge;
         this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
@@ -341,7 +355,7 @@ public final class VmSupervisor {
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
-                case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
+                case RESTART, SNAPSHOT -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
                         "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
                 case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");

@@ -1,0 +1,90 @@
+package epaprlab.orchestrator.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.config.LabConfigLoader;
+import epaprlab.orchestrator.lab.LabEvent;
+import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.lab.LabGuardian;
+import epaprlab.orchestrator.testing.TestGuests;
+import epaprlab.orchestrator.vm.Lifecycle;
+import epaprlab.orchestrator.vm.Outcome;
+import epaprlab.orchestrator.vm.VmEvent;
+import epaprlab.orchestrator.vm.VmResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A lab's VMs start only while the heap pool has room: the others wait, or end when they never could fit. */
+@Timeout(120)
+class AdmissionTest {
+    static final ActorTestKit kit = ActorTestKit.create();
+    private static final Path HELLO = TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf");
+
+    @TempDir Path dir;
+
+    @AfterAll
+    static void stopKit() { kit.shutdownTestKit(); }
+
+    private List<LabEvent> run(String labBody, Admission admission) throws Exception {
+        Path file = Files.writeString(dir.resolve("lab.conf"), "lab {\n" + labBody + "\n}\n");
+        LabConfig lab = LabConfigLoader.withDefaults().load(file);
+        LinkedBlockingQueue<LabEvent> queue = new LinkedBlockingQueue<>();
+        kit.spawn(LabGuardian.create(lab, queue::add, admission));
+        List<LabEvent> events = new ArrayList<>();
+        while (true) {
+            LabEvent e = queue.poll(60, TimeUnit.SECONDS);
+            if (e == null) throw new AssertionError("the lab did not finish; events so far: " + events);
+            events.add(e);
+            if (e instanceof LabFinished) return events;
+        }
+    }
+
+    @Test
+    void vmsWaitForRoomInThePoolAndAllRunToTheirEnd() throws Exception {
+        String keys = "image = \"" + HELLO + "\", console.buffer = 256K";
+        String body = "concurrency = 4\nvms = [ { name = h, " + keys + ", count = 4 } ]";
+        long one = Admission.chargeOf(LabConfigLoader.withDefaults().load(
+                Files.writeString(dir.resolve("one.conf"), "vm { name = h, " + keys + " }")).vms().getFirst());
+        // room for one VM's charge and its pages, not for two charges: the concurrency of 4 does not matter
+        HeapPool pool = new HeapPool(2 * one - 4096);
+        List<LabEvent> events = run(body, new Admission(pool));
+        LabFinished end = (LabFinished) events.getLast();
+        assertTrue(end.allAsExpected(), end.results().toString());
+        int running = 0, most = 0;
+        for (LabEvent e : events) {
+            if (e instanceof LabEvent.OfVm(VmEvent.LifecycleChanged c) && c.from() == Lifecycle.BOOTING && c.to() == Lifecycle.RUNNING) {
+                most = Math.max(most, ++running);
+            }
+            if (e instanceof LabEvent.OfVm(VmEvent.VmFinished f)) running--;
+        }
+        assertEquals(1, most, "only one VM at a time fits the pool");
+        assertEquals(pool.capacity(), pool.free(), "every charge and page was given back");
+    }
+
+    @Test
+    void aVmThatCouldNeverFitEndsAsHostOutOfMemoryNamingItselfAndTheFigures() throws Exception {
+        String body = "vms = [\n { name = small, image = \"" + HELLO + "\" }\n"
+                + " { name = greedy, image = \"" + HELLO + "\", console.buffer = 1M, console.max-line = 1M }\n]";
+        HeapPool pool = new HeapPool(1L << 20);
+        List<LabEvent> events = run(body, new Admission(pool));
+        LabFinished end = (LabFinished) events.getLast();
+        VmResult small = end.results().get(0), greedy = end.results().get(1);
+        assertEquals(Outcome.SHUTDOWN, small.outcome(), small.toString());
+        assertEquals(Outcome.HOST_OUT_OF_MEMORY, greedy.outcome(), greedy.toString());
+        assertEquals(0, greedy.boots());
+        assertTrue(greedy.detail().startsWith("vm greedy cannot start: it needs 3.0 MiB of heap up front (console buffers "
+                + "3 MiB, fixed share 32 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
+        assertEquals(pool.capacity(), pool.free());
+    }
+}
