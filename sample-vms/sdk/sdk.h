@@ -1,6 +1,6 @@
 /*
  * sdk.h - everything a guest needs: hypercalls, device tree, console,
- * lifecycle and string functions. See the header comment of each file.
+ * lifecycle, snapshot and string functions. See the header comment of each file.
  *
  * A guest provides   int main(const void *fdt);
  * crt0-32.S / crt0-64.S call it with the device tree the host passed in r3
@@ -15,6 +15,7 @@
 #include "lifecycle.h"
 #include "string.h"
 #include "smp.h"
+#include "snapshot.h"
 
 /* The device tree blob the guest was booted with (set by crt0). */
 extern const void *sdk_boot_fdt;

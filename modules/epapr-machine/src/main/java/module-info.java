@@ -7,4 +7,5 @@ module epaprlab.machine {
     exports epaprlab.machine.fdt;
     exports epaprlab.machine.device;
     exports epaprlab.machine.board;
+    exports epaprlab.machine.state;
 }

@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 
@@ -83,6 +87,52 @@ public final class ByteChannel {
         backlogBytes = 0;
     }
 
+    /**
+     * What the channel holds, for snapshots: the bytes the guest sent and the host has not drained,
+     * the bytes queued for the guest, and the input backlog behind them (oldest first each).
+     */
+    public record State(byte[] toHost, byte[] toGuest, byte[] backlog) {
+        public void write(DataOutput out) throws IOException {
+            StateIo.writeBytes(out, toHost);
+            StateIo.writeBytes(out, toGuest);
+            StateIo.writeBytes(out, backlog);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            int max = Integer.MAX_VALUE - 8;
+            return new State(StateIo.readBytes(in, max, "byte channel output"), StateIo.readBytes(in, max, "byte channel input"),
+                    StateIo.readBytes(in, max, "byte channel input backlog"));
+        }
+    }
+
+    public synchronized State saveState() {
+        byte[] waiting = new byte[backlogBytes];
+        int at = 0, skip = backlogHead;
+        for (byte[] chunk : backlog) {
+            System.arraycopy(chunk, skip, waiting, at, chunk.length - skip);
+            at += chunk.length - skip;
+            skip = 0;
+        }
+        return new State(tx.toArray(), rx.toArray(), waiting);
+    }
+
+    /**
+     * Puts the channel in {@code s}. Input beyond this channel's receive capacity waits in the
+     * backlog (never dropped); output beyond its transmit capacity is refused.
+     *
+     * @throws IllegalArgumentException if the saved output does not fit the transmit queue
+     */
+    public synchronized void restoreState(State s) {
+        if (s.toHost().length > tx.capacity()) {
+            throw new IllegalArgumentException("byte channel %d: %d bytes of saved output do not fit its %d-byte queue"
+                    .formatted(handle, s.toHost().length, tx.capacity()));
+        }
+        reset();
+        tx.put(s.toHost(), 0, s.toHost().length);
+        hostInput(s.toGuest());
+        hostInput(s.backlog());
+    }
+
     /** Moves backlog into the receive queue while it has room. */
     private void refill() {
         while (backlogBytes > 0 && rx.free() > 0) {
@@ -109,6 +159,14 @@ public final class ByteChannel {
         }
 
         int size() { return size; }
+
+        int capacity() { return buf.length; }
+
+        byte[] toArray() {
+            byte[] a = new byte[size];
+            for (int i = 0; i < size; i++) a[i] = buf[(head + i) % buf.length];
+            return a;
+        }
 
         int free() { return buf.length - size; }
 

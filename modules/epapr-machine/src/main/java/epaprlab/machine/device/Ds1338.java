@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -34,6 +38,36 @@ public final class Ds1338 implements I2cDevice {
         weekdayOffset = 0;
         pointer = 0;
         addressByte = false;
+    }
+
+    /**
+     * The registers (NVRAM and the last time read included), the guest's offset from the host
+     * clock, and the transfer position, for snapshots. The time itself is not saved: a restored
+     * RTC keeps the guest's offset to the host's clock, so it shows the real time now (plus what
+     * the guest set), as QEMU's RTC after {@code loadvm}. The array is never written.
+     */
+    public record State(int[] regs, long offsetSeconds, int weekdayOffset, int pointer, boolean addressByte) {
+        public void write(DataOutput out) throws IOException {
+            StateIo.writeInts(out, regs);
+            out.writeLong(offsetSeconds);
+            out.writeInt(weekdayOffset);
+            out.writeInt(pointer);
+            out.writeBoolean(addressByte);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            return new State(StateIo.readInts(in, SIZE, "rtc registers"), in.readLong(), in.readInt(), in.readInt(), in.readBoolean());
+        }
+    }
+
+    public State saveState() { return new State(regs.clone(), offsetSeconds, weekdayOffset, pointer, addressByte); }
+
+    public void restoreState(State s) {
+        System.arraycopy(s.regs(), 0, regs, 0, SIZE);
+        offsetSeconds = s.offsetSeconds();
+        weekdayOffset = s.weekdayOffset();
+        pointer = s.pointer() & (SIZE - 1);
+        addressByte = s.addressByte();
     }
 
     @Override

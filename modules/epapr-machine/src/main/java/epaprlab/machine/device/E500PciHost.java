@@ -1,5 +1,10 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The e500 PCI host controller (QEMU's {@code hw/pci-host/ppce500.c}; board spec section 9) with
  * an empty bus: CFG_ADDR (big-endian, stored on 4-byte writes only) and CFG_DATA (little-endian,
@@ -50,6 +55,34 @@ public final class E500PciHost implements MmioDevice {
         java.util.Arrays.fill(outbound, 0);
         java.util.Arrays.fill(inbound, 0);
         gasketTimer = 0;
+    }
+
+    /** The bridge's config header, CFG_ADDR and the ATMU registers, for snapshots. Arrays are never written. */
+    public record State(byte[] config, int configAddress, int[] outbound, int[] inbound, int gasketTimer) {
+        public void write(DataOutput out) throws IOException {
+            StateIo.writeBytes(out, config);
+            out.writeInt(configAddress);
+            StateIo.writeInts(out, outbound);
+            StateIo.writeInts(out, inbound);
+            out.writeInt(gasketTimer);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            return new State(StateIo.readBytesExactly(in, 256, "pci config"), in.readInt(),
+                    StateIo.readInts(in, 20, "pci outbound windows"), StateIo.readInts(in, 12, "pci inbound windows"), in.readInt());
+        }
+    }
+
+    public synchronized State saveState() {
+        return new State(config.clone(), configAddress, outbound.clone(), inbound.clone(), gasketTimer);
+    }
+
+    public synchronized void restoreState(State s) {
+        System.arraycopy(s.config(), 0, config, 0, config.length);
+        configAddress = s.configAddress();
+        System.arraycopy(s.outbound(), 0, outbound, 0, outbound.length);
+        System.arraycopy(s.inbound(), 0, inbound, 0, inbound.length);
+        gasketTimer = s.gasketTimer();
     }
 
     @Override

@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The MPC8xxx I2C controller (QEMU's {@code hw/i2c/mpc_i2c.c}; board spec section 11) as a bus
  * master with devices attached by address. Byte registers at 0x00 ADR, 0x04 FDR, 0x08 CR, 0x0C SR,
@@ -38,6 +42,41 @@ public final class MpcI2c implements MmioDevice {
             throw new IllegalArgumentException("I2C address 0x%x is invalid or taken".formatted(address));
         devices[address] = device;
         return this;
+    }
+
+    /**
+     * The controller's registers and transfer, for snapshots: {@code address} is the address byte of
+     * the transfer under way (-1: none) and {@code acknowledged} whether its device still takes
+     * part (false after a NACK). The attached devices keep their own state.
+     */
+    public record State(int adr, int fdr, int cr, int sr, int dr, int address, boolean acknowledged) {
+        public void write(DataOutput out) throws IOException {
+            for (int v : new int[] {adr, fdr, cr, sr, dr, address}) out.writeInt(v);
+            out.writeBoolean(acknowledged);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            return new State(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readBoolean());
+        }
+    }
+
+    public synchronized State saveState() { return new State(adr, fdr, cr, sr, dr, address, current != null); }
+
+    /**
+     * Puts the controller back, with the device of the saved transfer as its partner; the IRQ line
+     * is not driven (the MPIC's saved state has its input).
+     *
+     * @throws IllegalArgumentException if the saved transfer names an address with no device here
+     */
+    public synchronized void restoreState(State s) {
+        I2cDevice partner = null;
+        if (s.address() != IDLE && s.acknowledged()) {
+            partner = s.address() >= 0 && s.address() < 256 ? devices[s.address() >>> 1] : null;
+            if (partner == null) throw new IllegalArgumentException("i2c transfer to address byte 0x%x: no device there".formatted(s.address()));
+        }
+        adr = s.adr(); fdr = s.fdr(); cr = s.cr(); sr = s.sr(); dr = s.dr();
+        address = s.address();
+        current = partner;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -75,6 +79,8 @@ public final class OpenPic implements MmioDevice {
     private final boolean[] timerRunning = new boolean[4];
     private final long[] timerOrigin = new long[4];
     private final int[] msir = new int[8];
+    /** Proxy mode as last installed in the CPUs: a GCR[RST] clears GCR but leaves the CPUs in it (QEMU). */
+    private boolean proxyMode;
 
     public OpenPic(List<InterruptTarget> cpus) { this(cpus, System::nanoTime); }
 
@@ -122,7 +128,95 @@ public final class OpenPic implements MmioDevice {
     public synchronized void reset() {
         picReset();
         java.util.Arrays.fill(msir, 0);
+        proxyMode = false;
         for (InterruptTarget t : cpus) t.setExternalProxy(null);
+    }
+
+    /**
+     * Every register and every piece of delivery state, for snapshots: global registers, per source
+     * (IVPR with its activity bit, IDR, destination mask, output, latched input, sense), per CPU
+     * (CTPR, raised and in-service queues, critical outputs asserted), the global timers, and the
+     * MSI registers. A running timer is saved as the nanoseconds it had counted, so it carries on
+     * from there on any clock. Arrays are never written.
+     */
+    public record State(int cpus, boolean proxyMode, int gcr, int spve, int tfrr, int vir, int[] ivpr, int[] idr, int[] destmask, int[] output,
+                        boolean[] pending, boolean[] level, int[] ctpr, long[] raised, long[] servicing, int[] outputsActive,
+                        int[] tccr, int[] tbcr, boolean[] timerRunning, long[] timerElapsedNanos, int[] msir) {
+        public void write(DataOutput out) throws IOException {
+            out.writeInt(cpus);
+            out.writeBoolean(proxyMode);
+            out.writeInt(gcr); out.writeInt(spve); out.writeInt(tfrr); out.writeInt(vir);
+            StateIo.writeInts(out, ivpr); StateIo.writeInts(out, idr); StateIo.writeInts(out, destmask);
+            StateIo.writeInts(out, output); StateIo.writeBooleans(out, pending); StateIo.writeBooleans(out, level);
+            StateIo.writeInts(out, ctpr); StateIo.writeLongs(out, raised); StateIo.writeLongs(out, servicing);
+            StateIo.writeInts(out, outputsActive); StateIo.writeInts(out, tccr); StateIo.writeInts(out, tbcr);
+            StateIo.writeBooleans(out, timerRunning); StateIo.writeLongs(out, timerElapsedNanos); StateIo.writeInts(out, msir);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            int n = in.readInt();
+            if (n < 1 || n > MAX_CPUS) throw new epaprlab.machine.state.StateFormatException("mpic: " + n + " CPUs");
+            return new State(n, in.readBoolean(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                    StateIo.readInts(in, IRQS, "mpic ivpr"), StateIo.readInts(in, IRQS, "mpic idr"),
+                    StateIo.readInts(in, IRQS, "mpic destmask"), StateIo.readInts(in, IRQS, "mpic output"),
+                    StateIo.readBooleans(in, IRQS, "mpic pending"), StateIo.readBooleans(in, IRQS, "mpic level"),
+                    StateIo.readInts(in, n, "mpic ctpr"), StateIo.readLongs(in, n * WORDS, "mpic raised"),
+                    StateIo.readLongs(in, n * WORDS, "mpic in service"), StateIo.readInts(in, n * 3, "mpic outputs"),
+                    StateIo.readInts(in, 4, "mpic tccr"), StateIo.readInts(in, 4, "mpic tbcr"),
+                    StateIo.readBooleans(in, 4, "mpic timer running"), StateIo.readLongs(in, 4, "mpic timer elapsed"),
+                    StateIo.readInts(in, 8, "mpic msir"));
+        }
+    }
+
+    public synchronized State saveState() {
+        long now = nanos.getAsLong();
+        long[] r = new long[ncpus * WORDS], sv = new long[ncpus * WORDS];
+        int[] oa = new int[ncpus * 3];
+        for (int c = 0; c < ncpus; c++) {
+            System.arraycopy(raised[c], 0, r, c * WORDS, WORDS);
+            System.arraycopy(servicing[c], 0, sv, c * WORDS, WORDS);
+            System.arraycopy(outputsActive[c], 0, oa, c * 3, 3);
+        }
+        long[] elapsed = new long[4];
+        for (int t = 0; t < 4; t++) elapsed[t] = timerRunning[t] ? now - timerOrigin[t] : 0;
+        return new State(ncpus, proxyMode, gcr, spve, tfrr, vir, ivpr.clone(), idr.clone(), destmask.clone(), output.clone(),
+                pending.clone(), level.clone(), ctpr.clone(), r, sv, oa, tccr.clone(), tbcr.clone(), timerRunning.clone(),
+                elapsed, msir.clone());
+    }
+
+    /**
+     * Puts the MPIC in {@code s}. The CPU outputs are not driven (each vCPU's saved state holds its
+     * pending interrupts); proxy mode is re-installed in the CPUs, because it lives there.
+     *
+     * @throws IllegalArgumentException if {@code s} is of an MPIC serving another number of CPUs
+     */
+    public synchronized void restoreState(State s) {
+        if (s.cpus() != ncpus) {
+            throw new IllegalArgumentException("mpic state of %d CPUs cannot be restored into one of %d".formatted(s.cpus(), ncpus));
+        }
+        long now = nanos.getAsLong();
+        gcr = s.gcr(); spve = s.spve(); tfrr = s.tfrr(); vir = s.vir();
+        System.arraycopy(s.ivpr(), 0, ivpr, 0, IRQS);
+        System.arraycopy(s.idr(), 0, idr, 0, IRQS);
+        System.arraycopy(s.destmask(), 0, destmask, 0, IRQS);
+        System.arraycopy(s.output(), 0, output, 0, IRQS);
+        System.arraycopy(s.pending(), 0, pending, 0, IRQS);
+        System.arraycopy(s.level(), 0, level, 0, IRQS);
+        System.arraycopy(s.ctpr(), 0, ctpr, 0, ncpus);
+        for (int c = 0; c < ncpus; c++) {
+            System.arraycopy(s.raised(), c * WORDS, raised[c], 0, WORDS);
+            System.arraycopy(s.servicing(), c * WORDS, servicing[c], 0, WORDS);
+            System.arraycopy(s.outputsActive(), c * 3, outputsActive[c], 0, 3);
+        }
+        System.arraycopy(s.tccr(), 0, tccr, 0, 4);
+        System.arraycopy(s.tbcr(), 0, tbcr, 0, 4);
+        for (int t = 0; t < 4; t++) {
+            timerRunning[t] = s.timerRunning()[t];
+            timerOrigin[t] = now - s.timerElapsedNanos()[t];
+        }
+        System.arraycopy(s.msir(), 0, msir, 0, 8);
+        proxyMode = s.proxyMode();
+        for (int c = 0; c < ncpus; c++) cpus[c].setExternalProxy(proxyMode ? proxies[c] : null);
     }
 
     @Override public long read(long offset, int size) { return readBy(0, offset, size); }
@@ -205,6 +299,7 @@ public final class OpenPic implements MmioDevice {
         }
         gcr = (gcr & ~GCR_MODE) | (v & GCR_MODE);
         boolean proxy = (v & GCR_MODE) == GCR_PROXY;
+        proxyMode = proxy;
         for (int c = 0; c < ncpus; c++) cpus[c].setExternalProxy(proxy ? proxies[c] : null);
     }
 

@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The QorIQ GPIO block (QEMU's {@code mpc8xxx.c}; board spec section 10): 32 pins, pin n at bit
  * {@code 0x80000000 >>> n}. A GPDAT write drives every output pin whose bit changes; pin 0 is
@@ -28,6 +32,24 @@ public final class QoriqGpio implements MmioDevice {
     public synchronized void reset() {
         dir = odr = dat = ier = imr = icr = 0;
         irq.set(false);
+    }
+
+    /** The six registers, for snapshots (the IRQ level follows from GPIER and GPIMR). */
+    public record State(int dir, int odr, int dat, int ier, int imr, int icr) {
+        public void write(DataOutput out) throws IOException {
+            for (int v : new int[] {dir, odr, dat, ier, imr, icr}) out.writeInt(v);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            return new State(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        }
+    }
+
+    public synchronized State saveState() { return new State(dir, odr, dat, ier, imr, icr); }
+
+    /** Puts the registers back; the IRQ line is not driven (the MPIC's saved state has its input). */
+    public synchronized void restoreState(State s) {
+        dir = s.dir(); odr = s.odr(); dat = s.dat(); ier = s.ier(); imr = s.imr(); icr = s.icr();
     }
 
     @Override

@@ -1,5 +1,10 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The ePAPR spin table QEMU's ppce500 keeps in MMIO ({@code ppce500_spin.c}; board spec section
  * 5): 32 entries of 32 bytes (addr, r3, resv, pir, reserved; big-endian), entry i reset to addr 1,
@@ -41,6 +46,20 @@ public final class SpinTable implements MmioDevice {
             put(e + PIR, 4, i);
         }
     }
+
+    /** The table's bytes, for snapshots. The array is never written. */
+    public record State(byte[] table) {
+        public void write(DataOutput out) throws IOException { StateIo.writeBytes(out, table); }
+
+        public static State read(DataInput in) throws IOException {
+            return new State(StateIo.readBytesExactly(in, SIZE, "spin table"));
+        }
+    }
+
+    public synchronized State saveState() { return new State(table.clone()); }
+
+    /** Puts the table back; releases nothing (released CPUs are running in the saved vCPU state). */
+    public synchronized void restoreState(State s) { System.arraycopy(s.table(), 0, table, 0, SIZE); }
 
     @Override
     public synchronized long read(long offset, int size) {

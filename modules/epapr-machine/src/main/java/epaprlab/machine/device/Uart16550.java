@@ -1,5 +1,9 @@
 package epaprlab.machine.device;
 
+import epaprlab.machine.state.StateIo;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.function.IntConsumer;
 
 /**
@@ -71,6 +75,51 @@ public final class Uart16550 implements MmioDevice {
         thrPending = false;
         refill();                                        // typed input survives a reset, in order
         update();
+    }
+
+    /**
+     * Everything the UART holds, for snapshots: the registers, the receive FIFO (oldest first), the
+     * host input waiting behind it, and the IRQ level last driven. Arrays are never written.
+     */
+    public record State(int rbr, int ier, int iir, int fcr, int lcr, int mcr, int lsr, int msr, int scr, int divisor,
+                        int triggerLevel, boolean thrPending, boolean irqLevel, byte[] fifo, byte[] hostInput) {
+        public void write(DataOutput out) throws IOException {
+            for (int v : new int[] {rbr, ier, iir, fcr, lcr, mcr, lsr, msr, scr, divisor, triggerLevel}) out.writeInt(v);
+            out.writeBoolean(thrPending);
+            out.writeBoolean(irqLevel);
+            StateIo.writeBytes(out, fifo);
+            StateIo.writeBytes(out, hostInput);
+        }
+
+        public static State read(DataInput in) throws IOException {
+            int[] r = new int[11];
+            for (int i = 0; i < r.length; i++) r[i] = in.readInt();
+            boolean thr = in.readBoolean(), irq = in.readBoolean();
+            return new State(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], thr, irq,
+                    StateIo.readBytes(in, FIFO, "uart fifo"), StateIo.readBytes(in, Integer.MAX_VALUE - 8, "uart host input"));
+        }
+    }
+
+    public synchronized State saveState() {
+        byte[] f = new byte[fifoCount];
+        for (int i = 0; i < fifoCount; i++) f[i] = fifo[(fifoHead + i) % FIFO];
+        return new State(rbr, ier, iir, fcr, lcr, mcr, lsr, msr, scr, divisor, triggerLevel, thrPending, irqLevel,
+                f, host.toArray());
+    }
+
+    /**
+     * Puts the UART in {@code s}. The IRQ line is not driven: the interrupt controller's own saved
+     * state already holds what the line did.
+     */
+    public synchronized void restoreState(State s) {
+        rbr = s.rbr(); ier = s.ier(); iir = s.iir(); fcr = s.fcr(); lcr = s.lcr(); mcr = s.mcr(); lsr = s.lsr();
+        msr = s.msr(); scr = s.scr(); divisor = s.divisor(); triggerLevel = s.triggerLevel();
+        thrPending = s.thrPending(); irqLevel = s.irqLevel();
+        fifoHead = 0;
+        fifoCount = 0;
+        for (byte b : s.fifo()) put(b);
+        host.clear();
+        for (byte b : s.hostInput()) host.add(b);
     }
 
     @Override
@@ -230,6 +279,14 @@ public final class Uart16550 implements MmioDevice {
         private int head, size;
 
         int size() { return size; }
+
+        void clear() { head = size = 0; }
+
+        byte[] toArray() {
+            byte[] a = new byte[size];
+            for (int i = 0; i < size; i++) a[i] = buf[(head + i) % buf.length];
+            return a;
+        }
 
         void add(byte b) {
             if (size == buf.length) {

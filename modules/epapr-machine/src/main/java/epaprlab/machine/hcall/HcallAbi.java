@@ -39,6 +39,11 @@ public final class HcallAbi {
 
     /** epapr-lab's test-result hypercall (private vendor 0, number 1): r3 = result, 0 = pass. */
     public static final int EPAPR_LAB_RESULT = token(VENDOR_PRIVATE, 1);
+    /**
+     * epapr-lab's snapshot hypercall {@code EPAPRLAB_HC_SNAPSHOT} (private vendor 0, number 2): r3 =
+     * status (0 = taken), r4 = 0 in the VM that took it, 1 in a VM started or reset from it.
+     */
+    public static final int EPAPRLAB_HC_SNAPSHOT = token(VENDOR_PRIVATE, 2);
 
     // Status codes returned in r3.
     public static final int EV_SUCCESS = 0;
@@ -70,6 +75,7 @@ public final class HcallAbi {
         if (t == KVM_HC_VM_RESET) return "KVM_HC_VM_RESET";
         if (t == KVM_HC_VM_SHUTDOWN) return "KVM_HC_VM_SHUTDOWN";
         if (t == EPAPR_LAB_RESULT) return "EPAPR_LAB_RESULT";
+        if (t == EPAPRLAB_HC_SNAPSHOT) return "EPAPRLAB_HC_SNAPSHOT";
         return "0x%08x".formatted(token);
     }
 }

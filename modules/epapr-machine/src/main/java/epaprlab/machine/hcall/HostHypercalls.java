@@ -23,6 +23,12 @@ public final class HostHypercalls {
         RESET_VM,
         /** An enabled {@code KVM_HC_VM_SHUTDOWN}: the VM decides; if it cannot, answer EV_INTERNAL. */
         SHUTDOWN_VM,
+        /**
+         * {@code EPAPRLAB_HC_SNAPSHOT}: the record already answers {@code EV_UNIMPLEMENTED} (r4 = 0),
+         * right for a VM the lab takes no snapshots of. A host that takes one calls
+         * {@link #snapshotTaken} and takes {@code Machine.snapshot()} before running the vCPU again.
+         */
+        SNAPSHOT_VM,
     }
 
     private final EnabledHypercalls enabled;
@@ -50,6 +56,10 @@ public final class HostHypercalls {
         if (nr == EV_BYTE_CHANNEL_POLL) return poll(h);
         if (nr == KVM_HC_VM_RESET) return enabled.reset() ? Action.RESET_VM : unimplemented(h);
         if (nr == KVM_HC_VM_SHUTDOWN) return enabled.shutdown() ? Action.SHUTDOWN_VM : unimplemented(h);
+        if (nr == EPAPRLAB_HC_SNAPSHOT) {
+            unimplemented(h);
+            return Action.SNAPSHOT_VM;
+        }
         if (nr == EPAPR_LAB_RESULT) {
             if (!enabled.result()) return unimplemented(h);
             h.setRet(EV_SUCCESS);
@@ -61,6 +71,15 @@ public final class HostHypercalls {
     /** The answer for a lifecycle call the VM could not honour. */
     public static void decline(VcpuExit.Hcall h) {
         h.setRet(EV_INTERNAL);
+    }
+
+    /**
+     * The answer for a snapshot the host took: r3 = 0, r4 = 0 (this VM goes on as the one that took
+     * it; a VM restored from the snapshot sees r4 = 1, which {@code Machine.restore} sets).
+     */
+    public static void snapshotTaken(VcpuExit.Hcall h) {
+        h.setRet(EV_SUCCESS);
+        h.setArg(1, 0);
     }
 
     private static Action unimplemented(VcpuExit.Hcall h) {

@@ -154,6 +154,19 @@ class HostHypercallsTest {
     }
 
     @Test
+    void snapshotGoesToTheHostAnsweredUnimplementedUntilItIsTaken() {
+        var h = call(EPAPRLAB_HC_SNAPSHOT, 5, 6, 7);
+        assertEquals(Action.SNAPSHOT_VM, new HostHypercalls(EnabledHypercalls.NONE, List.of(console)).handle(h));
+        assertEquals(EV_UNIMPLEMENTED, h.ret(), "a lab that takes no snapshot leaves this answer");
+        assertEquals(0, h.arg(1));
+        HostHypercalls.snapshotTaken(h);
+        assertEquals(EV_SUCCESS, h.ret());
+        assertEquals(0, h.arg(1), "r4 = 0 in the VM that took it");
+        assertEquals(7, h.arg(2));
+        assertEquals("EPAPRLAB_HC_SNAPSHOT", nameOf(0x00000002));
+    }
+
+    @Test
     void declinedLifecycleCallAnswersInternal() {
         var h = call(KVM_HC_VM_RESET);
         HostHypercalls.decline(h);
@@ -168,5 +181,6 @@ class HostHypercallsTest {
         assertEquals(0x002A0020, KVM_HC_VM_RESET);
         assertEquals(0x002A0021, KVM_HC_VM_SHUTDOWN);
         assertEquals(0x00000001, EPAPR_LAB_RESULT);
+        assertEquals(0x00000002, EPAPRLAB_HC_SNAPSHOT);
     }
 }
