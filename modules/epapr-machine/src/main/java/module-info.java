@@ -3,6 +3,7 @@ module epaprlab.machine {
     requires transitive epaprlab.ppc;
     exports epaprlab.machine.api;
     exports epaprlab.machine.hcall;
+    exports epaprlab.machine.snapshot;
     exports epaprlab.machine.boot;
     exports epaprlab.machine.fdt;
     exports epaprlab.machine.device;

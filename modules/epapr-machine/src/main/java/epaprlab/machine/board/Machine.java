@@ -54,6 +54,9 @@ public sealed interface Machine permits Board, Ppce500Board {
      */
     void connectConsole(ConsoleOutput output);
 
+    default epaprlab.machine.snapshot.MachineSnapshot snapshot() { throw new UnsupportedOperationException("stub"); }
+    default void restore(epaprlab.machine.snapshot.MachineSnapshot s) { throw new UnsupportedOperationException("stub"); }
+
     /** The device tree blob the guest gets on boot {@code bootCount}. */
     byte[] deviceTreeBlob(int bootCount, ResetReason reason) throws BootException;
 }

@@ -37,7 +37,8 @@ public final class SummaryTable {
         if (!rows.isEmpty()) {
             out.printf(Locale.ROOT, format, "VM", "STATE", "BOOTS", "INSTRUCTIONS", "WALL", "EXPECTED");
             for (VmResult r : rows) {
-                out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(), r.boots(),
+                out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(),
+                        r.restores() == 0 ? String.valueOf(r.boots()) : r.boots() + "+" + r.restores() + "r",
                         String.format(Locale.ROOT, "%,d", r.instructions()),
                         String.format(Locale.ROOT, "%.3f s", r.wallTime().toNanos() / 1e9),
                         r.asExpected() ? "yes" : "NO (expected " + expected(r) + ")");
@@ -54,7 +55,7 @@ public final class SummaryTable {
             long nanos = lab.results().stream().mapToLong(r -> r.resetTime().toNanos()).sum();
             out.printf(Locale.ROOT, "guest resets=%d mean-reset-cycle-us=%.1f%n", resets, nanos / 1e3 / resets);
         }
-        long starts = lab.results().stream().mapToLong(VmResult::boots).sum();
+        long starts = lab.results().stream().mapToLong(VmResult::starts).sum();
         double seconds = Math.max(wall.toNanos() / 1e9, 1e-9);
         out.printf(Locale.ROOT, "vms=%d passed=%d wall-s=%.3f starts-per-s=%.0f peak-heap-mib=%d%n",
                 lab.results().size(), ok, seconds, starts / seconds, peakHeapBytes >> 20);

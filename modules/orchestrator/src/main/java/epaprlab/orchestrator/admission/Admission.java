@@ -17,6 +17,8 @@ public final class Admission {
      * measured with {@code sample-vms/idle-100k.conf} (see the README's "Snapshots and clones").
      */
     public static final long PER_VM_BYTES = 24L << 10, PER_VCPU_BYTES = 8L << 10;
+    /** The memory's page tables, allocated whole: a read and a write reference and more per 4 KiB page. */
+    static final long PER_RAM_PAGE_BYTES = 16;
     /** The part of the pool kept free for pages of running VMs when another VM asks to start. */
     private static final int MARGIN_DIVISOR = 16;
 
@@ -45,9 +47,10 @@ public final class Admission {
 
     public HeapPool pool() { return pool; }
 
-    /** The up-front charge of {@code vm}: console buffers, fixed share per VM and per vCPU. */
+    /** The up-front charge of {@code vm}: console buffers, a fixed share per VM and per vCPU, its RAM's page tables. */
     public static long chargeOf(VmConfig vm) {
-        return 2L * vm.board().consoleBuffer() + vm.consoleMaxLine() + PER_VM_BYTES + PER_VCPU_BYTES * vm.board().vcpus();
+        return 2L * vm.board().consoleBuffer() + vm.consoleMaxLine() + PER_VM_BYTES + PER_VCPU_BYTES * vm.board().vcpus()
+                + PER_RAM_PAGE_BYTES * (vm.board().ramBytes() >> 12);
     }
 
     /** {@code running}: how many VMs of the lab run now (with none, the margin is not kept). */

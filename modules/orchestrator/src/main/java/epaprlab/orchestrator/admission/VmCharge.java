@@ -1,6 +1,7 @@
 package epaprlab.orchestrator.admission;
 
 import epaprlab.orchestrator.config.HeapBudget;
+import epaprlab.ppc.mem.PageBudget;
 import java.util.Locale;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Locale;
  * private, and {@link #close} gives everything back when the VM has ended (later gives and takes
  * are ignored and refused), so a VM that dies in any way cannot leak its share of the pool.
  */
-public final class VmCharge {
+public final class VmCharge implements PageBudget {
     private final HeapPool pool;
     private final long upfrontBytes;
     /** Pages taken and not given back; guarded by this. */
@@ -17,6 +18,8 @@ public final class VmCharge {
     private boolean closed;
     /** Pages the pool refused (the VM stops on the first). */
     private long refused;
+    /** Heap held for the VM besides pages, given back at the end: its snapshot's stored pages. */
+    private long held;
 
     VmCharge(HeapPool pool, long upfrontBytes) {
         this.pool = pool;
@@ -28,6 +31,7 @@ public final class VmCharge {
         return new VmCharge(new HeapPool(Long.MAX_VALUE / 2), 0);
     }
 
+    @Override
     public synchronized boolean take(int n) {
         if (closed || !pool.take(n)) {
             refused += n;
@@ -37,6 +41,7 @@ public final class VmCharge {
         return true;
     }
 
+    @Override
     public synchronized void give(int n) {
         if (closed) return;
         int back = (int) Math.min(n, pages);
@@ -44,13 +49,23 @@ public final class VmCharge {
         pool.give(back);
     }
 
-    /** Gives back the up-front charge and every page still held; idempotent. */
+    /**
+     * Charges {@code bytes} that are in use already (a snapshot's pages, which its memory gave back
+     * when they became the snapshot's image), even past the pool's size: later VMs then wait.
+     */
+    public synchronized void hold(long bytes) {
+        if (closed) return;
+        held += bytes;
+        pool.release(-bytes);
+    }
+
+    /** Gives back the up-front charge, every page and everything held; idempotent. */
     public synchronized void close() {
         if (closed) return;
         closed = true;
         pool.give((int) pages);
         pages = 0;
-        pool.release(upfrontBytes);
+        pool.release(upfrontBytes + held);
     }
 
     public long upfrontBytes() { return upfrontBytes; }

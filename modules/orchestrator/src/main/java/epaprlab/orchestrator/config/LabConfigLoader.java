@@ -16,6 +16,11 @@ import epaprlab.orchestrator.config.VmConfig.Limits;
 import epaprlab.orchestrator.config.VmConfig.ResultRules;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartIntensity;
+import epaprlab.orchestrator.snapshot.SnapshotFacts;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import epaprlab.machine.snapshot.MachineSnapshot;
+import epaprlab.machine.snapshot.SnapshotFile;
+import epaprlab.machine.snapshot.SnapshotFileException;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.TimeSource;
@@ -72,6 +77,8 @@ public final class LabConfigLoader {
     private final HeapBudget heap;
     /** The longest delay Akka's scheduler accepts: its tick times 2^31 - 1. */
     private final Duration maxTimer;
+    /** Snapshot files read by this loader ({@code snapshot.from}), by path. */
+    private final Map<Path, VmSnapshot> snapshotFiles = new HashMap<>();
 
     /**
      * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
@@ -361,11 +368,12 @@ public final class LabConfigLoader {
                 nonNegativeDuration(c, "engine.spin-poll", prefix), traceBranches(c, prefix), gdb(c, prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files,
-                snapshotRules(c, prefix, prefix + nameSuffix));
+                snapshotRules(c, prefix, prefix + nameSuffix, boardName, board));
     }
 
     /** {@code snapshot { at, console-pattern, file, from }} and {@code boot-once}. */
-    private static VmConfig.SnapshotRules snapshotRules(Config c, String prefix, String group) throws ConfigProblem {
+    private VmConfig.SnapshotRules snapshotRules(Config c, String prefix, String group, String boardName, BoardSpec board)
+            throws ConfigProblem {
         VmConfig.SnapshotAt at = choice(c, "snapshot.at", prefix, VmConfig.SnapshotAt.values(), LabConfigLoader::lower);
         Optional<Pattern> pattern = pattern(c, "snapshot.console-pattern", prefix);
         if (at == VmConfig.SnapshotAt.CONSOLE && pattern.isEmpty()) {
@@ -386,12 +394,46 @@ public final class LabConfigLoader {
             }
             save = Optional.of(p);
         }
-        Optional<Path> from = file(c, "snapshot.from", prefix);
+        Optional<VmSnapshot> from = Optional.empty();
+        Optional<Path> fromFile = file(c, "snapshot.from", prefix);
+        if (fromFile.isPresent()) from = Optional.of(storedSnapshot(c, prefix, fromFile.get(), boardName, board));
         boolean bootOnce = flag(c, "boot-once", prefix);
         if (bootOnce && at == VmConfig.SnapshotAt.NONE) {
             throw bad(c, "boot-once", prefix, "needs a snapshot point: snapshot.at = hypercall or console");
         }
         return new VmConfig.SnapshotRules(at, pattern, save, from, bootOnce, group);
+    }
+
+    /**
+     * The snapshot file {@code path} ({@code snapshot.from}), read once per loader: every VM that
+     * names it shares one immutable snapshot. A damaged file, one of another format version, or one
+     * of another board, RAM size or vCPU count is refused here, naming the file.
+     */
+    private VmSnapshot storedSnapshot(Config c, String prefix, Path path, String boardName, BoardSpec board)
+            throws ConfigProblem {
+        VmSnapshot s = snapshotFiles.get(path);
+        if (s == null) {
+            try {
+                s = new VmSnapshot(SnapshotFile.read(path), Set.of(), "snapshot file " + path);
+            } catch (SnapshotFileException e) {
+                throw bad(c, "snapshot.from", prefix, "refused: " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw bad(c, "snapshot.from", prefix, "cannot read " + path + ": " + e.getMessage());
+            }
+            snapshotFiles.put(path, s);
+        }
+        MachineSnapshot m = s.machine();
+        String mismatch = !m.board().equals(boardName) ? "board " + m.board() + ", this VM is board = " + boardName
+                : m.vcpus() != board.vcpus() ? m.vcpus() + " vCPUs, this VM has vcpus = " + board.vcpus()
+                : SnapshotFacts.ramBytes(m) != board.ramBytes() ? HeapBudget.mib(SnapshotFacts.ramBytes(m)) + " of RAM, this VM has ram = "
+                        + HeapBudget.mib(board.ramBytes())
+                : null;
+        if (mismatch != null) throw bad(c, "snapshot.from", prefix, path + " holds a VM of " + mismatch);
+        if (boardName.equals(EPAPR) && board.vcpus() > 1) {
+            throw bad(c, "snapshot.from", prefix, "a snapshot file of an epapr VM with several vCPUs cannot be started from "
+                    + "(the file does not say which secondaries had left the spin table); boot-once in one run can");
+        }
+        return s;
     }
 
     private static final Set<String> STEP_KEYS = Set.of("wait", "send", "timeout");

@@ -2,6 +2,7 @@ package epaprlab.orchestrator.config;
 
 import epaprlab.machine.board.BoardSpec;
 import epaprlab.orchestrator.policy.Policies;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
 import epaprlab.orchestrator.vm.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,13 +55,14 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
      *
      * @param consolePattern with {@link SnapshotAt#CONSOLE}: the output that triggers it
      * @param file           where to save the snapshot when it is taken
-     * @param from           the snapshot file to start from instead of booting
+     * @param from           the snapshot file to start from instead of booting, read and checked
+     *                       when the config was loaded (one object for every VM naming the file)
      * @param bootOnce       {@code boot-once}: one VM of {@code group} boots to the snapshot point,
      *                       the others start from its snapshot
      * @param group          the lab entry (and matrix combination) the VM belongs to
      */
-    public record SnapshotRules(SnapshotAt at, Optional<Pattern> consolePattern, Optional<Path> file, Optional<Path> from,
-                                boolean bootOnce, String group) {
+    public record SnapshotRules(SnapshotAt at, Optional<Pattern> consolePattern, Optional<Path> file,
+                                Optional<VmSnapshot> from, boolean bootOnce, String group) {
         public static final SnapshotRules NONE = new SnapshotRules(SnapshotAt.NONE, Optional.empty(), Optional.empty(),
                 Optional.empty(), false, "");
     }

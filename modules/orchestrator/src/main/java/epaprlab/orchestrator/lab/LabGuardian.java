@@ -9,6 +9,9 @@ import epaprlab.orchestrator.admission.Admission;
 import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.HeapBudget;
 import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import epaprlab.orchestrator.vcpu.HypercallCounts;
+import java.util.Optional;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.vm.ImageCache;
@@ -78,6 +81,14 @@ public final class LabGuardian {
     private final Admission admission;
     /** What each started VM holds of the heap pool, given back when its supervisor has stopped. */
     private final Map<String, VmCharge> charges = new java.util.HashMap<>();
+    /** Hypercalls by token over the whole lab (one table: a table per VM would cost heap per VM). */
+    private final HypercallCounts hypercalls = new HypercallCounts();
+    /** boot-once: the VM of each group (lab entry) that boots to the snapshot point, by group. */
+    private final Map<String, String> sources = new java.util.HashMap<>();
+    /** boot-once: each group's snapshot, once its source has taken it. */
+    private final Map<String, VmSnapshot> groupSnapshots = new java.util.HashMap<>();
+    /** boot-once: the other VMs of a group whose snapshot is not taken yet, in lab order. */
+    private final Map<String, Deque<VmConfig>> parked = new java.util.HashMap<>();
 
     private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer,
                         Admission admission) {
@@ -88,6 +99,7 @@ public final class LabGuardian {
         this.observer = observer;
         this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
+            if (vm.snapshot().bootOnce()) sources.putIfAbsent(vm.snapshot().group(), vm.name());
             results.put(vm.name(), null);
             configs.put(vm.name(), vm);
             waiting.add(vm);
@@ -103,12 +115,22 @@ public final class LabGuardian {
     private void startWaiting() {
         while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
             VmConfig vm = waiting.peekFirst();
+            String group = vm.snapshot().group();
+            Optional<VmSnapshot> from = Optional.empty();
+            if (isClone(vm)) {
+                from = Optional.ofNullable(groupSnapshots.get(group));
+                // until its source has its snapshot; a source that ended without one leaves its clones to boot
+                if (from.isEmpty() && results.get(sources.get(group)) == null) {
+                    parked.computeIfAbsent(group, g -> new ArrayDeque<>()).addLast(waiting.removeFirst());
+                    continue;
+                }
+            }
             switch (admission.tryAdmit(vm, alive.size())) {
                 case Admission.Decision.Admitted a -> {
                     waiting.removeFirst();
                     charges.put(vm.name(), a.charge());
                     ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
-                            VmSupervisor.create(vm, events, boards, a.charge()), "vm-" + vm.name());
+                            VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls), "vm-" + vm.name());
                     ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);
                 }
@@ -128,12 +150,34 @@ public final class LabGuardian {
         return done() ? finishIfDone() : running();
     }
 
+    /** A VM of a boot-once group that starts from the group's snapshot (every one but the source). */
+    private boolean isClone(VmConfig vm) {
+        return vm.snapshot().bootOnce() && !vm.name().equals(sources.get(vm.snapshot().group()));
+    }
+
+    /** The group's clones that waited for its snapshot (or for its source to end) go first, in lab order. */
+    private void unpark(String group) {
+        Deque<VmConfig> clones = parked.remove(group);
+        if (clones == null) return;
+        while (!clones.isEmpty()) waiting.addFirst(clones.removeLast());
+    }
+
     private Behavior<Command> running() {
         return Behaviors.receive(Command.class)
                 .onMessage(Command.class, msg -> switch (msg) {
                     case FromVm(VmFinished f) -> {
                         record(f);
                         yield finishIfDone();
+                    }
+                    case FromVm(VmEvent.SnapshotTaken t) -> {
+                        observer.onEvent(new LabEvent.OfVm(t));
+                        String group = configs.get(t.vm()).snapshot().group();
+                        if (t.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) {
+                            groupSnapshots.put(group, t.snapshot());
+                            unpark(group);
+                            startWaiting();
+                        }
+                        yield Behaviors.same();
                     }
                     case FromVm(VmEvent e) -> {
                         observer.onEvent(new LabEvent.OfVm(e));
@@ -155,6 +199,7 @@ public final class LabGuardian {
                         yield finishIfDone();
                     }
                     case StopAll s -> {
+                        parked.keySet().stream().toList().forEach(this::unpark);
                         while (!waiting.isEmpty()) {
                             VmConfig vm = waiting.removeFirst();
                             record(new VmFinished(lostResult(vm.name(), Outcome.STOPPED,
@@ -170,6 +215,8 @@ public final class LabGuardian {
     private void record(VmFinished f) {
         observer.onEvent(new LabEvent.OfVm(f));
         if (results.put(f.vm(), f.result()) == null) unfinished--;
+        String group = configs.get(f.vm()).snapshot().group();
+        if (f.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) unpark(group);   // they boot instead
     }
 
     private VmResult lostResult(String vm, Outcome outcome, String detail) {

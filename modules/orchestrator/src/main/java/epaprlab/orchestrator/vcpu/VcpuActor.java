@@ -22,6 +22,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.SnapshotRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
@@ -48,14 +49,42 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      */
     public enum Decline implements Command { INSTANCE }
 
+    /**
+     * Stop at the next instruction boundary (between turns) and answer {@link VcpuReport.Paused};
+     * run nothing until {@link Resume}. A vCPU that does not run (parked, halted) answers at once.
+     */
+    public enum Pause implements Command { INSTANCE }
+
+    /** Go on as before the {@link Pause}. */
+    public enum Resume implements Command { INSTANCE }
+
+    /**
+     * The answer to this vCPU's EPAPRLAB_HC_SNAPSHOT ({@link VcpuReport.SnapshotRequested}): taken
+     * (r3 = 0, r4 = 0) or not (it keeps EV_UNIMPLEMENTED); then the guest continues after its call.
+     */
+    public record SnapshotAnswered(boolean taken) implements Command {}
+
     /** The next turn; a singleton, so the hot self-message allocates nothing. */
     private enum Turn implements Command { INSTANCE }
 
-    /** Everything a vCPU actor needs from its VM. */
+    /**
+     * Everything a vCPU actor needs from its VM. {@code released}: a secondary that runs guest code
+     * already (restored from a snapshot taken after its release), so it does not spin first.
+     */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                         HypercallCounts hypercallCounts) {}
+                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, boolean released) {
+
+        /** As before snapshots: no snapshot at the hypercall, secondaries spin first. */
+        public Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
+                      ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
+                      long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
+                      HypercallCounts hypercallCounts) {
+            this(board, vcpu, hypercalls, consoleSink, supervisor, turnInstructions, spinPoll, instructionLimit, halt,
+                    endOnResult, gate, hypercallCounts, false, false);
+        }
+    }
 
     /**
      * The VM's "stop here" (one per boot, shared by its vCPUs): set when the guest gave the result
@@ -83,7 +112,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             VcpuActor actor = new VcpuActor(ctx, timers, wiring);
-            return wiring.vcpu().id() == 0 ? actor : actor.spinning();
+            return wiring.vcpu().id() == 0 || wiring.released() ? actor : actor.spinning();
         }));
     }
 
@@ -95,6 +124,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     /** Set by the engine's wake hook whenever an interrupt is raised for this vCPU. */
     private final AtomicBoolean woken = new AtomicBoolean();
+    /** A turn (self-sent, timer or wake-up) arrived while paused: the resume must send it again. */
+    private boolean turnMissed;
 
     private VcpuActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
@@ -102,7 +133,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.w = wiring;
         this.vcpu = wiring.vcpu();
         this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write,
-                wiring.hypercallCounts());
+                wiring.hypercallCounts(), wiring.snapshotAtHypercall());
         ActorRef<Command> self = ctx.getSelf();
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
         vcpu.onInterruptRaised(() -> {
@@ -120,8 +151,39 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> runTurn();
-            case Decline _ -> Behaviors.unhandled();    // only legal while parked on a hypercall
+            case Pause _ -> paused(this);
+            case Resume _ -> Behaviors.same();          // not paused: nothing to resume
+            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();    // only legal while parked on a hypercall
         };
+    }
+
+    /** Paused at an instruction boundary (answered once on entry); {@code before} is the state to go back to. */
+    private Behavior<Command> paused(Behavior<Command> before) {
+        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case Turn _, Start _ -> {
+                turnMissed = true;
+                yield Behaviors.same();
+            }
+            case Pause _ -> {
+                w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+                yield Behaviors.same();
+            }
+            case Resume _ -> {
+                if (turnMissed) {
+                    turnMissed = false;
+                    getContext().getSelf().tell(Turn.INSTANCE);
+                }
+                yield before;
+            }
+            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
+        }).build();
+    }
+
+    /** A vCPU that runs nothing (parked, halted) is paused already: it says so and stays as it is. */
+    private Behavior<Command> answerPause() {
+        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        return Behaviors.same();
     }
 
     /** A secondary waits on its spin-table entry (ePAPR 5.5.2) without running guest code. */
@@ -132,11 +194,16 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onSpinning(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> {
-                if (w.board().releaseIfRequested(vcpu.id())) yield nextTurn();   // from now on: running
+                if (w.board().releaseIfRequested(vcpu.id())) {
+                    w.supervisor().tell(new VcpuReport.Released(vcpu.id()));
+                    yield nextTurn();   // from now on: running
+                }
                 timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
                 yield Behaviors.same();
             }
-            case Decline _ -> Behaviors.unhandled();
+            case Pause _ -> paused(spinning());
+            case Resume _ -> Behaviors.same();
+            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
         };
     }
 
@@ -194,7 +261,15 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /** The VM is ending on a result: run nothing more; the supervisor stops us. */
     private Behavior<Command> halted() {
-        return Behaviors.empty();
+        return stopped();
+    }
+
+    /** Runs nothing any more; only a stop ends this (a pause is answered: there is nothing to stop). */
+    private Behavior<Command> stopped() {
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case Pause _ -> answerPause();
+            case Start _, Turn _, Resume _, Decline _, SnapshotAnswered _ -> Behaviors.same();
+        }).build();
     }
 
     private Behavior<Command> nextTurn() {
@@ -225,9 +300,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> park(VcpuStop stop) {
         w.supervisor().tell(stop);
         return switch (stop) {
-            case ResetRequested _, ShutdownRequested _ -> parkedOnHypercall();
-            case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _ ->
-                    Behaviors.empty();          // nothing is legal any more: only a stop ends this
+            case ResetRequested _, ShutdownRequested _, SnapshotRequested _ -> parkedOnHypercall();
+            case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _, VcpuReport.HostOutOfMemory _ ->
+                    stopped();                  // nothing is legal any more: only a stop ends this
         };
     }
 
@@ -241,6 +316,12 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 HostHypercalls.decline(vcpu.exit().hcall());      // r3 = EV_INTERNAL on the next run
                 yield nextTurn();
             }
+            case SnapshotAnswered a -> {
+                if (a.taken()) HostHypercalls.snapshotTaken(vcpu.exit().hcall());   // else EV_UNIMPLEMENTED stays
+                yield nextTurn();
+            }
+            case Pause _ -> answerPause();
+            case Resume _ -> Behaviors.same();
             case Start _, Turn _ -> Behaviors.unhandled();
         };
     }

@@ -15,7 +15,11 @@ import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.machine.snapshot.SnapshotFile;
 import epaprlab.orchestrator.debug.CrashReport;
+import epaprlab.orchestrator.snapshot.SnapshotFacts;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import epaprlab.ppc.mem.PageBudgetExceeded;
 import epaprlab.orchestrator.debug.CrashReporter;
 import epaprlab.orchestrator.debug.DebugGate;
 import epaprlab.orchestrator.debug.GdbStub;
@@ -30,6 +34,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.SnapshotRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
@@ -44,7 +49,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Set;
 
 /**
@@ -75,6 +83,21 @@ public final class VmSupervisor {
      * ending ignores it.
      */
     public record Reset(String why) implements Command {}
+
+    /** The host asks for a snapshot of the VM now (it goes on running); the reply says when it is taken or why not. */
+    public record TakeSnapshot(ActorRef<SnapshotReply> replyTo) implements Command {}
+
+    /** The answer to {@link TakeSnapshot}. */
+    public sealed interface SnapshotReply {
+        /** Taken (and saved to {@code savedTo} with {@code snapshot.file}). */
+        record Taken(String vm, VmSnapshot snapshot, Optional<Path> savedTo) implements SnapshotReply {}
+
+        /** Not taken: the VM is not running (booting, resetting, ending) or the machine refused. */
+        record Refused(String vm, String reason) implements SnapshotReply {}
+    }
+
+    /** The console output matched {@code snapshot.console-pattern} (sent once, from a vCPU thread). */
+    private enum ConsoleSnapshotMatched implements Command { INSTANCE }
 
     private record FromVcpu(VcpuReport report) implements Command {}
 
@@ -114,15 +137,24 @@ public final class VmSupervisor {
      * when the guest asked for it ({@link System#nanoTime()}, -1 when the guest did not: it then
      * does not count as a guest reset).
      */
-    private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
-
-    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
-        return create(config, events, boards, VmCharge.unlimited());
+    private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos, boolean toSnapshot) {
+        Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {
+            this(reason, why, backoff, requestedAtNanos, false);
+        }
     }
 
-    /** In a lab: {@code charge} is what the VM holds of the lab's heap pool (its RAM's page budget). */
-    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge) {
-        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE, charge);
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
+        return create(config, events, boards, VmCharge.unlimited(), Optional.empty(), new HypercallCounts());
+    }
+
+    /**
+     * In a lab: {@code charge} is what the VM holds of the lab's heap pool (its RAM's page budget);
+     * {@code startFrom}, the snapshot it starts from instead of booting (a boot-once clone), else
+     * its {@code snapshot.from} file, if any. {@code hypercalls} is shared by the lab's VMs.
+     */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom, HypercallCounts hypercalls) {
+        return create(config, events, boards, hypercalls, ConsoleSink.Tap.NONE, charge, startFrom);
     }
 
     /**
@@ -132,16 +164,21 @@ public final class VmSupervisor {
      */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
-        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited());
+        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty());
     }
 
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
-                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge) {
+                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
+                                            Optional<VmSnapshot> startFrom) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Machine board;
             try {
                 board = boards.build(config);
+                board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
+            } catch (PageBudgetExceeded e) {
+                return failedAtStart(config, events, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
+                        + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
             } catch (BootException | java.io.IOException | RuntimeException e) {
                 return failedAtStart(config, events, started, "cannot boot: " + e.getMessage());
             }
@@ -152,7 +189,10 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge).withConsole().boot(ResetReason.POWER_ON, "power on");
+            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge).withConsole();
+            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
+            return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
+                    : vm.boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -187,6 +227,18 @@ public final class VmSupervisor {
     private String resultDetail = "";
     private int guestResets;
     private long resetNanos;
+    /** Starts from a snapshot (first start of a clone, resets with on-reset = snapshot). */
+    private int restores;
+    private Optional<String> restoredFrom = Optional.empty();
+    /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
+    private Optional<VmSnapshot> snapshot = Optional.empty();
+    /** Secondaries of this boot that have left the spin table (a snapshot records them). */
+    private final Set<Integer> released = new HashSet<>();
+    /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
+    private volatile boolean consoleSnapshotDone;
+    /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
+    private final StringBuilder consoleWindow = new StringBuilder();
+    private static final int CONSOLE_WINDOW = 4096;
     /**
      * This boot's halt (a new one per boot, so a late console match of an old subtree cannot halt
      * the next boot); read by console callbacks on vCPU threads.
@@ -223,7 +275,7 @@ public final class VmSupervisor {
                 if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)), consoleTap);
+        }, textConsumer(config, self), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
@@ -238,6 +290,30 @@ public final class VmSupervisor {
         }
     }
 
+    /**
+     * What sees the console's output as it comes (on the printing vCPU's thread, under the sink's
+     * lock): the console steps, and the snapshot's console pattern; null when neither is used.
+     */
+    private java.util.function.Consumer<String> textConsumer(VmConfig config, ActorRef<Command> self) {
+        boolean steps = !config.consoleSteps().isEmpty();
+        Optional<java.util.regex.Pattern> pattern = config.snapshot().at() == VmConfig.SnapshotAt.CONSOLE
+                ? config.snapshot().consolePattern() : Optional.empty();
+        if (!steps && pattern.isEmpty()) return null;
+        return text -> {
+            if (steps) self.tell(new ConsoleOutput(text));
+            if (pattern.isPresent() && !consoleSnapshotDone) {
+                consoleWindow.append(text);
+                if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
+                if (pattern.get().matcher(consoleWindow).find()) {
+                    consoleSnapshotDone = true;
+                    consoleWindow.setLength(0);
+                    for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // the snapshot comes right after this output
+                    self.tell(ConsoleSnapshotMatched.INSTANCE);
+                }
+            }
+        };
+    }
+
     // ---- BOOTING ------------------------------------------------------------------------------
 
     /** In BOOTING: rebuilds the board for the next boot and spawns a fresh vCPU subtree. */
@@ -245,23 +321,60 @@ public final class VmSupervisor {
         boots++;
         try {
             board.powerOn(boots, reason);
+        } catch (PageBudgetExceeded e) {
+            String detail = "vm " + config.name() + " boot " + boots + ": the host's memory, not a guest fault: loading the images "
+                    + e.getMessage() + "; " + charge.describe();
+            move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
+            return finish(Outcome.HOST_OUT_OF_MEMORY, detail, Optional.empty());
         } catch (BootException | RuntimeException e) {
             String detail = "boot " + boots + " failed: " + e.getMessage();
             move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
             return finish(Outcome.CRASHED, detail, Optional.empty());
         }
+        released.clear();
+        return start(Lifecycle.BOOTING, why);
+    }
+
+    /** In BOOTING or RESTORING, with the machine ready: a fresh vCPU subtree, started; RUNNING. */
+    private Behavior<Command> start(Lifecycle from, String why) {
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         halt = new VcpuActor.Halt(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
+        int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
-                    "vcpu-" + vcpu.id() + "-boot-" + boots, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
+                    "vcpu-" + vcpu.id() + "-start-" + start, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
             ctx.watchWith(child, new ChildStopped(child));
             vcpus.put(vcpu.id(), child);
         }
-        move(Lifecycle.BOOTING, Lifecycle.RUNNING, why);
+        move(from, Lifecycle.RUNNING, why);
         vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
+    }
+
+    // ---- RESTORING ----------------------------------------------------------------------------
+
+    /**
+     * In RESTORING (the first start of a VM started from a snapshot, or a reset with
+     * {@code on-reset = snapshot}): the machine is put in the snapshot's state (RAM copy-on-write
+     * over its image) and a fresh subtree runs on from there; the guest sees r4 = 1 after its
+     * snapshot hypercall. The snapshot becomes this VM's: later resets return to it.
+     */
+    private Behavior<Command> restore(VmSnapshot from, Lifecycle state, String why) {
+        restores++;
+        try {
+            board.restore(from.machine());
+        } catch (RuntimeException e) {
+            String detail = "cannot start from the " + from.origin() + ": " + e.getMessage();
+            move(state, Lifecycle.FAILED, detail);
+            return finish(Outcome.CRASHED, detail, Optional.empty());
+        }
+        snapshot = Optional.of(from);
+        restoredFrom = Optional.of(from.origin());
+        consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
+        released.clear();
+        released.addAll(from.released());
+        return start(state, why);
     }
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
@@ -269,7 +382,8 @@ public final class VmSupervisor {
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls);
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
+                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, released.contains(vcpu.id()));
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -284,6 +398,16 @@ public final class VmSupervisor {
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
+            case FromVcpu(VcpuReport.Released r) -> {
+                released.add(r.vcpu());
+                yield Behaviors.same();
+            }
+            case FromVcpu(VcpuReport.Paused _) -> Behaviors.same();     // late, from an earlier snapshot
+            case ConsoleSnapshotMatched _ -> startSnapshot(vcpus, new SnapshotJob("console",
+                    "the console matched /" + config.snapshot().consolePattern().map(java.util.regex.Pattern::pattern).orElse("")
+                            + "/", OptionalInt.empty(), Optional.empty()));
+            case TakeSnapshot t -> startSnapshot(vcpus, new SnapshotJob("host", "the host asked for a snapshot",
+                    OptionalInt.empty(), Optional.of(t.replyTo())));
             case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(), OptionalLong.empty(), vcpus);
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
@@ -338,7 +462,8 @@ public final class VmSupervisor {
         int signal = switch (stop) {
             case GuestCrashed _, EngineFailed _ -> DebugGate.SIGILL;
             case WatchdogExpired _ -> DebugGate.SIGSEGV;
-            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _ -> 0;
+            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _, SnapshotRequested _,
+                 VcpuReport.HostOutOfMemory _ -> 0;
         };
         if (signal == 0) return false;
         crashHeld = Optional.of(stop);
@@ -355,8 +480,13 @@ public final class VmSupervisor {
         Policies p = config.policies();
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
-                case RESTART, SNAPSHOT -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
-                        "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
+                case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
+                        "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime(), false));
+                // back to the snapshot if the VM has one yet, else a full restart
+                case SNAPSHOT -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET"
+                        + snapshot.map(sn -> " (on-reset = snapshot: back to the " + sn.origin() + ")")
+                                .orElse(" (on-reset = snapshot, but no snapshot yet: a full restart)"),
+                        Duration.ZERO, System.nanoTime(), snapshot.isPresent()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
                 case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");
             };
@@ -383,7 +513,113 @@ public final class VmSupervisor {
                     vcpus);
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
                     "executed the limit of " + config.limits().maxInstructions() + " instructions", vcpus);
+            case VcpuReport.HostOutOfMemory h -> end(Outcome.HOST_OUT_OF_MEMORY, ("vm %s vCPU %d at PC 0x%08x %s: the host's "
+                    + "memory, not a guest fault: %s; %s").formatted(config.name(), h.vcpu(), h.pc(), symbol(h.pc()), h.why(),
+                    charge.describe()), vcpus);
+            case SnapshotRequested q -> startSnapshot(vcpus, new SnapshotJob("hypercall",
+                    "vCPU " + q.vcpu() + " called EPAPRLAB_HC_SNAPSHOT", OptionalInt.of(q.vcpu()), Optional.empty()));
         };
+    }
+
+    // ---- SNAPSHOTTING -------------------------------------------------------------------------
+
+    /**
+     * A snapshot to take: what asked for it, the vCPU parked on the snapshot hypercall (if that
+     * was it), the host waiting for the answer (if it was the host).
+     */
+    private record SnapshotJob(String trigger, String why, OptionalInt hypercallVcpu,
+                               Optional<ActorRef<SnapshotReply>> replyTo) {}
+
+    /** RUNNING → SNAPSHOTTING: every vCPU is kicked and asked to pause at its next instruction boundary. */
+    private Behavior<Command> startSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job) {
+        move(Lifecycle.RUNNING, Lifecycle.SNAPSHOTTING, job.why());
+        for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // a running turn ends at once
+        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        return snapshotting(vcpus, job, new HashSet<>(vcpus.keySet()), new ArrayList<>());
+    }
+
+    /**
+     * In SNAPSHOTTING, until every vCPU has paused ({@code waiting}: those that have not said so);
+     * what is not about the snapshot or the VM's end waits in {@code later} and is handled once
+     * the VM runs again.
+     */
+    private Behavior<Command> snapshotting(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job,
+                                           Set<Integer> waiting, List<Command> later) {
+        if (waiting.isEmpty()) return takeSnapshot(vcpus, job, later);
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case FromVcpu(VcpuReport.Paused p) -> {
+                waiting.remove(p.vcpu());
+                yield snapshotting(vcpus, job, waiting, later);
+            }
+            case FromVcpu(VcpuReport.Released r) -> {
+                released.add(r.vcpu());
+                yield Behaviors.same();
+            }
+            case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
+                    + " stopped unexpectedly", withoutActor(vcpus, c.child()));
+            case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
+            case Stop st -> endSnapshotting(job, Outcome.STOPPED, "stopped by the host: " + st.why(), vcpus);
+            case TakeSnapshot t -> {
+                t.replyTo().tell(new SnapshotReply.Refused(config.name(), "a snapshot is being taken already"));
+                yield Behaviors.same();
+            }
+            case FromVcpu _, ConsoleResult _, ConsoleOutput _, StepTimedOut _, SilenceCheck _, DebugHeld _, Reset _,
+                 ConsoleSnapshotMatched _ -> {
+                later.add(msg);
+                yield Behaviors.same();
+            }
+            case BootAfterBackoff _ -> Behaviors.unhandled();
+        }).build();
+    }
+
+    /** Every vCPU is at an instruction boundary: the machine's snapshot, then RUNNING again. */
+    private Behavior<Command> takeSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job,
+                                           List<Command> later) {
+        VmSnapshot taken;
+        try {
+            taken = new VmSnapshot(board.snapshot(), released, "snapshot of vm " + config.name() + " (" + job.why() + ")");
+        } catch (RuntimeException e) {
+            ctx.getLog().error("vm {}: snapshot failed", config.name(), e);
+            job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), "the machine refused: " + e.getMessage())));
+            return resume(vcpus, job, false, "no snapshot: " + e.getMessage(), later);
+        }
+        Optional<Path> savedTo = config.snapshot().file();
+        if (savedTo.isPresent()) {
+            try {
+                SnapshotFile.write(savedTo.get(), taken.machine());
+            } catch (java.io.IOException | RuntimeException e) {
+                String detail = "vm " + config.name() + ": its snapshot could not be saved to " + savedTo.get() + ": " + e.getMessage();
+                job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), detail)));
+                move(Lifecycle.SNAPSHOTTING, Lifecycle.FAILED, detail);
+                return failing(stopAll(vcpus), Outcome.CRASHED, detail);
+            }
+        }
+        snapshot.ifPresent(old -> charge.hold(-SnapshotFacts.storedBytes(old.machine())));
+        snapshot = Optional.of(taken);
+        charge.hold(SnapshotFacts.storedBytes(taken.machine()));   // its pages left the memory's budget for the image
+        events.tell(new VmEvent.SnapshotTaken(config.name(), taken, job.trigger(), savedTo, Instant.now()));
+        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Taken(config.name(), taken, savedTo)));
+        return resume(vcpus, job, true, "snapshot taken" + savedTo.map(p -> " and saved to " + p).orElse(""), later);
+    }
+
+    /** SNAPSHOTTING → RUNNING: the vCPUs go on; the hypercall's caller learns whether it was taken. */
+    private Behavior<Command> resume(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job, boolean taken,
+                                     String why, List<Command> later) {
+        move(Lifecycle.SNAPSHOTTING, Lifecycle.RUNNING, why);
+        vcpus.forEach((id, actor) -> actor.tell(job.hypercallVcpu().orElse(-1) == id
+                ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
+        later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
+        return running(vcpus);
+    }
+
+    /** While snapshotting, a timeout, a stop request or a lost vCPU ends the VM; no snapshot is taken. */
+    private Behavior<Command> endSnapshotting(SnapshotJob job, Outcome outcome, String detail,
+                                              Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), "the VM ended: " + detail)));
+        boolean failure = outcome == Outcome.CRASHED;
+        move(Lifecycle.SNAPSHOTTING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
+        Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
+        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
     }
 
     // ---- console steps (in RUNNING and RESETTING) ----------------------------------------------
@@ -441,7 +677,8 @@ public final class VmSupervisor {
 
     /** Ends the VM with {@code outcome}: FAILED for crashes, SHUTTING_DOWN → STOPPED otherwise. */
     private Behavior<Command> end(Outcome outcome, String detail, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
-        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
+        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT
+                || outcome == Outcome.HOST_OUT_OF_MEMORY;
         move(Lifecycle.RUNNING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
         Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
         return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
@@ -472,8 +709,10 @@ public final class VmSupervisor {
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _ -> Behaviors.same();   // late, from the old subtree
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _, ConsoleSnapshotMatched _ ->
+                    Behaviors.same();                           // late, from the old subtree
             case Reset _ -> Behaviors.same();                   // a reset is under way already
+            case TakeSnapshot t -> refuseSnapshot(t, "it is resetting");
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -490,17 +729,25 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _, Reset _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _, Reset _, ConsoleSnapshotMatched _ ->
+                    Behaviors.same();
+            case TakeSnapshot t -> refuseSnapshot(t, "it waits to restart");
         };
     }
 
     private Behavior<Command> bootAgain(Reboot next) {
-        move(Lifecycle.RESETTING, Lifecycle.BOOTING, next.why());
+        boolean toSnapshot = next.toSnapshot() && snapshot.isPresent();
+        move(Lifecycle.RESETTING, toSnapshot ? Lifecycle.RESTORING : Lifecycle.BOOTING, next.why());
         if (next.requestedAtNanos() >= 0) {
             guestResets++;
             resetNanos += System.nanoTime() - next.requestedAtNanos();
         }
-        return boot(next.reason(), next.why());
+        return toSnapshot ? restore(snapshot.get(), Lifecycle.RESTORING, next.why()) : boot(next.reason(), next.why());
+    }
+
+    private Behavior<Command> refuseSnapshot(TakeSnapshot t, String why) {
+        t.replyTo().tell(new SnapshotReply.Refused(config.name(), "vm " + config.name() + " is not running: " + why));
+        return Behaviors.same();
     }
 
     /** While resetting, a timeout or a stop request ends the VM instead of booting it again. */
@@ -526,8 +773,9 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
+            case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -540,8 +788,9 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
+            case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -582,16 +831,22 @@ public final class VmSupervisor {
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
+        board.vm().memory().release();      // its pages go back to the pool now, not when the heap drops the board
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash), Instant.now()));
+                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
         return Behaviors.stopped();
     }
 
     private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
                                                    String detail) {
+        return failedAtStart(config, events, started, Outcome.CRASHED, detail);
+    }
+
+    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
+                                                   Outcome outcome, String detail) {
         events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
-        events.tell(new VmFinished(new VmResult(config.name(), Outcome.CRASHED, config.expect(), 0, 0, 0,
+        events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
         return Behaviors.stopped();
     }

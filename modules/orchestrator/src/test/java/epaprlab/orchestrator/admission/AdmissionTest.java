@@ -72,6 +72,40 @@ class AdmissionTest {
         assertEquals(pool.capacity(), pool.free(), "every charge and page was given back");
     }
 
+    /** Writes a word into every 4 KiB page from 0x20000 to 1 MiB, then asks for a shutdown. */
+    static final String FILL = """
+            .globl _start
+            _start:
+                lis 4,0x2
+                lis 5,0x10
+            1:  stw 4,0(4)
+                addi 4,4,4096
+                cmplw 4,5
+                blt 1b
+                lis 11,0x002A
+                ori 11,11,0x0021
+                sc 1
+                b .
+            """;
+
+    @Test
+    void aVmWhosePagesThePoolRefusesEndsAsTheHostsOutOfMemoryAndTheLabGoesOn() throws Exception {
+        Path fill = TestGuests.elf(dir, "fill", FILL);
+        String body = "concurrency = 1\nvms = [\n { name = hello-a, image = \"" + HELLO + "\" }\n"
+                + " { name = fill, image = \"" + fill + "\" }\n { name = hello-b, image = \"" + HELLO + "\" }\n]";
+        long one = Admission.chargeOf(LabConfigLoader.withDefaults().load(
+                Files.writeString(dir.resolve("one.conf"), "vm { name = h, image = \"" + HELLO + "\" }")).vms().getFirst());
+        HeapPool pool = new HeapPool(one + (64 << 12));       // one VM and 64 pages: hello needs a handful, fill 224
+        List<LabEvent> events = run(body, new Admission(pool));
+        LabFinished end = (LabFinished) events.getLast();
+        assertEquals(List.of(Outcome.SHUTDOWN, Outcome.HOST_OUT_OF_MEMORY, Outcome.SHUTDOWN),
+                end.results().stream().map(VmResult::outcome).toList(), end.results().toString());
+        String detail = end.results().get(1).detail();
+        assertTrue(detail.startsWith("vm fill vCPU 0 at PC 0x0001000") && detail.contains("the host's memory, not a guest fault")
+                && detail.contains("the lab's pool of 304 KiB had"), detail);
+        assertEquals(pool.capacity(), pool.free(), "every charge and page was given back");
+    }
+
     @Test
     void aVmThatCouldNeverFitEndsAsHostOutOfMemoryNamingItselfAndTheFigures() throws Exception {
         String body = "vms = [\n { name = small, image = \"" + HELLO + "\" }\n"
@@ -84,7 +118,7 @@ class AdmissionTest {
         assertEquals(Outcome.HOST_OUT_OF_MEMORY, greedy.outcome(), greedy.toString());
         assertEquals(0, greedy.boots());
         assertTrue(greedy.detail().startsWith("vm greedy cannot start: it needs 3.0 MiB of heap up front (console buffers "
-                + "3 MiB, fixed share 32 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
+                + "3 MiB, fixed share 36 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
         assertEquals(pool.capacity(), pool.free());
     }
 }
