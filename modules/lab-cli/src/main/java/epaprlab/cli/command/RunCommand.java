@@ -217,7 +217,7 @@ public final class RunCommand implements Callable<Integer> {
                 int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
                 if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported, ran));
                 // the cushion is held, not used by the lab: leave it out of peak-heap-mib
-                new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
+                new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes()), ran.concurrency()).print(out);
                 if (!complete) {
                     err.println("epapr-lab: some reports or logs could not be written (see above); the summary is complete");
                     if (overridable) code = ExitCode.REPORT_FAILED.code();
