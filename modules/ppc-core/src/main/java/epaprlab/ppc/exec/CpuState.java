@@ -342,29 +342,29 @@ public final class CpuState {
     }
 
     public int load8(long ea) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) return (int) loadSlow(ea, 1);
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) return (int) loadMapped(ea, 1);
         return rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)][(int) ea & GuestMemory.PAGE_MASK] & 0xFF;
     }
 
     public int load16(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0) return (int) loadSlow(ea, 2);
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0) return (int) loadMapped(ea, 2);
         return (short) U16.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK) & 0xFFFF;
     }
 
     public int load32(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0) return (int) loadSlow(ea, 4);
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0) return (int) loadMapped(ea, 4);
         return (int) U32.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
     public long load64(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0) return loadSlow(ea, 8);
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0) return loadMapped(ea, 8);
         return (long) U64.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
     public void store8(long ea, int v) {
         final byte[] p;
         if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
-            storeSlow(ea, 1, v);
+            storeMapped(ea, 1, v);
             return;
         }
         p[(int) ea & GuestMemory.PAGE_MASK] = (byte) v;
@@ -373,7 +373,7 @@ public final class CpuState {
     public void store16(long ea, int v) {
         final byte[] p;
         if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
-            storeSlow(ea, 2, v);
+            storeMapped(ea, 2, v);
             return;
         }
         U16.set(p, (int) ea & GuestMemory.PAGE_MASK, (short) v);
@@ -382,7 +382,7 @@ public final class CpuState {
     public void store32(long ea, int v) {
         final byte[] p;
         if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
-            storeSlow(ea, 4, v);
+            storeMapped(ea, 4, v);
             return;
         }
         U32.set(p, (int) ea & GuestMemory.PAGE_MASK, v);
@@ -391,13 +391,13 @@ public final class CpuState {
     public void store64(long ea, long v) {
         final byte[] p;
         if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
-            storeSlow(ea, 8, v);
+            storeMapped(ea, 8, v);
             return;
         }
         U64.set(p, (int) ea & GuestMemory.PAGE_MASK, v);
     }
 
-    private long loadSlow(long ea, int len) {
+    private long loadMapped(long ea, int len) {
         if (bookE) {
             int i = SoftTlb.index(ea);
             if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
@@ -409,7 +409,7 @@ public final class CpuState {
         return Translate.load(this, ea, len);
     }
 
-    private void storeSlow(long ea, int len, long v) {
+    private void storeMapped(long ea, int len, long v) {
         if (bookE) {
             int i = SoftTlb.index(ea);
             if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
@@ -448,14 +448,22 @@ public final class CpuState {
      * written; run again, it retries) and throws.
      */
     public void ramWritable(long pa, long len) {
-        if (mem.makeWritable(pa, len)) return;
+        if (!mem.makeWritable(pa, len)) throw hostOutOfMemory(pa);
+    }
+
+    /** {@link #ramWritable} for the RAM pages holding {@code pa} and {@code pb} (an access over two translated pages). */
+    public void ramWritableBoth(long pa, long pb) {
+        if (!mem.makeBothWritable(pa, pb)) throw hostOutOfMemory(pa);
+    }
+
+    private GuestFault hostOutOfMemory(long pa) {
         stop = StopReason.HOST_OUT_OF_MEMORY;
         nia = pc;
         stopInterrupt = -1;
         stopPc = pc;
         stopInsn = wordAt(pc);
         stopDetail = "the host's page budget refused guest RAM for a store to PA 0x%x".formatted(pa);
-        throw GuestFault.INSTANCE;
+        return GuestFault.INSTANCE;
     }
 
     /** dcbz's slow path at physical {@code pa} inside RAM (an aligned line): a zero page stays shared. */

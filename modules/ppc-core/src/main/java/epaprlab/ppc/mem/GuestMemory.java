@@ -175,24 +175,37 @@ public final class GuestMemory {
      * the read table holds the pages to write into until the next snapshot or reset.
      */
     public boolean makeWritable(long pa, long len) {
-        int first = (int) (pa >>> PAGE_SHIFT), last = (int) ((pa + len - 1) >>> PAGE_SHIFT);
+        return own((int) (pa >>> PAGE_SHIFT), (int) ((pa + len - 1) >>> PAGE_SHIFT), -1);
+    }
+
+    /** Engine use: {@link #makeWritable} for the pages holding {@code pa} and {@code pb} (an access over two translated pages). */
+    public boolean makeBothWritable(long pa, long pb) {
+        int a = (int) (pa >>> PAGE_SHIFT), b = (int) (pb >>> PAGE_SHIFT);
+        return a == b ? own(a, a, -1) : own(a, a, b);
+    }
+
+    /** Owns pages first..last and {@code other} (-1: none), all or none. */
+    private boolean own(int first, int last, int other) {
         synchronized (lock) {
             byte[][] shared = base.pages;
-            int need = 0;
+            int need = other >= 0 && read[other] == shared[other] ? 1 : 0;
             for (int pn = first; pn <= last; pn++) if (read[pn] == shared[pn]) need++;
             if (need > 0 && !budget.take(need)) return false;
             owned += need;
-            int[] g = codeGen;
-            for (int pn = first; pn <= last; pn++) {
-                byte[] p = read[pn];
-                if (p == shared[pn]) {
-                    p = p == ZERO_PAGE ? new byte[PAGE_SIZE] : p.clone();
-                    PAGE.setRelease(read, pn, p);        // published whole: readers see the copy's bytes
-                }
-                if (g == null || (g[pn] & 1) == 0) PAGE.setRelease(write, pn, p);
-            }
+            for (int pn = first; pn <= last; pn++) ownPage(pn, shared);
+            if (other >= 0) ownPage(other, shared);
             return true;
         }
+    }
+
+    private void ownPage(int pn, byte[][] shared) {
+        byte[] p = read[pn];
+        if (p == shared[pn]) {
+            p = p == ZERO_PAGE ? new byte[PAGE_SIZE] : p.clone();
+            PAGE.setRelease(read, pn, p);                // published whole: readers see the copy's bytes
+        }
+        int[] g = codeGen;
+        if (g == null || (g[pn] & 1) == 0) PAGE.setRelease(write, pn, p);
     }
 
     /**

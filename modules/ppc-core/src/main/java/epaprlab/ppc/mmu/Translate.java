@@ -60,8 +60,7 @@ public final class Translate {
             long pb = bytePa(a, ea, pa, last, paLast);
             if (!inRam(s, pb, 1) && !s.physBus.decodes(pb)) throw dsi(s, a, true);
         }
-        if (inRam(s, pa, 1)) s.ramWritable(pa, 1);       // own both RAM pages first: all bytes or none
-        if (inRam(s, paLast, 1)) s.ramWritable(paLast, 1);
+        ownRam(s, pa, paLast);                          // both RAM pages first: all bytes or none
         for (int k = 0; k < len; k++) {
             long a = s.ea(ea + k);
             writePhys(s, a, bytePa(a, ea, pa, last, paLast), 1, v >>> (8 * (len - 1 - k)));
@@ -90,10 +89,14 @@ public final class Translate {
             paLast = data(s, last, store);
             if (!inRam(s, paLast, 1) && !s.physBus.decodes(paLast)) throw dsi(s, last, store);
         }
-        if (store) {                                    // own the RAM pages now: the budget cannot refuse halfway
-            if (inRam(s, pa, 1)) s.ramWritable(pa, 1);
-            if (inRam(s, paLast, 1)) s.ramWritable(paLast, 1);
-        }
+        if (store) ownRam(s, pa, paLast);               // now: the page budget cannot refuse halfway
+    }
+
+    /** Makes the RAM pages among those of {@code pa} and {@code pb} this RAM's own, all or none (or stops the CPU). */
+    private static void ownRam(CpuState s, long pa, long pb) {
+        boolean a = inRam(s, pa, 1), b = inRam(s, pb, 1);
+        if (a && b) s.ramWritableBoth(pa, pb);
+        else if (a || b) s.ramWritable(a ? pa : pb, 1);
     }
 
     /** dcbz of a naturally aligned line (never crosses a page). */
