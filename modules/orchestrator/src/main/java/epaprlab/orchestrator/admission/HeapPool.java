@@ -45,7 +45,15 @@ public final class HeapPool {
         }
     }
 
-    /** Gives back {@code bytes} charged by {@link #tryReserve} or {@link #take}. */
+    /**
+     * Charges {@code bytes} that are in use already (a snapshot's pages), even past the pool's
+     * size: the VMs that ask next then wait. Given back with {@link #release}.
+     */
+    public void force(long bytes) {
+        free.addAndGet(-bytes);
+    }
+
+    /** Gives back {@code bytes} charged by {@link #tryReserve}, {@link #force} or {@link #take}. */
     public void release(long bytes) {
         free.addAndGet(bytes);
     }

@@ -56,7 +56,7 @@ public final class VmCharge implements PageBudget {
     public synchronized void hold(long bytes) {
         if (closed) return;
         held += bytes;
-        pool.release(-bytes);
+        pool.force(bytes);
     }
 
     /** Gives back the up-front charge, every page and everything held; idempotent. */

@@ -9,6 +9,7 @@ import epaprlab.orchestrator.admission.Admission;
 import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.HeapBudget;
 import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.snapshot.SnapshotFacts;
 import epaprlab.orchestrator.snapshot.VmSnapshot;
 import epaprlab.orchestrator.vcpu.HypercallCounts;
 import java.util.Optional;
@@ -174,6 +175,8 @@ public final class LabGuardian {
                         String group = configs.get(t.vm()).snapshot().group();
                         if (t.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) {
                             groupSnapshots.put(group, t.snapshot());
+                            // kept for the lab's whole life (its clones share its pages): charged for as long
+                            admission.pool().force(SnapshotFacts.storedBytes(t.snapshot().machine()));
                             unpark(group);
                             startWaiting();
                         }
