@@ -116,4 +116,19 @@ public interface Vcpu {
 
     /** Puts the vCPU back in its power-on state (registers, pending exit), as after creation. */
     void reset();
+
+    /**
+     * This vCPU's state for a snapshot. A start posted by {@link #start} and not yet applied is
+     * applied first (nothing runs meanwhile, and the next run would apply it before anything else).
+     * Only while the vCPU does not run.
+     */
+    VcpuState saveState();
+
+    /**
+     * Puts the vCPU in {@code s} (same CPU model). If {@code s} was saved while the guest's
+     * {@code EPAPRLAB_HC_SNAPSHOT} call was out with the host, the call is completed at once with
+     * r3 = 0 and r4 = 1, so the guest resumes after its {@code sc 1} knowing it was restored; any
+     * other pending hypercall stays pending with its saved answer. Only while the vCPU does not run.
+     */
+    void restoreState(VcpuState s);
 }

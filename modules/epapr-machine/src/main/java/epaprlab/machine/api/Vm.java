@@ -38,4 +38,19 @@ public interface Vm {
 
     /** For boards: the console device that takes {@link #consoleInput} (all of it, in order). */
     void connectConsoleInput(Consumer<byte[]> device);
+
+    /**
+     * The VM's state for a snapshot: RAM frozen into an image (no page copied; the VM goes on
+     * copy-on-write over it), every vCPU's {@link Vcpu#saveState}, and an unreported system event.
+     * Only while no vCPU runs.
+     */
+    VmState saveState();
+
+    /**
+     * Puts the VM in {@code s}: RAM copy-on-write over {@code s.memory()}, every vCPU restored,
+     * the system event as saved. Only while no vCPU runs.
+     *
+     * @throws IllegalArgumentException if {@code s} has another RAM size or number of vCPUs
+     */
+    void restoreState(VmState s);
 }

@@ -16,6 +16,10 @@ import epaprlab.machine.fdt.GuestTreeBuilder;
 import epaprlab.machine.fdt.GuestTreeSpec;
 import epaprlab.machine.fdt.MemoryReservation;
 import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.machine.snapshot.BoardState;
+import epaprlab.machine.snapshot.MachineSnapshot;
+import epaprlab.ppc.mem.MemoryImage;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,10 +41,12 @@ public final class Board implements Machine {
     private static final int SPIN_ENTRY_HI = 0, SPIN_ENTRY_LO = 4, SPIN_R3 = 8, SPIN_PIR = 20;
     private static final int SPR_PIR = 286;
 
-    /** False until the first power-on: fresh RAM is already zero. */
-    private boolean ramUsed;
     /** Where this boot's spin table lies (0 with one vCPU). */
     private volatile long spinTableBase;
+    /** Secondaries that have left the spin table this boot (each written by its own thread only). */
+    private final boolean[] released;
+    /** The image placed in RAM, shared with every board of the same image and RAM size. */
+    private final MemoryImage pristine;
 
     private final BoardSpec spec;
     private final ElfImage image;
@@ -59,6 +65,8 @@ public final class Board implements Machine {
         }
         this.vcpus = vm.vcpus();
         this.console = new ByteChannel(CONSOLE_HANDLE, spec.consoleBuffer(), spec.consoleBuffer());
+        this.released = new boolean[spec.vcpus()];
+        this.pristine = PristineRam.of(image, spec.ramBytes(), spec.ramBytes(), image::loadInto);
         vm.connectConsoleInput(console::hostInput);
     }
 
@@ -92,11 +100,10 @@ public final class Board implements Machine {
     public BootLayout powerOn(int bootCount, ResetReason reason) throws BootException {
         Blob blob = buildBlob(bootCount, reason);
         var ram = vm.memory();
-        if (ramUsed) ram.clear();
-        ramUsed = true;
-        image.loadInto(ram);
+        ram.resetTo(pristine);
         ram.write(blob.layout().dtbAddress(), blob.bytes(), 0, blob.bytes().length);
         spinTableBase = blob.spinTableBase();
+        Arrays.fill(released, false);
         for (int cpu = 1; cpu < vcpus.size(); cpu++) {
             long entry = spinEntry(cpu);
             ram.store32(entry + SPIN_ENTRY_HI, 0);
@@ -119,6 +126,7 @@ public final class Board implements Machine {
     @Override
     public boolean releaseIfRequested(int cpu) {
         if (cpu <= 0 || cpu >= vcpus.size()) throw new IllegalArgumentException("no secondary vCPU " + cpu);
+        if (released[cpu]) return true;                 // released before a snapshot this machine was restored from
         var ram = vm.memory();
         long entry = spinEntry(cpu);
         int lo = ram.load32(entry + SPIN_ENTRY_LO);
@@ -131,7 +139,31 @@ public final class Board implements Machine {
         v.setSpr(SPR_PIR, ram.load32(entry + SPIN_PIR) & 0xFFFF_FFFFL);
         v.setMsr(0);
         v.setPc(entryAddr);
+        released[cpu] = true;
         return true;
+    }
+
+    @Override
+    public MachineSnapshot snapshot() {
+        return new MachineSnapshot(spec.cpu().configName(), fingerprint(), vm.saveState(),
+                new BoardState.Epapr(console.saveState(), spinTableBase, released.clone()));
+    }
+
+    @Override
+    public void restore(MachineSnapshot s) {
+        String why = s.mismatch("epapr", spec.cpu().configName(), spec.ramBytes(), spec.vcpus());
+        if (why != null) throw new IllegalArgumentException(why);
+        if (!(s.devices() instanceof BoardState.Epapr devices)) throw new IllegalArgumentException("not an epapr snapshot: " + s);
+        console.restoreState(devices.console());   // first: it refuses output that does not fit, before anything changed
+        vm.restoreState(s.vm());
+        spinTableBase = devices.spinTableBase();
+        System.arraycopy(devices.released(), 0, released, 0, released.length);
+    }
+
+    /** The spec in one line, as snapshots name the machine they were taken of. */
+    String fingerprint() {
+        return "epapr cpu=%s ram=%dKiB vcpus=%d timebase=%dHz time=%s image=%s".formatted(spec.cpu().configName(),
+                spec.ramBytes() >> 10, spec.vcpus(), spec.timebaseHz(), spec.timeSource(), image.origin());
     }
 
     /** Guest physical address of secondary {@code cpu}'s spin-table entry ({@code cpu-release-addr}). */

@@ -7,6 +7,7 @@ import epaprlab.machine.boot.BootLayout;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.machine.device.ByteChannel;
 import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.machine.snapshot.MachineSnapshot;
 import java.util.List;
 
 /**
@@ -54,9 +55,25 @@ public sealed interface Machine permits Board, Ppce500Board {
      */
     void connectConsole(ConsoleOutput output);
 
-    default epaprlab.machine.snapshot.MachineSnapshot snapshot() { throw new UnsupportedOperationException("stub"); }
-    default void restore(epaprlab.machine.snapshot.MachineSnapshot s) { throw new UnsupportedOperationException("stub"); }
-
     /** The device tree blob the guest gets on boot {@code bootCount}. */
     byte[] deviceTreeBlob(int bootCount, ResetReason reason) throws BootException;
+
+    /**
+     * The whole machine's state (RAM as a shared image, every vCPU, every device, console bytes
+     * pending either way). RAM pages are not copied: this machine carries on copy-on-write over
+     * the snapshot's image. Call only while no vCPU runs.
+     */
+    MachineSnapshot snapshot();
+
+    /**
+     * Puts the machine exactly in the snapshot's state, RAM copy-on-write over its image. A vCPU
+     * that was in its {@code EPAPRLAB_HC_SNAPSHOT} call resumes after it with r3 = 0 and r4 = 1.
+     * Call only while no vCPU runs; the host then runs every vCPU as after a power-on (the ePAPR
+     * board's {@link #releaseIfRequested} answers true at once for a secondary the snapshot had
+     * released).
+     *
+     * @throws IllegalArgumentException (with the reason) for a snapshot of another board, CPU
+     *         model, RAM size or number of vCPUs
+     */
+    void restore(MachineSnapshot s);
 }

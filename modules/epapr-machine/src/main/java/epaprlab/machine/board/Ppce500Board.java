@@ -27,6 +27,10 @@ import epaprlab.machine.fdt.Ppce500TreeBuilder;
 import epaprlab.machine.fdt.Ppce500TreeSpec;
 import epaprlab.machine.fdt.Ppce500TreeSpec.Range;
 import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.machine.snapshot.BoardState;
+import epaprlab.machine.snapshot.MachineSnapshot;
+import epaprlab.ppc.mem.MemoryImage;
+import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Translation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -70,10 +74,19 @@ public final class Ppce500Board implements Machine {
     private final MmioBus bus = new MmioBus();
     private final OpenPic mpic;
     private final Uart16550 uart;
+    private final E500PciHost pciHost = new E500PciHost();
+    private final MpcI2c i2c;
+    private final Ds1338 rtc = new Ds1338(Clock.systemUTC());
+    private final QoriqGpio gpio;
+    private final SpinTable spinTable;
     private final ByteChannel hcallConsole;
     private volatile ConsoleOutput consoleOutput = (b, off, len) -> {};
     private final byte[] oneByte = new byte[1];
-    private boolean ramUsed;
+    /** The images placed by the layout, shared with every board of the same images, CPU and RAM size. */
+    private final MemoryImage pristine;
+
+    /** What decides where the images go besides the images themselves. */
+    private record Placement(CpuModel cpu, int ramBytes) {}
 
     private Ppce500Board(BoardSpec spec, Ppce500Images images, Hypervisor hypervisor) throws BootException {
         if (spec.vcpus() > Ppce500TreeBuilder.MAX_CPUS) {
@@ -91,15 +104,18 @@ public final class Ppce500Board implements Machine {
         this.mpic = new OpenPic(targets);
         this.uart = new Uart16550(mpic.source(UART_IRQ), this::transmit);
         this.hcallConsole = new ByteChannel(CONSOLE_HANDLE, spec.consoleBuffer(), spec.consoleBuffer());
-        bus.map("i2c", I2C, MpcI2c.SIZE, new MpcI2c(mpic.source(I2C_IRQ)).attach(Ds1338.ADDRESS, new Ds1338(Clock.systemUTC())));
+        this.i2c = new MpcI2c(mpic.source(I2C_IRQ)).attach(Ds1338.ADDRESS, rtc);
+        this.gpio = new QoriqGpio(mpic.source(GPIO_IRQ), () -> vm.raiseSystemEvent(SystemEvent.Type.SHUTDOWN, "gpio-poweroff"));
+        this.spinTable = new SpinTable(spec.vcpus(), this::release);
+        bus.map("i2c", I2C, MpcI2c.SIZE, i2c);
         bus.map("uart0", UART0, Uart16550.SIZE, uart);
-        bus.map("pci-host", PCI_HOST, E500PciHost.SIZE, new E500PciHost());
+        bus.map("pci-host", PCI_HOST, E500PciHost.SIZE, pciHost);
         bus.map("mpic", MPIC, OpenPic.SIZE, mpic);
         bus.map("guts", GUTS, Guts.SIZE, new Guts(spec.cpu().pvr() & 0xFFFF_FFFFL,
                 () -> vm.raiseSystemEvent(SystemEvent.Type.RESET, "guts-rstcr")));
-        bus.map("gpio", GPIO, QoriqGpio.SIZE, new QoriqGpio(mpic.source(GPIO_IRQ),
-                () -> vm.raiseSystemEvent(SystemEvent.Type.SHUTDOWN, "gpio-poweroff")));
-        bus.map("spin-table", Ppce500TreeBuilder.SPIN_TABLE_BASE, SpinTable.SIZE, new SpinTable(spec.vcpus(), this::release));
+        bus.map("gpio", GPIO, QoriqGpio.SIZE, gpio);
+        bus.map("spin-table", Ppce500TreeBuilder.SPIN_TABLE_BASE, SpinTable.SIZE, spinTable);
+        this.pristine = PristineRam.of(images, new Placement(spec.cpu(), spec.ramBytes()), spec.ramBytes(), layout::loadInto);
         vm.connectConsoleInput(bytes -> uart.receive(bytes, 0, bytes.length));
     }
 
@@ -131,9 +147,7 @@ public final class Ppce500Board implements Machine {
     public BootLayout powerOn(int bootCount, ResetReason reason) throws BootException {
         byte[] blob = deviceTreeBlob(bootCount, reason);
         var ram = vm.memory();
-        if (ramUsed) ram.clear();
-        ramUsed = true;
-        layout.loadInto(ram);
+        ram.resetTo(pristine);
         ram.write(layout.dtbAddress(), blob, 0, blob.length);
         bus.reset();
         hcallConsole.reset();
@@ -157,6 +171,45 @@ public final class Ppce500Board implements Machine {
         }
         return new BootLayout(spec.ramBytes(), layout.entry(), layout.payloadStart() + layout.payloadSize(),
                 layout.dtbAddress(), Ppce500Layout.DTB_SIZE, layout.initialMapBytes());
+    }
+
+    @Override
+    public MachineSnapshot snapshot() {
+        mpic.pollTimers();                               // expiries up to now belong to the saved state
+        return new MachineSnapshot(spec.cpu().configName(), fingerprint(), vm.saveState(),
+                new BoardState.Ppce500(uart.saveState(), mpic.saveState(), pciHost.saveState(), i2c.saveState(),
+                        rtc.saveState(), gpio.saveState(), spinTable.saveState(), hcallConsole.saveState()));
+    }
+
+    @Override
+    public void restore(MachineSnapshot s) {
+        String why = s.mismatch("ppce500", spec.cpu().configName(), spec.ramBytes(), spec.vcpus());
+        if (why != null) throw new IllegalArgumentException(why);
+        if (!(s.devices() instanceof BoardState.Ppce500 d)) throw new IllegalArgumentException("not a ppce500 snapshot: " + s);
+        hcallConsole.restoreState(d.hcallConsole());   // first: it refuses output that does not fit, before anything changed
+        for (Vcpu v : vcpus) {                          // wiring a never powered-on machine lacks
+            v.setTranslation(Translation.BOOK_E);
+            v.setPhysicalBus(bus.forCpu(v.id()));
+        }
+        vm.restoreState(s.vm());
+        uart.restoreState(d.uart());
+        mpic.restoreState(d.mpic());                     // after the vCPUs: it re-installs proxy mode in them
+        pciHost.restoreState(d.pciHost());
+        i2c.restoreState(d.i2c());
+        rtc.restoreState(d.rtc());
+        gpio.restoreState(d.gpio());
+        spinTable.restoreState(d.spinTable());
+    }
+
+    /** The spec in one line, as snapshots name the machine they were taken of. */
+    String fingerprint() {
+        return "ppce500 cpu=%s ram=%dKiB vcpus=%d time=%s bios=%s kernel=%s initrd=%s".formatted(spec.cpu().configName(),
+                spec.ramBytes() >> 10, spec.vcpus(), spec.timeSource(), origin(images.bios()), origin(images.kernel()),
+                origin(images.initrd()));
+    }
+
+    private static String origin(Optional<epaprlab.machine.boot.Ppce500Layout.ImageFile> f) {
+        return f.map(x -> x.origin().toString()).orElse("-");
     }
 
     @Override

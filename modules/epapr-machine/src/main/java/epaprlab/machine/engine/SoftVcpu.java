@@ -1,5 +1,6 @@
 package epaprlab.machine.engine;
 
+import static epaprlab.machine.hcall.HcallAbi.EPAPRLAB_HC_SNAPSHOT;
 import static epaprlab.machine.hcall.HcallAbi.EV_IDLE;
 import static epaprlab.machine.hcall.HcallAbi.EV_SUCCESS;
 import static epaprlab.machine.hcall.HcallAbi.EV_UNIMPLEMENTED;
@@ -9,12 +10,14 @@ import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.ExitReason;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.VcpuExit;
+import epaprlab.machine.api.VcpuState;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.StopReason;
 import epaprlab.ppc.cpu.Translation;
 import epaprlab.ppc.mem.GuestMemory;
 import epaprlab.ppc.mem.PhysicalBus;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -225,6 +228,44 @@ final class SoftVcpu implements Vcpu {
 
     @Override public void setExternalProxy(IntSupplier iack) { cpu.setExternalProxy(iack); }
     @Override public long timeBase() { return cpu.timeBase(); }
+
+    @Override
+    public VcpuState saveState() {
+        Consumer<Vcpu> start = pendingStart.getAndSet(null);
+        if (start != null) {
+            start.accept(this);
+            halted = false;
+        }
+        Optional<VcpuState.PendingHcall> hcall = Optional.empty();
+        if (hcallPending) {
+            VcpuExit.Hcall h = exit.hcall();
+            long[] args = new long[VcpuExit.Hcall.ARGS];
+            for (int i = 0; i < args.length; i++) args[i] = h.arg(i);
+            hcall = Optional.of(new VcpuState.PendingHcall(h.nr(), h.ret(), args, hcallWide));
+        }
+        return new VcpuState(cpu.saveState(), halted, hcall);
+    }
+
+    @Override
+    public void restoreState(VcpuState s) {
+        cpu.restoreState(s.cpu());
+        halted = s.halted();
+        pendingStart.set(null);
+        exit.begin(ExitReason.INTR, false);
+        hcallPending = s.hcall().isPresent();
+        if (!hcallPending) return;
+        VcpuState.PendingHcall p = s.hcall().get();
+        VcpuExit.Hcall h = exit.hcall();
+        h.begin(p.nr());
+        for (int i = 0; i < VcpuExit.Hcall.ARGS; i++) h.loadArg(i, p.args()[i]);
+        h.setRet(p.ret());
+        hcallWide = p.wide();
+        if (narrow(p.nr(), true) == EPAPRLAB_HC_SNAPSHOT) {     // fork's child: r3 = 0 (taken), r4 = 1 (restored)
+            h.setRet(EV_SUCCESS);
+            h.setArg(1, 1);
+            completeHcall();
+        }
+    }
 
     @Override
     public void reset() {

@@ -3,12 +3,15 @@ package epaprlab.machine.engine;
 import epaprlab.machine.api.Capability;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.VcpuExit;
+import epaprlab.machine.api.VcpuState;
 import epaprlab.machine.api.Vm;
+import epaprlab.machine.api.VmState;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
@@ -85,6 +88,33 @@ final class SoftVm implements Vm {
         if (e == null) return false;
         out.set(e.type(), e.source());
         return true;
+    }
+
+    @Override
+    public VmState saveState() {
+        List<VcpuState> states = new ArrayList<>();
+        for (SoftVcpu v : snapshot()) {
+            if (v == null) throw new IllegalStateException("a snapshot needs every vCPU created");
+            states.add(v.saveState());
+        }
+        PendingEvent e = systemEvent.get();
+        return new VmState(memory.snapshot(), states,
+                Optional.ofNullable(e).map(p -> new VmState.PendingEvent(p.type(), p.source())));
+    }
+
+    @Override
+    public void restoreState(VmState s) {
+        SoftVcpu[] all = snapshot();
+        if (s.memory().size() != memory.size()) {
+            throw new IllegalArgumentException("saved RAM is %d KiB, this VM has %d KiB".formatted(s.memory().size() >> 10, memory.size() >> 10));
+        }
+        if (s.vcpus().size() != all.length) {
+            throw new IllegalArgumentException("saved state has %d vCPUs, this VM %d".formatted(s.vcpus().size(), all.length));
+        }
+        for (SoftVcpu v : all) if (v == null) throw new IllegalStateException("a restore needs every vCPU created");
+        memory.resetTo(s.memory());
+        for (int i = 0; i < all.length; i++) all[i].restoreState(s.vcpus().get(i));
+        systemEvent.set(s.systemEvent().map(p -> new PendingEvent(p.type(), p.source())).orElse(null));
     }
 
     /** Forgets an unreported event: the VM is being reset or rebuilt. */

@@ -17,10 +17,16 @@ public final class StateIo {
         out.write(a);
     }
 
-    /** A byte array of at most {@code max} bytes. */
+    /**
+     * A byte array of at most {@code max} bytes. When {@code in} is an InputStream its
+     * {@code available()} must be exact, as over a byte array (how snapshot files read sections).
+     */
     public static byte[] readBytes(DataInput in, int max, String what) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > max) throw new StateFormatException("%s: %d bytes, expected 0..%d".formatted(what, n, max));
+        if (in instanceof java.io.InputStream s && n > s.available()) {     // never allocate what a bad length asks for
+            throw new StateFormatException("%s: %d bytes, only %d left".formatted(what, n, s.available()));
+        }
         byte[] a = new byte[n];
         in.readFully(a);
         return a;

@@ -21,13 +21,19 @@ final class Ppce500Run {
 
     Ppce500Run(CpuModel cpu, long ramBytes, int vcpus, Optional<Path> bios, Optional<Path> kernel, Optional<Path> initrd,
                String bootargs) throws Exception {
+        this(cpu, ramBytes, vcpus, bios, kernel, initrd, bootargs, true);
+    }
+
+    /** With {@code powerOn} false the board is left as assembled (for a restore into a fresh machine). */
+    Ppce500Run(CpuModel cpu, long ramBytes, int vcpus, Optional<Path> bios, Optional<Path> kernel, Optional<Path> initrd,
+               String bootargs, boolean powerOn) throws Exception {
         BoardSpec spec = new BoardSpec("ppce500-test", 1, cpu, (int) ramBytes, vcpus, new EnabledHypercalls(true, true, true),
                 true, bootargs, 400_000_000L, 400_000_000L, 4096, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_COMPILE_THRESHOLD);
         board = Ppce500Board.assemble(spec, Ppce500Images.read(bios, kernel, initrd));
         board.connectConsole((b, off, len) -> {
             synchronized (console) { console.write(b, off, len); }
         });
-        board.powerOn(1, ResetReason.POWER_ON);
+        if (powerOn) board.powerOn(1, ResetReason.POWER_ON);
     }
 
     String console() {

@@ -1,0 +1,165 @@
+package epaprlab.machine.board;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import epaprlab.machine.board.EpaprRun.Stop;
+import epaprlab.machine.boot.ResetReason;
+import epaprlab.machine.hcall.HostHypercalls;
+import epaprlab.machine.snapshot.MachineSnapshot;
+import epaprlab.machine.snapshot.SnapshotFile;
+import epaprlab.ppc.cpu.CpuModel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Machine snapshots on both boards: a restored machine carries on exactly as the machine it was
+ * taken of (instructions, console, result), the snapshot hypercall returns twice like fork, and a
+ * snapshot of other hardware is refused.
+ */
+@Timeout(600)
+class MachineSnapshotTest {
+    @TempDir Path dir;
+
+    /** The whole run of the snapshot guest, its snapshot call answered as by a lab that takes none. */
+    record Reference(long instructions, String console, long result) {}
+
+    private static Reference reference(CpuModel cpu) throws Exception {
+        EpaprRun run = new EpaprRun(EpaprRun.board("snapshot", cpu));
+        run.board.powerOn(1, ResetReason.POWER_ON);
+        assertEquals(Stop.RESULT, run.runToEnd());
+        assertTrue(run.console.toString().contains("snapshot unavailable: status 12"), run.console::toString);
+        return new Reference(run.vcpu().instructionsRetired(), run.console.toString(), run.result);
+    }
+
+    @ParameterizedTest @EnumSource(CpuModel.class)
+    void midRunSnapshotRestoredIntoAFreshMachineThroughAFileEqualsAnUninterruptedRun(CpuModel cpu) throws Exception {
+        Reference whole = reference(cpu);
+        assertEquals(0, whole.result(), whole.console());
+        assertTrue(whole.instructions() > 500_000, "long enough to stop in the middle: " + whole.instructions());
+
+        EpaprRun first = new EpaprRun(EpaprRun.board("snapshot", cpu));
+        first.board.powerOn(1, ResetReason.POWER_ON);
+        assertEquals(Stop.BUDGET, first.run(whole.instructions() / 2));
+        long at = first.vcpu().instructionsRetired();
+        String before = first.console.toString();
+        MachineSnapshot snap = first.board.snapshot();
+        Path file = dir.resolve("mid-run.snap");
+        SnapshotFile.write(file, snap);
+
+        EpaprRun second = new EpaprRun(EpaprRun.board("snapshot", cpu));   // never powered on
+        second.board.restore(SnapshotFile.read(file));
+        assertEquals(at, second.vcpu().instructionsRetired(), "the retired count is part of the vCPU's state");
+        assertEquals(Stop.RESULT, second.runToEnd());
+        assertEquals(whole.instructions(), second.vcpu().instructionsRetired());
+        assertEquals(whole.console(), before + second.console);
+        assertEquals(whole.result(), second.result);
+
+        // the machine the snapshot was taken of is not disturbed by it
+        assertEquals(Stop.RESULT, first.runToEnd());
+        assertEquals(whole.instructions(), first.vcpu().instructionsRetired());
+        assertEquals(whole.console(), first.console.toString());
+    }
+
+    @ParameterizedTest @EnumSource(CpuModel.class)
+    void theSnapshotCallReturnsZeroInTheVmThatTookItAndOneInEveryVmStartedFromIt(CpuModel cpu) throws Exception {
+        EpaprRun original = new EpaprRun(EpaprRun.board("snapshot", cpu));
+        original.board.powerOn(1, ResetReason.POWER_ON);
+        assertEquals(Stop.SNAPSHOT_CALL, original.run(Long.MAX_VALUE));
+        HostHypercalls.snapshotTaken(original.vcpu().exit().hcall());
+        MachineSnapshot snap = original.board.snapshot();
+        String setup = original.console.toString();
+        assertTrue(setup.startsWith("setup done: checksum "), setup);
+
+        assertEquals(Stop.RESULT, original.runToEnd());
+        assertEquals(0, original.result, original.console::toString);
+        assertEquals(setup + "snapshot taken: this VM goes on\nstarts since the snapshot: 1\ntable intact: yes\n",
+                original.console.toString());
+
+        EpaprRun clone = new EpaprRun(EpaprRun.board("snapshot", cpu));
+        clone.board.restore(snap);
+        assertEquals(0, clone.vcpu().gpr(3), "r3 = 0: the snapshot was taken");
+        assertEquals(1, clone.vcpu().gpr(4), "r4 = 1: this VM was started from it");
+        assertEquals(Stop.RESULT, clone.runToEnd());
+        assertEquals(0, clone.result, clone.console::toString);
+        String restored = "snapshot restored: started from it\nstarts since the snapshot: 1\ntable intact: yes\n";
+        assertEquals(restored, clone.console.toString());
+
+        // reset to the snapshot: the machine that ran on goes back to the moment of the call
+        int mark = original.console.length();
+        original.board.restore(snap);
+        assertEquals(Stop.RESULT, original.runToEnd());
+        assertEquals(restored, original.console.substring(mark));
+        assertEquals(clone.vcpu().instructionsRetired(), original.vcpu().instructionsRetired());
+    }
+
+    @Test
+    void boardsOfOneParsedImageShareItsPagesAndAPowerOnWritesOnlyTheDeviceTree() throws Exception {
+        Board a = EpaprRun.board("snapshot", CpuModel.E500MC);
+        Board b = Board.assemble(a.spec(), a.image());      // the same parsed image, as the lab's ImageCache hands out
+        int ram = a.spec().ramBytes();
+        int blobPages = (a.deviceTreeBlob(1, ResetReason.POWER_ON).length + 4095) / 4096 + 1;   // it may straddle a page
+        for (Board board : new Board[] {a, b}) {
+            board.powerOn(1, ResetReason.POWER_ON);
+            long own = board.vm().memory().privateBytes();
+            assertTrue(own > 0 && own <= blobPages * 4096L, "bytes this VM owns after power-on: " + own);
+        }
+        var shared = PristineRam.of(a.image(), ram, ram, mem -> fail("the pristine RAM was built a second time"));
+        assertTrue(shared.storedBytes() >= 4096, "the image's pages: " + shared.storedBytes());
+    }
+
+    @Test
+    void aSnapshotOfOtherHardwareIsRefusedWithTheReason() throws Exception {
+        EpaprRun run = new EpaprRun(EpaprRun.board("hello", CpuModel.E500MC));
+        run.board.powerOn(1, ResetReason.POWER_ON);
+        MachineSnapshot snap = run.board.snapshot();
+        record Case(Machine target, String message) {}
+        Ppce500Run ppce500 = new Ppce500Run(CpuModel.E500MC, 64 << 20, 1, Optional.of(UbootBootTest.UBOOT),
+                Optional.empty(), Optional.empty(), "", false);
+        for (Case c : new Case[] {
+                new Case(ppce500.board, "a snapshot of a epapr machine cannot be restored into a ppce500 machine"),
+                new Case(EpaprRun.board("hello", CpuModel.E5500), "a snapshot of an e500mc machine cannot be restored into an e5500 one"),
+                new Case(EpaprRun.board("hello", CpuModel.E500MC, 2 << 20, 1), "the snapshot has 1024 KiB of RAM, this machine 2048 KiB"),
+                new Case(EpaprRun.board("hello", CpuModel.E500MC, 1 << 20, 2), "the snapshot has 1 vCPUs, this machine 2")}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> c.target().restore(snap));
+            assertEquals(c.message(), e.getMessage());
+        }
+    }
+
+    /**
+     * U-Boot on the ppce500 board: a snapshot at the {@code =>} prompt, restored into a fresh
+     * machine, answers {@code version} exactly as the machine it was taken of.
+     */
+    @Test
+    void ubootRestoredAtItsPromptAnswersAsTheOriginal() throws Exception {
+        Ppce500Run original = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UbootBootTest.UBOOT),
+                Optional.empty(), Optional.empty(), "");
+        assertTrue(original.runUntil(c -> c.endsWith("=> "), 1_500_000_000L), original::where);
+        MachineSnapshot snap = original.board.snapshot();
+        Path file = dir.resolve("uboot.snap");
+        SnapshotFile.write(file, snap);
+
+        Ppce500Run restored = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.of(UbootBootTest.UBOOT),
+                Optional.empty(), Optional.empty(), "", false);
+        restored.board.restore(SnapshotFile.read(file));
+        String[] replies = new String[2];
+        long[] retired = new long[2];
+        Ppce500Run[] runs = {original, restored};
+        for (int i = 0; i < 2; i++) {
+            Ppce500Run r = runs[i];
+            int before = r.console().length();
+            r.board.vm().consoleInput("version\r".getBytes(StandardCharsets.US_ASCII));
+            assertTrue(r.runUntil(c -> c.length() > before + 8 && c.endsWith("=> "), 200_000_000L), r::where);
+            replies[i] = r.console().substring(before);
+            retired[i] = r.board.vcpus().getFirst().instructionsRetired();
+        }
+        assertTrue(replies[0].contains("U-Boot 2023.01"), replies[0]);
+        assertEquals(replies[0], replies[1]);
+        assertEquals(retired[0], retired[1]);
+    }
+}
