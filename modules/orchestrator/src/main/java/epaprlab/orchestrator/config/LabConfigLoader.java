@@ -16,9 +16,7 @@ import epaprlab.orchestrator.config.VmConfig.Limits;
 import epaprlab.orchestrator.config.VmConfig.ResultRules;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartIntensity;
-import epaprlab.orchestrator.snapshot.SnapshotFacts;
 import epaprlab.orchestrator.snapshot.VmSnapshot;
-import epaprlab.machine.snapshot.MachineSnapshot;
 import epaprlab.machine.snapshot.SnapshotFile;
 import epaprlab.machine.snapshot.SnapshotFileException;
 import epaprlab.orchestrator.vm.Outcome;
@@ -422,13 +420,8 @@ public final class LabConfigLoader {
             }
             snapshotFiles.put(path, s);
         }
-        MachineSnapshot m = s.machine();
-        String mismatch = !m.board().equals(boardName) ? "board " + m.board() + ", this VM is board = " + boardName
-                : m.vcpus() != board.vcpus() ? m.vcpus() + " vCPUs, this VM has vcpus = " + board.vcpus()
-                : SnapshotFacts.ramBytes(m) != board.ramBytes() ? HeapBudget.mib(SnapshotFacts.ramBytes(m)) + " of RAM, this VM has ram = "
-                        + HeapBudget.mib(board.ramBytes())
-                : null;
-        if (mismatch != null) throw bad(c, "snapshot.from", prefix, path + " holds a VM of " + mismatch);
+        String mismatch = s.machine().mismatch(boardName, board.cpu().configName(), board.ramBytes(), board.vcpus());
+        if (mismatch != null) throw bad(c, "snapshot.from", prefix, path + ": " + mismatch);
         if (boardName.equals(EPAPR) && board.vcpus() > 1) {
             throw bad(c, "snapshot.from", prefix, "a snapshot file of an epapr VM with several vCPUs cannot be started from "
                     + "(the file does not say which secondaries had left the spin table); boot-once in one run can");

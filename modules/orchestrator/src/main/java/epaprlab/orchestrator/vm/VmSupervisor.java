@@ -234,6 +234,11 @@ public final class VmSupervisor {
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /** Secondaries of this boot that have left the spin table (a snapshot records them). */
     private final Set<Integer> released = new HashSet<>();
+    /**
+     * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
+     * after a restore (the VM has not executed those).
+     */
+    private final long[] retiredAtStart;
     /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
     private volatile boolean consoleSnapshotDone;
     /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
@@ -257,6 +262,7 @@ public final class VmSupervisor {
                          ConsoleSink.Tap consoleTap, VmCharge charge) {
         this.ctx = ctx;
         this.charge = charge;
+        this.retiredAtStart = new long[board.vcpus().size()];
         this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
@@ -374,12 +380,14 @@ public final class VmSupervisor {
         consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
         released.clear();
         released.addAll(from.released());
+        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         return start(state, why);
     }
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
         long max = config.limits().maxInstructions();
-        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
+        // the vCPU counts from retiredAtStart (a restored one from its snapshot's count)
+        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + retiredAtStart[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
@@ -806,7 +814,8 @@ public final class VmSupervisor {
 
     private void countInstructions() {
         for (Vcpu v : board.vcpus()) {
-            instructions += v.instructionsRetired();
+            instructions += v.instructionsRetired() - retiredAtStart[v.id()];
+            retiredAtStart[v.id()] = 0;
             v.reset();                        // counted once: the next boot starts from zero anyway
         }
     }
