@@ -70,20 +70,34 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /**
      * Everything a vCPU actor needs from its VM. {@code released}: a secondary that runs guest code
      * already (restored from a snapshot taken after its release), so it does not spin first.
+     * {@code hold}: set while the VM's snapshot is being taken (one per boot, shared by its vCPUs).
      */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, boolean released) {
+                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, boolean released, Hold hold) {}
 
-        /** As before snapshots: no snapshot at the hypercall, secondaries spin first. */
-        public Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
-                      ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
-                      long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                      HypercallCounts hypercallCounts) {
-            this(board, vcpu, hypercalls, consoleSink, supervisor, turnInstructions, spinPoll, instructionLimit, halt,
-                    endOnResult, gate, hypercallCounts, false, false);
+    /**
+     * The VM's "run nothing more until told" for a snapshot (one per boot, shared by its vCPUs):
+     * set (from any thread, a console trigger's vCPU thread included) before the vCPUs are kicked
+     * and asked to {@link Pause}, so a turn already queued runs no instruction; cleared once the
+     * snapshot is taken. Unlike {@link Halt} it is temporary.
+     */
+    public static final class Hold {
+        private final java.util.List<Vcpu> vcpus;
+        private volatile boolean set;
+
+        public Hold(java.util.List<Vcpu> vcpus) { this.vcpus = java.util.List.copyOf(vcpus); }
+
+        /** Any thread: every vCPU of this boot stops at its next block boundary and runs nothing until {@link #clear}. */
+        public void set() {
+            set = true;
+            for (Vcpu v : vcpus) v.requestImmediateExit();
         }
+
+        public void clear() { set = false; }
+
+        public boolean isSet() { return set; }
     }
 
     /**
@@ -230,6 +244,10 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         try {
             while (true) {
                 if (w.halt().isSet()) return halted();
+                if (w.hold().isSet()) {          // a snapshot is coming: run nothing; the resume sends the next turn
+                    turnMissed = true;
+                    return this;
+                }
                 long limitLeft = w.instructionLimit() - vcpu.instructionsRetired();
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
                 long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);

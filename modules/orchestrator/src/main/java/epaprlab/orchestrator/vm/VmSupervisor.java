@@ -249,6 +249,8 @@ public final class VmSupervisor {
      * the next boot); read by console callbacks on vCPU threads.
      */
     private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
+    /** This boot's hold for a snapshot (a new one per boot, like {@link #halt}); set from the console trigger too. */
+    private volatile VcpuActor.Hold hold = new VcpuActor.Hold(List.of());
     /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
     private final DebugGate gate;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
@@ -313,7 +315,7 @@ public final class VmSupervisor {
                 if (pattern.get().matcher(consoleWindow).find()) {
                     consoleSnapshotDone = true;
                     consoleWindow.setLength(0);
-                    for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // the snapshot comes right after this output
+                    hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
                     self.tell(ConsoleSnapshotMatched.INSTANCE);
                 }
             }
@@ -345,6 +347,7 @@ public final class VmSupervisor {
     private Behavior<Command> start(Lifecycle from, String why) {
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         halt = new VcpuActor.Halt(board.vcpus());
+        hold = new VcpuActor.Hold(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
@@ -391,7 +394,7 @@ public final class VmSupervisor {
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
-                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, released.contains(vcpu.id()));
+                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, released.contains(vcpu.id()), hold);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -541,7 +544,7 @@ public final class VmSupervisor {
     /** RUNNING → SNAPSHOTTING: every vCPU is kicked and asked to pause at its next instruction boundary. */
     private Behavior<Command> startSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job) {
         move(Lifecycle.RUNNING, Lifecycle.SNAPSHOTTING, job.why());
-        for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // a running turn ends at once
+        hold.set();                     // a running turn ends at once, a queued one runs nothing
         vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
         return snapshotting(vcpus, job, new HashSet<>(vcpus.keySet()), new ArrayList<>());
     }
@@ -614,6 +617,7 @@ public final class VmSupervisor {
     private Behavior<Command> resume(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job, boolean taken,
                                      String why, List<Command> later) {
         move(Lifecycle.SNAPSHOTTING, Lifecycle.RUNNING, why);
+        hold.clear();
         vcpus.forEach((id, actor) -> actor.tell(job.hypercallVcpu().orElse(-1) == id
                 ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
         later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
