@@ -21,18 +21,18 @@ public final class SummaryTable {
     private final LabFinished lab;
     private final Duration wall;
     private final long peakHeapBytes;
-    /** The most VMs the lab ran at once ({@code lab.concurrency}); 0 = unknown. */
-    private final int concurrency;
+    /** The most VMs alive at once and the restores' rate; null = not measured. */
+    private final StartRate starts;
 
     public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes) {
-        this(lab, wall, peakHeapBytes, 0);
+        this(lab, wall, peakHeapBytes, null);
     }
 
-    public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes, int concurrency) {
+    public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes, StartRate starts) {
         this.lab = lab;
         this.wall = wall;
         this.peakHeapBytes = peakHeapBytes;
-        this.concurrency = concurrency;
+        this.starts = starts;
     }
 
     public void print(PrintStream out) {
@@ -63,11 +63,16 @@ public final class SummaryTable {
             out.printf(Locale.ROOT, "guest resets=%d mean-reset-cycle-us=%.1f%n", resets, nanos / 1e3 / resets);
         }
         long restores = lab.results().stream().mapToLong(VmResult::restores).sum();
-        if (restores > 0) out.printf(Locale.ROOT, "started from a snapshot: %d of %d starts%n", restores,
-                lab.results().stream().mapToLong(VmResult::starts).sum());
-        int atOnce = concurrency == 0 ? lab.results().size() : Math.min(concurrency, lab.results().size());
-        if (atOnce >= 1000) {               // a large lab: what one VM costs, when they all ran at once
-            out.printf(Locale.ROOT, "heap-per-vm-kib=%.1f (peak heap / %d VMs at once)%n", peakHeapBytes / 1024.0 / atOnce, atOnce);
+        if (restores > 0) {
+            out.printf(Locale.ROOT, "started from a snapshot: %d of %d starts%s%n", restores,
+                    lab.results().stream().mapToLong(VmResult::starts).sum(), starts == null ? ""
+                            : String.format(Locale.ROOT, "; restores-per-s=%.0f (from the first restore to the last restored VM's end)",
+                            starts.restoresPerSecond()));
+        }
+        int atOnce = starts == null ? 0 : starts.mostAlive();
+        if (atOnce >= 1000) {               // a large lab: what one VM costs
+            out.printf(Locale.ROOT, "heap-per-vm-kib=%.1f (peak heap / %d VMs alive at once)%n",
+                    peakHeapBytes / 1024.0 / atOnce, atOnce);
         }
         long starts = lab.results().stream().mapToLong(VmResult::starts).sum();
         double seconds = Math.max(wall.toNanos() / 1e9, 1e-9);

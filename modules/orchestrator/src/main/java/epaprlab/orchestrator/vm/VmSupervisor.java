@@ -130,6 +130,17 @@ public final class VmSupervisor {
     /** A board failed to come up: the image is bad or does not fit. */
     public interface BoardFactory {
         Machine build(VmConfig config) throws BootException, java.io.IOException;
+
+        /**
+         * A board for a VM that starts from a snapshot (its state all comes from the snapshot): it
+         * may be one that an ended VM of the same hardware gave back ({@link #recycle}).
+         */
+        default Machine buildForRestore(VmConfig config) throws BootException, java.io.IOException {
+            return build(config);
+        }
+
+        /** {@code board} of {@code config}'s VM has ended, no vCPU of it runs: it may serve a later restore. */
+        default void recycle(VmConfig config, Machine board) {}
     }
 
     /**
@@ -172,9 +183,10 @@ public final class VmSupervisor {
                                             Optional<VmSnapshot> startFrom) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
+            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
             Machine board;
             try {
-                board = boards.build(config);
+                board = from.isPresent() ? boards.buildForRestore(config) : boards.build(config);
                 board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
             } catch (PageBudgetExceeded e) {
                 return failedAtStart(config, events, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
@@ -189,8 +201,8 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge).withConsole();
-            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
+            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge, boards)
+                    .withConsole();
             return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
                     : vm.boot(ResetReason.POWER_ON, "power on");
         }));
@@ -216,6 +228,8 @@ public final class VmSupervisor {
     private final HypercallCounts hypercalls;
     /** This VM's share of the lab's heap pool: its RAM's page budget. */
     private final VmCharge charge;
+    /** Where the board came from; it goes back there when the VM has ended (for later restores). */
+    private final BoardFactory boards;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -261,8 +275,9 @@ public final class VmSupervisor {
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
-                         ConsoleSink.Tap consoleTap, VmCharge charge) {
+                         ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
         this.ctx = ctx;
+        this.boards = boards;
         this.charge = charge;
         this.retiredAtStart = new long[board.vcpus().size()];
         this.hypercalls = hypercalls;
@@ -845,6 +860,8 @@ public final class VmSupervisor {
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
         board.vm().memory().release();      // its pages go back to the pool now, not when the heap drops the board
+        // no vCPU of it runs any more; a board that crashed or a debugger knows is not given to another VM
+        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) boards.recycle(config, board);
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
                 wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
