@@ -298,7 +298,12 @@ public final class HostedVm {
 
     private Behavior<Command> snapshotAnswered(SnapshotAnswered a) {
         switch (a.reply()) {
-            case VmSupervisor.SnapshotReply.Taken _ -> a.replyTo().tell(new Reply.Done(view()));   // its event is in the history
+            case VmSupervisor.SnapshotReply.Taken _ -> {
+                // the VM runs again; its lifecycle event may come after this answer (another sender)
+                if (state.equals(stateName(Lifecycle.SNAPSHOTTING))) state = stateName(Lifecycle.RUNNING);
+                publish();
+                a.replyTo().tell(new Reply.Done(view()));
+            }
             case VmSupervisor.SnapshotReply.Refused r -> a.replyTo().tell(new Reply.Refused(409, r.reason()));
             case null -> a.replyTo().tell(new Reply.Refused(409, "VM " + id + ": no snapshot: "
                     + (a.failure() == null ? "no answer" : a.failure().getMessage())));

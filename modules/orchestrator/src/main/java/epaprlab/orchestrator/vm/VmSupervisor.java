@@ -624,8 +624,9 @@ public final class VmSupervisor {
         snapshot = Optional.of(taken);
         charge.hold(SnapshotFacts.storedBytes(taken.machine()));   // its pages left the memory's budget for the image
         events.tell(new VmEvent.SnapshotTaken(config.name(), taken, job.trigger(), savedTo, Instant.now()));
-        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Taken(config.name(), taken, savedTo)));
-        return resume(vcpus, job, true, "snapshot taken" + savedTo.map(p -> " and saved to " + p).orElse(""), later);
+        Behavior<Command> next = resume(vcpus, job, true, "snapshot taken" + savedTo.map(p -> " and saved to " + p).orElse(""), later);
+        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Taken(config.name(), taken, savedTo)));   // running again
+        return next;
     }
 
     /** SNAPSHOTTING → RUNNING: the vCPUs go on; the hypercall's caller learns whether it was taken. */
