@@ -64,6 +64,14 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      */
     public record SnapshotAnswered(boolean taken) implements Command {}
 
+    /**
+     * The machine was put back into a snapshot's state while this vCPU was paused or parked (a
+     * reset with {@code on-reset = snapshot}): whatever it waited for is void; it runs again from
+     * its restored state ({@code released}: a secondary that had left its spin table), as a fresh
+     * actor would, but without one being spawned.
+     */
+    public record Restored(boolean released) implements Command {}
+
     /** The next turn; a singleton, so the hot self-message allocates nothing. */
     private enum Turn implements Command { INSTANCE }
 
@@ -167,7 +175,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             case Start _, Turn _ -> runTurn();
             case Pause _ -> paused(this);
             case Resume _ -> Behaviors.same();          // not paused: nothing to resume
-            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();    // only legal while parked on a hypercall
+            case Decline _, SnapshotAnswered _, Restored _ -> Behaviors.unhandled();    // only legal while parked or paused
         };
     }
 
@@ -190,8 +198,18 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 }
                 yield before;
             }
+            case Restored r -> restored(r);
             case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
         }).build();
+    }
+
+    /** Runs again from the restored state: the first turn now, nothing left of before (timers, missed turns). */
+    private Behavior<Command> restored(Restored r) {
+        timers.cancel(Turn.INSTANCE);
+        turnMissed = false;
+        sleeping.set(false);
+        getContext().getSelf().tell(Turn.INSTANCE);
+        return vcpu.id() == 0 || r.released() ? this : spinning();
     }
 
     /** A vCPU that runs nothing (parked, halted) is paused already: it says so and stays as it is. */
@@ -217,7 +235,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             }
             case Pause _ -> paused(spinning());
             case Resume _ -> Behaviors.same();
-            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
+            case Decline _, SnapshotAnswered _, Restored _ -> Behaviors.unhandled();
         };
     }
 
@@ -286,6 +304,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> stopped() {
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case Pause _ -> answerPause();
+            case Restored r -> restored(r);
             case Start _, Turn _, Resume _, Decline _, SnapshotAnswered _ -> Behaviors.same();
         }).build();
     }
@@ -340,6 +359,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             }
             case Pause _ -> answerPause();
             case Resume _ -> Behaviors.same();
+            case Restored r -> restored(r);
             case Start _, Turn _ -> Behaviors.unhandled();
         };
     }

@@ -148,11 +148,7 @@ public final class VmSupervisor {
      * when the guest asked for it ({@link System#nanoTime()}, -1 when the guest did not: it then
      * does not count as a guest reset).
      */
-    private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos, boolean toSnapshot) {
-        Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {
-            this(reason, why, backoff, requestedAtNanos, false);
-        }
-    }
+    private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
         return create(config, events, boards, VmCharge.unlimited(), Optional.empty(), new HypercallCounts());
@@ -385,13 +381,21 @@ public final class VmSupervisor {
      * snapshot hypercall. The snapshot becomes this VM's: later resets return to it.
      */
     private Behavior<Command> restore(VmSnapshot from, Lifecycle state, String why) {
+        String failed = restoreMachine(from);
+        if (failed != null) {
+            move(state, Lifecycle.FAILED, failed);
+            return finish(Outcome.CRASHED, failed, Optional.empty());
+        }
+        return start(state, why);
+    }
+
+    /** Puts the machine in {@code from}'s state (no vCPU may run); null, or why it could not. */
+    private String restoreMachine(VmSnapshot from) {
         restores++;
         try {
             board.restore(from.machine());
         } catch (RuntimeException e) {
-            String detail = "cannot start from the " + from.origin() + ": " + e.getMessage();
-            move(state, Lifecycle.FAILED, detail);
-            return finish(Outcome.CRASHED, detail, Optional.empty());
+            return "cannot start from the " + from.origin() + ": " + e.getMessage();
         }
         snapshot = Optional.of(from);
         restoredFrom = Optional.of(from.origin());
@@ -399,7 +403,59 @@ public final class VmSupervisor {
         released.clear();
         released.addAll(from.released());
         for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
-        return start(state, why);
+        return null;
+    }
+
+    /**
+     * A guest reset with {@code on-reset = snapshot} when the VM has its snapshot: RESETTING while
+     * every vCPU pauses (the one that asked is parked on its call), then the machine is restored in
+     * place and the same vCPU actors run on from the snapshot's state (RESTORING → RUNNING). The
+     * subtree is kept: a restore replaces every bit of guest state the actors run, so stopping and
+     * spawning them would only cost time (a full reset replaces them).
+     */
+    private Behavior<Command> resetToSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, String why) {
+        long requestedAt = System.nanoTime();
+        move(Lifecycle.RUNNING, Lifecycle.RESETTING, why);
+        hold.set();
+        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        return pausingForRestore(vcpus, new HashSet<>(vcpus.keySet()), why, requestedAt);
+    }
+
+    /** In RESETTING (to the snapshot, in place), until every vCPU of {@code waiting} has paused. */
+    private Behavior<Command> pausingForRestore(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Set<Integer> waiting,
+                                                String why, long requestedAt) {
+        if (waiting.isEmpty()) {
+            countInstructions();
+            move(Lifecycle.RESETTING, Lifecycle.RESTORING, why);
+            String failed = restoreMachine(snapshot.orElseThrow());
+            if (failed != null) {
+                move(Lifecycle.RESTORING, Lifecycle.FAILED, failed);
+                return failing(stopAll(vcpus), Outcome.CRASHED, failed);
+            }
+            guestResets++;
+            resetNanos += System.nanoTime() - requestedAt;
+            move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
+            hold.clear();
+            vcpus.forEach((id, actor) -> actor.tell(new VcpuActor.Restored(released.contains(id))));
+            return running(vcpus);
+        }
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case FromVcpu(VcpuReport.Paused p) -> {
+                waiting.remove(p.vcpu());
+                yield pausingForRestore(vcpus, waiting, why, requestedAt);
+            }
+            case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
+                    "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
+            case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
+            case Stop st -> abortReset(stopAll(vcpus), Outcome.STOPPED, "stopped by the host: " + st.why());
+            case ConsoleOutput o -> onConsoleOutput(o.text());
+            case StepTimedOut t -> isWaiting(t) ? abortReset(stopAll(vcpus), Outcome.STEP_TIMED_OUT, stepTimedOut())
+                    : Behaviors.same();
+            case TakeSnapshot t -> refuseSnapshot(t, "it is resetting");
+            // what the vCPUs did before the restore no longer counts: it is undone
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _, Reset _, ConsoleSnapshotMatched _ -> Behaviors.same();
+            case BootAfterBackoff _ -> Behaviors.unhandled();
+        }).build();
     }
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
@@ -507,12 +563,14 @@ public final class VmSupervisor {
         return switch (stop) {
             case ResetRequested r -> switch (p.onReset()) {
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
-                        "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime(), false));
+                        "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
                 // back to the snapshot if the VM has one yet, else a full restart
-                case SNAPSHOT -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET"
-                        + snapshot.map(sn -> " (on-reset = snapshot: back to the " + sn.origin() + ")")
-                                .orElse(" (on-reset = snapshot, but no snapshot yet: a full restart)"),
-                        Duration.ZERO, System.nanoTime(), snapshot.isPresent()));
+                case SNAPSHOT -> snapshot.isPresent()
+                        ? resetToSnapshot(vcpus, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = snapshot: back to the "
+                                + snapshot.get().origin() + ")")
+                        : reset(vcpus, new Reboot(ResetReason.GUEST_RESET, "vCPU " + r.vcpu()
+                                + " called KVM_HC_VM_RESET (on-reset = snapshot, but no snapshot yet: a full restart)",
+                                Duration.ZERO, System.nanoTime()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
                 case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");
             };
@@ -764,13 +822,12 @@ public final class VmSupervisor {
     }
 
     private Behavior<Command> bootAgain(Reboot next) {
-        boolean toSnapshot = next.toSnapshot() && snapshot.isPresent();
-        move(Lifecycle.RESETTING, toSnapshot ? Lifecycle.RESTORING : Lifecycle.BOOTING, next.why());
+        move(Lifecycle.RESETTING, Lifecycle.BOOTING, next.why());
         if (next.requestedAtNanos() >= 0) {
             guestResets++;
             resetNanos += System.nanoTime() - next.requestedAtNanos();
         }
-        return toSnapshot ? restore(snapshot.get(), Lifecycle.RESTORING, next.why()) : boot(next.reason(), next.why());
+        return boot(next.reason(), next.why());
     }
 
     private Behavior<Command> refuseSnapshot(TakeSnapshot t, String why) {
