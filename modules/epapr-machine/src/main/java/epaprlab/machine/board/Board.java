@@ -25,8 +25,10 @@ import java.util.List;
 /**
  * One assembled ePAPR guest: the VM with its vCPUs, the console byte channel, and the pristine
  * image it boots from. {@link #powerOn} puts the whole board into its entry state for a given
- * boot; it is called for the first boot and again after every reset (RAM is rebuilt from the
- * image each time, so nothing of the previous boot survives).
+ * boot; it is called for the first boot and again after every reset (RAM goes back to the
+ * image each time, so nothing of the previous boot survives). The image's pages are shared with
+ * every board of the same parsed image ({@link PristineRam}); {@link #snapshot} and
+ * {@link #restore} take and put back the whole machine.
  */
 public final class Board implements Machine {
     /** ePAPR magic for Book III-E in r6 ("EPAP"). */
@@ -91,8 +93,8 @@ public final class Board implements Machine {
     }
 
     /**
-     * Puts the board in its ePAPR entry state for boot number {@code bootCount}: RAM cleared and
-     * reloaded from the image, the device tree (with this boot's count and reason) placed after
+     * Puts the board in its ePAPR entry state for boot number {@code bootCount}: RAM reset to the
+     * shared pristine image (copy-on-write), the device tree (with this boot's count and reason) placed after
      * the image, every vCPU reset, and the boot vCPU's registers set as ePAPR 1.1 table 5-1 says.
      * Call only while no vCPU runs.
      */

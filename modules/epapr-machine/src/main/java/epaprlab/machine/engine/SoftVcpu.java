@@ -260,7 +260,7 @@ final class SoftVcpu implements Vcpu {
         for (int i = 0; i < VcpuExit.Hcall.ARGS; i++) h.loadArg(i, p.args()[i]);
         h.setRet(p.ret());
         hcallWide = p.wide();
-        if (narrow(p.nr(), true) == EPAPRLAB_HC_SNAPSHOT) {     // fork's child: r3 = 0 (taken), r4 = 1 (restored)
+        if (p.nr() == EPAPRLAB_HC_SNAPSHOT) {                  // fork's child: r3 = 0 (taken), r4 = 1 (restored)
             h.setRet(EV_SUCCESS);
             h.setArg(1, 1);
             completeHcall();

@@ -90,6 +90,7 @@ final class SoftVm implements Vm {
         return true;
     }
 
+    /** Console input waiting for a device ({@link #earlyInput}) is not saved: boards connect theirs when built. */
     @Override
     public VmState saveState() {
         List<VcpuState> states = new ArrayList<>();

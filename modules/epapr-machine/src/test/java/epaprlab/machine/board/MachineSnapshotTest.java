@@ -70,7 +70,7 @@ class MachineSnapshotTest {
     void theSnapshotCallReturnsZeroInTheVmThatTookItAndOneInEveryVmStartedFromIt(CpuModel cpu) throws Exception {
         EpaprRun original = new EpaprRun(EpaprRun.board("snapshot", cpu));
         original.board.powerOn(1, ResetReason.POWER_ON);
-        assertEquals(Stop.SNAPSHOT_CALL, original.run(Long.MAX_VALUE));
+        assertEquals(Stop.SNAPSHOT_CALL, original.run(EpaprRun.LIMIT));
         HostHypercalls.snapshotTaken(original.vcpu().exit().hcall());
         MachineSnapshot snap = original.board.snapshot();
         String setup = original.console.toString();
@@ -96,6 +96,58 @@ class MachineSnapshotTest {
         assertEquals(Stop.RESULT, original.runToEnd());
         assertEquals(restored, original.console.substring(mark));
         assertEquals(clone.vcpu().instructionsRetired(), original.vcpu().instructionsRetired());
+    }
+
+    /**
+     * Two vCPUs round-robin on the test thread as the lab's actors run them (a secondary asks
+     * {@link Machine#releaseIfRequested} until it may run): until the result, or {@code turns}.
+     */
+    private static final class SmpRun {
+        final EpaprRun boot;
+        final boolean[] running = new boolean[2];
+        int turns;
+
+        SmpRun(Board board) { boot = new EpaprRun(board); }
+
+        Stop run(int untilTurn) {
+            for (; turns < untilTurn; turns++) {
+                Stop s = boot.run(boot.vcpu().instructionsRetired() + 20_000);
+                if (s == Stop.RESULT || s == Stop.SHUTDOWN) return s;
+                if (!running[1]) running[1] = boot.board.releaseIfRequested(1);
+                if (running[1]) {
+                    var v = boot.board.vcpus().get(1);
+                    var r = v.run(20_000);
+                    if (r != epaprlab.machine.api.ExitReason.INTR) fail("secondary stopped with " + r);
+                }
+            }
+            return Stop.BUDGET;
+        }
+    }
+
+    @Test
+    void anSmpGuestRestoredWithItsSecondaryReleasedRunsOnAsTheOriginal() throws Exception {
+        SmpRun original = new SmpRun(EpaprRun.board("smp-counter", CpuModel.E500MC, 1 << 20, 2));
+        original.boot.board.powerOn(1, ResetReason.POWER_ON);
+        assertEquals(Stop.BUDGET, original.run(200));
+        assertTrue(original.running[1], "the secondary was released before the snapshot");
+        MachineSnapshot snap = original.boot.board.snapshot();
+        int turn = original.turns;
+        SmpRun clone = new SmpRun(EpaprRun.board("smp-counter", CpuModel.E500MC, 1 << 20, 2));
+        clone.boot.board.restore(snap);
+        clone.turns = turn;                                  // the lab starts every secondary as spinning
+        long secondaryPc = clone.boot.board.vcpus().get(1).pc();
+        assertTrue(clone.boot.board.releaseIfRequested(1), "a secondary released in the snapshot runs at once");
+        assertEquals(secondaryPc, clone.boot.board.vcpus().get(1).pc(), "and keeps its saved state");
+        clone.running[1] = true;
+        assertEquals(Stop.RESULT, original.run(Integer.MAX_VALUE));
+        assertEquals(Stop.RESULT, clone.run(Integer.MAX_VALUE));
+        assertEquals(0, clone.boot.result, clone.boot.console::toString);
+        assertEquals("counter=2000000 expected=2000000\n", clone.boot.console.toString());
+        assertEquals(original.boot.console.toString(), clone.boot.console.toString());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(original.boot.board.vcpus().get(i).instructionsRetired(),
+                    clone.boot.board.vcpus().get(i).instructionsRetired(), "vCPU " + i);
+        }
     }
 
     @Test
@@ -129,6 +181,39 @@ class MachineSnapshotTest {
             var e = assertThrows(IllegalArgumentException.class, () -> c.target().restore(snap));
             assertEquals(c.message(), e.getMessage());
         }
+    }
+
+    /**
+     * Linux on the ppce500 board, snapshot taken when its /init starts and kept in a file: the restored machine prints
+     * the rest of the boot (self-check, boot count, reboot request) byte for byte as the original,
+     * in the same number of instructions, and asks for the same GUTS reset.
+     */
+    @Test
+    @Timeout(1200)
+    void linuxRestoredAtInitFinishesItsBootAsTheOriginal() throws Exception {
+        Path linux = Path.of("../../sample-vms/linux");
+        Optional<Path> kernel = Optional.of(linux.resolve("vmlinux-e500mc.gz")), initrd = Optional.of(linux.resolve("initramfs-ppc32.cpio.gz"));
+        Ppce500Run original = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0");
+        assertTrue(original.runUntil(c -> c.contains("epapr-lab-init: start"), 20_000_000_000L), original::where);
+        Path file = dir.resolve("linux.snap");
+        SnapshotFile.write(file, original.board.snapshot());
+        Ppce500Run restored = new Ppce500Run(CpuModel.E500MC, 256L << 20, 1, Optional.empty(), kernel, initrd, "console=ttyS0", false);
+        restored.board.restore(SnapshotFile.read(file));
+        String[] rest = new String[2];
+        long[] retired = new long[2];
+        Ppce500Run[] runs = {original, restored};
+        for (int i = 0; i < 2; i++) {
+            Ppce500Run r = runs[i];
+            int before = r.console().length();
+            r.runUntil(c -> false, 5_000_000_000L);
+            assertEquals(epaprlab.machine.api.ExitReason.SYSTEM_EVENT, r.last, r::where);
+            assertEquals(epaprlab.machine.api.VcpuExit.SystemEvent.Type.RESET, r.board.vcpus().getFirst().exit().systemEvent().type());
+            rest[i] = r.console().substring(before);
+            retired[i] = r.board.vcpus().getFirst().instructionsRetired();
+        }
+        assertTrue(rest[0].contains("epapr-lab-init: self-check PASS") && rest[0].contains("epapr-lab-init: reboot"), rest[0]);
+        assertEquals(rest[0], rest[1]);
+        assertEquals(retired[0], retired[1]);
     }
 
     /**
