@@ -412,7 +412,7 @@ public final class LabConfigLoader {
         VmSnapshot s = snapshotFiles.get(path);
         if (s == null) {
             try {
-                s = new VmSnapshot(SnapshotFile.read(path), Set.of(), "snapshot file " + path);
+                s = new VmSnapshot(SnapshotFile.read(path), "snapshot file " + path);
             } catch (SnapshotFileException e) {
                 throw bad(c, "snapshot.from", prefix, "refused: " + e.getMessage());
             } catch (java.io.IOException e) {
@@ -422,10 +422,6 @@ public final class LabConfigLoader {
         }
         String mismatch = s.machine().mismatch(boardName, board.cpu().configName(), board.ramBytes(), board.vcpus());
         if (mismatch != null) throw bad(c, "snapshot.from", prefix, path + ": " + mismatch);
-        if (boardName.equals(EPAPR) && board.vcpus() > 1) {
-            throw bad(c, "snapshot.from", prefix, "a snapshot file of an epapr VM with several vCPUs cannot be started from "
-                    + "(the file does not say which secondaries had left the spin table); boot-once in one run can");
-        }
         return s;
     }
 

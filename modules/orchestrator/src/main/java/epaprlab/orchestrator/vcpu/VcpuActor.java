@@ -67,23 +67,22 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /**
      * The machine was put back into a snapshot's state while this vCPU was paused or parked (a
      * reset with {@code on-reset = snapshot}): whatever it waited for is void; it runs again from
-     * its restored state ({@code released}: a secondary that had left its spin table), as a fresh
-     * actor would, but without one being spawned.
+     * its restored state as a fresh actor would (a secondary spins first: the board releases one
+     * that had left its spin table at once), but without one being spawned.
      */
-    public record Restored(boolean released) implements Command {}
+    public enum Restored implements Command { INSTANCE }
 
     /** The next turn; a singleton, so the hot self-message allocates nothing. */
     private enum Turn implements Command { INSTANCE }
 
     /**
-     * Everything a vCPU actor needs from its VM. {@code released}: a secondary that runs guest code
-     * already (restored from a snapshot taken after its release), so it does not spin first.
-     * {@code hold}: set while the VM's snapshot is being taken (one per boot, shared by its vCPUs).
+     * Everything a vCPU actor needs from its VM. {@code hold}: set while the VM's snapshot is being
+     * taken (one per boot, shared by its vCPUs).
      */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, boolean released, Hold hold) {}
+                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, Hold hold) {}
 
     /**
      * The VM's "run nothing more until told" for a snapshot (one per boot, shared by its vCPUs):
@@ -134,7 +133,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     public static Behavior<Command> create(Wiring wiring) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             VcpuActor actor = new VcpuActor(ctx, timers, wiring);
-            return wiring.vcpu().id() == 0 || wiring.released() ? actor : actor.spinning();
+            return wiring.vcpu().id() == 0 ? actor : actor.spinning();
         }));
     }
 
@@ -198,18 +197,18 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 }
                 yield before;
             }
-            case Restored r -> restored(r);
+            case Restored _ -> restored();
             case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
         }).build();
     }
 
     /** Runs again from the restored state: the first turn now, nothing left of before (timers, missed turns). */
-    private Behavior<Command> restored(Restored r) {
+    private Behavior<Command> restored() {
         timers.cancel(Turn.INSTANCE);
         turnMissed = false;
         sleeping.set(false);
         getContext().getSelf().tell(Turn.INSTANCE);
-        return vcpu.id() == 0 || r.released() ? this : spinning();
+        return vcpu.id() == 0 ? this : spinning();
     }
 
     /** A vCPU that runs nothing (parked, halted) is paused already: it says so and stays as it is. */
@@ -226,10 +225,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onSpinning(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> {
-                if (w.board().releaseIfRequested(vcpu.id())) {
-                    w.supervisor().tell(new VcpuReport.Released(vcpu.id()));
-                    yield nextTurn();   // from now on: running
-                }
+                if (w.board().releaseIfRequested(vcpu.id())) yield nextTurn();   // from now on: running
                 timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
                 yield Behaviors.same();
             }
@@ -304,7 +300,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> stopped() {
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case Pause _ -> answerPause();
-            case Restored r -> restored(r);
+            case Restored _ -> restored();
             case Start _, Turn _, Resume _, Decline _, SnapshotAnswered _ -> Behaviors.same();
         }).build();
     }
@@ -359,7 +355,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             }
             case Pause _ -> answerPause();
             case Resume _ -> Behaviors.same();
-            case Restored r -> restored(r);
+            case Restored _ -> restored();
             case Start _, Turn _ -> Behaviors.unhandled();
         };
     }

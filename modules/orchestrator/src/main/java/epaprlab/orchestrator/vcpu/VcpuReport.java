@@ -15,9 +15,6 @@ public sealed interface VcpuReport {
     /** The vCPU has paused at an instruction boundary (its answer to {@link VcpuActor.Pause}). */
     record Paused(int vcpu) implements VcpuReport {}
 
-    /** A secondary vCPU left its spin table: from now on it runs guest code (a restore must not spin it again). */
-    record Released(int vcpu) implements VcpuReport {}
-
     /** The vCPU stopped and waits for the supervisor's decision. */
     sealed interface VcpuStop extends VcpuReport {}
 

@@ -242,8 +242,6 @@ public final class VmSupervisor {
     private Optional<String> restoredFrom = Optional.empty();
     /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
     private Optional<VmSnapshot> snapshot = Optional.empty();
-    /** Secondaries of this boot that have left the spin table (a snapshot records them). */
-    private final Set<Integer> released = new HashSet<>();
     /**
      * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
      * after a restore (the VM has not executed those).
@@ -350,7 +348,6 @@ public final class VmSupervisor {
             move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
             return finish(Outcome.CRASHED, detail, Optional.empty());
         }
-        released.clear();
         return start(Lifecycle.BOOTING, why);
     }
 
@@ -400,8 +397,6 @@ public final class VmSupervisor {
         snapshot = Optional.of(from);
         restoredFrom = Optional.of(from.origin());
         consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
-        released.clear();
-        released.addAll(from.released());
         for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         return null;
     }
@@ -436,7 +431,7 @@ public final class VmSupervisor {
             resetNanos += System.nanoTime() - requestedAt;
             move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
             hold.clear();
-            vcpus.forEach((id, actor) -> actor.tell(new VcpuActor.Restored(released.contains(id))));
+            vcpus.values().forEach(actor -> actor.tell(VcpuActor.Restored.INSTANCE));
             return running(vcpus);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
@@ -465,7 +460,7 @@ public final class VmSupervisor {
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
-                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, released.contains(vcpu.id()), hold);
+                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -480,10 +475,6 @@ public final class VmSupervisor {
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
-            case FromVcpu(VcpuReport.Released r) -> {
-                released.add(r.vcpu());
-                yield Behaviors.same();
-            }
             case FromVcpu(VcpuReport.Paused _) -> Behaviors.same();     // late, from an earlier snapshot
             case ConsoleSnapshotMatched _ -> startSnapshot(vcpus, new SnapshotJob("console",
                     "the console matched /" + config.snapshot().consolePattern().map(java.util.regex.Pattern::pattern).orElse("")
@@ -635,10 +626,6 @@ public final class VmSupervisor {
                 waiting.remove(p.vcpu());
                 yield snapshotting(vcpus, job, waiting, later);
             }
-            case FromVcpu(VcpuReport.Released r) -> {
-                released.add(r.vcpu());
-                yield Behaviors.same();
-            }
             case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
                     + " stopped unexpectedly", withoutActor(vcpus, c.child()));
             case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
@@ -661,7 +648,7 @@ public final class VmSupervisor {
                                            List<Command> later) {
         VmSnapshot taken;
         try {
-            taken = new VmSnapshot(board.snapshot(), released, "snapshot of vm " + config.name() + " (" + job.why() + ")");
+            taken = new VmSnapshot(board.snapshot(), "snapshot of vm " + config.name() + " (" + job.why() + ")");
         } catch (RuntimeException e) {
             ctx.getLog().error("vm {}: snapshot failed", config.name(), e);
             job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), "the machine refused: " + e.getMessage())));
