@@ -70,7 +70,8 @@ public final class SummaryTable {
                             starts.restoresPerSecond()));
         }
         int atOnce = starts == null ? 0 : starts.mostAlive();
-        if (atOnce >= 1000) {               // a large lab: what one VM costs
+        // a large lab whose VMs were all alive at once (idle guests): what one VM costs
+        if (atOnce >= 1000 && atOnce == lab.results().size()) {
             out.printf(Locale.ROOT, "heap-per-vm-kib=%.1f (peak heap / %d VMs alive at once)%n",
                     peakHeapBytes / 1024.0 / atOnce, atOnce);
         }
