@@ -13,16 +13,15 @@ import java.util.Set;
 /**
  * The figures of a lab's starts that the results alone do not give: the most VMs alive at once
  * (for the heap per VM), and the restores' own rate, from the first VM started from a snapshot to
- * the end of the last one (the lab's wall time also holds the JVM's warm-up and the boot that took
- * the snapshot). Fed on the guardian's thread.
+ * the last one (the lab's wall time also holds the JVM's warm-up, the boot that took the snapshot
+ * and the VMs' own run). Fed on the guardian's thread.
  */
 public final class StartRate implements LabObserver {
     private final Set<String> alive = new HashSet<>();
     private int mostAlive;
     private long restores;
     private Instant firstRestore;
-    private Instant lastRestoredEnd;
-    private final Set<String> restored = new HashSet<>();
+    private Instant lastRestore;
 
     @Override
     public synchronized void onEvent(LabEvent event) {
@@ -31,14 +30,11 @@ public final class StartRate implements LabObserver {
                 if (alive.add(l.vm())) mostAlive = Math.max(mostAlive, alive.size());
                 if (l.from() == Lifecycle.RESTORING) {
                     restores++;
-                    restored.add(l.vm());
                     if (firstRestore == null) firstRestore = l.at();
+                    lastRestore = l.at();
                 }
             }
-            case LabEvent.OfVm(VmFinished f) -> {
-                alive.remove(f.vm());
-                if (restored.remove(f.vm())) lastRestoredEnd = f.at();
-            }
+            case LabEvent.OfVm(VmFinished f) -> alive.remove(f.vm());
             default -> { }
         }
     }
@@ -46,10 +42,10 @@ public final class StartRate implements LabObserver {
     /** The most VMs that were running at the same time. */
     public synchronized int mostAlive() { return mostAlive; }
 
-    /** Restores per second from the first restore to the end of the last restored VM; 0 without restores. */
+    /** Restores per second from the first to the last (each when its VM ran); 0 with fewer than two. */
     public synchronized double restoresPerSecond() {
-        if (restores == 0 || firstRestore == null || lastRestoredEnd == null) return 0;
-        double s = Math.max(1e-9, Duration.between(firstRestore, lastRestoredEnd).toNanos() / 1e9);
-        return restores / s;
+        if (restores < 2) return 0;
+        double s = Math.max(1e-9, Duration.between(firstRestore, lastRestore).toNanos() / 1e9);
+        return (restores - 1) / s;
     }
 }

@@ -66,7 +66,7 @@ public final class SummaryTable {
         if (restores > 0) {
             out.printf(Locale.ROOT, "started from a snapshot: %d of %d starts%s%n", restores,
                     lab.results().stream().mapToLong(VmResult::starts).sum(), starts == null ? ""
-                            : String.format(Locale.ROOT, "; restores-per-s=%.0f (from the first restore to the last restored VM's end)",
+                            : String.format(Locale.ROOT, "; restores-per-s=%.0f (from the first restore to the last)",
                             starts.restoresPerSecond()));
         }
         int atOnce = starts == null ? 0 : starts.mostAlive();
