@@ -89,13 +89,14 @@ public final class CpuSnapshot {
 
     static CpuSnapshot capture(CpuModel model, Translation translation, CpuState s) {
         int n = 0;
-        for (long v : s.spr) if (v != 0) n++;
+        for (int i = 0; i < 1024; i++) if (Spr.slot(i) != 0 && s.sprs[Spr.slot(i)] != 0) n++;
         short[] numbers = new short[n];
         long[] values = new long[n];
-        for (int i = 0, k = 0; i < s.spr.length; i++) {
-            if (s.spr[i] != 0) {
+        for (int i = 0, k = 0; i < 1024; i++) {
+            long v = s.sprs[Spr.slot(i)];
+            if (Spr.slot(i) != 0 && v != 0) {
                 numbers[k] = (short) i;
-                values[k++] = s.spr[i];
+                values[k++] = v;
             }
         }
         return new CpuSnapshot(model, translation, s.gpr.clone(), s.fpr.clone(), s.fpscr, s.cr, s.lr, s.ctr, s.xer(),
@@ -113,8 +114,8 @@ public final class CpuSnapshot {
         s.lr = lr;
         s.ctr = ctr;
         s.setXer(xer);
-        Arrays.fill(s.spr, 0);
-        for (int i = 0; i < sprNumbers.length; i++) s.spr[sprNumbers[i]] = sprValues[i];
+        Arrays.fill(s.sprs, 0);
+        for (int i = 0; i < sprNumbers.length; i++) s.sprs[Spr.slot(sprNumbers[i])] = sprValues[i];
         s.setMsr(msr);
         s.pc = pc;
         s.nia = pc;
@@ -124,7 +125,7 @@ public final class CpuSnapshot {
         s.waiting = waiting;
         s.timers.restore(s, timers);
         if (sharedTb != Long.MIN_VALUE) s.sharedTb.show(sharedTb);
-        s.pending.setPir(s.spr[Spr.PIR]);
+        s.pending.setPir(s.sprs[Spr.slot(Spr.PIR)]);
         s.pending.restore(pendingBits, mcsr);
         if (tlb != null) s.mmu.restore(tlb);
         s.resValid = false;
@@ -230,7 +231,9 @@ public final class CpuSnapshot {
             long[] values = new long[sprs];
             for (int i = 0; i < sprs; i++) {
                 numbers[i] = d.readShort();
-                if (numbers[i] < 0 || numbers[i] > 1023) throw new StateFormatException("CPU state with SPR number " + numbers[i]);
+                if (numbers[i] < 0 || numbers[i] > 1023 || Spr.slot(numbers[i]) == 0) {
+                    throw new StateFormatException("CPU state with SPR number " + numbers[i]);
+                }
                 values[i] = d.readLong();
             }
             long ivorInstalled = d.readLong(), retired = d.readLong(), watchdogTb = d.readLong();

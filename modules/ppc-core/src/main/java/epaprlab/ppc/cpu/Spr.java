@@ -37,6 +37,30 @@ public final class Spr {
     public static final int HID0 = 1008, HID1 = 1009, L1CSR0 = 1010, L1CSR1 = 1011, MMUCSR0 = 1012;
     public static final int BUCSR = 1013, MMUCFG = 1015, L2CSR0 = 1017, L2CSR1 = 1018, SVR = 1023;
 
+    /**
+     * The SPR numbers with storage in a CPU: every architected one above (SPRG3..7 read-only views,
+     * TB views, DEC and MAS7_MAS3 included, which their handlers redirect). Each gets a slot of
+     * {@code CpuState.sprs}; slot 0 stands for every other number (reads 0, writes dropped), so a
+     * vCPU keeps 128 words instead of 1,024.
+     */
+    private static final int[][] STORED = {
+        {XER}, {LR, CTR}, {DEC}, {SRR0, SRR1}, {PID}, {DECAR}, {CSRR0, CSRR1}, {DEAR, IVPR},
+        {USPRG0, SPRG7_RO}, {TBL_R, TBU_R}, {SPRG0, SPRG7}, {TBL_W, PVR}, {DBSR, DVC2}, {TSR, MAS8},
+        {MAS7_MAS3}, {IVOR0, IVOR0 + 15}, {IVOR38, IVOR38 + 4}, {L1CFG0, L1CFG1}, {IVOR32, IVOR32 + 5},
+        {MCSRR0, DSRR1}, {SPRG8, SPRG9}, {MAS0, PID2}, {TLB0CFG, TLB1CFG}, {EPR}, {MAS7}, {HID0, SVR},
+    };
+    private static final short[] SLOT = new short[1024];
+    /** Slots of a CPU's SPR storage, slot 0 included. */
+    public static final int SLOTS;
+    static {
+        int next = 1;
+        for (int[] r : STORED) for (int n = r[0]; n <= r[r.length - 1]; n++) SLOT[n] = (short) next++;
+        SLOTS = next;
+    }
+
+    /** The storage slot of SPR {@code n} (0..1023): 0 when the CPU keeps no storage for it. */
+    public static int slot(int n) { return SLOT[n]; }
+
     /** EPCR[ICM]: interrupts are taken in 64-bit mode (e5500). */
     public static final long EPCR_ICM = 0x02000000L;
 

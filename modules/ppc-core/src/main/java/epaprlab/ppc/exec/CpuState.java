@@ -66,8 +66,8 @@ public final class CpuState {
     /** Address of the executing instruction (CIA) and of the next one (NIA, set by branches/interrupts). */
     public long pc, nia;
 
-    /** Plain SPR storage by number (registers with behaviour are kept elsewhere). */
-    public final long[] spr = new long[1024];
+    /** Plain SPR storage by {@link Spr#slot} (registers with behaviour are kept elsewhere). */
+    public final long[] sprs = new long[Spr.SLOTS];
     /** Bit n set when IVORn was written since reset. */
     public long ivorInstalled;
     public long retired;
@@ -162,12 +162,12 @@ public final class CpuState {
     void resetArchitected() {
         Arrays.fill(gpr, 0);
         cr = 0; lr = 0; ctr = 0; so = 0; ov = 0; ca = 0; xerRest = 0;
-        long pir = spr[Spr.PIR];
-        Arrays.fill(spr, 0);
-        spr[Spr.PIR] = pir;
-        spr[Spr.PVR] = model.pvr() & MASK32;
-        spr[Spr.L1CFG0] = L1CFG;
-        spr[Spr.L1CFG1] = L1CFG;
+        long pir = sprs[Spr.slot(Spr.PIR)];
+        Arrays.fill(sprs, 0);
+        sprs[Spr.slot(Spr.PIR)] = pir;
+        sprs[Spr.slot(Spr.PVR)] = model.pvr() & MASK32;
+        sprs[Spr.slot(Spr.L1CFG0)] = L1CFG;
+        sprs[Spr.slot(Spr.L1CFG1)] = L1CFG;
         setMsr(0);
         pc = 0; nia = 0;
         ivorInstalled = 0;
@@ -205,9 +205,9 @@ public final class CpuState {
 
     /** TLBnCFG and MMUCFG as QEMU 7.2 reports them for e500mc and e5500 (spec section 1). */
     private void setConfigurationRegisters() {
-        spr[Spr.TLB0CFG] = Mas.TLB0CFG;
-        spr[Spr.TLB1CFG] = Mas.TLB1CFG;
-        spr[Spr.MMUCFG] = Mas.MMUCFG;
+        sprs[Spr.slot(Spr.TLB0CFG)] = Mas.TLB0CFG;
+        sprs[Spr.slot(Spr.TLB1CFG)] = Mas.TLB1CFG;
+        sprs[Spr.slot(Spr.MMUCFG)] = Mas.MMUCFG;
     }
 
     // ---- registers ---------------------------------------------------------------------------
@@ -262,11 +262,21 @@ public final class CpuState {
 
     /**
      * The instruction word at RAM physical address {@code pa} (word-aligned, inside RAM): the
-     * block executors' tag check and the decoder's read. One page-table load.
+     * decoder's read and a translated region's tag check. One page-table load.
      */
     public int fetchWord(long pa) {
         return (int) U32.get(rd[(int) (pa >>> GuestMemory.PAGE_SHIFT)], (int) pa & GuestMemory.PAGE_MASK);
     }
+
+    /**
+     * The RAM page holding physical {@code pa}, as a block executor takes it at the start of a
+     * block (blocks never cross a page). It stays the page to check the block's words against
+     * until a store of this CPU copies a page, which ends the block ({@link #ramWritable}).
+     */
+    public byte[] codePage(long pa) { return rd[(int) (pa >>> GuestMemory.PAGE_SHIFT)]; }
+
+    /** The word at physical {@code pa} in its {@link #codePage}: the block executors' tag check. */
+    public static int word(byte[] page, long pa) { return (int) U32.get(page, (int) pa & GuestMemory.PAGE_MASK); }
 
     /** (RA|0): 0 when ra is 0, else GPR[ra]. */
     public long raOrZero(int ra) { return ra == 0 ? 0 : gpr[ra]; }
@@ -329,17 +339,16 @@ public final class CpuState {
     }
 
     // ---- guest data accesses ---------------------------------------------------------------------
-    // Fast path: FLAT, inside RAM and inside one page: one unsigned compare (the page-crossing bit
-    // of crossing() is ORed into the EA, as BOOK_E's slowMask) and one page-table load; a store
-    // also needs a write page (non-null: the page is this RAM's own and not watched as code).
-    // Otherwise the slow path: in FLAT mode ramLoad/ramStore (page-crossing, copy-on-write, code
-    // pages) or the physical bus; in BOOK_E mode a software-TLB hit is the same RAM access at
+    // Fast path: FLAT, inside RAM and naturally aligned (so inside one page): one unsigned compare
+    // (the EA's low bits shifted to the top are ORed in, as BOOK_E's slowMask) and one page-table
+    // load; a store also needs a write page (non-null: the page is this RAM's own and not watched
+    // as code). Otherwise the slow path: in FLAT mode ramLoad/ramStore (misaligned, page-crossing,
+    // copy-on-write, code pages) or the physical bus; in BOOK_E mode a software-TLB hit is the same RAM access at
     // EA + addend, anything else goes to Translate (misses, page-crossing accesses, devices, faults).
 
-    /** Bit 63 set when an access of {@code len} bytes at {@code ea} crosses a 4 KiB page. */
-    private static long crossing(long ea, int len) {
-        return (((ea & GuestMemory.PAGE_MASK) + len - 1) & GuestMemory.PAGE_SIZE) << (63 - GuestMemory.PAGE_SHIFT);
-    }
+    // ea << 63 / 62 / 61: high bits set when a 2/4/8-byte access is not naturally aligned. One
+    // shift keeps every page-crossing access off the fast path (misaligned accesses inside a page
+    // take the slow path too; they are rare).
 
     public int load8(long ea) {
         if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) return (int) loadMapped(ea, 1);
@@ -347,17 +356,17 @@ public final class CpuState {
     }
 
     public int load16(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0) return (int) loadMapped(ea, 2);
+        if (Long.compareUnsigned(ea | slowMask | (ea << 63), ramSize - 2) > 0) return (int) loadMapped(ea, 2);
         return (short) U16.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK) & 0xFFFF;
     }
 
     public int load32(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0) return (int) loadMapped(ea, 4);
+        if (Long.compareUnsigned(ea | slowMask | (ea << 62), ramSize - 4) > 0) return (int) loadMapped(ea, 4);
         return (int) U32.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
     public long load64(long ea) {
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0) return loadMapped(ea, 8);
+        if (Long.compareUnsigned(ea | slowMask | (ea << 61), ramSize - 8) > 0) return loadMapped(ea, 8);
         return (long) U64.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
@@ -372,7 +381,7 @@ public final class CpuState {
 
     public void store16(long ea, int v) {
         final byte[] p;
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+        if (Long.compareUnsigned(ea | slowMask | (ea << 63), ramSize - 2) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
             storeMapped(ea, 2, v);
             return;
         }
@@ -381,7 +390,7 @@ public final class CpuState {
 
     public void store32(long ea, int v) {
         final byte[] p;
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+        if (Long.compareUnsigned(ea | slowMask | (ea << 62), ramSize - 4) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
             storeMapped(ea, 4, v);
             return;
         }
@@ -390,7 +399,7 @@ public final class CpuState {
 
     public void store64(long ea, long v) {
         final byte[] p;
-        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+        if (Long.compareUnsigned(ea | slowMask | (ea << 61), ramSize - 8) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
             storeMapped(ea, 8, v);
             return;
         }
@@ -448,12 +457,22 @@ public final class CpuState {
      * written; run again, it retries) and throws.
      */
     public void ramWritable(long pa, long len) {
-        if (!mem.makeWritable(pa, len)) throw hostOutOfMemory(pa);
+        copied(mem.makeWritable(pa, len), pa);
     }
 
     /** {@link #ramWritable} for the RAM pages holding {@code pa} and {@code pb} (an access over two translated pages). */
     public void ramWritableBoth(long pa, long pb) {
-        if (!mem.makeBothWritable(pa, pb)) throw hostOutOfMemory(pa);
+        copied(mem.makeBothWritable(pa, pb), pa);
+    }
+
+    /**
+     * After {@link GuestMemory#makeWritable}: stops the CPU when refused; when a page was copied,
+     * ends the running block after this instruction (as a block-ending instruction would), since
+     * the executors check the block's words in the code page they took at its start.
+     */
+    private void copied(int pages, long pa) {
+        if (pages < 0) throw hostOutOfMemory(pa);
+        if (pages > 0) nia = (pc + 4) & eaMask;
     }
 
     private GuestFault hostOutOfMemory(long pa) {

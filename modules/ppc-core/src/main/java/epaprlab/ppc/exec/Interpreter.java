@@ -284,6 +284,7 @@ public final class Interpreter {
             }
         }
         final int[] words = b.words;
+        final byte[] page = s.codePage(pa);
         final long toRam = pa - pc;
         final int last = (int) Math.min(ops.length, Math.max(1, room)) - 1;
         final long base = s.retired;
@@ -293,14 +294,14 @@ public final class Interpreter {
             s.nia = STRAIGHT;
             for (; i < last; i++, p += 4) {
                 final int w = words[i];
-                if (s.fetchWord(p + toRam) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(page, p + toRam) != w) return stale(blocks, idx, p, i);
                 s.pc = p;
                 ops[i].exec(s, w);
                 if (s.nia != STRAIGHT) break;   // it raised an interrupt, or stopped the CPU
             }
             if (i == last) {
                 final int w = words[i];
-                if (s.fetchWord(p + toRam) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(page, p + toRam) != w) return stale(blocks, idx, p, i);
                 s.retired = base + i;           // the last instruction may read the time base
                 s.pc = p;
                 s.nia = (p + 4) & s.eaMask;

@@ -36,8 +36,8 @@ public final class ProcessorControl {
 
     private static void returnFrom(CpuState s, int srr0, int srr1) {
         if (s.privileged()) return;
-        long target = s.spr[srr0];
-        s.setMsr(s.spr[srr1]);
+        long target = s.sprs[Spr.slot(srr0)];
+        s.setMsr(s.sprs[Spr.slot(srr1)]);
         s.nia = s.ea(target & ~3L);
         s.limit = 0;                    // the restored MSR may unmask a pending interrupt
     }

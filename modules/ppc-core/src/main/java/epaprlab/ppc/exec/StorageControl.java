@@ -1,5 +1,6 @@
 package epaprlab.ppc.exec;
 
+import epaprlab.ppc.cpu.Spr;
 import static epaprlab.ppc.decode.Fields.*;
 
 import epaprlab.ppc.mmu.TlbInstructions;
@@ -50,7 +51,7 @@ public final class StorageControl {
      */
     public static void dcbtls(CpuState s, int w) {
         if ((w & DCBTLS_INVALID) != 0) { s.illegal(); return; }
-        s.spr[epaprlab.ppc.cpu.Spr.L1CSR0] |= SystemRegisters.L1CSR0_CUL;
+        s.sprs[Spr.slot(epaprlab.ppc.cpu.Spr.L1CSR0)] |= SystemRegisters.L1CSR0_CUL;
     }
 
     private static final int DCBTLS_INVALID = 0x02000001;

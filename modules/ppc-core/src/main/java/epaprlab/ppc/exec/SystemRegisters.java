@@ -24,6 +24,7 @@ public final class SystemRegisters {
 
     private static void def(int spr, int flags) {
         if (ACCESS[spr] != 0) throw new IllegalStateException("SPR " + spr + " defined twice");
+        if (Spr.slot(spr) == 0) throw new IllegalStateException("SPR " + spr + " has no storage slot (Spr.STORED)");
         ACCESS[spr] = (byte) flags;
     }
 
@@ -143,14 +144,14 @@ public final class SystemRegisters {
             case Spr.LR -> s.lr;
             case Spr.CTR -> s.ctr;
             case Spr.SPRG3_RO, Spr.SPRG4_RO, Spr.SPRG5_RO, Spr.SPRG6_RO, Spr.SPRG7_RO ->
-                    s.spr[Spr.SPRG3 + (n - Spr.SPRG3_RO)];
+                    s.sprs[Spr.slot(Spr.SPRG3 + (n - Spr.SPRG3_RO))];
             case Spr.TBL_R, Spr.TBL_W -> s.has64 ? s.guestTb() : s.guestTb() & CpuState.MASK32;
             case Spr.TBU_R, Spr.TBU_W -> s.guestTb() >>> 32;
             case Spr.DEC -> s.timers.readDec(s);
             case Spr.TSR -> s.timers.readTsr(s);
-            case Spr.MAS7_MAS3 -> (s.spr[Spr.MAS7] << 32) | (s.spr[Spr.MAS3] & CpuState.MASK32);
-            case Spr.MMUCSR0 -> s.bookE ? 0 : s.spr[n];
-            default -> s.spr[n];
+            case Spr.MAS7_MAS3 -> (s.sprs[Spr.slot(Spr.MAS7)] << 32) | (s.sprs[Spr.slot(Spr.MAS3)] & CpuState.MASK32);
+            case Spr.MMUCSR0 -> s.bookE ? 0 : s.sprs[Spr.slot(n)];
+            default -> s.sprs[Spr.slot(n)];       // slot 0 (no storage) always holds 0
         };
     }
 
@@ -171,25 +172,26 @@ public final class SystemRegisters {
             case Spr.TSR -> { s.timers.clearTsr(s, v); s.limit = 0; }
             case Spr.TCR -> { s.timers.writeTcr(s, v); s.limit = 0; }
             case Spr.DEC -> { s.timers.writeDec(s, v); s.limit = 0; }
-            case Spr.DECAR -> { s.timers.sync(s); s.spr[n] = v & CpuState.MASK32; s.limit = 0; }
-            case Spr.PIR -> { s.spr[n] = v; s.pending.setPir(v); }
-            case Spr.MAS7_MAS3 -> { s.spr[Spr.MAS7] = v >>> 32; s.spr[Spr.MAS3] = v & CpuState.MASK32; }
-            case Spr.MAS0, Spr.MAS1, Spr.MAS3, Spr.MAS4, Spr.MAS6, Spr.MAS7 -> s.spr[n] = v & CpuState.MASK32;
+            case Spr.DECAR -> { s.timers.sync(s); s.sprs[Spr.slot(n)] = v & CpuState.MASK32; s.limit = 0; }
+            case Spr.PIR -> { s.sprs[Spr.slot(n)] = v; s.pending.setPir(v); }
+            case Spr.MAS7_MAS3 -> { s.sprs[Spr.slot(Spr.MAS7)] = v >>> 32; s.sprs[Spr.slot(Spr.MAS3)] = v & CpuState.MASK32; }
+            case Spr.MAS0, Spr.MAS1, Spr.MAS3, Spr.MAS4, Spr.MAS6, Spr.MAS7 -> s.sprs[Spr.slot(n)] = v & CpuState.MASK32;
             case Spr.PID, Spr.PID1, Spr.PID2 -> {
                 // the software TLB caches translations made under the old PIDs
-                if (s.bookE && s.spr[n] != v) s.mmu.soft.flush();
-                s.spr[n] = v;
+                if (s.bookE && s.sprs[Spr.slot(n)] != v) s.mmu.soft.flush();
+                s.sprs[Spr.slot(n)] = v;
             }
             // cache control: the flash-invalidate and lock-clear bits self-clear at once (no cache
             // to wait for); of L1CSR0/1 only the enable and parity-enable bits stay, as in QEMU 7.2
-            case Spr.L1CSR0, Spr.L1CSR1 -> s.spr[n] = v & L1CSR_KEPT;
-            case Spr.L2CSR0 -> s.spr[n] = v & ~L2CSR0_SELF_CLEARING;
+            case Spr.L1CSR0, Spr.L1CSR1 -> s.sprs[Spr.slot(n)] = v & L1CSR_KEPT;
+            case Spr.L2CSR0 -> s.sprs[Spr.slot(n)] = v & ~L2CSR0_SELF_CLEARING;
             case Spr.MMUCSR0 -> {
                 if (s.bookE) TlbInstructions.mmucsr0(s, v);
-                else s.spr[n] = v;
+                else s.sprs[Spr.slot(n)] = v;
             }
             default -> {
-                s.spr[n] = v;
+                int k = Spr.slot(n);
+                if (k != 0) s.sprs[k] = v;
                 int ivor = Spr.ivorOf(n);
                 if (ivor >= 0) s.ivorInstalled |= 1L << ivor;
             }

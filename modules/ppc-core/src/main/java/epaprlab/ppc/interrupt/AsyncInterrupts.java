@@ -72,7 +72,7 @@ public final class AsyncInterrupts {
         s.stopPc = s.pc;
         s.stopInsn = s.wordAt(s.pc);
         s.stopDetail = "watchdog final expiry (TCR[WRC]=%d) at time base %d"
-                .formatted((s.spr[Spr.TCR] & Tcr.WRC) >>> 28, s.timers.tb(s));
+                .formatted((s.sprs[Spr.slot(Spr.TCR)] & Tcr.WRC) >>> 28, s.timers.tb(s));
         s.watchdogTb = s.timers.tb(s);
         s.limit = 0;
         return StopReason.WATCHDOG;
@@ -80,7 +80,7 @@ public final class AsyncInterrupts {
 
     /** The highest-priority interrupt deliverable now, or -1. */
     public static int select(CpuState s) {
-        long msr = s.msr, tsr = s.spr[Spr.TSR], tcr = s.spr[Spr.TCR];
+        long msr = s.msr, tsr = s.sprs[Spr.slot(Spr.TSR)], tcr = s.sprs[Spr.slot(Spr.TCR)];
         int p = s.pending.bits();
         if ((p & PendingInterrupts.MACHINE_CHECK) != 0 && (msr & Msr.ME) != 0) return Ivor.MACHINE_CHECK;
         if ((msr & Msr.CE) != 0) {
@@ -107,9 +107,9 @@ public final class AsyncInterrupts {
         switch (ivor) {
             case Ivor.EXTERNAL -> {
                 java.util.function.IntSupplier iack = s.externalProxy;
-                if (iack != null) s.spr[Spr.EPR] = iack.getAsInt() & CpuState.MASK32;
+                if (iack != null) s.sprs[Spr.slot(Spr.EPR)] = iack.getAsInt() & CpuState.MASK32;
             }
-            case Ivor.MACHINE_CHECK -> s.spr[Spr.MCSR] |= s.pending.takeMachineCheck();
+            case Ivor.MACHINE_CHECK -> s.sprs[Spr.slot(Spr.MCSR)] |= s.pending.takeMachineCheck();
             case Ivor.DOORBELL -> s.pending.set(PendingInterrupts.DOORBELL, false);
             case Ivor.DOORBELL_CRITICAL -> s.pending.set(PendingInterrupts.DOORBELL_CRITICAL, false);
             default -> {}

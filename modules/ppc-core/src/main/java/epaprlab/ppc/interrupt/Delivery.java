@@ -26,7 +26,7 @@ public final class Delivery {
     /** Program interrupt (IVOR6): SRR0 = faulting instruction, ESR = exactly the cause bit. */
     public static void program(CpuState s, ProgramCause cause) {
         if (missing(s, Ivor.PROGRAM)) { stop(s, Ivor.PROGRAM, "program interrupt (" + cause.text() + ")"); return; }
-        s.spr[Spr.ESR] = cause.esrBit();
+        s.sprs[Spr.slot(Spr.ESR)] = cause.esrBit();
         long srr1 = s.msr;
         if (s.bookE) {
             srr1 |= switch (cause) {
@@ -37,8 +37,8 @@ public final class Delivery {
                 case UNIMPLEMENTED -> 0;
             };
         }
-        s.spr[Spr.SRR0] = s.pc;
-        s.spr[Spr.SRR1] = srr1;
+        s.sprs[Spr.slot(Spr.SRR0)] = s.pc;
+        s.sprs[Spr.slot(Spr.SRR1)] = srr1;
         enter(s, Ivor.PROGRAM, s.msr & baseKeep(s));
     }
 
@@ -51,8 +51,8 @@ public final class Delivery {
             stop(s, Ivor.DATA_STORAGE, "data storage interrupt (%s at 0x%x %s)".formatted(esr != 0 ? "store" : "load", ea, why));
             return;
         }
-        s.spr[Spr.DEAR] = ea;
-        s.spr[Spr.ESR] = esr;
+        s.sprs[Spr.slot(Spr.DEAR)] = ea;
+        s.sprs[Spr.slot(Spr.ESR)] = esr;
         base(s, Ivor.DATA_STORAGE, s.pc);
     }
 
@@ -62,8 +62,8 @@ public final class Delivery {
             stop(s, Ivor.ALIGNMENT, "alignment interrupt (%s at 0x%x)".formatted(esr != 0 ? "store" : "load", ea));
             return;
         }
-        s.spr[Spr.DEAR] = ea;
-        s.spr[Spr.ESR] = esr;
+        s.sprs[Spr.slot(Spr.DEAR)] = ea;
+        s.sprs[Spr.slot(Spr.ESR)] = esr;
         base(s, Ivor.ALIGNMENT, s.pc);
     }
 
@@ -76,7 +76,7 @@ public final class Delivery {
             stop(s, Ivor.INSTRUCTION_STORAGE, "instruction storage interrupt (fetch at 0x%x %s)".formatted(s.pc, why));
             return;
         }
-        s.spr[Spr.ESR] = 0;
+        s.sprs[Spr.slot(Spr.ESR)] = 0;
         base(s, Ivor.INSTRUCTION_STORAGE, s.pc);
     }
 
@@ -89,8 +89,8 @@ public final class Delivery {
             stop(s, Ivor.DTLB_ERROR, "data TLB error (%s at EA 0x%x, no TLB entry)".formatted(store ? "store" : "load", ea));
             return;
         }
-        s.spr[Spr.ESR] = store ? Esr.ST : 0;
-        s.spr[Spr.DEAR] = ea;
+        s.sprs[Spr.slot(Spr.ESR)] = store ? Esr.ST : 0;
+        s.sprs[Spr.slot(Spr.DEAR)] = ea;
         TlbInstructions.loadMissDefaults(s, ea, as);
         base(s, Ivor.DTLB_ERROR, s.pc);
     }
@@ -104,8 +104,8 @@ public final class Delivery {
             stop(s, Ivor.ITLB_ERROR, "instruction TLB error (fetch at EA 0x%x, no TLB entry)".formatted(s.pc));
             return;
         }
-        s.spr[Spr.ESR] = 0;
-        s.spr[Spr.DEAR] = s.pc;
+        s.sprs[Spr.slot(Spr.ESR)] = 0;
+        s.sprs[Spr.slot(Spr.DEAR)] = s.pc;
         TlbInstructions.loadMissDefaults(s, s.pc, as);
         base(s, Ivor.ITLB_ERROR, s.pc);
     }
@@ -146,8 +146,8 @@ public final class Delivery {
     }
 
     private static void save(CpuState s, int ivor, int sr0, int sr1, long srr0, long newMsr) {
-        s.spr[sr0] = srr0;
-        s.spr[sr1] = s.msr;
+        s.sprs[Spr.slot(sr0)] = srr0;
+        s.sprs[Spr.slot(sr1)] = s.msr;
         enter(s, ivor, newMsr);
     }
 
@@ -172,7 +172,7 @@ public final class Delivery {
     private static long baseKeep(CpuState s) { return s.bookE ? Msr.ME : BASE_KEEP; }
 
     private static void enter(CpuState s, int ivor, long newMsr) {
-        if (s.has64 && (s.spr[Spr.EPCR] & Spr.EPCR_ICM) != 0) newMsr |= Msr.CM;
+        if (s.has64 && (s.sprs[Spr.slot(Spr.EPCR)] & Spr.EPCR_ICM) != 0) newMsr |= Msr.CM;
         s.setMsr(newMsr);
         s.resValid = false;
         s.nia = vector(s, ivor);
@@ -180,6 +180,6 @@ public final class Delivery {
 
     /** (IVPR & ~0xFFFF) | (IVORn & 0xFFF0), truncated to the (new) mode. */
     public static long vector(CpuState s, int ivor) {
-        return ((s.spr[Spr.IVPR] & ~0xFFFFL) | (s.spr[Spr.ivorSpr(ivor)] & 0xFFF0L)) & s.eaMask;
+        return ((s.sprs[Spr.slot(Spr.IVPR)] & ~0xFFFFL) | (s.sprs[Spr.slot(Spr.ivorSpr(ivor))] & 0xFFF0L)) & s.eaMask;
     }
 }

@@ -171,30 +171,31 @@ public final class GuestMemory {
 
     /**
      * Engine use: makes every page of [pa, pa+len) (inside RAM) owned, copying the ones shared
-     * with the image, all or none: false (nothing changed) when the budget refuses. Afterwards
-     * the read table holds the pages to write into until the next snapshot or reset.
+     * with the image, all or none. Returns how many pages were copied (their read-table entries
+     * changed), or -1 when the budget refused (nothing changed). Afterwards the read table holds
+     * the pages to write into until the next snapshot or reset.
      */
-    public boolean makeWritable(long pa, long len) {
+    public int makeWritable(long pa, long len) {
         return own((int) (pa >>> PAGE_SHIFT), (int) ((pa + len - 1) >>> PAGE_SHIFT), -1);
     }
 
     /** Engine use: {@link #makeWritable} for the pages holding {@code pa} and {@code pb} (an access over two translated pages). */
-    public boolean makeBothWritable(long pa, long pb) {
+    public int makeBothWritable(long pa, long pb) {
         int a = (int) (pa >>> PAGE_SHIFT), b = (int) (pb >>> PAGE_SHIFT);
         return a == b ? own(a, a, -1) : own(a, a, b);
     }
 
-    /** Owns pages first..last and {@code other} (-1: none), all or none. */
-    private boolean own(int first, int last, int other) {
+    /** Owns pages first..last and {@code other} (-1: none), all or none: pages copied, or -1. */
+    private int own(int first, int last, int other) {
         synchronized (lock) {
             byte[][] shared = base.pages;
             int need = other >= 0 && read[other] == shared[other] ? 1 : 0;
             for (int pn = first; pn <= last; pn++) if (read[pn] == shared[pn]) need++;
-            if (need > 0 && !budget.take(need)) return false;
+            if (need > 0 && !budget.take(need)) return -1;
             owned += need;
             for (int pn = first; pn <= last; pn++) ownPage(pn, shared);
             if (other >= 0) ownPage(other, shared);
-            return true;
+            return need;
         }
     }
 
@@ -373,7 +374,7 @@ public final class GuestMemory {
     }
 
     private void writable(long pa, long len) {
-        if (!makeWritable(pa, len)) {
+        if (makeWritable(pa, len) < 0) {
             int need = 0;
             synchronized (lock) {
                 for (long p = pa & ~(long) PAGE_MASK; p < pa + len; p += PAGE_SIZE) {

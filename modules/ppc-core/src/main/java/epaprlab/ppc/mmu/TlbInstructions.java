@@ -21,12 +21,12 @@ public final class TlbInstructions {
 
     /** tlbwe (6.1). */
     public static void tlbwe(CpuState s) {
-        long mas0 = s.spr[Spr.MAS0];
+        long mas0 = s.sprs[Spr.slot(Spr.MAS0)];
         if ((mas0 & Mas.WQ) >= 0x2000) return;                          // WQ 2/3: QEMU does nothing
         if ((mas0 & Mas.ATSEL) != 0 && (s.msr & Msr.GS) == 0) return;   // LRAT write: dropped
         int tlbsel = (int) ((mas0 & Mas.TLBSEL) >>> Mas.TLBSEL_SHIFT);
         int esel = (int) ((mas0 & Mas.ESEL) >>> Mas.ESEL_SHIFT);
-        if (tlbsel > 1 || !write(s, tlbsel, esel, (int) s.spr[Spr.MAS1], s.spr[Spr.MAS2], s.spr[Spr.MAS3], s.spr[Spr.MAS7])) {
+        if (tlbsel > 1 || !write(s, tlbsel, esel, (int) s.sprs[Spr.slot(Spr.MAS1)], s.sprs[Spr.slot(Spr.MAS2)], s.sprs[Spr.slot(Spr.MAS3)], s.sprs[Spr.slot(Spr.MAS7)])) {
             s.illegal();
         }
     }
@@ -60,11 +60,11 @@ public final class TlbInstructions {
 
     /** tlbre (6.2): TLBSEL 2/3 only clears MAS1. */
     public static void tlbre(CpuState s) {
-        long mas0 = s.spr[Spr.MAS0];
+        long mas0 = s.sprs[Spr.slot(Spr.MAS0)];
         int tlbsel = (int) ((mas0 & Mas.TLBSEL) >>> Mas.TLBSEL_SHIFT);
         int esel = (int) ((mas0 & Mas.ESEL) >>> Mas.ESEL_SHIFT);
-        if (tlbsel > 1) { s.spr[Spr.MAS1] = 0; return; }
-        read(s, tlbsel == 0 ? Tlb.tlb0(s.spr[Spr.MAS2], esel & (Tlb.TLB0_WAYS - 1)) : Tlb.tlb1(esel & (Tlb.TLB1_ENTRIES - 1)));
+        if (tlbsel > 1) { s.sprs[Spr.slot(Spr.MAS1)] = 0; return; }
+        read(s, tlbsel == 0 ? Tlb.tlb0(s.sprs[Spr.slot(Spr.MAS2)], esel & (Tlb.TLB0_WAYS - 1)) : Tlb.tlb1(esel & (Tlb.TLB1_ENTRIES - 1)));
     }
 
     /**
@@ -73,12 +73,12 @@ public final class TlbInstructions {
      */
     private static void read(CpuState s, int e) {
         Tlb t = s.mmu.tlb;
-        s.spr[Spr.MAS0] = ((Tlb.inTlb1(e) ? 1L : 0L) << Mas.TLBSEL_SHIFT) | ((long) Tlb.esel(e) << Mas.ESEL_SHIFT) | t.victim;
-        s.spr[Spr.MAS1] = t.mas1[e] & MASK32;
-        s.spr[Spr.MAS2] = t.mas2[e];
+        s.sprs[Spr.slot(Spr.MAS0)] = ((Tlb.inTlb1(e) ? 1L : 0L) << Mas.TLBSEL_SHIFT) | ((long) Tlb.esel(e) << Mas.ESEL_SHIFT) | t.victim;
+        s.sprs[Spr.slot(Spr.MAS1)] = t.mas1[e] & MASK32;
+        s.sprs[Spr.slot(Spr.MAS2)] = t.mas2[e];
         // QEMU 7.2 copies all of MAS7:MAS3 into MAS3: on e5500 its upper word then reads back as MAS7
-        s.spr[Spr.MAS3] = s.has64 ? t.mas73[e] : t.mas73[e] & MASK32;
-        s.spr[Spr.MAS7] = t.mas73[e] >>> 32;
+        s.sprs[Spr.slot(Spr.MAS3)] = s.has64 ? t.mas73[e] : t.mas73[e] & MASK32;
+        s.sprs[Spr.slot(Spr.MAS7)] = t.mas73[e] >>> 32;
     }
 
     /**
@@ -88,17 +88,17 @@ public final class TlbInstructions {
      */
     public static void tlbsx(CpuState s, int w) {
         long ea = s.ea((ra(w) != 0 ? s.gpr[rt(w)] : 0) + s.gpr[rb(w)]);
-        long mas6 = s.spr[Spr.MAS6];
+        long mas6 = s.sprs[Spr.slot(Spr.MAS6)];
         int as = (int) (mas6 & Mas.SAS);
         Tlb t = s.mmu.tlb;
         int e = t.find(ea, as, (mas6 & Mas.SPID) >>> Mas.TID_SHIFT, 0, 0);
         if (e >= 0) { read(s, e); return; }
-        long mas4 = s.spr[Spr.MAS4];
-        s.spr[Spr.MAS0] = (mas4 & Mas.TLBSELD) | nextVictim(t);
-        s.spr[Spr.MAS1] = (mas6 & 0xFFFF0000L) | (as != 0 ? Mas.TS : 0) | (mas4 & Mas.TSIZED);
-        s.spr[Spr.MAS2] = mas4 & Mas.WIMGE;
-        s.spr[Spr.MAS3] = 0;
-        s.spr[Spr.MAS7] = 0;
+        long mas4 = s.sprs[Spr.slot(Spr.MAS4)];
+        s.sprs[Spr.slot(Spr.MAS0)] = (mas4 & Mas.TLBSELD) | nextVictim(t);
+        s.sprs[Spr.slot(Spr.MAS1)] = (mas6 & 0xFFFF0000L) | (as != 0 ? Mas.TS : 0) | (mas4 & Mas.TSIZED);
+        s.sprs[Spr.slot(Spr.MAS2)] = mas4 & Mas.WIMGE;
+        s.sprs[Spr.slot(Spr.MAS3)] = 0;
+        s.sprs[Spr.slot(Spr.MAS7)] = 0;
     }
 
     /** ESEL = the victim counter, which then advances and is reported in NV. */
@@ -120,7 +120,7 @@ public final class TlbInstructions {
     public static void tlbilx(CpuState s, int w) {
         Mmu m = s.mmu;
         Tlb t = m.tlb;
-        long mas6 = s.spr[Spr.MAS6];
+        long mas6 = s.sprs[Spr.slot(Spr.MAS6)];
         long spid = (mas6 & Mas.SPID) >>> Mas.TID_SHIFT;
         switch ((w >>> 21) & 3) {
             case 0 -> m.invalidateAllUnprotected(true, true);
@@ -160,18 +160,18 @@ public final class TlbInstructions {
      */
     public static void loadMissDefaults(CpuState s, long ea, int as) {
         Tlb t = s.mmu.tlb;
-        long mas4 = s.spr[Spr.MAS4];
+        long mas4 = s.sprs[Spr.slot(Spr.MAS4)];
         long tid = switch ((int) ((mas4 & Mas.TIDSELD) >>> 16)) {
-            case 0 -> s.spr[Spr.PID];
-            case 1 -> s.spr[Spr.PID1];
-            case 2 -> s.spr[Spr.PID2];
+            case 0 -> s.sprs[Spr.slot(Spr.PID)];
+            case 1 -> s.sprs[Spr.slot(Spr.PID1)];
+            case 2 -> s.sprs[Spr.slot(Spr.PID2)];
             default -> 0;
         };
-        s.spr[Spr.MAS0] = (mas4 & Mas.TLBSELD) | nextVictim(t);
-        s.spr[Spr.MAS1] = (Mas.V & MASK32) | ((tid << Mas.TID_SHIFT) & Mas.TID) | (as != 0 ? Mas.TS : 0) | (mas4 & Mas.TSIZED);
-        s.spr[Spr.MAS2] = (ea & ~0xFFFL) | (mas4 & Mas.WIMGE);
-        s.spr[Spr.MAS3] = 0;
-        s.spr[Spr.MAS7] = 0;
-        s.spr[Spr.MAS6] = ((s.spr[Spr.PID] << 16) & 0xFFFF0000L) | as;
+        s.sprs[Spr.slot(Spr.MAS0)] = (mas4 & Mas.TLBSELD) | nextVictim(t);
+        s.sprs[Spr.slot(Spr.MAS1)] = (Mas.V & MASK32) | ((tid << Mas.TID_SHIFT) & Mas.TID) | (as != 0 ? Mas.TS : 0) | (mas4 & Mas.TSIZED);
+        s.sprs[Spr.slot(Spr.MAS2)] = (ea & ~0xFFFL) | (mas4 & Mas.WIMGE);
+        s.sprs[Spr.slot(Spr.MAS3)] = 0;
+        s.sprs[Spr.slot(Spr.MAS7)] = 0;
+        s.sprs[Spr.slot(Spr.MAS6)] = ((s.sprs[Spr.slot(Spr.PID)] << 16) & 0xFFFF0000L) | as;
     }
 }

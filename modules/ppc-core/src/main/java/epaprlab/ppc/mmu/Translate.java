@@ -156,7 +156,7 @@ public final class Translate {
         Mmu m = s.mmu;
         Tlb t = m.tlb;
         int as = (s.msr & Msr.DS) != 0 ? 1 : 0;
-        int e = t.find(ea, as, s.spr[Spr.PID], s.spr[Spr.PID1], s.spr[Spr.PID2]);
+        int e = t.find(ea, as, s.sprs[Spr.slot(Spr.PID)], s.sprs[Spr.slot(Spr.PID1)], s.sprs[Spr.slot(Spr.PID2)]);
         if (e < 0) {
             Delivery.dataTlbError(s, ea, store, as);
             throw GuestFault.INSTANCE;
@@ -189,7 +189,7 @@ public final class Translate {
         Mmu m = s.mmu;
         Tlb t = m.tlb;
         int as = (s.msr & Msr.IS) != 0 ? 1 : 0;
-        int e = t.find(pc, as, s.spr[Spr.PID], s.spr[Spr.PID1], s.spr[Spr.PID2]);
+        int e = t.find(pc, as, s.sprs[Spr.slot(Spr.PID)], s.sprs[Spr.slot(Spr.PID1)], s.sprs[Spr.slot(Spr.PID2)]);
         s.nia = (pc + 4) & s.eaMask;
         if (e < 0) {
             Delivery.instructionTlbError(s, as);
@@ -221,14 +221,14 @@ public final class Translate {
     public static long peek(CpuState s, long ea, boolean fetch) {
         Tlb t = s.mmu.tlb;
         long as = fetch ? (s.msr & Msr.IS) : (s.msr & Msr.DS);
-        int e = t.find(ea, as != 0 ? 1 : 0, s.spr[Spr.PID], s.spr[Spr.PID1], s.spr[Spr.PID2]);
+        int e = t.find(ea, as != 0 ? 1 : 0, s.sprs[Spr.slot(Spr.PID)], s.sprs[Spr.slot(Spr.PID1)], s.sprs[Spr.slot(Spr.PID2)]);
         return e < 0 ? -1 : t.physical(e, ea);
     }
 
     /** The RAM offset the instruction at {@code pc} would be fetched from now, or -1 (no side effects). */
     public static long peekFetch(CpuState s, long pc) {
         Tlb t = s.mmu.tlb;
-        int e = t.find(pc, (s.msr & Msr.IS) != 0 ? 1 : 0, s.spr[Spr.PID], s.spr[Spr.PID1], s.spr[Spr.PID2]);
+        int e = t.find(pc, (s.msr & Msr.IS) != 0 ? 1 : 0, s.sprs[Spr.slot(Spr.PID)], s.sprs[Spr.slot(Spr.PID1)], s.sprs[Spr.slot(Spr.PID2)]);
         if (e < 0) return -1;
         long pa = t.physical(e, pc);
         return inRam(s, pa, 4) ? pa : -1;

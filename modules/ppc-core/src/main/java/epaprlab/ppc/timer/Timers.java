@@ -59,12 +59,12 @@ public final class Timers {
     /** Evaluates every timer up to the current TB, updating TSR. */
     public void sync(CpuState s) {
         long now = tb(s);
-        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR];
-        tsr = dec.advance(now, tsr, tcr, s.spr[Spr.DECAR]);
+        long tcr = s.sprs[Spr.slot(Spr.TCR)], tsr = s.sprs[Spr.slot(Spr.TSR)];
+        tsr = dec.advance(now, tsr, tcr, s.sprs[Spr.slot(Spr.DECAR)]);
         tsr = FixedIntervalTimer.advance(lastTb, now, tsr, tcr);
         long w = Watchdog.advance(lastTb, now, tsr, tcr);
         if (w < 0) watchdogExpired = true;
-        s.spr[Spr.TSR] = w & CpuState.MASK32;
+        s.sprs[Spr.slot(Spr.TSR)] = w & CpuState.MASK32;
         lastTb = now;
     }
 
@@ -87,27 +87,27 @@ public final class Timers {
 
     public long readTsr(CpuState s) {
         sync(s);
-        return s.spr[Spr.TSR];
+        return s.sprs[Spr.slot(Spr.TSR)];
     }
 
     /** Guest mtspr TSR: write-one-to-clear. */
     public void clearTsr(CpuState s, long v) {
         sync(s);
-        s.spr[Spr.TSR] &= ~v;
+        s.sprs[Spr.slot(Spr.TSR)] &= ~v;
     }
 
     /** Host write of TSR: stored as given. */
     public void setTsr(CpuState s, long v) {
         sync(s);
-        s.spr[Spr.TSR] = v & CpuState.MASK32;
+        s.sprs[Spr.slot(Spr.TSR)] = v & CpuState.MASK32;
     }
 
     /** TCR write; WRC can only be changed from 0 (Book E: once set it holds until reset). */
     public void writeTcr(CpuState s, long v) {
         sync(s);
-        long old = s.spr[Spr.TCR];
+        long old = s.sprs[Spr.slot(Spr.TCR)];
         if ((old & Tcr.WRC) != 0) v = (v & ~Tcr.WRC) | (old & Tcr.WRC);
-        s.spr[Spr.TCR] = v & CpuState.MASK32;
+        s.sprs[Spr.slot(Spr.TCR)] = v & CpuState.MASK32;
     }
 
     /** TB write (TBL/TBU or host): DEC keeps its value, FIT/watchdog count from the new TB. */
@@ -121,7 +121,7 @@ public final class Timers {
 
     /** The next TB at which a timer changes state (valid right after {@link #sync}), or Long.MAX_VALUE. */
     public long nextEvent(CpuState s) {
-        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR];
+        long tcr = s.sprs[Spr.slot(Spr.TCR)], tsr = s.sprs[Spr.slot(Spr.TSR)];
         return Math.min(dec.nextEvent(),
                 Math.min(FixedIntervalTimer.nextEvent(lastTb, tsr, tcr), Watchdog.nextEvent(lastTb, tsr, tcr)));
     }
@@ -131,7 +131,7 @@ public final class Timers {
      * stop the CPU): what an idle CPU waits for. Long.MAX_VALUE when none is armed.
      */
     public long nextArmedEvent(CpuState s) {
-        long tcr = s.spr[Spr.TCR], tsr = s.spr[Spr.TSR], msr = s.msr;
+        long tcr = s.sprs[Spr.slot(Spr.TCR)], tsr = s.sprs[Spr.slot(Spr.TSR)], msr = s.msr;
         long t = Long.MAX_VALUE;
         boolean ee = (msr & Msr.EE) != 0, ce = (msr & Msr.CE) != 0;
         if (ee && (tcr & Tcr.DIE) != 0) t = dec.nextEvent();

@@ -34,11 +34,11 @@ class DeliveryTest {
         CpuState s = new CpuState(CpuModel.E5500, new GuestMemory(4096));
         s.resetArchitected();
         s.setMsr(ALL);
-        s.spr[Spr.IVPR] = 0xFFFF0000L;   // truncated to 32 bits in 32-bit mode
+        s.sprs[Spr.slot(Spr.IVPR)] = 0xFFFF0000L;   // truncated to 32 bits in 32-bit mode
         SystemRegisters.write(s, Spr.ivorSpr(ivor), 0x123);     // as a guest mtspr: installs it
         assertTrue(Delivery.deliver(s, ivor, 0x4444));
-        assertEquals(0x4444, s.spr[sr0]);
-        assertEquals(ALL, s.spr[sr1]);
+        assertEquals(0x4444, s.sprs[Spr.slot(sr0)]);
+        assertEquals(ALL, s.sprs[Spr.slot(sr1)]);
         assertEquals(Long.parseLong(keptHex, 16), s.msr);
         assertEquals(0xFFFF0120L, s.nia);
     }
