@@ -74,6 +74,29 @@ class HostApiTest {
         assertEquals(404, api.get("/api/v1/vms/life").status());
     }
 
+    /** A snapshot of a running VM is taken on request (it runs on); a VM that does not run has none to take. */
+    @Test
+    void aSnapshotIsTakenOfARunningVmAndRefusedForOneThatDoesNotRun() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"snap\", " + IDLE + "}").status());
+        Answer early = api.post("/api/v1/vms/snap/snapshot");
+        assertEquals(409, early.status(), early.text());
+        assertEquals(202, api.post("/api/v1/vms/snap/start").status());
+        api.await("/api/v1/vms/snap", j -> j.path("state").asText().equals("running"), Duration.ofSeconds(20));
+        Answer taken = api.post("/api/v1/vms/snap/snapshot");
+        assertEquals(200, taken.status(), taken.text());
+        assertEquals("running", taken.json().path("state").asText());
+        assertEquals(200, api.post("/api/v1/vms/snap/snapshot").status(), "again: it ran on");
+        String events = api.get("/api/v1/vms/snap/events?follow=false").text();
+        assertTrue(events.contains("event:snapshot"), events);
+        assertTrue(events.contains("snapshot of vm snap (the host asked for a snapshot)"), events);
+        assertTrue(events.contains("snapshotting"), events);
+        assertEquals(202, api.post("/api/v1/vms/snap/stop").status());
+        api.await("/api/v1/vms/snap", j -> j.path("state").asText().equals("stopped"), Duration.ofSeconds(20));
+        assertEquals(409, api.post("/api/v1/vms/snap/snapshot").status());
+        assertEquals(404, api.post("/api/v1/vms/nobody/snapshot").status());
+        assertEquals(202, api.delete("/api/v1/vms/snap").status());
+    }
+
     /** reset-loop refusing its own reset (on-reset = decline) idles; a host reset shows in its boot line. */
     @Test
     void aHostResetIsARealResetWithTheNextBootCountAndReasonHostRequest() throws Exception {

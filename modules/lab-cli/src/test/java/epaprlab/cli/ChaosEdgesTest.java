@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 
 /**
- * {@code sample-vms/edges.conf} as its header says to run it: in a small heap with the checks on it
- * is a config error (the hungry VM's RAM); a bad report path is refused at once; then a small heap with the heap checks off, a blocked log file and SIGTERM mid-run. The
+ * {@code sample-vms/edges.conf} as its header says to run it: a bad report path is refused at once;
+ * then a small heap (the hungry VM's 1 GiB of RAM runs in it), a blocked log file and SIGTERM mid-run. The
  * run must end with exit 17, a complete summary and valid JSON and JUnit naming every VM.
  */
 @Timeout(180)
@@ -33,14 +33,7 @@ class ChaosEdgesTest {
 
     @Test
     void aBadReportPathSignalAndHungryVmStillEndWithACompleteSummaryAndValidReports() throws Exception {
-        ForkedCli.Ended tooBig = ForkedCli.run(dir, Duration.ofSeconds(60), List.of("-Xmx256m"), "run", LAB.toString());
-        assertEquals(2, tooBig.code(), tooBig.err());
-        int hungryLine = Files.readAllLines(LAB).indexOf(Files.readAllLines(LAB).stream()
-                .filter(l -> l.contains("name = hungry")).findFirst().orElseThrow()) + 1;
-        assertTrue(tooBig.err().startsWith("epapr-lab: " + LAB + ":" + hungryLine + ": lab.vms[3].ram: a VM with 1 GiB of RAM needs about"),
-                "with the heap checks on, the hungry VM is a config error: " + tooBig.err());
-
-        ForkedCli.Ended refused = ForkedCli.run(dir, Duration.ofSeconds(60), List.of("-Xmx256m", "-Depaprlab.heap-check=off"),
+        ForkedCli.Ended refused = ForkedCli.run(dir, Duration.ofSeconds(60), List.of("-Xmx256m"),
                 "run", LAB.toString(), "--json", "/dev/full");
         assertEquals(2, refused.code(), refused.err());
         assertEquals("epapr-lab: --json /dev/full: is a character device; reports are written to regular files\n", refused.err());
@@ -48,7 +41,7 @@ class ChaosEdgesTest {
 
         Path logs = dir.resolve("logs"), junit = dir.resolve("edges.xml"), json = dir.resolve("edges.json");
         Files.createDirectories(logs.resolve("log-blocked.log"));
-        Process p = ForkedCli.start(dir, List.of("-Xmx256m", "-Depaprlab.heap-check=off"), "run", LAB.toString(),
+        Process p = ForkedCli.start(dir, List.of("-Xmx256m"), "run", LAB.toString(),
                 "--junit", junit.toString(), "--json", json.toString(), "--logs", logs.toString(), "--console", "all", "--events", "--progress", "off");
         // every VM but the hanging ones has ended (its last transition is printed as it comes)
         for (String vm : List.of("spammer", "escape", "log-blocked", "healthy-1", "healthy-2", "healthy-3", "healthy-4",
@@ -72,8 +65,7 @@ class ChaosEdgesTest {
         assertEquals(VMS, doc.get("results").size());
         Map<String, JsonNode> byVm = new HashMap<>();
         doc.get("results").forEach(r -> byVm.put(r.get("vm").asText(), r));
-        assertEquals("crashed", byVm.get("hungry").get("outcome").asText());
-        assertTrue(byVm.get("hungry").get("detail").asText().contains("not enough heap"), byVm.get("hungry").toString());
+        assertEquals("shutdown", byVm.get("hungry").get("outcome").asText(), byVm.get("hungry").toString());
         assertEquals("failed", byVm.get("escape").get("outcome").asText());
         assertEquals(40, doc.get("outcomes").get("stopped").asInt());
 

@@ -109,6 +109,7 @@ public final class HostApi extends AllDirectives {
                         path("start", () -> post(() -> act(id, VmAction.of(VmAction.Kind.START)))),
                         path("stop", () -> post(() -> act(id, VmAction.of(VmAction.Kind.STOP)))),
                         path("reset", () -> post(() -> act(id, VmAction.of(VmAction.Kind.RESET)))),
+                        path("snapshot", () -> post(() -> act(id, VmAction.of(VmAction.Kind.SNAPSHOT), StatusCodes.OK))),
                         path("console", () -> concat(
                                 get(() -> vmConsole(id)),
                                 post(() -> entity(Unmarshaller.entityToByteString(), bytes ->
@@ -134,9 +135,14 @@ public final class HostApi extends AllDirectives {
     }
 
     private Route act(String id, VmAction action) {
+        return act(id, action, StatusCodes.ACCEPTED);
+    }
+
+    /** {@code done}: the status of a success (202 for what is under way, 200 for what is finished). */
+    private Route act(String id, VmAction action, akka.http.javadsl.model.StatusCode done) {
         CompletionStage<HostedVm.Reply> reply = vms.act(id, action);
         return completeWithFuture(reply.thenApply(r -> switch (r) {
-            case HostedVm.Reply.Done d -> ok(d.view()).withStatus(StatusCodes.ACCEPTED);
+            case HostedVm.Reply.Done d -> ok(d.view()).withStatus(done);
             case HostedVm.Reply.Refused f -> error(f.status(), "id", f.message());
         }));
     }

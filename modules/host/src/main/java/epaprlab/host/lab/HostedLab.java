@@ -5,6 +5,7 @@ import epaprlab.host.vm.EventLog;
 import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabObserver;
+import epaprlab.orchestrator.vm.VmEvent;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
@@ -52,6 +53,8 @@ public final class HostedLab implements LabObserver {
         switch (event) {
             case LabEvent.OfVm(LifecycleChanged l) -> events.add(l.vm(), "lifecycle", lower(l.from().name()),
                     lower(l.to().name()), l.why());
+            case LabEvent.OfVm(VmEvent.SnapshotTaken t) -> events.add(t.vm(), "snapshot", "", "taken", t.snapshot().origin()
+                    + t.savedTo().map(p -> "; saved to " + p).orElse(""));
             case LabEvent.OfVm(ConsoleLine c) -> console.append(("[" + c.vm() + "] " + c.line() + "\n")
                     .getBytes(StandardCharsets.UTF_8));
             case LabEvent.OfVm(VmFinished f) -> {

@@ -57,6 +57,9 @@ public final class HostedVm {
     /** Bytes typed into the guest's console. */
     public record Input(byte[] bytes, ActorRef<Reply> replyTo) implements Request {}
 
+    /** Take a snapshot of the running guest ({@link VmSupervisor.TakeSnapshot}); the reply comes once it is taken. */
+    public record Snapshot(ActorRef<Reply> replyTo) implements Request {}
+
     public sealed interface Reply extends epaprlab.host.cluster.ClusterMessage {
         /** Accepted; the view as of now (the action itself may still be under way). */
         record Done(VmView view) implements Reply {}
@@ -68,6 +71,13 @@ public final class HostedVm {
     private record FromVm(VmEvent event) implements Command {}
 
     private record RunTerminated(int run) implements Command {}
+
+    /** The supervisor's answer to a {@link Snapshot} (or the ask's failure), for {@code replyTo}. */
+    private record SnapshotAnswered(VmSupervisor.SnapshotReply reply, Throwable failure, ActorRef<Reply> replyTo)
+            implements Command {}
+
+    /** How long a snapshot may take (every vCPU pauses at its next instruction boundary: milliseconds). */
+    private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(30);
 
     /** A run's supervisor died and its result has not come within the grace period. */
     private record ResultOverdue(int run) implements Command {}
@@ -176,10 +186,12 @@ public final class HostedVm {
                     case Stop s -> refuse(s, "is not running");
                     case Reset s -> refuse(s, "is not running (start it instead)");
                     case Input s -> refuse(s, "is not running: console input needs a running guest");
+                    case Snapshot s -> refuse(s, "is not running: a snapshot needs a running guest");
                     case Remove s -> {
                         s.replyTo().tell(new Reply.Done(view()));
                         yield removed();
                     }
+                    case SnapshotAnswered a -> snapshotAnswered(a);
                     case FromVm _, RunTerminated _, ResultOverdue _, Sample _ -> Behaviors.same();   // late
                 })
                 .onSignal(PostStop.class, this::onPostStop)
@@ -223,6 +235,8 @@ public final class HostedVm {
                     case Reset s -> resetRun(run, s);
                     case Remove s -> stopRun(run, s, Then.REMOVE, "removal requested through the API");
                     case Input s -> input(run, s);
+                    case Snapshot s -> snapshot(run, s);
+                    case SnapshotAnswered a -> snapshotAnswered(a);
                     case FromVm f -> observe(run, f.event(), Then.IDLE);
                     case RunTerminated t -> terminated(run, t.run(), Then.IDLE);
                     case ResultOverdue o -> overdue(run, o.run(), Then.IDLE);
@@ -249,6 +263,8 @@ public final class HostedVm {
                         yield stopping(run, Then.REMOVE);
                     }
                     case Input s -> input(run, s);
+                    case Snapshot s -> refuse(s, "is stopping");
+                    case SnapshotAnswered a -> snapshotAnswered(a);
                     case FromVm f -> observe(run, f.event(), then);
                     case RunTerminated t -> terminated(run, t.run(), then);
                     case ResultOverdue o -> overdue(run, o.run(), then);
@@ -273,6 +289,28 @@ public final class HostedVm {
         return Behaviors.same();
     }
 
+    /** Asks the run's supervisor for a snapshot; the API's answer waits for it. */
+    private Behavior<Command> snapshot(Run run, Snapshot s) {
+        ctx.ask(VmSupervisor.SnapshotReply.class, run.supervisor, SNAPSHOT_WAIT, VmSupervisor.TakeSnapshot::new,
+                (reply, failure) -> new SnapshotAnswered(reply, failure, s.replyTo()));
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> snapshotAnswered(SnapshotAnswered a) {
+        switch (a.reply()) {
+            case VmSupervisor.SnapshotReply.Taken _ -> {
+                // the VM runs again; its lifecycle event may come after this answer (another sender)
+                if (state.equals(stateName(Lifecycle.SNAPSHOTTING))) state = stateName(Lifecycle.RUNNING);
+                publish();
+                a.replyTo().tell(new Reply.Done(view()));
+            }
+            case VmSupervisor.SnapshotReply.Refused r -> a.replyTo().tell(new Reply.Refused(409, r.reason()));
+            case null -> a.replyTo().tell(new Reply.Refused(409, "VM " + id + ": no snapshot: "
+                    + (a.failure() == null ? "no answer" : a.failure().getMessage())));
+        }
+        return Behaviors.same();
+    }
+
     private Behavior<Command> input(Run run, Input in) {
         run.early.add(in.bytes());
         deliverInput(run);
@@ -294,7 +332,7 @@ public final class HostedVm {
         switch (e) {
             case LifecycleChanged l -> {
                 state = stateName(l.to());
-                if (l.to() == Lifecycle.RUNNING) boots++;
+                if (l.to() == Lifecycle.RUNNING && (l.from() == Lifecycle.BOOTING || l.from() == Lifecycle.RESTORING)) boots++;
                 if (l.to() == Lifecycle.RESETTING) {
                     resets++;
                     counters.resets.increment();
@@ -302,6 +340,8 @@ public final class HostedVm {
                 entry.events().add(id, "lifecycle", stateName(l.from()), state, l.why());
             }
             case ConsoleLine _ -> { }      // its bytes came through consoleBytes already
+            case VmEvent.SnapshotTaken t -> entry.events().add(id, "snapshot", state, "taken", t.snapshot().origin()
+                    + t.savedTo().map(p -> "; saved to " + p).orElse(""));
             case VmFinished f -> {
                 run.result = f.result();
                 if (run.over()) return ended(run, then);

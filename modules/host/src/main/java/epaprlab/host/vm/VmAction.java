@@ -8,7 +8,7 @@ import akka.actor.typed.ActorRef;
  * the console bytes of an {@code INPUT}.
  */
 public record VmAction(Kind kind, String why, byte[] input) {
-    public enum Kind { START, STOP, RESET, REMOVE, INPUT }
+    public enum Kind { START, STOP, RESET, REMOVE, INPUT, SNAPSHOT }
 
     public static VmAction of(Kind kind) { return new VmAction(kind, "", new byte[0]); }
 
@@ -19,6 +19,7 @@ public record VmAction(Kind kind, String why, byte[] input) {
             case RESET -> new HostedVm.Reset(replyTo);
             case REMOVE -> new HostedVm.Remove(replyTo);
             case INPUT -> new HostedVm.Input(input, replyTo);
+            case SNAPSHOT -> new HostedVm.Snapshot(replyTo);
         };
     }
 }

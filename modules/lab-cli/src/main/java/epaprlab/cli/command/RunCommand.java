@@ -15,6 +15,7 @@ import epaprlab.cli.report.JsonReport;
 import epaprlab.cli.report.JunitReport;
 import epaprlab.cli.report.ReportPaths;
 import epaprlab.cli.report.ResultLedger;
+import epaprlab.cli.report.StartRate;
 import epaprlab.cli.report.SummaryTable;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
@@ -186,13 +187,14 @@ public final class RunCommand implements Callable<Integer> {
         HeapCushion cushion = new HeapCushion();
         ConsoleCapture capture = ConsoleCapture.forThisJvm((int) Math.min(Integer.MAX_VALUE, logLimit));
         ResultLedger ledger = new ResultLedger(lab);
+        StartRate startRate = new StartRate();
         try (ConsoleLogs held = files;                  // closed (its lock released) on every path
              HeapSampler heap = new HeapSampler();
              Progress progress = new Progress(mode, err, lab.vms().size(), Duration.ofSeconds(10));
              AttachedConsole attached = attach == null ? null : AttachedConsole.open(attach, System.in, out, err, rawConsole)) {
             ConsolePrinter printer = new ConsolePrinter(out, consoleMode, events, capture, progress, rawConsole);
             if (attached != null) printer.hideWhile(vm -> vm.equals(attached.vm()) && attached.isAttached());
-            List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer));
+            List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer, startRate));
             if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
@@ -233,7 +235,7 @@ public final class RunCommand implements Callable<Integer> {
                 int reported = complete || !overridable ? code : ExitCode.REPORT_FAILED.code();
                 if (json != null) complete &= write("--json", json, err, () -> JsonReport.write(json, result, wall, reported, ran));
                 // the cushion is held, not used by the lab: leave it out of peak-heap-mib
-                new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes())).print(out);
+                new SummaryTable(finished, wall, Math.max(0, heap.peakBytes() - cushion.bytes()), startRate).print(out);
                 if (!complete) {
                     err.println("epapr-lab: some reports or logs could not be written (see above); the summary is complete");
                     if (overridable) code = ExitCode.REPORT_FAILED.code();

@@ -5,6 +5,7 @@ import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabObserver;
 import epaprlab.orchestrator.vm.Outcome;
+import epaprlab.orchestrator.vm.VmEvent;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
@@ -45,6 +46,10 @@ public final class ConsolePrinter implements LabObserver {
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> {
                 if (console == ConsoleMode.ALL && !hidden.test(c.vm())) progress.above(out, "[" + c.vm() + "] " + shown(c.line()));
+            }
+            case LabEvent.OfVm(VmEvent.SnapshotTaken t) -> {
+                if (lifecycle) progress.above(out, "[" + t.vm() + "] -- snapshot taken (" + t.trigger() + ")"
+                        + t.savedTo().map(p -> ", saved to " + p).orElse(""));
             }
             case LabEvent.OfVm(LifecycleChanged l) -> {
                 if (lifecycle) progress.above(out, "[" + l.vm() + "] -- " + l.from() + " -> " + l.to() + ": " + shown(l.why()));

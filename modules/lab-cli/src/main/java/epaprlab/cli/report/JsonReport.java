@@ -54,6 +54,8 @@ public final class JsonReport {
             vm.put("asExpected", r.asExpected());
             vm.put("boots", r.boots());
             vm.put("restarts", r.restarts());
+            vm.put("restores", r.restores());
+            vm.put("restoredFrom", r.restoredFrom().orElse(null));
             vm.put("instructions", r.instructions());
             vm.put("wallSeconds", r.wallTime().toNanos() / 1e9);
             vm.put("detail", r.detail());

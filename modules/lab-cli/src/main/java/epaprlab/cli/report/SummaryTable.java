@@ -21,11 +21,18 @@ public final class SummaryTable {
     private final LabFinished lab;
     private final Duration wall;
     private final long peakHeapBytes;
+    /** The most VMs alive at once and the restores' rate; null = not measured. */
+    private final StartRate starts;
 
     public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes) {
+        this(lab, wall, peakHeapBytes, null);
+    }
+
+    public SummaryTable(LabFinished lab, Duration wall, long peakHeapBytes, StartRate starts) {
         this.lab = lab;
         this.wall = wall;
         this.peakHeapBytes = peakHeapBytes;
+        this.starts = starts;
     }
 
     public void print(PrintStream out) {
@@ -37,7 +44,8 @@ public final class SummaryTable {
         if (!rows.isEmpty()) {
             out.printf(Locale.ROOT, format, "VM", "STATE", "BOOTS", "INSTRUCTIONS", "WALL", "EXPECTED");
             for (VmResult r : rows) {
-                out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(), r.boots(),
+                out.printf(Locale.ROOT, format, r.vm(), r.outcome().configName(),
+                        r.restores() == 0 ? String.valueOf(r.boots()) : r.boots() + "+" + r.restores() + "r",
                         String.format(Locale.ROOT, "%,d", r.instructions()),
                         String.format(Locale.ROOT, "%.3f s", r.wallTime().toNanos() / 1e9),
                         r.asExpected() ? "yes" : "NO (expected " + expected(r) + ")");
@@ -54,7 +62,20 @@ public final class SummaryTable {
             long nanos = lab.results().stream().mapToLong(r -> r.resetTime().toNanos()).sum();
             out.printf(Locale.ROOT, "guest resets=%d mean-reset-cycle-us=%.1f%n", resets, nanos / 1e3 / resets);
         }
-        long starts = lab.results().stream().mapToLong(VmResult::boots).sum();
+        long restores = lab.results().stream().mapToLong(VmResult::restores).sum();
+        if (restores > 0) {
+            out.printf(Locale.ROOT, "started from a snapshot: %d of %d starts%s%n", restores,
+                    lab.results().stream().mapToLong(VmResult::starts).sum(), starts == null ? ""
+                            : String.format(Locale.ROOT, "; restores-per-s=%.0f (from the first restore to the last)",
+                            starts.restoresPerSecond()));
+        }
+        int atOnce = starts == null ? 0 : starts.mostAlive();
+        // a large lab whose VMs were all alive at once (idle guests): what one VM costs
+        if (atOnce >= 1000 && atOnce == lab.results().size()) {
+            out.printf(Locale.ROOT, "heap-per-vm-kib=%.1f (peak heap / %d VMs alive at once)%n",
+                    peakHeapBytes / 1024.0 / atOnce, atOnce);
+        }
+        long starts = lab.results().stream().mapToLong(VmResult::starts).sum();
         double seconds = Math.max(wall.toNanos() / 1e9, 1e-9);
         out.printf(Locale.ROOT, "vms=%d passed=%d wall-s=%.3f starts-per-s=%.0f peak-heap-mib=%d%n",
                 lab.results().size(), ok, seconds, starts / seconds, peakHeapBytes >> 20);

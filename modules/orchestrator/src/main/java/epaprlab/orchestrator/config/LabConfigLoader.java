@@ -16,6 +16,9 @@ import epaprlab.orchestrator.config.VmConfig.Limits;
 import epaprlab.orchestrator.config.VmConfig.ResultRules;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartIntensity;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import epaprlab.machine.snapshot.SnapshotFile;
+import epaprlab.machine.snapshot.SnapshotFileException;
 import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.TimeSource;
@@ -72,6 +75,8 @@ public final class LabConfigLoader {
     private final HeapBudget heap;
     /** The longest delay Akka's scheduler accepts: its tick times 2^31 - 1. */
     private final Duration maxTimer;
+    /** Snapshot files read by this loader ({@code snapshot.from}), by path. */
+    private final Map<Path, VmSnapshot> snapshotFiles = new HashMap<>();
 
     /**
      * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
@@ -105,7 +110,6 @@ public final class LabConfigLoader {
         if (isVm) {
             Config block = object(root, "vm");
             VmConfig vm = bind(block, "vm", 1);
-            heap.checkLab(List.of(vm), 1, block.root().origin(), "vm.ram");
             return new LabConfig(vm.name(), file, 1, List.of(vm));
         }
         return loadLab(file, root);
@@ -143,8 +147,6 @@ public final class LabConfigLoader {
                 vms.add(vm);
             }
         }
-        ConfigOrigin concurrencyAt = lab.hasPath("concurrency") ? lab.getValue("concurrency").origin() : lab.root().origin();
-        heap.checkLab(vms, concurrency, concurrencyAt, "lab.concurrency");
         return new LabConfig(name, file, concurrency, vms);
     }
 
@@ -230,6 +232,10 @@ public final class LabConfigLoader {
         int position = firstPosition;
         for (int v = 0; v < variants.size(); v++) {
             VmConfig base = bind(variants.get(v), key, position, suffixes.get(v));
+            if ((count > 1 || variants.size() > 1) && base.snapshot().file().isPresent() && !base.snapshot().bootOnce()) {
+                throw bad(variants.get(v), "snapshot.file", key, "every VM of this entry (count × matrix) would write "
+                        + base.snapshot().file().get() + ": with boot-once = true only the VM that boots writes it");
+            }
             if (count == 1) {
                 out.add(base);
                 position++;
@@ -329,8 +335,6 @@ public final class LabConfigLoader {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
         }
-        String noRoom = heap.checkOne(ram, 2L * consoleBytes(c, "console.buffer", prefix) + consoleBytes(c, "console.max-line", prefix));
-        if (noRoom != null) throw bad(c, "ram", prefix, noRoom);
         int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
         int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
         if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
@@ -361,7 +365,64 @@ public final class LabConfigLoader {
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix), traceBranches(c, prefix), gdb(c, prefix));
         return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
-                consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files);
+                consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files,
+                snapshotRules(c, prefix, prefix + nameSuffix, boardName, board));
+    }
+
+    /** {@code snapshot { at, console-pattern, file, from }} and {@code boot-once}. */
+    private VmConfig.SnapshotRules snapshotRules(Config c, String prefix, String group, String boardName, BoardSpec board)
+            throws ConfigProblem {
+        VmConfig.SnapshotAt at = choice(c, "snapshot.at", prefix, VmConfig.SnapshotAt.values(), LabConfigLoader::lower);
+        Optional<Pattern> pattern = pattern(c, "snapshot.console-pattern", prefix);
+        if (at == VmConfig.SnapshotAt.CONSOLE && pattern.isEmpty()) {
+            throw bad(c, "snapshot.at", prefix, "snapshot.at = console needs snapshot.console-pattern");
+        }
+        if (at != VmConfig.SnapshotAt.CONSOLE && pattern.isPresent()) {
+            throw bad(c, "snapshot.console-pattern", prefix, "is used only with snapshot.at = console");
+        }
+        Optional<Path> save = Optional.empty();
+        if (c.hasPath("snapshot.file")) {
+            String text = get(c, "snapshot.file", prefix + ".snapshot.file", Config::getString);
+            if (text.isBlank()) throw bad(c, "snapshot.file", prefix, "must not be empty");
+            Path p = baseDir(c.getValue("snapshot.file").origin()).resolve(text).normalize();
+            FileKind kind = FileKind.of(p.getParent());
+            if (kind != FileKind.DIRECTORY) throw bad(c, "snapshot.file", prefix, "cannot be written: its directory " + kind.problem(p.getParent()));
+            if (FileKind.of(p) != FileKind.MISSING && FileKind.of(p) != FileKind.REGULAR) {
+                throw bad(c, "snapshot.file", prefix, "cannot be written: " + FileKind.of(p).problem(p));
+            }
+            save = Optional.of(p);
+        }
+        Optional<VmSnapshot> from = Optional.empty();
+        Optional<Path> fromFile = file(c, "snapshot.from", prefix);
+        if (fromFile.isPresent()) from = Optional.of(storedSnapshot(c, prefix, fromFile.get(), boardName, board));
+        boolean bootOnce = flag(c, "boot-once", prefix);
+        if (bootOnce && at == VmConfig.SnapshotAt.NONE) {
+            throw bad(c, "boot-once", prefix, "needs a snapshot point: snapshot.at = hypercall or console");
+        }
+        return new VmConfig.SnapshotRules(at, pattern, save, from, bootOnce, group);
+    }
+
+    /**
+     * The snapshot file {@code path} ({@code snapshot.from}), read once per loader: every VM that
+     * names it shares one immutable snapshot. A damaged file, one of another format version, or one
+     * of another board, RAM size or vCPU count is refused here, naming the file.
+     */
+    private VmSnapshot storedSnapshot(Config c, String prefix, Path path, String boardName, BoardSpec board)
+            throws ConfigProblem {
+        VmSnapshot s = snapshotFiles.get(path);
+        if (s == null) {
+            try {
+                s = new VmSnapshot(SnapshotFile.read(path), "snapshot file " + path);
+            } catch (SnapshotFileException e) {
+                throw bad(c, "snapshot.from", prefix, "refused: " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw bad(c, "snapshot.from", prefix, "cannot read " + path + ": " + e.getMessage());
+            }
+            snapshotFiles.put(path, s);
+        }
+        String mismatch = s.machine().mismatch(boardName, board.cpu().configName(), board.ramBytes(), board.vcpus());
+        if (mismatch != null) throw bad(c, "snapshot.from", prefix, path + ": " + mismatch);
+        return s;
     }
 
     private static final Set<String> STEP_KEYS = Set.of("wait", "send", "timeout");

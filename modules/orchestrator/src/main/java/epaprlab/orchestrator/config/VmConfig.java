@@ -2,6 +2,7 @@ package epaprlab.orchestrator.config;
 
 import epaprlab.machine.board.BoardSpec;
 import epaprlab.orchestrator.policy.Policies;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
 import epaprlab.orchestrator.vm.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,18 @@ import java.util.regex.Pattern;
  */
 public record VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
                        Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps,
-                       Optional<Ppce500Files> ppce500) {
+                       Optional<Ppce500Files> ppce500, SnapshotRules snapshot) {
 
     public VmConfig {
         expect = Set.copyOf(expect);
         consoleSteps = List.copyOf(consoleSteps);
+    }
+
+    /** A VM that takes no snapshot by itself and boots from its images. */
+    public VmConfig(Path image, BoardSpec board, Policies policies, Limits limits, ResultRules result,
+                    Set<Outcome> expect, EngineTuning engine, int consoleMaxLine, List<ConsoleStep> consoleSteps,
+                    Optional<Ppce500Files> ppce500) {
+        this(image, board, policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500, SnapshotRules.NONE);
     }
 
     /** A VM of the ePAPR board. */
@@ -38,6 +46,26 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     public record Ppce500Files(Optional<Path> bios, Optional<Path> kernel, Optional<Path> initrd) {}
 
     public String name() { return board.name(); }
+
+    /** {@code snapshot.at}: what makes the lab take the VM's snapshot (besides a host request). */
+    public enum SnapshotAt { NONE, HYPERCALL, CONSOLE }
+
+    /**
+     * The VM's snapshot keys.
+     *
+     * @param consolePattern with {@link SnapshotAt#CONSOLE}: the output that triggers it
+     * @param file           where to save the snapshot when it is taken
+     * @param from           the snapshot file to start from instead of booting, read and checked
+     *                       when the config was loaded (one object for every VM naming the file)
+     * @param bootOnce       {@code boot-once}: one VM of {@code group} boots to the snapshot point,
+     *                       the others start from its snapshot
+     * @param group          the lab entry (and matrix combination) the VM belongs to
+     */
+    public record SnapshotRules(SnapshotAt at, Optional<Pattern> consolePattern, Optional<Path> file,
+                                Optional<VmSnapshot> from, boolean bootOnce, String group) {
+        public static final SnapshotRules NONE = new SnapshotRules(SnapshotAt.NONE, Optional.empty(), Optional.empty(),
+                Optional.empty(), false, "");
+    }
 
     /** The limits that end a VM: wall clock, instructions (0 = none), console silence (zero = none). */
     public record Limits(Duration wallTimeout, long maxInstructions, Duration consoleSilence) {}
@@ -82,14 +110,14 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
     /** The same VM keeping its last {@code n} branches per vCPU ({@code --trace-branches}). */
     public VmConfig withTraceBranches(int n) {
         return new VmConfig(image, board, policies, limits, result, expect,
-                new EngineTuning(engine.turnInstructions(), engine.spinPoll(), n, engine.gdb()), consoleMaxLine, consoleSteps, ppce500);
+                new EngineTuning(engine.turnInstructions(), engine.spinPoll(), n, engine.gdb()), consoleMaxLine, consoleSteps, ppce500, snapshot);
     }
 
     /** The same VM with a GDB stub ({@code --gdb VM[:PORT]}). */
     public VmConfig withGdb(Gdb gdb) {
         return new VmConfig(image, board, policies, limits, result, expect,
                 new EngineTuning(engine.turnInstructions(), engine.spinPoll(), engine.traceBranches(), gdb), consoleMaxLine,
-                consoleSteps, ppce500);
+                consoleSteps, ppce500, snapshot);
     }
 
     /** The same VM under another name and guest id (lab counts and matrices). */
@@ -98,6 +126,11 @@ public record VmConfig(Path image, BoardSpec board, Policies policies, Limits li
         return new VmConfig(image, new BoardSpec(name, guestId, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
                 b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(),
                 b.compileThreshold()),
-                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500);
+                policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500, snapshot);
+    }
+
+    /** The same VM with other snapshot keys (a boot-once entry's clones). */
+    public VmConfig withSnapshot(SnapshotRules rules) {
+        return new VmConfig(image, board, policies, limits, result, expect, engine, consoleMaxLine, consoleSteps, ppce500, rules);
     }
 }

@@ -2,6 +2,10 @@ package epaprlab.orchestrator.console;
 
 import epaprlab.machine.api.Vm;
 import epaprlab.machine.board.Machine;
+import epaprlab.machine.boot.BootException;
+import epaprlab.orchestrator.config.VmConfig;
+import epaprlab.orchestrator.vm.VmSupervisor;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,5 +44,25 @@ public final class ConsoleAttachment implements ConsoleSink.Tap {
         early.forEach(target::consoleInput);
         early.clear();
         return board;
+    }
+
+    /** {@code boards} with every board it builds (booted or for a restore) connected to this terminal. */
+    public VmSupervisor.BoardFactory connecting(VmSupervisor.BoardFactory boards) {
+        return new VmSupervisor.BoardFactory() {
+            @Override
+            public Machine build(VmConfig config) throws BootException, IOException {
+                return connect(boards.build(config));
+            }
+
+            @Override
+            public Machine buildForRestore(VmConfig config) throws BootException, IOException {
+                return connect(boards.buildForRestore(config));
+            }
+
+            @Override
+            public void recycle(VmConfig config, Machine board) {
+                boards.recycle(config, board);
+            }
+        };
     }
 }

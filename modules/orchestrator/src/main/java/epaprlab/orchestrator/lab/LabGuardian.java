@@ -5,7 +5,13 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import epaprlab.orchestrator.admission.Admission;
+import epaprlab.orchestrator.admission.VmCharge;
+import epaprlab.orchestrator.config.HeapBudget;
 import epaprlab.orchestrator.config.LabConfig;
+import epaprlab.orchestrator.snapshot.SnapshotFacts;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import java.util.Optional;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.console.ConsoleAttachment;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
@@ -25,7 +31,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once, every
+ * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once and
+ * only while {@link Admission} finds room for it in the heap (else it waits for a VM to end, or
+ * ends as host-out-of-memory when it could never fit), every
  * event passed to the observer in the order it arrives, and the lab's end once every VM has
  * ended. A VM whose supervisor dies without a result (a bug) is reported as crashed; the other
  * VMs are not disturbed.
@@ -48,12 +56,22 @@ public final class LabGuardian {
     private static final Duration LOST_RESULT_GRACE = Duration.ofSeconds(2);
 
     public static Behavior<Command> create(LabConfig lab, LabObserver observer) {
-        return create(lab, observer, null);
+        return create(lab, observer, Admission.of(HeapBudget.ofThisJvm()), null);
     }
 
     /** With a terminal attached to one VM's console ({@code attach}, or null for none). */
     public static Behavior<Command> create(LabConfig lab, LabObserver observer, ConsoleAttachment attach) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer, attach).running()));
+        return create(lab, observer, Admission.of(HeapBudget.ofThisJvm()), attach);
+    }
+
+    /** With the heap pool of {@code admission} instead of this JVM's. */
+    public static Behavior<Command> create(LabConfig lab, LabObserver observer, Admission admission) {
+        return create(lab, observer, admission, null);
+    }
+
+    /** With the heap pool of {@code admission} and a terminal attached to one VM's console ({@code attach}, or null). */
+    public static Behavior<Command> create(LabConfig lab, LabObserver observer, Admission admission, ConsoleAttachment attach) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer, admission, attach).first()));
     }
 
     private final ActorContext<Command> ctx;
@@ -74,16 +92,29 @@ public final class LabGuardian {
     private final Deque<VmConfig> waiting = new ArrayDeque<>();
     /** Supervisors that have not stopped yet, by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
+    private final Admission admission;
+    /** What each started VM holds of the heap pool, given back when its supervisor has stopped. */
+    private final Map<String, VmCharge> charges = new java.util.HashMap<>();
+    /** Hypercalls by token over the whole lab (one table: a table per VM would cost heap per VM). */
+    private final HypercallCounts hypercalls = new HypercallCounts();
+    /** boot-once: the VM of each group (lab entry) that boots to the snapshot point, by group. */
+    private final Map<String, String> sources = new java.util.HashMap<>();
+    /** boot-once: each group's snapshot, once its source has taken it. */
+    private final Map<String, VmSnapshot> groupSnapshots = new java.util.HashMap<>();
+    /** boot-once: the other VMs of a group whose snapshot is not taken yet, in lab order. */
+    private final Map<String, Deque<VmConfig>> parked = new java.util.HashMap<>();
 
     private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer,
-                        ConsoleAttachment attach) {
+                        Admission admission, ConsoleAttachment attach) {
         this.ctx = ctx;
+        this.admission = admission;
         this.attach = attach;
         this.timers = timers;
         this.lab = lab;
         this.observer = observer;
         this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
+            if (vm.snapshot().bootOnce()) sources.putIfAbsent(vm.snapshot().group(), vm.name());
             results.put(vm.name(), null);
             configs.put(vm.name(), vm);
             waiting.add(vm);
@@ -92,17 +123,60 @@ public final class LabGuardian {
         startWaiting();
     }
 
-    /** Starts waiting VMs while fewer than {@code concurrency} run. */
+    /**
+     * Starts waiting VMs, in lab order, while fewer than {@code concurrency} run and the heap
+     * pool has room for the next; one that could never fit ends as host-out-of-memory.
+     */
     private void startWaiting() {
         while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
-            VmConfig vm = waiting.removeFirst();
-            boolean attached = attach != null && attach.vm().equals(vm.name());
-            ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(attached
-                    ? VmSupervisor.create(vm, events, c -> attach.connect(boards.build(c)), new HypercallCounts(), attach)
-                    : VmSupervisor.create(vm, events, boards), "vm-" + vm.name());
-            ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
-            alive.put(vm.name(), supervisor);
+            VmConfig vm = waiting.peekFirst();
+            String group = vm.snapshot().group();
+            Optional<VmSnapshot> from = Optional.empty();
+            if (isClone(vm)) {
+                from = Optional.ofNullable(groupSnapshots.get(group));
+                // until its source has its snapshot; a source that ended without one leaves its clones to boot
+                if (from.isEmpty() && results.get(sources.get(group)) == null) {
+                    parked.computeIfAbsent(group, g -> new ArrayDeque<>()).addLast(waiting.removeFirst());
+                    continue;
+                }
+            }
+            switch (admission.tryAdmit(vm, alive.size())) {
+                case Admission.Decision.Admitted a -> {
+                    waiting.removeFirst();
+                    charges.put(vm.name(), a.charge());
+                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
+                            attach != null && attach.vm().equals(vm.name())
+                                    ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach)
+                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls), "vm-" + vm.name());
+                    ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
+                    alive.put(vm.name(), supervisor);
+                }
+                case Admission.Decision.Refused r -> {
+                    waiting.removeFirst();
+                    record(new VmFinished(lostResult(vm.name(), Outcome.HOST_OUT_OF_MEMORY, r.why()), Instant.now()));
+                }
+                case Admission.Decision.Wait _ -> {
+                    return;                 // the next VM that ends makes room
+                }
+            }
         }
+    }
+
+    /** Every VM may have been refused already: then the lab has ended before it began. */
+    private Behavior<Command> first() {
+        return done() ? finishIfDone() : running();
+    }
+
+    /** A VM of a boot-once group that starts from the group's snapshot (every one but the source). */
+    private boolean isClone(VmConfig vm) {
+        return vm.snapshot().bootOnce() && !vm.name().equals(sources.get(vm.snapshot().group()));
+    }
+
+    /** The group's clones that waited for its snapshot (or for its source to end) go first, in lab order. */
+    private void unpark(String group) {
+        Deque<VmConfig> clones = parked.remove(group);
+        if (clones == null) return;
+        while (!clones.isEmpty()) waiting.addFirst(clones.removeLast());
     }
 
     private Behavior<Command> running() {
@@ -112,12 +186,26 @@ public final class LabGuardian {
                         record(f);
                         yield finishIfDone();
                     }
+                    case FromVm(VmEvent.SnapshotTaken t) -> {
+                        observer.onEvent(new LabEvent.OfVm(t));
+                        String group = configs.get(t.vm()).snapshot().group();
+                        if (t.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) {
+                            groupSnapshots.put(group, t.snapshot());
+                            // kept for the lab's whole life (its clones share its pages): charged for as long
+                            admission.pool().force(SnapshotFacts.storedBytes(t.snapshot().machine()));
+                            unpark(group);
+                            startWaiting();
+                        }
+                        yield Behaviors.same();
+                    }
                     case FromVm(VmEvent e) -> {
                         observer.onEvent(new LabEvent.OfVm(e));
                         yield Behaviors.same();
                     }
                     case SupervisorStopped s -> {
                         alive.remove(s.vm());
+                        VmCharge charge = charges.remove(s.vm());
+                        if (charge != null) charge.close();
                         if (results.get(s.vm()) == null) timers.startSingleTimer(new ConfirmLost(s.vm()), LOST_RESULT_GRACE);
                         startWaiting();
                         yield finishIfDone();
@@ -130,6 +218,7 @@ public final class LabGuardian {
                         yield finishIfDone();
                     }
                     case StopAll s -> {
+                        parked.keySet().stream().toList().forEach(this::unpark);
                         while (!waiting.isEmpty()) {
                             VmConfig vm = waiting.removeFirst();
                             record(new VmFinished(lostResult(vm.name(), Outcome.STOPPED,
@@ -145,6 +234,8 @@ public final class LabGuardian {
     private void record(VmFinished f) {
         observer.onEvent(new LabEvent.OfVm(f));
         if (results.put(f.vm(), f.result()) == null) unfinished--;
+        String group = configs.get(f.vm()).snapshot().group();
+        if (f.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) unpark(group);   // they boot instead
     }
 
     private VmResult lostResult(String vm, Outcome outcome, String detail) {
@@ -153,9 +244,13 @@ public final class LabGuardian {
                 OptionalLong.empty(), 0, Duration.ZERO);
     }
 
+    private boolean done() {
+        return alive.isEmpty() && waiting.isEmpty() && unfinished == 0;
+    }
+
     /** The lab ends when every supervisor has stopped and every VM has a result. */
     private Behavior<Command> finishIfDone() {
-        if (!alive.isEmpty() || !waiting.isEmpty() || unfinished > 0) return Behaviors.same();
+        if (!done()) return Behaviors.same();
         observer.onEvent(new LabFinished(lab.name(), results.values().stream().toList(), Instant.now()));
         return Behaviors.stopped();
     }

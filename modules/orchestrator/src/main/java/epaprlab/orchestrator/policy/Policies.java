@@ -9,9 +9,10 @@ public record Policies(OnReset onReset, OnShutdown onShutdown, OnFault onCrash, 
 
     /**
      * {@code on-reset}: honour KVM_HC_VM_RESET, treat it as a shutdown (like QEMU's -no-reboot),
-     * or decline it: the host does not honour it, the guest gets EV_INTERNAL in r3 and continues.
+     * decline it (the host does not honour it, the guest gets EV_INTERNAL in r3 and continues), or
+     * return the VM to its snapshot (a full restart while it has none yet).
      */
-    public enum OnReset { RESTART, SHUTDOWN, DECLINE }
+    public enum OnReset { RESTART, SHUTDOWN, DECLINE, SNAPSHOT }
 
     /**
      * {@code on-shutdown}: end the VM, boot it again (a guest that loops forever), or decline it

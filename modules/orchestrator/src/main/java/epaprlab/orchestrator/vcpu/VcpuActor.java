@@ -23,6 +23,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.SnapshotRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import java.time.Duration;
@@ -49,14 +50,63 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
      */
     public enum Decline implements Command { INSTANCE }
 
+    /**
+     * Stop at the next instruction boundary (between turns) and answer {@link VcpuReport.Paused};
+     * run nothing until {@link Resume}. A vCPU that does not run (parked, halted) answers at once.
+     */
+    public enum Pause implements Command { INSTANCE }
+
+    /** Go on as before the {@link Pause}. */
+    public enum Resume implements Command { INSTANCE }
+
+    /**
+     * The answer to this vCPU's EPAPRLAB_HC_SNAPSHOT ({@link VcpuReport.SnapshotRequested}): taken
+     * (r3 = 0, r4 = 0) or not (it keeps EV_UNIMPLEMENTED); then the guest continues after its call.
+     */
+    public record SnapshotAnswered(boolean taken) implements Command {}
+
+    /**
+     * The machine was put back into a snapshot's state while this vCPU was paused or parked (a
+     * reset with {@code on-reset = snapshot}): whatever it waited for is void; it runs again from
+     * its restored state as a fresh actor would (a secondary spins first: the board releases one
+     * that had left its spin table at once), but without one being spawned.
+     */
+    public enum Restored implements Command { INSTANCE }
+
     /** The next turn; a singleton, so the hot self-message allocates nothing. */
     private enum Turn implements Command { INSTANCE }
 
-    /** Everything a vCPU actor needs from its VM. */
+    /**
+     * Everything a vCPU actor needs from its VM. {@code hold}: set while the VM's snapshot is being
+     * taken (one per boot, shared by its vCPUs).
+     */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                         HypercallCounts hypercallCounts) {}
+                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, Hold hold) {}
+
+    /**
+     * The VM's "run nothing more until told" for a snapshot (one per boot, shared by its vCPUs):
+     * set (from any thread, a console trigger's vCPU thread included) before the vCPUs are kicked
+     * and asked to {@link Pause}, so a turn already queued runs no instruction; cleared once the
+     * snapshot is taken. Unlike {@link Halt} it is temporary.
+     */
+    public static final class Hold {
+        private final java.util.List<Vcpu> vcpus;
+        private volatile boolean set;
+
+        public Hold(java.util.List<Vcpu> vcpus) { this.vcpus = java.util.List.copyOf(vcpus); }
+
+        /** Any thread: every vCPU of this boot stops at its next block boundary and runs nothing until {@link #clear}. */
+        public void set() {
+            set = true;
+            for (Vcpu v : vcpus) v.requestImmediateExit();
+        }
+
+        public void clear() { set = false; }
+
+        public boolean isSet() { return set; }
+    }
 
     /**
      * The VM's "stop here" (one per boot, shared by its vCPUs): set when the guest gave the result
@@ -96,6 +146,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private final AtomicBoolean sleeping = new AtomicBoolean();
     /** Set by the engine's wake hook whenever an interrupt is raised for this vCPU. */
     private final AtomicBoolean woken = new AtomicBoolean();
+    /** A turn (self-sent, timer or wake-up) arrived while paused: the resume must send it again. */
+    private boolean turnMissed;
 
     private VcpuActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
@@ -103,7 +155,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.w = wiring;
         this.vcpu = wiring.vcpu();
         this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write,
-                wiring.hypercallCounts());
+                wiring.hypercallCounts(), wiring.snapshotAtHypercall());
         ActorRef<Command> self = ctx.getSelf();
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
         vcpu.onInterruptRaised(() -> {
@@ -121,8 +173,49 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> runTurn();
-            case Decline _ -> Behaviors.unhandled();    // only legal while parked on a hypercall
+            case Pause _ -> paused(this);
+            case Resume _ -> Behaviors.same();          // not paused: nothing to resume
+            case Decline _, SnapshotAnswered _, Restored _ -> Behaviors.unhandled();    // only legal while parked or paused
         };
+    }
+
+    /** Paused at an instruction boundary (answered once on entry); {@code before} is the state to go back to. */
+    private Behavior<Command> paused(Behavior<Command> before) {
+        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case Turn _, Start _ -> {
+                turnMissed = true;
+                yield Behaviors.same();
+            }
+            case Pause _ -> {
+                w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+                yield Behaviors.same();
+            }
+            case Resume _ -> {
+                if (turnMissed) {
+                    turnMissed = false;
+                    getContext().getSelf().tell(Turn.INSTANCE);
+                }
+                yield before;
+            }
+            case Restored _ -> restored();
+            case Decline _, SnapshotAnswered _ -> Behaviors.unhandled();
+        }).build();
+    }
+
+    /** Runs again from the restored state: the first turn now, nothing left of before (timers, missed turns). */
+    private Behavior<Command> restored() {
+        timers.cancel(Turn.INSTANCE);
+        turnMissed = false;
+        sleeping.set(false);
+        getContext().getSelf().tell(Turn.INSTANCE);
+        return vcpu.id() == 0 ? this : spinning();
+    }
+
+    /** A vCPU that runs nothing (parked, halted) is paused already: it says so and stays as it is. */
+    private Behavior<Command> answerPause() {
+        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        return Behaviors.same();
     }
 
     /** A secondary waits on its spin-table entry (ePAPR 5.5.2) without running guest code. */
@@ -137,7 +230,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
                 yield Behaviors.same();
             }
-            case Decline _ -> Behaviors.unhandled();
+            case Pause _ -> paused(spinning());
+            case Resume _ -> Behaviors.same();
+            case Decline _, SnapshotAnswered _, Restored _ -> Behaviors.unhandled();
         };
     }
 
@@ -164,6 +259,10 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         try {
             while (true) {
                 if (w.halt().isSet()) return halted();
+                if (w.hold().isSet()) {          // a snapshot is coming: run nothing; the resume sends the next turn
+                    turnMissed = true;
+                    return this;
+                }
                 long limitLeft = w.instructionLimit() - vcpu.instructionsRetired();
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
                 long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
@@ -203,7 +302,16 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /** The VM is ending on a result: run nothing more; the supervisor stops us. */
     private Behavior<Command> halted() {
-        return Behaviors.empty();
+        return stopped();
+    }
+
+    /** Runs nothing any more; only a stop ends this (a pause is answered: there is nothing to stop). */
+    private Behavior<Command> stopped() {
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case Pause _ -> answerPause();
+            case Restored _ -> restored();
+            case Start _, Turn _, Resume _, Decline _, SnapshotAnswered _ -> Behaviors.same();
+        }).build();
     }
 
     private Behavior<Command> nextTurn() {
@@ -234,9 +342,9 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> park(VcpuStop stop) {
         w.supervisor().tell(stop);
         return switch (stop) {
-            case ResetRequested _, ShutdownRequested _ -> parkedOnHypercall();
-            case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _ ->
-                    Behaviors.empty();          // nothing is legal any more: only a stop ends this
+            case ResetRequested _, ShutdownRequested _, SnapshotRequested _ -> parkedOnHypercall();
+            case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _, VcpuReport.HostOutOfMemory _ ->
+                    stopped();                  // nothing is legal any more: only a stop ends this
         };
     }
 
@@ -250,6 +358,13 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 HostHypercalls.decline(vcpu.exit().hcall());      // r3 = EV_INTERNAL on the next run
                 yield nextTurn();
             }
+            case SnapshotAnswered a -> {
+                if (a.taken()) HostHypercalls.snapshotTaken(vcpu.exit().hcall());   // else EV_UNIMPLEMENTED stays
+                yield nextTurn();
+            }
+            case Pause _ -> answerPause();
+            case Resume _ -> Behaviors.same();
+            case Restored _ -> restored();
             case Start _, Turn _ -> Behaviors.unhandled();
         };
     }

@@ -15,6 +15,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.SnapshotRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 
 /**
@@ -40,6 +41,8 @@ public final class VcpuExitHandler {
     private final ConsoleOut out;
     private final HypercallCounts counts;
     private final byte[] drainBuffer = new byte[256];
+    /** {@code snapshot.at = hypercall}: EPAPRLAB_HC_SNAPSHOT stops the vCPU for the supervisor. */
+    private final boolean snapshotAtHypercall;
 
     public VcpuExitHandler(HostHypercalls hypercalls, ByteChannel console, ConsoleOut out) {
         this(hypercalls, console, out, new HypercallCounts());
@@ -47,6 +50,16 @@ public final class VcpuExitHandler {
 
     /** {@code counts} counts every hypercall that exits here, by token. */
     public VcpuExitHandler(HostHypercalls hypercalls, ByteChannel console, ConsoleOut out, HypercallCounts counts) {
+        this(hypercalls, console, out, counts, false);
+    }
+
+    /**
+     * With {@code snapshotAtHypercall} ({@code snapshot.at = hypercall}), EPAPRLAB_HC_SNAPSHOT stops
+     * the vCPU with {@link SnapshotRequested} instead of being answered EV_UNIMPLEMENTED.
+     */
+    public VcpuExitHandler(HostHypercalls hypercalls, ByteChannel console, ConsoleOut out, HypercallCounts counts,
+                           boolean snapshotAtHypercall) {
+        this.snapshotAtHypercall = snapshotAtHypercall;
         this.hypercalls = hypercalls;
         this.console = console;
         this.out = out;
@@ -71,8 +84,7 @@ public final class VcpuExitHandler {
                 yield new Stop(switch (e.suberror()) {
                     case UNHANDLED_INTERRUPT -> new GuestCrashed(id, e.pc(), e.insn(), e.description());
                     case EMULATION -> new EngineFailed(id, e.pc(), e.insn(), e.cause());
-                    // the host's failure, never the guest's (lab-snap may give it an event of its own)
-                    case HOST_OUT_OF_MEMORY -> new EngineFailed(id, e.pc(), e.insn(), new IllegalStateException(e.description()));
+                    case HOST_OUT_OF_MEMORY -> new VcpuReport.HostOutOfMemory(id, e.pc(), e.insn(), e.description());
                 });
             }
             // only a debugger sets watchpoints
@@ -89,7 +101,8 @@ public final class VcpuExitHandler {
             case RESULT_REPORTED -> new Report(new ResultReported(id, h.arg(0)));
             case RESET_VM -> new Stop(new ResetRequested(id));
             case SHUTDOWN_VM -> new Stop(new ShutdownRequested(id));
-            case SNAPSHOT_VM -> KeepRunning.INSTANCE;     // answered EV_UNIMPLEMENTED until the lab takes snapshots (lab-snap)
+            // answered EV_UNIMPLEMENTED already: right unless this VM takes its snapshot at the hypercall
+            case SNAPSHOT_VM -> snapshotAtHypercall ? new Stop(new SnapshotRequested(id)) : KeepRunning.INSTANCE;
         };
     }
 

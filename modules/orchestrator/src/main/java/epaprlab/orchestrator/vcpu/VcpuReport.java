@@ -12,6 +12,9 @@ public sealed interface VcpuReport {
     /** The guest reported a test result (epapr-lab's result hypercall); the vCPU keeps running. */
     record ResultReported(int vcpu, long code) implements VcpuReport {}
 
+    /** The vCPU has paused at an instruction boundary (its answer to {@link VcpuActor.Pause}). */
+    record Paused(int vcpu) implements VcpuReport {}
+
     /** The vCPU stopped and waits for the supervisor's decision. */
     sealed interface VcpuStop extends VcpuReport {}
 
@@ -20,6 +23,12 @@ public sealed interface VcpuReport {
 
     /** The guest called an enabled KVM_HC_VM_SHUTDOWN. */
     record ShutdownRequested(int vcpu) implements VcpuStop {}
+
+    /**
+     * The guest called EPAPRLAB_HC_SNAPSHOT in a VM that takes snapshots at the hypercall; the vCPU
+     * waits for {@link VcpuActor.SnapshotAnswered}.
+     */
+    record SnapshotRequested(int vcpu) implements VcpuStop {}
 
     /** The guest cannot go on: an interrupt it installed no handler for. */
     record GuestCrashed(int vcpu, long pc, int insn, String why) implements VcpuStop {}
@@ -33,6 +42,12 @@ public sealed interface VcpuReport {
      */
     record EngineFailed(int vcpu, long pc, int insn, Throwable cause) implements VcpuStop {}
 
+
+    /**
+     * The host's memory, not the guest: a store at {@code pc} needed a page of guest RAM that the
+     * VM's page budget (the lab's heap pool) refused; nothing was written.
+     */
+    record HostOutOfMemory(int vcpu, long pc, int insn, String why) implements VcpuStop {}
 
     /** The vCPU executed the instructions the VM had left under {@code limits.max-instructions}. */
     record InstructionLimitReached(int vcpu, long executed) implements VcpuStop {}

@@ -28,7 +28,12 @@ public enum Outcome {
     /** The host stopped the VM (for example on Ctrl-C). */
     STOPPED("stopped", 17),
     /** A scripted console step ({@code console.steps}) did not see its pattern within its timeout. */
-    STEP_TIMED_OUT("step-timed-out", 18);
+    STEP_TIMED_OUT("step-timed-out", 18),
+    /**
+     * The host's memory, not the guest: the lab's heap could not give the VM what it needed (its
+     * fixed share and console buffers at start, or a page of RAM it wrote for the first time).
+     */
+    HOST_OUT_OF_MEMORY("host-out-of-memory", 19);
 
     private final String configName;
     private final int exitCode;

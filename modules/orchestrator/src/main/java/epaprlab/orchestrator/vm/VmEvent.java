@@ -1,6 +1,9 @@
 package epaprlab.orchestrator.vm;
 
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 /** What a VM publishes: every lifecycle transition, every console line, and its end. */
 public sealed interface VmEvent {
@@ -13,6 +16,12 @@ public sealed interface VmEvent {
 
     /** One line the guest wrote to its console (byte channel), without the line end. */
     record ConsoleLine(String vm, String line, Instant at) implements VmEvent {}
+
+    /**
+     * The VM's snapshot was taken ({@code trigger}: hypercall, console or host) and, with
+     * {@code snapshot.file}, saved to {@code savedTo}; the VM went on running.
+     */
+    record SnapshotTaken(String vm, VmSnapshot snapshot, String trigger, Optional<Path> savedTo, Instant at) implements VmEvent {}
 
     /** The VM reached STOPPED or FAILED and its actors are gone. */
     record VmFinished(VmResult result, Instant at) implements VmEvent {

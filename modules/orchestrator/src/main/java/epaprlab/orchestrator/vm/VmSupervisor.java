@@ -10,11 +10,16 @@ import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ResetReason;
+import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
 import epaprlab.orchestrator.console.ConsoleSink;
+import epaprlab.machine.snapshot.SnapshotFile;
 import epaprlab.orchestrator.debug.CrashReport;
+import epaprlab.orchestrator.snapshot.SnapshotFacts;
+import epaprlab.orchestrator.snapshot.VmSnapshot;
+import epaprlab.ppc.mem.PageBudgetExceeded;
 import epaprlab.orchestrator.debug.CrashReporter;
 import epaprlab.orchestrator.debug.DebugGate;
 import epaprlab.orchestrator.debug.GdbStub;
@@ -29,6 +34,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.InstructionLimitReached;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResetRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.ResultReported;
 import epaprlab.orchestrator.vcpu.VcpuReport.ShutdownRequested;
+import epaprlab.orchestrator.vcpu.VcpuReport.SnapshotRequested;
 import epaprlab.orchestrator.vcpu.VcpuReport.VcpuStop;
 import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
@@ -43,7 +49,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Set;
 
 /**
@@ -74,6 +83,21 @@ public final class VmSupervisor {
      * ending ignores it.
      */
     public record Reset(String why) implements Command {}
+
+    /** The host asks for a snapshot of the VM now (it goes on running); the reply says when it is taken or why not. */
+    public record TakeSnapshot(ActorRef<SnapshotReply> replyTo) implements Command {}
+
+    /** The answer to {@link TakeSnapshot}. */
+    public sealed interface SnapshotReply {
+        /** Taken (and saved to {@code savedTo} with {@code snapshot.file}). */
+        record Taken(String vm, VmSnapshot snapshot, Optional<Path> savedTo) implements SnapshotReply {}
+
+        /** Not taken: the VM is not running (booting, resetting, ending) or the machine refused. */
+        record Refused(String vm, String reason) implements SnapshotReply {}
+    }
+
+    /** The console output matched {@code snapshot.console-pattern} (sent once, from a vCPU thread). */
+    private enum ConsoleSnapshotMatched implements Command { INSTANCE }
 
     private record FromVcpu(VcpuReport report) implements Command {}
 
@@ -106,6 +130,17 @@ public final class VmSupervisor {
     /** A board failed to come up: the image is bad or does not fit. */
     public interface BoardFactory {
         Machine build(VmConfig config) throws BootException, java.io.IOException;
+
+        /**
+         * A board for a VM that starts from a snapshot (its state all comes from the snapshot): it
+         * may be one that an ended VM of the same hardware gave back ({@link #recycle}).
+         */
+        default Machine buildForRestore(VmConfig config) throws BootException, java.io.IOException {
+            return build(config);
+        }
+
+        /** {@code board} of {@code config}'s VM has ended, no vCPU of it runs: it may serve a later restore. */
+        default void recycle(VmConfig config, Machine board) {}
     }
 
     /**
@@ -116,7 +151,24 @@ public final class VmSupervisor {
     private record Reboot(ResetReason reason, String why, Duration backoff, long requestedAtNanos) {}
 
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards) {
-        return create(config, events, boards, new HypercallCounts(), ConsoleSink.Tap.NONE);
+        return create(config, events, boards, VmCharge.unlimited(), Optional.empty(), new HypercallCounts());
+    }
+
+    /**
+     * In a lab: {@code charge} is what the VM holds of the lab's heap pool (its RAM's page budget);
+     * {@code startFrom}, the snapshot it starts from instead of booting (a boot-once clone), else
+     * its {@code snapshot.from} file, if any. {@code hypercalls} is shared by the lab's VMs.
+     */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom, HypercallCounts hypercalls) {
+        return create(config, events, boards, hypercalls, ConsoleSink.Tap.NONE, charge, startFrom);
+    }
+
+    /** As above, with {@code consoleTap} getting the console's bytes as they come (an attached terminal). */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom, HypercallCounts hypercalls,
+                                           ConsoleSink.Tap consoleTap) {
+        return create(config, events, boards, hypercalls, consoleTap, charge, startFrom);
     }
 
     /**
@@ -126,11 +178,22 @@ public final class VmSupervisor {
      */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
+        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty());
+    }
+
+    private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
+                                            Optional<VmSnapshot> startFrom) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
+            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
             Machine board;
             try {
-                board = boards.build(config);
+                board = from.isPresent() ? boards.buildForRestore(config) : boards.build(config);
+                board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
+            } catch (PageBudgetExceeded e) {
+                return failedAtStart(config, events, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
+                        + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
             } catch (BootException | java.io.IOException | RuntimeException e) {
                 return failedAtStart(config, events, started, "cannot boot: " + e.getMessage());
             }
@@ -141,7 +204,10 @@ public final class VmSupervisor {
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            return new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap).withConsole().boot(ResetReason.POWER_ON, "power on");
+            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge, boards)
+                    .withConsole();
+            return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
+                    : vm.boot(ResetReason.POWER_ON, "power on");
         }));
     }
 
@@ -163,6 +229,10 @@ public final class VmSupervisor {
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
     private final HypercallCounts hypercalls;
+    /** This VM's share of the lab's heap pool: its RAM's page budget. */
+    private final VmCharge charge;
+    /** Where the board came from; it goes back there when the VM has ended (for later restores). */
+    private final BoardFactory boards;
 
     // what the result will report, accumulated over every boot
     private int boots;
@@ -174,11 +244,28 @@ public final class VmSupervisor {
     private String resultDetail = "";
     private int guestResets;
     private long resetNanos;
+    /** Starts from a snapshot (first start of a clone, resets with on-reset = snapshot). */
+    private int restores;
+    private Optional<String> restoredFrom = Optional.empty();
+    /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
+    private Optional<VmSnapshot> snapshot = Optional.empty();
+    /**
+     * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
+     * after a restore (the VM has not executed those).
+     */
+    private final long[] retiredAtStart;
+    /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
+    private volatile boolean consoleSnapshotDone;
+    /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
+    private final StringBuilder consoleWindow = new StringBuilder();
+    private static final int CONSOLE_WINDOW = 4096;
     /**
      * This boot's halt (a new one per boot, so a late console match of an old subtree cannot halt
      * the next boot); read by console callbacks on vCPU threads.
      */
     private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
+    /** This boot's hold for a snapshot (a new one per boot, like {@link #halt}); set from the console trigger too. */
+    private volatile VcpuActor.Hold hold = new VcpuActor.Hold(List.of());
     /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
     private final DebugGate gate;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
@@ -189,8 +276,11 @@ public final class VmSupervisor {
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
                          ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
-                         ConsoleSink.Tap consoleTap) {
+                         ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
         this.ctx = ctx;
+        this.boards = boards;
+        this.charge = charge;
+        this.retiredAtStart = new long[board.vcpus().size()];
         this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
@@ -209,7 +299,7 @@ public final class VmSupervisor {
                 if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, config.consoleSteps().isEmpty() ? null : text -> self.tell(new ConsoleOutput(text)), consoleTap);
+        }, textConsumer(config, self), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
@@ -224,6 +314,30 @@ public final class VmSupervisor {
         }
     }
 
+    /**
+     * What sees the console's output as it comes (on the printing vCPU's thread, under the sink's
+     * lock): the console steps, and the snapshot's console pattern; null when neither is used.
+     */
+    private java.util.function.Consumer<String> textConsumer(VmConfig config, ActorRef<Command> self) {
+        boolean steps = !config.consoleSteps().isEmpty();
+        Optional<java.util.regex.Pattern> pattern = config.snapshot().at() == VmConfig.SnapshotAt.CONSOLE
+                ? config.snapshot().consolePattern() : Optional.empty();
+        if (!steps && pattern.isEmpty()) return null;
+        return text -> {
+            if (steps) self.tell(new ConsoleOutput(text));
+            if (pattern.isPresent() && !consoleSnapshotDone) {
+                consoleWindow.append(text);
+                if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
+                if (pattern.get().matcher(consoleWindow).find()) {
+                    consoleSnapshotDone = true;
+                    consoleWindow.setLength(0);
+                    hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
+                    self.tell(ConsoleSnapshotMatched.INSTANCE);
+                }
+            }
+        };
+    }
+
     // ---- BOOTING ------------------------------------------------------------------------------
 
     /** In BOOTING: rebuilds the board for the next boot and spawns a fresh vCPU subtree. */
@@ -231,31 +345,129 @@ public final class VmSupervisor {
         boots++;
         try {
             board.powerOn(boots, reason);
+        } catch (PageBudgetExceeded e) {
+            String detail = "vm " + config.name() + " boot " + boots + ": the host's memory, not a guest fault: loading the images "
+                    + e.getMessage() + "; " + charge.describe();
+            move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
+            return finish(Outcome.HOST_OUT_OF_MEMORY, detail, Optional.empty());
         } catch (BootException | RuntimeException e) {
             String detail = "boot " + boots + " failed: " + e.getMessage();
             move(Lifecycle.BOOTING, Lifecycle.FAILED, detail);
             return finish(Outcome.CRASHED, detail, Optional.empty());
         }
+        return start(Lifecycle.BOOTING, why);
+    }
+
+    /** In BOOTING or RESTORING, with the machine ready: a fresh vCPU subtree, started; RUNNING. */
+    private Behavior<Command> start(Lifecycle from, String why) {
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         halt = new VcpuActor.Halt(board.vcpus());
+        hold = new VcpuActor.Hold(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
+        int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
-                    "vcpu-" + vcpu.id() + "-boot-" + boots, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
+                    "vcpu-" + vcpu.id() + "-start-" + start, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
             ctx.watchWith(child, new ChildStopped(child));
             vcpus.put(vcpu.id(), child);
         }
-        move(Lifecycle.BOOTING, Lifecycle.RUNNING, why);
+        move(from, Lifecycle.RUNNING, why);
         vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
     }
 
+    // ---- RESTORING ----------------------------------------------------------------------------
+
+    /**
+     * In RESTORING (the first start of a VM started from a snapshot, or a reset with
+     * {@code on-reset = snapshot}): the machine is put in the snapshot's state (RAM copy-on-write
+     * over its image) and a fresh subtree runs on from there; the guest sees r4 = 1 after its
+     * snapshot hypercall. The snapshot becomes this VM's: later resets return to it.
+     */
+    private Behavior<Command> restore(VmSnapshot from, Lifecycle state, String why) {
+        String failed = restoreMachine(from);
+        if (failed != null) {
+            move(state, Lifecycle.FAILED, failed);
+            return finish(Outcome.CRASHED, failed, Optional.empty());
+        }
+        return start(state, why);
+    }
+
+    /** Puts the machine in {@code from}'s state (no vCPU may run); null, or why it could not. */
+    private String restoreMachine(VmSnapshot from) {
+        restores++;
+        try {
+            board.restore(from.machine());
+        } catch (RuntimeException e) {
+            return "cannot start from the " + from.origin() + ": " + e.getMessage();
+        }
+        snapshot = Optional.of(from);
+        restoredFrom = Optional.of(from.origin());
+        consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
+        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
+        return null;
+    }
+
+    /**
+     * A guest reset with {@code on-reset = snapshot} when the VM has its snapshot: RESETTING while
+     * every vCPU pauses (the one that asked is parked on its call), then the machine is restored in
+     * place and the same vCPU actors run on from the snapshot's state (RESTORING → RUNNING). The
+     * subtree is kept: a restore replaces every bit of guest state the actors run, so stopping and
+     * spawning them would only cost time (a full reset replaces them).
+     */
+    private Behavior<Command> resetToSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, String why) {
+        long requestedAt = System.nanoTime();
+        move(Lifecycle.RUNNING, Lifecycle.RESETTING, why);
+        hold.set();
+        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        return pausingForRestore(vcpus, new HashSet<>(vcpus.keySet()), why, requestedAt);
+    }
+
+    /** In RESETTING (to the snapshot, in place), until every vCPU of {@code waiting} has paused. */
+    private Behavior<Command> pausingForRestore(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Set<Integer> waiting,
+                                                String why, long requestedAt) {
+        if (waiting.isEmpty()) {
+            countInstructions();
+            move(Lifecycle.RESETTING, Lifecycle.RESTORING, why);
+            String failed = restoreMachine(snapshot.orElseThrow());
+            if (failed != null) {
+                move(Lifecycle.RESTORING, Lifecycle.FAILED, failed);
+                return failing(stopAll(vcpus), Outcome.CRASHED, failed);
+            }
+            guestResets++;
+            resetNanos += System.nanoTime() - requestedAt;
+            move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
+            hold.clear();
+            vcpus.values().forEach(actor -> actor.tell(VcpuActor.Restored.INSTANCE));
+            return running(vcpus);
+        }
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case FromVcpu(VcpuReport.Paused p) -> {
+                waiting.remove(p.vcpu());
+                yield pausingForRestore(vcpus, waiting, why, requestedAt);
+            }
+            case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
+                    "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
+            case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
+            case Stop st -> abortReset(stopAll(vcpus), Outcome.STOPPED, "stopped by the host: " + st.why());
+            case ConsoleOutput o -> onConsoleOutput(o.text());
+            case StepTimedOut t -> isWaiting(t) ? abortReset(stopAll(vcpus), Outcome.STEP_TIMED_OUT, stepTimedOut())
+                    : Behaviors.same();
+            case TakeSnapshot t -> refuseSnapshot(t, "it is resetting");
+            // what the vCPUs did before the restore no longer counts: it is undone
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _, Reset _, ConsoleSnapshotMatched _ -> Behaviors.same();
+            case BootAfterBackoff _ -> Behaviors.unhandled();
+        }).build();
+    }
+
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
         long max = config.limits().maxInstructions();
-        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions);
+        // the vCPU counts from retiredAtStart (a restored one from its snapshot's count)
+        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + retiredAtStart[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
-                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls);
+                e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
+                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------
@@ -270,6 +482,12 @@ public final class VmSupervisor {
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
+            case FromVcpu(VcpuReport.Paused _) -> Behaviors.same();     // late, from an earlier snapshot
+            case ConsoleSnapshotMatched _ -> startSnapshot(vcpus, new SnapshotJob("console",
+                    "the console matched /" + config.snapshot().consolePattern().map(java.util.regex.Pattern::pattern).orElse("")
+                            + "/", OptionalInt.empty(), Optional.empty()));
+            case TakeSnapshot t -> startSnapshot(vcpus, new SnapshotJob("host", "the host asked for a snapshot",
+                    OptionalInt.empty(), Optional.of(t.replyTo())));
             case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(), OptionalLong.empty(), vcpus);
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
@@ -324,7 +542,8 @@ public final class VmSupervisor {
         int signal = switch (stop) {
             case GuestCrashed _, EngineFailed _ -> DebugGate.SIGILL;
             case WatchdogExpired _ -> DebugGate.SIGSEGV;
-            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _ -> 0;
+            case ResetRequested _, ShutdownRequested _, InstructionLimitReached _, SnapshotRequested _,
+                 VcpuReport.HostOutOfMemory _ -> 0;
         };
         if (signal == 0) return false;
         crashHeld = Optional.of(stop);
@@ -343,6 +562,13 @@ public final class VmSupervisor {
             case ResetRequested r -> switch (p.onReset()) {
                 case RESTART -> reset(vcpus, new Reboot(ResetReason.GUEST_RESET,
                         "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET", Duration.ZERO, System.nanoTime()));
+                // back to the snapshot if the VM has one yet, else a full restart
+                case SNAPSHOT -> snapshot.isPresent()
+                        ? resetToSnapshot(vcpus, "vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = snapshot: back to the "
+                                + snapshot.get().origin() + ")")
+                        : reset(vcpus, new Reboot(ResetReason.GUEST_RESET, "vCPU " + r.vcpu()
+                                + " called KVM_HC_VM_RESET (on-reset = snapshot, but no snapshot yet: a full restart)",
+                                Duration.ZERO, System.nanoTime()));
                 case SHUTDOWN -> endAsShutdown("vCPU " + r.vcpu() + " called KVM_HC_VM_RESET (on-reset = shutdown)", vcpus);
                 case DECLINE -> decline(vcpus, r.vcpu(), "KVM_HC_VM_RESET (on-reset = decline)");
             };
@@ -369,7 +595,111 @@ public final class VmSupervisor {
                     vcpus);
             case InstructionLimitReached l -> end(Outcome.INSTRUCTION_LIMIT,
                     "executed the limit of " + config.limits().maxInstructions() + " instructions", vcpus);
+            case VcpuReport.HostOutOfMemory h -> end(Outcome.HOST_OUT_OF_MEMORY, ("vm %s vCPU %d at PC 0x%08x %s: the host's "
+                    + "memory, not a guest fault: %s; %s").formatted(config.name(), h.vcpu(), h.pc(), symbol(h.pc()), h.why(),
+                    charge.describe()), vcpus);
+            case SnapshotRequested q -> startSnapshot(vcpus, new SnapshotJob("hypercall",
+                    "vCPU " + q.vcpu() + " called EPAPRLAB_HC_SNAPSHOT", OptionalInt.of(q.vcpu()), Optional.empty()));
         };
+    }
+
+    // ---- SNAPSHOTTING -------------------------------------------------------------------------
+
+    /**
+     * A snapshot to take: what asked for it, the vCPU parked on the snapshot hypercall (if that
+     * was it), the host waiting for the answer (if it was the host).
+     */
+    private record SnapshotJob(String trigger, String why, OptionalInt hypercallVcpu,
+                               Optional<ActorRef<SnapshotReply>> replyTo) {}
+
+    /** RUNNING → SNAPSHOTTING: every vCPU is kicked and asked to pause at its next instruction boundary. */
+    private Behavior<Command> startSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job) {
+        move(Lifecycle.RUNNING, Lifecycle.SNAPSHOTTING, job.why());
+        hold.set();                     // a running turn ends at once, a queued one runs nothing
+        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        return snapshotting(vcpus, job, new HashSet<>(vcpus.keySet()), new ArrayList<>());
+    }
+
+    /**
+     * In SNAPSHOTTING, until every vCPU has paused ({@code waiting}: those that have not said so);
+     * what is not about the snapshot or the VM's end waits in {@code later} and is handled once
+     * the VM runs again.
+     */
+    private Behavior<Command> snapshotting(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job,
+                                           Set<Integer> waiting, List<Command> later) {
+        if (waiting.isEmpty()) return takeSnapshot(vcpus, job, later);
+        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+            case FromVcpu(VcpuReport.Paused p) -> {
+                waiting.remove(p.vcpu());
+                yield snapshotting(vcpus, job, waiting, later);
+            }
+            case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
+                    + " stopped unexpectedly", withoutActor(vcpus, c.child()));
+            case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
+            case Stop st -> endSnapshotting(job, Outcome.STOPPED, "stopped by the host: " + st.why(), vcpus);
+            case TakeSnapshot t -> {
+                t.replyTo().tell(new SnapshotReply.Refused(config.name(), "a snapshot is being taken already"));
+                yield Behaviors.same();
+            }
+            case FromVcpu _, ConsoleResult _, ConsoleOutput _, StepTimedOut _, SilenceCheck _, DebugHeld _, Reset _,
+                 ConsoleSnapshotMatched _ -> {
+                later.add(msg);
+                yield Behaviors.same();
+            }
+            case BootAfterBackoff _ -> Behaviors.unhandled();
+        }).build();
+    }
+
+    /** Every vCPU is at an instruction boundary: the machine's snapshot, then RUNNING again. */
+    private Behavior<Command> takeSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job,
+                                           List<Command> later) {
+        VmSnapshot taken;
+        try {
+            taken = new VmSnapshot(board.snapshot(), "snapshot of vm " + config.name() + " (" + job.why() + ")");
+        } catch (RuntimeException e) {
+            ctx.getLog().error("vm {}: snapshot failed", config.name(), e);
+            job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), "the machine refused: " + e.getMessage())));
+            return resume(vcpus, job, false, "no snapshot: " + e.getMessage(), later);
+        }
+        Optional<Path> savedTo = config.snapshot().file();
+        if (savedTo.isPresent()) {
+            try {
+                SnapshotFile.write(savedTo.get(), taken.machine());
+            } catch (java.io.IOException | RuntimeException e) {
+                String detail = "vm " + config.name() + ": its snapshot could not be saved to " + savedTo.get() + ": " + e.getMessage();
+                job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), detail)));
+                move(Lifecycle.SNAPSHOTTING, Lifecycle.FAILED, detail);
+                return failing(stopAll(vcpus), Outcome.CRASHED, detail);
+            }
+        }
+        snapshot.ifPresent(old -> charge.hold(-SnapshotFacts.storedBytes(old.machine())));
+        snapshot = Optional.of(taken);
+        charge.hold(SnapshotFacts.storedBytes(taken.machine()));   // its pages left the memory's budget for the image
+        events.tell(new VmEvent.SnapshotTaken(config.name(), taken, job.trigger(), savedTo, Instant.now()));
+        Behavior<Command> next = resume(vcpus, job, true, "snapshot taken" + savedTo.map(p -> " and saved to " + p).orElse(""), later);
+        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Taken(config.name(), taken, savedTo)));   // running again
+        return next;
+    }
+
+    /** SNAPSHOTTING → RUNNING: the vCPUs go on; the hypercall's caller learns whether it was taken. */
+    private Behavior<Command> resume(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job, boolean taken,
+                                     String why, List<Command> later) {
+        move(Lifecycle.SNAPSHOTTING, Lifecycle.RUNNING, why);
+        hold.clear();
+        vcpus.forEach((id, actor) -> actor.tell(job.hypercallVcpu().orElse(-1) == id
+                ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
+        later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
+        return running(vcpus);
+    }
+
+    /** While snapshotting, a timeout, a stop request or a lost vCPU ends the VM; no snapshot is taken. */
+    private Behavior<Command> endSnapshotting(SnapshotJob job, Outcome outcome, String detail,
+                                              Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        job.replyTo().ifPresent(r -> r.tell(new SnapshotReply.Refused(config.name(), "the VM ended: " + detail)));
+        boolean failure = outcome == Outcome.CRASHED;
+        move(Lifecycle.SNAPSHOTTING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
+        Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
+        return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
     }
 
     // ---- console steps (in RUNNING and RESETTING) ----------------------------------------------
@@ -427,7 +757,8 @@ public final class VmSupervisor {
 
     /** Ends the VM with {@code outcome}: FAILED for crashes, SHUTTING_DOWN → STOPPED otherwise. */
     private Behavior<Command> end(Outcome outcome, String detail, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
-        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT;
+        boolean failure = outcome == Outcome.CRASHED || outcome == Outcome.WATCHDOG || outcome == Outcome.RESTART_LIMIT
+                || outcome == Outcome.HOST_OUT_OF_MEMORY;
         move(Lifecycle.RUNNING, failure ? Lifecycle.FAILED : Lifecycle.SHUTTING_DOWN, detail);
         Set<ActorRef<VcpuActor.Command>> alive = stopAll(vcpus);
         return failure ? failing(alive, outcome, detail) : shuttingDown(alive, outcome, detail, true);
@@ -458,8 +789,10 @@ public final class VmSupervisor {
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _ -> Behaviors.same();   // late, from the old subtree
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _, ConsoleSnapshotMatched _ ->
+                    Behaviors.same();                           // late, from the old subtree
             case Reset _ -> Behaviors.same();                   // a reset is under way already
+            case TakeSnapshot t -> refuseSnapshot(t, "it is resetting");
             case BootAfterBackoff _ -> Behaviors.unhandled();   // its timer starts only once the subtree is gone
         };
     }
@@ -476,7 +809,9 @@ public final class VmSupervisor {
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
-            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _, Reset _ -> Behaviors.same();
+            case FromVcpu _, ConsoleResult _, SilenceCheck _, ChildStopped _, DebugHeld _, Reset _, ConsoleSnapshotMatched _ ->
+                    Behaviors.same();
+            case TakeSnapshot t -> refuseSnapshot(t, "it waits to restart");
         };
     }
 
@@ -487,6 +822,11 @@ public final class VmSupervisor {
             resetNanos += System.nanoTime() - next.requestedAtNanos();
         }
         return boot(next.reason(), next.why());
+    }
+
+    private Behavior<Command> refuseSnapshot(TakeSnapshot t, String why) {
+        t.replyTo().tell(new SnapshotReply.Refused(config.name(), "vm " + config.name() + " is not running: " + why));
+        return Behaviors.same();
     }
 
     /** While resetting, a timeout or a stop request ends the VM instead of booting it again. */
@@ -512,8 +852,9 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
+            case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -526,8 +867,9 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
+            case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
         }).build();
     }
 
@@ -543,7 +885,8 @@ public final class VmSupervisor {
 
     private void countInstructions() {
         for (Vcpu v : board.vcpus()) {
-            instructions += v.instructionsRetired();
+            instructions += v.instructionsRetired() - retiredAtStart[v.id()];
+            retiredAtStart[v.id()] = 0;
             v.reset();                        // counted once: the next boot starts from zero anyway
         }
     }
@@ -568,16 +911,24 @@ public final class VmSupervisor {
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
+        board.vm().memory().release();      // its pages go back to the pool now, not when the heap drops the board
+        // no vCPU of it runs any more; a board that crashed or a debugger knows is not given to another VM
+        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) boards.recycle(config, board);
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash), Instant.now()));
+                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
         return Behaviors.stopped();
     }
 
     private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
                                                    String detail) {
+        return failedAtStart(config, events, started, Outcome.CRASHED, detail);
+    }
+
+    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
+                                                   Outcome outcome, String detail) {
         events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
-        events.tell(new VmFinished(new VmResult(config.name(), Outcome.CRASHED, config.expect(), 0, 0, 0,
+        events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
         return Behaviors.stopped();
     }

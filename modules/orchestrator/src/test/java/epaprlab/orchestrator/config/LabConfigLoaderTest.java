@@ -219,26 +219,13 @@ class LabConfigLoaderTest {
     }
 
     @Test
-    void aVmWhoseRamCannotFitTheHeapIsRefusedAtItsRamKey() throws Exception {
+    void guestRamIsNotChargedWhenTheLabIsLoaded() throws Exception {
         image("ok.elf");
         var small = new LabConfigLoader(com.typesafe.config.ConfigFactory.load(), new HeapBudget(256L << 20));
-        Path file = write("big.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1G\n}\n");
-        ConfigProblem p = assertThrows(ConfigProblem.class, () -> small.load(file));
-        assertTrue(p.getMessage().startsWith(file + ":4: vm.ram: a VM with 1 GiB of RAM needs about 1,025 MiB of heap, "
-                + "but this JVM may give VMs only 160 MiB"), p.getMessage());
-        assertEquals(1, small.load(write("fits.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 64M\n}\n")).vms().size());
-    }
-
-    @Test
-    void aLabWhoseRunningVmsCannotFitTheHeapNamesTheConcurrencyThatFits() throws Exception {
-        image("ok.elf");
-        var small = new LabConfigLoader(com.typesafe.config.ConfigFactory.load(), new HeapBudget(256L << 20));
-        Path file = write("many.conf", "lab {\n  concurrency = 100\n  vms = [ { name = x, image = ok.elf, ram = 4M, count = 100 } ]\n}\n");
-        ConfigProblem p = assertThrows(ConfigProblem.class, () -> small.load(file));
-        assertTrue(p.getMessage().startsWith(file + ":2: lab.concurrency: 100 VMs at once need about"), p.getMessage());
-        assertTrue(p.getMessage().contains("set lab.concurrency to at most 37 or raise the heap"), p.getMessage());
-        Path fits = write("fewer.conf", "lab {\n  concurrency = 37\n  vms = [ { name = x, image = ok.elf, ram = 4M, count = 100 } ]\n}\n");
-        assertEquals(100, small.load(fits).vms().size());
+        // copy-on-write RAM is charged by the page as the guest writes it (admission.Admission), not here
+        assertEquals(1, small.load(write("big.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1G\n}\n")).vms().size());
+        Path many = write("many.conf", "lab {\n  concurrency = 100\n  vms = [ { name = x, image = ok.elf, ram = 64M, count = 100 } ]\n}\n");
+        assertEquals(100, small.load(many).vms().size());
     }
 
     @Test

@@ -22,6 +22,7 @@ public record VmRun(List<Lifecycle> transitions, List<String> console, VmResult 
             switch (events.receiveMessage(wait)) {
                 case LifecycleChanged l -> transitions.add(l.to());
                 case ConsoleLine l -> console.add(l.line());
+                case VmEvent.SnapshotTaken _ -> { }
                 case VmFinished f -> {
                     return new VmRun(List.copyOf(transitions), List.copyOf(console), f.result());
                 }

@@ -45,6 +45,7 @@ class LinuxVmTest {
                 case ConsoleLine l -> console.add(l.line());
                 case LifecycleChanged l -> lifecycle.add(l.to() + ": " + l.why());
                 case VmFinished f -> result = f.result();
+                case VmEvent.SnapshotTaken _ -> { }
             }
         }
         VmResult r = result;

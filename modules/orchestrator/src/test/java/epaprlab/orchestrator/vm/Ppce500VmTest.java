@@ -59,6 +59,7 @@ class Ppce500VmTest {
                 case ConsoleLine l -> console.add(l.line());
                 case LifecycleChanged l -> reasons.add(l.to() + ": " + l.why());
                 case VmFinished f -> result = f.result();
+                case VmEvent.SnapshotTaken _ -> { }
             }
         }
         VmResult r = result;
@@ -109,6 +110,7 @@ class Ppce500VmTest {
                     reasons.add(l.why());
                 }
                 case VmFinished f -> result = f.result();
+                case VmEvent.SnapshotTaken _ -> { }
             }
         }
         assertTrue(machine.get() instanceof Ppce500Board);

@@ -98,6 +98,7 @@ class VmSupervisorTest {
                 case VmEvent.ConsoleLine c -> { if (c.line().equals(line)) return; }
                 case LifecycleChanged l -> throw new AssertionError("waiting for '" + line + "', got " + l);
                 case VmFinished f -> throw new AssertionError("waiting for '" + line + "', the VM ended: " + f);
+                case VmEvent.SnapshotTaken _ -> { }
             }
         }
     }
