@@ -100,7 +100,13 @@ public final class VcpuExit {
              * Project-private (4096, outside mainline's range, as the hypercall exit): the guest
              * raised an interrupt whose IVOR it never set ({@link #ivor()}), so it cannot go on.
              */
-            UNHANDLED_INTERRUPT(4096);
+            UNHANDLED_INTERRUPT(4096),
+            /**
+             * Project-private (4097): the host refused guest RAM (the memory's page budget had no
+             * room for a page the store at {@link #pc()} needed). The host's failure, not the
+             * guest's: nothing was written, and running the vCPU again retries the instruction.
+             */
+            HOST_OUT_OF_MEMORY(4097);
 
             private final int kvmNumber;
 
@@ -133,6 +139,16 @@ public final class VcpuExit {
             this.pc = pc;
             this.insn = insn;
             this.ivor = ivor;
+            this.description = description;
+            this.cause = null;
+        }
+
+        /** For engines: the page budget refused the page a store needed ({@link Suberror#HOST_OUT_OF_MEMORY}). */
+        public void setHostOutOfMemory(long pc, int insn, String description) {
+            this.suberror = Suberror.HOST_OUT_OF_MEMORY;
+            this.pc = pc;
+            this.insn = insn;
+            this.ivor = -1;
             this.description = description;
             this.cause = null;
         }

@@ -126,6 +126,10 @@ final class SoftVcpu implements Vcpu {
                     exit.internalError().setEmulationFailure(cpu.stopPc(), cpu.stopInsn(), cpu.engineError());
                     return leave(ExitReason.INTERNAL_ERROR, false);
                 }
+                case HOST_OUT_OF_MEMORY -> {  // the host's failure: nothing written, run again retries
+                    exit.internalError().setHostOutOfMemory(cpu.stopPc(), cpu.stopInsn(), cpu.stopDetail());
+                    return leave(ExitReason.INTERNAL_ERROR, false);
+                }
                 case HYPERCALL -> {
                     boolean wide = cpu.is64BitMode();
                     long token = narrow(cpu.gpr(TOKEN_GPR), wide);

@@ -59,7 +59,9 @@ class ElfImageTest {
 
     static GuestMemory filledRam(int size) {
         GuestMemory ram = new GuestMemory(size);
-        Arrays.fill(ram.array(), (byte) 0xAA);
+        byte[] fill = new byte[size];
+        Arrays.fill(fill, (byte) 0xAA);
+        ram.write(0, fill, 0, size);
         return ram;
     }
 
@@ -164,7 +166,9 @@ class ElfImageTest {
         GuestMemory ram = filledRam(64 << 10);
         var e = assertThrows(BootException.SegmentOutsideRam.class, () -> image.loadInto(ram));
         assertTrue(e.getMessage().contains("segment 1 (p_paddr 0x20000, p_memsz 0x10)"), e.getMessage());
-        for (byte v : ram.array()) assertEquals((byte) 0xAA, v, "RAM untouched after a refused load");
+        byte[] after = new byte[ram.size()];
+        ram.read(0, after, 0, after.length);
+        for (byte v : after) assertEquals((byte) 0xAA, v, "RAM untouched after a refused load");
     }
 
     @Test void zeroSizedLoadSegmentsAreDropped() throws Exception {

@@ -70,6 +70,8 @@ public final class VcpuExitHandler {
                 yield new Stop(switch (e.suberror()) {
                     case UNHANDLED_INTERRUPT -> new GuestCrashed(id, e.pc(), e.insn(), e.description());
                     case EMULATION -> new EngineFailed(id, e.pc(), e.insn(), e.cause());
+                    // the host's failure, never the guest's (lab-snap may give it an event of its own)
+                    case HOST_OUT_OF_MEMORY -> new EngineFailed(id, e.pc(), e.insn(), new IllegalStateException(e.description()));
                 });
             }
             // never requested, so never expected: a fault of the engine, not of the guest

@@ -85,6 +85,28 @@ public final class Cpu {
     private Translation translation = Translation.FLAT;
 
     /**
+     * The architected state of this vCPU (see {@link CpuSnapshot}). Call on a stopped vCPU, on
+     * the thread that owns it. Memory is not included: snapshot the {@link GuestMemory} too.
+     */
+    public CpuSnapshot saveState() { return CpuSnapshot.capture(model, translation, s); }
+
+    /**
+     * Puts this vCPU in the state {@code snap} holds, translation mode included; the reservation
+     * is cleared and the predecode cache dropped (RAM may hold other code now). The other vCPUs
+     * of the RAM are not touched. Call on a stopped vCPU, on the thread that owns it.
+     *
+     * @throws IllegalArgumentException when the snapshot is of another model
+     */
+    public void restoreState(CpuSnapshot snap) {
+        if (snap.model() != model) {
+            throw new IllegalArgumentException("cannot restore a %s CPU state into a %s CPU".formatted(snap.model().configName(), model.configName()));
+        }
+        setTranslation(snap.translation());
+        interp.forgetDecoded();
+        snap.apply(s);
+    }
+
+    /**
      * {@link Translation#FLAT} (default, today's ePAPR board: EA == PA, TLB instructions no-ops)
      * or {@link Translation#BOOK_E} (the e500mc/e5500 MMU of booke-mmu.md: TLB0/TLB1, MAS
      * registers, TLB errors and storage interrupts). Switching to BOOK_E starts with every TLB

@@ -40,4 +40,12 @@ public enum StopReason {
      * exception, {@link Cpu#stopDetail()} names it.
      */
     ENGINE_ERROR,
+    /**
+     * The host refused guest RAM: a store needed a page of its own (copy-on-write or first
+     * write) and the memory's {@link epaprlab.ppc.mem.PageBudget} had no room. The host's
+     * failure, not the guest's: nothing was written, the instruction at {@link Cpu#stopPc()} (word
+     * {@link Cpu#stopInsn()}) is not counted and runs again on the next {@code run}, which
+     * succeeds once the budget has room.
+     */
+    HOST_OUT_OF_MEMORY,
 }

@@ -42,15 +42,15 @@ final class Block {
     int length() { return ops.length; }
 
     /**
-     * Decodes the block at {@code pc}, which must be a word-aligned address inside {@code ram};
+     * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM;
      * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries.
      */
-    static Block decode(DecodeTable table, byte[] ram, long pc, Op[] ops, int[] words) {
+    static Block decode(DecodeTable table, CpuState s, long pc, Op[] ops, int[] words) {
         int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
         int n = 0;
         while (n < room) {
             // one read per word: another CPU may be writing this code while it is decoded
-            int w = (int) CpuState.U32.get(ram, (int) pc + 4 * n);
+            int w = s.fetchWord(pc + 4 * n);
             words[n] = w;
             ops[n++] = table.decode(w);
             if (table.endsBlock(w)) break;

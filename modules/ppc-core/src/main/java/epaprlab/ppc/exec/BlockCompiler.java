@@ -42,7 +42,7 @@ final class BlockCompiler {
     private static final ClassDesc CD_LOOKUP = desc(MethodHandles.Lookup.class);
     private static final ClassDesc CD_HANDLES = desc(MethodHandles.class);
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
-    private static final MethodTypeDesc WORD = MethodTypeDesc.of(CD_int, ConstantDescs.CD_byte.arrayType(), CD_long);
+    private static final MethodTypeDesc WORD = MethodTypeDesc.of(CD_int, CD_long);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
@@ -90,21 +90,18 @@ final class BlockCompiler {
     }
 
     /**
-     * run(CpuState s, long pc, long pa): locals 0 this, 1 s, 2-3 pc, 4-5 pa, 6 ram. Adds the
+     * run(CpuState s, long pc, long pa): locals 0 this, 1 s, 2-3 pc, 4-5 pa. Adds the
      * instructions before the last to {@link CpuState#retired} just before the last one runs, as
      * the interpreter does.
      */
     private static void body(CodeBuilder code, ClassDesc self, int[] words) {
         int last = words.length - 1;
-        code.aload(1);
-        code.getfield(CD_STATE, "ram", ConstantDescs.CD_byte.arrayType());
-        code.astore(6);
         for (int i = 0; i <= last; i++) {
-            // tag check: if (CpuState.word(ram, pa + 4i) != w) return ~i;
+            // tag check: if (s.fetchWord(pa + 4i) != w) return ~i;
             Label same = code.newLabel();
-            code.aload(6);
+            code.aload(1);
             offset(code, 4, i);
-            code.invokestatic(CD_STATE, "word", WORD);
+            code.invokevirtual(CD_STATE, "fetchWord", WORD);
             code.loadConstant(words[i]);
             code.if_icmpeq(same);
             code.loadConstant(~i);

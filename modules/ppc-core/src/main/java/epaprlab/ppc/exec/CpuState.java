@@ -42,8 +42,14 @@ public final class CpuState {
     public final CpuModel model;
     public final boolean has64;
     public final GuestMemory mem;
-    public final byte[] ram;
+    /** The memory's page tables (mutated in place by it, never replaced): read never null, write null unless the page is this RAM's own and not watched as code. */
+    private final byte[][] rd, wr;
     public final long ramSize;
+    /**
+     * Set by an engine store that wrote into a page marked by {@link GuestMemory#watchCode}; a
+     * region checks it after each store and clears it. The interpreter ignores it.
+     */
+    public boolean codeWritten;
 
     public final long[] gpr = new long[32];
     public int cr;
@@ -141,8 +147,9 @@ public final class CpuState {
         this.model = model;
         this.has64 = model.has64Bit();
         this.mem = mem;
-        this.ram = mem.array();
-        this.ramSize = ram.length;
+        this.rd = mem.readTable();
+        this.wr = mem.writeTable();
+        this.ramSize = mem.size();
     }
 
     /**
@@ -250,11 +257,16 @@ public final class CpuState {
     /** The instruction word at {@code ea} (for stop details; translated in BOOK_E mode), or 0 outside RAM. */
     public int wordAt(long ea) {
         long pa = bookE ? Translate.peekFetch(this, ea) : ea;
-        return pa < 0 || Long.compareUnsigned(pa, ramSize - 4) > 0 ? 0 : word(ram, pa);
+        return pa < 0 || Long.compareUnsigned(pa, ramSize - 4) > 0 || (pa & 3) != 0 ? 0 : fetchWord(pa);
     }
 
-    /** The big-endian word at {@code p}, which must lie inside {@code ram} (the block executors' tag check). */
-    static int word(byte[] ram, long p) { return (int) U32.get(ram, (int) p); }
+    /**
+     * The instruction word at RAM physical address {@code pa} (word-aligned, inside RAM): the
+     * block executors' tag check and the decoder's read. One page-table load.
+     */
+    public int fetchWord(long pa) {
+        return (int) U32.get(rd[(int) (pa >>> GuestMemory.PAGE_SHIFT)], (int) pa & GuestMemory.PAGE_MASK);
+    }
 
     /** (RA|0): 0 when ra is 0, else GPR[ra]. */
     public long raOrZero(int ra) { return ra == 0 ? 0 : gpr[ra]; }
@@ -317,56 +329,82 @@ public final class CpuState {
     }
 
     // ---- guest data accesses ---------------------------------------------------------------------
-    // Fast path: FLAT and inside RAM, one unsigned compare as always. Otherwise (BOOK_E, or FLAT
-    // outside RAM) the mapped path: a software-TLB hit is a RAM access at EA + addend, anything
-    // else goes to Translate (misses, page-crossing accesses, devices, faults).
+    // Fast path: FLAT, inside RAM and inside one page: one unsigned compare (the page-crossing bit
+    // of crossing() is ORed into the EA, as BOOK_E's slowMask) and one page-table load; a store
+    // also needs a write page (non-null: the page is this RAM's own and not watched as code).
+    // Otherwise the slow path: in FLAT mode ramLoad/ramStore (page-crossing, copy-on-write, code
+    // pages) or the physical bus; in BOOK_E mode a software-TLB hit is the same RAM access at
+    // EA + addend, anything else goes to Translate (misses, page-crossing accesses, devices, faults).
+
+    /** Bit 63 set when an access of {@code len} bytes at {@code ea} crosses a 4 KiB page. */
+    private static long crossing(long ea, int len) {
+        return (((ea & GuestMemory.PAGE_MASK) + len - 1) & GuestMemory.PAGE_SIZE) << (63 - GuestMemory.PAGE_SHIFT);
+    }
 
     public int load8(long ea) {
         if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) return (int) loadMapped(ea, 1);
-        return ram[(int) ea] & 0xFF;
+        return rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)][(int) ea & GuestMemory.PAGE_MASK] & 0xFF;
     }
 
     public int load16(long ea) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 2) > 0) return (int) loadMapped(ea, 2);
-        return (short) U16.get(ram, (int) ea) & 0xFFFF;
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0) return (int) loadMapped(ea, 2);
+        return (short) U16.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK) & 0xFFFF;
     }
 
     public int load32(long ea) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 4) > 0) return (int) loadMapped(ea, 4);
-        return (int) U32.get(ram, (int) ea);
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0) return (int) loadMapped(ea, 4);
+        return (int) U32.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
     public long load64(long ea) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 8) > 0) return loadMapped(ea, 8);
-        return (long) U64.get(ram, (int) ea);
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0) return loadMapped(ea, 8);
+        return (long) U64.get(rd[(int) (ea >>> GuestMemory.PAGE_SHIFT)], (int) ea & GuestMemory.PAGE_MASK);
     }
 
     public void store8(long ea, int v) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0) { storeMapped(ea, 1, v); return; }
-        ram[(int) ea] = (byte) v;
+        final byte[] p;
+        if (Long.compareUnsigned(ea | slowMask, ramSize - 1) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+            storeMapped(ea, 1, v);
+            return;
+        }
+        p[(int) ea & GuestMemory.PAGE_MASK] = (byte) v;
     }
 
     public void store16(long ea, int v) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 2) > 0) { storeMapped(ea, 2, v); return; }
-        U16.set(ram, (int) ea, (short) v);
+        final byte[] p;
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 2), ramSize - 2) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+            storeMapped(ea, 2, v);
+            return;
+        }
+        U16.set(p, (int) ea & GuestMemory.PAGE_MASK, (short) v);
     }
 
     public void store32(long ea, int v) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 4) > 0) { storeMapped(ea, 4, v); return; }
-        U32.set(ram, (int) ea, v);
+        final byte[] p;
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 4), ramSize - 4) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+            storeMapped(ea, 4, v);
+            return;
+        }
+        U32.set(p, (int) ea & GuestMemory.PAGE_MASK, v);
     }
 
     public void store64(long ea, long v) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - 8) > 0) { storeMapped(ea, 8, v); return; }
-        U64.set(ram, (int) ea, v);
+        final byte[] p;
+        if (Long.compareUnsigned(ea | slowMask | crossing(ea, 8), ramSize - 8) > 0 || (p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) {
+            storeMapped(ea, 8, v);
+            return;
+        }
+        U64.set(p, (int) ea & GuestMemory.PAGE_MASK, v);
     }
 
     private long loadMapped(long ea, int len) {
         if (bookE) {
             int i = SoftTlb.index(ea);
-            if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
-                return ramRead(ram, ea + softDataAddend[i], len);
+            if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
+                return ramLoad(ea + softDataAddend[i], len);
             }
+        } else if (Long.compareUnsigned(ea, ramSize - len) <= 0) {
+            return ramLoad(ea, len);                // crosses a page
         }
         return Translate.load(this, ea, len);
     }
@@ -374,50 +412,93 @@ public final class CpuState {
     private void storeMapped(long ea, int len, long v) {
         if (bookE) {
             int i = SoftTlb.index(ea);
-            if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & 0xFFF) <= 0x1000 - len) {
-                ramWrite(ram, ea + softDataAddend[i], len, v);
+            if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
+                long pa = ea + softDataAddend[i];
+                byte[] p = wr[(int) (pa >>> GuestMemory.PAGE_SHIFT)];
+                if (p != null) GuestMemory.writePage(p, (int) pa & GuestMemory.PAGE_MASK, len, v);
+                else ramStore(pa, len, v);
                 return;
             }
+        } else if (Long.compareUnsigned(ea, ramSize - len) <= 0) {
+            ramStore(ea, len, v);                   // crosses a page, not yet this RAM's own, or code
+            return;
         }
         Translate.store(this, ea, len, v);
     }
 
-    /** The big-endian value of {@code len} bytes of RAM at {@code p}, zero-extended. */
-    public static long ramRead(byte[] ram, long p, int len) {
-        return switch (len) {
-            case 1 -> ram[(int) p] & 0xFF;
-            case 2 -> (short) U16.get(ram, (int) p) & 0xFFFF;
-            case 4 -> (int) U32.get(ram, (int) p) & MASK32;
-            default -> (long) U64.get(ram, (int) p);
-        };
+    /** The big-endian value of {@code len} bytes of RAM at physical {@code pa} (may cross a page), zero-extended. */
+    public long ramLoad(long pa, int len) { return mem.readRam(pa, len); }
+
+    /**
+     * The slow path of a store of the low {@code len} bytes of {@code v} at physical {@code pa}
+     * inside RAM (may cross a page): makes the pages this RAM's own (copy-on-write, charged to
+     * the page budget), writes, and moves the code generation of watched pages on
+     * ({@link #codeWritten}). When the budget refuses, nothing is written and the CPU stops with
+     * {@link StopReason#HOST_OUT_OF_MEMORY} before this instruction (see {@link #ramWritable}).
+     */
+    public void ramStore(long pa, int len, long v) {
+        ramWritable(pa, len);
+        mem.writeRam(pa, len, v);
+        if (mem.codeTouched(pa, len)) codeWritten = true;
     }
 
-    /** Stores the low {@code len} bytes of {@code v} big-endian at {@code p} in RAM. */
-    public static void ramWrite(byte[] ram, long p, int len, long v) {
-        switch (len) {
-            case 1 -> ram[(int) p] = (byte) v;
-            case 2 -> U16.set(ram, (int) p, (short) v);
-            case 4 -> U32.set(ram, (int) p, (int) v);
-            default -> U64.set(ram, (int) p, v);
+    /**
+     * Makes [pa, pa+len) of RAM this RAM's own, or stops the CPU with
+     * {@link StopReason#HOST_OUT_OF_MEMORY} at the executing instruction (not counted, nothing
+     * written; run again, it retries) and throws.
+     */
+    public void ramWritable(long pa, long len) {
+        if (!mem.makeWritable(pa, len)) throw hostOutOfMemory(pa);
+    }
+
+    /** {@link #ramWritable} for the RAM pages holding {@code pa} and {@code pb} (an access over two translated pages). */
+    public void ramWritableBoth(long pa, long pb) {
+        if (!mem.makeBothWritable(pa, pb)) throw hostOutOfMemory(pa);
+    }
+
+    private GuestFault hostOutOfMemory(long pa) {
+        stop = StopReason.HOST_OUT_OF_MEMORY;
+        nia = pc;
+        stopInterrupt = -1;
+        stopPc = pc;
+        stopInsn = wordAt(pc);
+        stopDetail = "the host's page budget refused guest RAM for a store to PA 0x%x".formatted(pa);
+        return GuestFault.INSTANCE;
+    }
+
+    /** dcbz's slow path at physical {@code pa} inside RAM (an aligned line): a zero page stays shared. */
+    public void ramZero(long pa, int len) {
+        if (mem.isZeroPage((int) (pa >>> GuestMemory.PAGE_SHIFT))) return;
+        ramWritable(pa, len);
+        for (int k = 0; k < len; k += 8) mem.writeRam(pa + k, 8, 0);
+        if (mem.codeTouched(pa, len)) codeWritten = true;
+    }
+
+    /**
+     * Checks a whole multi-register/line access up front so that nothing is written on a fault
+     * (a store also makes its pages this RAM's own, so the page budget cannot refuse halfway).
+     */
+    public void checkRange(long ea, int len, boolean store) {
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) { Translate.checkRange(this, ea, len, store); return; }
+        if (store && (wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)] == null || wr[(int) ((ea + len - 1) >>> GuestMemory.PAGE_SHIFT)] == null)) {
+            ramWritable(ea, len);
         }
     }
 
-    /** Checks a whole multi-register/line access up front so that nothing is written on a fault. */
-    public void checkRange(long ea, int len, boolean store) {
-        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) Translate.checkRange(this, ea, len, store);
-    }
-
-    /** Zeroes [ea, ea+len) (dcbz: an aligned line). */
+    /** Zeroes [ea, ea+len) (dcbz: an aligned line, never crossing a page). */
     public void zero(long ea, int len) {
+        final byte[] p;
         if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0) { Translate.zero(this, ea, len); return; }
-        Arrays.fill(ram, (int) ea, (int) ea + len, (byte) 0);
+        if ((p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) { ramZero(ea, len); return; }
+        int off = (int) ea & GuestMemory.PAGE_MASK;
+        Arrays.fill(p, off, off + len, (byte) 0);
     }
 
     /** lwarx/ldarx: aligned load that sets the reservation. */
     public long loadReserve(long ea, int size) {
         if ((ea & (size - 1)) != 0) throw alignment(ea, false);
         long pa = reservation(ea, size, false);
-        long v = size == 4 ? (int) U32.get(ram, (int) pa) & MASK32 : (long) U64.get(ram, (int) pa);
+        long v = mem.readRam(pa, size);
         resValid = true;
         resAddr = ea;
         resValue = v;
@@ -431,7 +512,8 @@ public final class CpuState {
      * under the granule's lock in {@link GuestMemory#atomicLock}, so store-conditionals of SMP
      * guests sharing RAM are atomic with respect to each other (value-based, as QEMU's cmpxchg
      * implementation; a plain store racing in the same instant is not detected). Any
-     * stwcx./stdcx. clears the reservation.
+     * stwcx./stdcx. clears the reservation (unless the page budget refused its page: the CPU then
+     * stops before it with the reservation kept, and retries it when run again).
      */
     public boolean storeConditional(long ea, int size, long v) {
         if ((ea & (size - 1)) != 0) throw alignment(ea, true);
@@ -439,12 +521,13 @@ public final class CpuState {
         boolean ok = false;
         if (resValid && resAddr == ea && resSize == size) {
             synchronized (mem.atomicLock(pa)) {
-                if (size == 4) {
-                    ok = ((int) U32.get(ram, (int) pa) & MASK32) == resValue;
-                    if (ok) U32.set(ram, (int) pa, (int) v);
-                } else {
-                    ok = (long) U64.get(ram, (int) pa) == resValue;
-                    if (ok) U64.set(ram, (int) pa, v);
+                // the copy-on-write copy (if any) happens inside the granule lock: it keeps the
+                // bytes, so the compare below sees what any other stwcx. left there
+                ramWritable(pa, size);
+                ok = mem.readRam(pa, size) == (size == 4 ? resValue & MASK32 : resValue);
+                if (ok) {
+                    mem.writeRam(pa, size, v);
+                    if (mem.codeTouched(pa, size)) codeWritten = true;
                 }
             }
         }

@@ -21,7 +21,7 @@ import java.util.Arrays;
  * reads the word from RAM before running it and re-decodes when the tag differs. So the cache
  * can never run stale code, whoever changed the word (a guest store from any CPU, even one
  * earlier in the same block, or the host through {@link GuestMemory}'s methods or straight
- * through its array), and stores to pages that mix code and data cost nothing extra. Decoding
+ * through its page tables), and stores to pages that mix code and data cost nothing extra. Decoding
  * stays separate from execution: {@link DecodeTable} maps a word to its {@link Op}.
  *
  * <p>Inside a block the straight-line instructions run back to back: the loop keeps their
@@ -107,6 +107,13 @@ public final class Interpreter {
         branchWrapped = false;
     }
 
+    /** Forgets every predecoded block (a restored state runs what RAM holds, decoded afresh). Between runs. */
+    public void forgetDecoded() {
+        Arrays.fill(pageBlocks, null);
+        branchNext = 0;
+        branchWrapped = false;
+    }
+
     /** Keeps the last {@code n} taken branches (and interrupts) from now on; 0 = off (the default). Between runs. */
     public void setBranchTrace(int n) {
         if (n < 0) throw new IllegalArgumentException("branch trace length must be >= 0, got " + n);
@@ -171,7 +178,7 @@ public final class Interpreter {
      */
     public StopReason engineFailure(Throwable e) {
         final long pc = s.pc;
-        engineError(e, Long.compareUnsigned(pc, s.ramSize - 4) <= 0 && (pc & 3) == 0 ? CpuState.word(s.ram, pc) : 0);
+        engineError(e, Long.compareUnsigned(pc, s.ramSize - 4) <= 0 && (pc & 3) == 0 ? s.fetchWord(pc) : 0);
         s.stop = null;
         return StopReason.ENGINE_ERROR;
     }
@@ -269,7 +276,7 @@ public final class Interpreter {
         if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
         Block b = blocks[idx];
         if (b == null) {
-            b = Block.decode(table, s.ram, pa, decodeOps, decodeWords);
+            b = Block.decode(table, s, pa, decodeOps, decodeWords);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
             blocks[idx] = b;
         }
@@ -301,7 +308,6 @@ public final class Interpreter {
             }
         }
         final int[] words = b.words;
-        final byte[] ram = s.ram;
         final long toRam = pa - pc;
         final int last = (int) Math.min(ops.length, Math.max(1, room)) - 1;
         final long base = s.retired;
@@ -311,14 +317,14 @@ public final class Interpreter {
             s.nia = STRAIGHT;
             for (; i < last; i++, p += 4) {
                 final int w = words[i];
-                if (CpuState.word(ram, p + toRam) != w) return stale(blocks, idx, p, i);
+                if (s.fetchWord(p + toRam) != w) return stale(blocks, idx, p, i);
                 s.pc = p;
                 ops[i].exec(s, w);
                 if (s.nia != STRAIGHT) break;   // it raised an interrupt, or stopped the CPU
             }
             if (i == last) {
                 final int w = words[i];
-                if (CpuState.word(ram, p + toRam) != w) return stale(blocks, idx, p, i);
+                if (s.fetchWord(p + toRam) != w) return stale(blocks, idx, p, i);
                 s.retired = base + i;           // the last instruction may read the time base
                 s.pc = p;
                 s.nia = (p + 4) & s.eaMask;

@@ -58,6 +58,16 @@ public final class PendingInterrupts {
 
     public void setPir(long pir) { this.pir = pir; }
 
+    /** MCSR bits accumulated for the pending machine check (a snapshot reads them). */
+    public long mcsr() { return mcsr; }
+
+    /** Puts the requests back as a snapshot saw them ({@link #bits()}, {@link #mcsr()}). */
+    public void restore(int bits, long mcsr) {
+        this.mcsr = mcsr;
+        this.bits = bits;
+        attention = true;
+    }
+
     public void setWakeHook(Runnable hook) { this.wakeHook = hook; }
 
     /** CPU reset: events (machine check, doorbells) are dropped; the host's input levels stay. */

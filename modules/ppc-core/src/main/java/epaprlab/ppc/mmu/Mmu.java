@@ -29,6 +29,16 @@ public final class Mmu {
         soft.flush();
     }
 
+    /**
+     * Restores the architected TLBs of a snapshot: tlbivax operations posted before are applied
+     * first (to the old entries), nothing stays cached.
+     */
+    public void restore(Tlb.State st) {
+        drainRemote();
+        tlb.restore(st);
+        soft.flush();
+    }
+
     /** The owner thread enters or leaves {@code run} (tlbsync need not wait for a CPU outside it). */
     public void setRunning(boolean running) { member.running = running; }
 

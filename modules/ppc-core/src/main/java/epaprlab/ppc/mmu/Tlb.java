@@ -84,6 +84,24 @@ public final class Tlb {
         return n;
     }
 
+    /** The architected TLB state of a snapshot: MAS1, MAS2, MAS7:MAS3 of every entry and the victim counter. */
+    public record State(int[] mas1, long[] mas2, long[] mas73, int victim) {
+        public State {
+            if (mas1.length != ENTRIES || mas2.length != ENTRIES || mas73.length != ENTRIES) {
+                throw new IllegalArgumentException("a TLB state has " + ENTRIES + " entries");
+            }
+        }
+    }
+
+    public State state() { return new State(mas1.clone(), mas2.clone(), mas73.clone(), victim); }
+
+    void restore(State st) {
+        System.arraycopy(st.mas1(), 0, mas1, 0, ENTRIES);
+        System.arraycopy(st.mas2(), 0, mas2, 0, ENTRIES);
+        System.arraycopy(st.mas73(), 0, mas73, 0, ENTRIES);
+        victim = st.victim();
+    }
+
     void clear() {
         Arrays.fill(mas1, 0);
         Arrays.fill(mas2, 0);

@@ -60,6 +60,7 @@ public final class Translate {
             long pb = bytePa(a, ea, pa, last, paLast);
             if (!inRam(s, pb, 1) && !s.physBus.decodes(pb)) throw dsi(s, a, true);
         }
+        ownRam(s, pa, paLast);                          // both RAM pages first: all bytes or none
         for (int k = 0; k < len; k++) {
             long a = s.ea(ea + k);
             writePhys(s, a, bytePa(a, ea, pa, last, paLast), 1, v >>> (8 * (len - 1 - k)));
@@ -83,17 +84,26 @@ public final class Translate {
         long last = s.ea(ea + len - 1);                 // len <= 128: at most two pages
         long pa = data(s, ea, store);
         if (!inRam(s, pa, 1) && !s.physBus.decodes(pa)) throw dsi(s, ea, store);
+        long paLast = pa;
         if (((ea ^ last) & ~0xFFFL) != 0) {
-            long paLast = data(s, last, store);
+            paLast = data(s, last, store);
             if (!inRam(s, paLast, 1) && !s.physBus.decodes(paLast)) throw dsi(s, last, store);
         }
+        if (store) ownRam(s, pa, paLast);               // now: the page budget cannot refuse halfway
+    }
+
+    /** Makes the RAM pages among those of {@code pa} and {@code pb} this RAM's own, all or none (or stops the CPU). */
+    private static void ownRam(CpuState s, long pa, long pb) {
+        boolean a = inRam(s, pa, 1), b = inRam(s, pb, 1);
+        if (a && b) s.ramWritableBoth(pa, pb);
+        else if (a || b) s.ramWritable(a ? pa : pb, 1);
     }
 
     /** dcbz of a naturally aligned line (never crosses a page). */
     public static void zero(CpuState s, long ea, int len) {
         long pa = s.bookE ? data(s, ea, true) : flatDevice(s, ea, len, true);
         if (inRam(s, pa, len)) {
-            java.util.Arrays.fill(s.ram, (int) pa, (int) pa + len, (byte) 0);
+            s.ramZero(pa, len);
             return;
         }
         if (!s.physBus.decodes(pa)) throw dsi(s, ea, true);
@@ -121,13 +131,13 @@ public final class Translate {
     }
 
     private static long readPhys(CpuState s, long ea, long pa, int len, boolean store) {
-        if (inRam(s, pa, len)) return CpuState.ramRead(s.ram, pa, len);
+        if (inRam(s, pa, len)) return s.ramLoad(pa, len);
         if (s.physBus.decodes(pa)) return s.physBus.read(pa, len) & (-1L >>> (64 - 8 * len));
         throw dsi(s, ea, store);
     }
 
     private static void writePhys(CpuState s, long ea, long pa, int len, long v) {
-        if (inRam(s, pa, len)) CpuState.ramWrite(s.ram, pa, len, v);
+        if (inRam(s, pa, len)) s.ramStore(pa, len, v);
         else if (s.physBus.decodes(pa)) s.physBus.write(pa, len, v);
         else throw dsi(s, ea, true);
     }

@@ -14,6 +14,11 @@ final class Decrementer {
 
     void reset(long tb) { base = 0; since = tb; }
 
+    long base() { return base; }
+    long since() { return since; }
+
+    void restore(long base, long since) { this.base = base; this.since = since; }
+
     /** DEC at {@code tb}; valid after {@link #advance} to {@code tb}. */
     long read(long tb) { return base == 0 ? 0 : base - (tb - since); }
 

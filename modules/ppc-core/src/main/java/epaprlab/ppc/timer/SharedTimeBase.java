@@ -25,6 +25,9 @@ public final class SharedTimeBase {
         return seen;
     }
 
+    /** The latest time base shown, Long.MIN_VALUE before any (a snapshot saves it). */
+    public long latest() { return latest.get(); }
+
     /** A guest wrote the time base: reads go on from {@code tb}, even when it is earlier. */
     public void written(long tb) { latest.set(tb); }
 

@@ -32,6 +32,30 @@ public final class Timers {
 
     public long tb(CpuState s) { return timeBase.read(s.retired); }
 
+    /**
+     * The lazily kept timer state for a snapshot: the time base now, the TB up to which DEC, FIT
+     * and the watchdog were evaluated, DEC's base value and the TB it was set at, and a pending
+     * watchdog action. TSR, TCR and DECAR are SPRs, saved with them.
+     */
+    public record State(long tb, long lastTb, long decBase, long decSince, boolean watchdogExpired) {}
+
+    public State state(CpuState s) {
+        return new State(tb(s), lastTb, dec.base(), dec.since(), watchdogExpired);
+    }
+
+    /**
+     * Puts the timers in {@code st}'s state; {@link CpuState#retired} must already be restored.
+     * The time base goes on from {@code st.tb()} in both time sources (in wall-clock time the
+     * guest sees no time pass while it was saved, like a paused VM); DEC, FIT and the watchdog
+     * keep their distance to their next events.
+     */
+    public void restore(CpuState s, State st) {
+        timeBase.write(s.retired, st.tb());
+        lastTb = st.lastTb();
+        dec.restore(st.decBase(), st.decSince());
+        watchdogExpired = st.watchdogExpired();
+    }
+
     /** Evaluates every timer up to the current TB, updating TSR. */
     public void sync(CpuState s) {
         long now = tb(s);

@@ -34,11 +34,12 @@ class CodeCacheTest {
 
     /** addi r3,r3,imm; addi r4,r4,salt; blr - distinct words for distinct (imm, salt). */
     private static Block block(int imm, int salt) {
-        byte[] ram = new byte[16];
-        CpuState.U32.set(ram, 0, 0x38630000 | (imm & 0xFFFF));
-        CpuState.U32.set(ram, 4, 0x38840000 | (salt & 0xFFFF));
-        CpuState.U32.set(ram, 8, BLR);
-        return Block.decode(DecodeTable.forModel(CpuModel.E500MC), ram, 0, new Op[Block.MAX_LENGTH], new int[Block.MAX_LENGTH]);
+        epaprlab.ppc.mem.GuestMemory ram = new epaprlab.ppc.mem.GuestMemory(4096);
+        ram.store32(0, 0x38630000 | (imm & 0xFFFF));
+        ram.store32(4, 0x38840000 | (salt & 0xFFFF));
+        ram.store32(8, BLR);
+        return Block.decode(DecodeTable.forModel(CpuModel.E500MC), new CpuState(CpuModel.E500MC, ram), 0,
+                new Op[Block.MAX_LENGTH], new int[Block.MAX_LENGTH]);
     }
 
     @Test
