@@ -20,6 +20,8 @@ final class Block {
     CodeCache.Entry entry;
     /** Its region once it got hot in the region tier (translated when {@link RegionCache.Entry#compiled} is set). */
     RegionCache.Entry region;
+    /** The code generation of the region's page when its words were last found current (odd: watched). */
+    int regionGen;
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
 

@@ -66,6 +66,19 @@ public final class Interpreter {
     private boolean regionTier = REGIONS_BY_DEFAULT;
     /** Per page: the regions this CPU found or asked for there (a few), or null. */
     private final RegionCache.Entry[][] pageRegions;
+    /**
+     * Per page: regions found stale there (code rewritten). Past {@link #CHURN_LIMIT} the page's
+     * code stays interpreted: code rewritten all the time would be translated all the time.
+     */
+    private final int[] regionChurn;
+    private static final int CHURN_LIMIT = 64;
+    /**
+     * Regions this CPU may still translate on its own thread (synchronous test mode only): a
+     * translation costs about a millisecond, and the random differential tests run hundreds of
+     * thousands of distinct one-shot sequences on one CPU; past it, new code stays interpreted.
+     */
+    private int syncTranslations = SYNC_TRANSLATIONS;
+    private static final int SYNC_TRANSLATIONS = 256;
     /** Compile hot blocks on this CPU's thread instead of the background compiler (tests). */
     private boolean compileSynchronously = Cpu.DEFAULT_COMPILE_SYNCHRONOUSLY;
     /** Set by {@link #requestStop()} from any thread. */
@@ -92,6 +105,7 @@ public final class Interpreter {
         this.table = DecodeTable.forModel(model);
         this.pageBlocks = new Block[mem.pages()][];
         this.pageRegions = new RegionCache.Entry[mem.pages()][];
+        this.regionChurn = new int[mem.pages()];
     }
 
     public CpuState state() { return s; }
@@ -102,6 +116,8 @@ public final class Interpreter {
         s.resetArchitected();
         Arrays.fill(pageBlocks, null);
         Arrays.fill(pageRegions, null);
+        Arrays.fill(regionChurn, 0);
+        syncTranslations = SYNC_TRANSLATIONS;
         lastEngineError = null;
         branchNext = 0;
         branchWrapped = false;
@@ -352,6 +368,7 @@ public final class Interpreter {
             if (compileThreshold == 0 || ++b.runs < compileThreshold) return false;
             b.runs = 0;
             re = b.region = regionFor(pa);
+            b.regionGen = 0;                    // never a watched generation: its words are checked first
             if (re == null) return false;   // the compiler's queue is full: ask again later
         }
         final Region r = re.compiled;
@@ -361,30 +378,39 @@ public final class Interpreter {
         }
         final RegionCompiler.Plan plan = re.plan;
         final long page = pa & ~0xFFFL;
-        if (plan.cm != s.cm || !current(plan, page)) {
-            b.region = null;                    // another mode, or its code changed
-            forget(re, (int) (pa >>> GuestMemory.PAGE_SHIFT));
-            return false;
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        // the page's code generation moves on with every write to it once watched: the words are
+        // compared with RAM again only then (and on the first entry, which starts the watch)
+        int gen = s.mem.codeGeneration(pn);
+        if (gen != b.regionGen || (gen & 1) == 0 || plan.cm != s.cm) {
+            if ((gen & 1) == 0) gen = s.mem.watchCode(pn);
+            if (plan.cm != s.cm || !current(plan, page)) {
+                b.region = null;                // another mode, or its code changed
+                forget(re, pn);
+                regionChurn[pn]++;
+                return false;
+            }
+            b.regionGen = gen;
         }
         if (!re.used) re.used = true;
         final int off = (int) pa & 0xFFF;
         s.nia = STRAIGHT;
+        s.codeWritten = false;
         try {
-            return r.run(s, pc - off, off);
+            return r.run(s, pc - off, page, off);
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
-            engineError(e, CpuState.word(s.ram, page | (s.pc & 0xFFF)));
+            engineError(e, s.fetchWord(page | (s.pc & 0xFFC)));
             return true;
         }
     }
 
     /** True when RAM still holds the words the region was translated from. */
     private boolean current(RegionCompiler.Plan plan, long page) {
-        final byte[] ram = s.ram;
         final int[] index = plan.index, words = plan.words;
         for (int k = 0; k < index.length; k++) {
-            if (CpuState.word(ram, page + 4L * index[k]) != words[k]) return false;
+            if (s.fetchWord(page + 4L * index[k]) != words[k]) return false;
         }
         return true;
     }
@@ -393,13 +419,15 @@ public final class Interpreter {
     private RegionCache.Entry regionFor(long pa) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
         final int i = ((int) pa & 0xFFF) >>> 2;
+        if (regionChurn[pn] > CHURN_LIMIT) return RegionCache.NONE;
         RegionCache.Entry[] known = pageRegions[pn];
         if (known != null) {
             for (RegionCache.Entry e : known) {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.hasEntry(i)) return e;
             }
         }
-        RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s.ram, pa & ~0xFFFL, i,
+        if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
+        RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
                 RegionCompiler.maxInstructions());
         RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously);
         if (e == null) return null;

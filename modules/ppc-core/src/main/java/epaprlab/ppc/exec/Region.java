@@ -9,7 +9,7 @@ package epaprlab.ppc.exec;
 interface Region {
     /**
      * Runs from the entry at page offset {@code entry} (one of the region's block starts) of the
-     * page whose effective address is {@code pcBase}, with {@link CpuState#nia} preset to the
+     * page whose effective address is {@code pcBase} and physical address {@code paBase}, with {@link CpuState#nia} preset to the
      * straight-line sentinel. Returns false without any effect when the first block does not fit
      * before {@link CpuState#limit}. Otherwise leaves the CPU as the interpreter's block executor
      * does: PC and NIA at the last instruction run, which {@link CpuState#retired} does not count
@@ -17,5 +17,5 @@ interface Region {
      * at the instruction that raised it, the instructions before it counted and the registers
      * written back.
      */
-    boolean run(CpuState s, long pcBase, int entry);
+    boolean run(CpuState s, long pcBase, long paBase, int entry);
 }

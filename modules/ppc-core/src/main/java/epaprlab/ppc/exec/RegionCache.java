@@ -39,11 +39,11 @@ final class RegionCache {
         }
     }
 
-    /** Handed to synchronous requests when the cache is full. */
-    private static final Entry FULL = new Entry(null);
+    /** Never translated: the code it is handed to stays interpreted. */
+    static final Entry NONE = new Entry(null);
     static {
-        FULL.dead = true;
-        FULL.failed = true;
+        NONE.dead = true;
+        NONE.failed = true;
     }
 
     private static final ConcurrentHashMap<RegionCompiler.Plan, Entry> ENTRIES = new ConcurrentHashMap<>();
@@ -75,12 +75,6 @@ final class RegionCache {
         if (raced != null) return raced;
         final Entry fresh = e;
         if (synchronous) {
-            if (size() >= capacity) {
-                // translate-on-first-run test mode: a full cache keeps new code in the block tiers for
-                // good, so a test that runs endless distinct code does not evict and translate forever
-                ENTRIES.remove(plan, fresh);
-                return FULL;
-            }
             compile(table, fresh);
             return fresh;
         }

@@ -50,7 +50,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * (caught, the count fixed from PC, rethrown); the event boundary ({@link CpuState#limit}),
  * checked at every transfer between blocks against the next block's length, so a budget or a
  * timer event never falls inside a translated block; the attention flag (interrupts raised by the
- * host or other CPUs, kicks), polled at every backward branch; a store into the region's own page.
+ * host or other CPUs, kicks), polled at every backward branch; a store into a page of translated
+ * code ({@link CpuState#codeWritten}, checked after every store).
+ *
+ * <p><b>Invalidation</b> is the interpreter's business ({@link Interpreter}): a region's page is
+ * watched ({@link epaprlab.ppc.mem.GuestMemory#watchCode}), and each entry compares the page's
+ * code generation with the one its words were last checked at.
  */
 final class RegionCompiler {
     private RegionCompiler() {}
@@ -94,6 +99,13 @@ final class RegionCompiler {
 
         int length() { return index.length; }
 
+        /** Bit i (of word i / 64) set for each page word i of the region. */
+        long[] wordMap() {
+            long[] m = new long[PAGE_WORDS / 64];
+            for (int i : index) m[i >>> 6] |= 1L << i;
+            return m;
+        }
+
         /** True when page word {@code i} starts a block of this region. */
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
 
@@ -118,8 +130,8 @@ final class RegionCompiler {
      * Selects the region that starts at page word {@code start} of the page at RAM offset
      * {@code page}, for a CPU of the given model and mode.
      */
-    static Plan select(DecodeTable table, boolean has64, boolean cm, byte[] ram, long page, int start, int max) {
-        return select(table, has64, cm, i -> CpuState.word(ram, page + 4L * i), start, max);
+    static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
+        return select(table, has64, cm, i -> s.fetchWord(page + 4L * i), start, max);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -196,7 +208,8 @@ final class RegionCompiler {
     private static final ClassDesc CD_HANDLES = desc(MethodHandles.class);
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_int);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc TOUCHES = MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_long, CD_LONGS);
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
@@ -217,7 +230,7 @@ final class RegionCompiler {
         byte[] bytes = build(second, ops);
         if (runSize(bytes) > HUGE_METHOD) return null;
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, ops, true);
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap()}, true);
             Object region = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
             DEFINED.incrementAndGet();
             return (Region) region;
@@ -239,14 +252,23 @@ final class RegionCompiler {
         return ClassFile.of().build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withInterfaceSymbols(desc(Region.class));
+            cb.withField("words", CD_LONGS, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             for (int k = 0; k < ops.length; k++) {
                 if (em.fallback[k]) cb.withField("op" + k, CD_OP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             }
             cb.withMethodBody("<clinit>", MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, code -> {
                 code.invokestatic(CD_HANDLES, "lookup", MethodTypeDesc.of(CD_LOOKUP));
                 code.ldc(DEFAULT_NAME);
-                code.ldc(CD_OP.arrayType());
+                code.ldc(CD_Object.arrayType());
                 code.invokestatic(CD_HANDLES, "classData", MethodTypeDesc.of(CD_Object, CD_LOOKUP, CD_String, CD_Class));
+                code.checkcast(CD_Object.arrayType());
+                code.dup();
+                code.iconst_1();
+                code.aaload();
+                code.checkcast(CD_LONGS);
+                code.putstatic(self, "words", CD_LONGS);
+                code.iconst_0();
+                code.aaload();
                 code.checkcast(CD_OP.arrayType());
                 code.astore(0);
                 for (int k = 0; k < ops.length; k++) {
@@ -271,15 +293,15 @@ final class RegionCompiler {
     private static final Set<String> ALL_GPRS = Set.of("lmw", "stmw", "lswi", "lswx", "stswi", "stswx");
 
     /**
-     * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4 entry, 5-6 n (the
-     * count at the current block's start), 7 bo (the block's first word index), 8-9 exit PC,
-     * 10-11 exit NIA, 12-13 exit count, 14 exit op, 15 exit word, 16-17 EA, 18-23 temporaries,
-     * 24 the exception, 25 the GPR array, then the cached registers.
+     * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
+     * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
+     * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers.
      */
     private static final class Emitter {
-        static final int S = 1, PCBASE = 2, ENTRY = 4, N = 5, BO = 7, XPC = 8, XNIA = 10, XRET = 12,
-                XOP = 14, XW = 15, EA = 16, T1 = 18, T2 = 20, T3 = 22, EXC = 24, GPRS = 25,
-                GPR0 = 26, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
+        static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
+                XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
+                GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
                 TI1 = CA + 1, TI2 = CA + 2;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
@@ -604,6 +626,7 @@ final class RegionCompiler {
             countBefore(k);
             c.goto_(exitKeep);
             c.labelBinding(straight);
+            codeCheck(k);                           // it may have stored (stmw, stfd, dcbz, stwcx. ...)
         }
 
         /** Pushes the record-form CR0 update of the long on top of the stack (consumed). */
@@ -924,17 +947,30 @@ final class RegionCompiler {
                 }
             }
             if (update) { c.lload(EA); stg(ra); }
-            if (store) {
-                // a store into this page may have changed the region's own code: leave after it
-                Label other = c.newLabel();
-                c.lload(EA); c.lload(PCBASE); c.lxor(); c.loadConstant(~0xFFFL); c.land();
-                c.lconst_0(); c.lcmp();
-                c.ifne(other);
-                pcOf(p.index[k] + 1); maskTop();
-                exitWithNia(k);
-                c.labelBinding(other);
-            }
+            if (store) codeCheck(k);
             return true;
+        }
+
+        /**
+         * After a store: when it wrote into a page holding translated code (any CPU's) and over a
+         * word of this region, leave after it (the next entry finds the page's code generation
+         * moved and compares the words). A write elsewhere only clears the flag: other regions
+         * and this one's other entries check the generation when entered.
+         */
+        private void codeCheck(int k) {
+            Label clean = c.newLabel();
+            c.aload(S); c.getfield(CD_STATE, "codeWritten", CD_boolean);
+            c.ifeq(clean);
+            c.aload(S); c.getfield(CD_STATE, "codeWrittenFrom", CD_long);
+            c.aload(S); c.getfield(CD_STATE, "codeWrittenTo", CD_long);
+            c.lload(PABASE);
+            c.getstatic(self, "words", CD_LONGS);
+            ops("touches", TOUCHES);
+            c.aload(S); c.iconst_0(); c.putfield(CD_STATE, "codeWritten", CD_boolean);
+            c.ifeq(clean);
+            pcOf(p.index[k] + 1); maskTop();
+            exitWithNia(k);
+            c.labelBinding(clean);
         }
 
         /** b, bc, bclr, bcctr (bcctr with BO[2]=0, an invalid form, is left to its handler). */

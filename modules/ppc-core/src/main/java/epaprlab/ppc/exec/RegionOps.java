@@ -111,4 +111,14 @@ public final class RegionOps {
     }
 
     public static long divdu(long a, long b) { return b == 0 ? a : Long.divideUnsigned(a, b); }
+
+    /** True when the physical bytes [from, to) overlap a word of the page at {@code page} set in {@code words}. */
+    public static boolean touches(long from, long to, long page, long[] words) {
+        long lo = Math.max(from, page), hi = Math.min(to, page + 4096);
+        for (long a = lo & ~3L; a < hi; a += 4) {
+            int i = (int) (a - page) >>> 2;
+            if ((words[i >>> 6] & (1L << i)) != 0) return true;
+        }
+        return false;
+    }
 }
