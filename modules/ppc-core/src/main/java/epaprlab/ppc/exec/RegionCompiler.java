@@ -61,7 +61,7 @@ final class RegionCompiler {
     private RegionCompiler() {}
 
     private static final int PAGE_WORDS = 1024;
-    private static volatile int maxInstructions = Integer.getInteger("epaprlab.region-instructions", 240);
+    private static volatile int maxInstructions = Integer.getInteger("epaprlab.region-instructions", 32);
     private static final AtomicLong DEFINED = new AtomicLong();
 
     static int maxInstructions() { return maxInstructions; }
