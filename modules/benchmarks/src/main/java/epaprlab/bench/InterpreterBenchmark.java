@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The interpreter on tight guest loops: nanoseconds per guest instruction (each benchmark call
  * runs {@link #STEPS} instructions and JMH divides by them), for the decode-and-dispatch path
- * (ALU ops) and for loads and stores, with the engine's default compile threshold (hot blocks
- * compiled to JVM bytecode) and with 0 (the interpreter alone).
+ * (ALU ops) and for loads and stores, in each tier: {@code region} (hot code translated a region
+ * at a time, the default), {@code block} (hot blocks compiled one by one) and {@code interpreter}
+ * (compile threshold 0).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,9 +40,9 @@ public class InterpreterBenchmark {
     @Param({"e500mc", "e5500"})
     public String cpu;
 
-    /** engine.compile-threshold: 50 is the default, 0 keeps the interpreter alone. */
-    @Param({"50", "0"})
-    public int compileThreshold;
+    /** The tier hot code reaches (after 50 runs of a block); interpreter = threshold 0. */
+    @Param({"region", "block", "interpreter"})
+    public String tier;
 
     private Cpu dispatch;
     private Cpu loadStore;
@@ -51,8 +52,11 @@ public class InterpreterBenchmark {
         CpuModel model = CpuModel.valueOf(cpu.toUpperCase(java.util.Locale.ROOT));
         dispatch = load(model, GuestPrograms.DISPATCH);
         loadStore = load(model, GuestPrograms.LOAD_STORE);
-        dispatch.setCompileThreshold(compileThreshold);
-        loadStore.setCompileThreshold(compileThreshold);
+        int threshold = tier.equals("interpreter") ? 0 : 50;
+        for (Cpu c : new Cpu[] {dispatch, loadStore}) {
+            c.setCompileThreshold(threshold);
+            c.setRegionTier(tier.equals("region"));
+        }
         loadStore.setGpr(4, DATA);
         loadStore.setGpr(10, 16);
         loadStore.setGpr(11, 20);

@@ -236,6 +236,12 @@ public final class Cpu {
      */
     public void setCompileSynchronously(boolean synchronous) { interp.setCompileSynchronously(synchronous); }
 
+    /**
+     * True (the default, or {@code -Depaprlab.tier=block} for false): hot code is translated a
+     * region at a time (guest registers in JVM locals); false: hot blocks are compiled one by one.
+     */
+    public void setRegionTier(boolean on) { interp.setRegionTier(on); }
+
     /** Instructions executed since reset (including ones that raised a delivered interrupt). */
     public long instructionsRetired() { return s.retired; }
 

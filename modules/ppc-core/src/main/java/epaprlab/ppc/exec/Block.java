@@ -18,6 +18,10 @@ final class Block {
     int runs;
     /** Its code-cache entry once it got hot (compiled when {@link CodeCache.Entry#compiled} is set); null before. */
     CodeCache.Entry entry;
+    /** Its region once it got hot in the region tier (translated when {@link RegionCache.Entry#compiled} is set). */
+    RegionCache.Entry region;
+    /** The code generation of the region's page when its words were last found current (odd: watched). */
+    int regionGen;
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
 

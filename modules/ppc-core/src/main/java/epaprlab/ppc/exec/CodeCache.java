@@ -80,6 +80,16 @@ final class CodeCache {
 
     static int capacity() { return capacity; }
 
+    /** Queues work for the one compiler thread (shared with {@link RegionCache}); false when its queue is full. */
+    static boolean submit(Runnable job) {
+        try {
+            COMPILER.execute(job);
+            return true;
+        } catch (RejectedExecutionException full) {
+            return false;
+        }
+    }
+
     /** For tests: a smaller cap (takes effect at the next compilation). */
     static void setCapacity(int blocks) {
         if (blocks < 1) throw new IllegalArgumentException("code cache capacity must be >= 1, got " + blocks);

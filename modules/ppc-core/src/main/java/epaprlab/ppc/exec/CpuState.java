@@ -53,6 +53,8 @@ public final class CpuState {
      * region checks it after each store and clears it. The interpreter ignores it.
      */
     public boolean codeWritten;
+    /** The physical bytes [from, to) written into watched pages since {@link #codeWritten} was set (their hull). */
+    public long codeWrittenFrom, codeWrittenTo;
 
     public final long[] gpr = new long[32];
     public int cr;
@@ -467,6 +469,18 @@ public final class CpuState {
         return !bookE && Long.compareUnsigned(ea, ramSize - len) <= 0;
     }
 
+    /** Records a write of [pa, pa+len) into a watched page for the running region. */
+    private void codeWrite(long pa, long len) {
+        if (!codeWritten) {
+            codeWritten = true;
+            codeWrittenFrom = pa;
+            codeWrittenTo = pa + len;
+        } else {
+            codeWrittenFrom = Math.min(codeWrittenFrom, pa);
+            codeWrittenTo = Math.max(codeWrittenTo, pa + len);
+        }
+    }
+
     /** The big-endian value of {@code len} bytes of RAM at physical {@code pa} (may cross a page), zero-extended. */
     public long ramLoad(long pa, int len) { return mem.readRam(pa, len); }
 
@@ -480,7 +494,7 @@ public final class CpuState {
     public void ramStore(long pa, int len, long v) {
         ramWritable(pa, len);
         mem.writeRam(pa, len, v);
-        if (mem.codeTouched(pa, len)) codeWritten = true;
+        if (mem.codeTouched(pa, len)) codeWrite(pa, len);
     }
 
     /**
@@ -522,7 +536,7 @@ public final class CpuState {
         if (mem.isZeroPage((int) (pa >>> GuestMemory.PAGE_SHIFT))) return;
         ramWritable(pa, len);
         for (int k = 0; k < len; k += 8) mem.writeRam(pa + k, 8, 0);
-        if (mem.codeTouched(pa, len)) codeWritten = true;
+        if (mem.codeTouched(pa, len)) codeWrite(pa, len);
     }
 
     /**
@@ -578,7 +592,7 @@ public final class CpuState {
                 ok = mem.readRam(pa, size) == (size == 4 ? resValue & MASK32 : resValue);
                 if (ok) {
                     mem.writeRam(pa, size, v);
-                    if (mem.codeTouched(pa, size)) codeWritten = true;
+                    if (mem.codeTouched(pa, size)) codeWrite(pa, size);
                 }
             }
         }

@@ -57,6 +57,28 @@ public final class Interpreter {
     private final int[] decodeWords = new int[Block.MAX_LENGTH];
     /** Runs of a block before it is compiled; 0 never compiles. */
     private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
+    /**
+     * True (the default; {@code -Depaprlab.tier=block} turns it off): hot code is translated into
+     * regions ({@link RegionCompiler}); false: hot blocks are compiled one by one ({@link BlockCompiler}).
+     * The block compiler also serves while a branch trace or an injected engine fault is on.
+     */
+    static final boolean REGIONS_BY_DEFAULT = !"block".equals(System.getProperty("epaprlab.tier", "region"));
+    private boolean regionTier = REGIONS_BY_DEFAULT;
+    /** Per page: the regions this CPU found or asked for there (a few), or null. */
+    private final RegionCache.Entry[][] pageRegions;
+    /**
+     * Per page: regions found stale there (code rewritten). Past {@link #CHURN_LIMIT} the page's
+     * code stays interpreted: code rewritten all the time would be translated all the time.
+     */
+    private final int[] regionChurn;
+    private static final int CHURN_LIMIT = 64;
+    /**
+     * Regions this CPU may still translate on its own thread (synchronous test mode only): a
+     * translation costs about a millisecond, and the random differential tests run hundreds of
+     * thousands of distinct one-shot sequences on one CPU; past it, new code stays interpreted.
+     */
+    private int syncTranslations = SYNC_TRANSLATIONS;
+    private static final int SYNC_TRANSLATIONS = 256;
     /** Compile hot blocks on this CPU's thread instead of the background compiler (tests). */
     private boolean compileSynchronously = Cpu.DEFAULT_COMPILE_SYNCHRONOUSLY;
     /** Set by {@link #requestStop()} from any thread. */
@@ -82,6 +104,8 @@ public final class Interpreter {
         this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
         this.pageBlocks = new Block[mem.pages()][];
+        this.pageRegions = new RegionCache.Entry[mem.pages()][];
+        this.regionChurn = new int[mem.pages()];
     }
 
     public CpuState state() { return s; }
@@ -91,6 +115,9 @@ public final class Interpreter {
     public void reset() {
         s.resetArchitected();
         Arrays.fill(pageBlocks, null);
+        Arrays.fill(pageRegions, null);
+        Arrays.fill(regionChurn, 0);
+        syncTranslations = SYNC_TRANSLATIONS;
         lastEngineError = null;
         branchNext = 0;
         branchWrapped = false;
@@ -137,7 +164,16 @@ public final class Interpreter {
     /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
     public void setTranslation(boolean bookE) { s.setTranslation(bookE); }
 
-    public void requestStop() { kick = true; }
+    public void requestStop() {
+        kick = true;
+        s.pending.attention = true;             // translated regions poll only this flag
+    }
+
+    /** Regions translated since the JVM started (each one a hidden class), for tests and figures. */
+    public static long regionsTranslated() { return RegionCompiler.definedCount(); }
+
+    /** Region tier on (the default) or off (hot blocks compiled one by one); between runs. */
+    public void setRegionTier(boolean on) { regionTier = on; }
 
     public Throwable lastEngineError() { return lastEngineError; }
 
@@ -263,24 +299,28 @@ public final class Interpreter {
         final Op[] ops = b.ops;
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
-        final CodeCache.Entry entry = b.entry;
-        if (entry != null) {
-            final CompiledBlock compiled = entry.compiled;
-            if (compiled != null) {
-                if (room >= ops.length) {
-                    if (!entry.used) entry.used = true;
-                    return runCompiled(compiled, blocks, idx, pc, pa);
+        if (regionTier && branchRing == null && !faultInjected && !s.watching()) {
+            if (region(b, pc, pa)) return true;
+        } else {
+            final CodeCache.Entry entry = b.entry;
+            if (entry != null) {
+                final CompiledBlock compiled = entry.compiled;
+                if (compiled != null) {
+                    if (room >= ops.length) {
+                        if (!entry.used) entry.used = true;
+                        return runCompiled(compiled, blocks, idx, pc, pa);
+                    }
+                } else if (entry.dead && !entry.failed) {
+                    b.entry = null;             // evicted: hot again later, compiled again
+                    b.runs = 0;
                 }
-            } else if (entry.dead && !entry.failed) {
-                b.entry = null;                 // evicted: hot again later, compiled again
-                b.runs = 0;
-            }
-        } else if (compileThreshold > 0 && ++b.runs >= compileThreshold) {
-            // compiled in the background (or now, in synchronous mode); runs interpreted meanwhile
-            final CodeCache.Entry asked = b.entry = CodeCache.request(s.has64, b, compileSynchronously);
-            if (asked == null) b.runs = 0;      // the compiler's queue is full: ask again later
-            else if (compileSynchronously && asked.compiled != null && room >= ops.length) {
-                return runCompiled(asked.compiled, blocks, idx, pc, pa);
+            } else if (compileThreshold > 0 && ++b.runs >= compileThreshold) {
+                // compiled in the background (or now, in synchronous mode); runs interpreted meanwhile
+                final CodeCache.Entry asked = b.entry = CodeCache.request(s.has64, b, compileSynchronously);
+                if (asked == null) b.runs = 0;  // the compiler's queue is full: ask again later
+                else if (compileSynchronously && asked.compiled != null && room >= ops.length) {
+                    return runCompiled(asked.compiled, blocks, idx, pc, pa);
+                }
             }
         }
         final int[] words = b.words;
@@ -315,6 +355,102 @@ public final class Interpreter {
         }
         s.retired = base + i;
         return true;
+    }
+
+    /**
+     * The region tier for block {@code b} at {@code pc} (RAM offset {@code pa}): runs its region
+     * when one is translated, current and fits before the event boundary (true), counts the block
+     * towards the threshold and asks for a region when it gets hot, else leaves the block to the
+     * interpreter (false).
+     */
+    private boolean region(Block b, long pc, long pa) {
+        RegionCache.Entry re = b.region;
+        if (re == null) {
+            if (compileThreshold == 0 || ++b.runs < compileThreshold) return false;
+            b.runs = 0;
+            re = b.region = regionFor(pa);
+            b.regionGen = 0;                    // never a watched generation: its words are checked first
+            if (re == null) return false;   // the compiler's queue is full: ask again later
+        }
+        final Region r = re.compiled;
+        if (r == null) {
+            if (re.dead && !re.failed) b.region = null;     // evicted: hot again later
+            return false;
+        }
+        final RegionCompiler.Plan plan = re.plan;
+        final long page = pa & ~0xFFFL;
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        // the page's code generation moves on with every write to it once watched: the words are
+        // compared with RAM again only then (and on the first entry, which starts the watch)
+        int gen = s.mem.codeGeneration(pn);
+        if (gen != b.regionGen || (gen & 1) == 0 || plan.cm != s.cm) {
+            if ((gen & 1) == 0) gen = s.mem.watchCode(pn);
+            if (plan.cm != s.cm || !current(plan, page)) {
+                b.region = null;                // another mode, or its code changed
+                forget(re, pn);
+                regionChurn[pn]++;
+                return false;
+            }
+            b.regionGen = gen;
+        }
+        if (!re.used) re.used = true;
+        final int off = (int) pa & 0xFFF;
+        s.nia = STRAIGHT;
+        s.codeWritten = false;
+        try {
+            return r.run(s, pc - off, page, off);
+        } catch (GuestFault f) {
+            return true;                        // delivered; the region counted and wrote back
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            engineError(e, s.fetchWord(page | (s.pc & 0xFFC)));
+            return true;
+        }
+    }
+
+    /** True when RAM still holds the words the region was translated from. */
+    private boolean current(RegionCompiler.Plan plan, long page) {
+        final int[] index = plan.index, words = plan.words;
+        for (int k = 0; k < index.length; k++) {
+            if (s.fetchWord(page + 4L * index[k]) != words[k]) return false;
+        }
+        return true;
+    }
+
+    /** A region of this page with an entry at {@code pa}, found among those known here or asked for. */
+    private RegionCache.Entry regionFor(long pa) {
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        final int i = ((int) pa & 0xFFF) >>> 2;
+        if (regionChurn[pn] > CHURN_LIMIT) return RegionCache.NONE;
+        RegionCache.Entry[] known = pageRegions[pn];
+        if (known != null) {
+            for (RegionCache.Entry e : known) {
+                if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.hasEntry(i)) return e;
+            }
+        }
+        if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
+        RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
+                RegionCompiler.maxInstructions());
+        RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously);
+        if (e == null) return null;
+        if (known == null) {
+            pageRegions[pn] = new RegionCache.Entry[] {e};
+        } else {
+            int free = -1;
+            for (int k = 0; k < known.length; k++) if (known[k] == null || known[k].dead) free = k;
+            if (free < 0) {
+                free = known.length;
+                pageRegions[pn] = known = Arrays.copyOf(known, Math.min(known.length * 2, 64));
+                if (free == known.length) free = (int) (pa >>> 2) & (known.length - 1);   // full: replace one
+            }
+            known[free] = e;
+        }
+        return e;
+    }
+
+    private void forget(RegionCache.Entry e, int pn) {
+        RegionCache.Entry[] known = pageRegions[pn];
+        if (known == null) return;
+        for (int k = 0; k < known.length; k++) if (known[k] == e) known[k] = null;
     }
 
     /** {@link #execute} for a whole block that has been compiled. */

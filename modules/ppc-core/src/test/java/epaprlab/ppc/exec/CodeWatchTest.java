@@ -29,6 +29,7 @@ class CodeWatchTest {
 
     static Interpreter interpreter(GuestMemory mem, boolean bookE) {
         Interpreter in = new Interpreter(CpuModel.E5500, mem);
+        in.setCompileThreshold(0);      // the flag is the interpreter's to leave set; a region clears it
         in.reset();
         if (bookE) {
             in.setTranslation(true);

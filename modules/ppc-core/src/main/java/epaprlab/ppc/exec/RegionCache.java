@@ -1,0 +1,124 @@
+package epaprlab.ppc.exec;
+
+import epaprlab.ppc.decode.DecodeTable;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The JVM-wide cache of translated regions, filled by the background compiler thread that
+ * {@link CodeCache} owns. A region's {@link Entry} is shared by every CPU and VM that selects the
+ * same {@link RegionCompiler.Plan} (same model, mode, words and page offsets). Bounded like the
+ * block cache: at most {@link #capacity()} translated regions; the compiler thread evicts the
+ * oldest one not entered since the clock hand last passed (second chance), whose holders then
+ * run interpreted and ask again when the code gets hot. The hidden classes are not strongly
+ * bound to their loader, so an evicted region's class is unloaded once no frame runs it.
+ */
+final class RegionCache {
+    private RegionCache() {}
+
+    private static volatile int capacity = Integer.getInteger("epaprlab.code-cache-regions", 4_000);
+
+    /** One region's translated form. */
+    static final class Entry {
+        /** What it runs: the plan asked for, or a smaller one when that was too large for the JIT. */
+        volatile RegionCompiler.Plan plan;
+        private final RegionCompiler.Plan key;
+        /** Null until translated, and again once evicted. */
+        volatile Region compiled;
+        /** Evicted, or its translation failed: holders drop it (and ask again unless it failed). */
+        volatile boolean dead;
+        volatile boolean failed;
+        /** Entered since the clock hand last passed it (racy by design: a hint). */
+        boolean used;
+
+        private Entry(RegionCompiler.Plan plan) {
+            this.plan = plan;
+            this.key = plan;
+        }
+    }
+
+    /** Never translated: the code it is handed to stays interpreted. */
+    static final Entry NONE = new Entry(null);
+    static {
+        NONE.dead = true;
+        NONE.failed = true;
+    }
+
+    private static final ConcurrentHashMap<RegionCompiler.Plan, Entry> ENTRIES = new ConcurrentHashMap<>();
+    private static final ArrayDeque<Entry> CLOCK = new ArrayDeque<>();
+    private static final AtomicLong EVICTED = new AtomicLong();
+
+    static int capacity() { return capacity; }
+
+    static void setCapacity(int regions) {
+        if (regions < 1) throw new IllegalArgumentException("region cache capacity must be >= 1, got " + regions);
+        capacity = regions;
+    }
+
+    static int size() {
+        synchronized (CLOCK) { return CLOCK.size(); }
+    }
+
+    static long evictedCount() { return EVICTED.get(); }
+
+    /**
+     * The entry for {@code plan}: the shared one when it exists, else a new one translated now
+     * ({@code synchronous}) or queued for the compiler thread. Null when the queue is full.
+     */
+    static Entry request(DecodeTable table, RegionCompiler.Plan plan, boolean synchronous) {
+        Entry e = ENTRIES.get(plan);
+        if (e != null) return e;
+        e = new Entry(plan);
+        Entry raced = ENTRIES.putIfAbsent(plan, e);
+        if (raced != null) return raced;
+        final Entry fresh = e;
+        if (synchronous) {
+            compile(table, fresh);
+            return fresh;
+        }
+        if (!CodeCache.submit(() -> compile(table, fresh))) {
+            ENTRIES.remove(plan, fresh);
+            return null;
+        }
+        return fresh;
+    }
+
+    private static void compile(DecodeTable table, Entry e) {
+        Region r = null;
+        try {
+            // too large for the JIT: the same walk stopped earlier is a part of the same code
+            for (RegionCompiler.Plan p = e.plan; r == null && p != null; p = RegionCompiler.halve(table, p)) {
+                r = RegionCompiler.define(table, p);
+                if (r != null) e.plan = p;
+            }
+        } catch (RuntimeException | LinkageError err) {
+            r = null;
+        }
+        if (r == null) {                        // too large or failed: the code stays in the block tiers
+            e.failed = true;
+            e.dead = true;
+            return;
+        }
+        synchronized (CLOCK) {
+            while (CLOCK.size() >= capacity) evictOne();
+            e.compiled = r;
+            CLOCK.addLast(e);
+        }
+    }
+
+    private static void evictOne() {
+        for (int turns = CLOCK.size(); turns > 0; turns--) {
+            Entry e = CLOCK.peekFirst();
+            if (!e.used) break;
+            e.used = false;
+            CLOCK.addLast(CLOCK.pollFirst());
+        }
+        Entry victim = CLOCK.pollFirst();
+        ENTRIES.remove(victim.key, victim);
+        victim.compiled = null;
+        victim.dead = true;
+        EVICTED.incrementAndGet();
+    }
+}

@@ -1,0 +1,1024 @@
+package epaprlab.ppc.exec;
+
+import static epaprlab.ppc.decode.Fields.*;
+import static java.lang.constant.ConstantDescs.*;
+
+import epaprlab.ppc.cpu.Spr;
+import epaprlab.ppc.decode.DecodeTable;
+import epaprlab.ppc.interrupt.PendingInterrupts;
+
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Translates a region of guest code into one JVM method (a hidden class implementing
+ * {@link Region}).
+ *
+ * <p><b>Selection</b> ({@link #select}): from a hot block, the instructions of the same 4 KiB
+ * page reachable through fall-through and direct relative branches ({@code b}, {@code bc}, the
+ * return site after a {@code bl}), up to {@link #maxInstructions()} of them. A page is mapped as a
+ * whole, so every effective address of the region keeps its distance to the physical one: the
+ * code takes the page's effective base as an argument and is shared by every CPU that runs the
+ * same words at the same offsets. Every block start (the hot block, branch targets, the
+ * instruction after a branch or after {@code mfspr}/{@code mtspr}) is an entry.
+ *
+ * <p><b>Register caching</b>: the GPRs the region uses, CR, LR, CTR and XER[SO,OV,CA] live in JVM
+ * locals, loaded at entry; those the region writes are written back at every exit. The common
+ * integer instructions, loads and stores of every size (through {@link CpuState}'s accessors),
+ * branches, CR logic and {@code mfspr}/{@code mtspr} of LR, CTR and XER are emitted as bytecode;
+ * every other instruction calls its handler (the same {@link Op} as the interpreter's) with the
+ * registers it may touch spilled before and reloaded after, so its semantics come for free.
+ *
+ * <p><b>Exits</b>, all with the registers written back and the interpreter's bookkeeping (PC and
+ * NIA at the last instruction run, {@link CpuState#retired} counting those before it): a branch
+ * out of the region (or an indirect one); an instruction that ends a block (system linkage, MSR
+ * and SPR writes, the TLB instructions...), run last by its handler with the full bookkeeping;
+ * an interrupt raised by a handler ({@link CpuState#nia} left the sentinel); a {@link GuestFault}
+ * (caught, the count fixed from PC, rethrown); the event boundary ({@link CpuState#limit}),
+ * checked at every transfer between blocks against the next block's length, so a budget or a
+ * timer event never falls inside a translated block; the attention flag (interrupts raised by the
+ * host or other CPUs, kicks), polled at every backward branch; a store into a page of translated
+ * code ({@link CpuState#codeWritten}, checked after every store).
+ *
+ * <p><b>Invalidation</b> is the interpreter's business ({@link Interpreter}): a region's page is
+ * watched ({@link epaprlab.ppc.mem.GuestMemory#watchCode}), and each entry compares the page's
+ * code generation with the one its words were last checked at.
+ */
+final class RegionCompiler {
+    private RegionCompiler() {}
+
+    private static final int PAGE_WORDS = 1024;
+    private static volatile int maxInstructions = Integer.getInteger("epaprlab.region-instructions", 32);
+    private static final AtomicLong DEFINED = new AtomicLong();
+
+    static int maxInstructions() { return maxInstructions; }
+
+    static void setMaxInstructions(int n) {
+        if (n < 1) throw new IllegalArgumentException("region size must be >= 1, got " + n);
+        maxInstructions = n;
+    }
+
+    /** Regions defined since the JVM started (each one a hidden class). */
+    static long definedCount() { return DEFINED.get(); }
+
+    /**
+     * A selected region: its instructions by page word index (ascending) with their words, which
+     * of them start blocks, for the model ({@code has64}) and mode ({@code cm}) it is compiled for.
+     * Equal plans compile to the same code.
+     */
+    static final class Plan {
+        final boolean has64, cm;
+        final int start;
+        final int[] index;
+        final int[] words;
+        final int[] entries;
+        private final int hash;
+
+        Plan(boolean has64, boolean cm, int start, int[] index, int[] words, int[] entries) {
+            this.has64 = has64;
+            this.cm = cm;
+            this.start = start;
+            this.index = index;
+            this.words = words;
+            this.entries = entries;
+            this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0);
+        }
+
+        int length() { return index.length; }
+
+        /** Bit i (of word i / 64) set for each page word i of the region. */
+        long[] wordMap() {
+            long[] m = new long[PAGE_WORDS / 64];
+            for (int i : index) m[i >>> 6] |= 1L << i;
+            return m;
+        }
+
+        /** True when page word {@code i} starts a block of this region. */
+        boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.start == start
+                    && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
+        }
+
+        @Override public int hashCode() { return hash; }
+    }
+
+    /** True for the SPRs whose mfspr/mtspr the region runs inline (no side effect, never privileged). */
+    private static boolean inlineSpr(int n) { return n == Spr.LR || n == Spr.CTR || n == Spr.XER; }
+
+    private static final String ILLEGAL = "(illegal)";
+
+    private static boolean isBranch(String name) {
+        return name.equals("b") || name.equals("bc") || name.equals("bclr") || name.equals("bcctr");
+    }
+
+    /**
+     * Selects the region that starts at page word {@code start} of the page at RAM offset
+     * {@code page}, for a CPU of the given model and mode.
+     */
+    static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
+        return select(table, has64, cm, i -> s.fetchWord(page + 4L * i), start, max);
+    }
+
+    /** The plan selected by the same walk stopped at half the size, or null when too small already. */
+    static Plan halve(DecodeTable table, Plan p) {
+        if (p.length() < 8) return null;
+        int[] page = new int[PAGE_WORDS];
+        for (int k = 0; k < p.length(); k++) page[p.index[k]] = p.words[k];
+        return select(table, p.has64, p.cm, i -> page[i], p.start, p.length() / 2);
+    }
+
+    private static Plan select(DecodeTable table, boolean has64, boolean cm, java.util.function.IntUnaryOperator wordAt, int start, int max) {
+        boolean[] in = new boolean[PAGE_WORDS];
+        boolean[] blockStart = new boolean[PAGE_WORDS];
+        int[] word = new int[PAGE_WORDS];
+        int[] work = new int[2 * PAGE_WORDS + 2];
+        int top = 0, count = 0;
+        work[top++] = start;
+        blockStart[start] = true;
+        while (top > 0 && count < max) {
+            int i = work[--top];
+            while (i < PAGE_WORDS && !in[i] && count < max) {
+                int w = wordAt.applyAsInt(i);
+                in[i] = true;
+                word[i] = w;
+                count++;
+                String name = table.name(w);
+                if (isBranch(name)) {
+                    int t = -1;
+                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
+                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
+                    if (t >= 0 && t < PAGE_WORDS) {
+                        blockStart[t] = true;
+                        work[top++] = t;
+                    }
+                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
+                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS) {
+                        blockStart[i + 1] = true;
+                        work[top++] = i + 1;
+                    }
+                    break;
+                }
+                if (name.equals(ILLEGAL)) break;    // raises an interrupt: the region exits there
+                if (table.endsBlock(w)) {
+                    boolean inline = (name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w));
+                    if (!inline) break;             // run by its handler; the region exits after it
+                    if (i + 1 < PAGE_WORDS) blockStart[i + 1] = true;
+                }
+                i++;
+            }
+        }
+        int[] index = new int[count];
+        int[] words = new int[count];
+        int n = 0, e = 0;
+        for (int i = 0; i < PAGE_WORDS; i++) {
+            if (!in[i]) continue;
+            if (i == 0 || !in[i - 1]) blockStart[i] = true;
+            index[n] = i;
+            words[n++] = word[i];
+            if (blockStart[i]) e++;
+        }
+        int[] entries = new int[e];
+        e = 0;
+        for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
+        return new Plan(has64, cm, start, index, words, entries);
+    }
+
+    // ---- class definition ----------------------------------------------------------------------
+
+    private static final ClassDesc CD_OP = desc(Op.class);
+    private static final ClassDesc CD_STATE = desc(CpuState.class);
+    private static final ClassDesc CD_OPS = desc(RegionOps.class);
+    private static final ClassDesc CD_PENDING = desc(PendingInterrupts.class);
+    private static final ClassDesc CD_LOOKUP = desc(MethodHandles.Lookup.class);
+    private static final ClassDesc CD_HANDLES = desc(MethodHandles.class);
+    private static final ClassDesc CD_LONGS = CD_long.arrayType();
+    private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc TOUCHES = MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_long, CD_LONGS);
+
+    private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
+
+    /** The bytecode size of a region's method at most: C2 does not compile larger methods. */
+    static final int HUGE_METHOD = 8000;
+
+    /**
+     * Defines the region's class, or returns null when its method would be too large for the JIT
+     * (the caller selects a smaller region).
+     */
+    static Region define(DecodeTable table, Plan p) {
+        Op[] ops = new Op[p.length()];
+        for (int k = 0; k < ops.length; k++) ops[k] = table.decode(p.words[k]);
+        // pass 1 finds the registers the code uses and writes; pass 2 loads and writes back only those
+        Emitter first = new Emitter(table, p, null);
+        build(first, ops);
+        Emitter second = new Emitter(table, p, first);
+        byte[] bytes = build(second, ops);
+        if (runSize(bytes) > HUGE_METHOD) return null;
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap()}, true);
+            Object region = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
+            DEFINED.incrementAndGet();
+            return (Region) region;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define a region", e);
+        }
+    }
+
+    private static int runSize(byte[] bytes) {
+        for (MethodModel m : ClassFile.of().parse(bytes).methods()) {
+            if (m.methodName().equalsString("run")) return m.findAttribute(Attributes.code()).orElseThrow().codeLength();
+        }
+        throw new IllegalStateException("no run method");
+    }
+
+    private static byte[] build(Emitter em, Op[] ops) {
+        ClassDesc self = ClassDesc.of(RegionCompiler.class.getPackageName() + ".Translated");
+        em.self = self;
+        return ClassFile.of().build(self, cb -> {
+            cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
+            cb.withInterfaceSymbols(desc(Region.class));
+            cb.withField("words", CD_LONGS, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+            for (int k = 0; k < ops.length; k++) {
+                if (em.fallback[k]) cb.withField("op" + k, CD_OP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+            }
+            cb.withMethodBody("<clinit>", MethodTypeDesc.of(CD_void), ClassFile.ACC_STATIC, code -> {
+                code.invokestatic(CD_HANDLES, "lookup", MethodTypeDesc.of(CD_LOOKUP));
+                code.ldc(DEFAULT_NAME);
+                code.ldc(CD_Object.arrayType());
+                code.invokestatic(CD_HANDLES, "classData", MethodTypeDesc.of(CD_Object, CD_LOOKUP, CD_String, CD_Class));
+                code.checkcast(CD_Object.arrayType());
+                code.dup();
+                code.iconst_1();
+                code.aaload();
+                code.checkcast(CD_LONGS);
+                code.putstatic(self, "words", CD_LONGS);
+                code.iconst_0();
+                code.aaload();
+                code.checkcast(CD_OP.arrayType());
+                code.astore(0);
+                for (int k = 0; k < ops.length; k++) {
+                    if (!em.fallback[k]) continue;
+                    code.aload(0);
+                    code.loadConstant(k);
+                    code.aaload();
+                    code.putstatic(self, "op" + k, CD_OP);
+                }
+                code.return_();
+            });
+            cb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, code -> {
+                code.aload(0);
+                code.invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void));
+                code.return_();
+            });
+            cb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC, em::body);
+        });
+    }
+
+    /** Handlers that may touch any GPR (the multiple and string instructions). */
+    private static final Set<String> ALL_GPRS = Set.of("lmw", "stmw", "lswi", "lswx", "stswi", "stswx");
+
+    /**
+     * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
+     * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
+     * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers.
+     */
+    private static final class Emitter {
+        static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
+                XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
+                GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
+                TI1 = CA + 1, TI2 = CA + 2;
+        /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
+        static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
+
+        final DecodeTable table;
+        final Plan p;
+        final boolean cm;
+        final long mask;
+        final boolean[] fallback;
+        final int[] blockOf;             // per instruction k: index k of its block's first instruction
+        final int[] posOf = new int[PAGE_WORDS];   // page word -> k, or -1
+        final int[] lenAt = new int[PAGE_WORDS];   // block start word -> its length
+        ClassDesc self;
+        // register use: pass 1 records, pass 2 reads the final sets from the first emitter
+        final long[] usedGpr = new long[1], writtenGpr = new long[1];
+        final int[] usedSpecial = new int[1], writtenSpecial = new int[1];
+        final Emitter facts;
+        CodeBuilder c;
+        final Label[] at = new Label[PAGE_WORDS];
+        Label exit, exitKeep, exitEnder;
+
+        Emitter(DecodeTable table, Plan p, Emitter facts) {
+            this.table = table;
+            this.p = p;
+            this.cm = p.cm;
+            this.mask = p.cm ? -1L : 0xFFFFFFFFL;
+            this.facts = facts;
+            this.fallback = facts != null ? facts.fallback : new boolean[p.length()];
+            int n = p.length();
+            blockOf = new int[n];
+            Arrays.fill(posOf, -1);
+            for (int k = 0; k < n; k++) posOf[p.index[k]] = k;
+            int cur = 0;
+            for (int k = 0; k < n; k++) {
+                int i = p.index[k];
+                if (p.hasEntry(i)) cur = k;
+                blockOf[k] = cur;
+                lenAt[p.index[cur]]++;
+            }
+        }
+
+        // ---- registers -----------------------------------------------------------------------
+
+        private boolean gprLoaded(int r) { return facts == null || (facts.usedGpr[0] & (1L << r)) != 0; }
+        private boolean gprDirty(int r) { return facts == null || (facts.writtenGpr[0] & (1L << r)) != 0; }
+        private boolean specialLoaded(int b) { return facts == null || (facts.usedSpecial[0] & b) != 0; }
+        private boolean specialDirty(int b) { return facts == null || (facts.writtenSpecial[0] & b) != 0; }
+
+        void ldg(int r) { usedGpr[0] |= 1L << r; c.lload(GPR0 + 2 * r); }
+        void stg(int r) { usedGpr[0] |= 1L << r; writtenGpr[0] |= 1L << r; c.lstore(GPR0 + 2 * r); }
+        /** (RA|0). */
+        void ldRa0(int ra) { if (ra == 0) c.lconst_0(); else ldg(ra); }
+
+        void ldCr() { usedSpecial[0] |= SP_CR; c.iload(CR); }
+        void stCr() { usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR; c.istore(CR); }
+        void ldI(int sp, int slot) { usedSpecial[0] |= sp; c.iload(slot); }
+        void stI(int sp, int slot) { usedSpecial[0] |= sp; writtenSpecial[0] |= sp; c.istore(slot); }
+        void ldL(int sp, int slot) { usedSpecial[0] |= sp; c.lload(slot); }
+        void stL(int sp, int slot) { usedSpecial[0] |= sp; writtenSpecial[0] |= sp; c.lstore(slot); }
+
+        private void loadGprFromState(int r) {
+            c.aload(GPRS); c.loadConstant(r); c.laload(); c.lstore(GPR0 + 2 * r);
+        }
+
+        private void storeGprToState(int r) {
+            c.aload(GPRS); c.loadConstant(r); c.lload(GPR0 + 2 * r); c.lastore();
+        }
+
+        private void loadSpecial(int b) {
+            switch (b) {
+                case SP_CR -> { c.aload(S); c.getfield(CD_STATE, "cr", CD_int); c.istore(CR); }
+                case SP_LR -> { c.aload(S); c.getfield(CD_STATE, "lr", CD_long); c.lstore(LR); }
+                case SP_CTR -> { c.aload(S); c.getfield(CD_STATE, "ctr", CD_long); c.lstore(CTR); }
+                case SP_SO -> { c.aload(S); c.getfield(CD_STATE, "so", CD_int); c.istore(SO); }
+                case SP_OV -> { c.aload(S); c.getfield(CD_STATE, "ov", CD_int); c.istore(OV); }
+                default -> { c.aload(S); c.getfield(CD_STATE, "ca", CD_int); c.istore(CA); }
+            }
+        }
+
+        private void storeSpecial(int b) {
+            switch (b) {
+                case SP_CR -> { c.aload(S); c.iload(CR); c.putfield(CD_STATE, "cr", CD_int); }
+                case SP_LR -> { c.aload(S); c.lload(LR); c.putfield(CD_STATE, "lr", CD_long); }
+                case SP_CTR -> { c.aload(S); c.lload(CTR); c.putfield(CD_STATE, "ctr", CD_long); }
+                case SP_SO -> { c.aload(S); c.iload(SO); c.putfield(CD_STATE, "so", CD_int); }
+                case SP_OV -> { c.aload(S); c.iload(OV); c.putfield(CD_STATE, "ov", CD_int); }
+                default -> { c.aload(S); c.iload(CA); c.putfield(CD_STATE, "ca", CD_int); }
+            }
+        }
+
+        /** Writes back every register the region writes. */
+        private void writeBack() {
+            for (int r = 0; r < 32; r++) if (gprLoaded(r) && gprDirty(r)) storeGprToState(r);
+            for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b) && specialDirty(b)) storeSpecial(b);
+        }
+
+        // ---- the method ------------------------------------------------------------------------
+
+        void body(CodeBuilder code) {
+            this.c = code;
+            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.hasEntry(i)) at[i] = c.newLabel();
+            exit = c.newLabel();
+            exitKeep = c.newLabel();
+            exitEnder = c.newLabel();
+            Label tryStart = c.newLabel(), tryEnd = c.newLabel(), handler = c.newLabel();
+            c.aload(S); c.getfield(CD_STATE, "gpr", CD_LONGS); c.astore(GPRS);
+            for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
+            for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
+            c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
+            c.iconst_0(); c.istore(BO);
+            // placeholders the verifier sees assigned on every path into the tails
+            c.lconst_0(); c.lstore(EA);
+            // entry dispatch: the first block must fit before the event boundary
+            Label none = c.newLabel();
+            List<SwitchCase> cases = new ArrayList<>();
+            Label[] checks = new Label[p.entries.length];
+            for (int e = 0; e < p.entries.length; e++) {
+                checks[e] = c.newLabel();
+                cases.add(SwitchCase.of(p.entries[e], checks[e]));
+            }
+            c.iload(ENTRY);
+            c.loadConstant(2);
+            c.iushr();
+            c.lookupswitch(none, cases);
+            for (int e = 0; e < p.entries.length; e++) {
+                int i = p.entries[e];
+                c.labelBinding(checks[e]);
+                roomBelow(lenAt[i], none);
+                c.goto_(at[i]);
+            }
+            c.labelBinding(none);
+            c.iconst_0();
+            c.ireturn();
+
+            c.labelBinding(tryStart);
+            for (int k = 0; k < p.length(); k++) instruction(k);
+            c.labelBinding(tryEnd);
+
+            // exit: PC, NIA and the count from the locals
+            c.labelBinding(exit);
+            writeBack();
+            c.aload(S); c.lload(XPC); c.putfield(CD_STATE, "pc", CD_long);
+            c.aload(S); c.lload(XNIA); c.putfield(CD_STATE, "nia", CD_long);
+            c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
+            c.iconst_1();
+            c.ireturn();
+            // exit after a handler raised an interrupt: PC and NIA are already set
+            c.labelBinding(exitKeep);
+            writeBack();
+            c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
+            c.iconst_1();
+            c.ireturn();
+            // exit through an instruction that ends a block, run by its handler with the full bookkeeping
+            c.labelBinding(exitEnder);
+            writeBack();
+            c.aload(S); c.lload(XPC); c.putfield(CD_STATE, "pc", CD_long);
+            c.aload(S); c.lload(XNIA); c.putfield(CD_STATE, "nia", CD_long);
+            c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
+            c.aload(XOP); c.aload(S); c.iload(XW);
+            c.invokeinterface(CD_OP, "exec", EXEC);
+            c.iconst_1();
+            c.ireturn();
+            // a fault (or a handler bug): count the instructions before PC's, write back, rethrow
+            c.labelBinding(handler);
+            c.astore(EXC);
+            c.aload(S);
+            c.lload(N);
+            c.aload(S); c.getfield(CD_STATE, "pc", CD_long); c.lload(PCBASE); c.lsub(); c.l2i();
+            c.loadConstant(2); c.ishr();
+            c.iload(BO); c.isub(); c.i2l(); c.ladd();
+            c.putfield(CD_STATE, "retired", CD_long);
+            writeBack();
+            c.aload(EXC);
+            c.athrow();
+            c.exceptionCatchAll(tryStart, tryEnd, handler);
+        }
+
+        /** if (s.limit - n < len) goto target. */
+        private void roomBelow(int len, Label target) {
+            c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
+            c.lload(N);
+            c.lsub();
+            c.loadConstant((long) len);
+            c.lcmp();
+            c.iflt(target);
+        }
+
+        private void pcOf(int i) {
+            c.lload(PCBASE);
+            if (i != 0) { c.loadConstant(4L * i); c.ladd(); }
+        }
+
+        private void maskTop() {
+            if (!cm) { c.loadConstant(0xFFFFFFFFL); c.land(); }
+        }
+
+        private void setPc(int i) {
+            c.aload(S); pcOf(i); c.putfield(CD_STATE, "pc", CD_long);
+        }
+
+        /** Index of instruction k in its block. */
+        private int inBlock(int k) { return k - blockOf[k]; }
+
+        /** exit-count = n + (k's index in its block). */
+        private void countBefore(int k) {
+            c.lload(N);
+            int d = inBlock(k);
+            if (d != 0) { c.loadConstant((long) d); c.ladd(); }
+            c.lstore(XRET);
+        }
+
+        /** Exit after instruction k with NIA = the long on the stack. */
+        private void exitWithNia(int k) {
+            countBefore(k);
+            exitCounted(k);
+        }
+
+        /** Exit after instruction k with NIA on the stack, the count already in its local. */
+        private void exitCounted(int k) {
+            c.lstore(XNIA);
+            pcOf(p.index[k]); c.lstore(XPC);
+            c.goto_(exit);
+        }
+
+        /** Control goes from instruction k (done) to page word t. */
+        private void transfer(int k, int t) {
+            int i = p.index[k];
+            if (t >= 0 && t < PAGE_WORDS && posOf[t] >= 0 && at[t] != null) {
+                Label leave = c.newLabel(), go = c.newLabel();
+                countBefore(k);
+                if (t <= i) {
+                    // backward: interrupts raised by the host or other CPUs, kicks
+                    c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING);
+                    c.getfield(CD_PENDING, "attention", CD_boolean);
+                    c.ifne(leave);
+                }
+                c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
+                c.lload(XRET); c.lconst_1(); c.ladd(); c.dup2(); c.lstore(N);
+                c.lsub();
+                c.loadConstant((long) lenAt[t]);
+                c.lcmp();
+                c.ifge(go);
+                c.labelBinding(leave);
+                pcOf(t); maskTop();
+                exitCounted(k);
+                c.labelBinding(go);
+                c.goto_(at[t]);
+            } else {
+                c.lload(PCBASE);
+                c.loadConstant(4L * t);
+                c.ladd();
+                maskTop();
+                exitWithNia(k);
+            }
+        }
+
+        /** After straight-line instruction k: on to the next word. */
+        private void next(int k) {
+            int i = p.index[k];
+            int t = i + 1;
+            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.hasEntry(t)) return;   // falls through
+            transfer(k, t);
+        }
+
+        // ---- instructions ---------------------------------------------------------------------
+
+        private void instruction(int k) {
+            int i = p.index[k], w = p.words[k];
+            if (p.hasEntry(i)) {
+                c.labelBinding(at[i]);
+                c.loadConstant(i);
+                c.istore(BO);
+            }
+            String name = table.name(w);
+            if (isBranch(name)) {
+                branch(k, name, w);
+                return;
+            }
+            if (name.equals(ILLEGAL) || table.endsBlock(w) && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)))) {
+                ender(k, w);
+                return;
+            }
+            if (!inline(k, name, w)) straightFallback(k, name, w);
+            next(k);
+        }
+
+        /** Block-ending instruction run by its handler: the region exits through it. */
+        private void ender(int k, int w) {
+            fallback[k] = true;
+            pcOf(p.index[k]); c.lstore(XPC);
+            pcOf(p.index[k] + 1); maskTop(); c.lstore(XNIA);
+            countBefore(k);
+            c.getstatic(self, "op" + k, CD_OP); c.astore(XOP);
+            c.loadConstant(w); c.istore(XW);
+            c.goto_(exitEnder);
+        }
+
+        private void straightFallback(int k, String name, int w) {
+            fallback[k] = true;
+            boolean all = ALL_GPRS.contains(name);
+            int touched = all ? -1 : (1 << rt(w)) | (1 << ra(w)) | (1 << rb(w));
+            // spill what the handler may read, reload what it may write
+            for (int r = 0; r < 32; r++) {
+                if ((touched & (1 << r)) == 0) continue;
+                usedGpr[0] |= 1L << r;
+                if (gprDirty(r)) storeGprToState(r);
+            }
+            usedSpecial[0] |= SP_ALL;
+            for (int b = 1; b <= SP_CA; b <<= 1) if (specialDirty(b)) storeSpecial(b);
+            setPc(p.index[k]);
+            c.getstatic(self, "op" + k, CD_OP);
+            c.aload(S);
+            c.loadConstant(w);
+            c.invokeinterface(CD_OP, "exec", EXEC);
+            for (int r = 0; r < 32; r++) if ((touched & (1 << r)) != 0) loadGprFromState(r);
+            for (int b = 1; b <= SP_CA; b <<= 1) loadSpecial(b);
+            Label straight = c.newLabel();
+            c.aload(S); c.getfield(CD_STATE, "nia", CD_long);
+            c.loadConstant(Interpreter.STRAIGHT);
+            c.lcmp();
+            c.ifeq(straight);
+            countBefore(k);
+            c.goto_(exitKeep);
+            c.labelBinding(straight);
+            codeCheck(k);                           // it may have stored (stmw, stfd, dcbz, stwcx. ...)
+        }
+
+        /** Pushes the record-form CR0 update of the long on top of the stack (consumed). */
+        private void cr0() {
+            // cr = RegionOps.cr0x(cr, r, so)
+            c.lstore(T3);
+            ldCr(); c.lload(T3); ldI(SP_SO, SO);
+            c.invokestatic(CD_OPS, cm ? "cr0d" : "cr0w", MethodTypeDesc.of(CD_int, CD_int, CD_long, CD_int));
+            stCr();
+        }
+
+        /** Stores the long on the stack into GPR r, and CR0 when rc. */
+        private void result(int r, boolean rc) {
+            if (rc) { c.dup2(); stg(r); cr0(); } else stg(r);
+        }
+
+        private void ops(String m, MethodTypeDesc t) { c.invokestatic(CD_OPS, m, t); }
+
+        private static final MethodTypeDesc J_JJ = MethodTypeDesc.of(CD_long, CD_long, CD_long);
+        private static final MethodTypeDesc J_JI = MethodTypeDesc.of(CD_long, CD_long, CD_int);
+        private static final MethodTypeDesc I_JI = MethodTypeDesc.of(CD_int, CD_long, CD_int);
+        private static final MethodTypeDesc I_JJJI = MethodTypeDesc.of(CD_int, CD_long, CD_long, CD_long, CD_int);
+        private static final MethodTypeDesc CMP = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_long, CD_long, CD_int);
+
+        /** r = a + b + cin with CA; a and b pushed by the caller into T1, T2; cin: 0, 1 or -1 (= CA). */
+        private void addCarry(int rt, int cin, boolean rc) {
+            c.lload(T1); c.lload(T2); c.ladd();
+            if (cin == 1) { c.lconst_1(); c.ladd(); }
+            else if (cin < 0) { ldI(SP_CA, CA); c.i2l(); c.ladd(); }
+            c.lstore(T3);
+            c.lload(T1); c.lload(T2); c.lload(T3); c.loadConstant(cm ? 63 : 31);
+            ops("carry", I_JJJI);
+            stI(SP_CA, CA);
+            c.lload(T3);
+            result(rt, rc);
+        }
+
+        private boolean inline(int k, String name, int w) {
+            int rt = rt(w), ra = ra(w), rb = rb(w);
+            boolean rc = rc(w);
+            switch (name) {
+                case "addi" -> { ldRa0(ra); c.loadConstant((long) si(w)); c.ladd(); stg(rt); }
+                case "addis" -> { ldRa0(ra); c.loadConstant((long) si(w) << 16); c.ladd(); stg(rt); }
+                case "add", "subf", "neg", "mullw", "divw", "divwu" -> {
+                    if (oe(w)) return false;
+                    switch (name) {
+                        case "add" -> { ldg(ra); ldg(rb); c.ladd(); }
+                        case "subf" -> { ldg(rb); ldg(ra); c.lsub(); }
+                        case "neg" -> { c.lconst_0(); ldg(ra); c.lsub(); }
+                        case "mullw" -> { ldg(ra); c.l2i(); c.i2l(); ldg(rb); c.l2i(); c.i2l(); c.lmul(); }
+                        default -> { ldg(ra); ldg(rb); ops(name, J_JJ); }
+                    }
+                    result(rt, rc);
+                }
+                case "addc", "adde", "addze", "addme", "subfc", "subfe", "subfze", "subfme" -> {
+                    if (oe(w)) return false;
+                    ldg(ra);
+                    if (name.startsWith("subf")) { c.loadConstant(-1L); c.lxor(); }
+                    c.lstore(T1);
+                    String op = name.startsWith("subf") ? name.substring(4) : name.substring(3);
+                    switch (op) {
+                        case "c", "e" -> ldg(rb);
+                        case "me" -> c.loadConstant(-1L);
+                        default -> c.lconst_0();
+                    }
+                    c.lstore(T2);
+                    addCarry(rt, name.equals("addc") ? 0 : name.equals("subfc") ? 1 : -1, rc);
+                }
+                case "addic", "addic.", "subfic" -> {
+                    ldg(ra);
+                    if (name.equals("subfic")) { c.loadConstant(-1L); c.lxor(); }
+                    c.lstore(T1);
+                    c.loadConstant((long) si(w)); c.lstore(T2);
+                    addCarry(rt, name.equals("subfic") ? 1 : 0, name.equals("addic."));
+                }
+                case "mulli" -> { ldg(ra); c.loadConstant((long) si(w)); c.lmul(); stg(rt); }
+                case "mulhw", "mulhwu" -> { ldg(ra); ldg(rb); ops(name, J_JJ); result(rt, rc); }
+                case "and", "andc", "or", "orc", "xor", "nand", "nor", "eqv" -> {
+                    int rs = rt;
+                    ldg(rs); ldg(rb);
+                    if (name.equals("andc") || name.equals("orc")) { c.loadConstant(-1L); c.lxor(); }
+                    switch (name) {
+                        case "and", "andc", "nand" -> c.land();
+                        case "or", "orc", "nor" -> c.lor();
+                        default -> c.lxor();
+                    }
+                    if (name.equals("nand") || name.equals("nor") || name.equals("eqv")) { c.loadConstant(-1L); c.lxor(); }
+                    result(ra, rc);
+                }
+                case "andi.", "andis.", "ori", "oris", "xori", "xoris" -> {
+                    long imm = name.endsWith("s.") || name.endsWith("is") ? (long) ui(w) << 16 : ui(w);
+                    ldg(rt); c.loadConstant(imm);
+                    switch (name.charAt(0)) {
+                        case 'a' -> c.land();
+                        case 'o' -> c.lor();
+                        default -> c.lxor();
+                    }
+                    result(ra, name.startsWith("and"));
+                }
+                case "extsb", "extsh" -> {
+                    ldg(rt); c.l2i();
+                    if (name.equals("extsb")) c.i2b(); else c.i2s();
+                    c.i2l();
+                    result(ra, rc);
+                }
+                case "rldicl", "rldicr", "rldic", "rldimi" -> {
+                    if (!p.has64) return false;
+                    int sh = sh6(w), mb = mb6(w);
+                    long m = switch (name) {
+                        case "rldicl" -> FixedPoint.mask64(mb, 63);
+                        case "rldicr" -> FixedPoint.mask64(0, mb);
+                        default -> FixedPoint.mask64(mb, 63 - sh);
+                    };
+                    ldg(rt); c.loadConstant(sh);
+                    c.invokestatic(CD_Long, "rotateLeft", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+                    c.loadConstant(m); c.land();
+                    if (name.equals("rldimi")) { ldg(ra); c.loadConstant(~m); c.land(); c.lor(); }
+                    result(ra, rc);
+                }
+                case "mulld", "divd", "divdu" -> {
+                    if (!p.has64 || oe(w)) return false;
+                    ldg(ra); ldg(rb);
+                    if (name.equals("mulld")) c.lmul(); else ops(name, J_JJ);
+                    result(rt, rc);
+                }
+                case "mulhd", "mulhdu" -> {
+                    if (!p.has64) return false;
+                    ldg(ra); ldg(rb);
+                    c.invokestatic(ClassDesc.of("java.lang.Math"), name.equals("mulhd") ? "multiplyHigh" : "unsignedMultiplyHigh", J_JJ);
+                    result(rt, rc);
+                }
+                case "cntlzd" -> {
+                    if (!p.has64) return false;
+                    ldg(rt);
+                    c.invokestatic(CD_Long, "numberOfLeadingZeros", MethodTypeDesc.of(CD_int, CD_long));
+                    c.i2l();
+                    result(ra, rc);
+                }
+                case "sld", "srd" -> {
+                    if (!p.has64) return false;
+                    ldg(rt); ldg(rb); ops(name, J_JJ); result(ra, rc);
+                }
+                case "srad", "sradi" -> {
+                    if (!p.has64) return false;
+                    if (name.equals("srad")) { ldg(rb); c.l2i(); c.loadConstant(0x7f); c.iand(); }
+                    else c.loadConstant(sh6(w));
+                    c.istore(TI1);
+                    ldg(rt); c.iload(TI1); ops("sradCa", I_JI); c.istore(TI2);
+                    ldg(rt); c.iload(TI1); ops("srad", J_JI);
+                    c.iload(TI2); stI(SP_CA, CA);
+                    result(ra, rc);
+                }
+                case "extsw" -> {
+                    if (!p.has64) return false;
+                    ldg(rt); c.l2i(); c.i2l(); result(ra, rc);
+                }
+                case "cntlzw" -> {
+                    ldg(rt); c.l2i();
+                    c.invokestatic(CD_Integer, "numberOfLeadingZeros", MethodTypeDesc.of(CD_int, CD_int));
+                    c.i2l();
+                    result(ra, rc);
+                }
+                case "rlwinm", "rlwnm", "rlwimi" -> {
+                    long m = FixedPoint.mask64(mb(w) + 32, me(w) + 32);
+                    ldg(rt);
+                    if (name.equals("rlwnm")) { ldg(rb); c.l2i(); c.loadConstant(31); c.iand(); }
+                    else c.loadConstant(sh(w));
+                    ops("rotl32", J_JI);
+                    c.loadConstant(m); c.land();
+                    if (name.equals("rlwimi")) { ldg(ra); c.loadConstant(~m); c.land(); c.lor(); }
+                    result(ra, rc);
+                }
+                case "slw", "srw" -> { ldg(rt); ldg(rb); ops(name, J_JJ); result(ra, rc); }
+                case "sraw", "srawi" -> {
+                    if (name.equals("sraw")) { ldg(rb); c.l2i(); c.loadConstant(0x3f); c.iand(); }
+                    else c.loadConstant(sh(w));
+                    c.istore(TI1);
+                    ldg(rt); c.iload(TI1); ops("srawCa", I_JI); c.istore(TI2);
+                    ldg(rt); c.iload(TI1); ops("sraw", J_JI);
+                    c.iload(TI2); stI(SP_CA, CA);
+                    result(ra, rc);
+                }
+                case "cmp", "cmpl", "cmpi", "cmpli" -> {
+                    boolean wide = l(w) == 1;
+                    if (wide && !p.has64) return false;
+                    boolean logical = name.startsWith("cmpl");
+                    ldCr();
+                    c.loadConstant(28 - 4 * bf(w));
+                    ldg(ra); narrow(wide, logical);
+                    if (name.equals("cmp") || name.equals("cmpl")) { ldg(rb); narrow(wide, logical); }
+                    else c.loadConstant(logical ? (long) ui(w) : (long) si(w));
+                    ldI(SP_SO, SO);
+                    ops(logical ? "cmpu" : "cmp", CMP);
+                    stCr();
+                }
+                case "isel" -> {
+                    Label no = c.newLabel(), done = c.newLabel();
+                    ldCr(); c.loadConstant(1 << (31 - bc(w))); c.iand();
+                    c.ifeq(no);
+                    ldRa0(ra); c.goto_(done);
+                    c.labelBinding(no);
+                    ldg(rb);
+                    c.labelBinding(done);
+                    stg(rt);
+                }
+                case "mfcr" -> {
+                    if (oneField(w)) return false;
+                    ldCr(); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); stg(rt);
+                }
+                case "mtcrf" -> {
+                    int m = 0;
+                    for (int f = 0; f < 8; f++) if ((fxm(w) & (0x80 >>> f)) != 0) m |= 0xF0000000 >>> (4 * f);
+                    ldCr(); c.loadConstant(~m); c.iand();
+                    ldg(rt); c.l2i(); c.loadConstant(m); c.iand();
+                    c.ior(); stCr();
+                }
+                case "crand", "cror", "crxor", "crnand", "crnor", "creqv", "crandc", "crorc" -> {
+                    ldCr();
+                    c.loadConstant(rt);           // BT
+                    ldCr(); c.loadConstant(31 - ra); c.iushr(); c.iconst_1(); c.iand();
+                    ldCr(); c.loadConstant(31 - rb); c.iushr();
+                    if (name.equals("crandc") || name.equals("crorc")) c.iconst_m1().ixor();
+                    c.iconst_1(); c.iand();
+                    switch (name) {
+                        case "crand", "crnand", "crandc" -> c.iand();
+                        case "cror", "crnor", "crorc" -> c.ior();
+                        default -> c.ixor();
+                    }
+                    if (name.equals("crnand") || name.equals("crnor") || name.equals("creqv")) c.iconst_m1().ixor();
+                    ops("setCrBit", MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int));
+                    stCr();
+                }
+                case "mcrf" -> {
+                    int to = 28 - 4 * bf(w), from = 28 - 4 * bfa(w);
+                    ldCr(); c.loadConstant(~(0xF << to)); c.iand();
+                    ldCr(); c.loadConstant(from); c.iushr(); c.loadConstant(0xF); c.iand();
+                    c.loadConstant(to); c.ishl();
+                    c.ior(); stCr();
+                }
+                case "mfspr" -> {
+                    switch (spr(w)) {
+                        case Spr.LR -> ldL(SP_LR, LR);
+                        case Spr.CTR -> ldL(SP_CTR, CTR);
+                        default -> {
+                            ldI(SP_SO, SO); ldI(SP_OV, OV); ldI(SP_CA, CA);
+                            c.aload(S); c.getfield(CD_STATE, "xerRest", CD_long);
+                            ops("xer", MethodTypeDesc.of(CD_long, CD_int, CD_int, CD_int, CD_long));
+                        }
+                    }
+                    stg(rt);
+                }
+                case "mtspr" -> {
+                    switch (spr(w)) {
+                        case Spr.LR -> { ldg(rt); stL(SP_LR, LR); }
+                        case Spr.CTR -> { ldg(rt); stL(SP_CTR, CTR); }
+                        default -> {
+                            ldg(rt); c.loadConstant(31); c.lushr(); c.l2i(); c.iconst_1(); c.iand(); stI(SP_SO, SO);
+                            ldg(rt); c.loadConstant(30); c.lushr(); c.l2i(); c.iconst_1(); c.iand(); stI(SP_OV, OV);
+                            ldg(rt); c.loadConstant(29); c.lushr(); c.l2i(); c.iconst_1(); c.iand(); stI(SP_CA, CA);
+                            c.aload(S);
+                            ldg(rt); c.loadConstant(~0xE0000000L & 0xFFFFFFFFL); c.land();
+                            c.putfield(CD_STATE, "xerRest", CD_long);
+                        }
+                    }
+                }
+                default -> { return loadStore(k, name, w); }
+            }
+            return true;
+        }
+
+        /** Narrows the compare operand on the stack to 32 bits unless L=1. */
+        private void narrow(boolean wide, boolean logical) {
+            if (wide) return;
+            if (logical) { c.loadConstant(0xFFFFFFFFL); c.land(); }
+            else { c.l2i(); c.i2l(); }
+        }
+
+        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa");
+        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std");
+
+        private boolean loadStore(int k, String name, int w) {
+            boolean x = false, update = false;
+            String base = name;
+            if (base.endsWith("x") && base.length() > 3) { x = true; base = base.substring(0, base.length() - 1); }
+            if (base.endsWith("u") && base.length() > 2) { update = true; base = base.substring(0, base.length() - 1); }
+            boolean load = LOADS.contains(base), store = STORES.contains(base);
+            if (!load && !store) return false;
+            boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
+            if (ds && !p.has64) return false;
+            int rt = rt(w), ra = ra(w);
+            if (update && (ra == 0 || load && ra == rt)) return false;   // invalid form: the handler raises it
+            // EA
+            ldRa0(ra);
+            if (x) ldg(rb(w));
+            else c.loadConstant(ds ? (long) ds(w) : (long) d(w));
+            c.ladd();
+            maskTop();
+            c.lstore(EA);
+            setPc(p.index[k]);
+            if (load) {
+                c.aload(S); c.lload(EA);
+                switch (base) {
+                    case "lbz" -> { c.invokevirtual(CD_STATE, "load8", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
+                    case "lhz" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
+                    case "lha" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2s(); c.i2l(); }
+                    case "lwz" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
+                    case "lwa" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
+                    default -> c.invokevirtual(CD_STATE, "load64", MethodTypeDesc.of(CD_long, CD_long));
+                }
+                stg(rt);
+            } else {
+                c.aload(S); c.lload(EA); ldg(rt);
+                switch (base) {
+                    case "stb" -> { c.l2i(); c.invokevirtual(CD_STATE, "store8", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                    case "sth" -> { c.l2i(); c.invokevirtual(CD_STATE, "store16", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                    case "stw" -> { c.l2i(); c.invokevirtual(CD_STATE, "store32", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                    default -> c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                }
+            }
+            if (update) { c.lload(EA); stg(ra); }
+            if (store) codeCheck(k);
+            return true;
+        }
+
+        /**
+         * After a store: when it wrote into a page holding translated code (any CPU's) and over a
+         * word of this region, leave after it (the next entry finds the page's code generation
+         * moved and compares the words). A write elsewhere only clears the flag: other regions
+         * and this one's other entries check the generation when entered.
+         */
+        private void codeCheck(int k) {
+            Label clean = c.newLabel();
+            c.aload(S); c.getfield(CD_STATE, "codeWritten", CD_boolean);
+            c.ifeq(clean);
+            c.aload(S); c.getfield(CD_STATE, "codeWrittenFrom", CD_long);
+            c.aload(S); c.getfield(CD_STATE, "codeWrittenTo", CD_long);
+            c.lload(PABASE);
+            c.getstatic(self, "words", CD_LONGS);
+            ops("touches", TOUCHES);
+            c.aload(S); c.iconst_0(); c.putfield(CD_STATE, "codeWritten", CD_boolean);
+            c.ifeq(clean);
+            pcOf(p.index[k] + 1); maskTop();
+            exitWithNia(k);
+            c.labelBinding(clean);
+        }
+
+        /** b, bc, bclr, bcctr (bcctr with BO[2]=0, an invalid form, is left to its handler). */
+        private void branch(int k, String name, int w) {
+            int i = p.index[k];
+            if (name.equals("bcctr") && (bo(w) & 0x04) == 0) {
+                ender(k, w);
+                return;
+            }
+            if (name.equals("b")) {
+                if (lk(w)) { pcOf(i + 1); maskTop(); stL(SP_LR, LR); }
+                if (aa(w)) {
+                    c.loadConstant((long) li(w)); maskTop();
+                    exitWithNia(k);
+                } else {
+                    transfer(k, i + (li(w) >> 2));
+                }
+                return;
+            }
+            int bo = bo(w);
+            if (name.equals("bclr")) { ldL(SP_LR, LR); c.loadConstant(~3L); c.land(); c.lstore(T1); }
+            if (name.equals("bcctr")) { ldL(SP_CTR, CTR); c.loadConstant(~3L); c.land(); c.lstore(T1); }
+            if (lk(w)) { pcOf(i + 1); maskTop(); stL(SP_LR, LR); }
+            Label not = c.newLabel();
+            boolean conditional = false;
+            if ((bo & 0x04) == 0) {
+                conditional = true;
+                ldL(SP_CTR, CTR); c.lconst_1(); c.lsub(); c.dup2(); stL(SP_CTR, CTR);
+                maskTop();
+                c.lconst_0(); c.lcmp();
+                if ((bo & 0x02) != 0) c.ifne(not); else c.ifeq(not);
+            }
+            if ((bo & 0x10) == 0) {
+                conditional = true;
+                ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
+                if (((bo >>> 3) & 1) != 0) c.ifeq(not); else c.ifne(not);
+            }
+            if (name.equals("bc")) {
+                if (aa(w)) { c.loadConstant((long) bd(w)); maskTop(); exitWithNia(k); }
+                else transfer(k, i + (bd(w) >> 2));
+            } else {
+                c.lload(T1); maskTop();
+                exitWithNia(k);
+            }
+            if (conditional) {
+                c.labelBinding(not);
+                transfer(k, i + 1);
+            }
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package epaprlab.ppc.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.ppc.exec.Interpreter;
+import epaprlab.ppc.mem.GuestMemory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The region tier (guest code translated a region at a time, registers in JVM locals) gives the
+ * interpreter's results exactly: budgets and timer events that end in the middle of a region,
+ * faults and interrupts in the middle of one (same SRR0, SRR1, ESR, DEAR), stores into the
+ * running region, code changed by another vCPU, and a translated page mapped away by the MMU.
+ * Every program runs interpreted (threshold 0), in the block tier and in the region tier, whose
+ * regions are translated on this thread (synchronous mode) so they really run.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RegionTierTest {
+    enum Tier { INTERPRETER, BLOCKS, REGIONS }
+
+    private static Cpu load(CpuModel model, String source, Tier tier, int threshold) {
+        Cpu cpu = ProgramTest.load(model, source);
+        tier(cpu, tier, threshold);
+        return cpu;
+    }
+
+    private static void tier(Cpu cpu, Tier tier, int threshold) {
+        cpu.setCompileThreshold(tier == Tier.INTERPRETER ? 0 : threshold);
+        cpu.setCompileSynchronously(true);
+        cpu.setRegionTier(tier == Tier.REGIONS);
+    }
+
+    /** Everything a difference between the tiers could show in. */
+    private static List<Long> snapshot(Cpu cpu) {
+        List<Long> v = new ArrayList<>();
+        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
+        v.addAll(List.of((long) cpu.cr(), cpu.lr(), cpu.ctr(), cpu.xer(), cpu.msr(), cpu.pc(),
+                cpu.instructionsRetired(), cpu.timeBase(), cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1),
+                cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR), cpu.spr(Spr.TSR)));
+        GuestMemory mem = cpu.memory();
+        long h = 0;
+        for (int a = 0; a < 0x10000; a += 4) h = h * 31 + mem.load32(a);
+        v.add(h);
+        return v;
+    }
+
+    private static List<Long> runInSlices(Cpu cpu, int slice) {
+        StopReason r;
+        do {
+            r = cpu.run(slice);
+            if (cpu.lastEngineError() != null) throw new AssertionError("engine error", cpu.lastEngineError());
+        } while (r == StopReason.BUDGET);
+        assertEquals(StopReason.HYPERCALL, r, cpu::stopDetail);
+        return snapshot(cpu);
+    }
+
+    /**
+     * One loop body of most of what the region emits as bytecode (arithmetic with carries, logic,
+     * rotates, shifts, compares, CR logic, mfcr/mtcrf, XER, loads and stores of every size with
+     * update forms, a call and return), plus what it leaves to handlers inside a region: a trap
+     * (Program interrupt), a load outside RAM (Data Storage interrupt, with ESR and DEAR), mftb.
+     * Each interrupt handler sums SRR0, SRR1, ESR and DEAR into registers and skips the instruction.
+     * The decrementer fires every 101 instructions, wherever that is in the loop.
+     */
+    static final String MIX = """
+            _start:
+                li    r1,0
+                mtspr 63,r1            # IVPR = 0
+                li    r2,on_dsi@l
+                mtspr 402,r2           # IVOR2: data storage
+                li    r2,on_prog@l
+                mtspr 406,r2           # IVOR6: program
+                li    r2,on_dec@l
+                mtspr 410,r2           # IVOR10: decrementer
+                li    r3,101
+                mtspr 54,r3            # DECAR
+                mtspr 22,r3            # DEC
+                lis   r4,0x0440        # TCR = DIE | ARE
+                mtspr 340,r4
+                wrteei 1
+                li    r3,0
+                li    r4,1
+                li    r11,0
+                li    r21,0
+                lis   r10,0x7000       # outside RAM
+                li    r5,600
+                mtctr r5
+                li    r12,0x6000       # data
+            loop:
+                addi  r3,r3,3
+                addc  r4,r4,r3
+                adde  r6,r4,r3
+                subfc r7,r3,r4
+                subfe r8,r7,r6
+                addze r9,r8
+                subf. r9,r9,r3
+                neg   r13,r9
+                mullw r14,r13,r3
+                mulhw r15,r14,r4
+                mulhwu r16,r14,r4
+                divw  r17,r14,r3
+                divwu r18,r14,r13
+                and.  r19,r17,r18
+                or    r19,r19,r16
+                xor   r19,r19,r15
+                nor   r20,r19,r4
+                andc  r20,r20,r3
+                rlwinm r22,r20,5,3,27
+                rlwimi r22,r3,9,0,15
+                rlwnm. r23,r22,r3,7,30
+                slw   r24,r23,r3
+                srw   r25,r22,r3
+                sraw  r26,r13,r3
+                srawi. r27,r13,7
+                cntlzw r28,r27
+                extsb r29,r22
+                extsh r30,r22
+                cmpw  cr3,r29,r30
+                cmplw cr4,r29,r30
+                cmpwi cr5,r3,300
+                cmplwi cr6,r3,300
+                crand 1,13,17
+                cror  2,14,22
+                crxor 3,15,21
+                mfcr  r0
+                xor   r21,r21,r0
+                mtcrf 0x18,r21
+                mfxer r0
+                add   r21,r21,r0
+                andi. r6,r3,0x3fc
+                stwx  r3,r12,r6
+                stwu  r4,4(r12)
+                sth   r22,2(r12)
+                stb   r23,3(r12)
+                lwz   r7,0(r12)
+                lhz   r8,2(r12)
+                lha   r9,2(r12)
+                lbz   r0,3(r12)
+                lbzu  r0,1(r12)
+                lhzx  r9,r12,r6
+                add   r21,r21,r7
+                add   r21,r21,r8
+                add   r21,r21,r9
+                andi. r8,r3,15
+                bne   skip
+                addi  r21,r21,5
+                lwz   r9,0(r10)        # faults: Data Storage
+                tweq  r3,r3            # traps: Program
+                addi  r21,r21,7
+            skip:
+                mftb  r0
+                xor   r21,r21,r0
+                bl    leaf
+                bdnz  loop
+                sc    1
+            leaf:
+                mflr  r0
+                rlwinm r0,r21,3,0,28
+                add   r2,r2,r0
+                blr
+                .balign 16
+            on_dsi:
+                mfsrr0 r0
+                add   r11,r11,r0
+                mfsrr1 r0
+                add   r11,r11,r0
+                mfspr r0,61            # DEAR
+                add   r11,r11,r0
+                mfspr r0,62            # ESR
+                add   r11,r11,r0
+                mfsrr0 r1
+                addi  r1,r1,4
+                mtsrr0 r1
+                rfi
+                .balign 16
+            on_prog:
+                mfsrr0 r0
+                add   r11,r11,r0
+                mfspr r0,62            # ESR
+                add   r11,r11,r0
+                mfsrr0 r1
+                addi  r1,r1,4
+                mtsrr0 r1
+                rfi
+                .balign 16
+            on_dec:
+                mfsrr0 r0
+                add   r11,r11,r0
+                lis   r0,0x0800        # TSR[DIS], write-one-to-clear
+                mtspr 336,r0
+                rfi
+            """;
+
+    @Test
+    void everyTierGivesTheInterpretersStateForEveryBudgetSlicing() {
+        for (CpuModel m : CpuModel.values()) {
+            List<Long> interpreted = runInSlices(load(m, MIX, Tier.INTERPRETER, 0), 1_000_000);
+            long before = Interpreter.regionsTranslated();
+            for (int threshold : new int[] {1, 3}) {
+                for (int slice : new int[] {1_000_000, 1, 5, 64, 333, 1000}) {
+                    for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                        assertEquals(interpreted, runInSlices(load(m, MIX, t, threshold), slice),
+                                m + " " + t + " threshold " + threshold + " slice " + slice);
+                    }
+                }
+            }
+            assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");
+        }
+    }
+
+    /** The loop rewrites an instruction of an earlier block of its own region (the loop head). */
+    static final String PATCH_LOOP_HEAD = """
+            _start:
+                li    r3,0
+                li    r5,40
+                mtctr r5
+                lis   r7,0x3863
+                ori   r7,r7,100        # the word of addi r3,r3,100
+                li    r6,head@l
+            loop:
+                cmpwi r3,30
+                blt   head
+                stw   r7,0(r6)         # from r3 >= 30 on, head adds 100
+            head:
+                addi  r3,r3,1
+                addi  r4,r4,2
+                bdnz  loop
+                sc    1
+            """;
+
+    @Test
+    void aStoreIntoTheRunningRegionIsSeenByItsNextInstruction() {
+        for (CpuModel m : CpuModel.values()) {
+            List<Long> interpreted = runInSlices(load(m, PATCH_LOOP_HEAD, Tier.INTERPRETER, 0), 1_000_000);
+            for (int threshold : new int[] {1, 2}) {
+                assertEquals(interpreted, runInSlices(load(m, PATCH_LOOP_HEAD, Tier.REGIONS, threshold), 1_000_000),
+                        m + " threshold " + threshold);
+            }
+            assertEquals(30 + 10 * 100, interpreted.get(3), "r3");
+        }
+    }
+
+    /** An endless loop; another vCPU of the same RAM patches its first instruction. */
+    static final String SPIN = """
+            _start:
+                li    r3,0
+            loop:
+                addi  r3,r3,1
+                addi  r4,r4,1
+                b     loop
+            """;
+
+    /** The other vCPU: stores addi r3,r3,1000 over the loop's first instruction. */
+    static final String PATCHER = """
+                lis   r7,0x3863
+                ori   r7,r7,1000
+                lis   r6,1
+                ori   r6,r6,4
+                stw   r7,0(r6)
+                sc    1
+            """;
+
+    @Test
+    void codeChangedByAnotherVcpuIsSeenWhenTheRegionIsEnteredAgain() {
+        for (CpuModel m : CpuModel.values()) {
+            long[] r3 = new long[Tier.values().length];
+            for (Tier t : Tier.values()) {
+                GuestMemory mem = new GuestMemory(ProgramTest.RAM);
+                byte[] spin = Binutils.assemble(".org 0x10000\n" + SPIN, m.has64Bit());
+                mem.write(0, spin, 0, spin.length);
+                byte[] patcher = Binutils.assemble(".org 0x20000\n" + PATCHER, m.has64Bit());
+                mem.write(0x20000, patcher, 0x20000, patcher.length - 0x20000);
+                Cpu a = new Cpu(m, mem), b = new Cpu(m, mem);
+                tier(a, t, 1);
+                a.setPc(0x10000);
+                b.setPc(0x20000);
+                assertEquals(StopReason.BUDGET, a.run(3001));
+                assertEquals(StopReason.HYPERCALL, b.run(100));
+                assertEquals(StopReason.BUDGET, a.run(3000));
+                r3[t.ordinal()] = a.gpr(3);
+            }
+            assertEquals(1000 + 1000 * 1000, r3[Tier.INTERPRETER.ordinal()], m + " interpreted");
+            assertEquals(r3[Tier.INTERPRETER.ordinal()], r3[Tier.REGIONS.ordinal()], m + " regions");
+            assertEquals(r3[Tier.INTERPRETER.ordinal()], r3[Tier.BLOCKS.ordinal()], m + " blocks");
+        }
+    }
+
+    /**
+     * Book E: a function at EA 0x20000000 is called in a loop through TLB0 (page A: li r3,1), then
+     * the page is mapped to page B (li r3,2) and called again: the translated code of page A must
+     * not run for EA 0x20000000 any more.
+     */
+    @Test
+    void aTranslatedPageMappedAwayIsNeverRunForItsOldAddress() {
+        String call = """
+                li    r6,50
+                mtctr r6
+            1:  lis   r7,0x2000
+                mtlr  r7
+                blrl
+                add   r5,r5,r3
+                bdnz  1b
+            """;
+        String body = "li r5,0\n" + MmuTest.tlbwe(0, 0x80000000L, 0x20000000, MmuTest.PAGE_A | 0x15) + call
+                + MmuTest.tlbwe(0, 0x80000000L, 0x20000000, MmuTest.PAGE_B | 0x15) + call;
+        for (MmuTest.Mode mode : MmuTest.Mode.values()) {
+            for (Tier t : Tier.values()) {
+                Cpu cpu = MmuTest.boot(mode, body, epaprlab.ppc.mem.PhysicalBus.NONE);
+                tier(cpu, t, 1);
+                GuestMemory mem = cpu.memory();
+                mem.store32(MmuTest.PAGE_A, 0x38600001);      // li r3,1
+                mem.store32(MmuTest.PAGE_A + 4, 0x4e800020);  // blr
+                mem.store32(MmuTest.PAGE_B, 0x38600002);      // li r3,2
+                mem.store32(MmuTest.PAGE_B + 4, 0x4e800020);
+                assertEquals(StopReason.HYPERCALL, cpu.run(100_000), cpu::stopDetail);
+                assertEquals(-1, cpu.gpr(31), mode + " " + t + ": no interrupt");
+                assertEquals(50 + 2 * 50, cpu.gpr(5), mode + " " + t);
+            }
+        }
+    }
+}
