@@ -612,6 +612,9 @@ final class RegionCompiler {
             usedSpecial[0] |= SP_ALL;
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialDirty(b)) storeSpecial(b);
             setPc(p.index[k]);
+            // an emitted store before it may have copied its page and set nia (CpuState.copied),
+            // which ends blocks but means nothing to a region: only this handler's nia counts
+            c.aload(S); c.loadConstant(Interpreter.STRAIGHT); c.putfield(CD_STATE, "nia", CD_long);
             c.getstatic(self, "op" + k, CD_OP);
             c.aload(S);
             c.loadConstant(w);
