@@ -130,6 +130,7 @@ class GdbEndToEndTest {
         ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
         String out = gdb(dir, elf, port,
                 "info registers srr0 esr ivpr pid pvr pir",
+                "printf \"sizes=%d,%d,%d\\n\", sizeof($srr0), sizeof($sprg0), sizeof($esr)",
                 "set $sprg0 = 0x1234",
                 "maint flush register-cache",
                 "printf \"sprg0=%x\\n\", $sprg0",
@@ -155,6 +156,7 @@ class GdbEndToEndTest {
         String pvr = cpu.equals("e5500") ? "0x80240020" : "0x80230020";
         assertFinds("^srr0\\s+0x0\\s+0x0\\nesr\\s+0x0\\s+0\\nivpr\\s+0x0\\s+0\\npid\\s+0x0\\s+0\\npvr\\s+" + pvr
                 + "\\s+\\d+\\npir\\s+0x0\\s+0$", out);
+        assertFinds("^sizes=" + (cpu.equals("e5500") ? "8,8,4" : "4,4,4") + "$", out);     // 64-bit where Book E says
         assertFinds("^sprg0=1234$", out);
         assertFinds("^tsr-after-dec=8000000$", out);
         assertFinds("^tsr-after-w1c=0$", out);
