@@ -109,6 +109,85 @@ class GdbEndToEndTest {
         assertTrue(ended.out().contains("crashed"), ended.out());
     }
 
+    /**
+     * The Book E SPRs of the stub's own target-description feature, on both cores, with the
+     * two-vCPU doorbell mode of {@code chaos}: at the held first instruction the values the board
+     * gives at reset (PVR the model's, PIR the vCPU's number); SPRG0 written and read back; a DEC
+     * write counts down through the timers to TSR[DIS], which a TSR write of all ones clears
+     * (write-one-to-clear, as mtspr: stored as given it would read all ones); a PVR write is
+     * refused. Then at the doorbell vector on vCPU 1: the IVPR and IVOR36 the guest set, SRR0/SRR1
+     * as the interrupt saved them, and the SPRG0 the handler's first instruction wrote.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"e500mc", "e5500"})
+    void bookeSprsReadWriteAndTheGuestsOwn(String cpu) throws Exception {
+        Path elf = SAMPLES.resolve("images/chaos-" + cpu + ".elf");
+        Path vm = dir.resolve("doorbell.conf");
+        Files.writeString(vm, "vm { name = bell, image = \"%s\", cpu = %s, vcpus = 2, bootargs = \"mode=doorbell\", expect = passed }\n"
+                .formatted(elf, cpu));
+        int port = freePort();
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "bell:" + port, "--progress", "off");
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        String out = gdb(dir, elf, port,
+                "info registers srr0 esr ivpr pid pvr pir",
+                "printf \"sizes=%d,%d,%d\\n\", sizeof($srr0), sizeof($sprg0), sizeof($esr)",
+                "set $sprg0 = 0x1234",
+                "maint flush register-cache",
+                "printf \"sprg0=%x\\n\", $sprg0",
+                "set $dec = 1",
+                "stepi",
+                "stepi",
+                "printf \"tsr-after-dec=%x\\n\", $tsr",
+                "set $tsr = 0xffffffff",
+                "maint flush register-cache",
+                "printf \"tsr-after-w1c=%x\\n\", $tsr",
+                "python",
+                "try:",
+                "  gdb.execute('set $pvr = 1')",
+                "except gdb.error as e:",
+                "  print('refused: %s' % e)",
+                "end",
+                "printf \"pvr=%x\\n\", $pvr",
+                "break *doorbell_vector+4",          // the vector's first instruction runs in the run that delivers it
+                "continue",
+                "info registers pc ivpr ivor36 pir srr0 srr1 r3 sprg0",
+                "delete",
+                "continue");
+        String pvr = cpu.equals("e5500") ? "0x80240020" : "0x80230020";
+        assertFinds("^srr0\\s+0x0\\s+0x0\\nesr\\s+0x0\\s+0\\nivpr\\s+0x0\\s+0\\npid\\s+0x0\\s+0\\npvr\\s+" + pvr
+                + "\\s+\\d+\\npir\\s+0x0\\s+0$", out);
+        assertFinds("^sizes=" + (cpu.equals("e5500") ? "8,8,4" : "4,4,4") + "$", out);     // 64-bit where Book E says
+        assertFinds("^sprg0=1234$", out);
+        assertFinds("^tsr-after-dec=8000000$", out);
+        assertFinds("^tsr-after-w1c=0$", out);
+        assertFinds("^refused: Could not write register \"pvr\"; remote failure reply 'E03'$", out);
+        assertFinds("^pvr=" + pvr.substring(2) + "$", out);
+        long vector = localSymbol(elf, cpu, "doorbell_vector");
+        assertFinds("^Thread 2 hit Breakpoint 1, 0x0*" + Long.toHexString(vector + 4) + " in doorbell_vector \\(\\)$", out);
+        assertFinds("^ivpr\\s+0x" + Long.toHexString(vector & ~0xffffL) + "\\s", out);
+        assertFinds("^ivor36\\s+0x" + Long.toHexString(vector & 0xfff0L) + "\\s", out);
+        assertFinds("^pir\\s+0x1\\s+1$", out);
+        Matcher srr0 = Pattern.compile("(?m)^srr0\\s+0x([0-9a-f]+)\\s+0x[0-9a-f]+ <\\.?(\\w+)\\+\\d+>$").matcher(out);
+        assertTrue(srr0.find(), "the interrupted instruction, in the guest's code:\n" + out);
+        Matcher srr1 = Pattern.compile("(?m)^srr1\\s+0x([0-9a-f]+)\\s").matcher(out);
+        assertTrue(srr1.find() && (Long.parseLong(srr1.group(1), 16) & 0x8000L) != 0, "SRR1 holds the MSR with EE set:\n" + out);
+        Matcher r3 = Pattern.compile("(?m)^r3\\s+0x([0-9a-f]+)\\s").matcher(out);
+        assertTrue(r3.find(), out);
+        assertFinds("^sprg0\\s+0x" + r3.group(1) + "\\s", out);     // mtsprg 0,3 ran
+        assertTrue(out.contains("[Inferior 1 (Remote target) exited normally]"), out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertTrue(ended.out().contains("vCPU 1 woke up for the doorbell"), ended.out());
+    }
+
+    /** The address of a (possibly file-local) symbol, from binutils' nm. */
+    private static long localSymbol(Path elf, String cpu, String name) throws Exception {
+        String nm = OutsideTool.binutil("nm", cpu.equals("e5500")).run(List.of(elf.toString())).output();
+        Matcher m = Pattern.compile("(?m)^([0-9a-f]+) [Tt] " + name + "$").matcher(nm);
+        assertTrue(m.find(), nm);
+        return Long.parseLong(m.group(1), 16);
+    }
+
     static final Path SAMPLES = Path.of("../../sample-vms").toAbsolutePath().normalize();
 
     /** The line of gdb-demo.c that holds {@code text} (1-based), so the test follows edits of the source. */

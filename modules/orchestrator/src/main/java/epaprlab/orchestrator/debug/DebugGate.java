@@ -37,6 +37,12 @@ public final class DebugGate {
     private final List<Vcpu> vcpus;
     private final Consumer<Boolean> heldChanged;
     private final Set<Long> breakpoints = new HashSet<>();
+    /**
+     * A vCPU actor has asked for its first turn, so the board's power-on (image, entry PC,
+     * registers) is done: before that a debugger attaching to a held VM would read a vCPU the
+     * board is still setting up on another thread.
+     */
+    private boolean poweredOn;
     private final List<Watchpoint> watchpoints = new ArrayList<>();
     private final Map<Integer, Runnable> parked = new HashMap<>();
     private int inside;
@@ -68,6 +74,10 @@ public final class DebugGate {
 
     /** Before a turn: false when held (the actor parks; {@code resume} restarts it). */
     public synchronized boolean enter(int vcpu, Runnable resume) {
+        if (!poweredOn) {
+            poweredOn = true;
+            notifyAll();
+        }
         if (held) {
             parked.put(vcpu, resume);
             return false;
@@ -144,7 +154,7 @@ public final class DebugGate {
      */
     public synchronized java.util.Optional<StopEvent> awaitStop(Duration poll) throws InterruptedException {
         long deadline = System.nanoTime() + poll.toNanos();
-        while (ended == null && !(held && inside == 0)) {
+        while (ended == null && !isStopped()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) return null;
             wait(Math.max(1, left / 1_000_000));
@@ -154,7 +164,7 @@ public final class DebugGate {
 
     public synchronized String endedPacket() { return ended; }
 
-    public synchronized boolean isStopped() { return held && inside == 0; }
+    public synchronized boolean isStopped() { return held && inside == 0 && poweredOn; }
 
     /** Runs again: every vCPU ({@code step} -1) or steps one instruction of vCPU {@code step}. */
     public synchronized void resume(int step) {

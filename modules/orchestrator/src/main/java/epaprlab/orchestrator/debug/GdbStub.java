@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * A GDB remote-protocol server for one VM (all-stop, vCPUs as threads 1..n), for
  * {@code gdb-multiarch}: registers (GPRs, FPRs, PC, MSR, CR, LR, CTR, XER, FPSCR, in the layout
- * of gdb's {@code powerpc:common} / {@code powerpc:common64} target description, which it serves),
+ * of gdb's {@code powerpc:common} / {@code powerpc:common64} target description, which it serves,
+ * then the Book E SPRs of {@link BookeSprs}, read and written one at a time with {@code p}/{@code P}),
  * memory through the guest's current translation, breakpoints ({@code Z0}, {@code Z1}), watchpoints
  * ({@code Z2}-{@code Z4}), single step,
  * continue, Ctrl-C and detach. One debugger at a time, on 127.0.0.1; its own platform thread.
@@ -37,6 +38,7 @@ public final class GdbStub implements Runnable {
     private final DebugGate gate;
     private final GuestMemory ram;
     private final boolean wide;
+    private final BookeSprs sprs;
     /** The thread gdb's register and step requests name (1-based vCPU id + 1). */
     private int thread = 1;
     private OutputStream out;
@@ -48,6 +50,7 @@ public final class GdbStub implements Runnable {
         this.gate = gate;
         this.ram = board.vm().memory();
         this.wide = model == CpuModel.E5500;
+        this.sprs = BookeSprs.of(wide);
     }
 
     /** Opens the port and serves on a thread of its own; prints where to attach. */
@@ -122,8 +125,7 @@ public final class GdbStub implements Runnable {
             case 'p' -> send(readRegister(vcpu(), Integer.parseInt(p.substring(1), 16)));
             case 'P' -> {
                 int eq = p.indexOf('=');
-                writeRegister(vcpu(), Integer.parseInt(p.substring(1, eq), 16), p.substring(eq + 1));
-                send("OK");
+                send(writeRegister(vcpu(), Integer.parseInt(p.substring(1, eq), 16), p.substring(eq + 1)));
             }
             case 'm' -> send(readMemory(p.substring(1)));
             case 'M' -> send(writeMemory(p.substring(1)));
@@ -211,7 +213,9 @@ public final class GdbStub implements Runnable {
         return Integer.parseInt(text, 16);
     }
 
-    // ---- registers: gdb's powerpc core + fpu layout (r0-r31, f0-f31, pc, msr, cr, lr, ctr, xer, fpscr)
+    // ---- registers: gdb's powerpc core + fpu layout (r0-r31, f0-f31, pc, msr, cr, lr, ctr, xer, fpscr),
+    // the `g` packet; then the SPRs from COUNT on, only through `p`/`P` (a `G` cannot then rewrite
+    // TSR or DEC with stale values as a side effect)
 
     private static final int PC = 64, MSR = 65, CR = 66, LR = 67, CTR = 68, XER = 69, FPSCR = 70, COUNT = 71;
 
@@ -274,11 +278,24 @@ public final class GdbStub implements Runnable {
 
     private String readRegister(Vcpu v, int reg) {
         if (!gate.isStopped()) return "E01";
-        return reg < COUNT ? hex(value(v, reg), width(reg)) : "E02";
+        if (reg < COUNT) return hex(value(v, reg), width(reg));
+        if (reg - COUNT < sprs.count()) {
+            BookeSprs.Reg r = sprs.reg(reg - COUNT);
+            return hex(BookeSprs.read(v, r), r.bytes());
+        }
+        return "E02";
     }
 
-    private void writeRegister(Vcpu v, int reg, String data) {
-        if (gate.isStopped() && reg < COUNT) set(v, reg, Long.parseUnsignedLong(data, 16));
+    /** OK, E01 (the VM runs), E02 (no such register) or E03 (mtspr cannot write it: read-only). */
+    private String writeRegister(Vcpu v, int reg, String data) {
+        if (!gate.isStopped()) return "E01";
+        long x = Long.parseUnsignedLong(data, 16);
+        if (reg < COUNT) {
+            set(v, reg, x);
+            return "OK";
+        }
+        if (reg - COUNT >= sprs.count()) return "E02";
+        return BookeSprs.write(v, sprs.reg(reg - COUNT), x) ? "OK" : "E03";
     }
 
     // ---- memory, through the stopped vCPU's translation --------------------------------------
@@ -355,7 +372,9 @@ public final class GdbStub implements Runnable {
         for (int r = 0; r < 32; r++) {
             b.append("<reg name=\"f").append(r).append("\" bitsize=\"64\" type=\"ieee_double\" regnum=\"").append(32 + r).append("\"/>\n");
         }
-        b.append("<reg name=\"fpscr\" bitsize=\"32\" group=\"float\" regnum=\"70\"/>\n</feature>\n</target>\n");
+        b.append("<reg name=\"fpscr\" bitsize=\"32\" group=\"float\" regnum=\"70\"/>\n</feature>\n");
+        sprs.appendFeature(b, COUNT);
+        b.append("</target>\n");
         return b.toString();
     }
 
