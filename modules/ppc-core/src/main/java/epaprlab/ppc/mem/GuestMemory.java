@@ -187,6 +187,7 @@ public final class GuestMemory {
 
     /** Owns pages first..last and {@code other} (-1: none), all or none: pages copied, or -1. */
     private int own(int first, int last, int other) {
+        if (ownedAlready(first, last, other)) return 0;
         synchronized (lock) {
             byte[][] shared = base.pages;
             int need = other >= 0 && read[other] == shared[other] ? 1 : 0;
@@ -197,6 +198,18 @@ public final class GuestMemory {
             if (other >= 0) ownPage(other, shared);
             return need;
         }
+    }
+
+    /**
+     * True when every page of the access is this RAM's own already: the common case of a store into
+     * a page watched as code (data sharing a page with code), answered without the lock. A page
+     * once owned stays owned until snapshot/resetTo/release, which run while no vCPU does.
+     */
+    private boolean ownedAlready(int first, int last, int other) {
+        byte[][] shared = base.pages;
+        if (other >= 0 && PAGE.getAcquire(read, other) == shared[other]) return false;
+        for (int pn = first; pn <= last; pn++) if (PAGE.getAcquire(read, pn) == shared[pn]) return false;
+        return true;
     }
 
     private void ownPage(int pn, byte[][] shared) {
