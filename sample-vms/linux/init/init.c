@@ -19,8 +19,8 @@
  *
  * With "epapr-lab-init=console" on the kernel command line, /init does not end
  * the boot after the self-check: it stays PID 1 and answers commands typed on
- * the console (one per line, the tty's echo off so the console shows only the
- * answers), blocked in read(2) in between so that an idle kernel idles:
+ * the console (one per line; the tty echoes them as a shell's would), blocked
+ * in read(2) in between so that an idle kernel idles:
  *
  *   epapr-lab-init: console ready        once, the point to snapshot at
  *   init>                                the prompt, before every command
@@ -46,7 +46,6 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -370,11 +369,6 @@ static ssize_t read_line(char *buf, size_t size)
 
 static void console_mode(void)
 {
-    struct termios t;
-    if (tcgetattr(0, &t) == 0) {
-        t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-        tcsetattr(0, TCSANOW, &t);
-    }
     say("console ready");
     /* A lab snapshots on the line above; the pause lets it stop this VM
      * before the prompt, so that every VM started from the snapshot prints
