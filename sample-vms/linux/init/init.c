@@ -27,6 +27,7 @@
  *   echo TEXT       -> TEXT
  *   uptime          -> uptime SECONDS    (first field of /proc/uptime)
  *   sleep N         -> (nothing; N seconds later the next prompt)
+ *   cat FILE        -> the file (e.g. /proc/interrupts)
  *   poweroff        -> epapr-lab-init: power-off, then the power-off
  *   anything else   -> epapr-lab-init: unknown command: LINE
  */
@@ -394,6 +395,13 @@ static void console_mode(void)
             printf("uptime %s\n", up);
         } else if (strncmp(line, "sleep ", 6) == 0) {
             nap(atol(line + 6) * 1000);
+        } else if (strncmp(line, "cat ", 4) == 0) {
+            static char buf[16384];
+            ssize_t n = slurp(line + 4, buf, sizeof buf);
+            if (n >= 0)
+                fwrite(buf, 1, (size_t)n, stdout);
+            else
+                say("cat %s: %s", line + 4, strerror(errno));
         } else if (strcmp(line, "poweroff") == 0) {
             say("power-off");
             sync();
