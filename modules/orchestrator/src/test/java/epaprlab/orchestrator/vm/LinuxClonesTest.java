@@ -86,7 +86,7 @@ class LinuxClonesTest {
         List<VmConfig> vms = LabConfigLoader.withDefaults().load(SAMPLES.resolve("linux-clones.conf")).vms();
         assertEquals(1000, vms.size());
         assertEquals("e500mc", vms.getFirst().board().cpu().configName());
-        assertEquals(3, vms.getLast().consoleSteps().size());
+        assertEquals(4, vms.getLast().consoleSteps().size());
     }
 
     private static List<String> console(List<LabEvent> events, String vm) {
