@@ -16,6 +16,20 @@
  *
  * The boot count is the big-endian u32 /chosen/epapr-lab,boot-count that
  * epapr-lab puts into the device tree (1 on the first boot of a VM).
+ *
+ * With "epapr-lab-init=console" on the kernel command line, /init does not end
+ * the boot after the self-check: it stays PID 1 and answers commands typed on
+ * the console (one per line; the tty echoes them as a shell's would), blocked
+ * in read(2) in between so that an idle kernel idles:
+ *
+ *   epapr-lab-init: console ready        once, the point to snapshot at
+ *   init>                                the prompt, before every command
+ *   echo TEXT       -> TEXT
+ *   uptime          -> uptime SECONDS    (first field of /proc/uptime)
+ *   sleep N         -> (nothing; N seconds later the next prompt)
+ *   cat FILE        -> the file (e.g. /proc/interrupts)
+ *   poweroff        -> epapr-lab-init: power-off, then the power-off
+ *   anything else   -> epapr-lab-init: unknown command: LINE
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -309,6 +323,97 @@ static void print_reset_reason(void)
     say("reset-reason %s", reason);
 }
 
+/* True when the kernel command line holds the word want. */
+static int cmdline_has(const char *want)
+{
+    char line[1024];
+    ssize_t n = slurp("/proc/cmdline", line, sizeof line - 1);
+    if (n <= 0)
+        return 0;
+    line[n] = '\0';
+    for (char *w = strtok(line, " \n"); w; w = strtok(NULL, " \n"))
+        if (strcmp(w, want) == 0)
+            return 1;
+    return 0;
+}
+
+static void nap(long ms)
+{
+    struct timespec t = { ms / 1000, ms % 1000 * 1000000L };
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+/* Reads one line from the console (blocking); returns its length without the
+ * newline, or -1 at end of input. */
+static ssize_t read_line(char *buf, size_t size)
+{
+    size_t used = 0;
+    for (;;) {
+        char c;
+        ssize_t n = read(0, &c, 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return used ? (ssize_t)used : -1;
+        if (c == '\n' || c == '\r') {
+            if (used == 0 && c == '\n')
+                continue;       /* the LF of a CR LF */
+            break;
+        }
+        if (used + 1 < size)
+            buf[used++] = c;
+    }
+    buf[used] = '\0';
+    return (ssize_t)used;
+}
+
+static void console_mode(void)
+{
+    say("console ready");
+    /* A lab snapshots on the line above; the pause lets it stop this VM
+     * before the prompt, so that every VM started from the snapshot prints
+     * its own prompt (and its console steps can wait for it). */
+    nap(1000);
+    char line[256];
+    for (;;) {
+        fputs("init> ", stdout);
+        fflush(stdout);
+        if (read_line(line, sizeof line) < 0) {
+            nap(1000);          /* no console: nothing to answer */
+            continue;
+        }
+        if (strncmp(line, "echo ", 5) == 0) {
+            puts(line + 5);
+        } else if (strcmp(line, "echo") == 0) {
+            puts("");
+        } else if (strcmp(line, "uptime") == 0) {
+            char up[64] = "?";
+            ssize_t n = slurp("/proc/uptime", up, sizeof up - 1);
+            if (n > 0)
+                up[strcspn(up, " \n")] = '\0';
+            printf("uptime %s\n", up);
+        } else if (strncmp(line, "sleep ", 6) == 0) {
+            nap(atol(line + 6) * 1000);
+        } else if (strncmp(line, "cat ", 4) == 0) {
+            static char buf[16384];
+            ssize_t n = slurp(line + 4, buf, sizeof buf);
+            if (n >= 0)
+                fwrite(buf, 1, (size_t)n, stdout);
+            else
+                say("cat %s: %s", line + 4, strerror(errno));
+        } else if (strcmp(line, "poweroff") == 0) {
+            say("power-off");
+            sync();
+            reboot(RB_POWER_OFF);
+            say("reboot(2) returned: %s", strerror(errno));
+        } else if (line[0] != '\0') {
+            say("unknown command: %s", line);
+        }
+        fflush(stdout);
+    }
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -335,6 +440,8 @@ int main(void)
     int failed = self_check();
     uint32_t boot = boot_count();
     print_reset_reason();
+    if (cmdline_has("epapr-lab-init=console"))
+        console_mode();
 
     sync();
     if (boot == 1 && !failed) {

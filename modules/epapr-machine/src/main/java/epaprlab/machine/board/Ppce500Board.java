@@ -32,13 +32,17 @@ import epaprlab.machine.snapshot.MachineSnapshot;
 import epaprlab.ppc.mem.MemoryImage;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Translation;
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import java.util.function.IntSupplier;
 
 /**
@@ -94,7 +98,7 @@ public final class Ppce500Board implements Machine {
         }
         this.spec = spec;
         this.images = images;
-        this.layout = Ppce500Layout.place(spec.cpu(), spec.ramBytes(), images.bios(), images.kernel(), images.initrd());
+        this.layout = sharedLayout(spec, images);
         this.vm = hypervisor.createVm(new VmSpec(spec.cpu(), spec.ramBytes(), spec.vcpus(), spec.timeSource(),
                 Ppce500TreeBuilder.FREQUENCY_HZ, spec.compileThreshold()));
         for (int i = 0; i < spec.vcpus(); i++) vm.createVcpu(i).enableCapability(Capability.EXIT_EPAPR_HCALL);
@@ -117,6 +121,26 @@ public final class Ppce500Board implements Machine {
         bus.map("spin-table", Ppce500TreeBuilder.SPIN_TABLE_BASE, SpinTable.SIZE, spinTable);
         this.pristine = PristineRam.of(images, new Placement(spec.cpu(), spec.ramBytes()), spec.ramBytes(), layout::loadInto);
         vm.connectConsoleInput(bytes -> uart.receive(bytes, 0, bytes.length));
+    }
+
+    /**
+     * Layouts by images and placement, weakly held both ways as {@link PristineRam} holds its
+     * images: a layout keeps the parsed kernel's segments (a Linux kernel's 20 MiB), which every
+     * board of the same images shares instead of parsing its own copy.
+     */
+    private static final Map<Ppce500Images, Map<Placement, WeakReference<Ppce500Layout>>> LAYOUTS = new WeakHashMap<>();
+
+    private static Ppce500Layout sharedLayout(BoardSpec spec, Ppce500Images images) throws BootException {
+        synchronized (LAYOUTS) {
+            var byPlacement = LAYOUTS.computeIfAbsent(images, k -> new HashMap<>());
+            Placement placement = new Placement(spec.cpu(), spec.ramBytes());
+            WeakReference<Ppce500Layout> ref = byPlacement.get(placement);
+            Ppce500Layout cached = ref == null ? null : ref.get();
+            if (cached != null) return cached;
+            Ppce500Layout placed = Ppce500Layout.place(spec.cpu(), spec.ramBytes(), images.bios(), images.kernel(), images.initrd());
+            byPlacement.put(placement, new WeakReference<>(placed));
+            return placed;
+        }
     }
 
     /** Builds the board on the software engine; fails when the images cannot be placed in RAM. */
