@@ -144,6 +144,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private final VcpuExitHandler exits;
     /** True while the guest waits for an interrupt with no timer armed: no turn is scheduled. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
+    /** True while the idle deadline's timer may still send a turn. */
+    private boolean idleTimer;
     /** Set by the engine's wake hook whenever an interrupt is raised for this vCPU. */
     private final AtomicBoolean woken = new AtomicBoolean();
     /** A turn (self-sent, timer or wake-up) arrived while paused: the resume must send it again. */
@@ -206,6 +208,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /** Runs again from the restored state: the first turn now, nothing left of before (timers, missed turns). */
     private Behavior<Command> restored() {
         timers.cancel(Turn.INSTANCE);
+        idleTimer = false;
         turnMissed = false;
         sleeping.set(false);
         getContext().getSelf().tell(Turn.INSTANCE);
@@ -254,6 +257,11 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     }
 
     private Behavior<Command> turn(DebugGate gate) {
+        sleeping.set(false);                    // a timer's turn after a sleep: wakes from now on need no turn
+        if (idleTimer) {                        // woken before its deadline: one chain of turns, not two
+            timers.cancel(Turn.INSTANCE);
+            idleTimer = false;
+        }
         woken.set(false);
         long turnStart = vcpu.instructionsRetired();
         try {
@@ -321,13 +329,15 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /**
      * The guest waits for an interrupt. With a timer armed in wall-clock time, look again at its
-     * deadline; with none, schedule nothing at all: the vCPU uses no CPU until an interrupt is
-     * raised for it (the wake hook sends the next turn), or until the supervisor ends the VM.
+     * deadline; with none, schedule nothing at all. Either way an interrupt raised for it (the
+     * wake hook) sends the next turn at once: a tickless kernel's next timer may be seconds
+     * away, and console input must not wait for it. Otherwise the vCPU uses no CPU until then,
+     * or until the supervisor ends the VM.
      */
     private Behavior<Command> idleTurn(long untilNanos) {
         if (untilNanos >= 0) {
             timers.startSingleTimer(Turn.INSTANCE, Duration.ofNanos(Math.max(0, untilNanos - System.nanoTime())));
-            return this;
+            idleTimer = true;
         }
         sleeping.set(true);
         // an interrupt raised between the end of run() and here must not be missed
