@@ -1,6 +1,7 @@
 package epaprlab.orchestrator.vm;
 
 import epaprlab.machine.board.Board;
+import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.board.Machine;
 import epaprlab.machine.board.Ppce500Board;
 import epaprlab.machine.board.Ppce500Images;
@@ -28,10 +29,12 @@ public final class ImageCache implements VmSupervisor.BoardFactory {
      */
     private final ConcurrentHashMap<Hardware, java.util.concurrent.ConcurrentLinkedDeque<Machine>> spare = new ConcurrentHashMap<>();
 
-    /** What makes two boards interchangeable for a restore. */
-    private record Hardware(Path image, Optional<VmConfig.Ppce500Files> ppce500, epaprlab.machine.board.BoardSpec spec) {
+    /** What makes two boards interchangeable for a restore (looked up twice per VM: built without copying the VmConfig). */
+    private record Hardware(Path image, Optional<VmConfig.Ppce500Files> ppce500, BoardSpec spec) {
         static Hardware of(VmConfig c) {
-            return new Hardware(c.image(), c.ppce500(), c.renamed("-", 0).board());
+            BoardSpec b = c.board();
+            return new Hardware(c.image(), c.ppce500(), new BoardSpec("-", 0, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
+                    b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(), b.compileThreshold()));
         }
     }
 
