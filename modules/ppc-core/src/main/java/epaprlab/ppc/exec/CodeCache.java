@@ -1,13 +1,11 @@
 package epaprlab.ppc.exec;
 
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The JVM-wide cache of compiled blocks and the background compiler that fills it.
@@ -35,30 +33,22 @@ final class CodeCache {
     static final int QUEUE = 1024;
 
     /** One block's compiled form, shared by every block with the same model and words. */
-    static final class Entry {
-        private final Key key;
+    static final class Entry extends SecondChanceClock.Slot<Key> {
         private final Op[] ops;
         /** Null until the compiler thread has defined it, and again once evicted. */
         volatile CompiledBlock compiled;
-        /** Evicted, or its compilation failed: holders drop it (and ask again unless it failed). */
-        volatile boolean dead;
-        /** Its compilation threw: the block stays interpreted for good. */
-        volatile boolean failed;
-        /** Ran compiled since the clock hand last passed it (racy by design: only a hint). */
-        boolean used;
 
         private Entry(Key key, Op[] ops) {
-            this.key = key;
+            super(key);
             this.ops = ops;
         }
+
+        @Override void dropCode() { compiled = null; }
     }
 
     /** Handed to synchronous requests when the cache is full: the block stays interpreted. */
     private static final Entry FULL = new Entry(null, null);
-    static {
-        FULL.dead = true;
-        FULL.failed = true;
-    }
+    static { FULL.fail(); }
 
     private record Key(boolean has64, int[] words) {
         @Override public boolean equals(Object o) {
@@ -68,9 +58,8 @@ final class CodeCache {
     }
 
     private static final ConcurrentHashMap<Key, Entry> ENTRIES = new ConcurrentHashMap<>();
-    /** Compiled entries in insertion order; only the compiler thread touches it. */
-    private static final ArrayDeque<Entry> CLOCK = new ArrayDeque<>();
-    private static final AtomicLong EVICTED = new AtomicLong();
+    /** Compiled entries in admission order (the compiler thread admits them). */
+    private static final SecondChanceClock<Key, Entry> CLOCK = new SecondChanceClock<>(ENTRIES);
     private static final ThreadPoolExecutor COMPILER = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(QUEUE), r -> {
                 Thread t = new Thread(r, "epapr-lab-block-compiler");
@@ -97,11 +86,9 @@ final class CodeCache {
     }
 
     /** Compiled entries alive in the cache now. */
-    static int size() {
-        synchronized (CLOCK) { return CLOCK.size(); }
-    }
+    static int size() { return CLOCK.size(); }
 
-    static long evictedCount() { return EVICTED.get(); }
+    static long evictedCount() { return CLOCK.evictedCount(); }
 
     /**
      * The entry for {@code b}: the shared one if some CPU asked for these words already, else a new
@@ -144,29 +131,9 @@ final class CodeCache {
         try {
             c = BlockCompiler.define(e.ops, e.key.words());
         } catch (RuntimeException | LinkageError err) {
-            e.failed = true;
-            e.dead = true;
+            e.fail();
             return;                             // the block stays interpreted; results are the same
         }
-        synchronized (CLOCK) {
-            while (CLOCK.size() >= capacity) evictOne();
-            e.compiled = c;
-            CLOCK.addLast(e);
-        }
-    }
-
-    /** Second chance: an entry used since the hand last passed goes to the back once. */
-    private static void evictOne() {
-        for (int turns = CLOCK.size(); turns > 0; turns--) {
-            Entry e = CLOCK.peekFirst();
-            if (!e.used) break;
-            e.used = false;
-            CLOCK.addLast(CLOCK.pollFirst());
-        }
-        Entry victim = CLOCK.pollFirst();
-        ENTRIES.remove(victim.key, victim);
-        victim.compiled = null;
-        victim.dead = true;
-        EVICTED.incrementAndGet();
+        CLOCK.admit(e, capacity, () -> e.compiled = c);
     }
 }

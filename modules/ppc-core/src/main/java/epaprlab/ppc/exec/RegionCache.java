@@ -2,9 +2,7 @@ package epaprlab.ppc.exec;
 
 import epaprlab.ppc.decode.DecodeTable;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The JVM-wide cache of translated regions, filled by the background compiler thread that
@@ -21,34 +19,26 @@ final class RegionCache {
     private static volatile int capacity = Integer.getInteger("epaprlab.code-cache-regions", 4_000);
 
     /** One region's translated form. */
-    static final class Entry {
+    static final class Entry extends SecondChanceClock.Slot<RegionCompiler.Plan> {
         /** What it runs: the plan asked for, or a smaller one when that was too large for the JIT. */
         volatile RegionCompiler.Plan plan;
-        private final RegionCompiler.Plan key;
         /** Null until translated, and again once evicted. */
         volatile Region compiled;
-        /** Evicted, or its translation failed: holders drop it (and ask again unless it failed). */
-        volatile boolean dead;
-        volatile boolean failed;
-        /** Entered since the clock hand last passed it (racy by design: a hint). */
-        boolean used;
 
         private Entry(RegionCompiler.Plan plan) {
+            super(plan);
             this.plan = plan;
-            this.key = plan;
         }
+
+        @Override void dropCode() { compiled = null; }
     }
 
     /** Never translated: the code it is handed to stays interpreted. */
     static final Entry NONE = new Entry(null);
-    static {
-        NONE.dead = true;
-        NONE.failed = true;
-    }
+    static { NONE.fail(); }
 
     private static final ConcurrentHashMap<RegionCompiler.Plan, Entry> ENTRIES = new ConcurrentHashMap<>();
-    private static final ArrayDeque<Entry> CLOCK = new ArrayDeque<>();
-    private static final AtomicLong EVICTED = new AtomicLong();
+    private static final SecondChanceClock<RegionCompiler.Plan, Entry> CLOCK = new SecondChanceClock<>(ENTRIES);
 
     static int capacity() { return capacity; }
 
@@ -57,11 +47,9 @@ final class RegionCache {
         capacity = regions;
     }
 
-    static int size() {
-        synchronized (CLOCK) { return CLOCK.size(); }
-    }
+    static int size() { return CLOCK.size(); }
 
-    static long evictedCount() { return EVICTED.get(); }
+    static long evictedCount() { return CLOCK.evictedCount(); }
 
     /**
      * The entry for {@code plan}: the shared one when it exists, else a new one translated now
@@ -97,28 +85,10 @@ final class RegionCache {
             r = null;
         }
         if (r == null) {                        // too large or failed: the code stays in the block tiers
-            e.failed = true;
-            e.dead = true;
+            e.fail();
             return;
         }
-        synchronized (CLOCK) {
-            while (CLOCK.size() >= capacity) evictOne();
-            e.compiled = r;
-            CLOCK.addLast(e);
-        }
-    }
-
-    private static void evictOne() {
-        for (int turns = CLOCK.size(); turns > 0; turns--) {
-            Entry e = CLOCK.peekFirst();
-            if (!e.used) break;
-            e.used = false;
-            CLOCK.addLast(CLOCK.pollFirst());
-        }
-        Entry victim = CLOCK.pollFirst();
-        ENTRIES.remove(victim.key, victim);
-        victim.compiled = null;
-        victim.dead = true;
-        EVICTED.incrementAndGet();
+        final Region translated = r;
+        CLOCK.admit(e, capacity, () -> e.compiled = translated);
     }
 }
