@@ -300,7 +300,7 @@ public final class Interpreter {
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
         if (regionTier && branchRing == null && !faultInjected && !s.watching()) {
-            if (region(b, pc, pa)) return true;
+            if (region(b, blocks, pc, pa)) return true;
         } else {
             final CodeCache.Entry entry = b.entry;
             if (entry != null) {
@@ -358,12 +358,13 @@ public final class Interpreter {
     }
 
     /**
-     * The region tier for block {@code b} at {@code pc} (RAM offset {@code pa}): runs its region
-     * when one is translated, current and fits before the event boundary (true), counts the block
-     * towards the threshold and asks for a region when it gets hot, else leaves the block to the
-     * interpreter (false).
+     * The region tier for block {@code b} at {@code pc} (RAM offset {@code pa}; {@code blocks}: its
+     * page's blocks): runs its region when one is translated, current and fits before the event
+     * boundary (true), then chains on to the regions of the blocks that follow in the same page
+     * ({@link #chain}); counts the block towards the threshold and asks for a region when it gets
+     * hot, else leaves the block to the interpreter (false).
      */
-    private boolean region(Block b, long pc, long pa) {
+    private boolean region(Block b, Block[] blocks, long pc, long pa) {
         RegionCache.Entry re = b.region;
         if (re == null) {
             if (compileThreshold == 0 || ++b.runs < compileThreshold) return false;
@@ -398,12 +399,57 @@ public final class Interpreter {
         s.nia = STRAIGHT;
         s.codeWritten = false;
         try {
-            return r.run(s, pc - off, page, off);
+            final int how = r.run(s, pc - off, page, off);
+            if (how == Region.LINKED) chain(blocks, pc - off, pn);
+            return how != Region.NO_ROOM;
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             engineError(e, s.fetchWord(page | (s.pc & 0xFFC)));
             return true;
+        }
+    }
+
+    /**
+     * Chaining: after a region left through a branch or transfer ({@link Region#LINKED}) to an
+     * address of the same page (the page at effective {@code pcBase}, physical page {@code pn},
+     * whose blocks are {@code blocks}), runs the region of the block there without the
+     * dispatcher, as long as the next one may run: no event boundary reached, no kick and no
+     * attention flag (the dispatcher's checks after every block), a translated region known for
+     * that block, for the current mode, whose words were found current at the page's present
+     * code generation (a store since then, by any CPU, moved it: then the dispatcher checks the
+     * words). The same effective page maps to the same physical page: a plain exit changes
+     * neither MSR nor the TLB. Does the dispatcher's bookkeeping between blocks (PC to NIA, the
+     * last instruction counted); when the next region's first block does not fit after all,
+     * undoes it. Otherwise leaves the CPU as the last region left it, for the dispatcher.
+     */
+    private void chain(Block[] blocks, long pcBase, int pn) {
+        final CpuState s = this.s;
+        final long page = (long) pn << GuestMemory.PAGE_SHIFT;
+        while (true) {
+            final long nia = s.nia;
+            if ((nia & ~0xFFFL) != pcBase || s.retired + 1 >= s.limit || kick || s.pending.attention) return;
+            final Block b = blocks[((int) nia & 0xFFF) >>> 2];
+            if (b == null) return;
+            final RegionCache.Entry re = b.region;
+            if (re == null) return;
+            final Region r = re.compiled;
+            final int gen = s.mem.codeGeneration(pn);
+            if (r == null || gen != b.regionGen || (gen & 1) == 0 || re.plan.cm != s.cm) return;
+            if (!re.used) re.used = true;
+            final long from = s.pc;
+            s.pc = nia;
+            s.retired++;
+            s.nia = STRAIGHT;
+            s.codeWritten = false;
+            final int how = r.run(s, pcBase, page, (int) nia & 0xFFF);
+            if (how == Region.LINKED) continue;
+            if (how == Region.NO_ROOM) {        // as the dispatcher had it: the last region's exit, not counted
+                s.pc = from;
+                s.nia = nia;
+                s.retired--;
+            }
+            return;
         }
     }
 

@@ -203,12 +203,13 @@ final class RegionCompiler {
     private static final ClassDesc CD_OP = desc(Op.class);
     private static final ClassDesc CD_STATE = desc(CpuState.class);
     private static final ClassDesc CD_OPS = desc(RegionOps.class);
+    private static final ClassDesc CD_REGION = desc(Region.class);
     private static final ClassDesc CD_PENDING = desc(PendingInterrupts.class);
     private static final ClassDesc CD_LOOKUP = desc(MethodHandles.Lookup.class);
     private static final ClassDesc CD_HANDLES = desc(MethodHandles.class);
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
-    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_long, CD_long, CD_int);
+    private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long, CD_int);
     private static final MethodTypeDesc TOUCHES = MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_long, CD_LONGS);
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
@@ -251,7 +252,7 @@ final class RegionCompiler {
         em.self = self;
         return ClassFile.of().build(self, cb -> {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
-            cb.withInterfaceSymbols(desc(Region.class));
+            cb.withSuperclass(CD_REGION);
             cb.withField("words", CD_LONGS, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             for (int k = 0; k < ops.length; k++) {
                 if (em.fallback[k]) cb.withField("op" + k, CD_OP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
@@ -282,7 +283,7 @@ final class RegionCompiler {
             });
             cb.withMethodBody("<init>", MethodTypeDesc.of(CD_void), ClassFile.ACC_PUBLIC, code -> {
                 code.aload(0);
-                code.invokespecial(CD_Object, "<init>", MethodTypeDesc.of(CD_void));
+                code.invokespecial(CD_REGION, "<init>", MethodTypeDesc.of(CD_void));
                 code.return_();
             });
             cb.withMethodBody("run", RUN, ClassFile.ACC_PUBLIC, em::body);
@@ -433,26 +434,27 @@ final class RegionCompiler {
                 c.goto_(at[i]);
             }
             c.labelBinding(none);
-            c.iconst_0();
+            c.loadConstant(Region.NO_ROOM);
             c.ireturn();
 
             c.labelBinding(tryStart);
             for (int k = 0; k < p.length(); k++) instruction(k);
             c.labelBinding(tryEnd);
 
-            // exit: PC, NIA and the count from the locals
+            // exit through a branch or transfer: PC, NIA and the count from the locals; nothing else
+            // changed, so the interpreter may chain to the next region
             c.labelBinding(exit);
             writeBack();
             c.aload(S); c.lload(XPC); c.putfield(CD_STATE, "pc", CD_long);
             c.aload(S); c.lload(XNIA); c.putfield(CD_STATE, "nia", CD_long);
             c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
-            c.iconst_1();
+            c.loadConstant(Region.LINKED);
             c.ireturn();
             // exit after a handler raised an interrupt: PC and NIA are already set
             c.labelBinding(exitKeep);
             writeBack();
             c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
-            c.iconst_1();
+            c.loadConstant(Region.DISPATCH);
             c.ireturn();
             // exit through an instruction that ends a block, run by its handler with the full bookkeeping
             c.labelBinding(exitEnder);
@@ -462,7 +464,7 @@ final class RegionCompiler {
             c.aload(S); c.lload(XRET); c.putfield(CD_STATE, "retired", CD_long);
             c.aload(XOP); c.aload(S); c.iload(XW);
             c.invokeinterface(CD_OP, "exec", EXEC);
-            c.iconst_1();
+            c.loadConstant(Region.DISPATCH);
             c.ireturn();
             // a fault (or a handler bug): count the instructions before PC's, write back, rethrow
             c.labelBinding(handler);
