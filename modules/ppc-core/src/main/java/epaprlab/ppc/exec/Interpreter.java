@@ -405,30 +405,48 @@ public final class Interpreter {
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
-            engineError(e, s.fetchWord(page | (s.pc & 0xFFC)));
+            engineError(e, s.wordAt(s.pc));     // a chained region may have been of another page
             return true;
         }
     }
 
     /**
-     * Chaining: after a region left through a branch or transfer ({@link Region#LINKED}) to an
-     * address of the same page (the page at effective {@code pcBase}, physical page {@code pn},
-     * whose blocks are {@code blocks}), runs the region of the block there without the
-     * dispatcher, as long as the next one may run: no event boundary reached, no kick and no
-     * attention flag (the dispatcher's checks after every block), a translated region known for
-     * that block, for the current mode, whose words were found current at the page's present
-     * code generation (a store since then, by any CPU, moved it: then the dispatcher checks the
-     * words). The same effective page maps to the same physical page: a plain exit changes
-     * neither MSR nor the TLB. Does the dispatcher's bookkeeping between blocks (PC to NIA, the
-     * last instruction counted); when the next region's first block does not fit after all,
-     * undoes it. Otherwise leaves the CPU as the last region left it, for the dispatcher.
+     * Chaining: after a region left through a branch or transfer ({@link Region#LINKED}) from the
+     * page at effective {@code pcBase} (physical page {@code pn}, whose blocks are
+     * {@code blocks}), runs the region of the block at NIA without the dispatcher, as long as the
+     * next one may run: no event boundary reached, no kick and no attention flag (the
+     * dispatcher's checks after every block), a translated region known for that block, for the
+     * current mode, whose words were found current at its page's present code generation (a
+     * store since then, by any CPU, moved it: then the dispatcher checks the words). A plain exit
+     * changes neither MSR nor the TLB, so the same effective page is the same physical page; another
+     * page is taken only when it is RAM (FLAT) or hits in the software TLB for fetches (BOOK_E),
+     * else the dispatcher translates it (or raises the fetch's interrupt). Does the dispatcher's
+     * bookkeeping between blocks (PC to NIA, the last instruction counted); when the next
+     * region's first block does not fit after all, undoes it. Otherwise leaves the CPU as the
+     * last region left it, for the dispatcher.
      */
     private void chain(Block[] blocks, long pcBase, int pn) {
         final CpuState s = this.s;
-        final long page = (long) pn << GuestMemory.PAGE_SHIFT;
+        long page = (long) pn << GuestMemory.PAGE_SHIFT;
         while (true) {
             final long nia = s.nia;
-            if ((nia & ~0xFFFL) != pcBase || s.retired + 1 >= s.limit || kick || s.pending.attention) return;
+            if (s.retired + 1 >= s.limit || kick || s.pending.attention) return;
+            if ((nia & ~0xFFFL) != pcBase) {
+                final long pa;
+                if (!s.bookE) {
+                    if (Long.compareUnsigned(nia, s.ramSize - 4) > 0) return;
+                    pa = nia;
+                } else {
+                    final int t = SoftTlb.index(nia);
+                    if (s.softExec[t] != SoftTlb.tag(nia, s.ictx)) return;
+                    pa = nia + s.softExecAdd[t];
+                }
+                pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+                blocks = pageBlocks[pn];
+                if (blocks == null) return;
+                pcBase = nia & ~0xFFFL;
+                page = pa & ~0xFFFL;
+            }
             final Block b = blocks[((int) nia & 0xFFF) >>> 2];
             if (b == null) return;
             final RegionCache.Entry re = b.region;

@@ -315,6 +315,14 @@ final class RegionCompiler {
         final int[] blockOf;             // per instruction k: index k of its block's first instruction
         final int[] posOf = new int[PAGE_WORDS];   // page word -> k, or -1
         final int[] lenAt = new int[PAGE_WORDS];   // block start word -> its length
+        /**
+         * Block start word -> the most instructions that can run from its start through forward
+         * transfers only (the block and its longest chain of forward successors), from pass 1's
+         * {@link #forward} edges; the event boundary is checked against it where a check is made.
+         */
+        final int[] reach = new int[PAGE_WORDS];
+        /** Pass 1: the forward transfers inside the region, as {from block start word, to word}. */
+        final List<int[]> forward = new ArrayList<>();
         ClassDesc self;
         // register use: pass 1 records, pass 2 reads the final sets from the first emitter
         final long[] usedGpr = new long[1], writtenGpr = new long[1];
@@ -341,6 +349,16 @@ final class RegionCompiler {
                 if (p.hasEntry(i)) cur = k;
                 blockOf[k] = cur;
                 lenAt[p.index[cur]]++;
+            }
+            // forward transfers go to higher words: the longest chains, from the last block back
+            for (int k = n - 1; k >= 0; k--) {
+                int b = p.index[k];
+                if (blockOf[k] != k) continue;
+                int most = 0;
+                if (facts != null) {
+                    for (int[] e : facts.forward) if (e[0] == b) most = Math.max(most, reach[e[1]]);
+                }
+                reach[b] = lenAt[b] + most;
             }
         }
 
@@ -430,7 +448,7 @@ final class RegionCompiler {
             for (int e = 0; e < p.entries.length; e++) {
                 int i = p.entries[e];
                 c.labelBinding(checks[e]);
-                roomBelow(lenAt[i], none);
+                roomBelow(reach[i], none);
                 c.goto_(at[i]);
             }
             c.labelBinding(none);
@@ -528,22 +546,32 @@ final class RegionCompiler {
             c.goto_(exit);
         }
 
-        /** Control goes from instruction k (done) to page word t. */
+        /**
+         * Control goes from instruction k (done) to page word t. Inside the region, only a
+         * backward transfer (and an entry) checks the event boundary, against the longest run of
+         * forward transfers from its target ({@link #reach}): so a forward transfer needs no check,
+         * and a budget or timer event still never falls inside a block (nothing but an instruction
+         * that ends a block, which leaves the region, changes {@link CpuState#limit}). Near the
+         * boundary the region leaves a little early and the interpreter runs the rest exactly.
+         */
         private void transfer(int k, int t) {
             int i = p.index[k];
-            if (t >= 0 && t < PAGE_WORDS && posOf[t] >= 0 && at[t] != null) {
+            if (t > i && t < PAGE_WORDS && posOf[t] >= 0 && at[t] != null) {
+                forward.add(new int[] {p.index[blockOf[k]], t});
+                countBefore(k);
+                c.lload(XRET); c.lconst_1(); c.ladd(); c.lstore(N);
+                c.goto_(at[t]);
+            } else if (t >= 0 && t < PAGE_WORDS && posOf[t] >= 0 && at[t] != null) {
                 Label leave = c.newLabel(), go = c.newLabel();
                 countBefore(k);
-                if (t <= i) {
-                    // backward: interrupts raised by the host or other CPUs, kicks
-                    c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING);
-                    c.getfield(CD_PENDING, "attention", CD_boolean);
-                    c.ifne(leave);
-                }
+                // backward: interrupts raised by the host or other CPUs, kicks; then the boundary
+                c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING);
+                c.getfield(CD_PENDING, "attention", CD_boolean);
+                c.ifne(leave);
                 c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
                 c.lload(XRET); c.lconst_1(); c.ladd(); c.dup2(); c.lstore(N);
                 c.lsub();
-                c.loadConstant((long) lenAt[t]);
+                c.loadConstant((long) reach[t]);
                 c.lcmp();
                 c.ifge(go);
                 c.labelBinding(leave);
