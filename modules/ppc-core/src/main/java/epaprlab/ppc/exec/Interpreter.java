@@ -367,9 +367,14 @@ public final class Interpreter {
     private boolean region(Block b, Block[] blocks, long pc, long pa) {
         RegionCache.Entry re = b.region;
         if (re == null) {
-            if (compileThreshold == 0 || ++b.runs < compileThreshold) return false;
-            b.runs = 0;
-            re = b.region = regionFor(pa);
+            if (compileThreshold == 0) return false;
+            if (b.runs == 0 && (re = translated(b.words[0], pa)) != null) {
+                b.region = re;                  // at its first run: another CPU paid for it already
+            } else {
+                if (++b.runs < compileThreshold) return false;
+                b.runs = 0;
+                re = b.region = regionFor(pa);
+            }
             b.regionGen = 0;                    // never a watched generation: its words are checked first
             if (re == null) return false;   // the compiler's queue is full: ask again later
         }
@@ -469,6 +474,22 @@ public final class Interpreter {
             }
             return;
         }
+    }
+
+    /**
+     * A region already translated (by any CPU of the JVM) with an entry at {@code pa}, whose
+     * first word there is {@code word}, for this mode and current in RAM; or null. Asked once
+     * per block, at its first run.
+     */
+    private RegionCache.Entry translated(int word, long pa) {
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        if (regionChurn[pn] > CHURN_LIMIT) return null;
+        final RegionCache.Entry[] found = RegionCache.published(s.has64, s.cm, ((int) pa & 0xFFF) >>> 2, word);
+        if (found == null) return null;
+        for (RegionCache.Entry e : found) {
+            if (e.compiled != null && e.plan.cm == s.cm && current(e.plan, pa & ~0xFFFL)) return e;
+        }
+        return null;
     }
 
     /** True when RAM still holds the words the region was translated from. */

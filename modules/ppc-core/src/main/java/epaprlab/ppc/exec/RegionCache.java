@@ -2,6 +2,7 @@ package epaprlab.ppc.exec;
 
 import epaprlab.ppc.decode.DecodeTable;
 
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,7 +31,10 @@ final class RegionCache {
             this.plan = plan;
         }
 
-        @Override void dropCode() { compiled = null; }
+        @Override void dropCode() {
+            compiled = null;
+            unpublish(this);
+        }
     }
 
     /** Never translated: the code it is handed to stays interpreted. */
@@ -39,6 +43,56 @@ final class RegionCache {
 
     private static final ConcurrentHashMap<RegionCompiler.Plan, Entry> ENTRIES = new ConcurrentHashMap<>();
     private static final SecondChanceClock<RegionCompiler.Plan, Entry> CLOCK = new SecondChanceClock<>(ENTRIES);
+
+    /**
+     * Translated regions by entry: (model, mode, page word, instruction word there) to the regions
+     * with that entry (a few; equal keys are rare and the caller compares the words anyway). Lets
+     * a CPU that meets a block for the first time (a new VM, a reset, another vCPU) run the
+     * region another CPU already paid for at once instead of interpreting the block up to the
+     * compile threshold first.
+     */
+    private static final ConcurrentHashMap<Long, Entry[]> BY_ENTRY = new ConcurrentHashMap<>();
+    private static final int PER_KEY = 4;
+
+    private static long entryKey(boolean has64, boolean cm, int index, int word) {
+        return (long) word << 32 | (long) index << 2 | (has64 ? 2 : 0) | (cm ? 1 : 0);
+    }
+
+    /** The translated regions with an entry at page word {@code index} holding {@code word}, or null. */
+    static Entry[] published(boolean has64, boolean cm, int index, int word) {
+        return BY_ENTRY.get(entryKey(has64, cm, index, word));
+    }
+
+    private static void publish(Entry e) {
+        final RegionCompiler.Plan p = e.plan;
+        for (int i : p.entries) {
+            final int word = p.words[Arrays.binarySearch(p.index, i)];
+            BY_ENTRY.compute(entryKey(p.has64, p.cm, i, word), (k, old) -> {
+                if (old == null) return new Entry[] {e};
+                if (old.length == PER_KEY) return old;      // crowded: the newcomer stays unpublished
+                Entry[] more = Arrays.copyOf(old, old.length + 1);
+                more[old.length] = e;
+                return more;
+            });
+        }
+    }
+
+    private static void unpublish(Entry e) {
+        final RegionCompiler.Plan p = e.plan;
+        for (int i : p.entries) {
+            final int word = p.words[Arrays.binarySearch(p.index, i)];
+            BY_ENTRY.computeIfPresent(entryKey(p.has64, p.cm, i, word), (k, old) -> {
+                int n = 0;
+                for (Entry o : old) if (o != e) n++;
+                if (n == old.length) return old;
+                if (n == 0) return null;
+                Entry[] fewer = new Entry[n];
+                n = 0;
+                for (Entry o : old) if (o != e) fewer[n++] = o;
+                return fewer;
+            });
+        }
+    }
 
     static int capacity() { return capacity; }
 
@@ -89,6 +143,9 @@ final class RegionCache {
             return;
         }
         final Region translated = r;
-        CLOCK.admit(e, capacity, () -> e.compiled = translated);
+        CLOCK.admit(e, capacity, () -> {
+            e.compiled = translated;
+            publish(e);
+        });
     }
 }
