@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and SPR writes, the TLB instructions...), run last by its handler with the full bookkeeping;
  * an interrupt raised by a handler ({@link CpuState#nia} left the sentinel); a {@link GuestFault}
  * (caught, the count fixed from PC, rethrown); the event boundary ({@link CpuState#limit}),
- * checked at every transfer between blocks against the next block's length, so a budget or a
- * timer event never falls inside a translated block; the attention flag (interrupts raised by the
+ * checked at entries and backward transfers against the longest run of forward transfers from
+ * there (forward transfers need no check), so a budget or a timer event never falls inside a
+ * translated block; the attention flag (interrupts raised by the
  * host or other CPUs, kicks), polled at every backward branch; a store into a page of translated
  * code ({@link CpuState#codeWritten}, checked after every store).
  *
