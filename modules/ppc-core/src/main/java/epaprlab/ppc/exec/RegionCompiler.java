@@ -85,6 +85,8 @@ final class RegionCompiler {
         final int[] index;
         final int[] words;
         final int[] entries;
+        /** The 64-byte lines of the page its words lie in, by bit (what {@link epaprlab.ppc.mem.GuestMemory#watchCode(int, long)} watches). */
+        final long lines;
         private final int hash;
 
         Plan(boolean has64, boolean cm, int start, int[] index, int[] words, int[] entries) {
@@ -94,6 +96,9 @@ final class RegionCompiler {
             this.index = index;
             this.words = words;
             this.entries = entries;
+            long l = 0;
+            for (int i : index) l |= 1L << (i >>> 4);
+            this.lines = l;
             this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0);
         }
 
@@ -634,10 +639,32 @@ final class RegionCompiler {
 
         /** Pushes the record-form CR0 update of the long on top of the stack (consumed). */
         private void cr0() {
-            // cr = RegionOps.cr0x(cr, r, so)
+            // as bytecode: a call would not be inlined in a large region
             c.lstore(T3);
-            ldCr(); c.lload(T3); ldI(SP_SO, SO);
-            c.invokestatic(CD_OPS, cm ? "cr0d" : "cr0w", MethodTypeDesc.of(CD_int, CD_int, CD_long, CD_int));
+            crFieldFrom(0, () -> {
+                c.lload(T3);
+                if (!cm) { c.l2i(); c.i2l(); }
+                c.lconst_0();
+            });
+        }
+
+        /**
+         * CR field {@code bf} := LT/GT/EQ of the compare of the two longs {@code operands} pushes
+         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The lcmp result c
+         * (-1, 0, 1) picks 8, 2 or 4 as the nibble of 0x428 at 4(c + 1).
+         */
+        private void crFieldFrom(int bf, Runnable operands) {
+            int shift = 28 - 4 * bf;
+            ldCr(); c.loadConstant(~(0xF << shift)); c.iand();
+            c.loadConstant(0x428);
+            operands.run();
+            c.lcmp();
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            ldI(SP_SO, SO); c.ior();
+            if (shift != 0) { c.loadConstant(shift); c.ishl(); }
+            c.ior();
             stCr();
         }
 
@@ -652,7 +679,6 @@ final class RegionCompiler {
         private static final MethodTypeDesc J_JI = MethodTypeDesc.of(CD_long, CD_long, CD_int);
         private static final MethodTypeDesc I_JI = MethodTypeDesc.of(CD_int, CD_long, CD_int);
         private static final MethodTypeDesc I_JJJI = MethodTypeDesc.of(CD_int, CD_long, CD_long, CD_long, CD_int);
-        private static final MethodTypeDesc CMP = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_long, CD_long, CD_int);
 
         /** r = a + b + cin with CA; a and b pushed by the caller into T1, T2; cin: 0, 1 or -1 (= CA). */
         private void addCarry(int rt, int cin, boolean rc) {
@@ -794,10 +820,24 @@ final class RegionCompiler {
                 }
                 case "rlwinm", "rlwnm", "rlwimi" -> {
                     long m = FixedPoint.mask64(mb(w) + 32, me(w) + 32);
-                    ldg(rt);
-                    if (name.equals("rlwnm")) { ldg(rb); c.l2i(); c.loadConstant(31); c.iand(); }
-                    else c.loadConstant(sh(w));
-                    ops("rotl32", J_JI);
+                    // ROTL32 as int shifts; the low word replicated
+                    // into the high one only when the mask keeps high bits
+                    if (name.equals("rlwnm")) {
+                        ldg(rb); c.l2i(); c.istore(TI1);
+                        ldg(rt); c.l2i(); c.istore(TI2);
+                        c.iload(TI2); c.iload(TI1); c.ishl();
+                        c.iload(TI2); c.iload(TI1); c.ineg(); c.iushr();
+                        c.ior();
+                    } else {
+                        ldg(rt); c.l2i();
+                        if (sh(w) != 0) {
+                            c.dup(); c.loadConstant(sh(w)); c.ishl();
+                            c.swap(); c.loadConstant(32 - sh(w)); c.iushr();
+                            c.ior();
+                        }
+                    }
+                    c.i2l();
+                    if ((m >>> 32) != 0) { c.loadConstant(0xFFFFFFFFL); c.land(); c.dup2(); c.loadConstant(32); c.lshl(); c.lor(); }
                     c.loadConstant(m); c.land();
                     if (name.equals("rlwimi")) { ldg(ra); c.loadConstant(~m); c.land(); c.lor(); }
                     result(ra, rc);
@@ -816,14 +856,17 @@ final class RegionCompiler {
                     boolean wide = l(w) == 1;
                     if (wide && !p.has64) return false;
                     boolean logical = name.startsWith("cmpl");
-                    ldCr();
-                    c.loadConstant(28 - 4 * bf(w));
-                    ldg(ra); narrow(wide, logical);
-                    if (name.equals("cmp") || name.equals("cmpl")) { ldg(rb); narrow(wide, logical); }
-                    else c.loadConstant(logical ? (long) ui(w) : (long) si(w));
-                    ldI(SP_SO, SO);
-                    ops(logical ? "cmpu" : "cmp", CMP);
-                    stCr();
+                    // unsigned: both operands biased by 2^63, then a signed compare
+                    crFieldFrom(bf(w), () -> {
+                        ldg(ra); narrow(wide, logical);
+                        if (logical) { c.loadConstant(Long.MIN_VALUE); c.ladd(); }
+                        if (name.equals("cmp") || name.equals("cmpl")) {
+                            ldg(rb); narrow(wide, logical);
+                            if (logical) { c.loadConstant(Long.MIN_VALUE); c.ladd(); }
+                        } else {
+                            c.loadConstant(logical ? (long) ui(w) + Long.MIN_VALUE : (long) si(w));
+                        }
+                    });
                 }
                 case "isel" -> {
                     Label no = c.newLabel(), done = c.newLabel();
@@ -928,30 +971,96 @@ final class RegionCompiler {
             c.ladd();
             maskTop();
             c.lstore(EA);
-            setPc(p.index[k]);
+            int len = switch (base) {
+                case "lbz", "stb" -> 1;
+                case "lhz", "lha", "sth" -> 2;
+                case "lwz", "lwa", "stw" -> 4;
+                default -> 8;
+            };
+            Label slow = c.newLabel(), join = c.newLabel();
+            flatCheck(len, slow);
             if (load) {
+                // fast: the page's bytes; slow: the accessor (BOOK_E, devices, misaligned, faults)
+                if (len == 1) {
+                    ramPage("rd"); pageOffset(); c.baload();
+                } else {
+                    c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                    ramPage("rd"); pageOffset();
+                    c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+                }
+                c.goto_(join);
+                c.labelBinding(slow);
+                setPc(p.index[k]);
                 c.aload(S); c.lload(EA);
+                c.invokevirtual(CD_STATE, "load" + 8 * len, MethodTypeDesc.of(len == 8 ? CD_long : CD_int, CD_long));
+                c.labelBinding(join);
+                // both paths leave the same low bytes (the fast one sign-extended, the slow one zero-extended)
                 switch (base) {
-                    case "lbz" -> { c.invokevirtual(CD_STATE, "load8", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    case "lhz" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    case "lha" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2s(); c.i2l(); }
-                    case "lwz" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
-                    case "lwa" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    default -> c.invokevirtual(CD_STATE, "load64", MethodTypeDesc.of(CD_long, CD_long));
+                    case "lbz" -> { c.loadConstant(0xFF); c.iand(); c.i2l(); }
+                    case "lhz" -> { c.loadConstant(0xFFFF); c.iand(); c.i2l(); }
+                    case "lha" -> { c.i2s(); c.i2l(); }
+                    case "lwz" -> { c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
+                    case "lwa" -> c.i2l();
+                    default -> { }
                 }
                 stg(rt);
             } else {
-                c.aload(S); c.lload(EA); ldg(rt);
-                switch (base) {
-                    case "stb" -> { c.l2i(); c.invokevirtual(CD_STATE, "store8", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    case "sth" -> { c.l2i(); c.invokevirtual(CD_STATE, "store16", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    case "stw" -> { c.l2i(); c.invokevirtual(CD_STATE, "store32", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    default -> c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
+                Label slowPop = c.newLabel();
+                if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                ramPage("wr");
+                c.dup();
+                c.ifnull(slowPop);
+                pageOffset();
+                ldg(rt);
+                switch (len) {
+                    case 1 -> { c.l2i(); c.bastore(); }
+                    case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
+                    case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
+                    default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
                 }
+                c.goto_(join);
+                c.labelBinding(slowPop);
+                if (len > 1) c.pop2(); else c.pop();
+                c.labelBinding(slow);
+                setPc(p.index[k]);
+                c.aload(S); c.lload(EA); ldg(rt);
+                if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                codeCheck(k);
+                c.labelBinding(join);
             }
             if (update) { c.lload(EA); stg(ra); }
-            if (store) codeCheck(k);
             return true;
+        }
+
+        private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);
+        private static final ClassDesc CD_PAGE = CD_byte.arrayType();
+
+        /**
+         * Goes to {@code slow} unless EA is a FLAT access of {@code len} bytes inside RAM and
+         * naturally aligned (so inside one page): {@link CpuState#load32}'s own test, with the
+         * EA's low bits shifted to the top and BOOK_E's (or a watch's) slow mask ORed in.
+         */
+        private void flatCheck(int len, Label slow) {
+            c.lload(EA);
+            if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
+            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lor();
+            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.loadConstant((long) len); c.lsub();
+            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            c.ifgt(slow);
+        }
+
+        /** Pushes the page of EA from the memory's read ("rd") or write ("wr") table. */
+        private void ramPage(String table) {
+            c.aload(S); c.getfield(CD_STATE, table, CD_PAGE.arrayType());
+            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i();
+            c.aaload();
+        }
+
+        /** Pushes EA's offset in its page. */
+        private void pageOffset() {
+            c.lload(EA); c.l2i(); c.loadConstant(0xFFF); c.iand();
         }
 
         /**
