@@ -488,8 +488,10 @@ public final class CpuState {
      * The slow path of a store of the low {@code len} bytes of {@code v} at physical {@code pa}
      * inside RAM (may cross a page): makes the pages this RAM's own (copy-on-write, charged to
      * the page budget), writes, and moves the code generation of watched pages on
-     * ({@link #codeWritten}). When the budget refuses, nothing is written and the CPU stops with
-     * {@link StopReason#HOST_OUT_OF_MEMORY} before this instruction (see {@link #ramWritable}).
+     * ({@link #codeWritten}); a store beside the code of a watched page this RAM owns is written
+     * at once ({@link GuestMemory#dataPage}). When the budget refuses, nothing is written and the
+     * CPU stops with {@link StopReason#HOST_OUT_OF_MEMORY} before this instruction (see
+     * {@link #ramWritable}). A region's inline store calls it when the page has no write page.
      */
     public void ramStore(long pa, int len, long v) {
         final byte[] p = mem.dataPage(pa, len);

@@ -1020,13 +1020,22 @@ final class RegionCompiler {
                     default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
                 }
                 c.goto_(join);
+                // no write page (not yet this RAM's own, or watched as code): EA is the RAM offset,
+                // inside one page; ramStore copies on write, or writes beside the code, or moves
+                // the code generation on and sets codeWritten
+                Label check = c.newLabel();
                 c.labelBinding(slowPop);
                 if (len > 1) c.pop2(); else c.pop();
+                setPc(p.index[k]);
+                c.aload(S); c.lload(EA); c.loadConstant(len); ldg(rt);
+                c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+                c.goto_(check);
                 c.labelBinding(slow);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA); ldg(rt);
                 if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
                 else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                c.labelBinding(check);
                 codeCheck(k);
                 c.labelBinding(join);
             }
