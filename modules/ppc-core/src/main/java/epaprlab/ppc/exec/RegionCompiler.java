@@ -301,7 +301,8 @@ final class RegionCompiler {
      * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
-     * temporaries, 26 the exception, 27 the GPR array, then the cached registers.
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers; from 200 the
+     * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
@@ -323,6 +324,8 @@ final class RegionCompiler {
         // register use: pass 1 records, pass 2 reads the final sets from the first emitter
         final long[] usedGpr = new long[1], writtenGpr = new long[1];
         final int[] usedSpecial = new int[1], writtenSpecial = new int[1];
+        /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
+        final boolean[] usesMemory = new boolean[1];
         final Emitter facts;
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
@@ -413,6 +416,7 @@ final class RegionCompiler {
             exitEnder = c.newLabel();
             Label tryStart = c.newLabel(), tryEnd = c.newLabel(), handler = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "gpr", CD_LONGS); c.astore(GPRS);
+            memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
@@ -971,6 +975,7 @@ final class RegionCompiler {
             c.ladd();
             maskTop();
             c.lstore(EA);
+            usesMemory[0] = true;
             int len = switch (base) {
                 case "lbz", "stb" -> 1;
                 case "lhz", "lha", "sth" -> 2;
@@ -1045,6 +1050,22 @@ final class RegionCompiler {
 
         private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);
         private static final ClassDesc CD_PAGE = CD_byte.arrayType();
+        /**
+         * Locals of the inline loads and stores, apart from the others: the memory's read and
+         * write tables, {@link CpuState#slowMask} and the RAM size, which stay the same while a
+         * region runs (FLAT/BOOK_E and watchpoints change between runs). In locals, not reloaded
+         * from the CPU after each volatile read of the attention flag.
+         */
+        static final int MEM_RD = 200, MEM_WR = 201, MEM_SLOW = 202, MEM_SIZE = 204;
+
+        /** At method start, when the region has inline loads or stores. */
+        private void memoryLocals() {
+            if (facts != null && !facts.usesMemory[0]) return;
+            c.aload(S); c.getfield(CD_STATE, "rd", CD_PAGE.arrayType()); c.astore(MEM_RD);
+            c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
+            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
+            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+        }
 
         /**
          * Goes to {@code slow} unless EA is a FLAT access of {@code len} bytes inside RAM and
@@ -1054,15 +1075,15 @@ final class RegionCompiler {
         private void flatCheck(int len, Label slow) {
             c.lload(EA);
             if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
-            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lor();
-            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.loadConstant((long) len); c.lsub();
+            c.lload(MEM_SLOW); c.lor();
+            c.lload(MEM_SIZE); c.loadConstant((long) len); c.lsub();
             c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
             c.ifgt(slow);
         }
 
         /** Pushes the page of EA from the memory's read ("rd") or write ("wr") table. */
         private void ramPage(String table) {
-            c.aload(S); c.getfield(CD_STATE, table, CD_PAGE.arrayType());
+            c.aload(table.equals("rd") ? MEM_RD : MEM_WR);
             c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i();
             c.aaload();
         }
