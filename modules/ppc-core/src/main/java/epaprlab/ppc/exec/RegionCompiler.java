@@ -954,8 +954,8 @@ final class RegionCompiler {
             else { c.l2i(); c.i2l(); }
         }
 
-        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa");
-        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std");
+        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd");
+        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd");
 
         private boolean loadStore(int k, String name, int w) {
             boolean x = false, update = false;
@@ -967,7 +967,18 @@ final class RegionCompiler {
             boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
             if (ds && !p.has64) return false;
             int rt = rt(w), ra = ra(w);
-            if (update && (ra == 0 || load && ra == rt)) return false;   // invalid form: the handler raises it
+            // lfd/stfd: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
+            boolean fp = base.endsWith("fd");
+            if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
+            Label fpDone = c.newLabel();
+            if (fp) {
+                Label on = c.newLabel();
+                c.aload(S); c.getfield(CD_STATE, "msr", CD_long); c.loadConstant(epaprlab.ppc.cpu.Msr.FP); c.land();
+                c.lconst_0(); c.lcmp(); c.ifne(on);
+                straightFallback(k, name, w);
+                c.goto_(fpDone);
+                c.labelBinding(on);
+            }
             // EA
             ldRa0(ra);
             if (x) ldg(rb(w));
@@ -1008,7 +1019,8 @@ final class RegionCompiler {
                     case "lwa" -> c.i2l();
                     default -> { }
                 }
-                stg(rt);
+                if (fp) { c.lstore(T1); fpr(rt); c.lload(T1); c.lastore(); }
+                else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
                 Label slowPop = c.newLabel();
@@ -1017,7 +1029,7 @@ final class RegionCompiler {
                 c.dup();
                 c.ifnull(slowPop);
                 pageOffset();
-                ldg(rt);
+                stored(fp, rt);
                 switch (len) {
                     case 1 -> { c.l2i(); c.bastore(); }
                     case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
@@ -1032,12 +1044,12 @@ final class RegionCompiler {
                 c.labelBinding(slowPop);
                 if (len > 1) c.pop2(); else c.pop();
                 setPc(p.index[k]);
-                c.aload(S); c.lload(EA); c.loadConstant(len); ldg(rt);
+                c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
                 c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
                 c.goto_(check);
                 c.labelBinding(slow);
                 setPc(p.index[k]);
-                c.aload(S); c.lload(EA); ldg(rt);
+                c.aload(S); c.lload(EA); stored(fp, rt);
                 if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
                 else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
                 c.labelBinding(check);
@@ -1045,7 +1057,16 @@ final class RegionCompiler {
                 c.labelBinding(join);
             }
             if (update) { c.lload(EA); stg(ra); }
+            c.labelBinding(fpDone);
             return true;
+        }
+
+        /** Pushes the CPU's FPR array and index {@code r}. */
+        private void fpr(int r) { c.aload(S); c.getfield(CD_STATE, "fpr", CD_LONGS); c.loadConstant(r); }
+
+        /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
+        private void stored(boolean fp, int r) {
+            if (fp) { fpr(r); c.laload(); } else ldg(r);
         }
 
         private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);

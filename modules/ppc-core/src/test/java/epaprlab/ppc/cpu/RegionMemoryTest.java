@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
  * memory's pages itself; everything else goes to {@link epaprlab.ppc.exec.CpuState}'s accessors):
  * accesses that cross a page or are misaligned inside one, the first store into a page shared with
  * the memory's image (copy-on-write), stores into data beside the code of a watched page, a store
- * into the running region right after them, a load outside RAM (Data Storage interrupt). Every
+ * into the running region right after them, a load outside RAM (Data Storage interrupt), FP
+ * loads and stores (the first one with MSR[FP] = 0: FP Unavailable). Every
  * program runs interpreted, in the block tier and in the region tier (translated on this thread),
  * for several budget slicings, on memories made from one image: all end in the same state, and
  * the image is never written.
@@ -44,6 +45,10 @@ class RegionMemoryTest {
                     mtspr 63,r1            # IVPR = 0
                     li    r2,on_dsi@l
                     mtspr 402,r2           # IVOR2: data storage
+                    li    r2,on_fpu@l
+                    mtspr 407,r2           # IVOR7: FP unavailable (MSR[FP] starts 0)
+                    li    r26,0x6400
+                    li    r27,0x7100
                     li    r12,0x6000
                     li    r15,0x203
                     li    r20,data@l
@@ -75,6 +80,14 @@ class RegionMemoryTest {
                     lhz   r17,-2(r20)
                     lwz   r18,0(r20)
                     lbzx  r19,r12,r15
+                    lfd   f1,0x100(r12)    # the first one: FP Unavailable, then again with MSR[FP] = 1
+                    stfd  f1,0xffc(r12)    # crosses into the next page
+                    lfd   f2,0xffc(r12)
+                    stfdx f2,r12,r15       # misaligned inside the page
+                    lfdx  f3,r12,r15
+                    lfdu  f4,8(r26)
+                    stfdu f3,8(r27)
+                    stfd  f4,8(r20)        # beside the code
                     add   r21,r21,r4
                     add   r21,r21,r8
                     add   r21,r21,r9
@@ -101,6 +114,13 @@ class RegionMemoryTest {
                     addi  r1,r1,4
                     mtsrr0 r1
                     rfi
+                    .balign 16
+                on_fpu:
+                    mfsrr1 r1
+                    ori   r1,r1,0x2000     # MSR[FP]; SRR0 is the lfd, run again
+                    mtsrr1 r1
+                    addi  r23,r23,1
+                    rfi
                     .balign 64
                 data:
                     .space 1300
@@ -116,6 +136,7 @@ class RegionMemoryTest {
         assertEquals(StopReason.HYPERCALL, r, cpu::stopDetail);
         List<Long> v = new ArrayList<>();
         for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
+        for (int i = 1; i <= 4; i++) v.add(cpu.fpr(i));
         v.addAll(List.of((long) cpu.cr(), cpu.ctr(), cpu.xer(), cpu.pc(), cpu.instructionsRetired(),
                 cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1), cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR)));
         GuestMemory mem = cpu.memory();
@@ -155,6 +176,7 @@ class RegionMemoryTest {
             assertEquals(0x38630111, fresh.load32(4 * headIndex(code)), "the image's code was not patched");
             assertEquals(106 * 0x111 + 194 * 0x222, interpreted.get(3), m + ": r3 (the patched head ran from the 107th pass on)");
             assertTrue(interpreted.get(22) != 0, m + ": the Data Storage interrupts were taken");
+            assertEquals(1L, interpreted.get(23), m + ": one FP Unavailable interrupt");
         }
     }
 
