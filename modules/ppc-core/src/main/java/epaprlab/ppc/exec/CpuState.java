@@ -46,7 +46,7 @@ public final class CpuState {
      * The memory's page tables (mutated in place by it, never replaced): read never null, write
      * null unless the page is this RAM's own and not watched as code.
      */
-    private final byte[][] rd, wr;
+    final byte[][] rd, wr;
     public final long ramSize;
     /**
      * Set by an engine store that wrote into a page marked by {@link GuestMemory#watchCode}; a
@@ -133,7 +133,7 @@ public final class CpuState {
      * 0 in FLAT mode; Long.MIN_VALUE in BOOK_E mode, ORed into the EA so that the flat bounds
      * check of the access helpers always fails over to the mapped path.
      */
-    private long slowMask;
+    long slowMask;
     /** Data watchpoints (a debugger's), or null: while set, every data access takes the slow path. */
     private Watchpoints watchpoints;
     /** The software TLB's arrays (null in FLAT mode) and the contexts of the current MSR. */
@@ -488,10 +488,17 @@ public final class CpuState {
      * The slow path of a store of the low {@code len} bytes of {@code v} at physical {@code pa}
      * inside RAM (may cross a page): makes the pages this RAM's own (copy-on-write, charged to
      * the page budget), writes, and moves the code generation of watched pages on
-     * ({@link #codeWritten}). When the budget refuses, nothing is written and the CPU stops with
-     * {@link StopReason#HOST_OUT_OF_MEMORY} before this instruction (see {@link #ramWritable}).
+     * ({@link #codeWritten}); a store beside the code of a watched page this RAM owns is written
+     * at once ({@link GuestMemory#dataPage}). When the budget refuses, nothing is written and the
+     * CPU stops with {@link StopReason#HOST_OUT_OF_MEMORY} before this instruction (see
+     * {@link #ramWritable}). A region's inline store calls it when the page has no write page.
      */
     public void ramStore(long pa, int len, long v) {
+        final byte[] p = mem.dataPage(pa, len);
+        if (p != null) {                            // owned, beside the code of a watched page
+            GuestMemory.writePage(p, (int) pa & GuestMemory.PAGE_MASK, len, v);
+            return;
+        }
         ramWritable(pa, len);
         mem.writeRam(pa, len, v);
         if (mem.codeTouched(pa, len)) codeWrite(pa, len);

@@ -390,7 +390,7 @@ public final class Interpreter {
         // compared with RAM again only then (and on the first entry, which starts the watch)
         int gen = s.mem.codeGeneration(pn);
         if (gen != b.regionGen || (gen & 1) == 0 || plan.cm != s.cm) {
-            if ((gen & 1) == 0) gen = s.mem.watchCode(pn);
+            gen = s.mem.watchCode(pn, plan.lines);   // its lines: writes beside them move nothing on
             if (plan.cm != s.cm || !current(plan, page)) {
                 b.region = null;                // another mode, or its code changed
                 forget(re, pn);

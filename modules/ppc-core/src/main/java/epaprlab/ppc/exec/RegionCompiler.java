@@ -86,6 +86,8 @@ final class RegionCompiler {
         final int[] index;
         final int[] words;
         final int[] entries;
+        /** The 64-byte lines of the page its words lie in, by bit (what {@link epaprlab.ppc.mem.GuestMemory#watchCode(int, long)} watches). */
+        final long lines;
         private final int hash;
 
         Plan(boolean has64, boolean cm, int start, int[] index, int[] words, int[] entries) {
@@ -95,6 +97,9 @@ final class RegionCompiler {
             this.index = index;
             this.words = words;
             this.entries = entries;
+            long l = 0;
+            for (int i : index) l |= 1L << (i >>> 4);
+            this.lines = l;
             this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0);
         }
 
@@ -298,7 +303,8 @@ final class RegionCompiler {
      * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
-     * temporaries, 26 the exception, 27 the GPR array, then the cached registers.
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers; from 200 the
+     * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
@@ -328,6 +334,8 @@ final class RegionCompiler {
         // register use: pass 1 records, pass 2 reads the final sets from the first emitter
         final long[] usedGpr = new long[1], writtenGpr = new long[1];
         final int[] usedSpecial = new int[1], writtenSpecial = new int[1];
+        /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
+        final boolean[] usesMemory = new boolean[1];
         final Emitter facts;
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
@@ -428,6 +436,7 @@ final class RegionCompiler {
             exitEnder = c.newLabel();
             Label tryStart = c.newLabel(), tryEnd = c.newLabel(), handler = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "gpr", CD_LONGS); c.astore(GPRS);
+            memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
@@ -665,10 +674,32 @@ final class RegionCompiler {
 
         /** Pushes the record-form CR0 update of the long on top of the stack (consumed). */
         private void cr0() {
-            // cr = RegionOps.cr0x(cr, r, so)
+            // as bytecode: a call would not be inlined in a large region
             c.lstore(T3);
-            ldCr(); c.lload(T3); ldI(SP_SO, SO);
-            c.invokestatic(CD_OPS, cm ? "cr0d" : "cr0w", MethodTypeDesc.of(CD_int, CD_int, CD_long, CD_int));
+            crFieldFrom(0, () -> {
+                c.lload(T3);
+                if (!cm) { c.l2i(); c.i2l(); }
+                c.lconst_0();
+            });
+        }
+
+        /**
+         * CR field {@code bf} := LT/GT/EQ of the compare of the two longs {@code operands} pushes
+         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The lcmp result c
+         * (-1, 0, 1) picks 8, 2 or 4 as the nibble of 0x428 at 4(c + 1).
+         */
+        private void crFieldFrom(int bf, Runnable operands) {
+            int shift = 28 - 4 * bf;
+            ldCr(); c.loadConstant(~(0xF << shift)); c.iand();
+            c.loadConstant(0x428);
+            operands.run();
+            c.lcmp();
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            ldI(SP_SO, SO); c.ior();
+            if (shift != 0) { c.loadConstant(shift); c.ishl(); }
+            c.ior();
             stCr();
         }
 
@@ -683,7 +714,6 @@ final class RegionCompiler {
         private static final MethodTypeDesc J_JI = MethodTypeDesc.of(CD_long, CD_long, CD_int);
         private static final MethodTypeDesc I_JI = MethodTypeDesc.of(CD_int, CD_long, CD_int);
         private static final MethodTypeDesc I_JJJI = MethodTypeDesc.of(CD_int, CD_long, CD_long, CD_long, CD_int);
-        private static final MethodTypeDesc CMP = MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_long, CD_long, CD_int);
 
         /** r = a + b + cin with CA; a and b pushed by the caller into T1, T2; cin: 0, 1 or -1 (= CA). */
         private void addCarry(int rt, int cin, boolean rc) {
@@ -825,10 +855,24 @@ final class RegionCompiler {
                 }
                 case "rlwinm", "rlwnm", "rlwimi" -> {
                     long m = FixedPoint.mask64(mb(w) + 32, me(w) + 32);
-                    ldg(rt);
-                    if (name.equals("rlwnm")) { ldg(rb); c.l2i(); c.loadConstant(31); c.iand(); }
-                    else c.loadConstant(sh(w));
-                    ops("rotl32", J_JI);
+                    // ROTL32 as int shifts; the low word replicated
+                    // into the high one only when the mask keeps high bits
+                    if (name.equals("rlwnm")) {
+                        ldg(rb); c.l2i(); c.istore(TI1);
+                        ldg(rt); c.l2i(); c.istore(TI2);
+                        c.iload(TI2); c.iload(TI1); c.ishl();
+                        c.iload(TI2); c.iload(TI1); c.ineg(); c.iushr();
+                        c.ior();
+                    } else {
+                        ldg(rt); c.l2i();
+                        if (sh(w) != 0) {
+                            c.dup(); c.loadConstant(sh(w)); c.ishl();
+                            c.swap(); c.loadConstant(32 - sh(w)); c.iushr();
+                            c.ior();
+                        }
+                    }
+                    c.i2l();
+                    if ((m >>> 32) != 0) { c.loadConstant(0xFFFFFFFFL); c.land(); c.dup2(); c.loadConstant(32); c.lshl(); c.lor(); }
                     c.loadConstant(m); c.land();
                     if (name.equals("rlwimi")) { ldg(ra); c.loadConstant(~m); c.land(); c.lor(); }
                     result(ra, rc);
@@ -847,14 +891,17 @@ final class RegionCompiler {
                     boolean wide = l(w) == 1;
                     if (wide && !p.has64) return false;
                     boolean logical = name.startsWith("cmpl");
-                    ldCr();
-                    c.loadConstant(28 - 4 * bf(w));
-                    ldg(ra); narrow(wide, logical);
-                    if (name.equals("cmp") || name.equals("cmpl")) { ldg(rb); narrow(wide, logical); }
-                    else c.loadConstant(logical ? (long) ui(w) : (long) si(w));
-                    ldI(SP_SO, SO);
-                    ops(logical ? "cmpu" : "cmp", CMP);
-                    stCr();
+                    // unsigned: both operands biased by 2^63, then a signed compare
+                    crFieldFrom(bf(w), () -> {
+                        ldg(ra); narrow(wide, logical);
+                        if (logical) { c.loadConstant(Long.MIN_VALUE); c.ladd(); }
+                        if (name.equals("cmp") || name.equals("cmpl")) {
+                            ldg(rb); narrow(wide, logical);
+                            if (logical) { c.loadConstant(Long.MIN_VALUE); c.ladd(); }
+                        } else {
+                            c.loadConstant(logical ? (long) ui(w) + Long.MIN_VALUE : (long) si(w));
+                        }
+                    });
                 }
                 case "isel" -> {
                     Label no = c.newLabel(), done = c.newLabel();
@@ -938,8 +985,8 @@ final class RegionCompiler {
             else { c.l2i(); c.i2l(); }
         }
 
-        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa");
-        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std");
+        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd");
+        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd");
 
         private boolean loadStore(int k, String name, int w) {
             boolean x = false, update = false;
@@ -951,7 +998,18 @@ final class RegionCompiler {
             boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
             if (ds && !p.has64) return false;
             int rt = rt(w), ra = ra(w);
-            if (update && (ra == 0 || load && ra == rt)) return false;   // invalid form: the handler raises it
+            // lfd/stfd: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
+            boolean fp = base.endsWith("fd");
+            if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
+            Label fpDone = c.newLabel();
+            if (fp) {
+                Label on = c.newLabel();
+                c.aload(S); c.getfield(CD_STATE, "msr", CD_long); c.loadConstant(epaprlab.ppc.cpu.Msr.FP); c.land();
+                c.lconst_0(); c.lcmp(); c.ifne(on);
+                straightFallback(k, name, w);
+                c.goto_(fpDone);
+                c.labelBinding(on);
+            }
             // EA
             ldRa0(ra);
             if (x) ldg(rb(w));
@@ -959,30 +1017,132 @@ final class RegionCompiler {
             c.ladd();
             maskTop();
             c.lstore(EA);
-            setPc(p.index[k]);
+            usesMemory[0] = true;
+            int len = switch (base) {
+                case "lbz", "stb" -> 1;
+                case "lhz", "lha", "sth" -> 2;
+                case "lwz", "lwa", "stw" -> 4;
+                default -> 8;
+            };
+            Label slow = c.newLabel(), join = c.newLabel();
+            flatCheck(len, slow);
             if (load) {
+                // fast: the page's bytes; slow: the accessor (BOOK_E, devices, misaligned, faults)
+                if (len == 1) {
+                    ramPage("rd"); pageOffset(); c.baload();
+                } else {
+                    c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                    ramPage("rd"); pageOffset();
+                    c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+                }
+                c.goto_(join);
+                c.labelBinding(slow);
+                setPc(p.index[k]);
                 c.aload(S); c.lload(EA);
+                c.invokevirtual(CD_STATE, "load" + 8 * len, MethodTypeDesc.of(len == 8 ? CD_long : CD_int, CD_long));
+                c.labelBinding(join);
+                // both paths leave the same low bytes (the fast one sign-extended, the slow one zero-extended)
                 switch (base) {
-                    case "lbz" -> { c.invokevirtual(CD_STATE, "load8", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    case "lhz" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    case "lha" -> { c.invokevirtual(CD_STATE, "load16", MethodTypeDesc.of(CD_int, CD_long)); c.i2s(); c.i2l(); }
-                    case "lwz" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
-                    case "lwa" -> { c.invokevirtual(CD_STATE, "load32", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-                    default -> c.invokevirtual(CD_STATE, "load64", MethodTypeDesc.of(CD_long, CD_long));
+                    case "lbz" -> { c.loadConstant(0xFF); c.iand(); c.i2l(); }
+                    case "lhz" -> { c.loadConstant(0xFFFF); c.iand(); c.i2l(); }
+                    case "lha" -> { c.i2s(); c.i2l(); }
+                    case "lwz" -> { c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
+                    case "lwa" -> c.i2l();
+                    default -> { }
                 }
-                stg(rt);
+                if (fp) { c.lstore(T1); fpr(rt); c.lload(T1); c.lastore(); }
+                else stg(rt);
             } else {
-                c.aload(S); c.lload(EA); ldg(rt);
-                switch (base) {
-                    case "stb" -> { c.l2i(); c.invokevirtual(CD_STATE, "store8", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    case "sth" -> { c.l2i(); c.invokevirtual(CD_STATE, "store16", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    case "stw" -> { c.l2i(); c.invokevirtual(CD_STATE, "store32", MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                    default -> c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
+                Label slowPop = c.newLabel();
+                if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                ramPage("wr");
+                c.dup();
+                c.ifnull(slowPop);
+                pageOffset();
+                stored(fp, rt);
+                switch (len) {
+                    case 1 -> { c.l2i(); c.bastore(); }
+                    case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
+                    case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
+                    default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
                 }
+                c.goto_(join);
+                // no write page (not yet this RAM's own, or watched as code): EA is the RAM offset,
+                // inside one page; ramStore copies on write, or writes beside the code, or moves
+                // the code generation on and sets codeWritten
+                Label check = c.newLabel();
+                c.labelBinding(slowPop);
+                if (len > 1) c.pop2(); else c.pop();
+                setPc(p.index[k]);
+                c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
+                c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+                c.goto_(check);
+                c.labelBinding(slow);
+                setPc(p.index[k]);
+                c.aload(S); c.lload(EA); stored(fp, rt);
+                if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
+                else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
+                c.labelBinding(check);
+                codeCheck(k);
+                c.labelBinding(join);
             }
             if (update) { c.lload(EA); stg(ra); }
-            if (store) codeCheck(k);
+            c.labelBinding(fpDone);
             return true;
+        }
+
+        /** Pushes the CPU's FPR array and index {@code r}. */
+        private void fpr(int r) { c.aload(S); c.getfield(CD_STATE, "fpr", CD_LONGS); c.loadConstant(r); }
+
+        /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
+        private void stored(boolean fp, int r) {
+            if (fp) { fpr(r); c.laload(); } else ldg(r);
+        }
+
+        private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);
+        private static final ClassDesc CD_PAGE = CD_byte.arrayType();
+        /**
+         * Locals of the inline loads and stores, apart from the others: the memory's read and
+         * write tables, {@link CpuState#slowMask} and the RAM size, which stay the same while a
+         * region runs (FLAT/BOOK_E and watchpoints change between runs). In locals, not reloaded
+         * from the CPU after each volatile read of the attention flag.
+         */
+        static final int MEM_RD = 200, MEM_WR = 201, MEM_SLOW = 202, MEM_SIZE = 204;
+
+        /** At method start, when the region has inline loads or stores. */
+        private void memoryLocals() {
+            if (facts != null && !facts.usesMemory[0]) return;
+            c.aload(S); c.getfield(CD_STATE, "rd", CD_PAGE.arrayType()); c.astore(MEM_RD);
+            c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
+            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
+            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+        }
+
+        /**
+         * Goes to {@code slow} unless EA is a FLAT access of {@code len} bytes inside RAM and
+         * naturally aligned (so inside one page): {@link CpuState#load32}'s own test, with the
+         * EA's low bits shifted to the top and BOOK_E's (or a watch's) slow mask ORed in.
+         */
+        private void flatCheck(int len, Label slow) {
+            c.lload(EA);
+            if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
+            c.lload(MEM_SLOW); c.lor();
+            c.lload(MEM_SIZE); c.loadConstant((long) len); c.lsub();
+            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            c.ifgt(slow);
+        }
+
+        /** Pushes the page of EA from the memory's read ("rd") or write ("wr") table. */
+        private void ramPage(String table) {
+            c.aload(table.equals("rd") ? MEM_RD : MEM_WR);
+            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i();
+            c.aaload();
+        }
+
+        /** Pushes EA's offset in its page. */
+        private void pageOffset() {
+            c.lload(EA); c.l2i(); c.loadConstant(0xFFF); c.iand();
         }
 
         /**

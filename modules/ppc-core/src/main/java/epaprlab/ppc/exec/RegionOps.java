@@ -7,34 +7,9 @@ package epaprlab.ppc.exec;
 public final class RegionOps {
     private RegionOps() {}
 
-    /** CR with field at {@code shift} set from a signed compare of a and b, SO copied in. */
-    public static int cmp(int cr, int shift, long a, long b, int so) {
-        int c = Long.compare(a, b);
-        int f = c < 0 ? 8 : c > 0 ? 4 : 2;
-        return (cr & ~(0xF << shift)) | ((f | so) << shift);
-    }
-
-    public static int cmpu(int cr, int shift, long a, long b, int so) {
-        int c = Long.compareUnsigned(a, b);
-        int f = c < 0 ? 8 : c > 0 ? 4 : 2;
-        return (cr & ~(0xF << shift)) | ((f | so) << shift);
-    }
-
-    /** CR0 from a result in 32-bit mode (the low word, signed). */
-    public static int cr0w(int cr, long r, int so) { return cmp(cr, 28, (int) r, 0, so); }
-
-    /** CR0 from a result in 64-bit mode. */
-    public static int cr0d(int cr, long r, int so) { return cmp(cr, 28, r, 0, so); }
-
     /** CA of a + b (+ cin) = r from bit {@code bit} (31 or 63). */
     public static int carry(long a, long b, long r, int bit) {
         return (int) ((((a & b) | ((a | b) & ~r)) >>> bit) & 1);
-    }
-
-    /** ROTL32: the low word rotated and replicated into both halves. */
-    public static long rotl32(long x, int n) {
-        long v = Integer.rotateLeft((int) x, n) & 0xFFFFFFFFL;
-        return v | (v << 32);
     }
 
     public static long slw(long rs, long rb) {

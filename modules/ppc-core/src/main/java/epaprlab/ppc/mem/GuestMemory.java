@@ -27,6 +27,7 @@ public final class GuestMemory {
     private static final VarHandle U64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle PAGE = MethodHandles.arrayElementVarHandle(byte[][].class);
     private static final VarHandle GEN = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LINES = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Page size of the memory (and of the engine's predecode cache). */
     public static final int PAGE_SHIFT = 12;
@@ -50,6 +51,15 @@ public final class GuestMemory {
      * the first {@link #watchCode} (most memories never need it).
      */
     private volatile int[] codeGen;
+    /**
+     * Per watched page: bit j set when its 64-byte line j holds translated code. A write over no
+     * such line (data sharing the page with code) moves no generation on. Allocated with
+     * {@link #codeGen}; bits are only ever added (until the memory is reset to all zeros: never).
+     */
+    private volatile long[] codeLines;
+
+    /** The 64-byte code-watch lines of a page, by bit. */
+    public static final int LINE_SHIFT = 6;
 
     /** {@code sizeBytes} of zeros: every page the shared zero page. */
     public GuestMemory(int sizeBytes) {
@@ -229,14 +239,40 @@ public final class GuestMemory {
     public boolean codeTouched(long pa, long len) {
         int[] g = codeGen;
         if (g == null) return false;
+        long[] lines = codeLines;
         boolean any = false;
-        for (int pn = (int) (pa >>> PAGE_SHIFT), last = (int) ((pa + len - 1) >>> PAGE_SHIFT); pn <= last; pn++) {
-            if (((int) GEN.getAcquire(g, pn) & 1) != 0) {
+        long end = pa + len;
+        for (int pn = (int) (pa >>> PAGE_SHIFT), last = (int) ((end - 1) >>> PAGE_SHIFT); pn <= last; pn++) {
+            if (((int) GEN.getAcquire(g, pn) & 1) != 0 && ((long) LINES.getAcquire(lines, pn) & linesOf(pn, pa, end)) != 0) {
                 GEN.getAndAdd(g, pn, 2);
                 any = true;
             }
         }
         return any;
+    }
+
+    /** The bits of the 64-byte lines of page {@code pn} that [from, to) overlaps. */
+    private static long linesOf(int pn, long from, long to) {
+        long page = (long) pn << PAGE_SHIFT;
+        int first = (int) (Math.max(from, page) - page) >>> LINE_SHIFT;
+        int last = (int) (Math.min(to, page + PAGE_SIZE) - 1 - page) >>> LINE_SHIFT;
+        return (-1L << first) & (-1L >>> (63 - last));
+    }
+
+    /**
+     * Engine use: the page to write [pa, pa+len) into directly, when it lies inside one page this
+     * memory owns and over no line watched as code (data beside code in a watched page: nothing to
+     * copy, no generation to move on); else null (the caller takes {@link #makeWritable} and
+     * {@link #codeTouched}). Lock-free: ownership and watched lines only grow while vCPUs run.
+     */
+    public byte[] dataPage(long pa, int len) {
+        int pn = (int) (pa >>> PAGE_SHIFT);
+        if (((int) pa & PAGE_MASK) > PAGE_SIZE - len) return null;
+        byte[] p = (byte[]) PAGE.getAcquire(read, pn);
+        if (p == base.pages[pn]) return null;
+        long[] lines = codeLines;
+        if (lines != null && ((long) LINES.getAcquire(lines, pn) & linesOf(pn, pa, pa + len)) != 0) return null;
+        return p;
     }
 
     /** Engine use: true when page {@code pn} reads as the shared zero page (a dcbz there changes nothing). */
@@ -248,12 +284,27 @@ public final class GuestMemory {
      * every store to it takes the engine's slow path.
      */
     public int watchCode(int pn) {
+        return watchCode(pn, -1L);
+    }
+
+    /**
+     * {@link #watchCode(int)} for the 64-byte lines of page {@code pn} set in {@code lines} (bit j:
+     * bytes 64j..64j+63): only writes over a watched line move the generation on. Call it before
+     * comparing the words that must not change; lines add up over calls.
+     */
+    public int watchCode(int pn, long lines) {
         synchronized (lock) {
             int[] g = codeGen;
-            if (g == null) codeGen = g = new int[read.length];
+            if (g == null) {
+                codeLines = new long[read.length];         // before codeGen: a reader that sees codeGen sees it
+                codeGen = g = new int[read.length];
+            }
+            long[] l = codeLines;
+            LINES.setRelease(l, pn, (long) LINES.getAcquire(l, pn) | lines);
             int gen = (int) GEN.getAcquire(g, pn) | 1;
             GEN.setRelease(g, pn, gen);
             PAGE.setRelease(write, pn, null);
+            VarHandle.fullFence();                         // the marks before the caller reads the words
             return gen;
         }
     }

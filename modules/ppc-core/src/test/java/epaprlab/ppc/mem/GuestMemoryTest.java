@@ -210,6 +210,39 @@ class GuestMemoryTest {
         assertNotEquals(g4, m.codeGeneration(2));
     }
 
+    /**
+     * Watching lines of a page: only writes over a watched 64-byte line move the generation on, and
+     * {@link GuestMemory#dataPage} hands out the page for writes beside them once it is owned.
+     */
+    @Test
+    void onlyWritesOverWatchedLinesMoveTheCodeGenerationOn() {
+        MemoryImage image = patterned();
+        GuestMemory m = new GuestMemory(image);
+        int imageWord = m.load32(2 * PAGE + 256);
+        int g = m.watchCode(2, 1L << 1 | 1L << 63);      // bytes 64..127 and 4032..4095
+        assertEquals(null, m.dataPage(2 * PAGE + 256, 4), "not owned yet: the first write copies");
+        m.store32(2 * PAGE + 256, 7);                    // data beside the code
+        assertEquals(g, m.codeGeneration(2));
+        byte[] page = m.dataPage(2 * PAGE + 256, 4);
+        assertSame(m.readTable()[2], page, "owned now: written in place");
+        assertEquals(null, m.writeTable()[2], "engine stores still take the slow path");
+        assertEquals(null, m.dataPage(2 * PAGE + 62, 4), "over line 1");
+        assertEquals(null, m.dataPage(2 * PAGE + 4094, 4), "crosses into the next page");
+        assertEquals(null, m.dataPage(2 * PAGE + 4032, 1), "line 63");
+        assertTrue(m.dataPage(2 * PAGE + 128, 8) != null, "line 2");
+        m.store16(2 * PAGE + 63, 1);                     // its second byte is in line 1
+        int g2 = m.codeGeneration(2);
+        assertNotEquals(g, g2);
+        m.store8(2 * PAGE + 4031, 1);
+        assertEquals(g2, m.codeGeneration(2), "line 62 is not watched");
+        m.store32(2 * PAGE + 4094, 1);                   // line 63, into page 3
+        assertNotEquals(g2, m.codeGeneration(2));
+        int g3 = m.watchCode(2, 1L << 2);                // lines add up
+        m.store8(2 * PAGE + 130, 1);
+        assertNotEquals(g3, m.codeGeneration(2));
+        assertEquals(imageWord, new GuestMemory(image).load32(2 * PAGE + 256), "the image is never written");
+    }
+
     @Test
     void imagesRoundTripAndDamagedOnesAreRefused() throws IOException {
         GuestMemory m = new GuestMemory(patterned());

@@ -1,0 +1,191 @@
+package epaprlab.ppc.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.ppc.exec.Interpreter;
+import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mem.MemoryImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The edges of the region tier's inline loads and stores (its fast path reads and writes the
+ * memory's pages itself; everything else goes to {@link epaprlab.ppc.exec.CpuState}'s accessors):
+ * accesses that cross a page or are misaligned inside one, the first store into a page shared with
+ * the memory's image (copy-on-write), stores into data beside the code of a watched page, a store
+ * into the running region right after them, a load outside RAM (Data Storage interrupt), FP
+ * loads and stores (the first one with MSR[FP] = 0: FP Unavailable). Every
+ * program runs interpreted, in the block tier and in the region tier (translated on this thread),
+ * for several budget slicings, on memories made from one image: all end in the same state, and
+ * the image is never written.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RegionMemoryTest {
+    enum Tier { INTERPRETER, BLOCKS, REGIONS }
+
+    /** r12: a data page of the image (0x6000); r20: data in the code's own page. */
+    private static String program(CpuModel m) {
+        String wide = m.has64Bit() ? """
+                    std   r3,0xffc(r12)    # crosses into the next page
+                    ld    r13,0xffc(r12)
+                    stdx  r3,r12,r15       # misaligned inside the page
+                    ldx   r14,r12,r15
+                    add   r21,r21,r13
+                    add   r21,r21,r14
+                """ : "";
+        return """
+                _start:
+                    li    r1,0
+                    mtspr 63,r1            # IVPR = 0
+                    li    r2,on_dsi@l
+                    mtspr 402,r2           # IVOR2: data storage
+                    li    r2,on_fpu@l
+                    mtspr 407,r2           # IVOR7: FP unavailable (MSR[FP] starts 0)
+                    li    r26,0x6400
+                    li    r27,0x7100
+                    li    r12,0x6000
+                    li    r15,0x203
+                    li    r20,data@l
+                    lis   r10,0x7000       # outside RAM
+                    li    r3,0
+                    li    r21,0
+                    lis   r7,0x3863
+                    ori   r7,r7,0x222      # the word of addi r3,r3,0x222
+                    li    r6,head@l
+                    li    r5,300
+                    mtctr r5
+                loop:
+                    cmpwi r3,0x7000
+                    blt   head
+                    stw   r7,0(r6)         # from then on, head adds 0x222 (a store into the running region)
+                head:
+                    addi  r3,r3,0x111
+                    stw   r3,0xffe(r12)    # crosses into the next page
+                    lwz   r4,0xffe(r12)
+                    sth   r3,0xfff(r12)
+                    lhz   r8,0xfff(r12)
+                    lha   r9,0xfff(r12)
+                    stw   r3,0x101(r12)    # misaligned inside the page
+                    lwz   r11,0x101(r12)
+                    stb   r3,0(r20)        # beside the code, in its (watched) page
+                    sth   r3,2(r20)
+                    stwu  r4,4(r20)
+                    lbz   r16,-4(r20)
+                    lhz   r17,-2(r20)
+                    lwz   r18,0(r20)
+                    lbzx  r19,r12,r15
+                    lfd   f1,0x100(r12)    # the first one: FP Unavailable, then again with MSR[FP] = 1
+                    stfd  f1,0xffc(r12)    # crosses into the next page
+                    lfd   f2,0xffc(r12)
+                    stfdx f2,r12,r15       # misaligned inside the page
+                    lfdx  f3,r12,r15
+                    lfdu  f4,8(r26)
+                    stfdu f3,8(r27)
+                    stfd  f4,8(r20)        # beside the code
+                    add   r21,r21,r4
+                    add   r21,r21,r8
+                    add   r21,r21,r9
+                    add   r21,r21,r11
+                    add   r21,r21,r16
+                    add   r21,r21,r17
+                    add   r21,r21,r18
+                    add   r21,r21,r19
+                """ + wide + """
+                    andi. r0,r3,0xf00
+                    bne   1f
+                    lwz   r0,0(r10)        # faults: Data Storage
+                1:  bdnz  loop
+                    sc    1
+                    .balign 16
+                on_dsi:
+                    mfsrr0 r0
+                    add   r22,r22,r0
+                    mfspr r0,61            # DEAR
+                    add   r22,r22,r0
+                    mfspr r0,62            # ESR
+                    add   r22,r22,r0
+                    mfsrr0 r1
+                    addi  r1,r1,4
+                    mtsrr0 r1
+                    rfi
+                    .balign 16
+                on_fpu:
+                    mfsrr1 r1
+                    ori   r1,r1,0x2000     # MSR[FP]; SRR0 is the lfd, run again
+                    mtsrr1 r1
+                    addi  r23,r23,1
+                    rfi
+                    .balign 64
+                data:
+                    .space 1300
+                """;
+    }
+
+    private static List<Long> run(Cpu cpu, int slice) {
+        StopReason r;
+        do {
+            r = cpu.run(slice);
+            if (cpu.lastEngineError() != null) throw new AssertionError("engine error", cpu.lastEngineError());
+        } while (r == StopReason.BUDGET);
+        assertEquals(StopReason.HYPERCALL, r, cpu::stopDetail);
+        List<Long> v = new ArrayList<>();
+        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
+        for (int i = 1; i <= 4; i++) v.add(cpu.fpr(i));
+        v.addAll(List.of((long) cpu.cr(), cpu.ctr(), cpu.xer(), cpu.pc(), cpu.instructionsRetired(),
+                cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1), cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR)));
+        GuestMemory mem = cpu.memory();
+        long h = 0;
+        for (int a = 0; a < 0x8000; a += 4) h = h * 31 + mem.load32(a);
+        v.add(h);
+        return v;
+    }
+
+    private static Cpu boot(CpuModel m, MemoryImage image, Tier t) {
+        Cpu cpu = new Cpu(m, new GuestMemory(image));
+        cpu.setPc(0);
+        cpu.setCompileThreshold(t == Tier.INTERPRETER ? 0 : 1);
+        cpu.setCompileSynchronously(true);
+        cpu.setRegionTier(t == Tier.REGIONS);
+        return cpu;
+    }
+
+    @Test
+    void inlineLoadsAndStoresGiveTheInterpretersStateAtTheirEdges() {
+        for (CpuModel m : CpuModel.values()) {
+            GuestMemory built = new GuestMemory(ProgramTest.RAM);
+            byte[] code = Binutils.assemble(program(m), m.has64Bit());
+            built.write(0, code, 0, code.length);
+            for (int a = 0x6000; a < 0x8000; a += 4) built.store32(a, a * 0x9E3779B1);   // image data to copy on write
+            MemoryImage image = built.snapshot();
+            List<Long> interpreted = run(boot(m, image, Tier.INTERPRETER), 1_000_000);
+            long before = Interpreter.regionsTranslated();
+            for (int slice : new int[] {1_000_000, 1, 7, 100}) {
+                for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                    assertEquals(interpreted, run(boot(m, image, t), slice), m + " " + t + " slice " + slice);
+                }
+            }
+            assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");
+            GuestMemory fresh = new GuestMemory(image);
+            assertEquals(0x6000 * 0x9E3779B1, fresh.load32(0x6000), "the image's page was copied, not written");
+            assertEquals(0x38630111, fresh.load32(4 * headIndex(code)), "the image's code was not patched");
+            assertEquals(106 * 0x111 + 194 * 0x222, interpreted.get(3), m + ": r3 (the patched head ran from the 107th pass on)");
+            assertTrue(interpreted.get(22) != 0, m + ": the Data Storage interrupts were taken");
+            assertEquals(1L, interpreted.get(23), m + ": one FP Unavailable interrupt");
+        }
+    }
+
+    /** The word index of addi r3,r3,0x111 (head) in the assembled code. */
+    private static int headIndex(byte[] code) {
+        for (int i = 0; i + 4 <= code.length; i += 4) {
+            int w = (code[i] & 0xFF) << 24 | (code[i + 1] & 0xFF) << 16 | (code[i + 2] & 0xFF) << 8 | code[i + 3] & 0xFF;
+            if (w == 0x38630111) return i / 4;
+        }
+        throw new AssertionError("no addi r3,r3,0x111");
+    }
+}
