@@ -246,6 +246,13 @@ final class FpArith {
         if (isInf(a)) return sign | INF;
         if (isZero(a) || isInf(b)) return sign;
         if (isZero(b)) { s.fpFlags |= DIVZERO; return sign | INF; }
+        int ea = (int) (a >>> 52) & 0x7FF, eb = (int) (b >>> 52) & 0x7FF;
+        if (!single && ea >= 128 && eb != 0 && Math.abs(ea - eb) <= 1000) return divNormal(s, a, b);
+        return divRestoring(s, a, b, sign, single);
+    }
+
+    /** Finite nonzero a / b by an exact integer division of the significands, rounded once. */
+    static long divRestoring(CpuState s, long a, long b, long sign, boolean single) {
         long ma = sig(a), mb = sig(b), q = 0, r = ma;
         for (int i = 0; i < 62; i++) {   // 62 quotient bits by restoring division
             q <<= 1;
@@ -253,6 +260,29 @@ final class FpArith {
             r <<= 1;
         }
         return round(s, sign != 0, 0, q, lsb(a) - lsb(b) - 61, r != 0, single);
+    }
+
+    /**
+     * {@link #div} of binary64 operands whose quotient is far from overflow and underflow and whose
+     * remainder a - q*b is exactly representable (a not tiny, b normal): the host's division
+     * rounds to nearest, the exact remainder (one fma) gives the inexact flag and the side of the
+     * true quotient for the directed modes. Same bits and flags as the restoring division, about
+     * a tenth of its time.
+     */
+    private static long divNormal(CpuState s, long a, long b) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+        double q = x / y;
+        double rem = Math.fma(-q, y, x);
+        if (rem == 0) return Double.doubleToRawLongBits(q);
+        s.fpFlags |= INEXACT;
+        boolean above = (rem > 0) == (y > 0);   // the true quotient lies above q
+        switch (s.fpscr & Fpscr.RN) {
+            case Fpscr.RN_ZERO -> { if (above != (q > 0)) q = above ? Math.nextUp(q) : Math.nextDown(q); }
+            case Fpscr.RN_UP -> { if (above) q = Math.nextUp(q); }
+            case Fpscr.RN_DOWN -> { if (!above) q = Math.nextDown(q); }
+            default -> { }
+        }
+        return Double.doubleToRawLongBits(q);
     }
 
     /**
