@@ -122,41 +122,56 @@ class FpArithTest {
         if (checked < 25_000) fail("only " + checked + " cases checked");
     }
 
+    enum Fast { ADD, SUB, MUL, DIV }
+
     /**
-     * The quotient of operands far from overflow and underflow comes from the host's division and
-     * one fma: it must give the restoring division's bits and flags in every rounding mode, also
-     * at the edges of that domain (smallest dividend exponent, quotient exponents near +-1000).
+     * Sums, products and quotients of operands far from overflow and underflow come from the
+     * host's arithmetic plus an exact error term (two-sum, fma): they must give the exact integer
+     * paths' bits and flags in every rounding mode, also at the edges of that domain (exponents
+     * near the limits of the fast paths, cancellation, exact results).
      */
-    @org.junit.jupiter.api.Test
-    void theFastQuotientEqualsTheRestoringDivisionBitForBitAndFlagForFlag() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Fast.class)
+    void theFastPathsEqualTheExactIntegerPathsBitForBitAndFlagForFlag(Fast op) {
         CpuState s = new CpuState(CpuModel.E5500, new GuestMemory(4096));
-        SplittableRandom rnd = new SplittableRandom(4242);
-        int fast = 0;
-        for (int i = 0; i < 400_000; i++) {
+        SplittableRandom rnd = new SplittableRandom(4242 + op.ordinal());
+        for (int i = 0; i < 300_000; i++) {
             int ea = switch (i % 4) {
-                case 0 -> rnd.nextInt(128, 2047);
-                case 1 -> rnd.nextInt(128, 140);
+                case 0 -> rnd.nextInt(1, 2047);
+                case 1 -> rnd.nextInt(50, 140);
                 default -> rnd.nextInt(990, 1060);
             };
-            int eb = i % 4 == 3 ? Math.max(1, Math.min(2046, ea + (rnd.nextBoolean() ? 1000 : -1000) + rnd.nextInt(-2, 3)))
-                    : rnd.nextInt(1, 2047);
-            long frac = i % 8 == 5 ? 0 : rnd.nextLong() & FpArith.FRAC;   // some exact powers of two
-            long a = (rnd.nextBoolean() ? FpArith.SIGN : 0) | ((long) ea << 52) | frac;
+            int eb = switch (i % 4) {
+                case 3 -> Math.max(1, Math.min(2046, (op == Fast.MUL ? 2110 - ea : ea) + (rnd.nextBoolean() ? 1000 : -1000)
+                        + rnd.nextInt(-40, 41)));
+                case 2 -> Math.max(1, Math.min(2046, ea + rnd.nextInt(-60, 61)));     // cancellation, overlapping sums
+                default -> rnd.nextInt(1, 2047);
+            };
+            long a = (rnd.nextBoolean() ? FpArith.SIGN : 0) | ((long) ea << 52) | (i % 8 == 5 ? 0 : rnd.nextLong() & FpArith.FRAC);
             long b = (rnd.nextBoolean() ? FpArith.SIGN : 0) | ((long) eb << 52) | (i % 16 == 7 ? 0 : rnd.nextLong() & FpArith.FRAC);
+            if (i % 32 == 9) b = a ^ (op == Fast.SUB ? 0 : FpArith.SIGN) ^ (rnd.nextLong() & 0xFF);   // near-total cancellation
             for (int rn = 0; rn < 4; rn++) {
                 s.fpscr = rn;
                 s.fpFlags = 0;
-                long got = FpArith.div(s, a, b, false);
+                long got = switch (op) {
+                    case ADD -> FpArith.add(s, a, b, false, false);
+                    case SUB -> FpArith.add(s, a, b, true, false);
+                    case MUL -> FpArith.mul(s, a, b, false);
+                    case DIV -> FpArith.div(s, a, b, false);
+                };
                 int gotFlags = s.fpFlags;
                 s.fpFlags = 0;
-                long want = FpArith.divRestoring(s, a, b, (a ^ b) & FpArith.SIGN, false);
+                long want = switch (op) {
+                    case ADD -> FpArith.addExact(s, a, b, false);
+                    case SUB -> FpArith.addExact(s, a, b ^ FpArith.SIGN, false);
+                    case MUL -> FpArith.mulExact(s, a, b, (a ^ b) & FpArith.SIGN, false);
+                    case DIV -> FpArith.divRestoring(s, a, b, (a ^ b) & FpArith.SIGN, false);
+                };
                 if (got != want || gotFlags != s.fpFlags) {
-                    fail("%016x / %016x rn=%d: got %016x flags %x, restoring division %016x flags %x"
-                            .formatted(a, b, rn, got, gotFlags, want, s.fpFlags));
+                    fail("%s %016x, %016x rn=%d: got %016x flags %x, exact path %016x flags %x"
+                            .formatted(op, a, b, rn, got, gotFlags, want, s.fpFlags));
                 }
-                if (Math.abs(ea - eb) <= 1000) fast++;
             }
         }
-        if (fast < 1_000_000) fail("only " + fast + " cases took the fast path");
     }
 }
