@@ -73,6 +73,11 @@ public final class Interpreter {
     private final int[] regionChurn;
     private static final int CHURN_LIMIT = 64;
     /**
+     * Runs after which a block looks for a region already translated from its code (by any CPU or
+     * VM of this JVM) and enters it; {@code -Depaprlab.region-reuse-runs}.
+     */
+    static final int REUSE_RUNS = Integer.getInteger("epaprlab.region-reuse-runs", 50);
+    /**
      * Regions this CPU may still translate on its own thread (synchronous test mode only): a
      * translation costs about a millisecond, and the random differential tests run hundreds of
      * thousands of distinct one-shot sequences on one CPU; past it, new code stays interpreted.
@@ -366,11 +371,19 @@ public final class Interpreter {
     private boolean region(Block b, long pc, long pa) {
         RegionCache.Entry re = b.region;
         if (re == null) {
-            if (compileThreshold == 0 || ++b.runs < compileThreshold) return false;
-            b.runs = 0;
-            re = b.region = regionFor(pa);
+            if (compileThreshold == 0) return false;
+            final int runs = ++b.runs;
+            if (runs == REUSE_RUNS && runs < compileThreshold) {
+                // code some CPU of this JVM translated already is entered long before the threshold:
+                // only a new translation has to wait until the code has shown that it is hot
+                re = regionFor(pa, false);
+            } else if (runs >= compileThreshold) {
+                b.runs = 0;
+                re = regionFor(pa, true);   // null: the compiler's queue is full, ask again later
+            }
+            if (re == null) return false;
+            b.region = re;
             b.regionGen = 0;                    // never a watched generation: its words are checked first
-            if (re == null) return false;   // the compiler's queue is full: ask again later
         }
         final Region r = re.compiled;
         if (r == null) {
@@ -416,21 +429,25 @@ public final class Interpreter {
         return true;
     }
 
-    /** A region of this page with an entry at {@code pa}, found among those known here or asked for. */
-    private RegionCache.Entry regionFor(long pa) {
+    /**
+     * A region of this page with an entry at {@code pa}, found among those known here, or else in
+     * the JVM-wide cache, or else (when {@code translate}) asked for; null when there is none
+     * ({@code translate} false) or the compiler's queue is full.
+     */
+    private RegionCache.Entry regionFor(long pa, boolean translate) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
         final int i = ((int) pa & 0xFFF) >>> 2;
-        if (regionChurn[pn] > CHURN_LIMIT) return RegionCache.NONE;
+        if (regionChurn[pn] > CHURN_LIMIT) return translate ? RegionCache.NONE : null;
         RegionCache.Entry[] known = pageRegions[pn];
         if (known != null) {
             for (RegionCache.Entry e : known) {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.hasEntry(i)) return e;
             }
         }
-        if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
+        if (translate && compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
         RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
                 RegionCompiler.maxInstructions());
-        RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously);
+        RegionCache.Entry e = translate ? RegionCache.request(table, plan, compileSynchronously) : RegionCache.find(plan);
         if (e == null) return null;
         if (known == null) {
             pageRegions[pn] = new RegionCache.Entry[] {e};
