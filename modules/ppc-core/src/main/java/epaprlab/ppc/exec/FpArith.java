@@ -140,7 +140,7 @@ final class FpArith {
 
     /** Rounds a finite binary64 value to the format (identity for double unless tiny/huge rules apply). */
     private static long roundValue(CpuState s, long x, boolean single) {
-        if (isZero(x)) return x;
+        if (isZero(x) || !single && (x & EXP) != 0) return x;     // a normal double is its own rounding
         return round(s, neg(x), 0, sig(x), lsb(x), false, single);
     }
 
@@ -440,6 +440,12 @@ final class FpArith {
     /** fcfid: signed 64-bit integer to binary64 in the FPSCR rounding mode. */
     static long fromLong(CpuState s, long v) {
         if (v == 0) return 0;
+        if (v >= -(1L << 53) && v <= 1L << 53) return Double.doubleToRawLongBits(v);    // exact: no rounding, no flags
+        return fromLongExact(s, v);
+    }
+
+    /** fcfid of a nonzero value by rounding its magnitude once. */
+    static long fromLongExact(CpuState s, long v) {
         boolean n = v < 0;
         return round(s, n, 0, n ? -v : v, 0, false, false);
     }

@@ -174,4 +174,31 @@ class FpArithTest {
             }
         }
     }
+
+    /** fcfid's exact shortcut for magnitudes up to 2^53 gives the rounding path's bits and flags. */
+    @org.junit.jupiter.api.Test
+    void convertingSmallIntegersEqualsTheRoundingPath() {
+        CpuState s = new CpuState(CpuModel.E5500, new GuestMemory(4096));
+        SplittableRandom rnd = new SplittableRandom(53);
+        for (int i = 0; i < 200_000; i++) {
+            long v = switch (i % 4) {
+                case 0 -> rnd.nextLong(-(1L << 53), (1L << 53) + 1);
+                case 1 -> (rnd.nextBoolean() ? 1 : -1) * ((1L << 53) + rnd.nextInt(-3, 4));   // across the bound
+                case 2 -> rnd.nextInt();
+                default -> rnd.nextLong(-1000, 1001);
+            };
+            if (v == 0) continue;
+            for (int rn = 0; rn < 4; rn++) {
+                s.fpscr = rn;
+                s.fpFlags = 0;
+                long got = FpArith.fromLong(s, v);
+                int gotFlags = s.fpFlags;
+                s.fpFlags = 0;
+                long want = FpArith.fromLongExact(s, v);
+                if (got != want || gotFlags != s.fpFlags) {
+                    fail("fcfid %d rn=%d: got %016x flags %x, rounding path %016x flags %x".formatted(v, rn, got, gotFlags, want, s.fpFlags));
+                }
+            }
+        }
+    }
 }
