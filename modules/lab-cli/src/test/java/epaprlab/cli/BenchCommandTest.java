@@ -41,7 +41,9 @@ class BenchCommandTest {
         var r = QuickstartEndToEndTest.cli("bench", "--short", "--sample-vms", SAMPLES, "--runs", "1");
         assertEquals(0, r.code(), r.out() + r.err());
         List<String> lines = r.out().lines().toList();
-        Pattern row = Pattern.compile("^(e500mc|e5500)\\s+([a-z0-9_]+)\\s+([\\d,]+)\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{3} s$");
+        Pattern row = Pattern.compile("^(e500mc|e5500)\\s+([a-z0-9_]+)\\s+([\\d,]+)\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s"
+                + "\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}-\\s*\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}"
+                + "\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s(  SLOWER)?$");
         List<Matcher> rows = lines.stream().map(row::matcher).filter(Matcher::matches).toList();
         assertTrue(rows.size() >= 15, "at least 15 programs in:\n" + r.out());
         assertEquals(rows.size(), rows.stream().map(m -> m.group(1) + "/" + m.group(2)).distinct().count());
@@ -50,6 +52,11 @@ class BenchCommandTest {
             long n = Long.parseLong(m.group(3).replace(",", ""));
             assertTrue(n >= 1_000_000 && n <= 10_000_000, m.group(1) + " " + m.group(2) + ": 1-10 M instructions, got " + n);
         }
+        long marked = rows.stream().filter(m -> m.group(4) != null).count();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("slower-than-interpreter=" + marked + " of " + rows.size() + " ")),
+                "the summary counts the " + marked + " rows marked SLOWER:\n" + r.out());
+        assertTrue(lines.get(lines.size() - 2).matches("^interp-s=\\d+\\.\\d{3} epapr-lab-cpu-s=\\d+\\.\\d{3} interp-cpu-s=\\d+\\.\\d{3}"
+                + " qemu-cpu-s=\\d+\\.\\d{3} cpu-ratio=\\d+\\.\\d{3}$"), "CPU line: " + lines.get(lines.size() - 2));
         assertTrue(lines.getLast().matches("^short-guests=" + rows.size() + " epapr-lab-s=\\d+\\.\\d{3} qemu-s=\\d+\\.\\d{3} ratio=\\d+\\.\\d{3}$"),
                 "last line: " + lines.getLast());
     }

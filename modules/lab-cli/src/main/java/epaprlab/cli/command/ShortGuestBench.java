@@ -8,9 +8,11 @@ import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -25,11 +27,15 @@ import java.util.regex.Pattern;
  * background compiler runs on its own thread, as in any lab). Its QEMU time is the wall time of
  * the whole {@code qemu-ppc}/{@code qemu-ppc64} process running the static Linux build of the same
  * kernel source with the same code-generation flags ({@code make -C sample-vms short-linux}).
- * Every program also runs with {@code engine.compile-threshold = 0} (the interpreter alone),
- * alternating which goes first, so each program shows whether compilation ever cost it time. Each
- * figure is the median over {@code --runs} rounds; the first round is cold (nothing of that
- * program compiled yet in this JVM), later ones reuse the JVM-wide code cache as a lab that runs
- * a guest again does. Every run must print the kernel's verified checksum.
+ * Every program also runs with {@code engine.compile-threshold = 0} (the interpreter alone) right
+ * before or after (alternating by round), so each round gives a pair of runs under the same load;
+ * a program is slower than the interpreter when the median of its pairs' time ratios is above 1,
+ * so one disturbed run cannot decide it. Both sides follow the same rules: fresh VM, same JVM,
+ * same image. Each figure is the median over {@code --runs} rounds; the first round is cold
+ * (nothing of that program translated yet in this JVM; shown apart as COLD), later ones reuse the
+ * JVM-wide code cache as a lab that runs a guest again does. CPU-VS is the same pair ratio of the
+ * whole process's CPU time (vCPU, background compiler, JIT and GC threads), which load from other
+ * processes disturbs less than wall time. Every run must print the kernel's verified checksum.
  */
 final class ShortGuestBench {
     private static final Pattern KERNEL = Pattern.compile("^#define EXPECTED_([a-z0-9_]+) ", Pattern.MULTILINE);
@@ -48,8 +54,40 @@ final class ShortGuestBench {
         this.compileThreshold = compileThreshold;
     }
 
-    /** One program's medians, in ns; instructions of one run. */
-    record Row(String cpu, String kernel, long instructions, long labNanos, long interpretedNanos, long qemuNanos) {}
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private static final Path TASKS = Path.of("/proc/self/task");
+
+    /**
+     * CPU time of the whole process so far in ns: the vCPU's thread and every thread working for
+     * it (background compiler, JIT, GC). From Linux's per-thread schedstat (ns; the JVM's own figure
+     * counts in 10 ms ticks, too coarse for programs of 10-100 ms); threads that ended meanwhile
+     * are not counted.
+     */
+    private static long processCpuNanos() {
+        if (!Files.isDirectory(TASKS)) return PROCESS.getProcessCpuTime();
+        long sum = 0;
+        try (var tasks = Files.list(TASKS)) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String line = Files.readString(t.resolve("schedstat"));
+                    sum += Long.parseLong(line.substring(0, line.indexOf(' ')));
+                } catch (IOException | RuntimeException ended) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return PROCESS.getProcessCpuTime();
+        }
+        return sum;
+    }
+
+    /**
+     * One program's medians, in ns; instructions of one run; the epapr-lab/interpreter ratios of the
+     * rounds' pairs (wall: median, lowest, highest; process CPU: median; the cold first round's wall).
+     */
+    record Row(String cpu, String kernel, long instructions, long labNanos, long interpretedNanos, long qemuNanos,
+               long labCpuNanos, long interpretedCpuNanos, long qemuCpuNanos, double vsInterp, double vsLow, double vsHigh, double cpuVsInterp, double cold) {}
 
     int call() throws Exception {
         List<String> kernels = new ArrayList<>();
@@ -74,7 +112,8 @@ final class ShortGuestBench {
     }
 
     private List<Row> measure(List<String> kernels, Path linuxDir) throws Exception {
-        record Program(String cpu, String kernel, VmConfig vm, ElfImage image, long[] lab, long[] interp, long[] qemu, long[] insns) {}
+        record Program(String cpu, String kernel, VmConfig vm, ElfImage image, long[] lab, long[] interp, long[] labCpu,
+                long[] interpCpu, long[] qemu, long[] qemuCpu, long[] insns) {}
         List<Program> programs = new ArrayList<>();
         for (String c : cpus) {
             VmConfig vm;
@@ -87,37 +126,67 @@ final class ShortGuestBench {
             }
             ElfImage image = ElfImage.read(samples.resolve("images/short-" + c + ".elf"), vm.board().ramBytes());
             for (String k : kernels) {
-                programs.add(new Program(c, k, vm, image, new long[runs], new long[runs], new long[runs], new long[1]));
+                programs.add(new Program(c, k, vm, image, new long[runs], new long[runs], new long[runs], new long[runs],
+                        new long[runs], new long[runs], new long[1]));
             }
         }
         int threshold = compileThreshold != null ? compileThreshold : programs.getFirst().vm().board().compileThreshold();
+        long[] cpu = new long[1];
         for (int round = 0; round < runs; round++) {
             System.err.printf("epapr-lab: bench --short: round %d of %d (%d programs)...%n", round + 1, runs, programs.size());
             for (Program p : programs) {
                 boolean interpFirst = round % 2 == 0;
-                if (interpFirst) p.interp()[round] = vmRun(p.vm(), p.image(), p.kernel(), 0, null);
-                p.lab()[round] = vmRun(p.vm(), p.image(), p.kernel(), threshold, p.insns());
-                if (!interpFirst) p.interp()[round] = vmRun(p.vm(), p.image(), p.kernel(), 0, null);
+                if (interpFirst) {
+                    p.interp()[round] = vmRun(p.vm(), p.image(), p.kernel(), 0, null, cpu);
+                    p.interpCpu()[round] = cpu[0];
+                }
+                p.lab()[round] = vmRun(p.vm(), p.image(), p.kernel(), threshold, p.insns(), cpu);
+                p.labCpu()[round] = cpu[0];
+                if (!interpFirst) {
+                    p.interp()[round] = vmRun(p.vm(), p.image(), p.kernel(), 0, null, cpu);
+                    p.interpCpu()[round] = cpu[0];
+                }
                 if (linuxDir != null) {
-                    p.qemu()[round] = qemuRun(p.cpu(), linuxDir.resolve("short-linux-" + p.cpu()), p.kernel());
+                    p.qemu()[round] = qemuRun(p.cpu(), linuxDir.resolve("short-linux-" + p.cpu()), p.kernel(), cpu);
                     if (p.qemu()[round] < 0) return null;
+                    p.qemuCpu()[round] = cpu[0];
                 }
             }
         }
         List<Row> rows = new ArrayList<>();
         for (Program p : programs) {
+            double[] wall = new double[runs], cpuRatio = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                wall[i] = (double) p.lab()[i] / p.interp()[i];
+                cpuRatio[i] = (double) p.labCpu()[i] / Math.max(1, p.interpCpu()[i]);
+            }
             rows.add(new Row(p.cpu(), p.kernel(), p.insns()[0], BenchCommand.median(p.lab()), BenchCommand.median(p.interp()),
-                    linuxDir == null ? 0 : BenchCommand.median(p.qemu())));
+                    linuxDir == null ? 0 : BenchCommand.median(p.qemu()), BenchCommand.median(p.labCpu()),
+                    BenchCommand.median(p.interpCpu()), linuxDir == null ? 0 : BenchCommand.median(p.qemuCpu()), median(wall), min(wall), max(wall), median(cpuRatio),
+                    wall[0]));
         }
         return rows;
     }
 
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) { return Arrays.stream(v).min().orElse(0); }
+
+    private static double max(double[] v) { return Arrays.stream(v).max().orElse(0); }
+
     /** One VM from assembly to shutdown; wall ns. Fails unless the guest verified its checksum. */
-    private static long vmRun(VmConfig vm, ElfImage image, String kernel, int threshold, long[] instructions) throws Exception {
+    private static long vmRun(VmConfig vm, ElfImage image, String kernel, int threshold, long[] instructions, long[] cpuNanos)
+            throws Exception {
+        long c0 = processCpuNanos();
         long t0 = System.nanoTime();
         BenchCommand.GuestRun run = new BenchCommand.GuestRun(vm, image, "kernel=" + kernel, threshold);
         run.runToShutdown();
         long t1 = System.nanoTime();
+        cpuNanos[0] = processCpuNanos() - c0;
         if (!run.console().contains("short: " + kernel + " result=") || !run.console().contains(" ok")) {
             throw new IllegalStateException("short guest " + kernel + " on " + vm.board().cpu()
                     + " did not verify its checksum; console: " + run.console());
@@ -126,37 +195,60 @@ final class ShortGuestBench {
         return t1 - t0;
     }
 
-    /** The Linux build under QEMU user mode; wall ns of the whole process, or -1 (message printed). */
-    private static long qemuRun(String cpu, Path program, String kernel) throws Exception {
+    /**
+     * The Linux build under QEMU user mode; wall ns of the whole process, or -1 (message printed).
+     * {@code cpuNanos[0]}: its CPU time (user + system, from the shell's {@code time}, which reads
+     * the child's rusage to the millisecond).
+     */
+    private static long qemuRun(String cpu, Path program, String kernel, long[] cpuNanos) throws Exception {
         String qemu = cpu.equals("e500mc") ? "qemu-ppc" : "qemu-ppc64";
         long t0 = System.nanoTime();
-        String out = BenchCommand.exec(List.of(qemu, "-cpu", cpu, program.toString(), kernel), "qemu-user (Debian package qemu-user)");
+        String out = BenchCommand.exec(List.of("bash", "-c", "TIMEFORMAT='qemu-cpu %3U %3S'; time \"$@\"", "bash",
+                qemu, "-cpu", cpu, program.toString(), kernel), "qemu-user (Debian package qemu-user)");
         long t1 = System.nanoTime();
         if (out == null) return -1;
         if (!out.contains("short: " + kernel + " result=") || !out.contains(" ok")) {
             BenchCommand.fail(qemu + " " + kernel + " did not verify its checksum: " + out);
             return -1;
         }
+        Matcher times = QEMU_CPU.matcher(out);
+        if (!times.find()) {
+            BenchCommand.fail("no CPU time from bash's time for " + qemu + " " + kernel + ": " + out);
+            return -1;
+        }
+        cpuNanos[0] = Math.round((Double.parseDouble(times.group(1)) + Double.parseDouble(times.group(2))) * 1e9);
         return t1 - t0;
     }
 
+    private static final Pattern QEMU_CPU = Pattern.compile("qemu-cpu (\\d+\\.\\d+) (\\d+\\.\\d+)");
+
     private void print(PrintStream out, List<Row> rows) throws IOException {
         out.println("short guests: whole-VM wall time per program, median of " + runs + " rounds; INTERP = the same VM"
-                + " with engine.compile-threshold = 0; QEMU = the whole qemu-user process");
-        out.printf(Locale.ROOT, "%-7s %-10s %12s %10s %10s %9s %10s%n", "CPU", "KERNEL", "INSTRUCTIONS", "EPAPR-LAB", "INTERP",
-                "VS-INTERP", "QEMU");
-        long lab = 0, interp = 0, qemu = 0;
-        int slower = 0;
+                + " with engine.compile-threshold = 0, run beside it in every round; VS-INTERP = median of the rounds'"
+                + " EPAPR-LAB/INTERP wall ratios (RANGE: lowest-highest, COLD: the first round), CPU-VS = the same for"
+                + " process CPU time; QEMU = the whole qemu-user process; LAB-CPU, QEMU-CPU: median process CPU time");
+        out.printf(Locale.ROOT, "%-7s %-10s %12s %10s %10s %9s %11s %6s %6s %10s %9s %9s%n", "CPU", "KERNEL", "INSTRUCTIONS",
+                "EPAPR-LAB", "INTERP", "VS-INTERP", "RANGE", "CPU-VS", "COLD", "QEMU", "LAB-CPU", "QEMU-CPU");
+        long lab = 0, interp = 0, qemu = 0, labCpu = 0, interpCpu = 0, qemuCpu = 0;
+        List<String> slower = new ArrayList<>();
         for (Row r : rows) {
-            double vs = (double) r.labNanos() / r.interpretedNanos();
-            if (vs > 1.0) slower++;
-            out.printf(Locale.ROOT, "%-7s %-10s %,12d %8.3f s %8.3f s %9.2f %8.3f s%n", r.cpu(), r.kernel(), r.instructions(),
-                    r.labNanos() / 1e9, r.interpretedNanos() / 1e9, vs, r.qemuNanos() / 1e9);
+            if (r.vsInterp() > 1.0) slower.add(String.format(Locale.ROOT, "%s/%s %.2f", r.cpu(), r.kernel(), r.vsInterp()));
+            out.printf(Locale.ROOT, "%-7s %-10s %,12d %8.3f s %8.3f s %9.2f %5.2f-%5.2f %6.2f %6.2f %8.3f s %7.3f s %7.3f s%s%n",
+                    r.cpu(), r.kernel(), r.instructions(), r.labNanos() / 1e9, r.interpretedNanos() / 1e9, r.vsInterp(),
+                    r.vsLow(), r.vsHigh(), r.cpuVsInterp(), r.cold(), r.qemuNanos() / 1e9, r.labCpuNanos() / 1e9,
+                    r.qemuCpuNanos() / 1e9, r.vsInterp() > 1.0 ? "  SLOWER" : "");
             lab += r.labNanos();
             interp += r.interpretedNanos();
             qemu += r.qemuNanos();
+            labCpu += r.labCpuNanos();
+            interpCpu += r.interpretedCpuNanos();
+            qemuCpu += r.qemuCpuNanos();
         }
-        out.printf(Locale.ROOT, "slower-than-interpreter=%d of %d (VS-INTERP > 1.00) interp-s=%.3f%n", slower, rows.size(), interp / 1e9);
+        out.printf(Locale.ROOT, "slower-than-interpreter=%d of %d (VS-INTERP > 1.00)%s%n", slower.size(), rows.size(),
+                slower.isEmpty() ? "" : ": " + String.join(", ", slower));
+        out.printf(Locale.ROOT, "interp-s=%.3f epapr-lab-cpu-s=%.3f interp-cpu-s=%.3f qemu-cpu-s=%s cpu-ratio=%s%n", interp / 1e9,
+                labCpu / 1e9, interpCpu / 1e9, noQemu ? "n/a" : String.format(Locale.ROOT, "%.3f", qemuCpu / 1e9),
+                noQemu ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) qemuCpu / labCpu));
         out.printf(Locale.ROOT, "short-guests=%d epapr-lab-s=%.3f qemu-s=%s ratio=%s%n", rows.size(), lab / 1e9,
                 noQemu ? "n/a" : String.format(Locale.ROOT, "%.3f", qemu / 1e9),
                 noQemu ? "n/a" : String.format(Locale.ROOT, "%.3f", (double) qemu / lab));

@@ -140,7 +140,7 @@ final class FpArith {
 
     /** Rounds a finite binary64 value to the format (identity for double unless tiny/huge rules apply). */
     private static long roundValue(CpuState s, long x, boolean single) {
-        if (isZero(x)) return x;
+        if (isZero(x) || !single && (x & EXP) != 0) return x;     // a normal double is its own rounding
         return round(s, neg(x), 0, sig(x), lsb(x), false, single);
     }
 
@@ -225,6 +225,22 @@ final class FpArith {
         }
         if (isZero(a)) return roundValue(s, b, single);
         if (isZero(b)) return roundValue(s, a, single);
+        if (!single) {
+            int ea = (int) (a >>> 52) & 0x7FF, eb = (int) (b >>> 52) & 0x7FF;
+            double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), r = x + y;
+            int er = (int) (Double.doubleToRawLongBits(r) >>> 52) & 0x7FF;
+            if (ea != 0 && eb != 0 && ea <= 2000 && eb <= 2000 && er >= 64 && er <= 2000) {
+                // a normal sum: the host's rounding, its exact error by Knuth's two-sum
+                double bv = r - x;
+                double err = (x - (r - bv)) + (y - bv);
+                return directed(s, r, err == 0 ? 0 : err > 0 ? 1 : -1);
+            }
+        }
+        return addExact(s, a, b, single);
+    }
+
+    /** Finite nonzero a + b from the exact sum of the significands, rounded once. */
+    static long addExact(CpuState s, long a, long b, boolean single) {
         return addRound(s, neg(a), 0, sig(a), lsb(a), neg(b), 0, sig(b), lsb(b), single);
     }
 
@@ -234,6 +250,18 @@ final class FpArith {
         long sign = (a ^ b) & SIGN;
         if (isInf(a) || isInf(b)) return sign | INF;
         if (isZero(a) || isZero(b)) return sign;
+        int ea = (int) (a >>> 52) & 0x7FF, eb = (int) (b >>> 52) & 0x7FF;
+        if (!single && ea != 0 && eb != 0 && ea + eb >= 1087 && ea + eb <= 3000) {
+            // a normal product: the host's rounding, its exact error by one fma
+            double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b), p = x * y;
+            double err = Math.fma(x, y, -p);
+            return directed(s, p, err == 0 ? 0 : err > 0 ? 1 : -1);
+        }
+        return mulExact(s, a, b, sign, single);
+    }
+
+    /** Finite nonzero a * b from the exact 106-bit product of the significands, rounded once. */
+    static long mulExact(CpuState s, long a, long b, long sign, boolean single) {
         long ma = sig(a), mb = sig(b);
         return round(s, sign != 0, Math.multiplyHigh(ma, mb), ma * mb, lsb(a) + lsb(b), false, single);
     }
@@ -246,6 +274,13 @@ final class FpArith {
         if (isInf(a)) return sign | INF;
         if (isZero(a) || isInf(b)) return sign;
         if (isZero(b)) { s.fpFlags |= DIVZERO; return sign | INF; }
+        int ea = (int) (a >>> 52) & 0x7FF, eb = (int) (b >>> 52) & 0x7FF;
+        if (!single && ea >= 128 && eb != 0 && Math.abs(ea - eb) <= 1000) return divNormal(s, a, b);
+        return divRestoring(s, a, b, sign, single);
+    }
+
+    /** Finite nonzero a / b by an exact integer division of the significands, rounded once. */
+    static long divRestoring(CpuState s, long a, long b, long sign, boolean single) {
         long ma = sig(a), mb = sig(b), q = 0, r = ma;
         for (int i = 0; i < 62; i++) {   // 62 quotient bits by restoring division
             q <<= 1;
@@ -253,6 +288,36 @@ final class FpArith {
             r <<= 1;
         }
         return round(s, sign != 0, 0, q, lsb(a) - lsb(b) - 61, r != 0, single);
+    }
+
+    /**
+     * {@link #div} of binary64 operands whose quotient is far from overflow and underflow and whose
+     * remainder a - q*b is exactly representable (a not tiny, b normal): the host's division
+     * rounds to nearest, the exact remainder (one fma) gives the inexact flag and the side of the
+     * true quotient for the directed modes. Same bits and flags as the restoring division.
+     */
+    private static long divNormal(CpuState s, long a, long b) {
+        double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
+        double q = x / y;
+        double rem = Math.fma(-q, y, x);
+        return directed(s, q, rem == 0 ? 0 : (rem > 0) == (y > 0) ? 1 : -1);
+    }
+
+    /**
+     * The host's round-to-nearest result {@code r} of an operation whose exact result lies above it
+     * ({@code side} 1), below it (-1) or on it (0), in the FPSCR's rounding mode, with the inexact
+     * flag; only for results far from overflow and underflow (the only flag is then inexact).
+     */
+    private static long directed(CpuState s, double r, int side) {
+        if (side == 0) return Double.doubleToRawLongBits(r);
+        s.fpFlags |= INEXACT;
+        switch (s.fpscr & Fpscr.RN) {
+            case Fpscr.RN_ZERO -> { if ((side > 0) != (r > 0)) r = side > 0 ? Math.nextUp(r) : Math.nextDown(r); }
+            case Fpscr.RN_UP -> { if (side > 0) r = Math.nextUp(r); }
+            case Fpscr.RN_DOWN -> { if (side < 0) r = Math.nextDown(r); }
+            default -> { }
+        }
+        return Double.doubleToRawLongBits(r);
     }
 
     /**
@@ -375,6 +440,12 @@ final class FpArith {
     /** fcfid: signed 64-bit integer to binary64 in the FPSCR rounding mode. */
     static long fromLong(CpuState s, long v) {
         if (v == 0) return 0;
+        if (v >= -(1L << 53) && v <= 1L << 53) return Double.doubleToRawLongBits(v);    // exact: no rounding, no flags
+        return fromLongExact(s, v);
+    }
+
+    /** fcfid of a nonzero value by rounding its magnitude once. */
+    static long fromLongExact(CpuState s, long v) {
         boolean n = v < 0;
         return round(s, n, 0, n ? -v : v, 0, false, false);
     }

@@ -105,6 +105,12 @@ final class RegionCache {
 
     static long evictedCount() { return CLOCK.evictedCount(); }
 
+    /** The live entry for {@code plan} (translated or on its way), or null. */
+    static Entry find(RegionCompiler.Plan plan) {
+        Entry e = ENTRIES.get(plan);
+        return e != null && !e.dead ? e : null;
+    }
+
     /**
      * The entry for {@code plan}: the shared one when it exists, else a new one translated now
      * ({@code synchronous}) or queued for the compiler thread. Null when the queue is full.

@@ -121,4 +121,84 @@ class FpArithTest {
         }
         if (checked < 25_000) fail("only " + checked + " cases checked");
     }
+
+    enum Fast { ADD, SUB, MUL, DIV }
+
+    /**
+     * Sums, products and quotients of operands far from overflow and underflow come from the
+     * host's arithmetic plus an exact error term (two-sum, fma): they must give the exact integer
+     * paths' bits and flags in every rounding mode, also at the edges of that domain (exponents
+     * near the limits of the fast paths, cancellation, exact results).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Fast.class)
+    void theFastPathsEqualTheExactIntegerPathsBitForBitAndFlagForFlag(Fast op) {
+        CpuState s = new CpuState(CpuModel.E5500, new GuestMemory(4096));
+        SplittableRandom rnd = new SplittableRandom(4242 + op.ordinal());
+        for (int i = 0; i < 300_000; i++) {
+            int ea = switch (i % 4) {
+                case 0 -> rnd.nextInt(1, 2047);
+                case 1 -> rnd.nextInt(50, 140);
+                default -> rnd.nextInt(990, 1060);
+            };
+            int eb = switch (i % 4) {
+                case 3 -> Math.max(1, Math.min(2046, (op == Fast.MUL ? 2110 - ea : ea) + (rnd.nextBoolean() ? 1000 : -1000)
+                        + rnd.nextInt(-40, 41)));
+                case 2 -> Math.max(1, Math.min(2046, ea + rnd.nextInt(-60, 61)));     // cancellation, overlapping sums
+                default -> rnd.nextInt(1, 2047);
+            };
+            long a = (rnd.nextBoolean() ? FpArith.SIGN : 0) | ((long) ea << 52) | (i % 8 == 5 ? 0 : rnd.nextLong() & FpArith.FRAC);
+            long b = (rnd.nextBoolean() ? FpArith.SIGN : 0) | ((long) eb << 52) | (i % 16 == 7 ? 0 : rnd.nextLong() & FpArith.FRAC);
+            if (i % 32 == 9) b = a ^ (op == Fast.SUB ? 0 : FpArith.SIGN) ^ (rnd.nextLong() & 0xFF);   // near-total cancellation
+            for (int rn = 0; rn < 4; rn++) {
+                s.fpscr = rn;
+                s.fpFlags = 0;
+                long got = switch (op) {
+                    case ADD -> FpArith.add(s, a, b, false, false);
+                    case SUB -> FpArith.add(s, a, b, true, false);
+                    case MUL -> FpArith.mul(s, a, b, false);
+                    case DIV -> FpArith.div(s, a, b, false);
+                };
+                int gotFlags = s.fpFlags;
+                s.fpFlags = 0;
+                long want = switch (op) {
+                    case ADD -> FpArith.addExact(s, a, b, false);
+                    case SUB -> FpArith.addExact(s, a, b ^ FpArith.SIGN, false);
+                    case MUL -> FpArith.mulExact(s, a, b, (a ^ b) & FpArith.SIGN, false);
+                    case DIV -> FpArith.divRestoring(s, a, b, (a ^ b) & FpArith.SIGN, false);
+                };
+                if (got != want || gotFlags != s.fpFlags) {
+                    fail("%s %016x, %016x rn=%d: got %016x flags %x, exact path %016x flags %x"
+                            .formatted(op, a, b, rn, got, gotFlags, want, s.fpFlags));
+                }
+            }
+        }
+    }
+
+    /** fcfid's exact shortcut for magnitudes up to 2^53 gives the rounding path's bits and flags. */
+    @org.junit.jupiter.api.Test
+    void convertingSmallIntegersEqualsTheRoundingPath() {
+        CpuState s = new CpuState(CpuModel.E5500, new GuestMemory(4096));
+        SplittableRandom rnd = new SplittableRandom(53);
+        for (int i = 0; i < 200_000; i++) {
+            long v = switch (i % 4) {
+                case 0 -> rnd.nextLong(-(1L << 53), (1L << 53) + 1);
+                case 1 -> (rnd.nextBoolean() ? 1 : -1) * ((1L << 53) + rnd.nextInt(-3, 4));   // across the bound
+                case 2 -> rnd.nextInt();
+                default -> rnd.nextLong(-1000, 1001);
+            };
+            if (v == 0) continue;
+            for (int rn = 0; rn < 4; rn++) {
+                s.fpscr = rn;
+                s.fpFlags = 0;
+                long got = FpArith.fromLong(s, v);
+                int gotFlags = s.fpFlags;
+                s.fpFlags = 0;
+                long want = FpArith.fromLongExact(s, v);
+                if (got != want || gotFlags != s.fpFlags) {
+                    fail("fcfid %d rn=%d: got %016x flags %x, rounding path %016x flags %x".formatted(v, rn, got, gotFlags, want, s.fpFlags));
+                }
+            }
+        }
+    }
 }
