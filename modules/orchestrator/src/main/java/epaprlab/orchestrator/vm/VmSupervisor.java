@@ -251,9 +251,15 @@ public final class VmSupervisor {
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /**
      * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
-     * after a restore (the VM has not executed those).
+     * after a restore (the VM has not executed those); the vCPU actor's instruction limit counts from it.
      */
     private final long[] retiredAtStart;
+    /**
+     * Each vCPU's {@link Vcpu#instructionsExecuted} when last counted into {@link #instructions}:
+     * that count never goes back, so a reset or a restore in place cannot count anything twice
+     * (and a board that served an earlier VM counts from where it is).
+     */
+    private final long[] executedCounted;
     /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
     private volatile boolean consoleSnapshotDone;
     /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
@@ -281,6 +287,8 @@ public final class VmSupervisor {
         this.boards = boards;
         this.charge = charge;
         this.retiredAtStart = new long[board.vcpus().size()];
+        this.executedCounted = new long[board.vcpus().size()];
+        for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
         this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
@@ -364,6 +372,7 @@ public final class VmSupervisor {
         halt = new VcpuActor.Halt(board.vcpus());
         hold = new VcpuActor.Hold(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
+        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
@@ -404,7 +413,6 @@ public final class VmSupervisor {
         snapshot = Optional.of(from);
         restoredFrom = Optional.of(from.origin());
         consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
-        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         return null;
     }
 
@@ -885,9 +893,9 @@ public final class VmSupervisor {
 
     private void countInstructions() {
         for (Vcpu v : board.vcpus()) {
-            instructions += v.instructionsRetired() - retiredAtStart[v.id()];
-            retiredAtStart[v.id()] = 0;
-            v.reset();                        // counted once: the next boot starts from zero anyway
+            long now = v.instructionsExecuted();
+            instructions += now - executedCounted[v.id()];
+            executedCounted[v.id()] = now;
         }
     }
 
