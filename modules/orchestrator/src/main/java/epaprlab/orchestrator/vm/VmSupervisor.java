@@ -966,6 +966,7 @@ public final class VmSupervisor {
     }
 
     private static <T> Set<T> without(Set<T> set, T item) {
+        if (set.size() == 1 && set.contains(item)) return Set.of();    // the one vCPU of most VMs: no copy
         Set<T> copy = new HashSet<>(set);
         copy.remove(item);
         return copy;

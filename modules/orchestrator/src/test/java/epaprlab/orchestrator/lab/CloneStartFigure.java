@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's start-rate figure for clones in a warm JVM, printed, not asserted (not a timed unit
  * test): a lab of 20,000 {@code hello} guests, one booting and the others started from its snapshot
- * (as {@code sample-vms/clone-20k.conf}), run three times in one JVM with no observer; each run
+ * (as {@code sample-vms/clone-20k.conf}), run three times ({@code -Dclone.runs=N}: N) in one JVM with no observer; each run
  * prints its wall time, the process's CPU time per VM and VMs per second. Runs only when asked:
  * {@code mvn -pl modules/orchestrator -am test -Dtest=CloneStartFigure -Dclone.figure=on -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -40,7 +40,8 @@ class CloneStartFigure {
                   snapshot { at = console, console-pattern = "hello from [^\\\\n]*\\\\n" } } ] }
                 """.formatted(TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), VMS));
         LabConfig lab = LabConfigLoader.withDefaults().load(conf);
-        for (int run = 1; run <= 3; run++) {
+        int runs = Integer.getInteger("clone.runs", 3);
+        for (int run = 1; run <= runs; run++) {
             CompletableFuture<LabEvent.LabFinished> done = new CompletableFuture<>();
             long cpu = os.getProcessCpuTime(), start = System.nanoTime();
             ActorSystem<LabGuardian.Command> system = ActorSystem.create(LabGuardian.create(lab, e -> {
@@ -51,7 +52,7 @@ class CloneStartFigure {
             double cpuPerVm = (os.getProcessCpuTime() - cpu) / 1e3 / VMS;
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
-            assertTrue(end.allAsExpected(), end.results().toString());
+            assertTrue(end.allAsExpected(), () -> end.results().toString());
             System.out.printf(Locale.ROOT, "clone-start run %d: %d VMs in %.2f s, %.1f us of CPU per VM, %.0f VMs/s%n",
                     run, VMS, wall, cpuPerVm, VMS / wall);
         }
