@@ -250,11 +250,6 @@ public final class VmSupervisor {
     /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /**
-     * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
-     * after a restore (the VM has not executed those); the vCPU actor's instruction limit counts from it.
-     */
-    private final long[] retiredAtStart;
-    /**
      * Each vCPU's {@link Vcpu#instructionsExecuted} when last counted into {@link #instructions}:
      * that count never goes back, so a reset or a restore in place cannot count anything twice
      * (and a board that served an earlier VM counts from where it is).
@@ -286,7 +281,6 @@ public final class VmSupervisor {
         this.ctx = ctx;
         this.boards = boards;
         this.charge = charge;
-        this.retiredAtStart = new long[board.vcpus().size()];
         this.executedCounted = new long[board.vcpus().size()];
         for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
         this.hypercalls = hypercalls;
@@ -372,7 +366,6 @@ public final class VmSupervisor {
         halt = new VcpuActor.Halt(board.vcpus());
         hold = new VcpuActor.Hold(board.vcpus());
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
-        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
@@ -470,8 +463,8 @@ public final class VmSupervisor {
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
         long max = config.limits().maxInstructions();
-        // the vCPU counts from retiredAtStart (a restored one from its snapshot's count)
-        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + retiredAtStart[vcpu.id()];
+        // in the vCPU's executed count, which restores in place do not rewind (it has run nothing since the last count)
+        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + executedCounted[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
