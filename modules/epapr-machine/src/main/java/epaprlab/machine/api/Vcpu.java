@@ -29,8 +29,18 @@ public interface Vcpu {
     /** Like {@code immediate_exit} plus a kick: a running or the next {@link #run} returns INTR soon. */
     void requestImmediateExit();
 
-    /** Instructions this vCPU executed since its last reset. */
+    /**
+     * The architected retired-instruction count: 0 after a reset, the saved count after a
+     * {@link #restoreState} (with the instruction time base it is the guest's clock). It goes
+     * back on a reset or restore: to count work done, use {@link #instructionsExecuted}.
+     */
     long instructionsRetired();
+
+    /**
+     * Instructions this vCPU has executed since it was created, never going back: a reset or a
+     * restore does not undo the work it did. What VMs really ran is a difference of two readings.
+     */
+    long instructionsExecuted();
 
     long gpr(int n);
     void setGpr(int n, long value);

@@ -55,6 +55,12 @@ final class SoftVcpu implements Vcpu {
 
     /** Halted until started: run() executes nothing (a board's secondary before its release). */
     private boolean halted;
+    /**
+     * What resets and restores took off the retired count ({@link #instructionsExecuted} adds it
+     * back); changed after the count, so a reader on another thread may see a lower value for a
+     * moment, never a higher one.
+     */
+    private volatile long rewound;
     /** A start posted by another thread, applied by this vCPU's own thread at its next run(). */
     private final AtomicReference<Consumer<Vcpu>> pendingStart = new AtomicReference<>();
     private volatile Runnable wakeHook = () -> {};
@@ -187,6 +193,8 @@ final class SoftVcpu implements Vcpu {
     }
 
     @Override public long instructionsRetired() { return cpu.instructionsRetired(); }
+
+    @Override public long instructionsExecuted() { return cpu.instructionsRetired() + rewound; }
     @Override public long gpr(int n) { return cpu.gpr(n); }
     @Override public void setGpr(int n, long value) { cpu.setGpr(n, value); }
     @Override public long pc() { return cpu.pc(); }
@@ -253,7 +261,9 @@ final class SoftVcpu implements Vcpu {
 
     @Override
     public void restoreState(VcpuState s) {
+        long before = cpu.instructionsRetired();
         cpu.restoreState(s.cpu());
+        rewound += before - cpu.instructionsRetired();
         halted = s.halted();
         pendingStart.set(null);
         exit.begin(ExitReason.INTR, false);
@@ -274,7 +284,9 @@ final class SoftVcpu implements Vcpu {
 
     @Override
     public void reset() {
+        long before = cpu.instructionsRetired();
         cpu.reset();
+        rewound += before;
         cpu.setSpr(SPR_PIR, id);
         hcallPending = false;
         halted = false;

@@ -6,7 +6,6 @@ import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
-import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.vm.ImageCache;
@@ -111,9 +110,9 @@ public final class HostedVm {
         final AtomicReference<Machine> board;
         VmResult result;
         boolean terminated;
-        /** Instructions counted from samples of this run so far, and the last sample per vCPU. */
+        /** Instructions counted from samples of this run so far (its board is built for it: they start at 0). */
         long sampled;
-        long[] last = new long[0];
+        final InstructionSampler counted = new InstructionSampler();
         /** Console input that came before the guest first ran (power-on resets the console), in order. */
         final java.util.List<byte[]> early = new java.util.ArrayList<>();
         /** The guest has reached RUNNING in this run: its board is built and powered on. */
@@ -409,15 +408,7 @@ public final class HostedVm {
     private Behavior<Command> sample(Run run) {
         Machine b = run.board.get();
         if (b == null) return Behaviors.same();
-        var vcpus = b.vcpus();
-        if (run.last.length != vcpus.size()) run.last = new long[vcpus.size()];
-        long delta = 0;
-        for (int i = 0; i < vcpus.size(); i++) {
-            Vcpu v = vcpus.get(i);
-            long now = v.instructionsRetired();
-            delta += now >= run.last[i] ? now - run.last[i] : now;   // lower: the counter restarted with a reset
-            run.last[i] = now;
-        }
+        long delta = run.counted.sample(b.vcpus());
         run.sampled += delta;
         instructions += delta;
         counters.instructions.add(delta);

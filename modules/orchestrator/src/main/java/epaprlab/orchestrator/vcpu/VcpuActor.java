@@ -271,7 +271,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                     turnMissed = true;
                     return this;
                 }
-                long limitLeft = w.instructionLimit() - vcpu.instructionsRetired();
+                // executed, not retired: a reset to the snapshot in place rewinds the retired count
+                long limitLeft = w.instructionLimit() - vcpu.instructionsExecuted();
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
                 long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
                 if (turnLeft <= 0) return nextTurn();

@@ -27,28 +27,69 @@ public final class ImageCache implements VmSupervisor.BoardFactory {
      * a VM that starts from a snapshot takes one instead of building a board (its RAM, vCPUs and
      * devices all come from the snapshot); building costs about 30 µs, a restore into a spare 1 µs.
      */
-    private final ConcurrentHashMap<Hardware, java.util.concurrent.ConcurrentLinkedDeque<Machine>> spare = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Hardware, Spares> spare = new ConcurrentHashMap<>();
 
-    /** What makes two boards interchangeable for a restore (looked up twice per VM: built without copying the VmConfig). */
-    private record Hardware(Path image, Optional<VmConfig.Ppce500Files> ppce500, BoardSpec spec) {
-        static Hardware of(VmConfig c) {
-            BoardSpec b = c.board();
-            return new Hardware(c.image(), c.ppce500(), new BoardSpec("-", 0, b.cpu(), b.ramBytes(), b.vcpus(), b.hypercalls(),
-                    b.idle(), b.bootargs(), b.clockHz(), b.timebaseHz(), b.consoleBuffer(), b.timeSource(), b.compileThreshold()));
+    /** One hardware's spare boards, newest first, with their count (a deque's size() walks it). */
+    private static final class Spares {
+        final java.util.concurrent.ConcurrentLinkedDeque<Machine> boards = new java.util.concurrent.ConcurrentLinkedDeque<>();
+        final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+    }
+
+    /**
+     * What makes two boards interchangeable for a restore; looked up twice per VM start, so built
+     * without copying the VmConfig and compared field by field with its hash computed once.
+     */
+    private static final class Hardware {
+        private final Path image;
+        private final Optional<VmConfig.Ppce500Files> ppce500;
+        private final BoardSpec b;
+        private final int hash;
+
+        private Hardware(VmConfig c) {
+            this.image = c.image();
+            this.ppce500 = c.ppce500();
+            this.b = c.board();
+            int h = image.hashCode() * 31 + ppce500.hashCode();
+            h = h * 31 + b.cpu().hashCode();
+            h = h * 31 + b.ramBytes();
+            h = h * 31 + b.vcpus();
+            h = h * 31 + b.bootargs().hashCode();
+            h = h * 31 + Long.hashCode(b.clockHz() ^ b.timebaseHz());
+            this.hash = h * 31 + b.timeSource().hashCode();    // the other fields only in equals
+        }
+
+        @Override
+        public int hashCode() { return hash; }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Hardware h) || h.hash != hash) return false;
+            BoardSpec x = h.b;              // every field but the name and the guest id
+            return b.cpu() == x.cpu() && b.ramBytes() == x.ramBytes() && b.vcpus() == x.vcpus() && b.idle() == x.idle()
+                    && b.clockHz() == x.clockHz() && b.timebaseHz() == x.timebaseHz() && b.consoleBuffer() == x.consoleBuffer()
+                    && b.timeSource() == x.timeSource() && b.compileThreshold() == x.compileThreshold()
+                    && b.hypercalls().equals(x.hypercalls()) && b.bootargs().equals(x.bootargs())
+                    && image.equals(h.image) && ppce500.equals(h.ppce500);
         }
     }
 
     @Override
     public Machine buildForRestore(VmConfig config) throws BootException, IOException {
-        var boards = spare.get(Hardware.of(config));
-        Machine spareBoard = boards == null ? null : boards.pollFirst();
-        return spareBoard != null ? spareBoard : build(config);
+        Spares boards = spare.get(new Hardware(config));
+        Machine spareBoard = boards == null ? null : boards.boards.pollFirst();
+        if (spareBoard == null) return build(config);
+        boards.count.decrementAndGet();
+        return spareBoard;
     }
 
     @Override
     public void recycle(VmConfig config, Machine board) {
-        var boards = spare.computeIfAbsent(Hardware.of(config), h -> new java.util.concurrent.ConcurrentLinkedDeque<>());
-        if (boards.size() < SPARE_BOARDS) boards.addFirst(board);
+        Spares boards = spare.computeIfAbsent(new Hardware(config), h -> new Spares());
+        if (boards.count.incrementAndGet() <= SPARE_BOARDS) {
+            boards.boards.addFirst(board);
+        } else {
+            boards.count.decrementAndGet();
+        }
     }
     private final ConcurrentHashMap<VmConfig.Ppce500Files, Ppce500Images> ppce500 = new ConcurrentHashMap<>();
 

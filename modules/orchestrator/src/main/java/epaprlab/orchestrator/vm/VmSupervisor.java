@@ -250,10 +250,11 @@ public final class VmSupervisor {
     /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /**
-     * Each vCPU's retired-instruction count when this boot began: 0 after a boot, the snapshot's
-     * after a restore (the VM has not executed those).
+     * Each vCPU's {@link Vcpu#instructionsExecuted} when last counted into {@link #instructions}:
+     * that count never goes back, so a reset or a restore in place cannot count anything twice
+     * (and a board that served an earlier VM counts from where it is).
      */
-    private final long[] retiredAtStart;
+    private final long[] executedCounted;
     /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
     private volatile boolean consoleSnapshotDone;
     /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
@@ -280,7 +281,8 @@ public final class VmSupervisor {
         this.ctx = ctx;
         this.boards = boards;
         this.charge = charge;
-        this.retiredAtStart = new long[board.vcpus().size()];
+        this.executedCounted = new long[board.vcpus().size()];
+        for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
         this.hypercalls = hypercalls;
         this.timers = timers;
         this.config = config;
@@ -404,7 +406,6 @@ public final class VmSupervisor {
         snapshot = Optional.of(from);
         restoredFrom = Optional.of(from.origin());
         consoleSnapshotDone = true;           // it has its snapshot: the console trigger does not fire again
-        for (Vcpu v : board.vcpus()) retiredAtStart[v.id()] = v.instructionsRetired();
         return null;
     }
 
@@ -462,8 +463,8 @@ public final class VmSupervisor {
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
         long max = config.limits().maxInstructions();
-        // the vCPU counts from retiredAtStart (a restored one from its snapshot's count)
-        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + retiredAtStart[vcpu.id()];
+        // in the vCPU's executed count, which restores in place do not rewind (it has run nothing since the last count)
+        long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + executedCounted[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
@@ -885,9 +886,9 @@ public final class VmSupervisor {
 
     private void countInstructions() {
         for (Vcpu v : board.vcpus()) {
-            instructions += v.instructionsRetired() - retiredAtStart[v.id()];
-            retiredAtStart[v.id()] = 0;
-            v.reset();                        // counted once: the next boot starts from zero anyway
+            long now = v.instructionsExecuted();
+            instructions += now - executedCounted[v.id()];
+            executedCounted[v.id()] = now;
         }
     }
 
@@ -958,6 +959,7 @@ public final class VmSupervisor {
     }
 
     private static <T> Set<T> without(Set<T> set, T item) {
+        if (set.size() == 1 && set.contains(item)) return Set.of();    // the one vCPU of most VMs: no copy
         Set<T> copy = new HashSet<>(set);
         copy.remove(item);
         return copy;

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's start-rate figure for clones in a warm JVM, printed, not asserted (not a timed unit
  * test): a lab of 20,000 {@code hello} guests, one booting and the others started from its snapshot
- * (as {@code sample-vms/clone-20k.conf}), run three times in one JVM with no observer; each run
- * prints its wall time, the process's CPU time per VM and VMs per second. Runs only when asked:
+ * (as {@code sample-vms/clone-20k.conf}), run three times ({@code -Dclone.runs=N}: N) in one JVM with no observer; each run
+ * prints its wall time, the process's CPU time per VM (and of it, the actor system's threads' and the
+ * collector's pauses), and VMs per second. Runs only when asked:
  * {@code mvn -pl modules/orchestrator -am test -Dtest=CloneStartFigure -Dclone.figure=on -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Timeout(600)
@@ -30,6 +31,27 @@ class CloneStartFigure {
     static final int VMS = 20_000;
 
     @TempDir Path dir;
+
+    /**
+     * CPU of this run's actor system's threads (its dispatchers, made for it): the lab's own work
+     * per start, without the JIT's compiler threads, which a loaded machine makes busy for longer.
+     */
+    private static long actorThreadsCpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null || !info.getThreadName().startsWith("clones-")) continue;
+            long t = threads.getThreadCpuTime(info.getThreadId());
+            if (t > 0) sum += t;
+        }
+        return sum;
+    }
+
+    private static long gcMillis() {
+        long sum = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) sum += Math.max(0, gc.getCollectionTime());
+        return sum;
+    }
 
     @Test
     void startsFromOneSnapshotPerSecond() throws Exception {
@@ -40,20 +62,23 @@ class CloneStartFigure {
                   snapshot { at = console, console-pattern = "hello from [^\\\\n]*\\\\n" } } ] }
                 """.formatted(TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), VMS));
         LabConfig lab = LabConfigLoader.withDefaults().load(conf);
-        for (int run = 1; run <= 3; run++) {
+        int runs = Integer.getInteger("clone.runs", 3);
+        for (int run = 1; run <= runs; run++) {
             CompletableFuture<LabEvent.LabFinished> done = new CompletableFuture<>();
-            long cpu = os.getProcessCpuTime(), start = System.nanoTime();
+            long cpu = os.getProcessCpuTime(), start = System.nanoTime(), gc = gcMillis();
             ActorSystem<LabGuardian.Command> system = ActorSystem.create(LabGuardian.create(lab, e -> {
                 if (e instanceof LabEvent.LabFinished f) done.complete(f);
             }), "clones", ConfigFactory.load());
             LabEvent.LabFinished end = done.get(5, TimeUnit.MINUTES);
             double wall = (System.nanoTime() - start) / 1e9;
             double cpuPerVm = (os.getProcessCpuTime() - cpu) / 1e3 / VMS;
+            double actorsPerVm = actorThreadsCpuNanos() / 1e3 / VMS;
+            double gcPerVm = (gcMillis() - gc) * 1e3 / VMS;
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().get(1, TimeUnit.MINUTES);
-            assertTrue(end.allAsExpected(), end.results().toString());
-            System.out.printf(Locale.ROOT, "clone-start run %d: %d VMs in %.2f s, %.1f us of CPU per VM, %.0f VMs/s%n",
-                    run, VMS, wall, cpuPerVm, VMS / wall);
+            assertTrue(end.allAsExpected(), () -> end.results().toString());
+            System.out.printf(Locale.ROOT, "clone-start run %d: %d VMs in %.2f s, %.1f us of CPU per VM (actor threads %.1f, GC %.1f),"
+                    + " %.0f VMs/s%n", run, VMS, wall, cpuPerVm, actorsPerVm, gcPerVm, VMS / wall);
         }
     }
 }

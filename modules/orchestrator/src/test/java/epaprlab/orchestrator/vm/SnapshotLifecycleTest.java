@@ -169,6 +169,24 @@ class SnapshotLifecycleTest {
         assertEquals(0, r.result().restores());
     }
 
+    /**
+     * A guest that resets to its snapshot in place again and again: the instruction limit counts
+     * what it executed over every restore (each one rewinds the retired count to the snapshot's),
+     * and so does the result, once each.
+     */
+    @Test
+    void theInstructionLimitAndTheCountHoldAcrossResetsToTheSnapshotInPlace() throws Exception {
+        Run r = run(TestGuests.vm(dir, "loop", TestGuests.SAMPLE_IMAGES.resolve("reset-loop-e500mc.elf"), """
+                on-reset = snapshot
+                bootargs = "max-boots=1000000"
+                snapshot { at = console, console-pattern = "boot 1 reason power-on\\n" }
+                limits { max-instructions = 400000, wall-timeout = 20s }
+                expect = instruction-limit"""));
+        assertEquals(Outcome.INSTRUCTION_LIMIT, r.result().outcome(), r.result().detail());
+        assertTrue(r.result().guestResets() > 10, "it reset to its snapshot in place: " + r.result().guestResets());
+        assertEquals(400_000, r.result().instructions(), "every instruction once, none after the limit");
+    }
+
     private List<LabEvent> runLab(String body) throws Exception {
         Path file = Files.writeString(dir.resolve("lab.conf"), "lab {\n" + body + "\n}\n");
         LabConfig lab = LabConfigLoader.withDefaults().load(file);

@@ -92,7 +92,11 @@ public final class Cpu {
 
     /**
      * Puts this vCPU in the state {@code snap} holds, translation mode included; the reservation
-     * is cleared and the predecode cache dropped (RAM may hold other code now). The other vCPUs
+     * is cleared and the branch trace emptied. The predecode cache stays: every block is checked
+     * word by word against RAM before it runs and every region by its page's code generation
+     * (which {@code GuestMemory.resetTo} moves on), so code that RAM no longer holds never runs,
+     * and a board restored again and again from one snapshot (the clones of a lab) decodes its
+     * code once, not once per restore. The other vCPUs
      * of the RAM are not touched. Call on a stopped vCPU, on the thread that owns it.
      *
      * @throws IllegalArgumentException when the snapshot is of another model
@@ -102,7 +106,7 @@ public final class Cpu {
             throw new IllegalArgumentException("cannot restore a %s CPU state into a %s CPU".formatted(snap.model().configName(), model.configName()));
         }
         setTranslation(snap.translation());
-        interp.forgetDecoded();
+        interp.clearBranchTrace();
         snap.apply(s);
     }
 

@@ -123,9 +123,8 @@ public final class Interpreter {
         branchWrapped = false;
     }
 
-    /** Forgets every predecoded block (a restored state runs what RAM holds, decoded afresh). Between runs. */
-    public void forgetDecoded() {
-        Arrays.fill(pageBlocks, null);
+    /** Empties the branch trace (a restored state starts a history of its own). Between runs. */
+    public void clearBranchTrace() {
         branchNext = 0;
         branchWrapped = false;
     }
