@@ -1,0 +1,142 @@
+package epaprlab.orchestrator.vcpu;
+
+import java.util.Arrays;
+
+/**
+ * The one right to run guest code in a VM of several vCPUs on the instruction time base (one per
+ * boot, shared by its vCPU actors), like QEMU's single-threaded TCG round robin: the vCPU holding
+ * it runs a slice of {@link #slice()} instructions and passes it to the next vCPU in the order
+ * 0, 1, .., n-1, 0, .. that can use it. So every access of one vCPU to memory another shares,
+ * every doorbell, IPI, spin-table release and TLB shootdown happens at an instruction count that
+ * depends on nothing but the instruction counts, and two runs of the VM are identical.
+ *
+ * <p>Who can use it: a vCPU that runs guest code, or a secondary still waiting on its spin table
+ * (it looks at its entry and passes the baton on at once). A vCPU that waits for an interrupt with
+ * nothing armed {@link #sleep sleeps}: the order skips it until an interrupt is raised for it
+ * ({@link #wake}); one raised by another vCPU is raised during that vCPU's slice, so it is seen at
+ * the sleeper's next slice in the order. When only sleepers and spin-table waiters are left, no one
+ * can run nor release anyone: the baton rests until a wake (from the host: console input).
+ *
+ * <p>A vCPU that stops (a crash, an ending, a hypercall the VM must decide, the debugger's hold,
+ * a pause for a snapshot) keeps the baton, so no other vCPU runs on meanwhile: the VM stops at one
+ * instruction boundary, the same on every run. The holder's slice left is the actor's; a pause
+ * does not change where the baton passes.
+ *
+ * <p>Thread-safe: the actors, the engine's wake hook (any thread) and the supervisor use it; it
+ * is taken once per slice, not per instruction. Telling an actor to look at the baton is a plain
+ * {@code tell} (a turn), so it never blocks under the lock.
+ */
+public final class Baton {
+
+    /** What a vCPU can do with the baton. */
+    private enum State { RUNS, SPINS, SLEEPS }
+
+    private static final int RESTING = -1;
+
+    private final long slice;
+    private final Runnable[] turns;
+    private final State[] states;
+    /** An interrupt was raised for the vCPU since its last run began: it must not go to sleep. */
+    private final boolean[] woken;
+    private int registered;
+    private int holder = RESTING;
+
+    /** {@code slice}: instructions a vCPU runs each time it holds the baton. */
+    public Baton(int vcpus, long slice) {
+        if (vcpus < 1) throw new IllegalArgumentException("a baton needs at least one vCPU, got " + vcpus);
+        if (slice < 1) throw new IllegalArgumentException("a baton's slice must be positive, got " + slice);
+        this.slice = slice;
+        this.turns = new Runnable[vcpus];
+        this.states = new State[vcpus];
+        this.woken = new boolean[vcpus];
+    }
+
+    public long slice() { return slice; }
+
+    /**
+     * A vCPU actor is ready ({@code turn} sends it a turn; {@code spins}: a secondary on its spin
+     * table). Once every vCPU has registered, vCPU 0 gets the baton.
+     */
+    public synchronized void register(int vcpu, Runnable turn, boolean spins) {
+        if (turns[vcpu] == null) registered++;
+        turns[vcpu] = turn;
+        states[vcpu] = spins ? State.SPINS : State.RUNS;
+        if (registered == turns.length && holder == RESTING) give(0);
+    }
+
+    public synchronized boolean holds(int vcpu) { return holder == vcpu; }
+
+    /** The holder's secondary has left its spin table: from now on it runs guest code. */
+    public synchronized void released(int vcpu) {
+        states[vcpu] = State.RUNS;
+    }
+
+    /** Before each run of {@code vcpu}: interrupts raised from now on count for {@link #sleep}. */
+    public synchronized void running(int vcpu) { woken[vcpu] = false; }
+
+    /**
+     * The holder waits for an interrupt with nothing armed: true when it sleeps now (it must pass
+     * the baton), false when an interrupt was raised for it since its run began (it runs on).
+     */
+    public synchronized boolean sleep(int vcpu) {
+        if (woken[vcpu]) return false;
+        states[vcpu] = State.SLEEPS;
+        return true;
+    }
+
+    /**
+     * The engine's wake hook (any thread): an interrupt was raised for {@code vcpu}. A sleeper can
+     * use the baton again; a resting baton goes to it.
+     */
+    public synchronized void wake(int vcpu) {
+        woken[vcpu] = true;
+        if (states[vcpu] != State.SLEEPS) return;
+        states[vcpu] = State.RUNS;
+        if (holder == RESTING && registered == turns.length) give(vcpu);
+    }
+
+    /**
+     * The holder's slice is over (or it sleeps, or it spins unreleased): the next vCPU after it
+     * that can use the baton gets it, itself last; none when no vCPU runs guest code.
+     */
+    public synchronized void pass(int from) {
+        if (holder != from) throw new IllegalStateException("vCPU " + from + " passes a baton held by " + holder);
+        boolean anyRuns = false;
+        for (State s : states) anyRuns |= s == State.RUNS;
+        if (!anyRuns) {
+            holder = RESTING;
+            return;
+        }
+        int n = turns.length;
+        for (int i = 1; i <= n; i++) {
+            int next = (from + i) % n;
+            if (states[next] != State.SLEEPS) {
+                give(next);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The machine was put back into a snapshot's state (every vCPU paused or parked): every vCPU
+     * can use the baton again (a secondary spins first) and vCPU 0 holds it; each actor then
+     * looks at it once.
+     */
+    public synchronized void restart() {
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] != null) states[i] = i == 0 ? State.RUNS : State.SPINS;
+        }
+        Arrays.fill(woken, false);
+        holder = 0;
+    }
+
+    private void give(int vcpu) {
+        holder = vcpu;
+        turns[vcpu].run();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "baton held by " + (holder == RESTING ? "none" : "vCPU " + holder) + ", states " + Arrays.toString(states);
+    }
+}
