@@ -85,6 +85,13 @@ public interface Vcpu {
     /** Keeps the last {@code n} taken branches and interrupts (0 = off, the default). Not while running. */
     void setBranchTrace(int n);
 
+    /**
+     * A debugger steps one instruction at a time ({@code KVM_GUESTDBG_SINGLESTEP}): a run that
+     * delivers an asynchronous interrupt ends at the vector, before its first instruction (nothing
+     * retired), so a breakpoint there is seen. Not while running.
+     */
+    void setStopAtVector(boolean on);
+
     /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}. Not while running. */
     long[] branchTrace();
 

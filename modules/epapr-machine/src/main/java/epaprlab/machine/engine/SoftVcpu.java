@@ -198,6 +198,7 @@ final class SoftVcpu implements Vcpu {
     @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
     @Override public int cr() { return cpu.cr(); }
     @Override public void setBranchTrace(int n) { cpu.setBranchTrace(n); }
+    @Override public void setStopAtVector(boolean on) { cpu.setStopAtVector(on); }
     @Override public long[] branchTrace() { return cpu.branchTrace(); }
     @Override public void setCr(int value) { cpu.setCr(value); }
     @Override public long fpr(int n) { return cpu.fpr(n); }

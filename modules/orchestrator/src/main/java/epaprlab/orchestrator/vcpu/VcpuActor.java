@@ -313,6 +313,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 boolean fine = gate != null && gate.fineStepping();
                 if (gate != null && gate.isHeld()) return nextTurn();            // the next turn parks
                 if (baton != null) baton.running(vcpu.id());
+                if (gate != null) vcpu.setStopAtVector(fine);     // a breakpoint on a vector is checked before it runs
                 vcpu.run(fine ? 1 : Math.min(turnLeft, limitLeft));
                 if (baton != null) sliceLeft -= vcpu.instructionsRetired() - before;
                 ExitAction action = exits.handle(vcpu);

@@ -127,6 +127,9 @@ public final class Cpu {
      */
     public void setBranchTrace(int n) { interp.setBranchTrace(n); }
 
+    /** A debugger's single step: a run that takes an asynchronous interrupt stops at its vector first. Between runs. */
+    public void setStopAtVector(boolean on) { interp.setStopAtVector(on); }
+
     /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}; empty when off. Between runs. */
     public long[] branchTrace() { return interp.branchTrace(); }
 
