@@ -175,7 +175,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             int id = vcpu.id();
             // another vCPU's msgsnd runs while it holds the baton: the sleeper runs in its next slice
             vcpu.onInterruptRaised(() -> baton.wake(id));
-            baton.register(id, () -> self.tell(Turn.INSTANCE), id != 0);
+            baton.register(id, () -> self.tell(Turn.INSTANCE));
             return;
         }
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
@@ -268,6 +268,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             baton.released(vcpu.id());
             return runTurn();                   // from now on: running
         }
+        baton.spins(vcpu.id());
         baton.pass(vcpu.id());
         return Behaviors.same();
     }

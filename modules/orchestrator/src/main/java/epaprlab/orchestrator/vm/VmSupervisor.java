@@ -368,7 +368,7 @@ public final class VmSupervisor {
         halt = new VcpuActor.Halt(board.vcpus());
         hold = new VcpuActor.Hold(board.vcpus());
         baton = board.vcpus().size() > 1 && config.board().timeSource() == TimeSource.INSTRUCTIONS
-                ? new Baton(board.vcpus().size(), config.engine().turnInstructions()) : null;
+                ? new Baton(board.vcpus().size(), Baton.SLICE) : null;
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
