@@ -11,11 +11,16 @@ import java.util.Arrays;
  * depends on nothing but the instruction counts, and two runs of the VM are identical.
  *
  * <p>Who can use it: a vCPU that runs guest code, or a secondary still waiting on its spin table
- * (it looks at its entry and passes the baton on at once). A vCPU that waits for an interrupt with
- * nothing armed {@link #sleep sleeps}: the order skips it until an interrupt is raised for it
- * ({@link #wake}); one raised by another vCPU is raised during that vCPU's slice, so it is seen at
- * the sleeper's next slice in the order. When only sleepers and spin-table waiters are left, no one
- * can run nor release anyone: the baton rests until a wake (from the host: console input).
+ * (it looks at its entry and passes the baton on at once). A vCPU that waits for an interrupt
+ * {@link #sleep sleeps}: the order skips it until an interrupt is raised for it ({@link #wake}; one
+ * raised by another vCPU is raised during that vCPU's slice, so it is seen at the sleeper's next
+ * slice in the order) or until the VM's time ({@link #now}: the latest time base a holder had when
+ * it passed the baton) reaches its next timer event. A sleeper does not move time on by itself
+ * while others run (each vCPU's time base counts its own instructions): its engine fast-forwards
+ * only up to {@link #now}. When every vCPU sleeps, time jumps to the earliest timer event and that
+ * sleeper runs (QEMU's icount warp). When only sleepers without a timer and spin-table waiters are
+ * left, no one can run nor release anyone: the baton rests until a wake (from the host: console
+ * input).
  *
  * <p>A vCPU that stops (a crash, an ending, a hypercall the VM must decide, the debugger's hold,
  * a pause for a snapshot) keeps the baton, so no other vCPU runs on meanwhile: the VM stops at one
@@ -46,6 +51,10 @@ public final class Baton {
     private final State[] states;
     /** An interrupt was raised for the vCPU since its last run began: it must not go to sleep. */
     private final boolean[] woken;
+    /** A sleeper's next timer event (time base), Long.MAX_VALUE for none. */
+    private final long[] deadlines;
+    /** The VM's time: the latest time base a holder had when it passed the baton. */
+    private long now = Long.MIN_VALUE;
     private int registered;
     private int holder = RESTING;
 
@@ -57,6 +66,7 @@ public final class Baton {
         this.turns = new Runnable[vcpus];
         this.states = new State[vcpus];
         this.woken = new boolean[vcpus];
+        this.deadlines = new long[vcpus];
     }
 
     public long slice() { return slice; }
@@ -88,13 +98,18 @@ public final class Baton {
     /** Before each run of {@code vcpu}: interrupts raised from now on count for {@link #sleep}. */
     public synchronized void running(int vcpu) { woken[vcpu] = false; }
 
+    /** How far the holder's engine may fast-forward a wait: to the VM's time, never beyond. */
+    public synchronized long now() { return now; }
+
     /**
-     * The holder waits for an interrupt with nothing armed: true when it sleeps now (it must pass
-     * the baton), false when an interrupt was raised for it since its run began (it runs on).
+     * The holder waits for an interrupt, its next timer event at time base {@code deadline}
+     * (Long.MAX_VALUE: none): true when it sleeps now (it must pass the baton), false when an
+     * interrupt was raised for it since its run began (it runs on).
      */
-    public synchronized boolean sleep(int vcpu) {
+    public synchronized boolean sleep(int vcpu, long deadline) {
         if (woken[vcpu]) return false;
         states[vcpu] = State.SLEEPS;
+        deadlines[vcpu] = deadline;
         return true;
     }
 
@@ -110,13 +125,28 @@ public final class Baton {
     }
 
     /**
-     * The holder's slice is over (or it sleeps, or it spins unreleased): the next vCPU after it
-     * that can use the baton gets it, itself last; none when no vCPU runs guest code.
+     * The holder's slice is over (or it sleeps, or it spins unreleased), its time base at
+     * {@code timeBase}: sleepers whose timer event the VM's time has reached run again; the next
+     * vCPU after the holder that can use the baton gets it, itself last. When every vCPU sleeps,
+     * time jumps to the earliest timer event; with none, the baton rests.
      */
-    public synchronized void pass(int from) {
+    public synchronized void pass(int from, long timeBase) {
         if (holder != from) throw new IllegalStateException("vCPU " + from + " passes a baton held by " + holder);
+        now = Math.max(now, timeBase);
         boolean anyRuns = false;
-        for (State s : states) anyRuns |= s == State.RUNS;
+        int earliest = RESTING;
+        for (int i = 0; i < states.length; i++) {
+            if (states[i] == State.SLEEPS && deadlines[i] <= now) states[i] = State.RUNS;
+            anyRuns |= states[i] == State.RUNS;
+            if (states[i] == State.SLEEPS && deadlines[i] != Long.MAX_VALUE
+                    && (earliest == RESTING || deadlines[i] < deadlines[earliest])) earliest = i;
+        }
+        if (!anyRuns && earliest != RESTING) {          // every vCPU idles: the earliest timer is next
+            now = deadlines[earliest];
+            states[earliest] = State.RUNS;
+            give(earliest);
+            return;
+        }
         if (!anyRuns) {
             holder = RESTING;
             return;
@@ -139,6 +169,7 @@ public final class Baton {
     public synchronized void restart() {
         Arrays.fill(states, State.RUNS);
         Arrays.fill(woken, false);
+        now = Long.MIN_VALUE;               // the restored time bases may lie before it
         holder = 0;
     }
 

@@ -269,7 +269,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
             return runTurn();                   // from now on: running
         }
         baton.spins(vcpu.id());
-        baton.pass(vcpu.id());
+        baton.pass(vcpu.id(), Long.MIN_VALUE);       // it has no time of its own yet
         return Behaviors.same();
     }
 
@@ -313,7 +313,10 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 long before = vcpu.instructionsRetired();
                 boolean fine = gate != null && gate.fineStepping();
                 if (gate != null && gate.isHeld()) return nextTurn();            // the next turn parks
-                if (baton != null) baton.running(vcpu.id());
+                if (baton != null) {
+                    baton.running(vcpu.id());
+                    vcpu.setFastForwardLimit(baton.now());     // a wait may catch up with the VM's time, not run ahead of it
+                }
                 if (gate != null) vcpu.setStopAtVector(fine);     // a breakpoint on a vector is checked before it runs
                 vcpu.run(fine ? 1 : Math.min(turnLeft, limitLeft));
                 if (baton != null) sliceLeft -= vcpu.instructionsRetired() - before;
@@ -333,7 +336,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                     }
                     case Idle i -> {
                         if (baton == null) return idleTurn(i.untilNanos());
-                        if (baton.sleep(vcpu.id())) return passBaton();   // skipped until an interrupt is raised for it
+                        if (baton.sleep(vcpu.id(), vcpu.idleUntilTimeBase())) return passBaton();   // skipped until woken or due
                     }
                     case Stop s -> { return park(s.stop()); }
                     case WatchpointHit hit -> {
@@ -374,7 +377,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     /** The end of this vCPU's slice: the next one in the order runs; this one's next slice is a full one. */
     private Behavior<Command> passBaton() {
         sliceLeft = baton.slice();
-        baton.pass(vcpu.id());
+        baton.pass(vcpu.id(), vcpu.timeBase());
         return this;
     }
 

@@ -363,6 +363,17 @@ public final class Cpu {
      */
     public long idleUntilNanos() { return s.idleDeadline; }
 
+    /**
+     * Instruction time, CPUs that take turns: a waiting CPU moves its time base on to its next
+     * timer event only up to {@code tb} (the others' time), else {@link #run} stops
+     * {@link StopReason#IDLE} with {@link #idleUntilTimeBase()} set. Long.MAX_VALUE (the default):
+     * as far as the event. Between runs; kept over resets.
+     */
+    public void setFastForwardLimit(long tb) { s.fastForwardLimit = tb; }
+
+    /** After an {@link StopReason#IDLE} stop in instruction time: the TB of the next armed timer event, Long.MAX_VALUE for none. */
+    public long idleUntilTimeBase() { return s.idleTb; }
+
     /** The time base at the last {@link StopReason#WATCHDOG} stop. */
     public long watchdogTimeBase() { return s.watchdogTb; }
 
