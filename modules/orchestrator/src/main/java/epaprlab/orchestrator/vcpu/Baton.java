@@ -38,9 +38,9 @@ public final class Baton {
 
     /**
      * Instructions per slice, the same for every VM so that a config gives one run: small enough
-     * that a vCPU spinning on a flag the next one sets wastes little (SMP Linux on e500mc boots
-     * in 3.5 G instructions with it, 7.0 G with 100,000), large enough that passing the baton
-     * (one actor message) costs little beside the slice.
+     * that a vCPU spinning on a flag the next one sets wastes little (SMP Linux on e500mc took
+     * 3.5 G instructions to boot with it, 7.0 G with 100,000), large enough that passing the
+     * baton (one actor message) costs little beside the slice.
      */
     public static final long SLICE = 10_000;
 
