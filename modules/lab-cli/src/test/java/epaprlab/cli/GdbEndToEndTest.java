@@ -115,8 +115,9 @@ class GdbEndToEndTest {
      * gives at reset (PVR the model's, PIR the vCPU's number); SPRG0 written and read back; a DEC
      * write counts down through the timers to TSR[DIS], which a TSR write of all ones clears
      * (write-one-to-clear, as mtspr: stored as given it would read all ones); a PVR write is
-     * refused. Then at the doorbell vector on vCPU 1: the IVPR and IVOR36 the guest set, SRR0/SRR1
-     * as the interrupt saved them, and the SPRG0 the handler's first instruction wrote.
+     * refused. Then a breakpoint on the doorbell vector's first instruction stops vCPU 1 before that
+     * instruction runs: the IVPR and IVOR36 the guest set, SRR0/SRR1 as the interrupt saved them;
+     * one step later the SPRG0 the handler's first instruction wrote.
      */
     @ParameterizedTest
     @ValueSource(strings = {"e500mc", "e5500"})
@@ -148,9 +149,11 @@ class GdbEndToEndTest {
                 "  print('refused: %s' % e)",
                 "end",
                 "printf \"pvr=%x\\n\", $pvr",
-                "break *doorbell_vector+4",          // the vector's first instruction runs in the run that delivers it
+                "break *doorbell_vector",            // the vector's first instruction, seen before it runs
                 "continue",
                 "info registers pc ivpr ivor36 pir srr0 srr1 r3 sprg0",
+                "stepi",                             // mtsprg 0,3
+                "info registers pc sprg0",
                 "delete",
                 "continue");
         String pvr = cpu.equals("e5500") ? "0x80240020" : "0x80230020";
@@ -163,7 +166,7 @@ class GdbEndToEndTest {
         assertFinds("^refused: Could not write register \"pvr\"; remote failure reply 'E03'$", out);
         assertFinds("^pvr=" + pvr.substring(2) + "$", out);
         long vector = localSymbol(elf, cpu, "doorbell_vector");
-        assertFinds("^Thread 2 hit Breakpoint 1, 0x0*" + Long.toHexString(vector + 4) + " in doorbell_vector \\(\\)$", out);
+        assertFinds("^Thread 2 hit Breakpoint 1, 0x0*" + Long.toHexString(vector) + " in doorbell_vector \\(\\)$", out);
         assertFinds("^ivpr\\s+0x" + Long.toHexString(vector & ~0xffffL) + "\\s", out);
         assertFinds("^ivor36\\s+0x" + Long.toHexString(vector & 0xfff0L) + "\\s", out);
         assertFinds("^pir\\s+0x1\\s+1$", out);
@@ -173,7 +176,8 @@ class GdbEndToEndTest {
         assertTrue(srr1.find() && (Long.parseLong(srr1.group(1), 16) & 0x8000L) != 0, "SRR1 holds the MSR with EE set:\n" + out);
         Matcher r3 = Pattern.compile("(?m)^r3\\s+0x([0-9a-f]+)\\s").matcher(out);
         assertTrue(r3.find(), out);
-        assertFinds("^sprg0\\s+0x" + r3.group(1) + "\\s", out);     // mtsprg 0,3 ran
+        assertFinds("^pc\\s+0x0*" + Long.toHexString(vector) + "\\s.*\\nivpr\\s", out);           // held before it ran
+        assertFinds("^pc\\s+0x0*" + Long.toHexString(vector + 4) + "\\s.*\\nsprg0\\s+0x" + r3.group(1) + "\\s", out);   // it ran
         assertTrue(out.contains("[Inferior 1 (Remote target) exited normally]"), out);
         var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
         assertEquals(0, ended.code(), ended.out() + ended.err());

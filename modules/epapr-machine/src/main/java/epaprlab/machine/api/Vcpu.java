@@ -95,6 +95,24 @@ public interface Vcpu {
     /** Keeps the last {@code n} taken branches and interrupts (0 = off, the default). Not while running. */
     void setBranchTrace(int n);
 
+    /**
+     * A debugger steps one instruction at a time ({@code KVM_GUESTDBG_SINGLESTEP}): a run that
+     * delivers an asynchronous interrupt ends at the vector, before its first instruction (nothing
+     * retired), so a breakpoint there is seen. Not while running.
+     */
+    void setStopAtVector(boolean on);
+
+    /**
+     * Instruction time, vCPUs taking turns: a waiting vCPU moves its time base on to its next
+     * timer event only up to {@code tb} (what the others' time has reached); past it {@link #run}
+     * returns an idle INTR exit and {@link #idleUntilTimeBase()} tells the event. Long.MAX_VALUE,
+     * the default: as far as the event. Not while running.
+     */
+    void setFastForwardLimit(long tb);
+
+    /** After an idle exit in instruction time: the time base of the next armed timer event, Long.MAX_VALUE for none. */
+    long idleUntilTimeBase();
+
     /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}. Not while running. */
     long[] branchTrace();
 

@@ -206,6 +206,9 @@ final class SoftVcpu implements Vcpu {
     @Override public boolean is64BitMode() { return cpu.is64BitMode(); }
     @Override public int cr() { return cpu.cr(); }
     @Override public void setBranchTrace(int n) { cpu.setBranchTrace(n); }
+    @Override public void setStopAtVector(boolean on) { cpu.setStopAtVector(on); }
+    @Override public void setFastForwardLimit(long tb) { cpu.setFastForwardLimit(tb); }
+    @Override public long idleUntilTimeBase() { return halted ? Long.MAX_VALUE : cpu.idleUntilTimeBase(); }   // halted: only a start wakes it
     @Override public long[] branchTrace() { return cpu.branchTrace(); }
     @Override public void setCr(int value) { cpu.setCr(value); }
     @Override public long fpr(int n) { return cpu.fpr(n); }

@@ -31,7 +31,7 @@ public final class JsonReport {
     /**
      * As {@link #write(Path, LabFinished, Duration, int)}, with each VM's {@code replay}: what
      * reruns it alone ({@code epapr-lab run FILE --only VM}), its image's SHA-256, and whether
-     * the rerun repeats it exactly (one vCPU and the instruction time base: the same instruction
+     * the rerun repeats it exactly (the instruction time base, any number of vCPUs: the same instruction
      * count, console and outcome, unless it ended on a wall-clock limit or a host stop).
      */
     public static void write(Path file, LabFinished lab, Duration wall, int exitCode, LabConfig config) throws IOException {
@@ -130,7 +130,7 @@ public final class JsonReport {
             m.put("imageSha256", digests.computeIfAbsent(image, JsonReport::sha256));
             m.put("timeBase", v.board().timeSource().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             m.put("vcpus", v.board().vcpus());
-            m.put("exact", v.board().timeSource() == TimeSource.INSTRUCTIONS && v.board().vcpus() == 1
+            m.put("exact", v.board().timeSource() == TimeSource.INSTRUCTIONS   // several vCPUs: in round robin
                     && v.consoleSteps().isEmpty()       // input arrives when the host sees a pattern: wall-clock timing
                     && r.outcome() != Outcome.TIMED_OUT && r.outcome() != Outcome.STOPPED
                     && r.outcome() != Outcome.CONSOLE_SILENT && r.outcome() != Outcome.STEP_TIMED_OUT);

@@ -35,6 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * itself, so thousands of vCPUs share a small dispatcher fairly and control messages (stop) are
  * seen between turns. A secondary vCPU first spins ({@link #spinning()}): it looks at its
  * spin-table entry every {@code spinPoll} until the guest releases it.
+ *
+ * <p>With a {@link Baton} (several vCPUs on the instruction time base) the VM's vCPUs take turns
+ * instead of running at once: a turn runs guest code only while this vCPU holds the baton, for
+ * what is left of its slice, and the end of the slice passes the baton on. A secondary on its spin
+ * table then looks at its entry when the baton comes to it, not on a timer.
  */
 public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
@@ -78,12 +83,13 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     /**
      * Everything a vCPU actor needs from its VM. {@code hold}: set while the VM's snapshot is being
-     * taken (one per boot, shared by its vCPUs).
+     * taken (one per boot, shared by its vCPUs). {@code baton}: the VM's round robin, or null
+     * when its vCPUs run at once (one vCPU, or the wall-clock time base).
      */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
                          long instructionLimit, Halt halt, boolean endOnResult, DebugGate gate,
-                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, Hold hold) {}
+                         HypercallCounts hypercallCounts, boolean snapshotAtHypercall, Hold hold, Baton baton) {}
 
     /**
      * The VM's "run nothing more until told" for a snapshot (one per boot, shared by its vCPUs):
@@ -150,6 +156,10 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private final AtomicBoolean woken = new AtomicBoolean();
     /** A turn (self-sent, timer or wake-up) arrived while paused: the resume must send it again. */
     private boolean turnMissed;
+    /** The VM's round robin, or null. */
+    private final Baton baton;
+    /** Instructions left of this vCPU's slice while it holds the baton (a full slice otherwise). */
+    private long sliceLeft;
 
     private VcpuActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, Wiring wiring) {
         super(ctx);
@@ -159,6 +169,15 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         this.exits = new VcpuExitHandler(wiring.hypercalls(), wiring.board().console(), wiring.consoleSink()::write,
                 wiring.hypercallCounts(), wiring.snapshotAtHypercall());
         ActorRef<Command> self = ctx.getSelf();
+        this.baton = wiring.baton();
+        if (baton != null) {
+            sliceLeft = baton.slice();
+            int id = vcpu.id();
+            // another vCPU's msgsnd runs while it holds the baton: the sleeper runs in its next slice
+            vcpu.onInterruptRaised(() -> baton.wake(id));
+            baton.register(id, () -> self.tell(Turn.INSTANCE));
+            return;
+        }
         // Called from whichever thread raises an interrupt (a host input, another vCPU's msgsnd).
         vcpu.onInterruptRaised(() -> {
             woken.set(true);
@@ -174,7 +193,8 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private Behavior<Command> onCommand(Command msg) {
         return switch (msg) {
-            case Start _, Turn _ -> runTurn();
+            case Start _ -> baton == null ? runTurn() : this;     // the baton's first holder gets a turn
+            case Turn _ -> runTurn();
             case Pause _ -> paused(this);
             case Resume _ -> Behaviors.same();          // not paused: nothing to resume
             case Decline _, SnapshotAnswered _, Restored _ -> Behaviors.unhandled();    // only legal while parked or paused
@@ -211,6 +231,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         idleTimer = false;
         turnMissed = false;
         sleeping.set(false);
+        if (baton != null) sliceLeft = baton.slice();     // the supervisor restarted the baton: vCPU 0 holds it
         getContext().getSelf().tell(Turn.INSTANCE);
         return vcpu.id() == 0 ? this : spinning();
     }
@@ -229,6 +250,7 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
     private Behavior<Command> onSpinning(Command msg) {
         return switch (msg) {
             case Start _, Turn _ -> {
+                if (baton != null) yield spinInOrder(msg);
                 if (w.board().releaseIfRequested(vcpu.id())) yield nextTurn();   // from now on: running
                 timers.startSingleTimer(Turn.INSTANCE, w.spinPoll());
                 yield Behaviors.same();
@@ -239,12 +261,25 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
         };
     }
 
+    /** A secondary on its spin table with the baton: released, it runs its slice now; else it passes the baton on. */
+    private Behavior<Command> spinInOrder(Command msg) {
+        if (msg instanceof Start || !baton.holds(vcpu.id())) return Behaviors.same();
+        if (w.board().releaseIfRequested(vcpu.id())) {
+            baton.released(vcpu.id());
+            return runTurn();                   // from now on: running
+        }
+        baton.spins(vcpu.id());
+        baton.pass(vcpu.id(), Long.MIN_VALUE);       // it has no time of its own yet
+        return Behaviors.same();
+    }
+
     /**
      * One turn: runs the vCPU until {@code turnInstructions} are spent. Exits answered in place
      * (console, result) do not end the turn, so a chatty guest is not sent to the back of the
      * dispatcher's queue for every line; everything else does.
      */
     private Behavior<Command> runTurn() {
+        if (baton != null && !baton.holds(vcpu.id())) return this;     // not its slice: the baton brings a turn
         DebugGate gate = w.gate();
         if (gate == null) return turn(null);
         ActorRef<Command> self = getContext().getSelf();
@@ -274,12 +309,18 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                 // executed, not retired: a reset to the snapshot in place rewinds the retired count
                 long limitLeft = w.instructionLimit() - vcpu.instructionsExecuted();
                 if (limitLeft <= 0) return park(new InstructionLimitReached(vcpu.id(), vcpu.instructionsRetired()));
-                long turnLeft = w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
-                if (turnLeft <= 0) return nextTurn();
+                long turnLeft = baton != null ? sliceLeft : w.turnInstructions() - (vcpu.instructionsRetired() - turnStart);
+                if (turnLeft <= 0) return baton != null ? passBaton() : nextTurn();
                 long before = vcpu.instructionsRetired();
                 boolean fine = gate != null && gate.fineStepping();
                 if (gate != null && gate.isHeld()) return nextTurn();            // the next turn parks
+                if (baton != null) {
+                    baton.running(vcpu.id());
+                    vcpu.setFastForwardLimit(baton.now());     // a wait may catch up with the VM's time, not run ahead of it
+                }
+                if (gate != null) vcpu.setStopAtVector(fine);     // a breakpoint on a vector is checked before it runs
                 vcpu.run(fine ? 1 : Math.min(turnLeft, limitLeft));
+                if (baton != null) sliceLeft -= vcpu.instructionsRetired() - before;
                 ExitAction action = exits.handle(vcpu);
                 // a breakpoint or finished step: the next turn parks (stops go to the supervisor first)
                 boolean debugStop = fine && !(action instanceof Stop) && gate.afterStep(vcpu, vcpu.instructionsRetired() != before);
@@ -290,8 +331,14 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
                         w.supervisor().tell(r.result());
                         if (debugStop) return nextTurn();
                     }
-                    case EndTurn _ -> { return nextTurn(); }
-                    case Idle i -> { return idleTurn(i.untilNanos()); }
+                    case EndTurn _ -> {             // with the baton: kicked (a stop may wait) or the slice's end
+                        if (baton == null || sliceLeft > 0) return nextTurn();
+                        return passBaton();
+                    }
+                    case Idle i -> {
+                        if (baton == null) return idleTurn(i.untilNanos());
+                        if (baton.sleep(vcpu.id(), vcpu.idleUntilTimeBase())) return passBaton();   // skipped until woken or due
+                    }
                     case Stop s -> { return park(s.stop()); }
                     case WatchpointHit hit -> {
                         if (gate == null) {             // only a debugger sets watchpoints: the engine's fault
@@ -325,6 +372,13 @@ public final class VcpuActor extends AbstractBehavior<VcpuActor.Command> {
 
     private Behavior<Command> nextTurn() {
         getContext().getSelf().tell(Turn.INSTANCE);
+        return this;
+    }
+
+    /** The end of this vCPU's slice: the next one in the order runs; this one's next slice is a full one. */
+    private Behavior<Command> passBaton() {
+        sliceLeft = baton.slice();
+        baton.pass(vcpu.id(), vcpu.timeBase());
         return this;
     }
 

@@ -25,6 +25,7 @@ import epaprlab.orchestrator.debug.DebugGate;
 import epaprlab.orchestrator.debug.GdbStub;
 import epaprlab.orchestrator.policy.Policies;
 import epaprlab.orchestrator.policy.RestartBudget;
+import epaprlab.orchestrator.vcpu.Baton;
 import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vcpu.VcpuActor;
 import epaprlab.orchestrator.vcpu.VcpuReport;
@@ -40,6 +41,7 @@ import epaprlab.orchestrator.vcpu.VcpuReport.WatchdogExpired;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
 import epaprlab.orchestrator.vm.VmEvent.VmFinished;
+import epaprlab.ppc.cpu.TimeSource;
 import epaprlab.ppc.disasm.Disassembler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -267,6 +269,8 @@ public final class VmSupervisor {
     private volatile VcpuActor.Halt halt = new VcpuActor.Halt(List.of());
     /** This boot's hold for a snapshot (a new one per boot, like {@link #halt}); set from the console trigger too. */
     private volatile VcpuActor.Hold hold = new VcpuActor.Hold(List.of());
+    /** This boot's round robin of its vCPUs (several vCPUs on the instruction time base), else null. */
+    private Baton baton;
     /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
     private final DebugGate gate;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
@@ -365,6 +369,8 @@ public final class VmSupervisor {
         Map<Integer, ActorRef<VcpuActor.Command>> vcpus = new HashMap<>();
         halt = new VcpuActor.Halt(board.vcpus());
         hold = new VcpuActor.Hold(board.vcpus());
+        baton = board.vcpus().size() > 1 && config.board().timeSource() == TimeSource.INSTRUCTIONS
+                ? new Baton(board.vcpus().size(), Baton.SLICE) : null;
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
@@ -439,6 +445,7 @@ public final class VmSupervisor {
             resetNanos += System.nanoTime() - requestedAt;
             move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
             hold.clear();
+            if (baton != null) baton.restart();
             vcpus.values().forEach(actor -> actor.tell(VcpuActor.Restored.INSTANCE));
             return running(vcpus);
         }
@@ -468,7 +475,7 @@ public final class VmSupervisor {
         VmConfig.EngineTuning e = config.engine();
         return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
-                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold);
+                config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold, baton);
     }
 
     // ---- RUNNING ------------------------------------------------------------------------------

@@ -29,12 +29,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exact replay: one-vCPU guests on the instruction time base give the same instruction count,
- * console and outcome on each of 20 runs, in labs that differ in order, concurrency and the
- * other guests they run beside (busy, SMP, spamming ones). Covers every ending a guest reaches by
- * itself: the result hypercall (pass, fail), a console line matching the pass pattern, a crash,
- * the instruction limit, the watchdog and a shutdown; and a four-vCPU VM whose guest never releases
- * its secondaries (they spin in the host, so only one vCPU runs guest code).
+ * Exact replay: guests on the instruction time base give the same instruction count, console,
+ * outcome and crash report (per vCPU: instructions, PC, registers, last branches) on each of 20
+ * runs, in labs that differ in order, concurrency and the other guests they run beside (busy,
+ * SMP, spamming, wall-clock ones). Covers every ending a guest reaches by itself: the result
+ * hypercall (pass, fail), a console line matching the pass pattern, a crash, the instruction
+ * limit, the watchdog and a shutdown; a four-vCPU VM whose guest never releases its secondaries;
+ * and VMs whose vCPUs interact, which take turns ({@link epaprlab.orchestrator.vcpu.Baton}):
+ * four vCPUs adding to one counter with lwarx/stwcx. (to the end, and stopped by the instruction
+ * limit in the middle of it), a doorbell that wakes a vCPU waiting with nothing armed (2 and 4
+ * vCPUs, to the end and stopped in the middle), and guest resets with released secondaries.
  */
 @Timeout(900)
 class ExactReplayTest {
@@ -46,11 +50,12 @@ class ExactReplayTest {
     @AfterAll
     static void stopKit() { kit.shutdownTestKit(); }
 
-    record Seen(Outcome outcome, long instructions, String console) {}
+    record Seen(Outcome outcome, long instructions, String console, String crash) {}
 
     @Test
     void twentyRunsInDifferentLabsAreIdentical() throws Exception {
         Path c32 = TestGuests.SAMPLE_IMAGES.resolve("chaos-e500mc.elf"), c64 = TestGuests.SAMPLE_IMAGES.resolve("chaos-e5500.elf");
+        Path smp32 = TestGuests.SAMPLE_IMAGES.resolve("smp-counter-e500mc.elf"), smp64 = TestGuests.SAMPLE_IMAGES.resolve("smp-counter-e5500.elf");
         List<VmConfig> subjects = List.of(
                 TestGuests.vm(dir, "pass32", c32, "bootargs = \"mode=pass\""),
                 TestGuests.vm(dir, "pass64", c64, "cpu = e5500\n  bootargs = \"mode=pass\""),
@@ -62,12 +67,22 @@ class ExactReplayTest {
                 TestGuests.vm(dir, "hello32", TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""),
                 // four vCPUs of which the guest releases none: the secondaries spin in the host, not in guest code
                 TestGuests.vm(dir, "unreleased32", c32, "vcpus = 4\n  bootargs = \"mode=pass\""),
-                TestGuests.vm(dir, "demo64", TestGuests.SAMPLE_IMAGES.resolve("gdb-demo-e5500.elf"), "cpu = e5500"));
+                TestGuests.vm(dir, "demo64", TestGuests.SAMPLE_IMAGES.resolve("gdb-demo-e5500.elf"), "cpu = e5500"),
+                // vCPUs that interact: shared counter, doorbells, resets with released secondaries
+                TestGuests.vm(dir, "smp4", smp64, "cpu = e5500\n  vcpus = 4"),
+                TestGuests.vm(dir, "smp4limit", smp32, "vcpus = 4\n  limits.max-instructions = 2345678\n  debug.trace-branches = 8"),
+                TestGuests.vm(dir, "doorbell2", c32, "vcpus = 2\n  bootargs = \"mode=doorbell\""),
+                TestGuests.vm(dir, "doorbell4", c64, "cpu = e5500\n  vcpus = 4\n  bootargs = \"mode=doorbell\""),
+                TestGuests.vm(dir, "doorbell2limit", c64, "cpu = e5500\n  vcpus = 2\n  bootargs = \"mode=doorbell\"\n"
+                        + "  limits.max-instructions = 300000\n  debug.trace-branches = 8"),
+                TestGuests.vm(dir, "smpreset3", c32, "vcpus = 3\n  bootargs = \"mode=smp-reset\""));
         List<VmConfig> noise = List.of(
                 TestGuests.vm(dir, "smp", TestGuests.SAMPLE_IMAGES.resolve("smp-counter-e5500.elf"), "cpu = e5500\n  vcpus = 4"),
                 TestGuests.vm(dir, "spam", c64, "cpu = e5500\n  bootargs = \"mode=spam\""),
                 TestGuests.vm(dir, "busy", c32, "bootargs = \"mode=hang\"\n  limits.max-instructions = 3000000"),
-                TestGuests.vm(dir, "wall", c32, "bootargs = \"mode=hang\"\n  time-base = wall-clock\n  limits.max-instructions = 2000000"));
+                TestGuests.vm(dir, "wall", c32, "bootargs = \"mode=hang\"\n  time-base = wall-clock\n  limits.max-instructions = 2000000"),
+                // its vCPUs run at once, as every wall-clock VM's do
+                TestGuests.vm(dir, "wallsmp", smp32, "vcpus = 4\n  time-base = wall-clock"));
         Random random = new Random(11);
         Map<String, Seen> first = new HashMap<>();
         for (int run = 0; run < RUNS; run++) {
@@ -93,6 +108,17 @@ class ExactReplayTest {
         assertEquals(Outcome.SHUTDOWN, first.get("hello32").outcome());
         assertEquals(Outcome.PASSED, first.get("unreleased32").outcome());
         assertTrue(first.get("demo64").console().endsWith("total 155, checksum 0x3e495d, 5 calls"), first.get("demo64").console());
+        assertEquals(new Seen(Outcome.PASSED, first.get("smp4").instructions(), "counter=4000000 expected=4000000", ""), first.get("smp4"));
+        assertEquals(Outcome.INSTRUCTION_LIMIT, first.get("smp4limit").outcome());
+        assertEquals(4, first.get("smp4limit").crash().split("\n(?=vCPU )").length, first.get("smp4limit").crash());
+        assertTrue(first.get("smp4limit").crash().contains("[2345678 instructions]"), first.get("smp4limit").crash());
+        for (String db : List.of("doorbell2", "doorbell4")) {
+            assertEquals(Outcome.PASSED, first.get(db).outcome());
+            assertTrue(first.get(db).console().endsWith("vCPU 1 woke up for the doorbell"), first.get(db).console());
+        }
+        assertEquals(Outcome.INSTRUCTION_LIMIT, first.get("doorbell2limit").outcome());
+        assertEquals(Outcome.PASSED, first.get("smpreset3").outcome());
+        assertTrue(first.get("smpreset3").console().contains("boot 3 of 3 vCPUs"), first.get("smpreset3").console());
     }
 
     private static Map<String, Seen> runLab(LabConfig lab) throws InterruptedException {
@@ -110,7 +136,8 @@ class ExactReplayTest {
             if (e instanceof LabFinished f) {
                 Map<String, Seen> out = new HashMap<>();
                 for (VmResult r : f.results()) {
-                    out.put(r.vm(), new Seen(r.outcome(), r.instructions(), console.getOrDefault(r.vm(), new StringBuilder()).toString()));
+                    out.put(r.vm(), new Seen(r.outcome(), r.instructions(), console.getOrDefault(r.vm(), new StringBuilder()).toString(),
+                            r.crash().map(CrashReport::render).orElse("")));
                 }
                 return out;
             }

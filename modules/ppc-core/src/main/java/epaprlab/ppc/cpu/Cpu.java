@@ -131,6 +131,9 @@ public final class Cpu {
      */
     public void setBranchTrace(int n) { interp.setBranchTrace(n); }
 
+    /** A debugger's single step: a run that takes an asynchronous interrupt stops at its vector first. Between runs. */
+    public void setStopAtVector(boolean on) { interp.setStopAtVector(on); }
+
     /** The traced branches, oldest first, as pairs {@code [from0, to0, from1, to1, ...]}; empty when off. Between runs. */
     public long[] branchTrace() { return interp.branchTrace(); }
 
@@ -363,6 +366,17 @@ public final class Cpu {
      * (also always -1 in instruction time, which fast-forwards instead).
      */
     public long idleUntilNanos() { return s.idleDeadline; }
+
+    /**
+     * Instruction time, CPUs that take turns: a waiting CPU moves its time base on to its next
+     * timer event only up to {@code tb} (the others' time), else {@link #run} stops
+     * {@link StopReason#IDLE} with {@link #idleUntilTimeBase()} set. Long.MAX_VALUE (the default):
+     * as far as the event. Between runs; kept over resets.
+     */
+    public void setFastForwardLimit(long tb) { s.fastForwardLimit = tb; }
+
+    /** After an {@link StopReason#IDLE} stop in instruction time: the TB of the next armed timer event, Long.MAX_VALUE for none. */
+    public long idleUntilTimeBase() { return s.idleTb; }
 
     /** The time base at the last {@link StopReason#WATCHDOG} stop. */
     public long watchdogTimeBase() { return s.watchdogTb; }

@@ -117,6 +117,14 @@ public final class CpuState {
     public long limit;
     /** Wall-clock idle: System.nanoTime() of the next armed timer event, -1 for none. */
     public long idleDeadline = -1;
+    /**
+     * Instruction time: a wait fast-forwards TB to a timer event only up to this TB (a host
+     * setting, kept over resets; Long.MAX_VALUE = any, the default). Past it the run stops IDLE
+     * with {@link #idleTb} = the event: CPUs taking turns must not run ahead of the others' time.
+     */
+    public long fastForwardLimit = Long.MAX_VALUE;
+    /** After an instruction-time IDLE stop: the TB of the next armed timer event, Long.MAX_VALUE for none. */
+    public long idleTb = Long.MAX_VALUE;
     /** Time base at the last watchdog final expiry. */
     public long watchdogTb;
 

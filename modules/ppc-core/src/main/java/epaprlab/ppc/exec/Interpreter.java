@@ -83,6 +83,8 @@ public final class Interpreter {
     private boolean compileSynchronously = Cpu.DEFAULT_COMPILE_SYNCHRONOUSLY;
     /** Set by {@link #requestStop()} from any thread. */
     private volatile boolean kick;
+    /** A debugger steps ({@link #setStopAtVector}): a run that takes an asynchronous interrupt first stops at its vector. */
+    private boolean stopAtVector;
     /** The Java exception of the last {@link StopReason#ENGINE_ERROR} stop (an engine bug), or null. */
     private volatile Throwable lastEngineError;
     /** Test hook ({@link #injectEngineFault}): instructions with this word throw in their handler. */
@@ -163,6 +165,13 @@ public final class Interpreter {
     /** FLAT or BOOK_E translation (between runs); the TLBs start all invalid. */
     public void setTranslation(boolean bookE) { s.setTranslation(bookE); }
 
+    /**
+     * A debugger's single step (between runs): a run that delivers an asynchronous interrupt at its
+     * start returns ({@link StopReason#BUDGET}, nothing retired) with the PC at the vector, so a
+     * breakpoint on the vector's first instruction is seen before that instruction runs.
+     */
+    public void setStopAtVector(boolean on) { stopAtVector = on; }
+
     public void requestStop() {
         kick = true;
         s.pending.attention = true;             // translated regions poll only this flag
@@ -230,8 +239,10 @@ public final class Interpreter {
         if (budget <= 0) return StopReason.BUDGET;
         s.stop = null;
         final long end = budget > Long.MAX_VALUE - s.retired ? Long.MAX_VALUE : s.retired + budget;
+        final long entryPc = s.pc;
         StopReason async = AsyncInterrupts.service(s, end);
         if (async != null) return async;
+        if (stopAtVector && s.pc != entryPc) return StopReason.BUDGET;     // delivered: the debugger looks at the vector
         final long fetchLimit = s.ramSize - 4;
         final boolean flat = !s.bookE;          // the host changes it only between runs
         final long[] ring = branchRing;         // null unless traced: one register test per block

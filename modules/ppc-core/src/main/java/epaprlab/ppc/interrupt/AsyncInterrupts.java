@@ -48,8 +48,9 @@ public final class AsyncInterrupts {
             // instruction time: nothing runs while waiting, so jump TB to the next armed event
             while (ivor < 0) {
                 long ev = t.nextArmedEvent(s);
-                if (ev == Long.MAX_VALUE) {
+                if (ev == Long.MAX_VALUE || ev > Math.max(s.fastForwardLimit, t.tb(s))) {
                     s.idleDeadline = -1;
+                    s.idleTb = ev;
                     return StopReason.IDLE;
                 }
                 t.fastForwardTo(s, ev);
