@@ -6,6 +6,7 @@ import static java.lang.constant.ConstantDescs.*;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.PendingInterrupts;
+import epaprlab.ppc.mmu.SoftTlb;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -1027,16 +1028,16 @@ final class RegionCompiler {
             Label slow = c.newLabel(), join = c.newLabel();
             flatCheck(len, slow);
             if (load) {
-                // fast: the page's bytes; slow: the accessor (BOOK_E, devices, misaligned, faults)
-                if (len == 1) {
-                    ramPage("rd"); pageOffset(); c.baload();
-                } else {
-                    c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-                    ramPage("rd"); pageOffset();
-                    c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
-                }
+                // fast: the page's bytes (FLAT: at EA; BOOK_E: at the software TLB's PA); slow:
+                // the accessor (misses, devices, misaligned, faults)
+                Label accessor = c.newLabel();
+                loadPage(len, EA);
                 c.goto_(join);
                 c.labelBinding(slow);
+                softHit(len, MEM_SOFT_RD, accessor);
+                loadPage(len, MEM_PA);
+                c.goto_(join);
+                c.labelBinding(accessor);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA);
                 c.invokevirtual(CD_STATE, "load" + 8 * len, MethodTypeDesc.of(len == 8 ? CD_long : CD_int, CD_long));
@@ -1054,19 +1055,8 @@ final class RegionCompiler {
                 else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
-                Label slowPop = c.newLabel();
-                if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-                ramPage("wr");
-                c.dup();
-                c.ifnull(slowPop);
-                pageOffset();
-                stored(fp, rt);
-                switch (len) {
-                    case 1 -> { c.l2i(); c.bastore(); }
-                    case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
-                    case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
-                    default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
-                }
+                Label slowPop = c.newLabel(), accessor = c.newLabel(), accessorPop = c.newLabel();
+                storePage(len, EA, fp, rt, slowPop);
                 c.goto_(join);
                 // no write page (not yet this RAM's own, or watched as code): EA is the RAM offset,
                 // inside one page; ramStore copies on write, or writes beside the code, or moves
@@ -1078,7 +1068,15 @@ final class RegionCompiler {
                 c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
                 c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
                 c.goto_(check);
+                // BOOK_E: a software-TLB hit for a store to a page with a write page; anything
+                // else (a miss, no write page, devices, faults) the accessor, then the code check
                 c.labelBinding(slow);
+                softHit(len, MEM_SOFT_WR, accessor);
+                storePage(len, MEM_PA, fp, rt, accessorPop);
+                c.goto_(join);
+                c.labelBinding(accessorPop);
+                if (len > 1) c.pop2(); else c.pop();
+                c.labelBinding(accessor);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA); stored(fp, rt);
                 if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
@@ -1109,6 +1107,12 @@ final class RegionCompiler {
          * from the CPU after each volatile read of the attention flag.
          */
         static final int MEM_RD = 200, MEM_WR = 201, MEM_SLOW = 202, MEM_SIZE = 204;
+        /**
+         * BOOK_E: the software TLB's load tags, store tags and addends (null in FLAT mode; the
+         * arrays, not their entries, stay the same while a region runs), the RAM offset of a
+         * hit and its index.
+         */
+        static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
 
         /** At method start, when the region has inline loads or stores. */
         private void memoryLocals() {
@@ -1117,6 +1121,11 @@ final class RegionCompiler {
             c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
             c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
             c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+            c.aload(S); c.getfield(CD_STATE, "softRead", CD_LONGS); c.astore(MEM_SOFT_RD);
+            c.aload(S); c.getfield(CD_STATE, "softWrite", CD_LONGS); c.astore(MEM_SOFT_WR);
+            c.aload(S); c.getfield(CD_STATE, "softDataAddend", CD_LONGS); c.astore(MEM_SOFT_ADD);
+            c.lconst_0(); c.lstore(MEM_PA);
+            c.iconst_0(); c.istore(MEM_IDX);
         }
 
         /**
@@ -1133,11 +1142,72 @@ final class RegionCompiler {
             c.ifgt(slow);
         }
 
-        /** Pushes the page of EA from the memory's read ("rd") or write ("wr") table. */
-        private void ramPage(String table) {
-            c.aload(table.equals("rd") ? MEM_RD : MEM_WR);
-            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i();
+        /** Pushes the page of RAM offset {@code addr} (a long local) from the read or write table {@code table}. */
+        private void ramPage(int table, int addr) {
+            c.aload(table);
+            c.lload(addr); c.loadConstant(12); c.lushr(); c.l2i();
             c.aaload();
+        }
+
+        /**
+         * Pushes the {@code len} bytes at RAM offset {@code addr} (inside one page; its offset
+         * in the page is EA's), as an int (sign-extended below 4 bytes) or a long.
+         */
+        private void loadPage(int len, int addr) {
+            if (len == 1) {
+                ramPage(MEM_RD, addr); pageOffset(); c.baload();
+            } else {
+                c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                ramPage(MEM_RD, addr); pageOffset();
+                c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+            }
+        }
+
+        /**
+         * Stores the value of GPR/FPR {@code rt} into the write page of RAM offset {@code addr};
+         * when the page has none, goes to {@code none} with the VarHandle (len &gt; 1) and the
+         * null page on the stack.
+         */
+        private void storePage(int len, int addr, boolean fp, int rt, Label none) {
+            if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+            ramPage(MEM_WR, addr);
+            c.dup();
+            c.ifnull(none);
+            pageOffset();
+            stored(fp, rt);
+            switch (len) {
+                case 1 -> { c.l2i(); c.bastore(); }
+                case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
+                case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
+                default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
+            }
+        }
+
+        /**
+         * BOOK_E's software-TLB hit, the accessor's own fast path: goes to {@code miss} in FLAT
+         * mode (no software TLB), or unless the {@code tags} entry (load or store) of EA's page
+         * equals EA's tag in the current data context ({@link CpuState#dctx}, read per access: a
+         * handler's mtmsr may change it) and the access is naturally aligned (EA's low bits,
+         * shifted above the context bits, must be zero: a tag never has them set, nor ends a
+         * page crossing); otherwise leaves the RAM offset EA + addend in {@link #MEM_PA}. The
+         * software TLB's arrays are re-read per access: only this CPU's thread changes them
+         * (its tlbwe/tlbivax/PID handlers, another CPU's tlbivax applied at its own poll), so a
+         * hit here is exactly the accessor's hit at the same instruction.
+         */
+        private void softHit(int len, int tags, Label miss) {
+            c.aload(tags); c.ifnull(miss);
+            c.aload(tags);
+            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i(); c.loadConstant(SoftTlb.MASK); c.iand();
+            c.dup(); c.istore(MEM_IDX);
+            c.laload();
+            c.lload(EA); c.loadConstant(~0xFFFL); c.land();
+            c.aload(S); c.getfield(CD_STATE, "dctx", CD_int); c.i2l(); c.lor();
+            if (len > 1) { c.lload(EA); c.loadConstant((long) (len - 1)); c.land(); c.loadConstant(2); c.lshl(); c.lor(); }
+            c.lcmp();
+            c.ifne(miss);
+            c.aload(MEM_SOFT_ADD); c.iload(MEM_IDX); c.laload();
+            c.lload(EA); c.ladd();
+            c.lstore(MEM_PA);
         }
 
         /** Pushes EA's offset in its page. */
