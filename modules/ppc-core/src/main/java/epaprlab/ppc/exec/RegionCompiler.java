@@ -78,11 +78,13 @@ final class RegionCompiler {
 
     /**
      * A selected region: its instructions by page word index (ascending) with their words, which
-     * of them start blocks, for the model ({@code has64}) and mode ({@code cm}) it is compiled for.
+     * of them start blocks, for the model ({@code has64}) and mode ({@code cm}) it is compiled for,
+     * and the translation ({@code bookE}: its loads and stores test the software TLB inline, a
+     * FLAT plan's test RAM bounds; either code is exact in both, the other's only slower).
      * Equal plans compile to the same code.
      */
     static final class Plan {
-        final boolean has64, cm;
+        final boolean has64, cm, bookE;
         final int start;
         final int[] index;
         final int[] words;
@@ -91,9 +93,10 @@ final class RegionCompiler {
         final long lines;
         private final int hash;
 
-        Plan(boolean has64, boolean cm, int start, int[] index, int[] words, int[] entries) {
+        Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries) {
             this.has64 = has64;
             this.cm = cm;
+            this.bookE = bookE;
             this.start = start;
             this.index = index;
             this.words = words;
@@ -101,7 +104,7 @@ final class RegionCompiler {
             long l = 0;
             for (int i : index) l |= 1L << (i >>> 4);
             this.lines = l;
-            this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0);
+            this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0) + (bookE ? 4 : 0);
         }
 
         int length() { return index.length; }
@@ -117,7 +120,7 @@ final class RegionCompiler {
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
 
         @Override public boolean equals(Object o) {
-            return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.start == start
+            return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.bookE == bookE && p.start == start
                     && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
         }
 
@@ -138,7 +141,7 @@ final class RegionCompiler {
      * {@code page}, for a CPU of the given model and mode.
      */
     static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
-        return select(table, has64, cm, i -> s.fetchWord(page + 4L * i), start, max);
+        return select(table, has64, cm, s.bookE, i -> s.fetchWord(page + 4L * i), start, max);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -146,10 +149,10 @@ final class RegionCompiler {
         if (p.length() < 8) return null;
         int[] page = new int[PAGE_WORDS];
         for (int k = 0; k < p.length(); k++) page[p.index[k]] = p.words[k];
-        return select(table, p.has64, p.cm, i -> page[i], p.start, p.length() / 2);
+        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2);
     }
 
-    private static Plan select(DecodeTable table, boolean has64, boolean cm, java.util.function.IntUnaryOperator wordAt, int start, int max) {
+    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max) {
         boolean[] in = new boolean[PAGE_WORDS];
         boolean[] blockStart = new boolean[PAGE_WORDS];
         int[] word = new int[PAGE_WORDS];
@@ -202,7 +205,7 @@ final class RegionCompiler {
         int[] entries = new int[e];
         e = 0;
         for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
-        return new Plan(has64, cm, start, index, words, entries);
+        return new Plan(has64, cm, bookE, start, index, words, entries);
     }
 
     // ---- class definition ----------------------------------------------------------------------
@@ -1026,18 +1029,18 @@ final class RegionCompiler {
                 default -> 8;
             };
             Label slow = c.newLabel(), join = c.newLabel();
-            flatCheck(len, slow);
             if (load) {
                 // fast: the page's bytes (FLAT: at EA; BOOK_E: at the software TLB's PA); slow:
                 // the accessor (misses, devices, misaligned, faults)
-                Label accessor = c.newLabel();
-                loadPage(len, EA);
+                if (p.bookE) {
+                    softHit(len, MEM_SOFT_RD, slow);
+                    loadPage(len, MEM_PA);
+                } else {
+                    flatCheck(len, slow);
+                    loadPage(len, EA);
+                }
                 c.goto_(join);
                 c.labelBinding(slow);
-                softHit(len, MEM_SOFT_RD, accessor);
-                loadPage(len, MEM_PA);
-                c.goto_(join);
-                c.labelBinding(accessor);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA);
                 c.invokevirtual(CD_STATE, "load" + 8 * len, MethodTypeDesc.of(len == 8 ? CD_long : CD_int, CD_long));
@@ -1055,28 +1058,31 @@ final class RegionCompiler {
                 else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
-                Label slowPop = c.newLabel(), accessor = c.newLabel(), accessorPop = c.newLabel();
-                storePage(len, EA, fp, rt, slowPop);
-                c.goto_(join);
-                // no write page (not yet this RAM's own, or watched as code): EA is the RAM offset,
-                // inside one page; ramStore copies on write, or writes beside the code, or moves
-                // the code generation on and sets codeWritten
-                Label check = c.newLabel();
-                c.labelBinding(slowPop);
-                if (len > 1) c.pop2(); else c.pop();
-                setPc(p.index[k]);
-                c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
-                c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
-                c.goto_(check);
-                // BOOK_E: a software-TLB hit for a store to a page with a write page; anything
-                // else (a miss, no write page, devices, faults) the accessor, then the code check
+                Label slowPop = c.newLabel(), check = c.newLabel();
+                if (p.bookE) {
+                    // BOOK_E: a software-TLB hit on a page with a write page; anything else (a
+                    // miss, no write page, devices, faults) the accessor, then the code check
+                    softHit(len, MEM_SOFT_WR, slow);
+                    storePage(len, MEM_PA, fp, rt, slowPop);
+                    c.goto_(join);
+                    c.labelBinding(slowPop);
+                    if (len > 1) c.pop2(); else c.pop();
+                    c.goto_(slow);
+                } else {
+                    flatCheck(len, slow);
+                    storePage(len, EA, fp, rt, slowPop);
+                    c.goto_(join);
+                    // no write page (not yet this RAM's own, or watched as code): EA is the RAM
+                    // offset, inside one page; ramStore copies on write, or writes beside the
+                    // code, or moves the code generation on and sets codeWritten
+                    c.labelBinding(slowPop);
+                    if (len > 1) c.pop2(); else c.pop();
+                    setPc(p.index[k]);
+                    c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
+                    c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+                    c.goto_(check);
+                }
                 c.labelBinding(slow);
-                softHit(len, MEM_SOFT_WR, accessor);
-                storePage(len, MEM_PA, fp, rt, accessorPop);
-                c.goto_(join);
-                c.labelBinding(accessorPop);
-                if (len > 1) c.pop2(); else c.pop();
-                c.labelBinding(accessor);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA); stored(fp, rt);
                 if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
@@ -1119,8 +1125,11 @@ final class RegionCompiler {
             if (facts != null && !facts.usesMemory[0]) return;
             c.aload(S); c.getfield(CD_STATE, "rd", CD_PAGE.arrayType()); c.astore(MEM_RD);
             c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
-            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
-            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+            if (!p.bookE) {
+                c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
+                c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+                return;
+            }
             c.aload(S); c.getfield(CD_STATE, "softRead", CD_LONGS); c.astore(MEM_SOFT_RD);
             c.aload(S); c.getfield(CD_STATE, "softWrite", CD_LONGS); c.astore(MEM_SOFT_WR);
             c.aload(S); c.getfield(CD_STATE, "softDataAddend", CD_LONGS); c.astore(MEM_SOFT_ADD);
@@ -1185,7 +1194,7 @@ final class RegionCompiler {
 
         /**
          * BOOK_E's software-TLB hit, the accessor's own fast path: goes to {@code miss} in FLAT
-         * mode (no software TLB), or unless the {@code tags} entry (load or store) of EA's page
+         * mode (no software TLB: a BOOK_E plan run by a FLAT CPU), or unless the {@code tags} entry (load or store) of EA's page
          * equals EA's tag in the current data context ({@link CpuState#dctx}, read per access: a
          * handler's mtmsr may change it) and the access is naturally aligned (EA's low bits,
          * shifted above the context bits, must be zero: a tag never has them set, nor ends a
