@@ -145,7 +145,7 @@ public final class CpuState {
     /** Data watchpoints (a debugger's), or null: while set, every data access takes the slow path. */
     private Watchpoints watchpoints;
     /** The software TLB's arrays (null in FLAT mode) and the contexts of the current MSR. */
-    private long[] softRead, softWrite, softDataAddend;
+    long[] softRead, softWrite, softDataAddend;
     public long[] softExec, softExecAdd;
     /** Software TLB contexts: bit 0 MSR[PR], bit 1 MSR[DS] (data) or MSR[IS] (fetch). */
     public int dctx, ictx;

@@ -497,7 +497,7 @@ public final class Interpreter {
         final RegionCache.Entry[] found = RegionCache.published(s.has64, s.cm, ((int) pa & 0xFFF) >>> 2, word);
         if (found == null) return null;
         for (RegionCache.Entry e : found) {
-            if (e.compiled != null && e.plan.cm == s.cm && current(e.plan, pa & ~0xFFFL)) return e;
+            if (e.compiled != null && e.plan.cm == s.cm && e.plan.bookE == s.bookE && current(e.plan, pa & ~0xFFFL)) return e;
         }
         return null;
     }
@@ -519,7 +519,7 @@ public final class Interpreter {
         RegionCache.Entry[] known = pageRegions[pn];
         if (known != null) {
             for (RegionCache.Entry e : known) {
-                if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.hasEntry(i)) return e;
+                if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.bookE == s.bookE && e.plan.hasEntry(i)) return e;
             }
         }
         if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;

@@ -6,6 +6,7 @@ import static java.lang.constant.ConstantDescs.*;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.PendingInterrupts;
+import epaprlab.ppc.mmu.SoftTlb;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -77,11 +78,13 @@ final class RegionCompiler {
 
     /**
      * A selected region: its instructions by page word index (ascending) with their words, which
-     * of them start blocks, for the model ({@code has64}) and mode ({@code cm}) it is compiled for.
+     * of them start blocks, for the model ({@code has64}) and mode ({@code cm}) it is compiled for,
+     * and the translation ({@code bookE}: its loads and stores test the software TLB inline, a
+     * FLAT plan's test RAM bounds; either code is exact in both, the other's only slower).
      * Equal plans compile to the same code.
      */
     static final class Plan {
-        final boolean has64, cm;
+        final boolean has64, cm, bookE;
         final int start;
         final int[] index;
         final int[] words;
@@ -90,9 +93,10 @@ final class RegionCompiler {
         final long lines;
         private final int hash;
 
-        Plan(boolean has64, boolean cm, int start, int[] index, int[] words, int[] entries) {
+        Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries) {
             this.has64 = has64;
             this.cm = cm;
+            this.bookE = bookE;
             this.start = start;
             this.index = index;
             this.words = words;
@@ -100,7 +104,7 @@ final class RegionCompiler {
             long l = 0;
             for (int i : index) l |= 1L << (i >>> 4);
             this.lines = l;
-            this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0);
+            this.hash = (Arrays.hashCode(words) * 31 + Arrays.hashCode(index)) * 4 + (has64 ? 2 : 0) + (cm ? 1 : 0) + (bookE ? 4 : 0);
         }
 
         int length() { return index.length; }
@@ -116,7 +120,7 @@ final class RegionCompiler {
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
 
         @Override public boolean equals(Object o) {
-            return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.start == start
+            return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.bookE == bookE && p.start == start
                     && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
         }
 
@@ -137,7 +141,7 @@ final class RegionCompiler {
      * {@code page}, for a CPU of the given model and mode.
      */
     static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
-        return select(table, has64, cm, i -> s.fetchWord(page + 4L * i), start, max);
+        return select(table, has64, cm, s.bookE, i -> s.fetchWord(page + 4L * i), start, max);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -145,10 +149,10 @@ final class RegionCompiler {
         if (p.length() < 8) return null;
         int[] page = new int[PAGE_WORDS];
         for (int k = 0; k < p.length(); k++) page[p.index[k]] = p.words[k];
-        return select(table, p.has64, p.cm, i -> page[i], p.start, p.length() / 2);
+        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2);
     }
 
-    private static Plan select(DecodeTable table, boolean has64, boolean cm, java.util.function.IntUnaryOperator wordAt, int start, int max) {
+    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max) {
         boolean[] in = new boolean[PAGE_WORDS];
         boolean[] blockStart = new boolean[PAGE_WORDS];
         int[] word = new int[PAGE_WORDS];
@@ -201,7 +205,7 @@ final class RegionCompiler {
         int[] entries = new int[e];
         e = 0;
         for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
-        return new Plan(has64, cm, start, index, words, entries);
+        return new Plan(has64, cm, bookE, start, index, words, entries);
     }
 
     // ---- class definition ----------------------------------------------------------------------
@@ -1025,15 +1029,15 @@ final class RegionCompiler {
                 default -> 8;
             };
             Label slow = c.newLabel(), join = c.newLabel();
-            flatCheck(len, slow);
             if (load) {
-                // fast: the page's bytes; slow: the accessor (BOOK_E, devices, misaligned, faults)
-                if (len == 1) {
-                    ramPage("rd"); pageOffset(); c.baload();
+                // fast: the page's bytes (FLAT: at EA; BOOK_E: at the software TLB's PA); slow:
+                // the accessor (misses, devices, misaligned, faults)
+                if (p.bookE) {
+                    softHit(len, MEM_SOFT_RD, slow);
+                    loadPage(len, MEM_PA);
                 } else {
-                    c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-                    ramPage("rd"); pageOffset();
-                    c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+                    flatCheck(len, slow);
+                    loadPage(len, EA);
                 }
                 c.goto_(join);
                 c.labelBinding(slow);
@@ -1054,30 +1058,30 @@ final class RegionCompiler {
                 else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
-                Label slowPop = c.newLabel();
-                if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-                ramPage("wr");
-                c.dup();
-                c.ifnull(slowPop);
-                pageOffset();
-                stored(fp, rt);
-                switch (len) {
-                    case 1 -> { c.l2i(); c.bastore(); }
-                    case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
-                    case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
-                    default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
+                Label slowPop = c.newLabel(), check = c.newLabel();
+                if (p.bookE) {
+                    // BOOK_E: a software-TLB hit on a page with a write page; anything else (a
+                    // miss, no write page, devices, faults) the accessor, then the code check
+                    softHit(len, MEM_SOFT_WR, slow);
+                    storePage(len, MEM_PA, fp, rt, slowPop);
+                    c.goto_(join);
+                    c.labelBinding(slowPop);
+                    if (len > 1) c.pop2(); else c.pop();
+                    c.goto_(slow);
+                } else {
+                    flatCheck(len, slow);
+                    storePage(len, EA, fp, rt, slowPop);
+                    c.goto_(join);
+                    // no write page (not yet this RAM's own, or watched as code): EA is the RAM
+                    // offset, inside one page; ramStore copies on write, or writes beside the
+                    // code, or moves the code generation on and sets codeWritten
+                    c.labelBinding(slowPop);
+                    if (len > 1) c.pop2(); else c.pop();
+                    setPc(p.index[k]);
+                    c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
+                    c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+                    c.goto_(check);
                 }
-                c.goto_(join);
-                // no write page (not yet this RAM's own, or watched as code): EA is the RAM offset,
-                // inside one page; ramStore copies on write, or writes beside the code, or moves
-                // the code generation on and sets codeWritten
-                Label check = c.newLabel();
-                c.labelBinding(slowPop);
-                if (len > 1) c.pop2(); else c.pop();
-                setPc(p.index[k]);
-                c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
-                c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
-                c.goto_(check);
                 c.labelBinding(slow);
                 setPc(p.index[k]);
                 c.aload(S); c.lload(EA); stored(fp, rt);
@@ -1109,14 +1113,28 @@ final class RegionCompiler {
          * from the CPU after each volatile read of the attention flag.
          */
         static final int MEM_RD = 200, MEM_WR = 201, MEM_SLOW = 202, MEM_SIZE = 204;
+        /**
+         * BOOK_E: the software TLB's load tags, store tags and addends (null in FLAT mode; the
+         * arrays, not their entries, stay the same while a region runs), the RAM offset of a
+         * hit and its index.
+         */
+        static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
 
         /** At method start, when the region has inline loads or stores. */
         private void memoryLocals() {
             if (facts != null && !facts.usesMemory[0]) return;
             c.aload(S); c.getfield(CD_STATE, "rd", CD_PAGE.arrayType()); c.astore(MEM_RD);
             c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
-            c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
-            c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+            if (!p.bookE) {
+                c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
+                c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+                return;
+            }
+            c.aload(S); c.getfield(CD_STATE, "softRead", CD_LONGS); c.astore(MEM_SOFT_RD);
+            c.aload(S); c.getfield(CD_STATE, "softWrite", CD_LONGS); c.astore(MEM_SOFT_WR);
+            c.aload(S); c.getfield(CD_STATE, "softDataAddend", CD_LONGS); c.astore(MEM_SOFT_ADD);
+            c.lconst_0(); c.lstore(MEM_PA);
+            c.iconst_0(); c.istore(MEM_IDX);
         }
 
         /**
@@ -1133,11 +1151,72 @@ final class RegionCompiler {
             c.ifgt(slow);
         }
 
-        /** Pushes the page of EA from the memory's read ("rd") or write ("wr") table. */
-        private void ramPage(String table) {
-            c.aload(table.equals("rd") ? MEM_RD : MEM_WR);
-            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i();
+        /** Pushes the page of RAM offset {@code addr} (a long local) from the read or write table {@code table}. */
+        private void ramPage(int table, int addr) {
+            c.aload(table);
+            c.lload(addr); c.loadConstant(12); c.lushr(); c.l2i();
             c.aaload();
+        }
+
+        /**
+         * Pushes the {@code len} bytes at RAM offset {@code addr} (inside one page; its offset
+         * in the page is EA's), as an int (sign-extended below 4 bytes) or a long.
+         */
+        private void loadPage(int len, int addr) {
+            if (len == 1) {
+                ramPage(MEM_RD, addr); pageOffset(); c.baload();
+            } else {
+                c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+                ramPage(MEM_RD, addr); pageOffset();
+                c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+            }
+        }
+
+        /**
+         * Stores the value of GPR/FPR {@code rt} into the write page of RAM offset {@code addr};
+         * when the page has none, goes to {@code none} with the VarHandle (len &gt; 1) and the
+         * null page on the stack.
+         */
+        private void storePage(int len, int addr, boolean fp, int rt, Label none) {
+            if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+            ramPage(MEM_WR, addr);
+            c.dup();
+            c.ifnull(none);
+            pageOffset();
+            stored(fp, rt);
+            switch (len) {
+                case 1 -> { c.l2i(); c.bastore(); }
+                case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
+                case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
+                default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
+            }
+        }
+
+        /**
+         * BOOK_E's software-TLB hit, the accessor's own fast path: goes to {@code miss} in FLAT
+         * mode (no software TLB: a BOOK_E plan run by a FLAT CPU), or unless the {@code tags} entry (load or store) of EA's page
+         * equals EA's tag in the current data context ({@link CpuState#dctx}, read per access: a
+         * handler's mtmsr may change it) and the access is naturally aligned (EA's low bits,
+         * shifted above the context bits, must be zero: a tag never has them set, nor ends a
+         * page crossing); otherwise leaves the RAM offset EA + addend in {@link #MEM_PA}. The
+         * software TLB's arrays are re-read per access: only this CPU's thread changes them
+         * (its tlbwe/tlbivax/PID handlers, another CPU's tlbivax applied at its own poll), so a
+         * hit here is exactly the accessor's hit at the same instruction.
+         */
+        private void softHit(int len, int tags, Label miss) {
+            c.aload(tags); c.ifnull(miss);
+            c.aload(tags);
+            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i(); c.loadConstant(SoftTlb.MASK); c.iand();
+            c.dup(); c.istore(MEM_IDX);
+            c.laload();
+            c.lload(EA); c.loadConstant(~0xFFFL); c.land();
+            c.aload(S); c.getfield(CD_STATE, "dctx", CD_int); c.i2l(); c.lor();
+            if (len > 1) { c.lload(EA); c.loadConstant((long) (len - 1)); c.land(); c.loadConstant(2); c.lshl(); c.lor(); }
+            c.lcmp();
+            c.ifne(miss);
+            c.aload(MEM_SOFT_ADD); c.iload(MEM_IDX); c.laload();
+            c.lload(EA); c.ladd();
+            c.lstore(MEM_PA);
         }
 
         /** Pushes EA's offset in its page. */
