@@ -80,12 +80,7 @@ class BlockTierTest {
     }
 
     private static List<Long> runInSlices(Cpu cpu, int slice) {
-        StopReason r;
-        do {
-            r = cpu.run(slice);
-            if (cpu.lastEngineError() != null) throw new AssertionError("engine error", cpu.lastEngineError());
-        } while (r == StopReason.BUDGET);
-        assertEquals(StopReason.HYPERCALL, r);
+        Slices.runToHypercall(cpu, slice);
         return snapshot(cpu);
     }
 

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionBookEMemoryTest {
-    enum Tier { INTERPRETER, BLOCKS, REGIONS }
 
     static final int RAM = 1 << 20;
     /** Physical pages: A and A2 (the read/write EA's two targets), B read-only, S supervisor-only, C (misses), A3 (host remap). */
@@ -235,9 +234,7 @@ class RegionBookEMemoryTest {
         cpu.setSpr(Spr.ivorSpr(6), 0x300);
         cpu.setMsr(Msr.FP);
         cpu.setPc(0);
-        cpu.setCompileThreshold(t == Tier.INTERPRETER ? 0 : 1);
-        cpu.setCompileSynchronously(true);
-        cpu.setRegionTier(t == Tier.REGIONS);
+        t.select(cpu, 1);
         return cpu;
     }
 

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionMemoryTest {
-    enum Tier { INTERPRETER, BLOCKS, REGIONS }
 
     /** r12: a data page of the image (0x6000); r20: data in the code's own page. */
     private static String program(CpuModel m) {
@@ -128,12 +127,7 @@ class RegionMemoryTest {
     }
 
     private static List<Long> run(Cpu cpu, int slice) {
-        StopReason r;
-        do {
-            r = cpu.run(slice);
-            if (cpu.lastEngineError() != null) throw new AssertionError("engine error", cpu.lastEngineError());
-        } while (r == StopReason.BUDGET);
-        assertEquals(StopReason.HYPERCALL, r, cpu::stopDetail);
+        Slices.runToHypercall(cpu, slice);
         List<Long> v = new ArrayList<>();
         for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
         for (int i = 1; i <= 4; i++) v.add(cpu.fpr(i));
@@ -149,9 +143,7 @@ class RegionMemoryTest {
     private static Cpu boot(CpuModel m, MemoryImage image, Tier t) {
         Cpu cpu = new Cpu(m, new GuestMemory(image));
         cpu.setPc(0);
-        cpu.setCompileThreshold(t == Tier.INTERPRETER ? 0 : 1);
-        cpu.setCompileSynchronously(true);
-        cpu.setRegionTier(t == Tier.REGIONS);
+        t.select(cpu, 1);
         return cpu;
     }
 

@@ -23,18 +23,11 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionTierTest {
-    enum Tier { INTERPRETER, BLOCKS, REGIONS }
 
     private static Cpu load(CpuModel model, String source, Tier tier, int threshold) {
         Cpu cpu = ProgramTest.load(model, source);
-        tier(cpu, tier, threshold);
+        tier.select(cpu, threshold);
         return cpu;
-    }
-
-    private static void tier(Cpu cpu, Tier tier, int threshold) {
-        cpu.setCompileThreshold(tier == Tier.INTERPRETER ? 0 : threshold);
-        cpu.setCompileSynchronously(true);
-        cpu.setRegionTier(tier == Tier.REGIONS);
     }
 
     /** Everything a difference between the tiers could show in. */
@@ -52,12 +45,7 @@ class RegionTierTest {
     }
 
     private static List<Long> runInSlices(Cpu cpu, int slice) {
-        StopReason r;
-        do {
-            r = cpu.run(slice);
-            if (cpu.lastEngineError() != null) throw new AssertionError("engine error", cpu.lastEngineError());
-        } while (r == StopReason.BUDGET);
-        assertEquals(StopReason.HYPERCALL, r, cpu::stopDetail);
+        Slices.runToHypercall(cpu, slice);
         return snapshot(cpu);
     }
 
@@ -278,7 +266,7 @@ class RegionTierTest {
                 byte[] patcher = Binutils.assemble(".org 0x20000\n" + PATCHER, m.has64Bit());
                 mem.write(0x20000, patcher, 0x20000, patcher.length - 0x20000);
                 Cpu a = new Cpu(m, mem), b = new Cpu(m, mem);
-                tier(a, t, 1);
+                t.select(a, 1);
                 a.setPc(0x10000);
                 b.setPc(0x20000);
                 assertEquals(StopReason.BUDGET, a.run(3001));
@@ -313,7 +301,7 @@ class RegionTierTest {
         for (MmuTest.Mode mode : MmuTest.Mode.values()) {
             for (Tier t : Tier.values()) {
                 Cpu cpu = MmuTest.boot(mode, body, epaprlab.ppc.mem.PhysicalBus.NONE);
-                tier(cpu, t, 1);
+                t.select(cpu, 1);
                 GuestMemory mem = cpu.memory();
                 mem.store32(MmuTest.PAGE_A, 0x38600001);      // li r3,1
                 mem.store32(MmuTest.PAGE_A + 4, 0x4e800020);  // blr
