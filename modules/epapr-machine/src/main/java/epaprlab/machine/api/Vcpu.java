@@ -119,6 +119,14 @@ public interface Vcpu {
     /** The guest time base now. */
     long timeBase();
 
+    /**
+     * The time base when the current or the last {@link #run} began; any thread. On the
+     * instruction time base a value fixed by the instruction counts alone (a run begins at an
+     * instruction boundary the exit loop chose), for devices that show guest time; 0 on the wall
+     * clock, where devices follow the host's clock.
+     */
+    long timeBaseAtRunStart();
+
     /** MSR[CM]: the guest computes in 64-bit mode. */
     boolean is64BitMode();
 

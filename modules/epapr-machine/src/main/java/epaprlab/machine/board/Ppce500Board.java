@@ -31,6 +31,7 @@ import epaprlab.machine.snapshot.BoardState;
 import epaprlab.machine.snapshot.MachineSnapshot;
 import epaprlab.ppc.mem.MemoryImage;
 import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.TimeSource;
 import epaprlab.ppc.cpu.Translation;
 import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,8 @@ public final class Ppce500Board implements Machine {
     private final Uart16550 uart;
     private final E500PciHost pciHost = new E500PciHost();
     private final MpcI2c i2c;
-    private final Ds1338 rtc = new Ds1338(Clock.systemUTC());
+    /** Host time on the wall clock; guest time on the instruction time base, so runs stay exact. */
+    private final Ds1338 rtc;
     private final QoriqGpio gpio;
     private final SpinTable spinTable;
     private final ByteChannel hcallConsole;
@@ -106,6 +108,8 @@ public final class Ppce500Board implements Machine {
         List<InterruptTarget> targets = new ArrayList<>();
         for (Vcpu v : vcpus) targets.add(new CpuInputs(v));
         this.mpic = new OpenPic(targets);
+        this.rtc = new Ds1338(spec.timeSource() == TimeSource.INSTRUCTIONS
+                ? new GuestTimeClock(vcpus.get(0), Ppce500TreeBuilder.FREQUENCY_HZ) : Clock.systemUTC());
         this.uart = new Uart16550(mpic.source(UART_IRQ), this::transmit);
         this.hcallConsole = new ByteChannel(CONSOLE_HANDLE, spec.consoleBuffer(), spec.consoleBuffer());
         this.i2c = new MpcI2c(mpic.source(I2C_IRQ)).attach(Ds1338.ADDRESS, rtc);

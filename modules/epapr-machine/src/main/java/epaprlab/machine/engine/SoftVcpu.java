@@ -14,6 +14,7 @@ import epaprlab.machine.api.VcpuState;
 import epaprlab.machine.api.VmSpec;
 import epaprlab.ppc.cpu.Cpu;
 import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.cpu.TimeSource;
 import epaprlab.ppc.cpu.Translation;
 import epaprlab.ppc.mem.GuestMemory;
 import epaprlab.ppc.mem.PhysicalBus;
@@ -45,6 +46,10 @@ final class SoftVcpu implements Vcpu {
     private final int id;
     private final SoftVm vm;
     private final Cpu cpu;
+    /** The time base is driven by instructions: {@link #runStartTb} is kept. */
+    private final boolean instructionTime;
+    /** The time base at the start of the current or last run (instruction time only), read by devices on any thread. */
+    private volatile long runStartTb;
     private final VcpuExit exit = new VcpuExit();
     private boolean exitHcallEnabled;
 
@@ -69,6 +74,7 @@ final class SoftVcpu implements Vcpu {
         this.id = id;
         this.vm = vm;
         this.cpu = new Cpu(spec.cpu(), memory, spec.timeSource(), spec.timebaseHz());
+        this.instructionTime = spec.timeSource() == TimeSource.INSTRUCTIONS;
         cpu.setCompileThreshold(spec.compileThreshold());
         reset();
     }
@@ -106,6 +112,7 @@ final class SoftVcpu implements Vcpu {
             return ExitReason.INTR;
         }
         if (hcallPending) completeHcall();
+        if (instructionTime) runStartTb = cpu.timeBase();
         long start = cpu.instructionsRetired();
         while (true) {
             long left = budget - (cpu.instructionsRetired() - start);
@@ -244,6 +251,7 @@ final class SoftVcpu implements Vcpu {
 
     @Override public void setExternalProxy(IntSupplier iack) { cpu.setExternalProxy(iack); }
     @Override public long timeBase() { return cpu.timeBase(); }
+    @Override public long timeBaseAtRunStart() { return runStartTb; }
 
     @Override
     public VcpuState saveState() {

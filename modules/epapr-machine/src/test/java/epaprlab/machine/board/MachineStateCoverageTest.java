@@ -21,8 +21,9 @@ class MachineStateCoverageTest {
     static final Map<String, Fields> CLASSES = Map.of(
             // the Cpu is saved whole (CpuSnapshot); a pending start is applied before saving; the wake hook is the host's
             "epaprlab.machine.engine.SoftVcpu", new Fields(Set.of("cpu", "hcallPending", "hcallWide", "halted", "exit", "pendingStart"),
-                    // rewound: the host's count of work done (instructionsExecuted), which a restore must not undo
-                    Set.of("id", "vm", "exitHcallEnabled", "wakeHook", "rewound")),
+                    // rewound: the host's count of work done (instructionsExecuted), which a restore must not undo;
+                    // instructionTime comes from the spec; runStartTb is set again by every run from the saved TB
+                    Set.of("id", "vm", "exitHcallEnabled", "wakeHook", "rewound", "instructionTime", "runStartTb")),
             // earlyInput: empty once a board connected its console device, which every board does when built
             "epaprlab.machine.engine.SoftVm", new Fields(Set.of("memory", "systemEvent", "vcpus"),
                     Set.of("spec", "consoleDevice", "earlyInput")),

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import epaprlab.machine.api.ExitReason;
+import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.api.VcpuExit.SystemEvent;
 import epaprlab.machine.boot.ResetReason;
 import epaprlab.ppc.cpu.CpuModel;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,6 +71,27 @@ class UbootBootTest {
         List<String> qemu = comparable(qemuSession(cpu));
         assertEquals(qemu, ours);
         assertTrue(ours.contains("DRAM:  256 MiB") && ours.contains("fdt_blob    = 0x0fa8de80"), ours::toString);
+    }
+
+    /**
+     * On the instruction time base the DS1338 shows guest time ({@link GuestTimeClock}): 2000-01-01
+     * plus vCPU 0's time base, never the host's clock, so a guest that reads it runs the same on
+     * every run. U-Boot's {@code date} reads it over I2C.
+     */
+    @Test void dateShowsGuestTimeOnTheInstructionTimeBase() throws Exception {
+        Ppce500Run run = boot();
+        Vcpu v = run.board.vcpus().get(0);
+        long secondsBefore = v.timeBase() / 400_000_000L;
+        int before = run.console().length();
+        run.board.vm().consoleInput("date\r".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(run.runUntil(c -> c.length() > before + 6 && c.endsWith(PROMPT), BUDGET), run::where);
+        long secondsAfter = v.timeBase() / 400_000_000L;
+        String reply = run.console().substring(before);
+        Matcher m = Pattern.compile("Date: 2000-01-01 \\(Saturday\\)\\s+Time:\\s+0:00:(\\d\\d)").matcher(reply);
+        assertTrue(m.find(), reply);
+        long shown = Long.parseLong(m.group(1));
+        assertTrue(shown >= secondsBefore && shown <= secondsAfter,
+                "RTC seconds " + shown + " outside the guest's time " + secondsBefore + ".." + secondsAfter + ": " + reply);
     }
 
     @Test void typedCommandsThenResetAndPoweroffAreSystemEvents() throws Exception {
