@@ -74,7 +74,9 @@ class CodeCacheTest {
             entries.add(e);
             assertTrue(CodeCache.size() <= cap, "at most " + cap + " compiled blocks alive, got " + CodeCache.size());
         }
-        assertEquals(blocks, BlockCompiler.compiledCount() - compiledBefore);
+        // at least: the counter is JVM-wide, and a block another test queued may still be compiled meanwhile
+        long compiled = BlockCompiler.compiledCount() - compiledBefore;
+        assertTrue(compiled >= blocks, compiled + " compiled for " + blocks + " requests");
         assertTrue(CodeCache.evictedCount() - evictedBefore >= blocks - cap);
         int evicted = 0;
         for (CodeCache.Entry e : entries) {
