@@ -9,6 +9,7 @@ import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabGuardian;
+import epaprlab.orchestrator.testing.LabRuns;
 import epaprlab.orchestrator.testing.TestGuests;
 import epaprlab.orchestrator.vm.Lifecycle;
 import epaprlab.orchestrator.vm.Outcome;
@@ -16,10 +17,7 @@ import epaprlab.orchestrator.vm.VmEvent;
 import epaprlab.orchestrator.vm.VmResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,15 +37,7 @@ class AdmissionTest {
     private List<LabEvent> run(String labBody, Admission admission) throws Exception {
         Path file = Files.writeString(dir.resolve("lab.conf"), "lab {\n" + labBody + "\n}\n");
         LabConfig lab = LabConfigLoader.withDefaults().load(file);
-        LinkedBlockingQueue<LabEvent> queue = new LinkedBlockingQueue<>();
-        kit.spawn(LabGuardian.create(lab, queue::add, admission));
-        List<LabEvent> events = new ArrayList<>();
-        while (true) {
-            LabEvent e = queue.poll(60, TimeUnit.SECONDS);
-            if (e == null) throw new AssertionError("the lab did not finish; events so far: " + events);
-            events.add(e);
-            if (e instanceof LabFinished) return events;
-        }
+        return LabRuns.untilFinished(kit, observer -> LabGuardian.create(lab, observer, admission));
     }
 
     @Test

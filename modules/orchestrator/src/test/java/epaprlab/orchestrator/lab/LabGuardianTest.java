@@ -8,6 +8,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.testing.LabRuns;
 import epaprlab.orchestrator.testing.TestGuests;
 import epaprlab.orchestrator.vm.Lifecycle;
 import epaprlab.orchestrator.vm.Outcome;
@@ -20,8 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -39,15 +38,7 @@ class LabGuardianTest {
 
     /** Runs a lab and returns every event it published, ending with its LabFinished. */
     private static List<LabEvent> run(LabConfig lab) throws InterruptedException {
-        LinkedBlockingQueue<LabEvent> queue = new LinkedBlockingQueue<>();
-        kit.spawn(LabGuardian.create(lab, queue::add));
-        List<LabEvent> events = new ArrayList<>();
-        while (true) {
-            LabEvent e = queue.poll(60, TimeUnit.SECONDS);
-            if (e == null) throw new AssertionError("the lab did not finish; events so far: " + events);
-            events.add(e);
-            if (e instanceof LabFinished) return events;
-        }
+        return LabRuns.untilFinished(kit, observer -> LabGuardian.create(lab, observer));
     }
 
     private static List<VmEvent> of(List<LabEvent> events, String vm) {

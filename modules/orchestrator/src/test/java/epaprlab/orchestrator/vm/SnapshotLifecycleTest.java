@@ -13,6 +13,7 @@ import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.lab.LabGuardian;
+import epaprlab.orchestrator.testing.LabRuns;
 import epaprlab.orchestrator.testing.TestGuests;
 import epaprlab.orchestrator.vm.VmEvent.ConsoleLine;
 import epaprlab.orchestrator.vm.VmEvent.LifecycleChanged;
@@ -23,8 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -190,15 +189,7 @@ class SnapshotLifecycleTest {
     private List<LabEvent> runLab(String body) throws Exception {
         Path file = Files.writeString(dir.resolve("lab.conf"), "lab {\n" + body + "\n}\n");
         LabConfig lab = LabConfigLoader.withDefaults().load(file);
-        LinkedBlockingQueue<LabEvent> queue = new LinkedBlockingQueue<>();
-        kit.spawn(LabGuardian.create(lab, queue::add));
-        List<LabEvent> events = new ArrayList<>();
-        while (true) {
-            LabEvent e = queue.poll(60, TimeUnit.SECONDS);
-            if (e == null) throw new AssertionError("the lab did not finish; events so far: " + events);
-            events.add(e);
-            if (e instanceof LabFinished) return events;
-        }
+        return LabRuns.untilFinished(kit, observer -> LabGuardian.create(lab, observer));
     }
 
     private static List<String> console(List<LabEvent> events, String vm) {
