@@ -88,25 +88,24 @@ public final class AttachedConsole implements AutoCloseable {
 
     /** Leaves the console (once): the terminal is restored; the lab runs on. */
     private synchronized void detach() {
-        if (!attached) return;
-        attached = false;
-        terminal.ifPresent(RawTerminal::restore);
-        synchronized (out) {
-            out.println();
-            out.flush();
-        }
-        err.println("epapr-lab: detached from vm " + vm + "; the lab runs on (its summary comes at the end)");
+        if (leave()) err.println("epapr-lab: detached from vm " + vm + "; the lab runs on (its summary comes at the end)");
     }
 
     /** The lab has ended: detach if still attached. */
     @Override
     public synchronized void close() {
-        if (!attached) return;
+        leave();
+    }
+
+    /** Restores the terminal and ends the guest's last line, once (callers hold this monitor); false when already left. */
+    private boolean leave() {
+        if (!attached) return false;
         attached = false;
         terminal.ifPresent(RawTerminal::restore);
         synchronized (out) {
             out.println();
             out.flush();
         }
+        return true;
     }
 }
