@@ -2,7 +2,6 @@ package epaprlab.ppc.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import epaprlab.ppc.mem.GuestMemory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,23 +64,9 @@ class BlockTierTest {
         return cpu;
     }
 
-    /** Everything a difference between the tiers could show in. */
-    private static List<Long> snapshot(Cpu cpu) {
-        List<Long> v = new ArrayList<>();
-        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
-        v.addAll(List.of((long) cpu.cr(), cpu.lr(), cpu.ctr(), cpu.xer(), cpu.msr(), cpu.pc(),
-                cpu.instructionsRetired(), cpu.timeBase(), cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1),
-                cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR)));
-        GuestMemory mem = cpu.memory();
-        long h = 0;
-        for (int a = 0; a < 0x8000; a += 4) h = h * 31 + mem.load32(a);
-        v.add(h);
-        return v;
-    }
-
     private static List<Long> runInSlices(Cpu cpu, int slice) {
         Slices.runToHypercall(cpu, slice);
-        return snapshot(cpu);
+        return Slices.state(cpu, 0x8000);
     }
 
     @Test
@@ -172,7 +157,7 @@ class BlockTierTest {
                 assertEquals(StopReason.UNHANDLED_INTERRUPT, ProgramTest.runToStop(cpu));
                 assertEquals(cpu.pc(), cpu.stopPc());
                 assertEquals(0x812a0000, cpu.stopInsn(), "lwz r9,0(r10)");
-                results.add(snapshot(cpu));
+                results.add(Slices.state(cpu, 0x8000));
             }
             assertEquals(results.get(0), results.get(1), m.toString());
         }

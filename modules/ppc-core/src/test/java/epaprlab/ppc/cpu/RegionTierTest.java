@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import epaprlab.ppc.exec.Interpreter;
 import epaprlab.ppc.mem.GuestMemory;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -30,23 +29,9 @@ class RegionTierTest {
         return cpu;
     }
 
-    /** Everything a difference between the tiers could show in. */
-    private static List<Long> snapshot(Cpu cpu) {
-        List<Long> v = new ArrayList<>();
-        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
-        v.addAll(List.of((long) cpu.cr(), cpu.lr(), cpu.ctr(), cpu.xer(), cpu.msr(), cpu.pc(),
-                cpu.instructionsRetired(), cpu.timeBase(), cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1),
-                cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR), cpu.spr(Spr.TSR)));
-        GuestMemory mem = cpu.memory();
-        long h = 0;
-        for (int a = 0; a < 0x10000; a += 4) h = h * 31 + mem.load32(a);
-        v.add(h);
-        return v;
-    }
-
     private static List<Long> runInSlices(Cpu cpu, int slice) {
         Slices.runToHypercall(cpu, slice);
-        return snapshot(cpu);
+        return Slices.state(cpu, 0x10000);
     }
 
     /**
