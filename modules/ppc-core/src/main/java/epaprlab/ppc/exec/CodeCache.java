@@ -3,6 +3,7 @@ package epaprlab.ppc.exec;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,16 @@ final class CodeCache {
         } catch (RejectedExecutionException full) {
             return false;
         }
+    }
+
+    /**
+     * For tests: returns once every job queued before the call has run (the one compiler thread
+     * runs them in order, so a marker job behind them is enough).
+     */
+    static void awaitQueued() throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        while (!submit(done::countDown)) Thread.sleep(1);
+        done.await();
     }
 
     /** For tests: a smaller cap (takes effect at the next compilation). */
