@@ -25,7 +25,10 @@ public final class Spr {
     public static final int IVOR0 = 400;
     /** IVOR38..42 are 432..436. */
     public static final int IVOR38 = 432;
+    /** SPE status (no SPE unit: plain storage, as in QEMU), branch buffer entry/target address. */
+    public static final int SPEFSCR = 512, BBEAR = 513, BBTAR = 514;
     public static final int L1CFG0 = 515, L1CFG1 = 516;
+    public static final int NPIDR = 517;
     /** IVOR32..37 are 528..533. */
     public static final int IVOR32 = 528;
     public static final int MCSRR0 = 570, MCSRR1 = 571, MCSR = 572, MCAR = 573, DSRR0 = 574, DSRR1 = 575;
@@ -34,6 +37,8 @@ public final class Spr {
     public static final int PID1 = 633, PID2 = 634;
     public static final int TLB0CFG = 688, TLB1CFG = 689;
     public static final int MAS7 = 944;
+    /** External PID load and store contexts. */
+    public static final int EPLC = 947, EPSC = 948;
     public static final int HID0 = 1008, HID1 = 1009, L1CSR0 = 1010, L1CSR1 = 1011, MMUCSR0 = 1012;
     public static final int BUCSR = 1013, MMUCFG = 1015, L2CSR0 = 1017, L2CSR1 = 1018, SVR = 1023;
 
@@ -46,8 +51,8 @@ public final class Spr {
     private static final int[][] STORED = {
         {XER}, {LR, CTR}, {DEC}, {SRR0, SRR1}, {PID}, {DECAR}, {CSRR0, CSRR1}, {DEAR, IVPR},
         {USPRG0, SPRG7_RO}, {TBL_R, TBU_R}, {SPRG0, SPRG7}, {TBL_W, PVR}, {DBSR, DVC2}, {TSR, MAS8},
-        {MAS7_MAS3}, {IVOR0, IVOR0 + 15}, {IVOR38, IVOR38 + 4}, {L1CFG0, L1CFG1}, {IVOR32, IVOR32 + 5},
-        {MCSRR0, DSRR1}, {SPRG8, SPRG9}, {MAS0, PID2}, {TLB0CFG, TLB1CFG}, {EPR}, {MAS7}, {HID0, SVR},
+        {MAS7_MAS3}, {IVOR0, IVOR0 + 15}, {IVOR38, IVOR38 + 4}, {SPEFSCR, NPIDR}, {IVOR32, IVOR32 + 5},
+        {MCSRR0, DSRR1}, {SPRG8, SPRG9}, {MAS0, PID2}, {TLB0CFG, TLB1CFG}, {EPR}, {MAS7}, {EPLC, EPSC}, {HID0, SVR},
     };
     private static final short[] SLOT = new short[1024];
     /** Slots of a CPU's SPR storage, slot 0 included. */

@@ -8,18 +8,22 @@ import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.mmu.TlbInstructions;
 
 /**
- * mfspr/mtspr, the MSR instructions and the time base. SPR numbers with bit 0x10 set are
- * privileged (user access: Program ESR[PPR]); numbers the model does not implement, reads of
- * write-only and writes of read-only-by-number SPRs are illegal instructions. Writes to
- * read-only registers that share a number with nothing (PIR, PVR, SVR, *CFG, EPR) are ignored.
- * MAS registers hold 32 bits except MAS2 (64 on e5500); MAS7_MAS3 (e5500) is MAS7:MAS3. With
- * BOOK_E translation, MMUCSR0 writes flash-invalidate and it reads 0, and a PID change flushes the
- * software TLB.
+ * mfspr/mtspr, the MSR instructions and the time base. Which SPR numbers exist, and which may be
+ * read or written in supervisor and in user state, is QEMU 7.2's e500mc/e5500 register set
+ * ({@code init_proc_e500}), measured number by number by {@code SprQemuDifferentialTest}. An
+ * access the SPR does not allow in the current state (a user read of SRR0, a write of PVR or of a
+ * configuration register, a read of DECAR or of the SPRG3..7 user views' writes) is a Program
+ * interrupt ESR[PPR]; a number the model does not have is QEMU's "invalid SPR": a no-op in
+ * supervisor state (the register is left as it was) except SPR 0 (and 4, 5, 6 on reads), which
+ * are ESR[PPR] like every unknown number in user state. MAS registers hold 32 bits except MAS2
+ * (64 on e5500); MAS7_MAS3 (e5500) is MAS7:MAS3. With BOOK_E translation, MMUCSR0 writes
+ * flash-invalidate and it reads 0, and a PID change flushes the software TLB.
  */
 public final class SystemRegisters {
     private SystemRegisters() {}
 
-    static final byte R = 1, W = 2, E5500_ONLY = 4, IGNORE_WRITE = 8;
+    /** Supervisor read and write, user read and write, e5500 only. */
+    static final byte R = 1, W = 2, UR = 4, UW = 8, E5500_ONLY = 16;
     private static final byte[] ACCESS = new byte[1024];
 
     private static void def(int spr, int flags) {
@@ -33,38 +37,42 @@ public final class SystemRegisters {
     }
 
     static {
-        int rw = R | W, ro = R | IGNORE_WRITE;
-        def(Spr.XER, rw); def(Spr.LR, rw); def(Spr.CTR, rw);
+        int rw = R | W, ro = R, all = R | W | UR | UW;
+        def(Spr.XER, all); def(Spr.LR, all); def(Spr.CTR, all);
         def(Spr.DEC, rw); def(Spr.SRR0, rw); def(Spr.SRR1, rw); def(Spr.PID, rw); def(Spr.DECAR, W);
         def(Spr.CSRR0, rw); def(Spr.CSRR1, rw); def(Spr.DEAR, rw); def(Spr.ESR, rw); def(Spr.IVPR, rw);
-        def(Spr.USPRG0, rw);
-        defRange(Spr.SPRG3_RO, Spr.SPRG7_RO, R);
-        def(Spr.TBL_R, R); def(Spr.TBU_R, R);
+        def(Spr.USPRG0, all);
+        defRange(Spr.SPRG3_RO, Spr.SPRG7_RO, R | UR);
+        def(Spr.TBL_R, R | UR); def(Spr.TBU_R, R | UR);
         defRange(Spr.SPRG0, Spr.SPRG7, rw);
-        def(Spr.TBL_W, W); def(Spr.TBU_W, W);
-        def(Spr.PIR, ro); def(Spr.PVR, ro);
+        def(Spr.TBL_W, rw | UR); def(Spr.TBU_W, rw | UR);      // QEMU reads the time base through them too
+        def(Spr.PIR, rw); def(Spr.PVR, ro);
         def(Spr.DBSR, rw); def(Spr.EPCR, rw | E5500_ONLY);
         def(Spr.DBCR0, rw); def(Spr.DBCR1, rw); def(Spr.DBCR2, rw);
-        def(Spr.IAC1, rw); def(Spr.IAC2, rw); def(Spr.DAC1, rw); def(Spr.DAC2, rw); def(Spr.DVC1, rw); def(Spr.DVC2, rw);
+        def(Spr.IAC1, rw); def(Spr.IAC2, rw); def(Spr.DAC1, rw); def(Spr.DAC2, rw);
         def(Spr.TSR, rw); def(Spr.TCR, rw);
-        def(Spr.MAS5, rw); def(Spr.MAS8, rw); def(Spr.MAS7_MAS3, rw | E5500_ONLY); def(Spr.EPR, ro);
+        def(Spr.MAS7_MAS3, rw | E5500_ONLY); def(Spr.EPR, ro);
         defRange(Spr.IVOR0, Spr.IVOR0 + 15, rw);
         defRange(Spr.IVOR38, Spr.IVOR38 + 3, rw);
-        def(Spr.L1CFG0, ro); def(Spr.L1CFG1, ro);
-        defRange(Spr.IVOR32, Spr.IVOR32 + 5, rw);
+        def(Spr.SPEFSCR, all); def(Spr.BBEAR, rw); def(Spr.BBTAR, rw);
+        def(Spr.L1CFG0, R | UR); def(Spr.L1CFG1, R | UR); def(Spr.NPIDR, rw);
+        defRange(Spr.IVOR32 + 1, Spr.IVOR32 + 5, rw);
         defRange(Spr.MCSRR0, Spr.DSRR1, rw);
         def(Spr.SPRG8, rw); def(Spr.SPRG9, rw);
         defRange(Spr.MAS0, Spr.MAS4, rw); def(Spr.MAS6, rw); def(Spr.MAS7, rw);
+        def(Spr.EPLC, rw); def(Spr.EPSC, rw);
         def(Spr.PID1, rw); def(Spr.PID2, rw);
         def(Spr.TLB0CFG, ro); def(Spr.TLB1CFG, ro);
         def(Spr.HID0, rw); def(Spr.HID1, rw); def(Spr.L1CSR0, rw); def(Spr.L1CSR1, rw); def(Spr.MMUCSR0, rw);
-        def(Spr.BUCSR, rw); def(Spr.MMUCFG, ro); def(Spr.L2CSR0, rw); def(Spr.L2CSR1, rw); def(Spr.SVR, ro);
+        def(Spr.BUCSR, rw); def(Spr.MMUCFG, ro); def(Spr.L2CSR0, rw); def(Spr.SVR, ro);
     }
 
     /** L1CSRn[CPE] | L1CSRn[CE]: what a write to L1CSR0/L1CSR1 keeps. */
     static final long L1CSR_KEPT = 0x00010001L;
     /** L2CSR0[L2FI] | L2CSR0[L2FL] | L2CSR0[L2LFC]. */
     static final long L2CSR0_SELF_CLEARING = 0x00200C00L;
+    /** EPLC/EPSC: the bits QEMU 7.2 keeps of a write (EPR, EAS and the low 8 bits of EPID; measured). */
+    static final long EPLC_KEPT = 0xC00000FFL;
     /** L1CSR0[CUL]: cache unable to lock, set by dcbtls. */
     static final long L1CSR0_CUL = 0x00000400L;
 
@@ -75,32 +83,29 @@ public final class SystemRegisters {
     }
 
     /**
-     * Checks privilege and existence; raises the Program interrupt and returns false when denied.
-     * With BOOK_E translation (the ppce500 board) an SPR the model does not have is what QEMU 7.2
-     * makes of it (booke-mmu.md section 8, measured by MmuQemuDifferentialTest): a
-     * privileged-instruction interrupt in user state and for SPR 0 (and 4, 5, 6 on reads),
-     * otherwise a no-op (false, no interrupt).
+     * Checks existence and privilege; raises the Program interrupt and returns false when denied,
+     * returns false without an interrupt for QEMU's supervisor no-op on a number the model lacks.
      */
-    private static boolean allowed(CpuState s, int n, byte need) {
-        if ((n & 0x10) != 0 && s.user()) { s.program(ProgramCause.PRIVILEGED); return false; }
-        if (s.bookE && !implemented(s, n)) {
-            if (s.user() || n == 0 || (need == R && n >= 4 && n <= 6)) s.program(ProgramCause.PRIVILEGED);
+    private static boolean allowed(CpuState s, int n, boolean write) {
+        boolean user = s.user();
+        if (!implemented(s, n)) {
+            if (user || n == 0 || (!write && n >= 4 && n <= 6)) s.program(ProgramCause.PRIVILEGED);
             return false;
         }
-        if (!implemented(s, n) || (ACCESS[n] & need) == 0) { s.illegal(); return false; }
+        int need = user ? (write ? UW : UR) : (write ? W : R);
+        if ((ACCESS[n] & need) == 0) { s.program(ProgramCause.PRIVILEGED); return false; }
         return true;
     }
 
     public static void mfspr(CpuState s, int w) {
         int n = spr(w);
-        if (!allowed(s, n, R)) return;
+        if (!allowed(s, n, false)) return;
         s.gpr[rt(w)] = read(s, n);
     }
 
     public static void mtspr(CpuState s, int w) {
         int n = spr(w);
-        if (!allowed(s, n, (byte) (W | IGNORE_WRITE))) return;
-        if ((ACCESS[n] & IGNORE_WRITE) != 0) return;
+        if (!allowed(s, n, true)) return;
         write(s, n, s.gpr[rs(w)]);
     }
 
@@ -185,6 +190,7 @@ public final class SystemRegisters {
             // to wait for); of L1CSR0/1 only the enable and parity-enable bits stay, as in QEMU 7.2
             case Spr.L1CSR0, Spr.L1CSR1 -> s.sprs[Spr.slot(n)] = v & L1CSR_KEPT;
             case Spr.L2CSR0 -> s.sprs[Spr.slot(n)] = v & ~L2CSR0_SELF_CLEARING;
+            case Spr.EPLC, Spr.EPSC -> s.sprs[Spr.slot(n)] = v & EPLC_KEPT;
             case Spr.MMUCSR0 -> {
                 if (s.bookE) TlbInstructions.mmucsr0(s, v);
                 else s.sprs[Spr.slot(n)] = v;
