@@ -188,7 +188,7 @@ main:
         tlbwe
         isync
 
-        # TLB0 entry: EA 0x20000000 -> DATA0, IPROT and 64K size asked (both dropped), X0 X1 W I M G (E=1 stops our engine), SR|SW
+        # TLB0 entry: EA 0x20000000 -> DATA0, IPROT and 64K size asked (both dropped), X0 X1 W I M G, SR|SW
         WRTLB   0x00010000, 0xC0000400, 0x2000007E, DATA0 | 0x05, 0
         RDTLB   0x00010000, 0x20000000, "T0W1"
         LI32    r4, DATA0

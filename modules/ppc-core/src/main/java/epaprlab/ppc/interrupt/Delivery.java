@@ -112,7 +112,7 @@ public final class Delivery {
 
     /**
      * Stops the CPU at the executing instruction for something the engine does not model (a
-     * little-endian page, a fetch outside RAM), as an unhandled machine check with {@code detail}.
+     * fetch outside RAM), as an unhandled machine check with {@code detail}.
      */
     public static void stopUnsupported(CpuState s, String detail) {
         stop(s, Ivor.MACHINE_CHECK, "");

@@ -7,8 +7,7 @@ import java.util.Arrays;
  * for loads, one for stores, one for fetches. A tag is the 4 KiB EA page ORed with the context
  * (bit 0 = MSR[PR], bit 1 = MSR[DS] for data or MSR[IS] for fetch), so changing PR, DS or IS
  * needs no flush: the other context's entries just stop matching. {@link #INVALID} has all low
- * bits set and never equals a tag. Only pages of RAM are cached, never device pages nor
- * little-endian ones, so a hit is always a plain RAM access at physical address EA + addend,
+ * bits set and never equals a tag. Only pages of RAM are cached, never device pages, so a hit is always a plain RAM access at physical address EA + addend,
  * through the memory's page table. It keeps the addend, not the page array: another vCPU's
  * copy-on-write replaces a page array while this one runs, and the table is always current.
  *

@@ -45,8 +45,6 @@ public final class Tlb {
     /** UX/SX/UW/SW/UR/SR of the entry (MAS3 bits 5..0). */
     int permissions(int e) { return (int) mas73[e] & 0x3F; }
 
-    boolean littleEndian(int e) { return (mas2[e] & Mas.E) != 0; }
-
     /** Physical address of {@code ea} through entry {@code e}: (RPN & mask) | (EA & ~mask). */
     long physical(int e, long ea) {
         long m = mask(e);
