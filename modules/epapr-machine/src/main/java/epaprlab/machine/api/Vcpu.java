@@ -127,6 +127,18 @@ public interface Vcpu {
      */
     long timeBaseAtRunStart();
 
+    /**
+     * A board device's timer on this vCPU's time base (the ppce500 MPIC's global timers): at the
+     * first event boundary where the time base has reached {@code tb}, the action given to
+     * {@link #onDeviceTimer} runs on this vCPU's thread; on the instruction time base at the same
+     * instruction on every run. Any thread; a deadline set while the vCPU runs counts from its
+     * next run. Long.MAX_VALUE: none. {@link #reset} clears it.
+     */
+    void setDeviceTimer(long tb);
+
+    /** What runs at the device timer's deadline (it may raise interrupts and set the next deadline). */
+    void onDeviceTimer(Runnable action);
+
     /** MSR[CM]: the guest computes in 64-bit mode. */
     boolean is64BitMode();
 

@@ -107,7 +107,9 @@ public final class Ppce500Board implements Machine {
         this.vcpus = vm.vcpus();
         List<InterruptTarget> targets = new ArrayList<>();
         for (Vcpu v : vcpus) targets.add(new CpuInputs(v));
-        this.mpic = new OpenPic(targets);
+        MpicTimerClock timers = new MpicTimerClock(vcpus, spec.timeSource() == TimeSource.INSTRUCTIONS);
+        this.mpic = new OpenPic(targets, timers);
+        timers.drive(mpic);
         this.rtc = new Ds1338(spec.timeSource() == TimeSource.INSTRUCTIONS
                 ? new GuestTimeClock(vcpus.get(0), Ppce500TreeBuilder.FREQUENCY_HZ) : Clock.systemUTC());
         this.uart = new Uart16550(mpic.source(UART_IRQ), this::transmit);
@@ -203,7 +205,6 @@ public final class Ppce500Board implements Machine {
 
     @Override
     public MachineSnapshot snapshot() {
-        mpic.pollTimers();                               // expiries up to now belong to the saved state
         return new MachineSnapshot(spec.cpu().configName(), fingerprint(), vm.saveState(),
                 new BoardState.Ppce500(uart.saveState(), mpic.saveState(), pciHost.saveState(), i2c.saveState(),
                         rtc.saveState(), gpio.saveState(), spinTable.saveState(), hcallConsole.saveState()));

@@ -18,10 +18,14 @@ import java.util.function.LongSupplier;
  * {@link #readBy}/{@link #writeBy} with that index (nothing per access is allocated or looked up
  * in a thread-local). Plain {@link #read}/{@link #write} act for CPU 0.
  *
- * <p><b>Time.</b> The timers count at 25 MHz of the {@code nanos} clock given to the constructor
- * (default {@link System#nanoTime}). They have no thread: expiries are found when the MPIC is next
- * accessed or when the board calls {@link #pollTimers()}, and several expiries since the last look
- * raise the timer's (edge) interrupt once. Linux masks these timers; U-Boot does not use them.
+ * <p><b>Time.</b> The timers count ticks of 25 MHz, QEMU's rate (16 ticks of ppce500's 400 MHz
+ * time base each), on the {@link TimerClock} given to the constructor. They have no thread: the
+ * clock is told the next expiry ({@link TimerClock#arm}) and its owner calls
+ * {@link #expireTimers} when the time comes (the board: vCPU 0 at that instruction of its time
+ * base); expiries are also looked for at every access, with the accessing CPU's time. Several
+ * expiries found at one look raise the timer's (edge) interrupt once. Without a board the clock is
+ * the host's {@link System#nanoTime} and only accesses look. Linux masks these timers; U-Boot does
+ * not use them.
  *
  * <p><b>Locking.</b> One monitor guards all state. Sources may be set from any thread (device
  * threads, vCPUs). The CPU outputs ({@link InterruptTarget}) are driven with the monitor held, so
@@ -53,6 +57,8 @@ public final class OpenPic implements MmioDevice {
     private static final int GCR_RST = 0x8000_0000, GCR_MODE = 0x6000_0000, GCR_PROXY = 0x6000_0000;
     private static final int TBCR_CI = 0x8000_0000, TCCR_TOG = 0x8000_0000;
     private static final long NS_PER_TICK = 40;        // 25 MHz
+    /** Time base ticks (400 MHz on ppce500) per timer tick. */
+    public static final long TB_PER_TICK = 16;
     private static final int WORDS = (IRQS + 63) / 64;
 
     /** Where a source's output goes (ILR). */
@@ -63,7 +69,7 @@ public final class OpenPic implements MmioDevice {
     private final int ncpus;
     private final InterruptTarget[] cpus;
     private final IntSupplier[] proxies;
-    private final LongSupplier nanos;
+    private final TimerClock clock;
     private final IrqLine[] lines = new IrqLine[SOURCES];
 
     private int gcr, spve, tfrr, vir;
@@ -77,20 +83,59 @@ public final class OpenPic implements MmioDevice {
 
     private final int[] tccr = new int[4], tbcr = new int[4];
     private final boolean[] timerRunning = new boolean[4];
+    /** The tick a running timer started its current period at (absolute: the clock restores with the VM). */
     private final long[] timerOrigin = new long[4];
     private final int[] msir = new int[8];
     /** Proxy mode as last installed in the CPUs: a GCR[RST] clears GCR but leaves the CPUs in it (QEMU). */
     private boolean proxyMode;
 
+    /**
+     * The global timers' time: the tick (25 MHz) a CPU's access happens at, and where the next
+     * expiry is announced.
+     */
+    public interface TimerClock {
+        /** The current tick as CPU {@code cpu} sees it (any thread; called with the MPIC's monitor held). */
+        long ticks(int cpu);
+
+        /**
+         * The owner is to call {@link #expireTimers} at tick {@code tick}: the earliest expiry of a
+         * running timer; {@link #AT_ONCE} when a timer waits to start; Long.MAX_VALUE: none runs.
+         */
+        void arm(long tick);
+
+        /**
+         * True when the owner calls {@link #expireTimers} as armed and a timer started by an access
+         * begins to count at the owner's next call, a point its time base fixes exactly (an access
+         * inside translated code only knows the time its run began at). False: it counts from the
+         * access's {@link #ticks}.
+         */
+        default boolean startsAtExpiryCall() { return false; }
+    }
+
+    /** {@link TimerClock#arm}: at the owner's next chance. */
+    public static final long AT_ONCE = Long.MIN_VALUE;
+    /** A running timer's origin while it waits for the owner's next call to start counting. */
+    private static final long WAITING = Long.MIN_VALUE;
+
+    /** A clock of host time ({@code nanos}, in nanoseconds) that nobody drives: expiries are seen on access. */
+    public static TimerClock hostClock(LongSupplier nanos) {
+        return new TimerClock() {
+            @Override public long ticks(int cpu) { return nanos.getAsLong() / NS_PER_TICK; }
+            @Override public void arm(long tick) {}
+        };
+    }
+
     public OpenPic(List<InterruptTarget> cpus) { this(cpus, System::nanoTime); }
 
-    /** @param nanos the clock of the global timers, in nanoseconds */
-    public OpenPic(List<InterruptTarget> cpus, LongSupplier nanos) {
+    /** @param nanos the host clock of the global timers, in nanoseconds */
+    public OpenPic(List<InterruptTarget> cpus, LongSupplier nanos) { this(cpus, hostClock(nanos)); }
+
+    public OpenPic(List<InterruptTarget> cpus, TimerClock clock) {
         if (cpus.isEmpty() || cpus.size() > MAX_CPUS)
             throw new IllegalArgumentException("MPIC serves 1.." + MAX_CPUS + " CPUs, got " + cpus.size());
         this.ncpus = cpus.size();
         this.cpus = cpus.toArray(InterruptTarget[]::new);
-        this.nanos = nanos;
+        this.clock = clock;
         this.proxies = new IntSupplier[ncpus];
         for (int c = 0; c < ncpus; c++) {
             int cpu = c;
@@ -117,12 +162,25 @@ public final class OpenPic implements MmioDevice {
 
     /** The IACK of CPU {@code cpu}: what proxy mode calls when that CPU takes External Input. */
     public synchronized int acknowledge(int cpu) {
-        pollTimersLocked();
+        pollTimers(clock.ticks(cpu));
         return iack(cpu);
     }
 
-    /** Raises the interrupts of global timers that expired since the last access. */
-    public synchronized void pollTimers() { pollTimersLocked(); }
+    /**
+     * The clock's owner: tick {@code now} has come. Timers waiting to start begin counting from it;
+     * raises the interrupts of the timers expired by then and re-arms the clock.
+     */
+    public synchronized void expireTimers(long now) {
+        boolean started = false;
+        for (int t = 0; t < 4; t++) {
+            if (timerRunning[t] && timerOrigin[t] == WAITING) {
+                timerOrigin[t] = now;
+                started = true;
+            }
+        }
+        pollTimers(now);
+        if (started) armNext();
+    }
 
     @Override
     public synchronized void reset() {
@@ -136,12 +194,13 @@ public final class OpenPic implements MmioDevice {
      * Every register and every piece of delivery state, for snapshots: global registers, per source
      * (IVPR with its activity bit, IDR, destination mask, output, latched input, sense), per CPU
      * (CTPR, raised and in-service queues, critical outputs asserted), the global timers, and the
-     * MSI registers. A running timer is saved as the nanoseconds it had counted, so it carries on
-     * from there on any clock. Arrays are never written.
+     * MSI registers. A running timer is saved as the tick its period began at (Long.MIN_VALUE while
+     * it waits to start): the clock is the VM's time base, which a restore puts back as it was.
+     * Arrays are never written.
      */
     public record State(int cpus, boolean proxyMode, int gcr, int spve, int tfrr, int vir, int[] ivpr, int[] idr, int[] destmask, int[] output,
                         boolean[] pending, boolean[] level, int[] ctpr, long[] raised, long[] servicing, int[] outputsActive,
-                        int[] tccr, int[] tbcr, boolean[] timerRunning, long[] timerElapsedNanos, int[] msir) {
+                        int[] tccr, int[] tbcr, boolean[] timerRunning, long[] timerOrigin, int[] msir) {
         public void write(DataOutput out) throws IOException {
             out.writeInt(cpus);
             out.writeBoolean(proxyMode);
@@ -150,7 +209,7 @@ public final class OpenPic implements MmioDevice {
             StateIo.writeInts(out, output); StateIo.writeBooleans(out, pending); StateIo.writeBooleans(out, level);
             StateIo.writeInts(out, ctpr); StateIo.writeLongs(out, raised); StateIo.writeLongs(out, servicing);
             StateIo.writeInts(out, outputsActive); StateIo.writeInts(out, tccr); StateIo.writeInts(out, tbcr);
-            StateIo.writeBooleans(out, timerRunning); StateIo.writeLongs(out, timerElapsedNanos); StateIo.writeInts(out, msir);
+            StateIo.writeBooleans(out, timerRunning); StateIo.writeLongs(out, timerOrigin); StateIo.writeInts(out, msir);
         }
 
         public static State read(DataInput in) throws IOException {
@@ -163,13 +222,12 @@ public final class OpenPic implements MmioDevice {
                     StateIo.readInts(in, n, "mpic ctpr"), StateIo.readLongs(in, n * WORDS, "mpic raised"),
                     StateIo.readLongs(in, n * WORDS, "mpic in service"), StateIo.readInts(in, n * 3, "mpic outputs"),
                     StateIo.readInts(in, 4, "mpic tccr"), StateIo.readInts(in, 4, "mpic tbcr"),
-                    StateIo.readBooleans(in, 4, "mpic timer running"), StateIo.readLongs(in, 4, "mpic timer elapsed"),
+                    StateIo.readBooleans(in, 4, "mpic timer running"), StateIo.readLongs(in, 4, "mpic timer origin"),
                     StateIo.readInts(in, 8, "mpic msir"));
         }
     }
 
     public synchronized State saveState() {
-        long now = nanos.getAsLong();
         long[] r = new long[ncpus * WORDS], sv = new long[ncpus * WORDS];
         int[] oa = new int[ncpus * 3];
         for (int c = 0; c < ncpus; c++) {
@@ -177,16 +235,17 @@ public final class OpenPic implements MmioDevice {
             System.arraycopy(servicing[c], 0, sv, c * WORDS, WORDS);
             System.arraycopy(outputsActive[c], 0, oa, c * 3, 3);
         }
-        long[] elapsed = new long[4];
-        for (int t = 0; t < 4; t++) elapsed[t] = timerRunning[t] ? now - timerOrigin[t] : 0;
+        long[] origin = new long[4];
+        for (int t = 0; t < 4; t++) origin[t] = timerRunning[t] ? timerOrigin[t] : 0;
         return new State(ncpus, proxyMode, gcr, spve, tfrr, vir, ivpr.clone(), idr.clone(), destmask.clone(), output.clone(),
                 pending.clone(), level.clone(), ctpr.clone(), r, sv, oa, tccr.clone(), tbcr.clone(), timerRunning.clone(),
-                elapsed, msir.clone());
+                origin, msir.clone());
     }
 
     /**
      * Puts the MPIC in {@code s}. The CPU outputs are not driven (each vCPU's saved state holds its
-     * pending interrupts); proxy mode is re-installed in the CPUs, because it lives there.
+     * pending interrupts); proxy mode is re-installed in the CPUs, because it lives there, and the
+     * clock is armed for the next expiry.
      *
      * @throws IllegalArgumentException if {@code s} is of an MPIC serving another number of CPUs
      */
@@ -194,7 +253,6 @@ public final class OpenPic implements MmioDevice {
         if (s.cpus() != ncpus) {
             throw new IllegalArgumentException("mpic state of %d CPUs cannot be restored into one of %d".formatted(s.cpus(), ncpus));
         }
-        long now = nanos.getAsLong();
         gcr = s.gcr(); spve = s.spve(); tfrr = s.tfrr(); vir = s.vir();
         System.arraycopy(s.ivpr(), 0, ivpr, 0, IRQS);
         System.arraycopy(s.idr(), 0, idr, 0, IRQS);
@@ -212,11 +270,12 @@ public final class OpenPic implements MmioDevice {
         System.arraycopy(s.tbcr(), 0, tbcr, 0, 4);
         for (int t = 0; t < 4; t++) {
             timerRunning[t] = s.timerRunning()[t];
-            timerOrigin[t] = now - s.timerElapsedNanos()[t];
+            timerOrigin[t] = s.timerOrigin()[t];
         }
         System.arraycopy(s.msir(), 0, msir, 0, 8);
         proxyMode = s.proxyMode();
         for (int c = 0; c < ncpus; c++) cpus[c].setExternalProxy(proxyMode ? proxies[c] : null);
+        armNext();
     }
 
     @Override public long read(long offset, int size) { return readBy(0, offset, size); }
@@ -225,7 +284,7 @@ public final class OpenPic implements MmioDevice {
 
     @Override
     public synchronized long readBy(int cpu, long offset, int size) {
-        pollTimersLocked();
+        pollTimers(clock.ticks(cpu));
         int off = (int) offset;
         return switch (size) {
             case 4 -> read32(cpu, off) & 0xFFFF_FFFFL;
@@ -237,7 +296,7 @@ public final class OpenPic implements MmioDevice {
 
     @Override
     public synchronized void writeBy(int cpu, long offset, int size, long value) {
-        pollTimersLocked();
+        pollTimers(clock.ticks(cpu));
         int off = (int) offset;
         switch (size) {
             case 4 -> write32(cpu, off, (int) value);
@@ -250,7 +309,7 @@ public final class OpenPic implements MmioDevice {
 
     private int read32(int cpu, int off) {
         if (off < 0x10F0) return globalRead(cpu, off);
-        if (off < 0x1310) return timerRead(off - 0x10F0);
+        if (off < 0x1310) return timerRead(cpu, off - 0x10F0);
         if (off >= 0x1600 && off < 0x1800) return msiRead(off - 0x1600);
         if (off >= 0x3800 && off < 0x4000) return 0;                      // EISR/EIMR summary: not modelled
         if (off >= 0x10000 && off < 0x10000 + SOURCES * 0x20) return sourceRead(off - 0x10000);
@@ -260,7 +319,7 @@ public final class OpenPic implements MmioDevice {
 
     private void write32(int cpu, int off, int v) {
         if (off < 0x10F0) globalWrite(cpu, off, v);
-        else if (off < 0x1310) timerWrite(off - 0x10F0, v);
+        else if (off < 0x1310) timerWrite(cpu, off - 0x10F0, v);
         else if (off >= 0x1600 && off < 0x1800) msiWrite(off - 0x1600, v);
         else if (off >= 0x10000 && off < 0x10000 + SOURCES * 0x20) sourceWrite(off - 0x10000, v);
         else if (off >= 0x20000 && off < 0x20000 + 0x100 + (MAX_CPUS - 1) * 0x1000) cpuWrite((off >> 12) & 0x1F, off, v);
@@ -303,19 +362,19 @@ public final class OpenPic implements MmioDevice {
         for (int c = 0; c < ncpus; c++) cpus[c].setExternalProxy(proxy ? proxies[c] : null);
     }
 
-    private int timerRead(int rel) {
+    private int timerRead(int cpu, int rel) {
         if ((rel & 0xF) != 0) return -1;
         if (rel == 0) return tfrr;
         int t = ((rel - 0x10) >> 6) & 3;
         return switch ((rel - 0x10) & 0x30) {
-            case 0x00 -> currentCount(t);
+            case 0x00 -> currentCount(t, clock.ticks(cpu));
             case 0x10 -> tbcr[t];
             case 0x20 -> ivpr[TIMER0 + t];
             default -> idr[TIMER0 + t];
         };
     }
 
-    private void timerWrite(int rel, int v) {
+    private void timerWrite(int cpu, int rel, int v) {
         if ((rel & 0xF) != 0) return;
         if (rel == 0) { tfrr = v; return; }
         int t = ((rel - 0x10) >> 6) & 3;
@@ -325,7 +384,7 @@ public final class OpenPic implements MmioDevice {
                 if (((tbcr[t] ^ v) & TBCR_CI) != 0) {
                     if ((v & TBCR_CI) == 0) {                              // CI 1 -> 0: load the count and start
                         tccr[t] = v & ~TCCR_TOG;
-                        startTimer(t, v & ~TBCR_CI, nanos.getAsLong());
+                        startTimer(t, v & ~TBCR_CI, clock.ticks(cpu));
                     } else {
                         stopTimer(t);
                     }
@@ -340,36 +399,51 @@ public final class OpenPic implements MmioDevice {
     private void startTimer(int t, int count, long now) {
         if (count == 0) { stopTimer(t); return; }                          // QEMU never runs a zero count
         timerRunning[t] = true;
-        timerOrigin[t] = now;
+        timerOrigin[t] = clock.startsAtExpiryCall() ? WAITING : now;
+        armNext();
     }
 
     private void stopTimer(int t) {
         timerRunning[t] = false;
         tccr[t] &= TCCR_TOG;
+        armNext();
     }
 
-    private int currentCount(int t) {
-        if (!timerRunning[t]) return tccr[t];
-        long used = (nanos.getAsLong() - timerOrigin[t]) / NS_PER_TICK;
+    /** Tells the clock the earliest expiry of a running timer (its current count after its origin). */
+    private void armNext() {
+        long next = Long.MAX_VALUE;
+        for (int t = 0; t < 4; t++) {
+            if (timerRunning[t]) next = Math.min(next, timerOrigin[t] == WAITING ? AT_ONCE : timerOrigin[t] + (tccr[t] & ~TCCR_TOG));
+        }
+        clock.arm(next);
+    }
+
+    /**
+     * The count as read at tick {@code now}; a CPU whose time is still behind the period's start
+     * (another CPU's clock, or vCPU 0 reading in the run its expiry came in) sees the full count.
+     */
+    private int currentCount(int t, long now) {
+        if (!timerRunning[t] || timerOrigin[t] == WAITING) return tccr[t];
+        long used = Math.max(0, now - timerOrigin[t]);
         int count = (tccr[t] & ~TCCR_TOG) - (int) used;
         return (tccr[t] & TCCR_TOG) | (count & ~TCCR_TOG);
     }
 
-    private void pollTimersLocked() {
+    private void pollTimers(long now) {
+        boolean expired = false;
         for (int t = 0; t < 4; t++) {
-            if (!timerRunning[t]) continue;
-            long now = nanos.getAsLong();
-            long period = (long) (tccr[t] & ~TCCR_TOG) * NS_PER_TICK;
+            if (!timerRunning[t] || timerOrigin[t] == WAITING) continue;
+            long period = tccr[t] & ~TCCR_TOG;
             if (now - timerOrigin[t] < period) continue;
+            expired = true;
             // expiry: reload from TBCR (which may have changed), toggle, and restart from the deadline
             long origin = timerOrigin[t] + period;
             int base = tbcr[t] & ~TBCR_CI;
             long expiries = 1;
             if (base != 0) {
-                long basePeriod = base * NS_PER_TICK;
-                long more = (now - origin) / basePeriod;                   // further whole periods since then
+                long more = (now - origin) / base;                         // further whole periods since then
                 expiries += more;
-                origin += more * basePeriod;
+                origin += more * base;
             }
             int tog = (tccr[t] & TCCR_TOG) ^ ((expiries & 1) != 0 ? TCCR_TOG : 0);
             tccr[t] = base | tog;
@@ -379,6 +453,7 @@ public final class OpenPic implements MmioDevice {
             setIrq(n, true);
             setIrq(n, false);
         }
+        if (expired) armNext();
     }
 
     private int msiRead(int rel) {
@@ -580,6 +655,7 @@ public final class OpenPic implements MmioDevice {
             tbcr[t] = TBCR_CI;
             timerRunning[t] = false;
         }
+        armNext();
     }
 
     // Per-CPU bit queues of source numbers.

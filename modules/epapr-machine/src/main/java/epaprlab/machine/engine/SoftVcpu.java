@@ -252,6 +252,8 @@ final class SoftVcpu implements Vcpu {
     @Override public void setExternalProxy(IntSupplier iack) { cpu.setExternalProxy(iack); }
     @Override public long timeBase() { return cpu.timeBase(); }
     @Override public long timeBaseAtRunStart() { return runStartTb; }
+    @Override public void setDeviceTimer(long tb) { cpu.setDeviceTimer(tb); }
+    @Override public void onDeviceTimer(Runnable action) { cpu.onDeviceTimer(action); }
 
     @Override
     public VcpuState saveState() {

@@ -399,7 +399,7 @@ class OpenPicTest {
         assertEquals(990, rd(GTCCR0));
         assertFalse(cpu0.ext);
         now += 40 * 990;                          // expiry
-        pic.pollTimers();
+        pic.expireTimers(now / 40);              // the clock's owner: this tick has come
         assertTrue(cpu0.ext);
         assertEquals(0x80000000 | 1000, rd(GTCCR0), "reloaded, toggle set");
         assertEquals(243, rd(IACK));
@@ -413,7 +413,7 @@ class OpenPicTest {
         wr(GTBCR0, 0x80000000 | 1000);            // inhibit: the count reads 0 (toggle kept)
         assertEquals(0, rd(GTCCR0));
         now += 40 * 5000;
-        pic.pollTimers();
+        pic.expireTimers(now / 40);              // the clock's owner: this tick has come
         assertFalse(cpu0.ext);
     }
 
@@ -423,7 +423,7 @@ class OpenPicTest {
         wr(GTVPR0, 0x80000000 | 9 << 16 | 243);
         wr(GTBCR0, 10);
         now += 1_000_000;
-        pic.pollTimers();
+        pic.expireTimers(now / 40);              // the clock's owner: this tick has come
         assertFalse(cpu0.ext);
         assertEquals(0xFFFF, rd(IACK));
     }

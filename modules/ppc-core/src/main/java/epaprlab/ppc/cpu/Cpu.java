@@ -211,6 +211,7 @@ public final class Cpu {
      * exception inside the engine (a bug) ends the run with {@link StopReason#ENGINE_ERROR}.
      */
     public StopReason run(long budget) {
+        s.timers.latchDevice();                 // a device deadline set since the last run counts from here
         try {
             return interp.run(budget);
         } catch (RuntimeException | StackOverflowError | AssertionError | LinkageError e) {
@@ -322,6 +323,20 @@ public final class Cpu {
     public long timebaseHz() { return s.timers.timeBase().hz(); }
 
     // ---- interrupt inputs (any thread) -------------------------------------------------------
+
+    /**
+     * A board device's timer on this CPU's time base: at the first event boundary where TB has
+     * reached {@code tb}, the action given to {@link #onDeviceTimer} runs on this CPU's thread
+     * (instruction time: at the same instruction on every run). A deadline set while this CPU runs
+     * counts from its next run. Long.MAX_VALUE: none. An idle CPU's host is woken (the wake hook)
+     * when the deadline moves earlier. {@link #reset} clears it.
+     */
+    public void setDeviceTimer(long tb) {
+        if (s.timers.setDeviceDeadline(tb)) s.pending.wake();
+    }
+
+    /** What runs when the device timer's deadline is reached; it may raise interrupts and set the next deadline. */
+    public void onDeviceTimer(Runnable action) { s.timers.onDeviceDeadline(action); }
 
     /**
      * The external input line (IVOR4, taken when MSR[EE]=1): a level, pending while raised, as an

@@ -37,6 +37,8 @@ public final class AsyncInterrupts {
         if (s.mmu != null) s.mmu.drainRemote(); // tlbivax of other CPUs (they raised attention)
         Timers t = s.timers;
         t.sync(s);
+        if (!t.timeBase().instructionDriven()) t.latchDevice();
+        t.fireDevice(s);
         if (t.takeWatchdogExpiry()) return watchdog(s);
         int ivor = select(s);
         if (ivor < 0 && waiting(s)) {
@@ -54,6 +56,7 @@ public final class AsyncInterrupts {
                     return StopReason.IDLE;
                 }
                 t.fastForwardTo(s, ev);
+                t.fireDevice(s);
                 if (t.takeWatchdogExpiry()) return watchdog(s);
                 ivor = select(s);
             }

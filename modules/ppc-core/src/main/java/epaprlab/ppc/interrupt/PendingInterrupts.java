@@ -70,6 +70,12 @@ public final class PendingInterrupts {
 
     public void setWakeHook(Runnable hook) { this.wakeHook = hook; }
 
+    /** Runs the wake hook without raising anything: an idle CPU's host must look again (a device deadline moved earlier). */
+    public void wake() {
+        Runnable h = wakeHook;
+        if (h != null) h.run();
+    }
+
     /** CPU reset: events (machine check, doorbells) are dropped; the host's input levels stay. */
     public void resetEvents() {
         BITS.getAndBitwiseAnd(this, ~(MACHINE_CHECK | DOORBELL | DOORBELL_CRITICAL));

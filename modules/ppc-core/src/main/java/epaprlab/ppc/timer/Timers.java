@@ -11,6 +11,15 @@ import epaprlab.ppc.exec.CpuState;
  * instruction. State is brought up to date ({@link #sync}) when the guest or host reads or writes
  * a timer register and at the interpreter's event boundaries, whose distance comes from
  * {@link #nextEvent}. TSR and TCR live in {@code CpuState.spr}; DEC is kept here.
+ *
+ * <p><b>Device timer.</b> A board device that counts this CPU's time base (the ppce500 MPIC's
+ * global timers) names its next expiry with {@link #setDeviceDeadline} from any thread; its
+ * action runs on this CPU's thread at the event boundary where TB reaches it, so in instruction
+ * time at the same instruction on every run and in every tier. A deadline set while the CPU runs
+ * takes effect at the start of its next run (or right after the action itself, which re-arms
+ * from a deterministic point): a boundary the attention flag causes comes at a tier-dependent
+ * instruction and must not be where the deadline is first seen. In wall-clock time every
+ * boundary takes the newest deadline.
  */
 public final class Timers {
     private final TimeBase timeBase;
@@ -18,13 +27,42 @@ public final class Timers {
     /** TB up to which DEC/FIT/watchdog have been evaluated. */
     private long lastTb;
     private boolean watchdogExpired;
+    /** The device deadline as last set (any thread), and as this CPU's event boundaries use it. */
+    private volatile long deviceSet = Long.MAX_VALUE;
+    private long deviceAt = Long.MAX_VALUE;
+    private Runnable deviceAction = () -> {};
 
     public Timers(TimeSource source, long hz) { this.timeBase = new TimeBase(source, hz); }
+
+    /** The device's next expiry (time base), Long.MAX_VALUE for none; any thread. Returns true when it moved earlier. */
+    public boolean setDeviceDeadline(long tb) {
+        long old = deviceSet;
+        deviceSet = tb;
+        return tb < old;
+    }
+
+    /** What runs when TB reaches the device deadline (on this CPU's thread; it re-arms with {@link #setDeviceDeadline}). */
+    public void onDeviceDeadline(Runnable action) { deviceAction = action; }
+
+    /** Takes the deadline last set: at the start of a run, and at every boundary in wall-clock time. */
+    public void latchDevice() { deviceAt = deviceSet; }
+
+    /** Runs the device's action while its deadline has been reached (after {@link #sync}). */
+    public void fireDevice(CpuState s) {
+        while (deviceAt != Long.MAX_VALUE && tb(s) >= deviceAt) {
+            long due = deviceAt;
+            deviceAt = Long.MAX_VALUE;
+            if (deviceSet == due) deviceSet = Long.MAX_VALUE;  // consumed, unless the device moved it meanwhile
+            deviceAction.run();
+            deviceAt = deviceSet;
+        }
+    }
 
     public TimeBase timeBase() { return timeBase; }
 
     public void reset(CpuState s) {
         timeBase.reset(s.retired);
+        deviceSet = deviceAt = Long.MAX_VALUE;
         lastTb = 0;
         dec.reset(0);
         watchdogExpired = false;
@@ -122,19 +160,20 @@ public final class Timers {
     /** The next TB at which a timer changes state (valid right after {@link #sync}), or Long.MAX_VALUE. */
     public long nextEvent(CpuState s) {
         long tcr = s.sprs[Spr.slot(Spr.TCR)], tsr = s.sprs[Spr.slot(Spr.TSR)];
-        return Math.min(dec.nextEvent(),
+        return Math.min(Math.min(dec.nextEvent(), deviceAt),
                 Math.min(FixedIntervalTimer.nextEvent(lastTb, tsr, tcr), Watchdog.nextEvent(lastTb, tsr, tcr)));
     }
 
     /**
      * The next TB at which a timer can make an interrupt deliverable under the current MSR (or
-     * stop the CPU): what an idle CPU waits for. Long.MAX_VALUE when none is armed.
+     * stop the CPU), or the device deadline (its action may raise one, here or on another CPU):
+     * what an idle CPU waits for. Long.MAX_VALUE when none is armed.
      */
     public long nextArmedEvent(CpuState s) {
         long tcr = s.sprs[Spr.slot(Spr.TCR)], tsr = s.sprs[Spr.slot(Spr.TSR)], msr = s.msr;
-        long t = Long.MAX_VALUE;
+        long t = deviceAt;
         boolean ee = (msr & Msr.EE) != 0, ce = (msr & Msr.CE) != 0;
-        if (ee && (tcr & Tcr.DIE) != 0) t = dec.nextEvent();
+        if (ee && (tcr & Tcr.DIE) != 0) t = Math.min(t, dec.nextEvent());
         if (ee) t = Math.min(t, FixedIntervalTimer.nextEvent(lastTb, tsr, tcr));
         if ((ce && (tcr & Tcr.WIE) != 0) || (tcr & Tcr.WRC) != 0) t = Math.min(t, Watchdog.nextEvent(lastTb, tsr, tcr));
         return t;

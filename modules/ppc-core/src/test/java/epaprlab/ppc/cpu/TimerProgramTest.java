@@ -633,4 +633,32 @@ class TimerProgramTest {
         assertEquals(Esr.PPR, cpu.gpr(12));
         assertEquals(0, cpu.pendingRequests());
     }
+
+    /**
+     * A board device's timer (the ppce500 MPIC's global timers use it): its action runs when the
+     * time base reaches the deadline, at that instruction however the runs are sliced, and re-arms
+     * from there; a waiting CPU fast-forwards to it, runs it, and waits on; a deadline set between
+     * runs counts from the next run.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"E500MC", "E5500"})
+    void deviceTimerActsAtTheInstructionItsTimeBaseReaches(CpuModel model) {
+        for (String body : new String[] {"1:  addi r3,r3,1\n    b 1b\n", "    wait\n    b _start\n"}) {
+            List<Long> expected = List.of(1000L, 1777L, 2554L);
+            for (long slice : new long[] {1_000_000, 7, 1}) {
+                Cpu cpu = load(model, "_start:\n" + body);
+                List<Long> seen = new ArrayList<>();
+                cpu.onDeviceTimer(() -> {
+                    seen.add(cpu.timeBase());
+                    if (seen.size() < 3) cpu.setDeviceTimer(cpu.timeBase() + 777);
+                });
+                cpu.setDeviceTimer(1000);
+                for (int i = 0; i < 10_000 && cpu.timeBase() < 5000; i++) {
+                    if (cpu.run(slice) == StopReason.IDLE) break;
+                }
+                assertEquals(expected, seen, body + ", runs of " + slice);
+                if (body.contains("addi")) assertEquals(cpu.timeBase() / 2, cpu.gpr(3), 1, "the loop ran meanwhile");
+            }
+        }
+    }
 }
