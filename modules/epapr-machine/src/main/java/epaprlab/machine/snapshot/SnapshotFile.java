@@ -53,7 +53,8 @@ import java.util.zip.CRC32C;
  * the target's name.
  */
 public final class SnapshotFile {
-    public static final int FORMAT_VERSION = 1;
+    /** 2: the ppce500 MPIC's running global timers are kept as an absolute tick of the VM's time base (1 kept host nanoseconds). */
+    public static final int FORMAT_VERSION = 2;
     private static final byte[] MAGIC = "EPLABSNP".getBytes(StandardCharsets.US_ASCII);
     /** Magic, version and length. */
     private static final int FIXED_HEADER = MAGIC.length + 4 + 8;

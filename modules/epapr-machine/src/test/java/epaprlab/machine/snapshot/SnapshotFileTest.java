@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,14 +93,17 @@ class SnapshotFileTest {
         }
     }
 
-    @Test
-    void anotherFormatVersionIsRefusedAsSuch() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {1, SnapshotFile.FORMAT_VERSION + 1})
+    void anotherFormatVersionIsRefusedAsSuch(int version) throws Exception {
+        // 1: files written before the MPIC timers followed the VM's time base; and a newer one
         byte[] b = Files.readAllBytes(file);
-        ByteBuffer.wrap(b).putInt(8, SnapshotFile.FORMAT_VERSION + 1);
+        ByteBuffer.wrap(b).putInt(8, version);
         Files.write(file, b);
         var e = assertThrows(SnapshotFileException.class, () -> SnapshotFile.read(file));
         assertEquals(Problem.OTHER_VERSION, e.problem());
-        assertTrue(e.getMessage().contains("format version 2; epapr-lab " + SnapshotFile.labVersion() + " reads version 1 only"),
+        assertTrue(e.getMessage().contains("format version " + version + "; epapr-lab " + SnapshotFile.labVersion()
+                        + " reads version " + SnapshotFile.FORMAT_VERSION + " only"),
                 e.getMessage());
         assertFalse(SnapshotFile.labVersion().isBlank() || SnapshotFile.labVersion().contains("$"), SnapshotFile.labVersion());
     }
