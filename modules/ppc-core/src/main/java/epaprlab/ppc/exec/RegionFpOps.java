@@ -35,28 +35,91 @@ final class RegionFpOps {
         return true;
     }
 
+    /** Biased exponent of binary64 bits. */
+    private static int exp(long x) { return (int) (x >>> 52) & 0x7FF; }
+
+    /** A normal operand of the add fast path: biased exponent 1..2000. */
+    private static boolean fits(long x) { int e = exp(x); return e != 0 && e <= 2000; }
+
+    /**
+     * A normal binary64 result {@code r} of an operation whose exact value lies above it
+     * ({@code side} > 0), below it (< 0) or on it (0): {@link FpArith}'s host fast path with
+     * {@link #commit}, for operands and results far from overflow and underflow, written without
+     * calls so that it stays small where the JIT has not inlined it.
+     */
+    private static boolean normal(CpuState s, int t, double r, double side) {
+        int x = s.fpscr;
+        if (side != 0) {
+            if ((x & Fpscr.XE) != 0) return false;
+            int rn = x & Fpscr.RN;
+            if (rn != Fpscr.RN_NEAREST) r = FpArith.directedValue(rn, r, side > 0 ? 1 : -1);
+            x |= Fpscr.FI | Fpscr.XX | Fpscr.FX;
+        } else {
+            x &= ~Fpscr.FI;
+        }
+        long bits = Double.doubleToRawLongBits(r);
+        s.fpr[t] = bits;
+        s.fpscr = (x & ~Fpscr.FPRF) | ((bits < 0 ? 0x08 : 0x04) << Fpscr.FPRF_SHIFT);
+        return true;
+    }
+
     static boolean add(CpuState s, int t, int a, int b, boolean single) {
         if (off(s)) return false;
+        long[] f = s.fpr;
+        long la = f[a], lb = f[b];
+        if (!single && fits(la) && fits(lb)) {   // both normal, exponents 1..2000
+            double x = Double.longBitsToDouble(la), y = Double.longBitsToDouble(lb), r = x + y;
+            int er = exp(Double.doubleToRawLongBits(r));
+            if (er >= 64 && er <= 2000) {   // Knuth's two-sum: the exact error of r
+                double bv = r - x;
+                return normal(s, t, r, (x - (r - bv)) + (y - bv));
+            }
+        }
         s.fpFlags = 0;
-        return commit(s, t, FpArith.add(s, s.fpr[a], s.fpr[b], false, single), true);
+        return commit(s, t, FpArith.add(s, la, lb, false, single), true);
     }
 
     static boolean sub(CpuState s, int t, int a, int b, boolean single) {
         if (off(s)) return false;
+        long[] f = s.fpr;
+        long la = f[a], lb = f[b];
+        if (!single && fits(la) && fits(lb)) {
+            double x = Double.longBitsToDouble(la), y = -Double.longBitsToDouble(lb), r = x + y;
+            int er = exp(Double.doubleToRawLongBits(r));
+            if (er >= 64 && er <= 2000) {
+                double bv = r - x;
+                return normal(s, t, r, (x - (r - bv)) + (y - bv));
+            }
+        }
         s.fpFlags = 0;
-        return commit(s, t, FpArith.add(s, s.fpr[a], s.fpr[b], true, single), true);
+        return commit(s, t, FpArith.add(s, la, lb, true, single), true);
     }
 
     static boolean mul(CpuState s, int t, int a, int c, boolean single) {
         if (off(s)) return false;
+        long[] f = s.fpr;
+        long la = f[a], lc = f[c];
+        int ea = exp(la), ec = exp(lc);
+        if (!single && ea != 0 && ea < 2047 && ec != 0 && ec < 2047 && ea + ec >= 1087 && ea + ec <= 3000) {
+            double x = Double.longBitsToDouble(la), y = Double.longBitsToDouble(lc), r = x * y;
+            return normal(s, t, r, Math.fma(x, y, -r));   // the exact error of the product
+        }
         s.fpFlags = 0;
-        return commit(s, t, FpArith.mul(s, s.fpr[a], s.fpr[c], single), true);
+        return commit(s, t, FpArith.mul(s, la, lc, single), true);
     }
 
     static boolean div(CpuState s, int t, int a, int b, boolean single) {
         if (off(s)) return false;
+        long[] f = s.fpr;
+        long la = f[a], lb = f[b];
+        int ea = exp(la), eb = exp(lb);
+        if (!single && ea >= 128 && ea < 2047 && eb != 0 && eb < 2047 && Math.abs(ea - eb) <= 1000) {
+            double x = Double.longBitsToDouble(la), y = Double.longBitsToDouble(lb), q = x / y;
+            double rem = Math.fma(-q, y, x);   // exact: the true quotient is above q when rem and y agree in sign
+            return normal(s, t, q, rem == 0 ? 0 : (rem > 0) == (y > 0) ? 1 : -1);
+        }
         s.fpFlags = 0;
-        return commit(s, t, FpArith.div(s, s.fpr[a], s.fpr[b], single), true);
+        return commit(s, t, FpArith.div(s, la, lb, single), true);
     }
 
     /** fmadd/fmsub/fnmadd/fnmsub: a*c +- b, negated when negResult. */
