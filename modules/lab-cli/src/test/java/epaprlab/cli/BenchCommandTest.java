@@ -61,6 +61,21 @@ class BenchCommandTest {
                 "last line: " + lines.getLast());
     }
 
+    /** --kernels picks programs of the suite by name; a name the suite lacks is bad input. */
+    @Test
+    void shortSuiteRunsOnlyTheNamedKernels() {
+        var r = QuickstartEndToEndTest.cli("bench", "--short", "--sample-vms", SAMPLES, "--runs", "1", "--no-qemu",
+                "--kernels", "nbody,crc32");
+        assertEquals(0, r.code(), r.out() + r.err());
+        List<String> kernels = r.out().lines().filter(l -> l.matches("^(e500mc|e5500)\\s.*"))
+                .map(l -> l.split("\\s+")[0] + "/" + l.split("\\s+")[1]).sorted().toList();
+        assertEquals(List.of("e500mc/crc32", "e500mc/nbody", "e5500/crc32", "e5500/nbody"), kernels, r.out());
+        assertTrue(r.out().lines().toList().getLast().startsWith("short-guests=4 "), r.out());
+        var bad = QuickstartEndToEndTest.cli("bench", "--short", "--sample-vms", SAMPLES, "--no-qemu", "--kernels", "nbody,whetstone");
+        assertEquals(2, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains("no kernel whetstone"), bad.err());
+    }
+
     @Test
     void badArgumentsAreRejectedWithExitCode2() {
         for (Case c : List.of(

@@ -89,6 +89,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "short-guests=<n> epapr-lab-s=<s> qemu-s=<s> ratio=<qemu-s/epapr-lab-s>")
     boolean shortGuests;
 
+    @Option(names = "--kernels", split = ",", paramLabel = "NAME",
+            description = "with --short: only these kernels of the suite (comma-separated, e.g. nbody,simpson; default all)")
+    List<String> kernels;
+
     @Option(names = "--compile-threshold", paramLabel = "RUNS",
             description = "engine.compile-threshold for the guest (default: the bench configs' value, 10000); "
                     + "0 times the interpreter alone")
@@ -115,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
             return fail(samples + " is not the sample-vms directory (no bench/ in it); name it with --sample-vms");
         }
         List<String> cpus = cpu == CpuChoice.both ? List.of("e500mc", "e5500") : List.of(cpu.name());
-        if (shortGuests) return new ShortGuestBench(samples, cpus, runs, noQemu, compileThreshold).call();
+        if (shortGuests) return new ShortGuestBench(samples, cpus, runs, noQemu, compileThreshold, kernels).call();
         Path linuxDir = null;
         if (!noQemu) {
             linuxDir = Files.createTempDirectory("epapr-lab-bench");

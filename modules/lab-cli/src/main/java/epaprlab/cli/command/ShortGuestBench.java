@@ -45,8 +45,11 @@ final class ShortGuestBench {
     private final int runs;
     private final boolean noQemu;
     private final Integer compileThreshold;
+    /** The kernels to run (null: all of the suite). */
+    private final List<String> only;
 
-    ShortGuestBench(Path samples, List<String> cpus, int runs, boolean noQemu, Integer compileThreshold) {
+    ShortGuestBench(Path samples, List<String> cpus, int runs, boolean noQemu, Integer compileThreshold, List<String> only) {
+        this.only = only;
         this.samples = samples;
         this.cpus = cpus;
         this.runs = runs;
@@ -94,6 +97,10 @@ final class ShortGuestBench {
         Matcher m = KERNEL.matcher(Files.readString(samples.resolve("bench/shortmix-expected.h")));
         while (m.find()) kernels.add(m.group(1));
         if (kernels.isEmpty()) return BenchCommand.fail("no kernels in " + samples.resolve("bench/shortmix-expected.h"));
+        if (only != null) {
+            for (String k : only) if (!kernels.contains(k)) return BenchCommand.fail("no kernel " + k + " in the suite " + kernels);
+            kernels.retainAll(only);
+        }
         Path linuxDir = null;
         if (!noQemu) {
             linuxDir = Files.createTempDirectory("epapr-lab-short");

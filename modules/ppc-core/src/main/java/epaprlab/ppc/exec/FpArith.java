@@ -311,13 +311,18 @@ final class FpArith {
     private static long directed(CpuState s, double r, int side) {
         if (side == 0) return Double.doubleToRawLongBits(r);
         s.fpFlags |= INEXACT;
-        switch (s.fpscr & Fpscr.RN) {
+        return Double.doubleToRawLongBits(directedValue(s.fpscr & Fpscr.RN, r, side));
+    }
+
+    /** {@link #directed}'s result for a nonzero {@code side} in rounding mode {@code rn}. */
+    static double directedValue(int rn, double r, int side) {
+        switch (rn) {
             case Fpscr.RN_ZERO -> { if ((side > 0) != (r > 0)) r = side > 0 ? Math.nextUp(r) : Math.nextDown(r); }
             case Fpscr.RN_UP -> { if (side > 0) r = Math.nextUp(r); }
             case Fpscr.RN_DOWN -> { if (side < 0) r = Math.nextDown(r); }
             default -> { }
         }
-        return Double.doubleToRawLongBits(r);
+        return r;
     }
 
     /**

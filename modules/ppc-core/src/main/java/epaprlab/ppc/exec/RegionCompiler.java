@@ -213,6 +213,7 @@ final class RegionCompiler {
     private static final ClassDesc CD_OP = desc(Op.class);
     private static final ClassDesc CD_STATE = desc(CpuState.class);
     private static final ClassDesc CD_OPS = desc(RegionOps.class);
+    private static final ClassDesc CD_FPARITH = desc(FpArith.class);
     private static final ClassDesc CD_REGION = desc(Region.class);
     private static final ClassDesc CD_PENDING = desc(PendingInterrupts.class);
     private static final ClassDesc CD_LOOKUP = desc(MethodHandles.Lookup.class);
@@ -310,7 +311,7 @@ final class RegionCompiler {
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
-    private static final class Emitter {
+    private static final class Emitter implements RegionFpEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
@@ -344,6 +345,7 @@ final class RegionCompiler {
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
         Label exit, exitKeep, exitEnder;
+        final RegionFpEmitter fp = new RegionFpEmitter(this);
 
         Emitter(DecodeTable table, Plan p, Emitter facts) {
             this.table = table;
@@ -628,9 +630,20 @@ final class RegionCompiler {
                 ender(k, w);
                 return;
             }
-            if (!inline(k, name, w)) straightFallback(k, name, w);
+            if (!fp.emit(k, name, w) && !inline(k, name, w)) straightFallback(k, name, w);
             next(k);
         }
+
+        // ---- what the FP emitter uses ---------------------------------------------------------
+
+        @Override public CodeBuilder code() { return c; }
+        @Override public void pushHandler(int k) { fallback[k] = true; c.getstatic(self, "op" + k, CD_OP); }
+        @Override public void setPcOf(int k) { setPc(p.index[k]); }
+        @Override public void leaveInterrupted(int k) { countBefore(k); c.goto_(exitKeep); }
+        @Override public void loadCr() { ldCr(); }
+        @Override public void storeCr() { stCr(); }
+        @Override public void spillCr() { usedSpecial[0] |= SP_CR; if (specialDirty(SP_CR)) storeSpecial(SP_CR); }
+        @Override public void reloadCr() { loadSpecial(SP_CR); }
 
         /** Block-ending instruction run by its handler: the region exits through it. */
         private void ender(int k, int w) {
@@ -989,8 +1002,8 @@ final class RegionCompiler {
             else { c.l2i(); c.i2l(); }
         }
 
-        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd");
-        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd");
+        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd", "lfs");
+        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd", "stfs");
 
         private boolean loadStore(int k, String name, int w) {
             boolean x = false, update = false;
@@ -1002,8 +1015,8 @@ final class RegionCompiler {
             boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
             if (ds && !p.has64) return false;
             int rt = rt(w), ra = ra(w);
-            // lfd/stfd: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
-            boolean fp = base.endsWith("fd");
+            // lfd/stfd/lfs/stfs: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
+            boolean fp = base.endsWith("fd") || base.endsWith("fs");
             if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
             Label fpDone = c.newLabel();
             if (fp) {
@@ -1025,7 +1038,7 @@ final class RegionCompiler {
             int len = switch (base) {
                 case "lbz", "stb" -> 1;
                 case "lhz", "lha", "sth" -> 2;
-                case "lwz", "lwa", "stw" -> 4;
+                case "lwz", "lwa", "stw", "lfs", "stfs" -> 4;
                 default -> 8;
             };
             Label slow = c.newLabel(), join = c.newLabel();
@@ -1052,6 +1065,7 @@ final class RegionCompiler {
                     case "lha" -> { c.i2s(); c.i2l(); }
                     case "lwz" -> { c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
                     case "lwa" -> c.i2l();
+                    case "lfs" -> c.invokestatic(CD_FPARITH, "toDouble", MethodTypeDesc.of(CD_long, CD_int));
                     default -> { }
                 }
                 if (fp) { c.lstore(T1); fpr(rt); c.lload(T1); c.lastore(); }
@@ -1078,13 +1092,13 @@ final class RegionCompiler {
                     c.labelBinding(slowPop);
                     if (len > 1) c.pop2(); else c.pop();
                     setPc(p.index[k]);
-                    c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt);
+                    c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt, len);
                     c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
                     c.goto_(check);
                 }
                 c.labelBinding(slow);
                 setPc(p.index[k]);
-                c.aload(S); c.lload(EA); stored(fp, rt);
+                c.aload(S); c.lload(EA); stored(fp, rt, len);
                 if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
                 else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
                 c.labelBinding(check);
@@ -1100,8 +1114,10 @@ final class RegionCompiler {
         private void fpr(int r) { c.aload(S); c.getfield(CD_STATE, "fpr", CD_LONGS); c.loadConstant(r); }
 
         /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
-        private void stored(boolean fp, int r) {
+        private void stored(boolean fp, int r, int len) {
             if (fp) { fpr(r); c.laload(); } else ldg(r);
+            // stfs: the architecture's non-arithmetic binary64-to-binary32 conversion (as its handler)
+            if (fp && len == 4) { c.invokestatic(CD_FPARITH, "toSingle", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
         }
 
         private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);
@@ -1183,7 +1199,7 @@ final class RegionCompiler {
             c.dup();
             c.ifnull(none);
             pageOffset();
-            stored(fp, rt);
+            stored(fp, rt, len);
             switch (len) {
                 case 1 -> { c.l2i(); c.bastore(); }
                 case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }

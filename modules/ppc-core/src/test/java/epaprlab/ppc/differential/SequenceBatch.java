@@ -82,6 +82,11 @@ public final class SequenceBatch {
             0x47EFFFFFE0000000L /* FLT_MAX */, 0x36A0000000000000L /* FLT_MIN denormal range */,
     };
 
+    private static final int[] SPECIAL_SINGLES = {
+            0, 0x80000000, 0x00000001, 0x807FFFFF, 0x00400000, 0x00800000, 0x7F7FFFFF, 0xFF800000, 0x7F800000,
+            0x7FC00000, 0xFFC00001, 0x7F800001 /* SNaN */, 0xFFA00000 /* SNaN */, 0x3F800000, 0x34000000,
+    };
+
     private long fprValue(SplittableRandom r) {
         return switch (r.nextInt(6)) {
             case 0, 1 -> SPECIAL_DOUBLES[r.nextInt(SPECIAL_DOUBLES.length)];
@@ -107,6 +112,12 @@ public final class SequenceBatch {
         }
         byte[] scratch = new byte[SCRATCH_BYTES];
         r.nextBytes(scratch);
+        if (fp) {   // binary32 specials for lfs: denormals, zeros, infinities, quiet and signalling NaNs, extremes
+            ByteBuffer sb = ByteBuffer.wrap(scratch);
+            for (int k = 0; k < SCRATCH_BYTES / 4; k++) {
+                if (r.nextInt(3) == 0) sb.putInt(4 * k, SPECIAL_SINGLES[r.nextInt(SPECIAL_SINGLES.length)]);
+            }
+        }
         b.put(at + 2 * state, scratch);
     }
 

@@ -1,0 +1,174 @@
+package epaprlab.ppc.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.ppc.exec.Interpreter;
+import epaprlab.ppc.mem.GuestMemory;
+import epaprlab.ppc.mem.MemoryImage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The FP instructions a region runs without their handler (RegionFpEmitter): a loop of
+ * single-precision loads and stores of denormals, zeros, infinities and NaNs, double arithmetic,
+ * rounding, compares and moves, each pass under another FPSCR (every rounding mode, the five
+ * enables, with MSR[FE0] set), so that enabled invalid, zero-divide, overflow, underflow and
+ * inexact exceptions raise Program interrupts in the middle of regions (the handler logs SRR0, ESR
+ * and the FPSCR, clears the sticky bits and skips the instruction), plus the first FP instruction with
+ * MSR[FP] = 0 (FP Unavailable). Run interpreted, in the block tier and in the region tier for
+ * several budget slicings: every FPR, GPR, CR, FPSCR, SRR0/SRR1/ESR, count and memory word
+ * equal. The single-precision conversions themselves are checked against QEMU by the
+ * FP_LOADSTORE batches of RandomSequenceDifferentialTest (binary32 specials in their scratch data).
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RegionFpTest {
+
+    private static final String PROGRAM = """
+            _start:
+                li    r1,0
+                mtspr 63,r1            # IVPR = 0
+                li    r2,on_program@l
+                mtspr 406,r2           # IVOR6: program
+                li    r2,on_fpu@l
+                mtspr 407,r2           # IVOR7: FP unavailable (MSR[FP] starts 0)
+                li    r12,singles@l
+                li    r13,doubles@l
+                li    r14,modes@l
+                li    r17,0x6000       # results
+                li    r15,0
+                li    r22,0
+                li    r23,0
+                li    r5,400
+                mtctr r5
+            loop:
+                add   r16,r15,r15
+                lfdx  f30,r14,r16      # this pass's FPSCR (first FP instruction: FP Unavailable)
+                mtfsf 255,f30
+                lfsx  f1,r12,r15       # binary32 specials
+                lfdx  f2,r13,r16
+                addi  r16,r16,8
+                andi. r16,r16,0x78
+                lfdx  f3,r13,r16
+                fadd  f4,f1,f2
+                fsub  f5,f2,f3
+                fmul  f6,f4,f5
+                fdiv  f7,f6,f3
+                fdiv  f8,f2,f1
+                fmadd f9,f2,f3,f4
+                fnmsub f10,f3,f4,f2
+                fadds f11,f2,f3
+                fmuls f12,f1,f3
+                fdivs f13,f3,f2
+                frsp  f14,f7
+                fctiwz f15,f3
+                fcmpu cr1,f4,f5
+                fcmpo cr6,f7,f8
+                fneg  f16,f1
+                fabs  f17,f2
+                fnabs f18,f3
+                fmr   f19,f6
+                stfs  f4,0(r17)
+                stfs  f1,4(r17)
+                stfs  f3,8(r17)
+                stfsu f7,12(r17)
+                mffs  f20
+                stfd  f20,4(r17)
+                stfd  f9,12(r17)
+                addi  r17,r17,20
+                andi. r17,r17,0x7ff
+                ori   r17,r17,0x6000
+                addi  r15,r15,4
+                andi. r15,r15,0x3c
+                bdnz  loop
+                sc    1
+                .balign 16
+            on_program:
+                mfsrr0 r24
+                mfsrr1 r25
+                mfmsr r1
+                ori   r1,r1,0x2000     # MSR[FP] (the interrupt cleared it), FE0/FE1 off
+                mtmsr r1
+                add   r22,r22,r24
+                mfspr r1,62            # ESR
+                add   r22,r22,r1
+                mffs  f31
+                stfd  f31,0x7f00(0)
+                lwz   r1,0x7f04(0)
+                add   r22,r22,r1
+                mtfsf 255,f30          # the pass's enables again, no sticky bits: on with the next instruction
+                addi  r24,r24,4
+                mtsrr0 r24
+                mtsrr1 r25
+                addi  r23,r23,1
+                rfi
+                .balign 16
+            on_fpu:
+                mfsrr1 r1
+                ori   r1,r1,0x2800     # MSR[FP] and MSR[FE0]; SRR0 is the lfd, run again
+                mtsrr1 r1
+                rfi
+                .balign 8
+            zero:
+                .long 0,0
+            modes:                     # FPSCR per pass: RN cycles, enables VE OE UE ZE XE in turn
+                .long 0,0x00, 0,0x01, 0,0x02, 0,0x03
+                .long 0,0x80, 0,0x40, 0,0x20, 0,0x10
+                .long 0,0x08, 0,0x09, 0,0x0a, 0,0x0b
+                .long 0,0xf8, 0,0x00, 0,0x41, 0,0x22
+            singles:
+                .long 0x00000001, 0x807fffff, 0x00400000, 0x00800000, 0x7f7fffff, 0xff800000, 0x7f800000, 0x7fc00000
+                .long 0xffc00001, 0x7f800001, 0xffa00000, 0x3f800000, 0x80000000, 0x00000000, 0x3eaaaaab, 0xc0490fdb
+            doubles:
+                .long 0x3ff00000,0, 0x40080000,0, 0x7fefffff,0xffffffff, 0x00000000,0x00000001
+                .long 0x3fd55555,0x55555555, 0xbff80000,0, 0x7ff40000,0, 0x00000000,0
+                .long 0x380fffff,0xffffffff, 0x47efffff,0xe0000000, 0xc1e00000,0, 0x36a00000,0
+                .long 0x40450000,0, 0xfff00000,0, 0x00100000,0, 0x3ca00000,0
+            """;
+
+    private static List<Long> run(Cpu cpu, int slice) {
+        Slices.runToHypercall(cpu, slice);
+        List<Long> v = new ArrayList<>();
+        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
+        for (int i = 0; i < 32; i++) v.add(cpu.fpr(i));
+        v.addAll(List.of((long) cpu.cr(), (long) cpu.fpscr(), cpu.ctr(), cpu.msr(), cpu.pc(), cpu.instructionsRetired(),
+                cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1), cpu.spr(Spr.ESR)));
+        GuestMemory mem = cpu.memory();
+        long h = 0;
+        for (int a = 0x6000; a < 0x8000; a += 4) h = h * 31 + mem.load32(a);
+        v.add(h);
+        return v;
+    }
+
+    private static Cpu boot(CpuModel m, MemoryImage image, Tier t) {
+        Cpu cpu = new Cpu(m, new GuestMemory(image));
+        cpu.setPc(0);
+        t.select(cpu, 1);
+        return cpu;
+    }
+
+    @Test
+    void fpInRegionsGivesTheInterpretersStateWithEnabledExceptions() {
+        for (CpuModel m : CpuModel.values()) {
+            GuestMemory built = new GuestMemory(ProgramTest.RAM);
+            byte[] code = Binutils.assemble(PROGRAM, m.has64Bit());
+            built.write(0, code, 0, code.length);
+            MemoryImage image = built.snapshot();
+            List<Long> interpreted = run(boot(m, image, Tier.INTERPRETER), 1_000_000);
+            long before = Interpreter.regionsTranslated();
+            for (int slice : new int[] {1_000_000, 1, 7, 100, 333}) {
+                for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                    assertEquals(interpreted, run(boot(m, image, t), slice), m + " " + t + " slice " + slice);
+                }
+            }
+            assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");
+            long interrupts = interpreted.get(23);
+            assertTrue(interrupts > 100 && interrupts < 400 * 20, m + ": enabled FP exceptions taken: " + interrupts);
+        }
+    }
+}
