@@ -407,7 +407,8 @@ public final class VmSupervisor {
             vcpus.put(vcpu.id(), child);
         }
         move(from, Lifecycle.RUNNING, why);
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        if (own != null) own.sendTurn();        // its first turn (Start, without the adapter's hop)
+        else vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
     }
 
