@@ -59,17 +59,19 @@ import java.util.ArrayList;
 import java.util.Set;
 
 /**
- * Owns one guest: its board (RAM, devices, pristine image) and the subtree of vCPU actors that
- * run it. Each lifecycle state is its own behaviour that accepts only what is legal there
- * ({@link #running}, {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown},
+ * Owns one guest: its board (RAM, devices, pristine image) and what runs its vCPUs: for a VM of
+ * one vCPU this actor itself (the vCPU's {@link VcpuLoop} runs in its mailbox, so a start spawns,
+ * watches and stops nothing more), else a subtree of one {@link VcpuActor} per vCPU. Each
+ * lifecycle state is its own behaviour that accepts only what is legal there ({@link #running}, {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown},
  * {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
  * is in is which behaviour is current: no field holds it, and {@link #move} (through
  * {@link Lifecycle#to}) is the only place a transition is checked and published. Every way the
  * VM can end is an {@link Outcome}, chosen by one total mapping in {@link #onStop}.
  *
  * <p>Reset or restart: stop every vCPU actor, wait until each has terminated (only then may RAM be
- * touched), wait the backoff if it is a crash restart, rebuild RAM and the device tree from the
- * pristine image with the next boot count and reason, spawn a fresh subtree. Ending: stop the
+ * touched; the own loop of a one-vCPU VM stops at once, as none of its turns runs meanwhile), wait
+ * the backoff if it is a crash restart, rebuild RAM and the device tree from the pristine image
+ * with the next boot count and reason, spawn a fresh subtree (or loop). Ending: stop the
  * subtree, wait until it has terminated, publish the result, stop.
  */
 public final class VmSupervisor {
