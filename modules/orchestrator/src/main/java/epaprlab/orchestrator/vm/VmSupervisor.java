@@ -62,8 +62,8 @@ import java.util.Set;
  * Owns one guest: its board (RAM, devices, pristine image) and what runs its vCPUs: for a VM of
  * one vCPU this actor itself (the vCPU's {@link VcpuLoop} runs in its mailbox, so a start spawns,
  * watches and stops nothing more), else a subtree of one {@link VcpuActor} per vCPU. Each
- * lifecycle state is its own behaviour that accepts only what is legal there ({@link #running}, {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown},
- * {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
+ * lifecycle state is its own behaviour that accepts only what is legal there ({@link #running},
+ * {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown}, {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
  * is in is which behaviour is current: no field holds it, and {@link #move} (through
  * {@link Lifecycle#to}) is the only place a transition is checked and published. Every way the
  * VM can end is an {@link Outcome}, chosen by one total mapping in {@link #onStop}.
