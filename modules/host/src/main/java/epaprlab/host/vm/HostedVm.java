@@ -216,7 +216,7 @@ public final class HostedVm {
             return b;
         };
         ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(VmSupervisor.create(config, events, boards, counters.hypercalls,
-                this::consoleBytes), "run-" + runs);
+                this::consoleBytes), "run-" + runs, VmSupervisor.DISPATCHER);
         ctx.watchWith(supervisor, new RunTerminated(runs));
         timers.startTimerWithFixedDelay(Sample.INSTANCE, SAMPLE_EVERY);
         publish();

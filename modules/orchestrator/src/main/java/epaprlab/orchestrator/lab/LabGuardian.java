@@ -147,7 +147,8 @@ public final class LabGuardian {
                     ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
                             attach != null && attach.vm().equals(vm.name())
                                     ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach)
-                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls), "vm-" + vm.name());
+                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls), "vm-" + vm.name(),
+                            VmSupervisor.DISPATCHER);
                     ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);
                 }

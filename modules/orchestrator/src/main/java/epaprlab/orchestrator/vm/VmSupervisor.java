@@ -28,6 +28,7 @@ import epaprlab.orchestrator.policy.RestartBudget;
 import epaprlab.orchestrator.vcpu.Baton;
 import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vcpu.VcpuActor;
+import epaprlab.orchestrator.vcpu.VcpuLoop;
 import epaprlab.orchestrator.vcpu.VcpuReport;
 import epaprlab.orchestrator.vcpu.VcpuReport.EngineFailed;
 import epaprlab.orchestrator.vcpu.VcpuReport.GuestCrashed;
@@ -58,17 +59,19 @@ import java.util.ArrayList;
 import java.util.Set;
 
 /**
- * Owns one guest: its board (RAM, devices, pristine image) and the subtree of vCPU actors that
- * run it. Each lifecycle state is its own behaviour that accepts only what is legal there
- * ({@link #running}, {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown},
- * {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
+ * Owns one guest: its board (RAM, devices, pristine image) and what runs its vCPUs: for a VM of
+ * one vCPU this actor itself (the vCPU's {@link VcpuLoop} runs in its mailbox, so a start spawns,
+ * watches and stops nothing more), else a subtree of one {@link VcpuActor} per vCPU. Each
+ * lifecycle state is its own behaviour that accepts only what is legal there ({@link #running},
+ * {@link #resetting}, {@link #awaitingBackoff}, {@link #shuttingDown}, {@link #failing}); BOOTING is passed through synchronously in {@link #boot}. Which state the VM
  * is in is which behaviour is current: no field holds it, and {@link #move} (through
  * {@link Lifecycle#to}) is the only place a transition is checked and published. Every way the
  * VM can end is an {@link Outcome}, chosen by one total mapping in {@link #onStop}.
  *
  * <p>Reset or restart: stop every vCPU actor, wait until each has terminated (only then may RAM be
- * touched), wait the backoff if it is a crash restart, rebuild RAM and the device tree from the
- * pristine image with the next boot count and reason, spawn a fresh subtree. Ending: stop the
+ * touched; the own loop of a one-vCPU VM stops at once, as none of its turns runs meanwhile), wait
+ * the backoff if it is a crash restart, rebuild RAM and the device tree from the pristine image
+ * with the next boot count and reason, spawn a fresh subtree (or loop). Ending: stop the
  * subtree, wait until it has terminated, publish the result, stop.
  */
 public final class VmSupervisor {
@@ -105,6 +108,15 @@ public final class VmSupervisor {
 
     private record ChildStopped(ActorRef<VcpuActor.Command> child) implements Command {}
 
+    /**
+     * A command or turn for the vCPU loop this actor runs itself (a VM of one vCPU has no vCPU
+     * actor); {@code to} tells one of an earlier boot's loop, dropped, from the current one's.
+     */
+    private record ToOwnVcpu(OwnVcpu to, VcpuActor.Command command) implements Command {}
+
+    /** The timer key of the own vCPU loop's one timer (its idle deadline or spin poll). */
+    private static final Object OWN_VCPU_TIMER = "own-vcpu-turn";
+
     /** A console line matched the pass or fail pattern (sent from a vCPU thread). */
     private record ConsoleResult(Outcome outcome, String line) implements Command {}
 
@@ -128,6 +140,12 @@ public final class VmSupervisor {
 
     /** The vCPU actors' dispatcher, configured in conf/reference.conf. */
     public static final String VCPU_DISPATCHER = "epapr-lab.vcpu-dispatcher";
+
+    /**
+     * Where a supervisor must be spawned: the vCPU dispatcher, as a VM of one vCPU runs its
+     * guest code in its supervisor (never on Akka's default dispatcher).
+     */
+    public static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig(VCPU_DISPATCHER);
 
     /** A board failed to come up: the image is bad or does not fit. */
     public interface BoardFactory {
@@ -273,6 +291,10 @@ public final class VmSupervisor {
     private Baton baton;
     /** The debugger's hold of this VM, or null without {@code debug.gdb}. */
     private final DebugGate gate;
+    /** This boot's vCPU loop when this actor runs it (one vCPU), else null (vCPU actors, or none running). */
+    private OwnVcpu own;
+    /** The own loop's address for the supervisor's commands ({@link ToOwnVcpu} to the current loop). */
+    private final ActorRef<VcpuActor.Command> toOwnVcpu;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
     private Optional<VcpuStop> crashHeld = Optional.empty();
     /** Wall-clock time left when a hold began ({@link #wallDeadlineNanos} moves on by the hold). */
@@ -307,6 +329,7 @@ public final class VmSupervisor {
             }
         }, textConsumer(config, self), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
+        this.toOwnVcpu = ctx.messageAdapter(VcpuActor.Command.class, c -> new ToOwnVcpu(own, c));
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
@@ -374,13 +397,20 @@ public final class VmSupervisor {
         for (Vcpu vcpu : board.vcpus()) vcpu.setBranchTrace(config.engine().traceBranches());
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
+            if (board.vcpus().size() == 1) {        // one vCPU: its loop runs in this actor, nothing is spawned or watched
+                own = new OwnVcpu(ctx.getSelf());
+                own.loop = new VcpuLoop(wiring(vcpu), own);
+                vcpus.put(vcpu.id(), toOwnVcpu);
+                continue;
+            }
             ActorRef<VcpuActor.Command> child = ctx.spawn(VcpuActor.create(wiring(vcpu)),
-                    "vcpu-" + vcpu.id() + "-start-" + start, DispatcherSelector.fromConfig(VCPU_DISPATCHER));
+                    "vcpu-" + vcpu.id() + "-start-" + start, DISPATCHER);
             ctx.watchWith(child, new ChildStopped(child));
             vcpus.put(vcpu.id(), child);
         }
         move(from, Lifecycle.RUNNING, why);
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        if (own != null) own.sendTurn();        // its first turn (Start, without the adapter's hop)
+        else vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
     }
 
@@ -454,6 +484,7 @@ public final class VmSupervisor {
                 waiting.remove(p.vcpu());
                 yield pausingForRestore(vcpus, waiting, why, requestedAt);
             }
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
                     "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
             case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
@@ -478,6 +509,28 @@ public final class VmSupervisor {
                 config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold, baton);
     }
 
+    /** The vCPU loop this actor runs (one vCPU), its mailbox ours and its timer one of ours. */
+    private final class OwnVcpu implements VcpuLoop.Driver {
+        private final ActorRef<Command> self;
+        /** Its turn, made once: the hot self-message allocates nothing. */
+        private final ToOwnVcpu turn = new ToOwnVcpu(this, VcpuLoop.TURN);
+        private VcpuLoop loop;
+
+        OwnVcpu(ActorRef<Command> self) { this.self = self; }
+
+        @Override public void sendTurn() { self.tell(turn); }
+
+        @Override public void turnAfter(Duration delay) { timers.startSingleTimer(OWN_VCPU_TIMER, turn, delay); }
+
+        @Override public void cancelTurnTimer() { timers.cancel(OWN_VCPU_TIMER); }
+    }
+
+    /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
+    private Behavior<Command> toOwnVcpu(ToOwnVcpu m) {
+        if (m.to() != null && m.to() == own) own.loop.handle(m.command());
+        return Behaviors.same();
+    }
+
     // ---- RUNNING ------------------------------------------------------------------------------
 
     /** In RUNNING: {@code vcpus} are this boot's vCPU actors by vCPU id. */
@@ -490,6 +543,7 @@ public final class VmSupervisor {
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case FromVcpu(VcpuReport.Paused _) -> Behaviors.same();     // late, from an earlier snapshot
             case ConsoleSnapshotMatched _ -> startSnapshot(vcpus, new SnapshotJob("console",
                     "the console matched /" + config.snapshot().consolePattern().map(java.util.regex.Pattern::pattern).orElse("")
@@ -641,6 +695,7 @@ public final class VmSupervisor {
                 waiting.remove(p.vcpu());
                 yield snapshotting(vcpus, job, waiting, later);
             }
+            case ToOwnVcpu m -> toOwnVcpu(m);       // not later: a paused loop notes a missed turn
             case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
                     + " stopped unexpectedly", withoutActor(vcpus, c.child()));
             case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
@@ -793,6 +848,7 @@ public final class VmSupervisor {
     private Behavior<Command> onResetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next, Command msg) {
         return switch (msg) {
             case ChildStopped c -> resetting(without(alive, c.child()), next);
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -813,6 +869,7 @@ public final class VmSupervisor {
     private Behavior<Command> onAwaitingBackoff(Reboot next, Command msg) {
         return switch (msg) {
             case BootAfterBackoff _ -> bootAgain(next);
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -860,6 +917,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
@@ -875,6 +933,7 @@ public final class VmSupervisor {
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
+            case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
@@ -886,6 +945,11 @@ public final class VmSupervisor {
      * VM is reported as ended (no vCPU of this subtree may run then).
      */
     private Set<ActorRef<VcpuActor.Command>> stopAll(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
+        if (own != null) {                  // runs in this actor: no turn is under way, it has stopped now
+            own.loop.end();
+            own = null;
+            return Set.of();
+        }
         for (Vcpu v : board.vcpus()) v.requestImmediateExit();   // ends a running turn early
         vcpus.values().forEach(ctx::stop);
         return Set.copyOf(vcpus.values());

@@ -273,12 +273,13 @@ class VmSupervisorTest {
         events.expectTerminated(vm, WAIT);
     }
 
+    /** Two vCPUs: each has its own actor (a VM of one vCPU runs its loop in the supervisor, next test). */
     @Test
     void aThousandResetsLeaveNoVcpuActorOrMemoryBehind() throws Exception {
         Path image = TestGuests.elf(dir, "reset-forever", TestGuests.RESET_FOREVER);
         TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
         ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
-                TestGuests.vm(dir, "resetter", image, "limits.wall-timeout = 10m"), events.getRef(), new ImageCache()));
+                TestGuests.vm(dir, "resetter", image, "vcpus = 2\n  limits.wall-timeout = 10m"), events.getRef(), new ImageCache()));
         ActorSelection children = Adapter.toClassic(kit.system()).actorSelection(vm.path().toStringWithoutAddress() + "/vcpu-*");
         long heapAt100 = 0;
         int boots = 0;
@@ -288,7 +289,7 @@ class VmSupervisorTest {
             boots++;
             if (boots % 100 == 0) {
                 List<String> alive = liveChildren(children);
-                assertTrue(alive.size() <= 1, "at boot " + boots + " more than one vCPU actor is alive: " + alive);
+                assertTrue(alive.size() <= 2, "at boot " + boots + " more than one boot's vCPU actors are alive: " + alive);
             }
             if (boots == 100) heapAt100 = usedHeapAfterGc();
         }
@@ -304,6 +305,29 @@ class VmSupervisorTest {
         // a leaked board (1 MiB of RAM), actor or image per reset would add >= 900 MiB; 32 MiB
         // leaves room for the test kit's and the JIT's own churn in a shared JVM
         assertTrue(heapGrowth < 32L << 20, "900 resets grew the heap by " + (heapGrowth >> 10) + " KiB");
+    }
+
+    /** A VM of one vCPU spawns no vCPU actor: its supervisor runs the exit loop, boot after boot. */
+    @Test
+    void aVmOfOneVcpuRunsItsLoopInItsSupervisor() throws Exception {
+        Path image = TestGuests.elf(dir, "reset-forever", TestGuests.RESET_FOREVER);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        ActorRef<VmSupervisor.Command> vm = kit.spawn(VmSupervisor.create(
+                TestGuests.vm(dir, "one-actor", image, "limits.wall-timeout = 10m"), events.getRef(), new ImageCache()));
+        ActorSelection children = Adapter.toClassic(kit.system()).actorSelection(vm.path().toStringWithoutAddress() + "/vcpu-*");
+        int boots = 0;
+        while (boots < 50) {
+            if (events.receiveMessage(WAIT) instanceof LifecycleChanged l && l.to() == RUNNING) boots++;
+        }
+        assertEquals(List.of(), liveChildren(children), "child actors of a VM of one vCPU");
+        vm.tell(new VmSupervisor.Stop("enough"));
+        VmResult result = null;
+        while (result == null) {
+            if (events.receiveMessage(WAIT) instanceof VmFinished f) result = f.result();
+        }
+        assertEquals(Outcome.STOPPED, result.outcome());
+        assertTrue(result.boots() >= 50, "boots " + result.boots());
+        events.expectTerminated(vm, WAIT);
     }
 
     /** Names of the supervisor's live vCPU actors, asked with Identify. */
