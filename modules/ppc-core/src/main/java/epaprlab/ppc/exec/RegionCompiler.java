@@ -172,15 +172,15 @@ final class RegionCompiler {
                     int t = -1;
                     if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
                     else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
-                    if (t >= 0 && t < PAGE_WORDS) {
-                        blockStart[t] = true;
-                        work[top++] = t;
-                    }
                     boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
-                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS) {
-                        blockStart[i + 1] = true;
-                        work[top++] = i + 1;
-                    }
+                    boolean fall = (!always || lk(w)) && i + 1 < PAGE_WORDS;
+                    boolean taken = t >= 0 && t < PAGE_WORDS;
+                    // the stack pops last-pushed first: a backward target (a loop's head) is
+                    // walked before the fall-through, so the loop closes inside the region
+                    boolean loopFirst = taken && t <= i;
+                    if (taken && !loopFirst) push(work, top++, blockStart, t);
+                    if (fall) push(work, top++, blockStart, i + 1);
+                    if (loopFirst) push(work, top++, blockStart, t);
                     break;
                 }
                 if (name.equals(ILLEGAL)) break;    // raises an interrupt: the region exits there
@@ -206,6 +206,11 @@ final class RegionCompiler {
         e = 0;
         for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
         return new Plan(has64, cm, bookE, start, index, words, entries);
+    }
+
+    private static void push(int[] work, int top, boolean[] blockStart, int word) {
+        blockStart[word] = true;
+        work[top] = word;
     }
 
     // ---- class definition ----------------------------------------------------------------------
@@ -1146,8 +1151,12 @@ final class RegionCompiler {
             c.lload(EA);
             if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
             c.lload(MEM_SLOW); c.lor();
-            c.lload(MEM_SIZE); c.loadConstant((long) len); c.lsub();
-            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            // unsigned compare as a signed one of both sides biased by 2^63: a call of
+            // Long.compareUnsigned is not inlined by C1 ("callee uses too much stack"), whose
+            // code runs the region until C2 has compiled it
+            c.loadConstant(Long.MIN_VALUE); c.ladd();
+            c.lload(MEM_SIZE); c.loadConstant(Long.MIN_VALUE - len); c.ladd();
+            c.lcmp();
             c.ifgt(slow);
         }
 
