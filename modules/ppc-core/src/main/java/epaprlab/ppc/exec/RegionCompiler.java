@@ -312,14 +312,15 @@ final class RegionCompiler {
      * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
-     * temporaries, 26 the exception, 27 the GPR array, then the cached registers; from 200 the
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
+     * temporaries and the CPU's {@link PendingInterrupts}; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -445,6 +446,9 @@ final class RegionCompiler {
             exitEnder = c.newLabel();
             Label tryStart = c.newLabel(), tryEnd = c.newLabel(), handler = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "gpr", CD_LONGS); c.astore(GPRS);
+            // the CPU's interrupt state (a final field) in a local: the back edges' poll of its
+            // volatile flag then needs no reload of the field after each poll
+            c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING); c.astore(PEND);
             memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
@@ -584,7 +588,7 @@ final class RegionCompiler {
                 Label leave = c.newLabel(), go = c.newLabel();
                 countBefore(k);
                 // backward: interrupts raised by the host or other CPUs, kicks; then the boundary
-                c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING);
+                c.aload(PEND);
                 c.getfield(CD_PENDING, "attention", CD_boolean);
                 c.ifne(leave);
                 c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
