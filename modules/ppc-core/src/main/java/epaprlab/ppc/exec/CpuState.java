@@ -278,6 +278,16 @@ public final class CpuState {
         return shown;
     }
 
+    /**
+     * BOOK_E: the RAM offset of the fetch at {@code ea} when the fetch software TLB holds its page
+     * in the current context, else -1 (the caller translates, or gives up). The dispatcher's and
+     * the chaining's one lookup.
+     */
+    long fetchHit(long ea) {
+        final int t = SoftTlb.index(ea);
+        return softExec[t] == SoftTlb.tag(ea, ictx) ? ea + softExecAdd[t] : -1;
+    }
+
     /** The instruction word at {@code ea} (for stop details; translated in BOOK_E mode), or 0 outside RAM. */
     public int wordAt(long ea) {
         long pa = bookE ? Translate.peekFetch(this, ea) : ea;

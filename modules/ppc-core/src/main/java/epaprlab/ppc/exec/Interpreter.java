@@ -9,7 +9,6 @@ import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.Delivery;
 import epaprlab.ppc.mem.GuestMemory;
 import epaprlab.ppc.mmu.Mmu;
-import epaprlab.ppc.mmu.SoftTlb;
 import epaprlab.ppc.mmu.Translate;
 
 import java.util.Arrays;
@@ -257,8 +256,8 @@ public final class Interpreter {
                 }
             } else {
                 // one software-TLB lookup per block; a miss translates (or raises the fetch's interrupt)
-                final int t = SoftTlb.index(pc);
-                final long pa = s.softExec[t] == SoftTlb.tag(pc, s.ictx) ? pc + s.softExecAdd[t] : Translate.fetch(s, pc);
+                long pa = s.fetchHit(pc);
+                if (pa < 0) pa = Translate.fetch(s, pc);
                 if (pa >= 0 && !execute(pc, pa)) continue;
             }
             // s.pc/s.nia now describe the last instruction run, which is not yet counted
@@ -452,9 +451,8 @@ public final class Interpreter {
                     if (Long.compareUnsigned(nia, s.ramSize - 4) > 0) return;
                     pa = nia;
                 } else {
-                    final int t = SoftTlb.index(nia);
-                    if (s.softExec[t] != SoftTlb.tag(nia, s.ictx)) return;
-                    pa = nia + s.softExecAdd[t];
+                    pa = s.fetchHit(nia);
+                    if (pa < 0) return;
                 }
                 pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
                 blocks = pageBlocks[pn];

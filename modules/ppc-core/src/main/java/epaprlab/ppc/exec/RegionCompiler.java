@@ -172,15 +172,15 @@ final class RegionCompiler {
                     int t = -1;
                     if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
                     else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
-                    if (t >= 0 && t < PAGE_WORDS) {
-                        blockStart[t] = true;
-                        work[top++] = t;
-                    }
                     boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
-                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS) {
-                        blockStart[i + 1] = true;
-                        work[top++] = i + 1;
-                    }
+                    boolean fall = (!always || lk(w)) && i + 1 < PAGE_WORDS;
+                    boolean taken = t >= 0 && t < PAGE_WORDS;
+                    // the stack pops last-pushed first: a backward target (a loop's head) is
+                    // walked before the fall-through, so the loop closes inside the region
+                    boolean loopFirst = taken && t <= i;
+                    if (taken && !loopFirst) push(work, top++, blockStart, t);
+                    if (fall) push(work, top++, blockStart, i + 1);
+                    if (loopFirst) push(work, top++, blockStart, t);
                     break;
                 }
                 if (name.equals(ILLEGAL)) break;    // raises an interrupt: the region exits there
@@ -206,6 +206,11 @@ final class RegionCompiler {
         e = 0;
         for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
         return new Plan(has64, cm, bookE, start, index, words, entries);
+    }
+
+    private static void push(int[] work, int top, boolean[] blockStart, int word) {
+        blockStart[word] = true;
+        work[top] = word;
     }
 
     // ---- class definition ----------------------------------------------------------------------
@@ -308,14 +313,15 @@ final class RegionCompiler {
      * Emits one region's {@code run} method. Locals: 0 this, 1 s, 2-3 pcBase, 4-5 paBase, 6 entry,
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
-     * temporaries, 26 the exception, 27 the GPR array, then the cached registers; from 200 the
+     * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
+     * temporaries and the CPU's {@link PendingInterrupts}; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter implements RegionFpEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -442,6 +448,9 @@ final class RegionCompiler {
             exitEnder = c.newLabel();
             Label tryStart = c.newLabel(), tryEnd = c.newLabel(), handler = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "gpr", CD_LONGS); c.astore(GPRS);
+            // the CPU's interrupt state (a final field) in a local: the back edges' poll of its
+            // volatile flag then needs no reload of the field after each poll
+            c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING); c.astore(PEND);
             memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
@@ -581,7 +590,7 @@ final class RegionCompiler {
                 Label leave = c.newLabel(), go = c.newLabel();
                 countBefore(k);
                 // backward: interrupts raised by the host or other CPUs, kicks; then the boundary
-                c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING);
+                c.aload(PEND);
                 c.getfield(CD_PENDING, "attention", CD_boolean);
                 c.ifne(leave);
                 c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
@@ -1162,8 +1171,12 @@ final class RegionCompiler {
             c.lload(EA);
             if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
             c.lload(MEM_SLOW); c.lor();
-            c.lload(MEM_SIZE); c.loadConstant((long) len); c.lsub();
-            c.invokestatic(CD_Long, "compareUnsigned", MethodTypeDesc.of(CD_int, CD_long, CD_long));
+            // unsigned compare as a signed one of both sides biased by 2^63: a call of
+            // Long.compareUnsigned is not inlined by C1 ("callee uses too much stack"), whose
+            // code runs the region until C2 has compiled it
+            c.loadConstant(Long.MIN_VALUE); c.ladd();
+            c.lload(MEM_SIZE); c.loadConstant(Long.MIN_VALUE - len); c.ladd();
+            c.lcmp();
             c.ifgt(slow);
         }
 
