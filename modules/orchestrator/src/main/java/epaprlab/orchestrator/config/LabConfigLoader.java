@@ -126,7 +126,7 @@ public final class LabConfigLoader {
         }
         String name = lab.hasPath("name") ? get(lab, "name", "lab.name", Config::getString) : baseName(file);
         int concurrency = lab.hasPath("concurrency")
-                ? get(lab, "concurrency", "lab.concurrency", Config::getInt) : defaultConcurrency;
+                ? wholeInt(lab, "concurrency", "lab.concurrency") : defaultConcurrency;
         if (concurrency < 1) {
             throw new ConfigProblem.BadValue(lab.getValue("concurrency").origin(), "lab.concurrency", "must be >= 1");
         }
@@ -157,7 +157,7 @@ public final class LabConfigLoader {
     private long expansionSize(ConfigValue value, String key, long already) throws ConfigProblem {
         if (value.valueType() != ConfigValueType.OBJECT) return 1;
         Config entry = ((ConfigObject) value).toConfig();
-        long size = entry.hasPath("count") ? Math.max(1, get(entry, "count", key + ".count", Config::getLong)) : 1;
+        long size = entry.hasPath("count") ? Math.max(1, wholeLong(entry, "count", key + ".count")) : 1;
         ConfigOrigin at = entry.hasPath("count") ? entry.getValue("count").origin() : value.origin();
         String what = entry.hasPath("count") ? key + ".count" : key;
         if (entry.hasPath("matrix") && entry.getValue("matrix").valueType() == ConfigValueType.OBJECT) {
@@ -205,7 +205,7 @@ public final class LabConfigLoader {
             Path vmFile = dir.resolve(get(entry, "file", key + ".file", Config::getString));
             vm = vm.withFallback(vmBlockOf(vmFile, entry.getValue("file").origin(), key + ".file"));
         }
-        int count = entry.hasPath("count") ? get(entry, "count", key + ".count", Config::getInt) : 1;
+        int count = entry.hasPath("count") ? wholeInt(entry, "count", key + ".count") : 1;
         if (count < 1 || count > 1_000_000) {
             throw new ConfigProblem.BadValue(entry.getValue("count").origin(), key + ".count", "must be 1..1000000, got " + count);
         }
@@ -335,10 +335,10 @@ public final class LabConfigLoader {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
         }
-        int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
+        int vcpus = wholeInt(c, "vcpus", prefix + ".vcpus");
         int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
         if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
-        int guestId = get(c, "guest-id", prefix + ".guest-id", Config::getInt);
+        int guestId = wholeInt(c, "guest-id", prefix + ".guest-id");
         if (guestId < 0) throw bad(c, "guest-id", prefix, "must be >= 0 (0 = position in the lab)");
 
         BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, (int) ram, vcpus,
@@ -356,7 +356,7 @@ public final class LabConfigLoader {
                 choice(c, "on-crash", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
                 choice(c, "on-watchdog", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
                 intensity(c, prefix));
-        long maxInstructions = get(c, "limits.max-instructions", prefix + ".limits.max-instructions", Config::getLong);
+        long maxInstructions = wholeLong(c, "limits.max-instructions", prefix + ".limits.max-instructions");
         if (maxInstructions < 0) throw bad(c, "limits.max-instructions", prefix, "must be >= 0 (0 = no limit)");
         Duration silence = nonNegativeDuration(c, "limits.console-silence", prefix);
         Limits limits = new Limits(positiveDuration(c, "limits.wall-timeout", prefix), maxInstructions, silence);
@@ -458,7 +458,7 @@ public final class LabConfigLoader {
     }
 
     private RestartIntensity intensity(Config c, String prefix) throws ConfigProblem {
-        int max = get(c, "restart.max-restarts", prefix + ".restart.max-restarts", Config::getInt);
+        int max = wholeInt(c, "restart.max-restarts", prefix + ".restart.max-restarts");
         if (max < 0) throw bad(c, "restart.max-restarts", prefix, "must be >= 0");
         Duration within = positiveDuration(c, "restart.within", prefix);
         Duration min = nonNegativeDuration(c, "restart.backoff-min", prefix);
@@ -554,7 +554,10 @@ public final class LabConfigLoader {
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
         } catch (ConfigException e) {
-            throw new ConfigProblem.Unreadable(e.getMessage(), e);
+            // Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else
+            String prefix = e.origin() == null ? null : e.origin().description() + ": ";
+            throw new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
+                    ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
         }
     }
 
@@ -579,14 +582,14 @@ public final class LabConfigLoader {
 
     private static VmConfig.Gdb gdb(Config c, String prefix) throws ConfigProblem {
         VmConfig.GdbMode mode = choice(c, "debug.gdb", prefix, VmConfig.GdbMode.values(), LabConfigLoader::lower);
-        int port = get(c, "debug.gdb-port", prefix + ".debug.gdb-port", Config::getInt);
+        int port = wholeInt(c, "debug.gdb-port", prefix + ".debug.gdb-port");
         if (port < 0 || port > 65535) throw bad(c, "debug.gdb-port", prefix, "must be 0 (any free port) to 65535, got " + port);
         return new VmConfig.Gdb(mode, port);
     }
 
     private static int traceBranches(Config c, String prefix) throws ConfigProblem {
         String key = "debug.trace-branches";
-        int v = get(c, key, prefix + "." + key, Config::getInt);
+        int v = wholeInt(c, key, prefix + "." + key);
         if (v < 0 || v > MAX_TRACE_BRANCHES) {
             throw bad(c, key, prefix, "must be 0 (off) to " + MAX_TRACE_BRANCHES + ", got " + v);
         }
@@ -595,13 +598,13 @@ public final class LabConfigLoader {
 
     private static int compileThreshold(Config c, String prefix) throws ConfigProblem {
         String key = "engine.compile-threshold";
-        int v = get(c, key, prefix + "." + key, Config::getInt);
+        int v = wholeInt(c, key, prefix + "." + key);
         if (v < 0) throw bad(c, key, prefix, "must be >= 0 (0 = never compile), got " + v);
         return v;
     }
 
     private static long positive(Config c, String key, String prefix) throws ConfigProblem {
-        return checkPositive(c, key, prefix, get(c, key, prefix + "." + key, Config::getLong));
+        return checkPositive(c, key, prefix, wholeLong(c, key, prefix + "." + key));
     }
 
     /** Console buffers are allocated whole for every VM: at most {@link #MAX_CONSOLE_BYTES}. */
@@ -640,6 +643,26 @@ public final class LabConfigLoader {
                     + " (the longest timer of akka.scheduler.tick-duration × 2^31), got " + written);
         }
         return d;
+    }
+
+    /** An integer key; {@link #requireWhole} first, since Typesafe Config's getInt truncates 2.5 to 2. */
+    private static int wholeInt(Config c, String key, String shownKey) throws ConfigProblem {
+        requireWhole(c, key, shownKey);
+        return get(c, key, shownKey, Config::getInt);
+    }
+
+    private static long wholeLong(Config c, String key, String shownKey) throws ConfigProblem {
+        requireWhole(c, key, shownKey);
+        return get(c, key, shownKey, Config::getLong);
+    }
+
+    /** A count such as {@code vcpus = 2.5} is refused, as written, instead of silently becoming 2. */
+    private static void requireWhole(Config c, String key, String shownKey) throws ConfigProblem {
+        Number n = get(c, key, shownKey, Config::getNumber);
+        if (n instanceof Double d && d != Math.rint(d)) {
+            throw new ConfigProblem.BadValue(c.getValue(key).origin(), shownKey,
+                    "must be a whole number, got " + c.getValue(key).render());
+        }
     }
 
     /** Reads a key, turning Typesafe Config's unchecked errors into a {@link ConfigProblem}. */
