@@ -322,9 +322,10 @@ public final class LabConfigLoader {
         }
 
         CpuModel cpu = choice(c, "cpu", prefix, CpuModel.values(), CpuModel::configName);
-        // a ppce500 image may be gzip or uImage: its loader refuses a 64-bit kernel on e500mc itself
-        if (!ppce500 && !cpu.has64Bit() && isElf64(image)) {
-            throw bad(c, "image", prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
+        // the payload CPU 0 enters: a ppce500 kernel given with a bios is only copied for the firmware
+        String payloadKey = ppce500 ? (files.orElseThrow().bios().isPresent() ? "bios" : "kernel") : "image";
+        if (!cpu.has64Bit() && isElf64(image)) {
+            throw bad(c, payloadKey, prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
                     + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
         }
         long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : get(c, "ram", prefix + ".ram", Config::getBytes);
@@ -335,6 +336,7 @@ public final class LabConfigLoader {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
         }
+        if (ppce500) checkFitsRam(c, prefix, files.orElseThrow(), ram);
         int vcpus = wholeInt(c, "vcpus", prefix + ".vcpus");
         int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
         if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
@@ -344,7 +346,7 @@ public final class LabConfigLoader {
         BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, (int) ram, vcpus,
                 new EnabledHypercalls(flag(c, "hypercalls.reset", prefix), flag(c, "hypercalls.shutdown", prefix),
                         flag(c, "hypercalls.result", prefix)),
-                flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
+                flag(c, "hypercalls.idle", prefix), bootargs(c, prefix, ppce500),
                 ppce500 ? PPCE500_HZ : positive(c, "clock-hz", prefix), ppce500 ? PPCE500_HZ : positive(c, "timebase-hz", prefix),
                 consoleBytes(c, "console.buffer", prefix),
                 choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower),
@@ -688,14 +690,58 @@ public final class LabConfigLoader {
         return j > 0 && message.substring(0, i).contains(".conf") ? message.substring(j + 2) : message;
     }
 
-    /** True when the file starts like an ELF64 file (EI_CLASS = 2); anything else is left to the image loader. */
+    /**
+     * True when the file starts like an ELF64 file (EI_CLASS = 2), also inside a gzip stream (the
+     * ppce500 loader decompresses); anything else is left to the image loader.
+     */
     private static boolean isElf64(Path image) throws ConfigProblem {
-        try (var in = Files.newInputStream(image)) {
-            byte[] ident = in.readNBytes(5);
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(image))) {
+            in.mark(2);
+            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+            in.reset();
+            byte[] ident = (gzip ? new java.util.zip.GZIPInputStream(in) : in).readNBytes(5);
             return ident.length == 5 && ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 2;
+        } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+            return false;                  // a broken gzip stream: the loader names it
         } catch (java.io.IOException e) {
             throw new ConfigProblem.Unreadable(image + ": cannot read the image: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A ppce500 file larger than the VM's RAM can never be loaded (QEMU refuses such an initrd at
+     * start too): refused here, before the lab starts and before the file is read into the heap.
+     */
+    private static void checkFitsRam(Config c, String prefix, VmConfig.Ppce500Files files, long ram) throws ConfigProblem {
+        List<Map.Entry<String, Optional<Path>>> named = List.of(Map.entry("bios", files.bios()),
+                Map.entry("kernel", files.kernel()), Map.entry("initrd", files.initrd()));
+        for (Map.Entry<String, Optional<Path>> e : named) {
+            if (e.getValue().isEmpty()) continue;
+            Path p = e.getValue().get();
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (java.io.IOException io) {
+                throw bad(c, e.getKey(), prefix, "cannot read " + p + ": " + io.getMessage());
+            }
+            if (size > ram) {
+                throw bad(c, e.getKey(), prefix, "%s is %d bytes, larger than the VM's RAM (ram = %d bytes)".formatted(p, size, ram));
+            }
+        }
+    }
+
+    /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */
+    static final int MAX_PPCE500_BOOTARGS = 128 * 1024;
+
+    /** {@code bootargs}; on ppce500 they share QEMU's 1 MiB device tree blob, so bounded as QEMU's are. */
+    private static String bootargs(Config c, String prefix, boolean ppce500) throws ConfigProblem {
+        String text = get(c, "bootargs", prefix + ".bootargs", Config::getString);
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (ppce500 && bytes > MAX_PPCE500_BOOTARGS) {
+            throw bad(c, "bootargs", prefix, "%d bytes; a ppce500 VM takes at most %d (the longest -append QEMU can be given)"
+                    .formatted(bytes, MAX_PPCE500_BOOTARGS));
+        }
+        return text;
     }
 
     private static Path baseDir(ConfigOrigin origin) {
