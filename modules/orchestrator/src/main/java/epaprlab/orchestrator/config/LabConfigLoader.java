@@ -77,6 +77,8 @@ public final class LabConfigLoader {
     private final Duration maxTimer;
     /** Snapshot files read by this loader ({@code snapshot.from}), by path. */
     private final Map<Path, VmSnapshot> snapshotFiles = new HashMap<>();
+    /** Decompressed sizes of the gzip images read by this loader, by path ({@link #inflatedSize}). */
+    private final Map<Path, Long> inflatedSizes = new HashMap<>();
 
     /**
      * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
@@ -711,8 +713,10 @@ public final class LabConfigLoader {
     /**
      * A ppce500 file larger than the VM's RAM can never be loaded (QEMU refuses such an initrd at
      * start too): refused here, before the lab starts and before the file is read into the heap.
+     * A gzip {@code bios} or {@code kernel} (decompressed on load) counts by its decompressed size,
+     * so a gzip bomb is refused without holding a byte of it.
      */
-    private static void checkFitsRam(Config c, String prefix, VmConfig.Ppce500Files files, long ram) throws ConfigProblem {
+    private void checkFitsRam(Config c, String prefix, VmConfig.Ppce500Files files, long ram) throws ConfigProblem {
         List<Map.Entry<String, Optional<Path>>> named = List.of(Map.entry("bios", files.bios()),
                 Map.entry("kernel", files.kernel()), Map.entry("initrd", files.initrd()));
         for (Map.Entry<String, Optional<Path>> e : named) {
@@ -727,7 +731,41 @@ public final class LabConfigLoader {
             if (size > ram) {
                 throw bad(c, e.getKey(), prefix, "%s is %d bytes, larger than the VM's RAM (ram = %d bytes)".formatted(p, size, ram));
             }
+            if (e.getKey().equals("initrd")) continue;          // copied as it is: Linux unpacks it
+            long inflated = inflatedSize(c, e.getKey(), prefix, p);
+            if (inflated > ram) {
+                throw bad(c, e.getKey(), prefix, "%s decompresses to more than the VM's RAM (ram = %d bytes)".formatted(p, ram));
+            }
         }
+    }
+
+    /** The most bytes {@link #inflatedSize} counts: the most RAM a VM may have, and one more. */
+    private static final long MOST_INFLATED = MAX_RAM + 1;
+
+    /**
+     * The decompressed size of a gzip file (counted, not kept; at most {@link #MOST_INFLATED}), or
+     * 0 for a file that is not gzip; once per file per loader, however many VMs name it.
+     */
+    private long inflatedSize(Config c, String key, String prefix, Path p) throws ConfigProblem {
+        Long known = inflatedSizes.get(p);
+        if (known != null) return known;
+        long n = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
+            in.mark(2);
+            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+            in.reset();
+            if (gzip) {
+                var z = new java.util.zip.GZIPInputStream(in, 64 * 1024);
+                byte[] sink = new byte[64 * 1024];
+                for (int r; n < MOST_INFLATED && (r = z.read(sink)) > 0; ) n += r;
+            }
+        } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+            throw bad(c, key, prefix, p + " starts like gzip but cannot be decompressed: " + broken.getMessage());
+        } catch (java.io.IOException io) {
+            throw bad(c, key, prefix, "cannot read " + p + ": " + io.getMessage());
+        }
+        inflatedSizes.put(p, n);
+        return n;
     }
 
     /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */

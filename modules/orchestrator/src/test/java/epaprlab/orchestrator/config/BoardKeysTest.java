@@ -76,6 +76,12 @@ class BoardKeysTest {
         try (var f = new java.io.RandomAccessFile(dir.resolve("initrd-65m").toFile(), "rw")) {
             f.setLength((65L << 20));                          // sparse: no disk space
         }
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("bomb.gz")))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 65; i++) gz.write(zeros);     // 65 MiB in about 65 KiB
+        }
+        byte[] good = Files.readAllBytes(dir.resolve("vmlinux64.gz"));
+        Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(good, good.length / 2));
         String longArgs = "x".repeat(LabConfigLoader.MAX_PPCE500_BOOTARGS + 1);
         return Stream.of(
                 new Bad("kernel64-on-e500mc.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = vmlinux64.gz\n}\n",
@@ -88,6 +94,12 @@ class BoardKeysTest {
                         + " is 68157440 bytes, larger than the VM's RAM (ram = 67108864 bytes)"),
                 new Bad("kernel-over-ram.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = initrd-65m\n  ram = 64M\n}\n",
                         "kernel-over-ram.conf:4: vm.kernel: " + dir.resolve("initrd-65m") + " is 68157440 bytes, larger than"),
+                new Bad("bomb.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = bomb.gz\n  ram = 64M\n}\n",
+                        "bomb.conf:4: vm.kernel: " + dir.resolve("bomb.gz") + " decompresses to more than the VM's RAM (ram = 67108864 bytes)"),
+                new Bad("bomb-bios.conf", "vm {\n  name = x\n  board = ppce500\n  bios = bomb.gz\n  ram = 64M\n}\n",
+                        "bomb-bios.conf:4: vm.bios: " + dir.resolve("bomb.gz") + " decompresses to more than"),
+                new Bad("cut-gzip.conf", "vm {\n  name = x\n  board = ppce500\n  cpu = e5500\n  kernel = cut.gz\n}\n",
+                        "cut-gzip.conf:5: vm.kernel: " + dir.resolve("cut.gz") + " starts like gzip but cannot be decompressed: "),
                 new Bad("bootargs.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  bootargs = \"" + longArgs + "\"\n}\n",
                         "bootargs.conf:5: vm.bootargs: 131073 bytes; a ppce500 VM takes at most 131072"),
                 new Bad("image-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  image = ok.elf\n}\n",
