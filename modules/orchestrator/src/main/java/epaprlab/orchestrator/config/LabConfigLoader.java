@@ -660,12 +660,16 @@ public final class LabConfigLoader {
         return get(c, key, shownKey, Config::getLong);
     }
 
-    /** A count such as {@code vcpus = 2.5} is refused, as written, instead of silently becoming 2. */
+    /** A count such as {@code vcpus = 2.5} (or {@code 1e20}) is refused, as written, instead of silently becoming 2 (or 2^63 - 1). */
     private static void requireWhole(Config c, String key, String shownKey) throws ConfigProblem {
         Number n = get(c, key, shownKey, Config::getNumber);
         if (n instanceof Double d && d != Math.rint(d)) {
             throw new ConfigProblem.BadValue(c.getValue(key).origin(), shownKey,
                     "must be a whole number, got " + c.getValue(key).render());
+        }
+        if (n instanceof Double d && Math.abs(d) >= 0x1p63) {      // getLong would saturate 1e20 to 2^63 - 1
+            throw new ConfigProblem.BadValue(c.getValue(key).origin(), shownKey,
+                    "out of range, got " + c.getValue(key).render());
         }
     }
 

@@ -154,6 +154,8 @@ class LabConfigLoaderTest {
                         "fraction.conf:4: vm.vcpus: must be a whole number, got 2.5"),
                 new Bad("fraction-limit.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.max-instructions = 1000.5\n}\n",
                         "fraction-limit.conf:4: vm.limits.max-instructions: must be a whole number, got 1000.5"),
+                new Bad("huge-clock.conf", "vm {\n  name = x\n  image = ok.elf\n  clock-hz = 1e20\n}\n",
+                        "huge-clock.conf:4: vm.clock-hz: out of range, got 1"),
                 new Bad("fraction-count.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, count = 1.5 }\n  ]\n}\n",
                         "fraction-count.conf:3: lab.vms[0].count: must be a whole number, got 1.5"),
                 new Bad("fraction-port.conf", "vm {\n  name = x\n  image = ok.elf\n  debug.gdb-port = 1234.5\n}\n",
