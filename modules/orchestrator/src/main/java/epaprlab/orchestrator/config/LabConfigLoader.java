@@ -77,8 +77,8 @@ public final class LabConfigLoader {
     private final Duration maxTimer;
     /** Snapshot files read by this loader ({@code snapshot.from}), by path. */
     private final Map<Path, VmSnapshot> snapshotFiles = new HashMap<>();
-    /** Decompressed sizes of the gzip images read by this loader, by path ({@link #inflatedSize}). */
-    private final Map<Path, Long> inflatedSizes = new HashMap<>();
+    /** Image files looked into by this loader (ELF class, decompressed size), each counted once. */
+    private final ImagePeek images = new ImagePeek(MAX_RAM + 1);
 
     /**
      * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
@@ -696,19 +696,9 @@ public final class LabConfigLoader {
         return j > 0 && message.substring(0, i).contains(".conf") ? message.substring(j + 2) : message;
     }
 
-    /**
-     * True when the file starts like an ELF64 file (EI_CLASS = 2), also inside a gzip stream (the
-     * ppce500 loader decompresses); anything else is left to the image loader.
-     */
     private static boolean isElf64(Path image) throws ConfigProblem {
-        try (var in = new java.io.BufferedInputStream(Files.newInputStream(image))) {
-            in.mark(2);
-            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
-            byte[] ident = (gzip ? new java.util.zip.GZIPInputStream(in) : in).readNBytes(5);
-            return ident.length == 5 && ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 2;
-        } catch (java.util.zip.ZipException | java.io.EOFException broken) {
-            return false;                  // a broken gzip stream: the loader names it
+        try {
+            return ImagePeek.isElf64(image);
         } catch (java.io.IOException e) {
             throw new ConfigProblem.Unreadable(image + ": cannot read the image: " + e.getMessage(), e);
         }
@@ -743,33 +733,15 @@ public final class LabConfigLoader {
         }
     }
 
-    /** The most bytes {@link #inflatedSize} counts: the most RAM a VM may have, and one more. */
-    private static final long MOST_INFLATED = MAX_RAM + 1;
-
-    /**
-     * The decompressed size of a gzip file (counted, not kept; at most {@link #MOST_INFLATED}), or
-     * 0 for a file that is not gzip; once per file per loader, however many VMs name it.
-     */
+    /** The decompressed size of a gzip {@code bios} or {@code kernel} (0 when not gzip), beyond RAM at most by one. */
     private long inflatedSize(Config c, String key, String prefix, Path p) throws ConfigProblem {
-        Long known = inflatedSizes.get(p);
-        if (known != null) return known;
-        long n = 0;
-        try (var in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
-            in.mark(2);
-            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
-            if (gzip) {
-                var z = new java.util.zip.GZIPInputStream(in, 64 * 1024);
-                byte[] sink = new byte[64 * 1024];
-                for (int r; n < MOST_INFLATED && (r = z.read(sink)) > 0; ) n += r;
-            }
+        try {
+            return images.inflatedSize(p);
         } catch (java.util.zip.ZipException | java.io.EOFException broken) {
             throw bad(c, key, prefix, p + " starts like gzip but cannot be decompressed: " + broken.getMessage());
         } catch (java.io.IOException io) {
             throw bad(c, key, prefix, "cannot read " + p + ": " + io.getMessage());
         }
-        inflatedSizes.put(p, n);
-        return n;
     }
 
     /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */
