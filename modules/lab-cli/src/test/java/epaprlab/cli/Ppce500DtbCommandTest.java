@@ -32,7 +32,8 @@ class Ppce500DtbCommandTest {
                 "reg = <0x00 0x00 0x00 0x10000000>;",
                 "epapr-lab,boot-count = <0x03>;",
                 "epapr-lab,reset-reason = \"guest-reset\";",
-                "kvm,has-reset;")) {
+                "kvm,has-reset;",
+                "phandle = <0x800c>;")) {                 // the MPIC's at boot 3, as QEMU numbers it
             assertTrue(dts.contains(expected), "missing: " + expected + "\n" + dts);
         }
     }

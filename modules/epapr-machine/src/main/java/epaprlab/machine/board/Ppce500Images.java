@@ -15,8 +15,11 @@ import java.util.Optional;
  * unpacks it itself). Immutable, so many VMs share one.
  */
 public record Ppce500Images(Optional<ImageFile> bios, Optional<ImageFile> kernel, Optional<ImageFile> initrd) {
-    /** Files larger than this cannot be loaded into any RAM the config allows. */
-    public static final long MAX_IMAGE_BYTES = Integer.MAX_VALUE - 64;
+    /**
+     * Files (and decompressed images) larger than this cannot be loaded into any RAM the config
+     * allows (1 GiB at most): a gzip bomb is refused at this size, not at the 2 GiB a Java array holds.
+     */
+    public static final long MAX_IMAGE_BYTES = 1L << 30;
 
     public Ppce500Images {
         if (bios.isEmpty() && kernel.isEmpty()) throw new IllegalArgumentException("a ppce500 VM needs a bios or a kernel");

@@ -1,9 +1,11 @@
 package epaprlab.machine.boot;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -12,6 +14,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class GzipImage {
     private static final int MAGIC0 = 0x1f, MAGIC1 = 0x8b;
+    private static final int CHUNK = 1 << 20;
 
     private GzipImage() {}
 
@@ -27,19 +30,29 @@ public final class GzipImage {
      */
     public static byte[] inflateIfGzip(Path origin, byte[] bytes, long limit) throws BootException {
         if (!isGzip(bytes)) return bytes;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(1024, bytes.length * 3));
-        byte[] buffer = new byte[64 * 1024];
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), buffer.length)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > limit) {
-                    throw new BootException.BadCompression(origin, "decompresses to more than " + limit + " bytes");
-                }
+        // in chunks, copied once at the end: a gzip bomb costs at most limit bytes of heap, and an
+        // image twice its size (a doubling buffer would take three times)
+        List<byte[]> chunks = new ArrayList<>();
+        long total = 0;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 64 * 1024)) {
+            while (true) {
+                byte[] chunk = new byte[CHUNK];
+                int filled = in.readNBytes(chunk, 0, CHUNK);
+                if (filled == 0) break;
+                total += filled;
+                if (total > limit) throw new BootException.BadCompression(origin, "decompresses to more than " + limit + " bytes");
+                chunks.add(filled == CHUNK ? chunk : Arrays.copyOf(chunk, filled));
+                if (filled < CHUNK) break;
             }
         } catch (IOException e) {      // EOFException for a cut stream, ZipException for corrupt data
             throw new BootException.BadCompression(origin, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        return out.toByteArray();
+        byte[] out = new byte[(int) total];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, out, at, chunk.length);
+            at += chunk.length;
+        }
+        return out;
     }
 }

@@ -21,13 +21,25 @@ public final class Ppce500TreeBuilder {
     public static final int FREQUENCY_HZ = 400_000_000;
     private static final int PCI_CLOCK_HZ = 66_666_666;
     private static final int L1_SIZE = 0x8000, LINE = 0x40;
-    /** QEMU's fixed phandles. */
-    private static final int MPIC_PHANDLE = 0x8003, MSI_PHANDLE = 0x8004, GPIO_PHANDLE = 0x8005;
+    /**
+     * QEMU's phandles. QEMU allocates three (MPIC, MSI, GPIO) from one counter starting at 0x8000
+     * each time it builds the tree: once to size it, once more before the guest starts, and again
+     * at every reset. So boot n sees MPIC = 0x8003 + 3n (0x8006 at boot 1, 0x8009 after one reset,
+     * as U-Boot's {@code fdt print} shows under QEMU), while {@code -machine dumpdtb} writes the
+     * build before boot 1 (0x8003).
+     */
+    record Phandles(int mpic, int msi, int gpio) {
+        static Phandles ofBoot(int bootCount) {
+            int mpic = 0x8003 + 3 * bootCount;
+            return new Phandles(mpic, mpic + 1, mpic + 2);
+        }
+    }
     private static final int PCI_SLOTS = 32, PCI_PINS = 4, FIRST_PCI_IRQ = 1;
 
     private Ppce500TreeBuilder() {}
 
     public static DeviceTreeNode build(Ppce500TreeSpec spec) {
+        Phandles ph = Phandles.ofBoot(spec.bootCount());
         DeviceTreeNode.Builder root = DeviceTreeNode.root()
                 .string("compatible", "fsl,qemu-e500")
                 .string("model", "QEMU ppce500")
@@ -35,14 +47,14 @@ public final class Ppce500TreeBuilder {
                 .u32("#address-cells", 2);
 
         root.child("platform@f00000000")
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("ranges", 0, (int) (PLATFORM_BUS_BASE >>> 32), (int) PLATFORM_BUS_BASE, (int) PLATFORM_BUS_SIZE)
                 .u32("#address-cells", 1)
                 .u32("#size-cells", 1)
                 .strings("compatible", "qemu,platform", "simple-bus");
 
-        pci(root.child("pci@fe0008000"));
-        soc(root.child("soc@fe0000000"));
+        pci(root.child("pci@fe0008000"), ph);
+        soc(root.child("soc@fe0000000"), ph);
 
         root.child("aliases")
                 .string("pci0", "/pci@fe0008000")
@@ -93,7 +105,7 @@ public final class Ppce500TreeBuilder {
         return root.build();
     }
 
-    private static void pci(DeviceTreeNode.Builder pci) {
+    private static void pci(DeviceTreeNode.Builder pci, Phandles ph) {
         int[] map = new int[(PCI_SLOTS - 1) * PCI_PINS * 7];
         int at = 0;
         for (int slot = 1; slot < PCI_SLOTS; slot++) {
@@ -102,7 +114,7 @@ public final class Ppce500TreeBuilder {
                 map[at++] = 0;
                 map[at++] = 0;
                 map[at++] = pin + 1;                                   // INTA..INTD
-                map[at++] = MPIC_PHANDLE;
+                map[at++] = ph.mpic();
                 map[at++] = FIRST_PCI_IRQ + (slot + pin) % PCI_PINS;   // swizzled onto MPIC 1..4
                 map[at++] = 1;                                         // level, active low
             }
@@ -114,10 +126,10 @@ public final class Ppce500TreeBuilder {
                 .u32("reg", 0xF, 0xE000_8000, 0, 0x1000)
                 .u32("ranges", 0x0200_0000, 0, 0xE000_0000, 0xC, 0, 0, 0x2000_0000,
                         0x0100_0000, 0, 0, 0xF, 0xE100_0000, 0, 0x1_0000)
-                .u32("fsl,msi", MSI_PHANDLE)
+                .u32("fsl,msi", ph.msi())
                 .u32("bus-range", 0, 255)
                 .u32("interrupts", 24, 2)
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("interrupt-map", map)
                 .u32("interrupt-map-mask", 0xF800, 0, 0, 7)
                 .string("device_type", "pci")
@@ -125,30 +137,30 @@ public final class Ppce500TreeBuilder {
                 .u32("cell-index", 0);
     }
 
-    private static void soc(DeviceTreeNode.Builder soc) {
+    private static void soc(DeviceTreeNode.Builder soc, Phandles ph) {
         soc.u32("bus-frequency", 0)
                 .u32("ranges", 0, (int) (CCSR_BASE >>> 32), (int) CCSR_BASE, (int) CCSR_SIZE)
                 .u32("#size-cells", 1)
                 .u32("#address-cells", 1)
                 .strings("compatible", "fsl,mpc8544-immr", "simple-bus")
                 .string("device_type", "soc");
-        soc.child("power-off").u32("gpios", GPIO_PHANDLE, 0, 0).string("compatible", "gpio-poweroff");
+        soc.child("power-off").u32("gpios", ph.gpio(), 0, 0).string("compatible", "gpio-poweroff");
         soc.child("gpio@ff000")
-                .u32("linux,phandle", GPIO_PHANDLE)
-                .u32("phandle", GPIO_PHANDLE)
+                .u32("linux,phandle", ph.gpio())
+                .u32("phandle", ph.gpio())
                 .empty("gpio-controller")
                 .u32("#gpio-cells", 2)
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("interrupts", 47, 2)
                 .u32("reg", 0xFF000, 0x1000)
                 .string("compatible", "fsl,qoriq-gpio");
         int[] msiIrqs = new int[16];
         for (int i = 0; i < 8; i++) msiIrqs[2 * i] = 0xE0 + i;
         soc.child("msi@41600")
-                .u32("linux,phandle", MSI_PHANDLE)
-                .u32("phandle", MSI_PHANDLE)
+                .u32("linux,phandle", ph.msi())
+                .u32("phandle", ph.msi())
                 .u32("interrupts", msiIrqs)
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("msi-available-ranges", 0, 0x100)
                 .u32("reg", 0x41600, 0x200)
                 .string("compatible", "fsl,mpic-msi");
@@ -157,7 +169,7 @@ public final class Ppce500TreeBuilder {
                 .u32("reg", 0xE0000, 0x1000)
                 .string("compatible", "fsl,mpc8544-guts");
         DeviceTreeNode.Builder i2c = soc.child("i2c@3000")
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("interrupts", 43, 2)
                 .u32("cell-index", 0)
                 .u32("reg", 0x3000, 0x14)
@@ -165,7 +177,7 @@ public final class Ppce500TreeBuilder {
                 .string("device_type", "i2c");
         i2c.child("rtc@68").u32("reg", 0x68).string("compatible", "pericom,pt7c4338");
         soc.child("serial@4500")
-                .u32("interrupt-parent", MPIC_PHANDLE)
+                .u32("interrupt-parent", ph.mpic())
                 .u32("interrupts", 42, 2)
                 .u32("clock-frequency", FREQUENCY_HZ)
                 .u32("cell-index", 0)
@@ -174,8 +186,8 @@ public final class Ppce500TreeBuilder {
                 .string("device_type", "serial");
         soc.child("pic@40000")
                 .empty("interrupt-controller")
-                .u32("linux,phandle", MPIC_PHANDLE)
-                .u32("phandle", MPIC_PHANDLE)
+                .u32("linux,phandle", ph.mpic())
+                .u32("phandle", ph.mpic())
                 .u32("#interrupt-cells", 2)
                 .u32("#address-cells", 0)
                 .u32("reg", 0x40000, 0x40000)

@@ -42,8 +42,21 @@ class UbootBootTest {
     static final Path UBOOT = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
     private static final long BUDGET = 1_500_000_000L;   // the prompt comes after about 410 million
     private static final String PROMPT = "=> ";
-    /** Typed at the prompt on both sides; their output is compared too. */
-    private static final List<String> COMMANDS = List.of("bdinfo", "version");
+    /** A prompt at the start of a line: crc32 prints "==> " in its output. */
+    private static final String LINE_PROMPT = "\n" + PROMPT;
+    /**
+     * Typed at the prompt on both sides; their output is compared too: memory, environment, the
+     * device tree QEMU hands over (the phandles of boot 1 and, after {@code reset}, of boot 2 differ
+     * from each other and from {@code dumpdtb}'s), registers and the TLB.
+     */
+    private static final List<String> COMMANDS = List.of("bdinfo", "version",
+            "md.l 0x100000 8", "mw.l 0x100000 0x12345678 4", "md.l 0x100000 8", "cp.l 0x100000 0x200000 4",
+            "cmp.l 0x100000 0x200000 4", "cmp.l 0x100000 0x200010 4", "crc32 0x100000 0x10", "mw.b 0x300000 0xa5 0x40",
+            "md.b 0x300000 0x20", "echo hello $bootdelay", "setenv foo bar", "printenv foo", "itest 5 -gt 3 && echo yes",
+            "setexpr x 0x10 + 0x20", "printenv x", "printenv", "base", "coninfo", "iminfo 0x100000", "pci", "reginfo",
+            "fdt addr 0x2700000", "fdt print /cpus", "fdt print /soc", "fdt print /aliases", "fdt print /memory",
+            "reset",
+            "fdt addr 0x2700000", "fdt print /soc/pic@40000", "fdt print /soc/power-off", "fdt print /platform@f00000000");
 
     private static Ppce500Run boot() throws Exception {
         return boot(CpuModel.E500MC);
@@ -65,7 +78,14 @@ class UbootBootTest {
         for (String command : COMMANDS) {
             int before = run.console().length();
             run.board.vm().consoleInput((command + "\r").getBytes(StandardCharsets.US_ASCII));
-            assertTrue(run.runUntil(c -> c.length() > before + command.length() + 1 && c.endsWith(PROMPT), BUDGET), run::where);
+            if (command.equals("reset")) {         // the GUTS reset; then boot 2 as the supervisor does it
+                assertTrue(!run.runUntil(c -> false, BUDGET) && run.last == ExitReason.SYSTEM_EVENT, run::where);
+                run.board.powerOn(2, ResetReason.GUEST_RESET);
+                int second = run.console().length();
+                assertTrue(run.runUntil(c -> c.length() > second && c.endsWith(LINE_PROMPT), BUDGET), run::where);
+                continue;
+            }
+            assertTrue(run.runUntil(c -> c.length() > before + command.length() + 1 && c.endsWith(LINE_PROMPT), BUDGET), run::where);
         }
         List<String> ours = comparable(run.console());
         List<String> qemu = comparable(qemuSession(cpu));
@@ -154,7 +174,7 @@ class UbootBootTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (System.nanoTime() < deadline) {
                 int b = in.read();
                 if (b < 0) break;
@@ -185,13 +205,13 @@ class UbootBootTest {
                 "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream(); OutputStream keys = p.getOutputStream()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             int prompts = 0;
             while (System.nanoTime() < deadline && prompts <= COMMANDS.size()) {
                 int b = in.read();
                 if (b < 0) break;
                 out.write(b);
-                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(PROMPT)) {
+                if (out.toString(StandardCharsets.ISO_8859_1).endsWith(LINE_PROMPT)) {
                     if (prompts < COMMANDS.size()) {
                         keys.write((COMMANDS.get(prompts) + "\r").getBytes(StandardCharsets.US_ASCII));
                         keys.flush();

@@ -31,8 +31,29 @@ public final class QemuPpce500 {
         return Files.readAllBytes(out);
     }
 
+    /**
+     * The device tree in guest RAM when the guest starts: QEMU stopped before its first instruction
+     * ({@code -S}), the blob at {@code address} saved through the monitor ({@code pmemsave}). Unlike
+     * {@link #dumpDtb}, this is the tree of the build boot 1 gets.
+     */
+    public static byte[] guestDtb(Path dir, boolean ppc64, List<String> options, long address) throws IOException, InterruptedException {
+        Path out = dir.resolve("qemu-guest-" + System.nanoTime() + ".dtb");
+        List<String> cmd = new ArrayList<>(List.of(ppc64 ? "qemu-system-ppc64" : "qemu-system-ppc", "-M", "ppce500",
+                "-S", "-display", "none", "-serial", "null", "-monitor", "stdio"));
+        cmd.addAll(options);
+        String monitor = "pmemsave 0x%x 0x100000 \"%s\"\nquit\n".formatted(address, out);
+        String text = run(cmd, 60, monitor);
+        if (!Files.isRegularFile(out)) fail("qemu saved no device tree: " + cmd + "\n" + text);
+        return Files.readAllBytes(out);
+    }
+
     /** Runs a command, failing the test on a missing tool, a timeout or a non-zero exit. */
     public static String run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(cmd, timeoutSeconds, "");
+    }
+
+    /** As {@link #run(List, int)}, with {@code input} on the command's stdin. */
+    public static String run(List<String> cmd, int timeoutSeconds, String input) throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -40,7 +61,9 @@ public final class QemuPpce500 {
             fail(cmd.getFirst() + " is not installed; install the Debian package qemu-system-ppc: " + e.getMessage());
             throw e;
         }
-        p.getOutputStream().close();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail(cmd + " did not finish within " + timeoutSeconds + " s");

@@ -60,7 +60,7 @@ public final class DtbCommand implements Callable<Integer> {
             Machine board = new ImageCache().build(vm);         // either board: epapr or ppce500
             System.out.write(board.deviceTreeBlob(boot, why));
             System.out.flush();
-        } catch (BootException e) {
+        } catch (BootException | java.io.IOException e) {    // a file unreadable now, or no heap for its RAM
             return fail(e.getMessage());
         }
         return ExitCode.OK.code();

@@ -77,6 +77,8 @@ public final class LabConfigLoader {
     private final Duration maxTimer;
     /** Snapshot files read by this loader ({@code snapshot.from}), by path. */
     private final Map<Path, VmSnapshot> snapshotFiles = new HashMap<>();
+    /** Image files looked into by this loader (ELF class, decompressed size), each counted once. */
+    private final ImagePeek images = new ImagePeek(MAX_RAM + 1);
 
     /**
      * @param system the application config holding {@code epapr-lab} and {@code akka} (normally
@@ -126,7 +128,7 @@ public final class LabConfigLoader {
         }
         String name = lab.hasPath("name") ? get(lab, "name", "lab.name", Config::getString) : baseName(file);
         int concurrency = lab.hasPath("concurrency")
-                ? get(lab, "concurrency", "lab.concurrency", Config::getInt) : defaultConcurrency;
+                ? wholeInt(lab, "concurrency", "lab.concurrency") : defaultConcurrency;
         if (concurrency < 1) {
             throw new ConfigProblem.BadValue(lab.getValue("concurrency").origin(), "lab.concurrency", "must be >= 1");
         }
@@ -157,7 +159,7 @@ public final class LabConfigLoader {
     private long expansionSize(ConfigValue value, String key, long already) throws ConfigProblem {
         if (value.valueType() != ConfigValueType.OBJECT) return 1;
         Config entry = ((ConfigObject) value).toConfig();
-        long size = entry.hasPath("count") ? Math.max(1, get(entry, "count", key + ".count", Config::getLong)) : 1;
+        long size = entry.hasPath("count") ? Math.max(1, wholeLong(entry, "count", key + ".count")) : 1;
         ConfigOrigin at = entry.hasPath("count") ? entry.getValue("count").origin() : value.origin();
         String what = entry.hasPath("count") ? key + ".count" : key;
         if (entry.hasPath("matrix") && entry.getValue("matrix").valueType() == ConfigValueType.OBJECT) {
@@ -205,7 +207,7 @@ public final class LabConfigLoader {
             Path vmFile = dir.resolve(get(entry, "file", key + ".file", Config::getString));
             vm = vm.withFallback(vmBlockOf(vmFile, entry.getValue("file").origin(), key + ".file"));
         }
-        int count = entry.hasPath("count") ? get(entry, "count", key + ".count", Config::getInt) : 1;
+        int count = entry.hasPath("count") ? wholeInt(entry, "count", key + ".count") : 1;
         if (count < 1 || count > 1_000_000) {
             throw new ConfigProblem.BadValue(entry.getValue("count").origin(), key + ".count", "must be 1..1000000, got " + count);
         }
@@ -322,9 +324,10 @@ public final class LabConfigLoader {
         }
 
         CpuModel cpu = choice(c, "cpu", prefix, CpuModel.values(), CpuModel::configName);
-        // a ppce500 image may be gzip or uImage: its loader refuses a 64-bit kernel on e500mc itself
-        if (!ppce500 && !cpu.has64Bit() && isElf64(image)) {
-            throw bad(c, "image", prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
+        // the payload CPU 0 enters: a ppce500 kernel given with a bios is only copied for the firmware
+        String payloadKey = ppce500 ? (files.orElseThrow().bios().isPresent() ? "bios" : "kernel") : "image";
+        if (!cpu.has64Bit() && isElf64(image)) {
+            throw bad(c, payloadKey, prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
                     + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
         }
         long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : get(c, "ram", prefix + ".ram", Config::getBytes);
@@ -335,16 +338,17 @@ public final class LabConfigLoader {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
         }
-        int vcpus = get(c, "vcpus", prefix + ".vcpus", Config::getInt);
+        if (ppce500) checkFitsRam(c, prefix, files.orElseThrow(), ram);
+        int vcpus = wholeInt(c, "vcpus", prefix + ".vcpus");
         int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
         if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
-        int guestId = get(c, "guest-id", prefix + ".guest-id", Config::getInt);
+        int guestId = wholeInt(c, "guest-id", prefix + ".guest-id");
         if (guestId < 0) throw bad(c, "guest-id", prefix, "must be >= 0 (0 = position in the lab)");
 
         BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, (int) ram, vcpus,
                 new EnabledHypercalls(flag(c, "hypercalls.reset", prefix), flag(c, "hypercalls.shutdown", prefix),
                         flag(c, "hypercalls.result", prefix)),
-                flag(c, "hypercalls.idle", prefix), get(c, "bootargs", prefix + ".bootargs", Config::getString),
+                flag(c, "hypercalls.idle", prefix), bootargs(c, prefix, ppce500),
                 ppce500 ? PPCE500_HZ : positive(c, "clock-hz", prefix), ppce500 ? PPCE500_HZ : positive(c, "timebase-hz", prefix),
                 consoleBytes(c, "console.buffer", prefix),
                 choice(c, "time-base", prefix, TimeSource.values(), LabConfigLoader::lower),
@@ -356,7 +360,7 @@ public final class LabConfigLoader {
                 choice(c, "on-crash", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
                 choice(c, "on-watchdog", prefix, Policies.OnFault.values(), LabConfigLoader::lower),
                 intensity(c, prefix));
-        long maxInstructions = get(c, "limits.max-instructions", prefix + ".limits.max-instructions", Config::getLong);
+        long maxInstructions = wholeLong(c, "limits.max-instructions", prefix + ".limits.max-instructions");
         if (maxInstructions < 0) throw bad(c, "limits.max-instructions", prefix, "must be >= 0 (0 = no limit)");
         Duration silence = nonNegativeDuration(c, "limits.console-silence", prefix);
         Limits limits = new Limits(positiveDuration(c, "limits.wall-timeout", prefix), maxInstructions, silence);
@@ -458,7 +462,7 @@ public final class LabConfigLoader {
     }
 
     private RestartIntensity intensity(Config c, String prefix) throws ConfigProblem {
-        int max = get(c, "restart.max-restarts", prefix + ".restart.max-restarts", Config::getInt);
+        int max = wholeInt(c, "restart.max-restarts", prefix + ".restart.max-restarts");
         if (max < 0) throw bad(c, "restart.max-restarts", prefix, "must be >= 0");
         Duration within = positiveDuration(c, "restart.within", prefix);
         Duration min = nonNegativeDuration(c, "restart.backoff-min", prefix);
@@ -554,7 +558,10 @@ public final class LabConfigLoader {
         try {
             return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
         } catch (ConfigException e) {
-            throw new ConfigProblem.Unreadable(e.getMessage(), e);
+            // Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else
+            String prefix = e.origin() == null ? null : e.origin().description() + ": ";
+            throw new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
+                    ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
         }
     }
 
@@ -579,14 +586,14 @@ public final class LabConfigLoader {
 
     private static VmConfig.Gdb gdb(Config c, String prefix) throws ConfigProblem {
         VmConfig.GdbMode mode = choice(c, "debug.gdb", prefix, VmConfig.GdbMode.values(), LabConfigLoader::lower);
-        int port = get(c, "debug.gdb-port", prefix + ".debug.gdb-port", Config::getInt);
+        int port = wholeInt(c, "debug.gdb-port", prefix + ".debug.gdb-port");
         if (port < 0 || port > 65535) throw bad(c, "debug.gdb-port", prefix, "must be 0 (any free port) to 65535, got " + port);
         return new VmConfig.Gdb(mode, port);
     }
 
     private static int traceBranches(Config c, String prefix) throws ConfigProblem {
         String key = "debug.trace-branches";
-        int v = get(c, key, prefix + "." + key, Config::getInt);
+        int v = wholeInt(c, key, prefix + "." + key);
         if (v < 0 || v > MAX_TRACE_BRANCHES) {
             throw bad(c, key, prefix, "must be 0 (off) to " + MAX_TRACE_BRANCHES + ", got " + v);
         }
@@ -595,13 +602,13 @@ public final class LabConfigLoader {
 
     private static int compileThreshold(Config c, String prefix) throws ConfigProblem {
         String key = "engine.compile-threshold";
-        int v = get(c, key, prefix + "." + key, Config::getInt);
+        int v = wholeInt(c, key, prefix + "." + key);
         if (v < 0) throw bad(c, key, prefix, "must be >= 0 (0 = never compile), got " + v);
         return v;
     }
 
     private static long positive(Config c, String key, String prefix) throws ConfigProblem {
-        return checkPositive(c, key, prefix, get(c, key, prefix + "." + key, Config::getLong));
+        return checkPositive(c, key, prefix, wholeLong(c, key, prefix + "." + key));
     }
 
     /** Console buffers are allocated whole for every VM: at most {@link #MAX_CONSOLE_BYTES}. */
@@ -642,6 +649,30 @@ public final class LabConfigLoader {
         return d;
     }
 
+    /** An integer key; {@link #requireWhole} first, since Typesafe Config's getInt truncates 2.5 to 2. */
+    private static int wholeInt(Config c, String key, String shownKey) throws ConfigProblem {
+        requireWhole(c, key, shownKey);
+        return get(c, key, shownKey, Config::getInt);
+    }
+
+    private static long wholeLong(Config c, String key, String shownKey) throws ConfigProblem {
+        requireWhole(c, key, shownKey);
+        return get(c, key, shownKey, Config::getLong);
+    }
+
+    /** A count such as {@code vcpus = 2.5} (or {@code 1e20}) is refused, as written, instead of silently becoming 2 (or 2^63 - 1). */
+    private static void requireWhole(Config c, String key, String shownKey) throws ConfigProblem {
+        Number n = get(c, key, shownKey, Config::getNumber);
+        if (n instanceof Double d && d != Math.rint(d)) {
+            throw new ConfigProblem.BadValue(c.getValue(key).origin(), shownKey,
+                    "must be a whole number, got " + c.getValue(key).render());
+        }
+        if (n instanceof Double d && Math.abs(d) >= 0x1p63) {      // getLong would saturate 1e20 to 2^63 - 1
+            throw new ConfigProblem.BadValue(c.getValue(key).origin(), shownKey,
+                    "out of range, got " + c.getValue(key).render());
+        }
+    }
+
     /** Reads a key, turning Typesafe Config's unchecked errors into a {@link ConfigProblem}. */
     private static <T> T get(Config c, String key, String shownKey, Getter<T> getter) throws ConfigProblem {
         try {
@@ -665,14 +696,66 @@ public final class LabConfigLoader {
         return j > 0 && message.substring(0, i).contains(".conf") ? message.substring(j + 2) : message;
     }
 
-    /** True when the file starts like an ELF64 file (EI_CLASS = 2); anything else is left to the image loader. */
     private static boolean isElf64(Path image) throws ConfigProblem {
-        try (var in = Files.newInputStream(image)) {
-            byte[] ident = in.readNBytes(5);
-            return ident.length == 5 && ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 2;
+        try {
+            return ImagePeek.isElf64(image);
         } catch (java.io.IOException e) {
             throw new ConfigProblem.Unreadable(image + ": cannot read the image: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A ppce500 file larger than the VM's RAM can never be loaded (QEMU refuses such an initrd at
+     * start too): refused here, before the lab starts and before the file is read into the heap.
+     * A gzip {@code bios} or {@code kernel} (decompressed on load) counts by its decompressed size,
+     * so a gzip bomb is refused without holding a byte of it.
+     */
+    private void checkFitsRam(Config c, String prefix, VmConfig.Ppce500Files files, long ram) throws ConfigProblem {
+        List<Map.Entry<String, Optional<Path>>> named = List.of(Map.entry("bios", files.bios()),
+                Map.entry("kernel", files.kernel()), Map.entry("initrd", files.initrd()));
+        for (Map.Entry<String, Optional<Path>> e : named) {
+            if (e.getValue().isEmpty()) continue;
+            Path p = e.getValue().get();
+            long size;
+            try {
+                size = Files.size(p);
+            } catch (java.io.IOException io) {
+                throw bad(c, e.getKey(), prefix, "cannot read " + p + ": " + io.getMessage());
+            }
+            if (size > ram) {
+                throw bad(c, e.getKey(), prefix, "%s is %d bytes, larger than the VM's RAM (ram = %d bytes)".formatted(p, size, ram));
+            }
+            if (e.getKey().equals("initrd")) continue;          // copied as it is: Linux unpacks it
+            long inflated = inflatedSize(c, e.getKey(), prefix, p);
+            if (inflated > ram) {
+                throw bad(c, e.getKey(), prefix, "%s decompresses to more than the VM's RAM (ram = %d bytes)".formatted(p, ram));
+            }
+        }
+    }
+
+    /** The decompressed size of a gzip {@code bios} or {@code kernel} (0 when not gzip), beyond RAM at most by one. */
+    private long inflatedSize(Config c, String key, String prefix, Path p) throws ConfigProblem {
+        try {
+            return images.inflatedSize(p);
+        } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+            throw bad(c, key, prefix, p + " starts like gzip but cannot be decompressed: " + broken.getMessage());
+        } catch (java.io.IOException io) {
+            throw bad(c, key, prefix, "cannot read " + p + ": " + io.getMessage());
+        }
+    }
+
+    /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */
+    static final int MAX_PPCE500_BOOTARGS = 128 * 1024;
+
+    /** {@code bootargs}; on ppce500 they share QEMU's 1 MiB device tree blob, so bounded as QEMU's are. */
+    private static String bootargs(Config c, String prefix, boolean ppce500) throws ConfigProblem {
+        String text = get(c, "bootargs", prefix + ".bootargs", Config::getString);
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (ppce500 && bytes > MAX_PPCE500_BOOTARGS) {
+            throw bad(c, "bootargs", prefix, "%d bytes; a ppce500 VM takes at most %d (the longest -append QEMU can be given)"
+                    .formatted(bytes, MAX_PPCE500_BOOTARGS));
+        }
+        return text;
     }
 
     private static Path baseDir(ConfigOrigin origin) {

@@ -69,7 +69,39 @@ class BoardKeysTest {
 
     @TestFactory Stream<DynamicTest> wrongBoardKeysAndBoundsAreNamed() throws IOException {
         write("ok.elf", "x");
+        Path elf64 = Path.of("../../sample-vms/images/hello-e5500.elf").toAbsolutePath().normalize();
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("vmlinux64.gz")))) {
+            gz.write(Files.readAllBytes(elf64));
+        }
+        try (var f = new java.io.RandomAccessFile(dir.resolve("initrd-65m").toFile(), "rw")) {
+            f.setLength((65L << 20));                          // sparse: no disk space
+        }
+        try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve("bomb.gz")))) {
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 65; i++) gz.write(zeros);     // 65 MiB in about 65 KiB
+        }
+        byte[] good = Files.readAllBytes(dir.resolve("vmlinux64.gz"));
+        Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(good, good.length / 2));
+        String longArgs = "x".repeat(LabConfigLoader.MAX_PPCE500_BOOTARGS + 1);
         return Stream.of(
+                new Bad("kernel64-on-e500mc.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = vmlinux64.gz\n}\n",
+                        "kernel64-on-e500mc.conf:4: vm.kernel: " + dir.resolve("vmlinux64.gz")
+                                + " is an ELF64 image; cpu = e500mc runs 32-bit code only"),
+                new Bad("bios64-on-e500mc.conf", "vm {\n  name = x\n  board = ppce500\n  bios = \"" + elf64
+                        + "\"\n  kernel = vmlinux64.gz\n}\n", "bios64-on-e500mc.conf:4: vm.bios: " + elf64 + " is an ELF64 image"),
+                new Bad("initrd-over-ram.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  ram = 64M\n"
+                        + "  initrd = initrd-65m\n}\n", "initrd-over-ram.conf:6: vm.initrd: " + dir.resolve("initrd-65m")
+                        + " is 68157440 bytes, larger than the VM's RAM (ram = 67108864 bytes)"),
+                new Bad("kernel-over-ram.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = initrd-65m\n  ram = 64M\n}\n",
+                        "kernel-over-ram.conf:4: vm.kernel: " + dir.resolve("initrd-65m") + " is 68157440 bytes, larger than"),
+                new Bad("bomb.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = bomb.gz\n  ram = 64M\n}\n",
+                        "bomb.conf:4: vm.kernel: " + dir.resolve("bomb.gz") + " decompresses to more than the VM's RAM (ram = 67108864 bytes)"),
+                new Bad("bomb-bios.conf", "vm {\n  name = x\n  board = ppce500\n  bios = bomb.gz\n  ram = 64M\n}\n",
+                        "bomb-bios.conf:4: vm.bios: " + dir.resolve("bomb.gz") + " decompresses to more than"),
+                new Bad("cut-gzip.conf", "vm {\n  name = x\n  board = ppce500\n  cpu = e5500\n  kernel = cut.gz\n}\n",
+                        "cut-gzip.conf:5: vm.kernel: " + dir.resolve("cut.gz") + " starts like gzip but cannot be decompressed: "),
+                new Bad("bootargs.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  bootargs = \"" + longArgs + "\"\n}\n",
+                        "bootargs.conf:5: vm.bootargs: 131073 bytes; a ppce500 VM takes at most 131072"),
                 new Bad("image-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  image = ok.elf\n}\n",
                         "image-on-ppce500.conf:5: vm.image: not a key of board = ppce500"),
                 new Bad("clock-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  clock-hz = 100\n}\n",

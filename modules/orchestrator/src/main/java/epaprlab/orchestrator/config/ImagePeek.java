@@ -1,0 +1,70 @@
+package epaprlab.orchestrator.config;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * What the config checks need to know of an image file before any VM loads it: whether it is a
+ * 64-bit ELF, and how large it is once decompressed (images may be gzip files). Reads only what
+ * it needs and keeps nothing of the contents; each file's size is counted once per loader.
+ */
+final class ImagePeek {
+    private static final int GZIP0 = 0x1f, GZIP1 = 0x8b;
+    private final long mostCounted;
+    private final Map<Path, Long> inflatedSizes = new HashMap<>();
+
+    /** @param mostCounted decompressed sizes are counted up to this and no further */
+    ImagePeek(long mostCounted) {
+        this.mostCounted = mostCounted;
+    }
+
+    /**
+     * True when the file starts like an ELF64 file (EI_CLASS = 2), also inside a gzip stream (the
+     * ppce500 loader decompresses); anything else, a broken gzip stream included, is left to the
+     * image loader.
+     */
+    static boolean isElf64(Path image) throws IOException {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(image))) {
+            InputStream body = isGzip(in) ? new GZIPInputStream(in) : in;
+            byte[] ident = body.readNBytes(5);
+            return ident.length == 5 && ident[0] == 0x7f && ident[1] == 'E' && ident[2] == 'L' && ident[3] == 'F' && ident[4] == 2;
+        } catch (java.util.zip.ZipException | java.io.EOFException broken) {
+            return false;
+        }
+    }
+
+    /**
+     * The decompressed size of a gzip file, counted as it streams and at most the limit given at
+     * construction; 0 for a file that is not gzip.
+     *
+     * @throws java.util.zip.ZipException or {@link java.io.EOFException} for a broken or cut stream
+     */
+    long inflatedSize(Path file) throws IOException {
+        Long known = inflatedSizes.get(file);
+        if (known != null) return known;
+        long n = 0;
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            if (isGzip(in)) {
+                GZIPInputStream z = new GZIPInputStream(in, 64 * 1024);
+                byte[] sink = new byte[64 * 1024];
+                for (int r; n < mostCounted && (r = z.read(sink)) > 0; ) n += r;
+            }
+        }
+        inflatedSizes.put(file, n);
+        return n;
+    }
+
+    /** Looks at the first two bytes and puts them back. */
+    private static boolean isGzip(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        boolean gzip = in.read() == GZIP0 && in.read() == GZIP1;
+        in.reset();
+        return gzip;
+    }
+}
