@@ -121,12 +121,20 @@ public final class SystemRegisters {
         s.gpr[rt(w)] = s.msr;
     }
 
+    /**
+     * mtmsr. With BOOK_E translation as QEMU 7.2 (MsrQemuDifferentialTest): MSR[ME] keeps its
+     * value, and with bit 15 (L, Book III-S's field, reserved in Book E) set only EE and RI are
+     * written. FLAT mode writes every bit the core has, as KVM on e500mc hardware.
+     */
     public static void mtmsr(CpuState s, int w) {
         if (s.privileged()) return;
-        s.setMsr(s.gpr[rs(w)]);
+        long keep = !s.bookE ? 0 : (w & MTMSR_L) != 0 ? ~(Msr.EE | Msr.RI) : Msr.ME;
+        s.setMsr((s.gpr[rs(w)] & ~keep) | (s.msr & keep));
         s.nia = s.ea(s.nia);
-        s.limit = 0;                    // may unmask an interrupt or set MSR[WE]
+        s.limit = 0;                    // may unmask an interrupt
     }
+
+    private static final int MTMSR_L = 0x00010000;
 
     public static void wrtee(CpuState s, int w) {
         if (s.privileged()) return;
