@@ -2,6 +2,7 @@ package epaprlab.ppc.exec;
 
 import static epaprlab.ppc.decode.Fields.*;
 
+import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Msr;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
@@ -81,6 +82,15 @@ public final class SystemRegisters {
         int a = ACCESS[n];
         return a != 0 && ((a & E5500_ONLY) == 0 || s.has64);
     }
+
+    /** True when {@code model} implements SPR {@code n}: the table guest mfspr/mtspr follow, for host tools (gdb). */
+    public static boolean implemented(CpuModel model, int n) {
+        int a = ACCESS[n];
+        return a != 0 && ((a & E5500_ONLY) == 0 || model.has64Bit());
+    }
+
+    /** True when a supervisor {@code mtspr} may write SPR {@code n} on {@code model}. */
+    public static boolean writable(CpuModel model, int n) { return implemented(model, n) && (ACCESS[n] & W) != 0; }
 
     /**
      * Checks existence and privilege; raises the Program interrupt and returns false when denied,

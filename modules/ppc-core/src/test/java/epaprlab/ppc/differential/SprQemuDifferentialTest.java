@@ -138,7 +138,7 @@ class SprQemuDifferentialTest {
                 addi    r17, r17, 4
                 mtsrr0  r17
                 mfsrr1  r17                       # back with the MSR of before: SRR1 also has 0x40000
-                rlwinm  r17, r17, 0, 14, 12       # (ESR[PPR]'s echo), MSR[WE] on our engine
+                rlwinm  r17, r17, 0, 14, 12       # (ESR[PPR]'s echo; the cores drop it as MSR[WE])
                 mtsrr1  r17
                 rfi
                 .org    0x100 + 0x20 * 8          # System call: back to supervisor state at r30
