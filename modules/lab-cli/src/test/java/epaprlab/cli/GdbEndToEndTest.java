@@ -115,7 +115,8 @@ class GdbEndToEndTest {
      * gives at reset (PVR the model's, PIR the vCPU's number); SPRG0 written and read back; a DEC
      * write counts down through the timers to TSR[DIS], which a TSR write of all ones clears
      * (write-one-to-clear, as mtspr: stored as given it would read all ones); a PVR write is
-     * refused. Then a breakpoint on the doorbell vector's first instruction stops vCPU 1 before that
+     * refused; MAS5, MAS8, L2CSR1 and IVOR32, which the cores lack, are not registers, DBCR0 and
+     * NPIDR are. Then a breakpoint on the doorbell vector's first instruction stops vCPU 1 before that
      * instruction runs: the IVPR and IVOR36 the guest set, SRR0/SRR1 as the interrupt saved them;
      * one step later the SPRG0 the handler's first instruction wrote.
      */
@@ -149,6 +150,14 @@ class GdbEndToEndTest {
                 "  print('refused: %s' % e)",
                 "end",
                 "printf \"pvr=%x\\n\", $pvr",
+                "python",
+                "for name in ['mas5', 'mas8', 'l2csr1', 'ivor32']:",
+                "  try:",
+                "    gdb.execute('info registers ' + name)",
+                "  except gdb.error as e:",
+                "    print('absent: %s' % e)",
+                "end",
+                "info registers dbcr0 npidr",
                 "break *doorbell_vector",            // the vector's first instruction, seen before it runs
                 "continue",
                 "info registers pc ivpr ivor36 pir srr0 srr1 r3 sprg0",
@@ -165,6 +174,10 @@ class GdbEndToEndTest {
         assertFinds("^tsr-after-w1c=0$", out);
         assertFinds("^refused: Could not write register \"pvr\"; remote failure reply 'E03'$", out);
         assertFinds("^pvr=" + pvr.substring(2) + "$", out);
+        for (String gone : List.of("mas5", "mas8", "l2csr1", "ivor32")) {      // not in the core's SPR table
+            assertFinds("^absent: Invalid register `" + gone + "'$", out);
+        }
+        assertFinds("^dbcr0\\s+0x0\\s+0\\nnpidr\\s+0x0\\s+0$", out);
         long vector = localSymbol(elf, cpu, "doorbell_vector");
         assertFinds("^Thread 2 hit Breakpoint 1, 0x0*" + Long.toHexString(vector) + " in doorbell_vector \\(\\)$", out);
         assertFinds("^ivpr\\s+0x" + Long.toHexString(vector & ~0xffffL) + "\\s", out);

@@ -30,11 +30,11 @@ import java.util.function.IntSupplier;
  * leave {@link #run}; every other one becomes a {@link ExitReason#EPAPR_HCALL} exit when the
  * capability is enabled, and gets {@code EV_UNIMPLEMENTED} (r4 = 0) when it is not.
  *
- * <p>Idling: EV_IDLE (answered in-engine with EV_SUCCESS), {@code wait} and MSR[WE]=1 all put the
- * CPU in its wait state; the engine then runs on until an interrupt is deliverable, which in
- * instruction time includes fast-forwarding the time base to the next armed timer. Only when
- * nothing can wake the guest by itself does {@link #run} return INTR with {@code idle()} set
- * (and, in wall-clock time, {@code idleUntilNanos()} = the next timer deadline).
+ * <p>Idling: EV_IDLE (answered in-engine with EV_SUCCESS) and {@code wait} put the CPU in its wait
+ * state (the cores have no MSR[WE], as in QEMU); the engine then runs on until an interrupt is
+ * deliverable, which in instruction time includes fast-forwarding the time base to the next
+ * armed timer. Only when nothing can wake the guest by itself does {@link #run} return INTR with
+ * {@code idle()} set (and, in wall-clock time, {@code idleUntilNanos()} = the next timer deadline).
  */
 final class SoftVcpu implements Vcpu {
     private static final int SPR_PIR = 286;

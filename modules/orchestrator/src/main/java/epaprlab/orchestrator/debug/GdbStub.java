@@ -50,7 +50,7 @@ public final class GdbStub implements Runnable {
         this.gate = gate;
         this.ram = board.vm().memory();
         this.wide = model == CpuModel.E5500;
-        this.sprs = BookeSprs.of(wide);
+        this.sprs = BookeSprs.of(model);
     }
 
     /** Opens the port and serves on a thread of its own; prints where to attach. */

@@ -372,7 +372,7 @@ public final class Cpu {
      */
     public void enterWait() { s.waiting = true; }
 
-    /** True while waiting for an interrupt ({@code wait}/EV_IDLE, or MSR[WE]=1). */
+    /** True while waiting for an interrupt ({@code wait}/EV_IDLE; the cores have no MSR[WE]). */
     public boolean isWaiting() { return AsyncInterrupts.waiting(s); }
 
     /**

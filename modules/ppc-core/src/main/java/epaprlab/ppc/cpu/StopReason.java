@@ -20,7 +20,7 @@ public enum StopReason {
      */
     UNHANDLED_INTERRUPT,
     /**
-     * The CPU waits ({@code wait}, MSR[WE]=1, or {@link Cpu#enterWait()}) and no interrupt can
+     * The CPU waits ({@code wait} or {@link Cpu#enterWait()}) and no interrupt can
      * become deliverable by executing: nothing is pending, and in instruction time no timer is
      * armed (an armed one is fast-forwarded to instead). The host should call {@code run} again
      * after raising an interrupt, a kick, or (wall-clock time) at {@link Cpu#idleUntilNanos()}.

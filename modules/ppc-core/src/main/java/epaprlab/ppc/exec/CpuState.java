@@ -108,7 +108,7 @@ public final class CpuState {
     public final PendingInterrupts pending = new PendingInterrupts();
     /** The doorbell bus of this RAM. */
     public final DoorbellBus bus;
-    /** Set by {@code wait} (and EV_IDLE) until an interrupt is taken; MSR[WE] waits too. */
+    /** Set by {@code wait} (and EV_IDLE) until an interrupt is taken (the cores have no MSR[WE]). */
     public boolean waiting;
     /**
      * The interpreter services timers and interrupts when {@link #retired} reaches this; handlers
@@ -236,9 +236,9 @@ public final class CpuState {
 
     // ---- registers ---------------------------------------------------------------------------
 
-    /** Writes the MSR, dropping bits the model does not implement (upper word; CM on e500mc). */
+    /** Writes the MSR, dropping bits the model does not implement ({@link CpuModel#msrMask}: WE on both, CM on e500mc). */
     public void setMsr(long v) {
-        v &= has64 ? MASK32 : (MASK32 & ~Msr.CM);
+        v &= model.msrMask();
         msr = v;
         cm = (v & Msr.CM) != 0;
         eaMask = cm ? -1L : MASK32;

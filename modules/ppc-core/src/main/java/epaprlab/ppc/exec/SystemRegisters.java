@@ -2,6 +2,7 @@ package epaprlab.ppc.exec;
 
 import static epaprlab.ppc.decode.Fields.*;
 
+import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Msr;
 import epaprlab.ppc.cpu.ProgramCause;
 import epaprlab.ppc.cpu.Spr;
@@ -82,6 +83,15 @@ public final class SystemRegisters {
         return a != 0 && ((a & E5500_ONLY) == 0 || s.has64);
     }
 
+    /** True when {@code model} implements SPR {@code n}: the table guest mfspr/mtspr follow, for host tools (gdb). */
+    public static boolean implemented(CpuModel model, int n) {
+        int a = ACCESS[n];
+        return a != 0 && ((a & E5500_ONLY) == 0 || model.has64Bit());
+    }
+
+    /** True when a supervisor {@code mtspr} may write SPR {@code n} on {@code model}. */
+    public static boolean writable(CpuModel model, int n) { return implemented(model, n) && (ACCESS[n] & W) != 0; }
+
     /**
      * Checks existence and privilege; raises the Program interrupt and returns false when denied,
      * returns false without an interrupt for QEMU's supervisor no-op on a number the model lacks.
@@ -121,12 +131,20 @@ public final class SystemRegisters {
         s.gpr[rt(w)] = s.msr;
     }
 
+    /**
+     * mtmsr. With BOOK_E translation as QEMU 7.2 (MsrQemuDifferentialTest): MSR[ME] keeps its
+     * value, and with bit 15 (L, Book III-S's field, reserved in Book E) set only EE and RI are
+     * written. FLAT mode writes every bit the core has, as KVM on e500mc hardware.
+     */
     public static void mtmsr(CpuState s, int w) {
         if (s.privileged()) return;
-        s.setMsr(s.gpr[rs(w)]);
+        long keep = !s.bookE ? 0 : (w & MTMSR_L) != 0 ? ~(Msr.EE | Msr.RI) : Msr.ME;
+        s.setMsr((s.gpr[rs(w)] & ~keep) | (s.msr & keep));
         s.nia = s.ea(s.nia);
-        s.limit = 0;                    // may unmask an interrupt or set MSR[WE]
+        s.limit = 0;                    // may unmask an interrupt
     }
+
+    private static final int MTMSR_L = 0x00010000;
 
     public static void wrtee(CpuState s, int w) {
         if (s.privileged()) return;

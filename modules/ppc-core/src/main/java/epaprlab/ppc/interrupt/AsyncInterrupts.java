@@ -70,7 +70,7 @@ public final class AsyncInterrupts {
         return null;
     }
 
-    public static boolean waiting(CpuState s) { return s.waiting || (s.msr & Msr.WE) != 0; }
+    public static boolean waiting(CpuState s) { return s.waiting; }
 
     private static StopReason watchdog(CpuState s) {
         s.stopPc = s.pc;

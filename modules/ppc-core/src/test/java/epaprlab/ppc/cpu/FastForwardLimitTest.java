@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * takes the interrupt at the same time base as an unlimited run does.
  */
 class FastForwardLimitTest {
-    /** DEC = 100 at TB 6 (zero at TB 106), then MSR[WE|EE]; the handler records TB in r9. */
+    /** DEC = 100 at TB 6 (zero at TB 106), then MSR[EE] and wait; the handler records TB in r9. */
     static final String DEC_WAIT = """
                 li    r1,0
                 mtspr 63,r1
@@ -23,9 +23,10 @@ class FastForwardLimitTest {
                 mtspr 22,r3
                 lis   r4,0x0400
                 mtspr 340,r4
-                lis   r5,0x4
+                li    r5,0
                 ori   r5,r5,0x8000
                 mtmsr r5
+                wait
                 sc    1
                 .balign 16
             h:

@@ -449,7 +449,7 @@ class ProgramTest {
                 cpu.setMsr((rnd.nextBoolean() ? Msr.PR : 0) | (rnd.nextBoolean() ? Msr.CM : 0));
                 cpu.setPc(0x2000);
                 StopReason r = cpu.run(1);
-                // IDLE: wait, or mtmsr with MSR[WE]; WATCHDOG cannot happen within one instruction
+                // IDLE: wait; WATCHDOG cannot happen within one instruction
                 assertTrue(r == StopReason.BUDGET || r == StopReason.HYPERCALL || r == StopReason.UNHANDLED_INTERRUPT
                         || r == StopReason.IDLE, r::toString);
                 assertNull(cpu.lastEngineError(), () -> "engine error on word 0x%08x".formatted(w));

@@ -31,6 +31,55 @@ class SprQemuDifferentialTest {
     /** SPRs QEMU has and the engine lacked: all ones written and read back ("KS"), to see which bits they keep. */
     static final int[] KEPT = {512, 513, 514, 517, 947, 948};
 
+    /**
+     * The probes' output routines: {@code line} prints the tag in r22 (two characters), the number
+     * in r21 (3 digits), r15 (WIDTH digits) and r16 (8 digits) to the UART at r20; {@code hex}
+     * prints r3's low r6 hex digits and a space.
+     */
+    static final String PRINT = """
+        # one line: the tag in r22 (two characters), SPR r21, value r15, ESR r16
+        line:
+                mflr    r23
+                srwi    r5, r22, 8
+                stb     r5, 0(r20)
+                stb     r22, 0(r20)
+                li      r5, ' '
+                stb     r5, 0(r20)
+                mr      r3, r21
+                li      r6, 3
+                bl      hex
+                mr      r3, r15
+                li      r6, WIDTH
+                bl      hex
+                mr      r3, r16
+                li      r6, 8
+                bl      hex
+                li      r5, '\\n'
+                stb     r5, 0(r20)
+                mtlr    r23
+                blr
+        # r3's low r6 hex digits, then a space, as "0" + digits would be (clobbers r3, r5, r7, ctr)
+        hex:
+                mtctr   r6
+                slwi    r7, r6, 2
+        1:      addi    r7, r7, -4
+                .ifdef WIDE
+                srd     r5, r3, r7
+                .else
+                srw     r5, r3, r7
+                .endif
+                andi.   r5, r5, 0xF
+                cmpwi   r5, 10
+                blt     2f
+                addi    r5, r5, 'a' - '0' - 10
+        2:      addi    r5, r5, '0'
+                stb     r5, 0(r20)
+                bdnz    1b
+                li      r5, ' '
+                stb     r5, 0(r20)
+                blr
+            """;
+
     @ParameterizedTest
     @EnumSource(MmuQemuDifferentialTest.Case.class)
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -89,7 +138,7 @@ class SprQemuDifferentialTest {
                 addi    r17, r17, 4
                 mtsrr0  r17
                 mfsrr1  r17                       # back with the MSR of before: SRR1 also has 0x40000
-                rlwinm  r17, r17, 0, 14, 12       # (ESR[PPR]'s echo), MSR[WE] on our engine
+                rlwinm  r17, r17, 0, 14, 12       # (ESR[PPR]'s echo; the cores drop it as MSR[WE])
                 mtsrr1  r17
                 rfi
                 .org    0x100 + 0x20 * 8          # System call: back to supervisor state at r30
@@ -99,48 +148,9 @@ class SprQemuDifferentialTest {
                 rfi
 
                 .org    0x400
-        # one line: the tag in r22 (two characters), SPR r21, value r15, ESR r16
-        line:
-                mflr    r23
-                srwi    r5, r22, 8
-                stb     r5, 0(r20)
-                stb     r22, 0(r20)
-                li      r5, ' '
-                stb     r5, 0(r20)
-                mr      r3, r21
-                li      r6, 3
-                bl      hex
-                mr      r3, r15
-                li      r6, WIDTH
-                bl      hex
-                mr      r3, r16
-                li      r6, 8
-                bl      hex
-                li      r5, '\\n'
-                stb     r5, 0(r20)
-                mtlr    r23
-                blr
-        # r3's low r6 hex digits, then a space, as "0" + digits would be (clobbers r3, r5, r7, ctr)
-        hex:
-                mtctr   r6
-                slwi    r7, r6, 2
-        1:      addi    r7, r7, -4
-                .ifdef WIDE
-                srd     r5, r3, r7
-                .else
-                srw     r5, r3, r7
-                .endif
-                andi.   r5, r5, 0xF
-                cmpwi   r5, 10
-                blt     2f
-                addi    r5, r5, 'a' - '0' - 10
-        2:      addi    r5, r5, '0'
-                stb     r5, 0(r20)
-                bdnz    1b
-                li      r5, ' '
-                stb     r5, 0(r20)
-                blr
-
+        """);
+        s.append(PRINT);
+        s.append("""
         main:
                 # UART: TLB1[1], EA 0xE0000000 -> PA 0xF_E000_0000, 1 MiB, I|G, UR UW SR SW
                 LI32    r3, 0x10010000
