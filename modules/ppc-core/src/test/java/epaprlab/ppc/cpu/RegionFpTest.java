@@ -145,13 +145,6 @@ class RegionFpTest {
         return v;
     }
 
-    private static Cpu boot(CpuModel m, MemoryImage image, Tier t) {
-        Cpu cpu = new Cpu(m, new GuestMemory(image));
-        cpu.setPc(0);
-        t.select(cpu, 1);
-        return cpu;
-    }
-
     @Test
     void fpInRegionsGivesTheInterpretersStateWithEnabledExceptions() {
         for (CpuModel m : CpuModel.values()) {
@@ -159,11 +152,11 @@ class RegionFpTest {
             byte[] code = Binutils.assemble(PROGRAM, m.has64Bit());
             built.write(0, code, 0, code.length);
             MemoryImage image = built.snapshot();
-            List<Long> interpreted = run(boot(m, image, Tier.INTERPRETER), 1_000_000);
+            List<Long> interpreted = run(Tier.INTERPRETER.boot(m, image), 1_000_000);
             long before = Interpreter.regionsTranslated();
             for (int slice : new int[] {1_000_000, 1, 7, 100, 333}) {
                 for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
-                    assertEquals(interpreted, run(boot(m, image, t), slice), m + " " + t + " slice " + slice);
+                    assertEquals(interpreted, run(t.boot(m, image), slice), m + " " + t + " slice " + slice);
                 }
             }
             assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");

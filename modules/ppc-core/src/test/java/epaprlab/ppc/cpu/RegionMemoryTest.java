@@ -140,13 +140,6 @@ class RegionMemoryTest {
         return v;
     }
 
-    private static Cpu boot(CpuModel m, MemoryImage image, Tier t) {
-        Cpu cpu = new Cpu(m, new GuestMemory(image));
-        cpu.setPc(0);
-        t.select(cpu, 1);
-        return cpu;
-    }
-
     @Test
     void inlineLoadsAndStoresGiveTheInterpretersStateAtTheirEdges() {
         for (CpuModel m : CpuModel.values()) {
@@ -155,11 +148,11 @@ class RegionMemoryTest {
             built.write(0, code, 0, code.length);
             for (int a = 0x6000; a < 0x8000; a += 4) built.store32(a, a * 0x9E3779B1);   // image data to copy on write
             MemoryImage image = built.snapshot();
-            List<Long> interpreted = run(boot(m, image, Tier.INTERPRETER), 1_000_000);
+            List<Long> interpreted = run(Tier.INTERPRETER.boot(m, image), 1_000_000);
             long before = Interpreter.regionsTranslated();
             for (int slice : new int[] {1_000_000, 1, 7, 100}) {
                 for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
-                    assertEquals(interpreted, run(boot(m, image, t), slice), m + " " + t + " slice " + slice);
+                    assertEquals(interpreted, run(t.boot(m, image), slice), m + " " + t + " slice " + slice);
                 }
             }
             assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");
