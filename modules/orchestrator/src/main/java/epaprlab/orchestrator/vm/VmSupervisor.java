@@ -329,21 +329,12 @@ public final class VmSupervisor {
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
             // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
-            if (patternRanAway) return;
-            String key = "result.fail-pattern";
-            try {
-                if (rules.fail().isPresent() && BoundedMatch.find(rules.fail().get(), line) >= 0) {
-                    if (rules.endOnResult()) halt.set();
-                    self.tell(new ConsoleResult(Outcome.FAILED, line));
-                    return;
-                }
-                key = "result.pass-pattern";
-                if (rules.pass().isPresent() && BoundedMatch.find(rules.pass().get(), line) >= 0) {
-                    if (rules.endOnResult()) halt.set();
-                    self.tell(new ConsoleResult(Outcome.PASSED, line));
-                }
-            } catch (BoundedMatch.Runaway e) {
-                ranAway(e.detail(config.name(), key), self);
+            if (finds(rules.fail(), "result.fail-pattern", line, self)) {
+                if (rules.endOnResult()) halt.set();
+                self.tell(new ConsoleResult(Outcome.FAILED, line));
+            } else if (finds(rules.pass(), "result.pass-pattern", line, self)) {
+                if (rules.endOnResult()) halt.set();
+                self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         }, textConsumer(config, self), consoleTap);
         this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
@@ -372,21 +363,31 @@ public final class VmSupervisor {
         if (!steps && pattern.isEmpty()) return null;
         return text -> {
             if (steps) self.tell(new ConsoleOutput(text));
-            if (pattern.isPresent() && !consoleSnapshotDone && !patternRanAway) {
+            if (pattern.isPresent() && !consoleSnapshotDone) {
                 consoleWindow.append(text);
                 if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
-                try {
-                    if (BoundedMatch.find(pattern.get(), consoleWindow) >= 0) {
-                        consoleSnapshotDone = true;
-                        consoleWindow.setLength(0);
-                        hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
-                        self.tell(ConsoleSnapshotMatched.INSTANCE);
-                    }
-                } catch (BoundedMatch.Runaway e) {
-                    ranAway(e.detail(config.name(), "snapshot.console-pattern"), self);
+                if (finds(pattern, "snapshot.console-pattern", consoleWindow, self)) {
+                    consoleSnapshotDone = true;
+                    consoleWindow.setLength(0);
+                    hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
+                    self.tell(ConsoleSnapshotMatched.INSTANCE);
                 }
             }
         };
+    }
+
+    /**
+     * Whether {@code pattern} (config key {@code key}) matches in {@code text}, within its step
+     * budget; false once any console pattern of this VM ran away (then the VM ends).
+     */
+    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text, ActorRef<Command> self) {
+        if (pattern.isEmpty() || patternRanAway) return false;
+        try {
+            return BoundedMatch.find(pattern.get(), text) >= 0;
+        } catch (BoundedMatch.Runaway e) {
+            ranAway(e.detail(config.name(), key), self);
+            return false;
+        }
     }
 
     /**
