@@ -1,10 +1,10 @@
 package epaprlab.orchestrator.vm;
 
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
+import epaprlab.orchestrator.console.BoundedMatch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /**
  * How far a VM's scripted console steps have come: the step that waits now, and the console text
@@ -32,17 +32,19 @@ final class ConsoleScript {
     /**
      * Takes console output; returns the steps it completed, in order (each one's input is due
      * now). Several steps can complete at once when the output holds each one's pattern in turn.
+     *
+     * @throws BoundedMatch.Runaway when the waiting step's pattern ran out of its budget ({@link #current} is that step)
      */
-    List<ConsoleStep> onOutput(String text) {
+    List<ConsoleStep> onOutput(String text) throws BoundedMatch.Runaway {
         if (next == steps.size()) return List.of();
         seen.append(text);
         if (seen.length() > MAX_SEEN) seen.delete(0, seen.length() - MAX_SEEN);
         List<ConsoleStep> done = new ArrayList<>();
         while (next < steps.size()) {
-            Matcher m = steps.get(next).waitFor().matcher(seen);
-            if (!m.find()) break;
+            int end = BoundedMatch.find(steps.get(next).waitFor(), seen);
+            if (end < 0) break;
             done.add(steps.get(next++));
-            seen.delete(0, m.end());
+            seen.delete(0, end);
         }
         return done;
     }

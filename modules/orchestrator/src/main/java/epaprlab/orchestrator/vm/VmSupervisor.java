@@ -14,6 +14,7 @@ import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.Durations;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
+import epaprlab.orchestrator.console.BoundedMatch;
 import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.machine.snapshot.SnapshotFile;
 import epaprlab.orchestrator.debug.CrashReport;
@@ -122,6 +123,12 @@ public final class VmSupervisor {
 
     /** Console output as it came, for the console steps (sent from a vCPU thread; only with steps). */
     private record ConsoleOutput(String text) implements Command {}
+
+    /**
+     * A console pattern ran out of its match budget ({@link BoundedMatch}): the VM ends as crashed,
+     * {@code detail} naming the VM, the config key and the pattern (sent from a vCPU thread or self).
+     */
+    private record PatternRunaway(String detail) implements Command {}
 
     /** Console step {@code number}'s timeout ran out before its pattern was seen. */
     private record StepTimedOut(int number) implements Command {}
@@ -275,6 +282,8 @@ public final class VmSupervisor {
      * (and a board that served an earlier VM counts from where it is).
      */
     private final long[] executedCounted;
+    /** Set once a console pattern has run away: no pattern is matched any more, the VM is ending. */
+    private volatile boolean patternRanAway;
     /** Set once the console trigger has fired (or can never fire: a VM started from a snapshot). */
     private volatile boolean consoleSnapshotDone;
     /** The console output since the start, cut to its last {@link #CONSOLE_WINDOW} chars, for the console trigger. */
@@ -320,10 +329,10 @@ public final class VmSupervisor {
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
             // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
-            if (rules.fail().isPresent() && rules.fail().get().matcher(line).find()) {
+            if (finds(rules.fail(), "result.fail-pattern", line, self)) {
                 if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.FAILED, line));
-            } else if (rules.pass().isPresent() && rules.pass().get().matcher(line).find()) {
+            } else if (finds(rules.pass(), "result.pass-pattern", line, self)) {
                 if (rules.endOnResult()) halt.set();
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
@@ -357,7 +366,7 @@ public final class VmSupervisor {
             if (pattern.isPresent() && !consoleSnapshotDone) {
                 consoleWindow.append(text);
                 if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
-                if (pattern.get().matcher(consoleWindow).find()) {
+                if (finds(pattern, "snapshot.console-pattern", consoleWindow, self)) {
                     consoleSnapshotDone = true;
                     consoleWindow.setLength(0);
                     hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
@@ -365,6 +374,31 @@ public final class VmSupervisor {
                 }
             }
         };
+    }
+
+    /**
+     * Whether {@code pattern} (config key {@code key}) matches in {@code text}, within its step
+     * budget; false once any console pattern of this VM ran away (then the VM ends).
+     */
+    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text, ActorRef<Command> self) {
+        if (pattern.isEmpty() || patternRanAway) return false;
+        try {
+            return BoundedMatch.find(pattern.get(), text) >= 0;
+        } catch (BoundedMatch.Runaway e) {
+            ranAway(e.detail(config.name(), key), self);
+            return false;
+        }
+    }
+
+    /**
+     * A console pattern ran out of its budget (any thread): no pattern is matched any more, no vCPU
+     * of this boot runs on, and the supervisor ends the VM on {@link PatternRunaway}.
+     */
+    private void ranAway(String detail, ActorRef<Command> self) {
+        if (patternRanAway) return;
+        patternRanAway = true;
+        halt.set();
+        self.tell(new PatternRunaway(detail));
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -488,6 +522,7 @@ public final class VmSupervisor {
             case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
                     "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
             case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
+            case PatternRunaway r -> abortReset(stopAll(vcpus), Outcome.CRASHED, r.detail());
             case Stop st -> abortReset(stopAll(vcpus), Outcome.STOPPED, "stopped by the host: " + st.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(stopAll(vcpus), Outcome.STEP_TIMED_OUT, stepTimedOut())
@@ -554,6 +589,8 @@ public final class VmSupervisor {
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
             case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
+            // the lab's config, not the guest: on-crash does not apply (it would run away again)
+            case PatternRunaway r -> end(Outcome.CRASHED, r.detail(), vcpus);
             case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
             case Stop s -> end(Outcome.STOPPED, "stopped by the host: " + s.why(), vcpus);
             case DebugHeld d -> onDebugHeld(d.held(), vcpus);
@@ -699,6 +736,7 @@ public final class VmSupervisor {
             case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
                     + " stopped unexpectedly", withoutActor(vcpus, c.child()));
             case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
+            case PatternRunaway r -> endSnapshotting(job, Outcome.CRASHED, r.detail(), vcpus);
             case Stop st -> endSnapshotting(job, Outcome.STOPPED, "stopped by the host: " + st.why(), vcpus);
             case TakeSnapshot t -> {
                 t.replyTo().tell(new SnapshotReply.Refused(config.name(), "a snapshot is being taken already"));
@@ -769,7 +807,15 @@ public final class VmSupervisor {
 
     /** Feeds output to the console steps; types the input of each step it completes. */
     private Behavior<Command> onConsoleOutput(String text) {
-        List<ConsoleStep> done = script.onOutput(text);
+        if (patternRanAway) return Behaviors.same();
+        List<ConsoleStep> done;
+        try {
+            done = script.onOutput(text);
+        } catch (BoundedMatch.Runaway e) {
+            int index = script.current().orElseThrow().number() - 1;
+            ranAway(e.detail(config.name(), "console.steps[" + index + "].wait"), ctx.getSelf());
+            return Behaviors.same();
+        }
         if (done.isEmpty()) return Behaviors.same();
         for (ConsoleStep step : done) {
             step.send().ifPresent(line -> board.vm().consoleInput((line + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -850,6 +896,7 @@ public final class VmSupervisor {
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
+            case PatternRunaway r -> abortReset(alive, Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(alive, Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
@@ -871,6 +918,7 @@ public final class VmSupervisor {
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
+            case PatternRunaway r -> abortReset(Set.of(), Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
             case StepTimedOut t -> isWaiting(t) ? abortReset(Set.of(), Outcome.STEP_TIMED_OUT, stepTimedOut()) : Behaviors.same();
@@ -920,7 +968,8 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _, PatternRunaway _ ->
+                    Behaviors.same();    // already ending
         }).build();
     }
 
@@ -936,7 +985,8 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
-                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _ -> Behaviors.same();    // already ending
+                 ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _, PatternRunaway _ ->
+                    Behaviors.same();    // already ending
         }).build();
     }
 

@@ -1,8 +1,10 @@
 package epaprlab.orchestrator.vm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import epaprlab.orchestrator.config.VmConfig.ConsoleStep;
+import epaprlab.orchestrator.console.BoundedMatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +22,7 @@ class ConsoleScriptTest {
     final ConsoleStep again = step(3, "=> $", "reset");
 
     @Test
-    void aPromptWithoutNewlineMatchesAcrossChunks() {
+    void aPromptWithoutNewlineMatchesAcrossChunks() throws Exception {
         ConsoleScript s = new ConsoleScript(List.of(prompt, version));
         assertEquals(List.of(), s.onOutput("booting...\n="));
         assertEquals(Optional.of(prompt), s.current());
@@ -29,7 +31,7 @@ class ConsoleScriptTest {
     }
 
     @Test
-    void theNextStepSeesOnlyWhatCameAfterTheLastMatch() {
+    void theNextStepSeesOnlyWhatCameAfterTheLastMatch() throws Exception {
         ConsoleScript s = new ConsoleScript(List.of(prompt, version, again));
         assertEquals(List.of(prompt), s.onOutput("U-Boot 2023\n=> "));   // the banner came before the prompt
         assertEquals(List.of(), s.onOutput("version\n"));
@@ -39,10 +41,18 @@ class ConsoleScriptTest {
     }
 
     @Test
-    void oldOutputIsDroppedBeyondTheLimit() {
+    void oldOutputIsDroppedBeyondTheLimit() throws Exception {
         ConsoleScript s = new ConsoleScript(List.of(step(1, "^start", null)));
         assertEquals(List.of(), s.onOutput("x".repeat(10)));
         assertEquals(List.of(), s.onOutput("start" + "y".repeat(ConsoleScript.MAX_SEEN)));
         assertEquals(Optional.of(1), s.current().map(ConsoleStep::number), "the kept tail no longer starts with it");
+    }
+
+    @Test
+    void aRunawayStepPatternGivesUpAndStaysTheWaitingStep() throws Exception {
+        ConsoleScript s = new ConsoleScript(List.of(prompt, step(2, "(.*a){12}x", null)));
+        assertEquals(List.of(prompt), s.onOutput("=> "));
+        assertThrows(BoundedMatch.Runaway.class, () -> s.onOutput("a".repeat(45) + "\n"));
+        assertEquals(Optional.of(2), s.current().map(ConsoleStep::number), "the supervisor names this step");
     }
 }

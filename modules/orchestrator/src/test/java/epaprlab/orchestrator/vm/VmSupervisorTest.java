@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -237,6 +238,44 @@ class VmSupervisorTest {
         assertEquals("console step 2 (wait for /never printed/) saw no match within 300 ms (of 2 steps)",
                 run.result().detail());
         assertEquals(List.of("echo> you said: hello", "echo> "), run.console(), "step 1 did its part; the last prompt is flushed at the end");
+    }
+
+    /**
+     * 45 a's (the hello guest prints its VM's name; the echo guest repeats the line a step types)
+     * make (.*a){12}x backtrack for hours without the budget.
+     */
+    @ParameterizedTest(name = "{2}")
+    @CsvSource(delimiter = '|', value = {
+            "hello | result.pass-pattern = \"(.*a){12}x\"                        | result.pass-pattern",
+            "hello | result.fail-pattern = \"(.*a){12}x\"                        | result.fail-pattern",
+            "hello | snapshot { at = console, console-pattern = \"(.*a){12}x\" } | snapshot.console-pattern",
+            "echo  | console.steps = [ { wait = \"echo> $\", send = NAME }, { wait = \"(.*a){12}x\", timeout = 1h } ] "
+                    + "| console.steps[1].wait"})
+    @Timeout(30)
+    void aRunawayConsolePatternEndsTheVmWithinItsWallTimeoutNamingKeyAndPattern(String program, String keys, String key)
+            throws Exception {
+        String name = "a".repeat(45);
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, name, TestGuests.SAMPLE_IMAGES.resolve(program + "-e500mc.elf"),
+                "cpu = e500mc\nlimits.wall-timeout = 5s\n" + keys.replace("NAME", name)), events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(Outcome.CRASHED, run.result().outcome(), run.result().detail());
+        assertTrue(run.result().detail().startsWith("vm " + name + ": " + key + " /(.*a){12}x/ gave up after 50000000 steps on "),
+                run.result().detail());
+        assertTrue(run.result().detail().endsWith("a runaway regular expression in the lab's config, not a guest fault (make it linear)"),
+                run.result().detail());
+        assertTrue(run.result().wallTime().compareTo(Duration.ofSeconds(5)) < 0, "ended at " + run.result().wallTime());
+    }
+
+    @Test
+    @Timeout(30)
+    void aSanePassPatternStillMatchesUnderTheBudget() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(TestGuests.vm(dir, "a".repeat(45), TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"),
+                "cpu = e500mc\nlimits.wall-timeout = 5s\nresult.pass-pattern = \"^hello from (a)+ \\\\(32-bit\""),
+                events.getRef(), new ImageCache()));
+        VmRun run = VmRun.collect(events, WAIT);
+        assertEquals(Outcome.PASSED, run.result().outcome(), run.result().detail());
     }
 
     @Test
