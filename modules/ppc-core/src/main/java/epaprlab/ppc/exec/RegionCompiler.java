@@ -352,6 +352,11 @@ final class RegionCompiler {
         final Label[] at = new Label[PAGE_WORDS];
         Label exit, exitKeep, exitEnder;
         final RegionFpEmitter fp = new RegionFpEmitter(this);
+        /** The instruction being emitted, and the last one that set a CR field by {@link #crFieldFrom}. */
+        int current = -1, compareAt = -1;
+        /** That compare's CR field and operands (pure loads, safe to push again). */
+        int compareField;
+        Runnable compareOperands;
 
         Emitter(DecodeTable table, Plan p, Emitter facts) {
             this.table = table;
@@ -625,6 +630,7 @@ final class RegionCompiler {
 
         private void instruction(int k) {
             int i = p.index[k], w = p.words[k];
+            current = k;
             if (p.hasEntry(i)) {
                 c.labelBinding(at[i]);
                 c.loadConstant(i);
@@ -727,6 +733,19 @@ final class RegionCompiler {
             if (shift != 0) { c.loadConstant(shift); c.ishl(); }
             c.ior();
             stCr();
+            compareAt = current;
+            compareField = bf;
+            compareOperands = operands;
+        }
+
+        /**
+         * The compare whose LT/GT/EQ bit {@code bi} a branch at k tests, when it is the instruction
+         * just before k in the same block (k no entry): its operands are still in their locals.
+         */
+        private Runnable fusedCompare(int k, int bi) {
+            int i = p.index[k];
+            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.hasEntry(i);
+            return adjacent && bi / 4 == compareField && bi % 4 != 3 ? compareOperands : null;
         }
 
         /** Stores the long on the stack into GPR r, and CR0 when rc. */
@@ -1307,8 +1326,21 @@ final class RegionCompiler {
             }
             if ((bo & 0x10) == 0) {
                 conditional = true;
-                ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
-                if (((bo >>> 3) & 1) != 0) c.ifeq(not); else c.ifne(not);
+                boolean set = ((bo >>> 3) & 1) != 0;
+                Runnable fused = fusedCompare(k, bi(w));
+                if (fused != null) {
+                    // cmp + bc as a compare and a branch: the same lcmp the CR field came from
+                    fused.run();
+                    c.lcmp();
+                    switch (bi(w) % 4) {
+                        case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
+                        case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
+                        default -> { if (set) c.ifne(not); else c.ifeq(not); }
+                    }
+                } else {
+                    ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
+                    if (set) c.ifeq(not); else c.ifne(not);
+                }
             }
             if (name.equals("bc")) {
                 if (aa(w)) { c.loadConstant((long) bd(w)); maskTop(); exitWithNia(k); }
