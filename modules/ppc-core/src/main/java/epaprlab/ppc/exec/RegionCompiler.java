@@ -314,14 +314,14 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries and the CPU's {@link PendingInterrupts}; from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter implements RegionFpEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -347,11 +347,21 @@ final class RegionCompiler {
         final int[] usedSpecial = new int[1], writtenSpecial = new int[1];
         /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
         final boolean[] usesMemory = new boolean[1];
+        /**
+         * Pass 1: the CR fields compares and record forms write. In pass 2 each lives as a nibble
+         * in its own local (CRF + field), its bits in the CR local stale; CR readers compose.
+         */
+        final int[] crFields = new int[1];
         final Emitter facts;
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
         Label exit, exitKeep, exitEnder;
         final RegionFpEmitter fp = new RegionFpEmitter(this);
+        /** The instruction being emitted, and the last one that set a CR field by {@link #crFieldFrom}. */
+        int current = -1, compareAt = -1;
+        /** That compare's CR field and operands (pure loads, safe to push again). */
+        int compareField;
+        Runnable compareOperands;
 
         Emitter(DecodeTable table, Plan p, Emitter facts) {
             this.table = table;
@@ -395,8 +405,37 @@ final class RegionCompiler {
         /** (RA|0). */
         void ldRa0(int ra) { if (ra == 0) c.lconst_0(); else ldg(ra); }
 
-        void ldCr() { usedSpecial[0] |= SP_CR; c.iload(CR); }
-        void stCr() { usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR; c.istore(CR); }
+        void ldCr() { usedSpecial[0] |= SP_CR; c.iload(CR); composeCr(); }
+        void stCr() { usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR; splitCr(); c.istore(CR); }
+
+        private int splitFields() { return facts == null ? 0 : facts.crFields[0]; }
+
+        /** The CR int on the stack := its bits outside the split fields, those fields from their locals. */
+        private void composeCr() {
+            int m = splitFields();
+            if (m == 0) return;
+            int bits = 0;
+            for (int f = 0; f < 8; f++) if ((m & (1 << f)) != 0) bits |= 0xF << (28 - 4 * f);
+            c.loadConstant(~bits); c.iand();
+            for (int f = 0; f < 8; f++) {
+                if ((m & (1 << f)) == 0) continue;
+                c.iload(CRF + f);
+                if (f != 7) { c.loadConstant(28 - 4 * f); c.ishl(); }
+                c.ior();
+            }
+        }
+
+        /** Copies the split fields of the CR int on the stack (left there) into their locals. */
+        private void splitCr() {
+            int m = splitFields();
+            for (int f = 0; f < 8; f++) {
+                if ((m & (1 << f)) == 0) continue;
+                c.dup();
+                if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
+                c.loadConstant(0xF); c.iand();
+                c.istore(CRF + f);
+            }
+        }
         void ldI(int sp, int slot) { usedSpecial[0] |= sp; c.iload(slot); }
         void stI(int sp, int slot) { usedSpecial[0] |= sp; writtenSpecial[0] |= sp; c.istore(slot); }
         void ldL(int sp, int slot) { usedSpecial[0] |= sp; c.lload(slot); }
@@ -412,7 +451,7 @@ final class RegionCompiler {
 
         private void loadSpecial(int b) {
             switch (b) {
-                case SP_CR -> { c.aload(S); c.getfield(CD_STATE, "cr", CD_int); c.istore(CR); }
+                case SP_CR -> { c.aload(S); c.getfield(CD_STATE, "cr", CD_int); splitCr(); c.istore(CR); }
                 case SP_LR -> { c.aload(S); c.getfield(CD_STATE, "lr", CD_long); c.lstore(LR); }
                 case SP_CTR -> { c.aload(S); c.getfield(CD_STATE, "ctr", CD_long); c.lstore(CTR); }
                 case SP_SO -> { c.aload(S); c.getfield(CD_STATE, "so", CD_int); c.istore(SO); }
@@ -423,7 +462,7 @@ final class RegionCompiler {
 
         private void storeSpecial(int b) {
             switch (b) {
-                case SP_CR -> { c.aload(S); c.iload(CR); c.putfield(CD_STATE, "cr", CD_int); }
+                case SP_CR -> { c.aload(S); c.iload(CR); composeCr(); c.putfield(CD_STATE, "cr", CD_int); }
                 case SP_LR -> { c.aload(S); c.lload(LR); c.putfield(CD_STATE, "lr", CD_long); }
                 case SP_CTR -> { c.aload(S); c.lload(CTR); c.putfield(CD_STATE, "ctr", CD_long); }
                 case SP_SO -> { c.aload(S); c.iload(SO); c.putfield(CD_STATE, "so", CD_int); }
@@ -625,6 +664,7 @@ final class RegionCompiler {
 
         private void instruction(int k) {
             int i = p.index[k], w = p.words[k];
+            current = k;
             if (p.hasEntry(i)) {
                 c.labelBinding(at[i]);
                 c.loadConstant(i);
@@ -716,7 +756,9 @@ final class RegionCompiler {
          */
         private void crFieldFrom(int bf, Runnable operands) {
             int shift = 28 - 4 * bf;
-            ldCr(); c.loadConstant(~(0xF << shift)); c.iand();
+            crFields[0] |= 1 << bf;
+            boolean split = (splitFields() & (1 << bf)) != 0;
+            if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
             c.loadConstant(0x428);
             operands.run();
             c.lcmp();
@@ -724,9 +766,27 @@ final class RegionCompiler {
             c.iushr();
             c.loadConstant(0xF); c.iand();
             ldI(SP_SO, SO); c.ior();
-            if (shift != 0) { c.loadConstant(shift); c.ishl(); }
-            c.ior();
-            stCr();
+            if (split) {
+                usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
+                c.istore(CRF + bf);
+            } else {
+                if (shift != 0) { c.loadConstant(shift); c.ishl(); }
+                c.ior();
+                stCr();
+            }
+            compareAt = current;
+            compareField = bf;
+            compareOperands = operands;
+        }
+
+        /**
+         * The compare whose LT/GT/EQ bit {@code bi} a branch at k tests, when it is the instruction
+         * just before k in the same block (k no entry): its operands are still in their locals.
+         */
+        private Runnable fusedCompare(int k, int bi) {
+            int i = p.index[k];
+            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.hasEntry(i);
+            return adjacent && bi / 4 == compareField && bi % 4 != 3 ? compareOperands : null;
         }
 
         /** Stores the long on the stack into GPR r, and CR0 when rc. */
@@ -1307,8 +1367,25 @@ final class RegionCompiler {
             }
             if ((bo & 0x10) == 0) {
                 conditional = true;
-                ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
-                if (((bo >>> 3) & 1) != 0) c.ifeq(not); else c.ifne(not);
+                boolean set = ((bo >>> 3) & 1) != 0;
+                Runnable fused = fusedCompare(k, bi(w));
+                if (fused != null) {
+                    // cmp + bc as a compare and a branch: the same lcmp the CR field came from
+                    fused.run();
+                    c.lcmp();
+                    switch (bi(w) % 4) {
+                        case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
+                        case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
+                        default -> { if (set) c.ifne(not); else c.ifeq(not); }
+                    }
+                } else if ((splitFields() & (1 << (bi(w) / 4))) != 0) {
+                    usedSpecial[0] |= SP_CR;
+                    c.iload(CRF + bi(w) / 4); c.loadConstant(8 >>> (bi(w) % 4)); c.iand();
+                    if (set) c.ifeq(not); else c.ifne(not);
+                } else {
+                    ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
+                    if (set) c.ifeq(not); else c.ifne(not);
+                }
             }
             if (name.equals("bc")) {
                 if (aa(w)) { c.loadConstant((long) bd(w)); maskTop(); exitWithNia(k); }

@@ -188,6 +188,70 @@ class RegionTierTest {
         }
     }
 
+    /**
+     * Every compare-and-branch pair the region tier fuses into one compare and one branch
+     * (signed, unsigned, immediate, record forms; each CR field bit and sense, SO not fused), on
+     * values of both signs and equal ones, with XER[SO] set every other iteration, and a
+     * {@code bdnzt}-style branch testing CTR and the bit together.
+     */
+    static final String COMPARE_BRANCH;
+
+    static {
+        StringBuilder s = new StringBuilder("""
+                _start:
+                    li    r3,0
+                    li    r21,0
+                    lis   r9,0x1999
+                    ori   r9,r9,0x999a
+                    li    r5,41
+                    mtctr r5
+                loop:
+                    rlwinm r0,r3,31,0,0    # XER[SO] on odd iterations
+                    mtxer r0
+                    subi  r4,r3,20
+                    mullw r4,r4,r9         # both signs, 0 at r3 = 20
+                    srawi r7,r4,1
+                    addi  r3,r3,1
+                """);
+        String[] compares = {"cmpw r4,r7", "cmplw r4,r7", "cmpwi cr2,r4,0", "cmplwi cr7,r4,5", "cmpw cr5,r7,r7",
+            "add. r8,r4,r7", "and. r8,r4,r7"};
+        String[] fields = {"cr0", "cr0", "cr2", "cr7", "cr5", "cr0", "cr0"};
+        String[] branches = {"blt", "bge", "bgt", "ble", "beq", "bne", "bso", "bns"};
+        int n = 0;
+        for (int c = 0; c < compares.length; c++) {
+            for (String b : branches) {
+                n++;
+                s.append("    ").append(compares[c]).append('\n')
+                        .append("    ").append(b).append(' ').append(fields[c]).append(",t").append(n).append('\n')
+                        .append("    addi  r21,r21,").append(n).append('\n')
+                        .append("t").append(n).append(":\n    rotlwi r21,r21,1\n");
+            }
+        }
+        s.append("""
+                    cmpwi cr1,r4,0
+                    bdnzt 4*cr1+gt,loop    # on while CTR != 0 and r4 > 0
+                    cmpwi r3,41
+                    blt   loop
+                    sc    1
+                """);
+        COMPARE_BRANCH = s.toString();
+    }
+
+    @Test
+    void fusedCompareAndBranchGiveTheInterpretersState() {
+        for (CpuModel m : CpuModel.values()) {
+            List<Long> interpreted = runInSlices(load(m, COMPARE_BRANCH, Tier.INTERPRETER, 0), 1_000_000);
+            for (int threshold : new int[] {1, 3}) {
+                for (int slice : new int[] {1_000_000, 7, 333}) {
+                    for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                        assertEquals(interpreted, runInSlices(load(m, COMPARE_BRANCH, t, threshold), slice),
+                                m + " " + t + " threshold " + threshold + " slice " + slice);
+                    }
+                }
+            }
+        }
+    }
+
     /** The loop rewrites an instruction of an earlier block of its own region (the loop head). */
     static final String PATCH_LOOP_HEAD = """
             _start:
