@@ -191,16 +191,8 @@ class MsrQemuDifferentialTest {
                 li      r21, 0
                 LI32    r22, 0x5056
                 bl      line
-                li      r5, 'E'
-                stb     r5, 0(r20)
-                li      r5, 'N'
-                stb     r5, 0(r20)
-                li      r5, 'D'
-                stb     r5, 0(r20)
-                li      r5, '\\n'
-                stb     r5, 0(r20)
-        3:      b       3b
         """);
+        s.append(SprQemuDifferentialTest.END_AND_PARK);
         return s.toString().replace("WIDTH", wide ? "16" : "8");
     }
 

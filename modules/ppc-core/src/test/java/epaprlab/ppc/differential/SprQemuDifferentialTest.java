@@ -31,6 +31,19 @@ class SprQemuDifferentialTest {
     /** SPRs QEMU has and the engine lacked: all ones written and read back ("KS"), to see which bits they keep. */
     static final int[] KEPT = {512, 513, 514, 517, 947, 948};
 
+    /** The probe's last line, "END" (the harness waits for it), then a loop that parks the CPU. */
+    static final String END_AND_PARK = """
+                li      r5, 'E'
+                stb     r5, 0(r20)
+                li      r5, 'N'
+                stb     r5, 0(r20)
+                li      r5, 'D'
+                stb     r5, 0(r20)
+                li      r5, '\\n'
+                stb     r5, 0(r20)
+        3:      b       3b
+        """;
+
     /**
      * The probes' output routines: {@code line} prints the tag in r22 (two characters), the number
      * in r21 (3 digits), r15 (WIDTH digits) and r16 (8 digits) to the UART at r20; {@code hex}
@@ -194,16 +207,8 @@ class SprQemuDifferentialTest {
         s.append("""
                 sc
         supervisor_again:
-                li      r5, 'E'
-                stb     r5, 0(r20)
-                li      r5, 'N'
-                stb     r5, 0(r20)
-                li      r5, 'D'
-                stb     r5, 0(r20)
-                li      r5, '\\n'
-                stb     r5, 0(r20)
-        3:      b       3b
         """);
+        s.append(END_AND_PARK);
         return s.toString().replace("WIDTH", wide ? "16" : "8");
     }
 
