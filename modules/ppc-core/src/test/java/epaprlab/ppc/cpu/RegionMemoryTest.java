@@ -7,7 +7,6 @@ import epaprlab.ppc.exec.Interpreter;
 import epaprlab.ppc.mem.GuestMemory;
 import epaprlab.ppc.mem.MemoryImage;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -128,16 +127,7 @@ class RegionMemoryTest {
 
     private static List<Long> run(Cpu cpu, int slice) {
         Slices.runToHypercall(cpu, slice);
-        List<Long> v = new ArrayList<>();
-        for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
-        for (int i = 1; i <= 4; i++) v.add(cpu.fpr(i));
-        v.addAll(List.of((long) cpu.cr(), cpu.ctr(), cpu.xer(), cpu.pc(), cpu.instructionsRetired(),
-                cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1), cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR)));
-        GuestMemory mem = cpu.memory();
-        long h = 0;
-        for (int a = 0; a < 0x8000; a += 4) h = h * 31 + mem.load32(a);
-        v.add(h);
-        return v;
+        return Slices.state(cpu, 0x8000);
     }
 
     @Test

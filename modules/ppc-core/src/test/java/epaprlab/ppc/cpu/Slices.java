@@ -24,14 +24,15 @@ final class Slices {
     }
 
     /**
-     * Everything a difference between the tiers could show in: GPRs, CR, LR, CTR, XER, MSR, PC,
-     * the count, the time base, SRR0/1, DEAR, ESR, TSR and a hash of the first {@code hashedBytes}
-     * of RAM.
+     * Everything a difference between the tiers could show in: GPRs, FPRs, CR, FPSCR, LR, CTR, XER,
+     * MSR, PC, the count, the time base, SRR0/1, DEAR, ESR, TSR and a hash of the first
+     * {@code hashedBytes} of RAM.
      */
     static List<Long> state(Cpu cpu, int hashedBytes) {
         List<Long> v = new ArrayList<>();
         for (int i = 0; i < 32; i++) v.add(cpu.gpr(i));
-        v.addAll(List.of((long) cpu.cr(), cpu.lr(), cpu.ctr(), cpu.xer(), cpu.msr(), cpu.pc(),
+        for (int i = 0; i < 32; i++) v.add(cpu.fpr(i));
+        v.addAll(List.of((long) cpu.cr(), (long) cpu.fpscr(), cpu.lr(), cpu.ctr(), cpu.xer(), cpu.msr(), cpu.pc(),
                 cpu.instructionsRetired(), cpu.timeBase(), cpu.spr(Spr.SRR0), cpu.spr(Spr.SRR1),
                 cpu.spr(Spr.DEAR), cpu.spr(Spr.ESR), cpu.spr(Spr.TSR)));
         GuestMemory mem = cpu.memory();
