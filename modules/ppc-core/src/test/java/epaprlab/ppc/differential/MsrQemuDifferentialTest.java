@@ -49,16 +49,8 @@ class MsrQemuDifferentialTest {
     }
 
     static String probe(boolean wide) {
-        StringBuilder s = new StringBuilder();
-        if (wide) s.append("        .set WIDE, 1\n");
+        StringBuilder s = new StringBuilder(SprQemuDifferentialTest.header(wide));
         s.append("""
-                .macro LI32 r, v
-                lis     \\r, ((\\v) >> 16) & 0xFFFF
-                ori     \\r, \\r, (\\v) & 0xFFFF
-                .ifdef WIDE
-                clrldi  \\r, \\r, 32
-                .endif
-                .endm
                 .macro TLB1 esel, mas1, mas2, mas3, mas7
                 LI32    r3, 0x10000000 | (\\esel << 16)
                 mtspr   624, r3

@@ -31,6 +31,19 @@ class SprQemuDifferentialTest {
     /** SPRs QEMU has and the engine lacked: all ones written and read back ("KS"), to see which bits they keep. */
     static final int[] KEPT = {512, 513, 514, 517, 947, 948};
 
+    /** The probes' first lines: WIDE set on a 64-bit core, and {@code LI32} (a 32-bit constant, zero-extended there). */
+    static String header(boolean wide) {
+        return (wide ? "        .set WIDE, 1\n" : "") + """
+                .macro LI32 r, v
+                lis     \\r, ((\\v) >> 16) & 0xFFFF
+                ori     \\r, \\r, (\\v) & 0xFFFF
+                .ifdef WIDE
+                clrldi  \\r, \\r, 32
+                .endif
+                .endm
+                """;
+    }
+
     /** The probe's last line, "END" (the harness waits for it), then a loop that parks the CPU. */
     static final String END_AND_PARK = """
                 li      r5, 'E'
@@ -130,16 +143,8 @@ class SprQemuDifferentialTest {
 
     /** The probe: read and write sweeps in supervisor state ("RS", "WS"), then in user state ("RU", "WU"). */
     static String probe(boolean wide) {
-        StringBuilder s = new StringBuilder();
-        if (wide) s.append("        .set WIDE, 1\n");
+        StringBuilder s = new StringBuilder(header(wide));
         s.append("""
-                .macro LI32 r, v
-                lis     \\r, ((\\v) >> 16) & 0xFFFF
-                ori     \\r, \\r, (\\v) & 0xFFFF
-                .ifdef WIDE
-                clrldi  \\r, \\r, 32
-                .endif
-                .endm
 
                 .text
                 .globl  _start
