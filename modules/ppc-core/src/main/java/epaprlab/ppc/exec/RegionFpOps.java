@@ -64,11 +64,22 @@ final class RegionFpOps {
     }
 
     static boolean add(CpuState s, int t, int a, int b, boolean single) {
+        return sum(s, t, a, b, false, single);
+    }
+
+    static boolean sub(CpuState s, int t, int a, int b, boolean single) {
+        return sum(s, t, a, b, true, single);
+    }
+
+    /** fadd (a + b) and fsub (a - b): one path, the subtraction as the sum with b negated. */
+    private static boolean sum(CpuState s, int t, int a, int b, boolean subtract, boolean single) {
         if (off(s)) return false;
         long[] f = s.fpr;
         long la = f[a], lb = f[b];
         if (!single && fits(la) && fits(lb)) {   // both normal, exponents 1..2000
-            double x = Double.longBitsToDouble(la), y = Double.longBitsToDouble(lb), r = x + y;
+            double x = Double.longBitsToDouble(la), y = Double.longBitsToDouble(lb), r;
+            if (subtract) y = -y;
+            r = x + y;
             int er = exp(Double.doubleToRawLongBits(r));
             if (er >= 64 && er <= 2000) {   // Knuth's two-sum: the exact error of r
                 double bv = r - x;
@@ -76,23 +87,7 @@ final class RegionFpOps {
             }
         }
         s.fpFlags = 0;
-        return commit(s, t, FpArith.add(s, la, lb, false, single), true);
-    }
-
-    static boolean sub(CpuState s, int t, int a, int b, boolean single) {
-        if (off(s)) return false;
-        long[] f = s.fpr;
-        long la = f[a], lb = f[b];
-        if (!single && fits(la) && fits(lb)) {
-            double x = Double.longBitsToDouble(la), y = -Double.longBitsToDouble(lb), r = x + y;
-            int er = exp(Double.doubleToRawLongBits(r));
-            if (er >= 64 && er <= 2000) {
-                double bv = r - x;
-                return normal(s, t, r, (x - (r - bv)) + (y - bv));
-            }
-        }
-        s.fpFlags = 0;
-        return commit(s, t, FpArith.add(s, la, lb, true, single), true);
+        return commit(s, t, FpArith.add(s, la, lb, subtract, single), true);
     }
 
     static boolean mul(CpuState s, int t, int a, int c, boolean single) {
