@@ -9,15 +9,15 @@ import epaprlab.ppc.cpu.TimeSource;
  * time base: retired instructions (reproducible; the default) or the host clock, at
  * {@code timebaseHz} (the device tree's {@code timebase-frequency}).
  */
-public record VmSpec(CpuModel cpu, int ramBytes, int vcpus, TimeSource timeSource, long timebaseHz,
+public record VmSpec(CpuModel cpu, long ramBytes, int vcpus, TimeSource timeSource, long timebaseHz,
                      int compileThreshold) {
     /** Instruction-driven time base at {@link Cpu#DEFAULT_TIMEBASE_HZ}. */
-    public VmSpec(CpuModel cpu, int ramBytes, int vcpus) {
+    public VmSpec(CpuModel cpu, long ramBytes, int vcpus) {
         this(cpu, ramBytes, vcpus, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_TIMEBASE_HZ);
     }
 
     /** The engine's default compile threshold ({@link Cpu#DEFAULT_COMPILE_THRESHOLD}). */
-    public VmSpec(CpuModel cpu, int ramBytes, int vcpus, TimeSource timeSource, long timebaseHz) {
+    public VmSpec(CpuModel cpu, long ramBytes, int vcpus, TimeSource timeSource, long timebaseHz) {
         this(cpu, ramBytes, vcpus, timeSource, timebaseHz, Cpu.DEFAULT_COMPILE_THRESHOLD);
     }
 

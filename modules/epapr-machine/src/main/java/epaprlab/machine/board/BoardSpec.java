@@ -11,7 +11,7 @@ import epaprlab.ppc.cpu.TimeSource;
  * @param timeSource    what drives the time base: executed instructions (reproducible) or the wall clock
  * @param compileThreshold interpreted runs of a code block before the engine compiles it (0 = never)
  */
-public record BoardSpec(String name, int guestId, CpuModel cpu, int ramBytes, int vcpus,
+public record BoardSpec(String name, int guestId, CpuModel cpu, long ramBytes, int vcpus,
                         EnabledHypercalls hypercalls, boolean idle, String bootargs,
                         long clockHz, long timebaseHz, int consoleBuffer, TimeSource timeSource,
                         int compileThreshold) {}

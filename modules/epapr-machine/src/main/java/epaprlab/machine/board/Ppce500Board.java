@@ -92,7 +92,7 @@ public final class Ppce500Board implements Machine {
     private final MemoryImage pristine;
 
     /** What decides where the images go besides the images themselves. */
-    private record Placement(CpuModel cpu, int ramBytes) {}
+    private record Placement(CpuModel cpu, long ramBytes) {}
 
     private Ppce500Board(BoardSpec spec, Ppce500Images images, Hypervisor hypervisor) throws BootException {
         if (spec.vcpus() > Ppce500TreeBuilder.MAX_CPUS) {

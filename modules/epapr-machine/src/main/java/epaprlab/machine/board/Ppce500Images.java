@@ -17,7 +17,7 @@ import java.util.Optional;
 public record Ppce500Images(Optional<ImageFile> bios, Optional<ImageFile> kernel, Optional<ImageFile> initrd) {
     /**
      * Files (and decompressed images) larger than this cannot be loaded into any RAM the config
-     * allows (1 GiB at most): a gzip bomb is refused at this size, not at the 2 GiB a Java array holds.
+     * refuses (1 GiB at most, whatever the RAM): a gzip bomb is refused at this size, not at the 2 GiB a Java array holds.
      */
     public static final long MAX_IMAGE_BYTES = 1L << 30;
 

@@ -35,7 +35,7 @@ final class PristineRam {
      * The pristine RAM of {@code images} placed as {@code layoutKey} says, {@code ramBytes} large;
      * built with {@code loader} on first use.
      */
-    static MemoryImage of(Object images, Object layoutKey, int ramBytes, Loader loader) throws BootException {
+    static MemoryImage of(Object images, Object layoutKey, long ramBytes, Loader loader) throws BootException {
         synchronized (CACHE) {
             var byLayout = CACHE.computeIfAbsent(images, k -> new HashMap<>());
             WeakReference<MemoryImage> ref = byLayout.get(layoutKey);

@@ -49,7 +49,7 @@ public final class MachineSnapshot {
 
     public MemoryImage memory() { return vm.memory(); }
 
-    public int ramBytes() { return vm.memory().size(); }
+    public long ramBytes() { return vm.memory().size(); }
 
     public int vcpus() { return vm.vcpus().size(); }
 
@@ -63,7 +63,7 @@ public final class MachineSnapshot {
      * Why this snapshot cannot go into a machine of {@code board}, {@code cpu}, {@code ramBytes}
      * and {@code vcpus}, or null when it can. The boards throw it as an IllegalArgumentException.
      */
-    public String mismatch(String board, String cpu, int ramBytes, int vcpus) {
+    public String mismatch(String board, String cpu, long ramBytes, int vcpus) {
         if (!this.board.equals(board)) return "a snapshot of a %s machine cannot be restored into a %s machine".formatted(this.board, board);
         if (!this.cpu.equals(cpu)) return "a snapshot of an %s machine cannot be restored into an %s one".formatted(this.cpu, cpu);
         if (ramBytes() != ramBytes) {

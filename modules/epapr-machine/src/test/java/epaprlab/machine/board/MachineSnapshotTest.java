@@ -154,7 +154,7 @@ class MachineSnapshotTest {
     void boardsOfOneParsedImageShareItsPagesAndAPowerOnWritesOnlyTheDeviceTree() throws Exception {
         Board a = EpaprRun.board("snapshot", CpuModel.E500MC);
         Board b = Board.assemble(a.spec(), a.image());      // the same parsed image, as the lab's ImageCache hands out
-        int ram = a.spec().ramBytes();
+        long ram = a.spec().ramBytes();
         int blobPages = (a.deviceTreeBlob(1, ResetReason.POWER_ON).length + 4095) / 4096 + 1;   // it may straddle a page
         for (Board board : new Board[] {a, b}) {
             board.powerOn(1, ResetReason.POWER_ON);

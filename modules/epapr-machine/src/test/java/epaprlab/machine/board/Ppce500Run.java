@@ -27,7 +27,7 @@ final class Ppce500Run {
     /** With {@code powerOn} false the board is left as assembled (for a restore into a fresh machine). */
     Ppce500Run(CpuModel cpu, long ramBytes, int vcpus, Optional<Path> bios, Optional<Path> kernel, Optional<Path> initrd,
                String bootargs, boolean powerOn) throws Exception {
-        BoardSpec spec = new BoardSpec("ppce500-test", 1, cpu, (int) ramBytes, vcpus, new EnabledHypercalls(true, true, true),
+        BoardSpec spec = new BoardSpec("ppce500-test", 1, cpu, ramBytes, vcpus, new EnabledHypercalls(true, true, true),
                 true, bootargs, 400_000_000L, 400_000_000L, 4096, TimeSource.INSTRUCTIONS, Cpu.DEFAULT_COMPILE_THRESHOLD);
         board = Ppce500Board.assemble(spec, Ppce500Images.read(bios, kernel, initrd));
         board.connectConsole((b, off, len) -> {

@@ -63,7 +63,11 @@ class UbootBootTest {
     }
 
     private static Ppce500Run boot(CpuModel cpu) throws Exception {
-        Ppce500Run run = new Ppce500Run(cpu, 256L << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
+        return boot(cpu, 256);
+    }
+
+    private static Ppce500Run boot(CpuModel cpu, long ramMiB) throws Exception {
+        Ppce500Run run = new Ppce500Run(cpu, ramMiB << 20, 1, Optional.of(UBOOT), Optional.empty(), Optional.empty(), "");
         assertTrue(run.runUntil(c -> c.endsWith(PROMPT), BUDGET), () -> run.where() + "\n" + run.console());
         return run;
     }
@@ -88,9 +92,37 @@ class UbootBootTest {
             assertTrue(run.runUntil(c -> c.length() > before + command.length() + 1 && c.endsWith(LINE_PROMPT), BUDGET), run::where);
         }
         List<String> ours = comparable(run.console());
-        List<String> qemu = comparable(qemuSession(cpu));
+        List<String> qemu = comparable(qemuSession(cpu, 256, COMMANDS));
         assertEquals(qemu, ours);
         assertTrue(ours.contains("DRAM:  256 MiB") && ours.contains("fdt_blob    = 0x0fa8de80"), ours::toString);
+    }
+
+    record BigRam(CpuModel cpu, long ramMiB, String dram) {}
+
+    /**
+     * RAM above 1 GiB, as QEMU takes it: the tree's /memory holds all of it; U-Boot (32-bit) prints
+     * the size and uses at most 2 GiB ("effective"), relocating itself below that; its words at the
+     * top of those 2 GiB read as QEMU's. Up to 5 GiB, past the 32-bit boundary.
+     */
+    static List<BigRam> bigRams() {
+        return List.of(new BigRam(CpuModel.E500MC, 2048, "DRAM:  2 GiB"), new BigRam(CpuModel.E500MC, 3072, "DRAM:  3 GiB (effective 2 GiB)"),
+                new BigRam(CpuModel.E5500, 4096, "DRAM:  4 GiB (effective 2 GiB)"), new BigRam(CpuModel.E5500, 5120, "DRAM:  5 GiB (effective 2 GiB)"));
+    }
+
+    @ParameterizedTest @org.junit.jupiter.params.provider.MethodSource("bigRams")
+    void ramAbove1GiBIsWhatQemuShows(BigRam c) throws Exception {
+        List<String> commands = List.of("bdinfo", "fdt addr 0x2700000", "fdt print /memory", "md.l 0x7fffff00 8");
+        Ppce500Run run = boot(c.cpu(), c.ramMiB());
+        for (String command : commands) {
+            int before = run.console().length();
+            run.board.vm().consoleInput((command + "\r").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(run.runUntil(t -> t.length() > before + command.length() + 1 && t.endsWith(LINE_PROMPT), BUDGET), run::where);
+        }
+        List<String> ours = comparable(run.console());
+        assertEquals(comparable(qemuSession(c.cpu(), c.ramMiB(), commands)), ours);
+        assertTrue(ours.contains(c.dram()), ours::toString);
+        assertTrue(run.board.vm().memory().privateBytes() < 64L << 20, "pages are owned on first write only: "
+                + run.board.vm().memory().privateBytes());
     }
 
     /**
@@ -198,22 +230,22 @@ class UbootBootTest {
                 .toList();
     }
 
-    /** QEMU's console from power-on to the first prompt and through {@link #COMMANDS} (then QEMU is stopped). */
-    private static String qemuSession(CpuModel cpu) throws Exception {
+    /** QEMU's console from power-on to the first prompt and through {@code commands} (then QEMU is stopped). */
+    private static String qemuSession(CpuModel cpu, long ramMiB, List<String> commands) throws Exception {
         Process p = new ProcessBuilder(cpu.has64Bit() ? "qemu-system-ppc64" : "qemu-system-ppc", "-M", "ppce500",
-                "-cpu", cpu.configName(), "-m", "256", "-nic", "none",
+                "-cpu", cpu.configName(), "-m", String.valueOf(ramMiB), "-nic", "none",
                 "-nographic", "-bios", UBOOT.toString()).redirectErrorStream(true).start();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (InputStream in = p.getInputStream(); OutputStream keys = p.getOutputStream()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             int prompts = 0;
-            while (System.nanoTime() < deadline && prompts <= COMMANDS.size()) {
+            while (System.nanoTime() < deadline && prompts <= commands.size()) {
                 int b = in.read();
                 if (b < 0) break;
                 out.write(b);
                 if (out.toString(StandardCharsets.ISO_8859_1).endsWith(LINE_PROMPT)) {
-                    if (prompts < COMMANDS.size()) {
-                        keys.write((COMMANDS.get(prompts) + "\r").getBytes(StandardCharsets.US_ASCII));
+                    if (prompts < commands.size()) {
+                        keys.write((commands.get(prompts) + "\r").getBytes(StandardCharsets.US_ASCII));
                         keys.flush();
                     }
                     prompts++;
@@ -224,7 +256,7 @@ class UbootBootTest {
             p.waitFor(10, TimeUnit.SECONDS);
         }
         String text = out.toString(StandardCharsets.ISO_8859_1);
-        assertTrue(text.endsWith(PROMPT) && text.contains("=> " + COMMANDS.getLast()), "QEMU did not answer:\n" + text);
+        assertTrue(text.endsWith(PROMPT) && text.contains("=> " + commands.getLast()), "QEMU did not answer:\n" + text);
         return text;
     }
 }

@@ -166,7 +166,7 @@ class ElfImageTest {
         GuestMemory ram = filledRam(64 << 10);
         var e = assertThrows(BootException.SegmentOutsideRam.class, () -> image.loadInto(ram));
         assertTrue(e.getMessage().contains("segment 1 (p_paddr 0x20000, p_memsz 0x10)"), e.getMessage());
-        byte[] after = new byte[ram.size()];
+        byte[] after = new byte[(int) ram.size()];
         ram.read(0, after, 0, after.length);
         for (byte v : after) assertEquals((byte) 0xAA, v, "RAM untouched after a refused load");
     }

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import epaprlab.machine.board.BoardSpec;
+import epaprlab.machine.board.Ppce500Images;
 import epaprlab.machine.hcall.EnabledHypercalls;
 import epaprlab.orchestrator.config.VmConfig.EngineTuning;
 import epaprlab.orchestrator.config.VmConfig.Limits;
@@ -66,6 +67,8 @@ public final class LabConfigLoader {
     private static final List<String> EPAPR_ONLY = List.of("image", "clock-hz", "timebase-hz");
     private static final List<String> PPCE500_ONLY = List.of("bios", "kernel", "initrd");
     private static final long PPCE500_RAM_ALIGN = 64L << 20, PPCE500_DEFAULT_RAM = 128L << 20;
+    /** Where the ppce500's PCI memory window starts (QEMU's tree): RAM must end below it. */
+    private static final long PPCE500_MAX_RAM = 0xC_0000_0000L;
     private static final int PPCE500_MAX_VCPUS = 32;
     /** QEMU's fixed ppce500 clocks. */
     private static final long PPCE500_HZ = 400_000_000L;
@@ -331,12 +334,16 @@ public final class LabConfigLoader {
                     + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
         }
         long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : get(c, "ram", prefix + ".ram", Config::getBytes);
-        if (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0) {
-            throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
-        }
-        if (ppce500 && ram % PPCE500_RAM_ALIGN != 0) {
+        if (ppce500 && (ram <= 0 || ram % PPCE500_RAM_ALIGN != 0)) {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
+        }
+        if (ppce500 && ram > PPCE500_MAX_RAM) {
+            throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be at most 48 GiB (above it RAM would cover the PCI memory"
+                    + " window at 0xC_0000_0000 that the device tree gives the guest), got " + ram + " bytes");
+        }
+        if (!ppce500 && (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0)) {
+            throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
         }
         if (ppce500) checkFitsRam(c, prefix, files.orElseThrow(), ram);
         int vcpus = wholeInt(c, "vcpus", prefix + ".vcpus");
@@ -345,7 +352,7 @@ public final class LabConfigLoader {
         int guestId = wholeInt(c, "guest-id", prefix + ".guest-id");
         if (guestId < 0) throw bad(c, "guest-id", prefix, "must be >= 0 (0 = position in the lab)");
 
-        BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, (int) ram, vcpus,
+        BoardSpec board = new BoardSpec(name, guestId == 0 ? position : guestId, cpu, ram, vcpus,
                 new EnabledHypercalls(flag(c, "hypercalls.reset", prefix), flag(c, "hypercalls.shutdown", prefix),
                         flag(c, "hypercalls.result", prefix)),
                 flag(c, "hypercalls.idle", prefix), bootargs(c, prefix, ppce500),
@@ -725,10 +732,16 @@ public final class LabConfigLoader {
             if (size > ram) {
                 throw bad(c, e.getKey(), prefix, "%s is %d bytes, larger than the VM's RAM (ram = %d bytes)".formatted(p, size, ram));
             }
+            if (size > Ppce500Images.MAX_IMAGE_BYTES) {
+                throw bad(c, e.getKey(), prefix, "%s is %d bytes; files of a ppce500 VM may have at most 1 GiB".formatted(p, size));
+            }
             if (e.getKey().equals("initrd")) continue;          // copied as it is: Linux unpacks it
             long inflated = inflatedSize(c, e.getKey(), prefix, p);
             if (inflated > ram) {
                 throw bad(c, e.getKey(), prefix, "%s decompresses to more than the VM's RAM (ram = %d bytes)".formatted(p, ram));
+            }
+            if (inflated > Ppce500Images.MAX_IMAGE_BYTES) {
+                throw bad(c, e.getKey(), prefix, "%s decompresses to more than 1 GiB, the most a ppce500 image may have".formatted(p));
             }
         }
     }

@@ -51,7 +51,7 @@ public final class ImageCache implements VmSupervisor.BoardFactory {
             this.b = c.board();
             int h = image.hashCode() * 31 + ppce500.hashCode();
             h = h * 31 + b.cpu().hashCode();
-            h = h * 31 + b.ramBytes();
+            h = h * 31 + Long.hashCode(b.ramBytes());
             h = h * 31 + b.vcpus();
             h = h * 31 + b.bootargs().hashCode();
             h = h * 31 + Long.hashCode(b.clockHz() ^ b.timebaseHz());

@@ -8,6 +8,7 @@ import epaprlab.ppc.cpu.CpuModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -65,6 +66,17 @@ class BoardKeysTest {
         assertEquals(256 << 20, kernelOnly.board().ramBytes());
     }
 
+    /** QEMU's ppce500 takes any multiple of 64 MiB above 1 GiB too (its guest sees all of it in /memory). */
+    @Test void ppce500TakesRamAbove1GiB() throws Exception {
+        write("fw/u-boot.elf", "x");
+        for (String ram : List.of("2G", "3G", "4G", "4160M", "48G")) {
+            VmConfig vm = loader.load(write("big-" + ram + ".conf",
+                    "vm { name = b, board = ppce500, bios = fw/u-boot.elf, ram = " + ram + " }")).vms().getFirst();
+            long expected = ram.endsWith("G") ? Long.parseLong(ram.replace("G", "")) << 30 : Long.parseLong(ram.replace("M", "")) << 20;
+            assertEquals(expected, vm.board().ramBytes(), ram);
+        }
+    }
+
     record Bad(String file, String text, String expectedMessage) {}
 
     @TestFactory Stream<DynamicTest> wrongBoardKeysAndBoundsAreNamed() throws IOException {
@@ -116,8 +128,12 @@ class BoardKeysTest {
                         "missing-bios.conf:4: vm.bios: no such file: "),
                 new Bad("ram-align.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 100M\n}\n",
                         "ram-align.conf:5: vm.ram: RAM of a ppce500 VM must be a multiple of 64 MiB"),
-                new Bad("ram-big.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 2G\n}\n",
-                        "ram-big.conf:5: vm.ram: RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB"),
+                new Bad("ram-big.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 49G\n}\n",
+                        "ram-big.conf:5: vm.ram: RAM of a ppce500 VM must be at most 48 GiB (above it RAM would cover the PCI"),
+                new Bad("ram-zero.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  ram = 0\n}\n",
+                        "ram-zero.conf:5: vm.ram: RAM of a ppce500 VM must be a multiple of 64 MiB"),
+                new Bad("ram-epapr-2g.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 2G\n}\n",
+                        "ram-epapr-2g.conf:4: vm.ram: RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB"),
                 new Bad("smp.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  vcpus = 33\n}\n",
                         "smp.conf:5: vm.vcpus: must be 1..32, got 33"),
                 new Bad("board.conf", "vm {\n  name = x\n  board = mpc8544ds\n  bios = ok.elf\n}\n",

@@ -37,7 +37,13 @@ public final class GuestMemory {
     /** The page every never-written page reads from; nobody writes it. */
     static final byte[] ZERO_PAGE = new byte[PAGE_SIZE];
 
-    private final int size;
+    /**
+     * The most RAM a memory can have: 64 GiB, the e500's 36-bit physical address space (page
+     * numbers then fit an {@code int} and each page table holds 16 M entries).
+     */
+    public static final long MAX_SIZE = 1L << 36;
+
+    private final long size;
     private final byte[][] read;
     private final byte[][] write;
     /** Serialises page copies, watch marks, budget changes (never held while touching the budget's owner). */
@@ -62,7 +68,7 @@ public final class GuestMemory {
     public static final int LINE_SHIFT = 6;
 
     /** {@code sizeBytes} of zeros: every page the shared zero page. */
-    public GuestMemory(int sizeBytes) {
+    public GuestMemory(long sizeBytes) {
         this(new MemoryImage(sizeBytes));
     }
 
@@ -74,9 +80,9 @@ public final class GuestMemory {
         this.base = base;
     }
 
-    static void checkSize(int sizeBytes) {
-        if (sizeBytes <= 0 || (sizeBytes & PAGE_MASK) != 0) {
-            throw new IllegalArgumentException("guest RAM must be a positive multiple of 4 KiB, got " + sizeBytes);
+    static void checkSize(long sizeBytes) {
+        if (sizeBytes <= 0 || (sizeBytes & PAGE_MASK) != 0 || sizeBytes > MAX_SIZE) {
+            throw new IllegalArgumentException("guest RAM must be a positive multiple of 4 KiB up to 64 GiB, got " + sizeBytes);
         }
     }
 
@@ -363,7 +369,7 @@ public final class GuestMemory {
     /** Number of 4 KiB pages. */
     public int pages() { return read.length; }
 
-    public int size() { return size; }
+    public long size() { return size; }
 
     /** True when [pa, pa+len) lies inside RAM. */
     public boolean contains(long pa, long len) {

@@ -14,32 +14,33 @@ import java.util.zip.CRC32;
 public final class MemoryImage {
     /** "EPMI": epapr-lab memory image. */
     private static final int MAGIC = 0x45504D49;
-    private static final int VERSION = 1;
+    /** Version 2 stores the size in 4 KiB pages (version 1, still read, in bytes: at most 2 GiB). */
+    private static final int VERSION = 2;
 
-    private final int size;
+    private final long size;
     /** One entry per page, never null: {@link GuestMemory#ZERO_PAGE} or a page nobody writes. */
     final byte[][] pages;
 
     /** The image of {@code size} bytes of zeros. */
-    public MemoryImage(int size) {
+    public MemoryImage(long size) {
         this(size, blank(size));
     }
 
     /** Takes ownership of {@code pages} (the caller keeps no reference it writes through). */
-    MemoryImage(int size, byte[][] pages) {
+    MemoryImage(long size, byte[][] pages) {
         this.size = size;
         this.pages = pages;
     }
 
-    private static byte[][] blank(int size) {
+    private static byte[][] blank(long size) {
         GuestMemory.checkSize(size);
-        byte[][] p = new byte[size >>> GuestMemory.PAGE_SHIFT][];
+        byte[][] p = new byte[(int) (size >>> GuestMemory.PAGE_SHIFT)][];
         java.util.Arrays.fill(p, GuestMemory.ZERO_PAGE);
         return p;
     }
 
     /** Bytes; a multiple of 4 KiB. */
-    public int size() { return size; }
+    public long size() { return size; }
 
     /** Bytes of the pages this image holds (every page but the zero page). */
     public long storedBytes() {
@@ -49,7 +50,7 @@ public final class MemoryImage {
     }
 
     /**
-     * Writes the image: magic, version, size, then each page that is not all zeros as its number
+     * Writes the image: magic, version, size in pages, then each page that is not all zeros as its number
      * and its bytes, then -1 and a CRC-32 of everything before it.
      */
     public void write(DataOutput out) throws IOException {
@@ -57,7 +58,7 @@ public final class MemoryImage {
         byte[] head = new byte[12];
         putInt(head, 0, MAGIC);
         putInt(head, 4, VERSION);
-        putInt(head, 8, size);
+        putInt(head, 8, pages.length);
         out.write(head);
         crc.update(head);
         byte[] number = new byte[4];
@@ -89,12 +90,13 @@ public final class MemoryImage {
             in.readFully(head);
             crc.update(head);
             if (getInt(head, 0) != MAGIC) throw new StateFormatException("not a memory image (magic 0x%08x)".formatted(getInt(head, 0)));
-            if (getInt(head, 4) != VERSION) {
-                throw new StateFormatException("memory image version %d, this build reads version %d".formatted(getInt(head, 4), VERSION));
+            int version = getInt(head, 4);
+            if (version != 1 && version != VERSION) {
+                throw new StateFormatException("memory image version %d, this build reads versions 1 and %d".formatted(version, VERSION));
             }
-            int size = getInt(head, 8);
-            if (size <= 0 || (size & (GuestMemory.PAGE_SIZE - 1)) != 0) {
-                throw new StateFormatException("memory image size %d is not a positive multiple of 4 KiB".formatted(size));
+            long size = version == 1 ? getInt(head, 8) : (getInt(head, 8) & 0xFFFFFFFFL) << GuestMemory.PAGE_SHIFT;
+            if (size <= 0 || (size & (GuestMemory.PAGE_SIZE - 1)) != 0 || size > GuestMemory.MAX_SIZE) {
+                throw new StateFormatException("memory image size %d is not a positive multiple of 4 KiB up to %d".formatted(size, GuestMemory.MAX_SIZE));
             }
             byte[][] pages = blank(size);
             byte[] number = new byte[4];

@@ -79,7 +79,7 @@ class CopyOnWriteTest {
     }
 
     static byte[] all(GuestMemory m) {
-        byte[] b = new byte[m.size()];
+        byte[] b = new byte[(int) m.size()];
         m.read(0, b, 0, b.length);
         return b;
     }

@@ -119,7 +119,7 @@ class CpuSnapshotTest {
     }
 
     static byte[] ram(GuestMemory mem) {
-        byte[] b = new byte[mem.size()];
+        byte[] b = new byte[(int) mem.size()];
         mem.read(0, b, 0, b.length);
         return b;
     }

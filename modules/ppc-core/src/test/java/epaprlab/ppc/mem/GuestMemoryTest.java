@@ -34,7 +34,7 @@ class GuestMemoryTest {
     }
 
     static byte[] all(GuestMemory m) {
-        byte[] b = new byte[m.size()];
+        byte[] b = new byte[(int) m.size()];
         m.read(0, b, 0, b.length);
         return b;
     }
@@ -111,7 +111,7 @@ class GuestMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> m.resetTo(new MemoryImage(PAGE)));
         m.store8(0, 1);
         m.clear();
-        assertArrayEquals(new byte[m.size()], all(m));
+        assertArrayEquals(new byte[(int) m.size()], all(m));
         assertEquals(100, budget.room);
         m.store8(5, 1);
         m.release();
@@ -268,5 +268,45 @@ class GuestMemoryTest {
             assertThrows(StateFormatException.class, () -> MemoryImage.read(new DataInputStream(new ByteArrayInputStream(damaged))),
                     "flipped byte " + at);
         }
+    }
+
+    /** RAM past 4 GiB (ppce500 takes up to 48 GiB): pages are owned on first write only, and images keep every page. */
+    @Test
+    void ramAbove4GiBCostsOnlyWhatIsWrittenAndRoundTrips() throws IOException {
+        long size = 5L << 30;
+        GuestMemory m = new GuestMemory(size);
+        assertEquals(size, m.size());
+        assertEquals(size >> 12, m.pages());
+        m.store32((4L << 30) + 0x1000, 0x12345678);
+        m.store64(size - 8, 0x0102030405060708L);
+        assertEquals(2L * PAGE, m.privateBytes());
+        assertEquals(0x12345678, m.load32((4L << 30) + 0x1000));
+        assertThrows(MemoryFault.class, () -> m.load8(size));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        m.snapshot().write(new DataOutputStream(out));
+        MemoryImage back = MemoryImage.read(new DataInputStream(new ByteArrayInputStream(out.toByteArray())));
+        assertEquals(size, back.size());
+        GuestMemory restored = new GuestMemory(back);
+        assertEquals(0x0102030405060708L, restored.load64(size - 8));
+        assertEquals(0x12345678, restored.load32((4L << 30) + 0x1000));
+        assertThrows(IllegalArgumentException.class, () -> new GuestMemory(GuestMemory.MAX_SIZE + PAGE));
+    }
+
+    /** Version 1 images (size in bytes), written before RAM could pass 2 GiB, still read. */
+    @Test
+    void versionOneImagesStillRead() throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(12 + 4 + PAGE + 4);
+        b.putInt(0x45504D49).putInt(1).putInt(8 * PAGE).putInt(3);
+        byte[] page = new byte[PAGE];
+        page[7] = 0x5A;
+        b.put(page).putInt(-1);
+        crc.update(b.array(), 0, b.position());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(b.array(), 0, b.position());
+        new DataOutputStream(out).writeInt((int) crc.getValue());
+        MemoryImage image = MemoryImage.read(new DataInputStream(new ByteArrayInputStream(out.toByteArray())));
+        assertEquals(8L * PAGE, image.size());
+        assertEquals(0x5A, new GuestMemory(image).load8(3L * PAGE + 7));
     }
 }
