@@ -169,6 +169,15 @@ class HostApiTest {
         assertEquals(202, api.delete("/api/v1/vms/sse").status());
     }
 
+    /** A ppce500 VM's files resolve against --images as image does (they resolved against a scratch file). */
+    @Test
+    void ppce500FilesResolveAgainstTheImagesDirectory() throws Exception {
+        Answer a = api.post("/api/v1/vms", "{\"name\": \"p5\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", "
+                + "\"initrd\": \"hello-e500mc.elf\", \"ram\": \"2G\"}");
+        assertEquals(201, a.status(), a.text());
+        assertEquals(202, api.delete("/api/v1/vms/p5").status());
+    }
+
     @Test
     void aVmConfigMayBeHoconAsInAVmFile() throws Exception {
         Answer a = api.send(api.request("/api/v1/vms").header("Content-Type", "application/hocon")
@@ -215,7 +224,18 @@ class HostApiTest {
                 new Bad("{\"name\": \"bad name!\", " + ok + "}", "vm.name"),
                 new Bad("{\"vm\": {\"name\": \"b\", " + ok + "}, \"extra\": 1}", "(body)"),
                 new Bad("{\"name\": ", "(body)"),
-                new Bad("", "(body)"));
+                new Bad("", "(body)"),
+                // every key that names a host file stays under --images, not only image
+                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"/etc/passwd\"}", "vm.bios"),
+                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"kernel\": \"../../pom.xml\"}", "vm.kernel"),
+                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", \"initrd\": \"/etc/passwd\"}",
+                        "vm.initrd"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"snapshot\": {\"at\": \"hypercall\", \"file\": \"/tmp/s.bin\"}}",
+                        "vm.snapshot.file"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"snapshot\": {\"from\": \"/etc/passwd\"}}", "vm.snapshot.from"),
+                // HOCON that would read the host's files or environment
+                new Bad("include file(\"/etc/hostname\")\nname = b\n" + ok.replace("\"image\": ", "image = "), "(body)"),
+                new Bad("name = b\nimage = ${HOME}", "(body)"));
     }
 
     @ParameterizedTest
@@ -250,6 +270,33 @@ class HostApiTest {
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(403, foreign.status());
         assertEquals(202, api.delete("/api/v1/vms/dup").status());
+    }
+
+    /** A bad offset or flag is a 400 naming the parameter, never a stream that follows for ever or starts anywhere. */
+    @Test
+    void badQueryParametersAre400sThatNameThem() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"query\", " + IDLE + "}").status());
+        record Bad(String path, String header, String field) {}
+        for (Bad bad : List.of(new Bad("/api/v1/vms/query/console?from=-5&follow=false", null, "from"),
+                new Bad("/api/v1/vms/query/console?from=abc", null, "from"),
+                new Bad("/api/v1/vms/query/console?from=99999999999999999999", null, "from"),
+                new Bad("/api/v1/vms/query/console?follow=maybe", null, "follow"),
+                new Bad("/api/v1/vms/query/events?after=-1&follow=false", null, "after"),
+                new Bad("/api/v1/vms/query/events?follow=yes", null, "follow"),
+                new Bad("/api/v1/vms/query/events?follow=false", "x", "Last-Event-ID"))) {
+            HttpRequest.Builder r = api.request(bad.path()).GET();
+            if (bad.header() != null) r.header("Last-Event-ID", bad.header());
+            // headers only: without the check some of these would stream for ever
+            java.net.http.HttpResponse<java.io.InputStream> answer = api.http().send(r.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = answer.body()) {
+                assertEquals(400, answer.statusCode(), bad.path());
+                String text = new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(text.contains("\"field\":\"" + bad.field() + "\""), bad.path() + ": " + text);
+            }
+        }
+        assertEquals(200, api.get("/api/v1/vms/query/console?from=0&follow=false").status());
+        assertEquals(202, api.delete("/api/v1/vms/query").status());
     }
 
     @Test

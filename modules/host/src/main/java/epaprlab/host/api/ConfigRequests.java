@@ -3,9 +3,13 @@ package epaprlab.host.api;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
@@ -24,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Turns a VM or lab config sent to the API (JSON or HOCON, the keys of a VM file) into a checked
  * {@link VmConfig} / {@link LabConfig}: the very validation of {@code epapr-lab run}
- * ({@link LabConfigLoader}), so every problem names its key. Image paths resolve against the
- * images directory and may not leave it (no absolute paths, no {@code ..}, no symbolic link out).
+ * ({@link LabConfigLoader}), so every problem names its key. File paths ({@code image}, {@code bios},
+ * {@code kernel}, {@code initrd}, {@code snapshot.from}, {@code snapshot.file}) resolve against the
+ * images directory and may not leave it (no absolute paths, no {@code ..}, no symbolic link out);
+ * HOCON {@code include} and substitutions from the host's environment are refused.
  *
  * <p>The loader reads files (it resolves relative paths against the file and names the file in
  * its messages), so the checked request is written to a scratch file; messages name it
@@ -34,6 +40,28 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConfigRequests {
     private static final String SHOWN_AS = "request";
     private static final long MAX_BODY_CHARS = 1 << 20;
+    private static final ConfigParseOptions NO_INCLUDES = ConfigParseOptions.defaults().setIncluder(new RefusedInclude());
+
+    /**
+     * Refuses every form of {@code include} (plain, {@code file()}, {@code url()},
+     * {@code classpath()}): an includer lacking one of the forms would leave it to the default one.
+     */
+    private static final class RefusedInclude implements ConfigIncluder, com.typesafe.config.ConfigIncluderFile,
+            com.typesafe.config.ConfigIncluderURL, com.typesafe.config.ConfigIncluderClasspath {
+        @Override public ConfigIncluder withFallback(ConfigIncluder fallback) { return this; }
+
+        @Override public ConfigObject include(ConfigIncludeContext context, String what) { throw refused(what); }
+
+        @Override public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) { throw refused(what.toString()); }
+
+        @Override public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) { throw refused(what.toString()); }
+
+        @Override public ConfigObject includeResources(ConfigIncludeContext context, String what) { throw refused(what); }
+
+        private static ConfigException refused(String what) {
+            return new ConfigException.Generic("include is not accepted in a request (it would read the host's files): " + what);
+        }
+    }
 
     private final LabConfigLoader loader;
     private final Path images;
@@ -103,7 +131,8 @@ public final class ConfigRequests {
         if (body == null || body.isBlank()) throw new ApiError(400, "(body)", "empty body: send a VM config as JSON or HOCON");
         if (body.length() > MAX_BODY_CHARS) throw new ApiError(413, "(body)", "a config may be at most 1 MiB");
         try {
-            return ConfigFactory.parseString(body).resolve();
+            // no include (it would read host files) and no ${VAR} from the host's environment
+            return ConfigFactory.parseString(body, NO_INCLUDES).resolve(ConfigResolveOptions.noSystem());
         } catch (ConfigException e) {
             throw new ApiError(400, "(body)", "not JSON or HOCON: " + e.getMessage());
         }
@@ -114,12 +143,28 @@ public final class ConfigRequests {
         return c.getConfig(key);
     }
 
-    /** Replaces {@code image} with the absolute path under the images directory it names. */
+    /**
+     * The keys that name host files. A request may name only files under the images directory:
+     * otherwise a client could load any file the host can read into a guest's RAM (a raw
+     * {@code kernel} or {@code initrd} next to a firmware it types {@code md} into) or have a
+     * snapshot written anywhere.
+     */
+    private static final List<String> FILE_KEYS = List.of("image", "bios", "kernel", "initrd", "snapshot.from");
+    /** Written, not read: its directory must be under the images directory, the file need not exist. */
+    private static final String WRITTEN_FILE_KEY = "snapshot.file";
+
+    /** Replaces each file key with the absolute path under the images directory it names. */
     private Config confineImage(Config vm, String prefix) throws ApiError {
-        if (!vm.hasPath("image")) return vm;
-        String field = prefix + ".image";
-        if (vm.getValue("image").valueType() != ConfigValueType.STRING) throw new ApiError(400, field, "expected a path (a string)");
-        String text = vm.getString("image");
+        Config confined = vm;
+        for (String key : FILE_KEYS) confined = confine(confined, prefix, key, true);
+        return confine(confined, prefix, WRITTEN_FILE_KEY, false);
+    }
+
+    private Config confine(Config vm, String prefix, String key, boolean mustExist) throws ApiError {
+        if (!vm.hasPath(key)) return vm;
+        String field = prefix + "." + key;
+        if (vm.getValue(key).valueType() != ConfigValueType.STRING) throw new ApiError(400, field, "expected a path (a string)");
+        String text = vm.getString(key);
         Path named;
         try {
             named = Path.of(text);
@@ -127,18 +172,24 @@ public final class ConfigRequests {
             throw new ApiError(400, field, "not a path: " + e.getMessage());
         }
         Path resolved = images.resolve(named).normalize();
-        if (named.isAbsolute() || !resolved.startsWith(images)) {
+        if (named.isAbsolute() || !resolved.startsWith(images) || resolved.equals(images)) {
             throw new ApiError(400, field, "\"" + text + "\" is outside the images directory; name a file relative to it");
         }
-        if (!Files.isRegularFile(resolved)) throw new ApiError(400, field, "no such image file under the images directory: " + text);
+        Path checked = mustExist ? resolved : resolved.getParent();
+        if (mustExist && !Files.isRegularFile(resolved)) {
+            throw new ApiError(400, field, "no such file under the images directory: " + text);
+        }
+        if (!mustExist && !Files.isDirectory(checked)) {
+            throw new ApiError(400, field, "no such directory under the images directory for " + text);
+        }
         try {
-            if (!resolved.toRealPath().startsWith(imagesReal)) {
+            if (!checked.toRealPath().startsWith(imagesReal)) {
                 throw new ApiError(400, field, "\"" + text + "\" leads outside the images directory (symbolic link)");
             }
         } catch (IOException e) {
             throw new ApiError(400, field, "cannot read " + text + ": " + e.getMessage());
         }
-        return vm.withValue("image", ConfigValueFactory.fromAnyRef(resolved.toString()));
+        return vm.withValue(key, ConfigValueFactory.fromAnyRef(resolved.toString()));
     }
 
     private LabConfig load(Config root) throws ApiError {

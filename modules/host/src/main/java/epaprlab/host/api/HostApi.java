@@ -151,8 +151,8 @@ public final class HostApi extends AllDirectives {
 
     private Route vmConsole(String id) {
         return parameterOptional("from", from -> parameterOptional("follow", follow -> {
-            long start = from.map(Long::parseLong).orElse(0L);
-            boolean keep = follow.map(f -> !f.equals("false")).orElse(true);
+            long start = Query.offset("from", from);
+            boolean keep = Query.flag("follow", follow);
             return onSuccess(vms.console(id, start, 0), first -> first.isEmpty() ? complete(noVm(id))
                     : consoleResponse(first.get().start(), keep, (at, max) -> vms.console(id, at, max)));
         }));
@@ -194,8 +194,8 @@ public final class HostApi extends AllDirectives {
     private Route eventStream(EventReader reader) {
         return optionalHeaderValueByName("Last-Event-ID", lastId -> parameterOptional("after", after ->
                 parameterOptional("follow", follow -> {
-            long from = after.or(() -> lastId).map(Long::parseLong).orElse(0L);
-            boolean keep = follow.map(f -> !f.equals("false")).orElse(true);
+            long from = after.isPresent() ? Query.offset("after", after) : Query.offset("Last-Event-ID", lastId);
+            boolean keep = Query.flag("follow", follow);
             AtomicLong seen = new AtomicLong(from);
             Source<ServerSentEvent, NotUsed> source = Source.tick(Duration.ZERO, Duration.ofMillis(100), Boolean.TRUE)
                     .mapMaterializedValue(c -> NotUsed.getInstance())
@@ -236,8 +236,7 @@ public final class HostApi extends AllDirectives {
                                 return complete(ok(lab.view()).withStatus(StatusCodes.ACCEPTED));
                             })),
                             path("console", () -> get(() -> parameterOptional("from", from -> parameterOptional("follow", follow ->
-                                    consoleResponse(from.map(Long::parseLong).orElse(0L),
-                                            follow.map(f -> !f.equals("false")).orElse(true), labConsole(id)))))),
+                                    consoleResponse(Query.offset("from", from), Query.flag("follow", follow), labConsole(id)))))),
                             path("events", () -> get(() -> eventStream(labEvents(id)))));
                 }));
     }
@@ -313,7 +312,7 @@ public final class HostApi extends AllDirectives {
 
     private ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
-                .match(NumberFormatException.class, e -> complete(error(400, "(query)", "not a number: " + e.getMessage())))
+                .match(Query.Bad.class, e -> complete(error(400, e.name(), e.getMessage())))
                 .match(java.util.concurrent.TimeoutException.class, e -> complete(error(503, "(host)", "the host did not answer in time")))
                 .build();
     }
