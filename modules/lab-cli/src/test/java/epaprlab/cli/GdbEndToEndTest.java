@@ -110,6 +110,55 @@ class GdbEndToEndTest {
     }
 
     /**
+     * Malformed packets (missing fields, numbers that are not hex or do not fit, odd hex data, an
+     * empty packet) each get {@code E22} (an empty packet the empty reply), as from QEMU's stub,
+     * and the session goes on: gdb then attaches on the same port and the guest runs to its end.
+     * One such packet used to end the stub's thread with the VM held and no port to continue it.
+     */
+    @org.junit.jupiter.api.Test
+    void malformedPacketsAreRefusedAndTheSessionGoesOn() throws Exception {
+        Path elf = Path.of("../../sample-vms/images/chaos-e500mc.elf").toAbsolutePath().normalize();
+        int port = freePort();
+        Path vm = dir.resolve("held.conf");
+        Files.writeString(vm, "vm { name = held, image = \"%s\", bootargs = \"mode=pass\", expect = passed, debug.gdb = hold, debug.gdb-port = %d }\n"
+                .formatted(elf, port));
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--progress", "off");
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            assertTrue(exchange(s, "?").startsWith("T05"));
+            for (String bad : List.of("p", "pzz", "P1", "P1=zz", "m1", "mffffffff,ffffffffff", "M0,4:abc", "Z0", "z2,1,zz",
+                    "Hgzz", "qXfer:features:read:target.xml:zz", "qThreadExtraInfo,", "T")) {
+                assertEquals("E22", exchange(s, bad), bad);
+            }
+            assertEquals("", exchange(s, ""));
+            assertTrue(exchange(s, "g").matches("[0-9a-f]+"), "the session goes on");
+        }                                                // closed without detaching: the VM stays held
+        String out = gdb(dir, elf, port, "info registers pc", "continue");
+        assertTrue(out.contains("[Inferior 1 (Remote target) exited normally]"), out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertTrue(!ended.err().contains("Exception"), ended.err());
+    }
+
+    /** Sends one packet and returns the payload of the reply (acks skipped). */
+    private static String exchange(java.net.Socket s, String payload) throws Exception {
+        int sum = 0;
+        for (char c : payload.toCharArray()) sum += c;
+        s.getOutputStream().write("$%s#%02x".formatted(payload, sum & 0xFF).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        var in = s.getInputStream();
+        int c;
+        while ((c = in.read()) != '$') assertTrue(c >= 0, "stub closed the connection after " + payload);
+        StringBuilder b = new StringBuilder();
+        while ((c = in.read()) != '#') b.append((char) c);
+        in.read();
+        in.read();
+        s.getOutputStream().write('+');
+        return b.toString();
+    }
+
+    /**
      * The Book E SPRs of the stub's own target-description feature, on both cores, with the
      * two-vCPU doorbell mode of {@code chaos}: at the held first instruction the values the board
      * gives at reset (PVR the model's, PIR the vCPU's number); SPRG0 written and read back; a DEC

@@ -75,6 +75,15 @@ public final class GdbStub implements Runnable {
 
     @Override
     public void run() {
+        try {
+            listen();
+        } finally {
+            // whatever ended the stub, a VM it held must not stay held with nobody to continue it
+            if (gate.endedPacket() == null && gate.isHeld()) gate.resume(-1);
+        }
+    }
+
+    private void listen() {
         try (server) {
             while (gate.endedPacket() == null) {
                 server.setSoTimeout((int) POLL.toMillis());
@@ -93,9 +102,8 @@ public final class GdbStub implements Runnable {
                 }
             }
         } catch (IOException | InterruptedException e) {
-            // the debugger went away: let the VM run on
+            // the debugger went away: let the VM run on (run() resumes it)
         }
-        if (gate.endedPacket() == null && gate.isHeld()) gate.resume(-1);
     }
 
     /** One debugger session; returns when it detaches, disconnects or the VM ends. */
@@ -107,7 +115,24 @@ public final class GdbStub implements Runnable {
                 gate.interrupt();
                 continue;
             }
-            if (!handle(packet)) return;
+            if (!answered(packet)) return;
+        }
+    }
+
+    /**
+     * {@link #handle}, with a malformed packet (a missing field, a number that is not hex or too
+     * large, odd hex data) answered {@code E22} as QEMU's stub does, and the session kept.
+     */
+    private boolean answered(String packet) throws IOException, InterruptedException {
+        if (packet.isEmpty()) {
+            send("");
+            return true;
+        }
+        try {
+            return handle(packet);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException malformed) {
+            send("E22");
+            return true;
         }
     }
 
