@@ -97,6 +97,38 @@ class UbootBootTest {
         assertTrue(ours.contains("DRAM:  256 MiB") && ours.contains("fdt_blob    = 0x0fa8de80"), ours::toString);
     }
 
+    /**
+     * The devices a stock U-Boot or Linux touches, read and written at U-Boot's CCSR mapping
+     * (0xe0000000) with {@code md}/{@code mw}/{@code setexpr}, as under QEMU: every UART register
+     * (divisor latch through DLAB, IER to IIR, FIFO control, loopback to MSR, scratch), the MPIC's
+     * global, IPI, timer, source and per-CPU registers, the GPIO block, PCI config access and
+     * outbound windows, GUTS (PVR read-only), and unassigned CCSR space.
+     */
+    @Test void deviceRegistersReadAndWriteAsQemus() throws Exception {
+        List<String> commands = List.of("md.b 0xe0004500 8", "mw.b 0xe0004507 0x5a", "md.b 0xe0004500 8",
+                "mw.b 0xe0004503 0x83; mw.b 0xe0004500 0x12; mw.b 0xe0004501 0x34; setexpr.b a *0xe0004500; "
+                        + "setexpr.b b *0xe0004501; setexpr.b c *0xe0004502; mw.b 0xe0004503 3; echo $a $b $c",
+                "mw.b 0xe0004501 0x0f; setexpr.b a *0xe0004501; setexpr.b b *0xe0004502; mw.b 0xe0004501 0; echo $a $b",
+                "mw.b 0xe0004504 0x10; setexpr.b a *0xe0004506; mw.b 0xe0004504 0x1f; setexpr.b c *0xe0004506; "
+                        + "mw.b 0xe0004504 0; setexpr.b d *0xe0004506; echo $a $c $d",
+                "mw.b 0xe0004502 0x07", "md.b 0xe0004500 8", "mw.b 0xe0004502 0x00", "md.b 0xe0004600 8",
+                "md.l 0xe0040000 0x10", "md.l 0xe0041000 0x10", "md.l 0xe00410a0 8", "md.l 0xe00410f0 4",
+                "md.l 0xe0050000 8", "mw.l 0xe0050540 0x00050042", "mw.l 0xe0050550 0x1", "md.l 0xe0050540 8",
+                "mw.l 0xe0060080 0x5", "md.l 0xe0060000 0x30", "mw.l 0xe0041110 0x80000000", "mw.l 0xe0041120 0x00040055",
+                "md.l 0xe0041100 0x10", "mw.l 0xe00ff000 0x7fffffff", "mw.l 0xe00ff008 0x00ff0000", "mw.l 0xe00ff00c 0xffffffff",
+                "mw.l 0xe00ff010 0x0000ffff", "mw.l 0xe00ff014 0x12345678", "md.l 0xe00ff000 8",
+                "mw.l 0xe0008000 0x80000000", "md.l 0xe0008004 1", "mw.l 0xe0008000 0x80000010", "mw.l 0xe0008004 0xffffffff",
+                "md.l 0xe0008004 1", "md.l 0xe0008c00 0x10", "mw.l 0xe0008c20 0x12340000", "md.l 0xe0008c20 8",
+                "mw.l 0xe00e00a0 0", "mw.l 0xe00e0040 0xffffffff", "md.l 0xe00e0040 0x1c", "md.l 0xe0001000 4", "md.l 0xe0003000 8");
+        Ppce500Run run = boot();
+        for (String command : commands) {
+            int before = run.console().length();
+            run.board.vm().consoleInput((command + "\r").getBytes(StandardCharsets.US_ASCII));
+            assertTrue(run.runUntil(t -> t.length() > before + command.length() + 1 && t.endsWith(LINE_PROMPT), BUDGET), run::where);
+        }
+        assertEquals(comparable(qemuSession(CpuModel.E500MC, 256, commands)), comparable(run.console()));
+    }
+
     record BigRam(CpuModel cpu, long ramMiB, String dram) {}
 
     /**
