@@ -539,9 +539,16 @@ public final class LabConfigLoader {
     private void rejectUnknownKeys(Config vm, String prefix) throws ConfigProblem {
         for (Map.Entry<String, ConfigValue> e : vm.entrySet()) {
             if (!defaults.hasPathOrNull(e.getKey())) {
-                Set<String> known = new TreeSet<>(defaults.root().keySet());
+                // name the keys of the deepest block the defaults know (restart.max: restart's keys)
+                List<String> path = com.typesafe.config.ConfigUtil.splitPath(e.getKey());
+                String block = "";
+                for (int n = path.size() - 1; n > 0 && block.isEmpty(); n--) {
+                    String parent = com.typesafe.config.ConfigUtil.joinPath(path.subList(0, n));
+                    if (defaults.hasPath(parent) && defaults.getValue(parent) instanceof com.typesafe.config.ConfigObject) block = parent;
+                }
+                Set<String> known = new TreeSet<>(block.isEmpty() ? defaults.root().keySet() : defaults.getConfig(block).root().keySet());
                 throw new ConfigProblem.BadValue(e.getValue().origin(), prefix + "." + e.getKey(),
-                        "unknown key (top-level VM keys: " + String.join(", ", known) + ")");
+                        "unknown key (" + (block.isEmpty() ? "top-level VM keys" : "keys of " + block) + ": " + String.join(", ", known) + ")");
             }
         }
     }
@@ -684,6 +691,10 @@ public final class LabConfigLoader {
     private static <T> T get(Config c, String key, String shownKey, Getter<T> getter) throws ConfigProblem {
         try {
             return getter.get(c, key);
+        } catch (ConfigException.Null e) {
+            // `key = null` in the user's file hides the default: point at that line, not at the merge
+            ConfigOrigin origin = e.origin() != null ? e.origin() : c.root().origin();
+            throw new ConfigProblem.BadValue(origin, shownKey, "is null: give a value, or leave the key out for its default");
         } catch (ConfigException.Missing e) {
             throw new ConfigProblem.BadValue(c.root().origin(), shownKey, "is required");
         } catch (ConfigException e) {

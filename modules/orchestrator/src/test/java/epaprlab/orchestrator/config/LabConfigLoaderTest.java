@@ -97,6 +97,14 @@ class LabConfigLoaderTest {
         return Stream.of(
                 new Bad("unknown-key.conf", "vm {\n  name = x\n  image = ok.elf\n  cpuu = e5500\n}\n",
                         "unknown-key.conf:4: vm.cpuu: unknown key"),
+                // a null hides the default: named at its own line, not at a merge with reference.conf
+                new Bad("null-cpu.conf", "vm {\n  name = x\n  image = ok.elf\n  cpu = null\n}\n",
+                        "null-cpu.conf:4: vm.cpu: is null: give a value, or leave the key out for its default"),
+                new Bad("null-console.conf", "vm {\n  name = x\n  image = ok.elf\n  console = null\n}\n",
+                        "null-console.conf:4: vm.console.buffer: is null"),
+                new Bad("unknown-subkey.conf", "vm {\n  name = x\n  image = ok.elf\n  limits.wall-timout = 5s\n}\n",
+                        "unknown-subkey.conf:4: vm.limits.wall-timout: unknown key (keys of limits: "),
+                new Bad("null-image.conf", "vm {\n  name = x\n  image = null\n}\n", "null-image.conf:1: vm.image: is required"),
                 new Bad("bad-cpu.conf", "vm {\n  name = x\n  image = ok.elf\n  cpu = e600\n}\n",
                         "bad-cpu.conf:4: vm.cpu: unknown value \"e600\" (expected e500mc or e5500)"),
                 new Bad("bad-ram.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1000\n}\n",
