@@ -45,7 +45,10 @@ class Ppce500TreeVsQemuTest {
                 new Case("kernel-initrd-append", CpuModel.E500MC, 256, 1, false, true, true, "console=ttyS0 quiet"),
                 new Case("kernel-smp2-128m", CpuModel.E500MC, 128, 2, false, true, false, ""),
                 new Case("u-boot-plus-raw-kernel", CpuModel.E500MC, 256, 1, true, true, true, "root=/dev/ram"),
-                new Case("e5500-u-boot-smp2", CpuModel.E5500, 256, 2, true, false, false, ""));
+                new Case("e5500-u-boot-smp2", CpuModel.E5500, 256, 2, true, false, false, ""),
+                // RAM above 1 GiB: /memory holds all of it, past 4 GiB too (reg's size cells 0x1 0x40000000)
+                new Case("u-boot-4g", CpuModel.E500MC, 4096, 1, true, false, false, ""),
+                new Case("e5500-kernel-initrd-5g", CpuModel.E5500, 5120, 2, false, true, true, "console=ttyS0"));
     }
 
     @ParameterizedTest @MethodSource("cases")
