@@ -69,7 +69,8 @@ public final class HostGuardian {
                         }
                         case SubmitLab s -> {
                             ActorRef<LabGuardian.Command> lab = ctx.spawn(LabGuardian.create(s.lab(), s.follower()),
-                                    "lab-" + s.follower().id());
+                                    // encoded: a name Akka refuses would fail the guardian and end the host
+                                    "lab-" + java.net.URLEncoder.encode(s.follower().id(), java.nio.charset.StandardCharsets.UTF_8));
                             ctx.watchWith(lab, new LabGone(s.follower().id()));
                             labs.put(s.follower().id(), lab);
                         }

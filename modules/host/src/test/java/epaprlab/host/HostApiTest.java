@@ -370,4 +370,24 @@ class HostApiTest {
         Answer fileEntry = api.post("/api/v1/labs", "{\"lab\": {\"vms\": [\"../hello-32.conf\"]}}");
         assertEquals("lab.vms[0]", fileEntry.field(), fileEntry.text());
     }
+
+    /**
+     * A lab name that is no valid name is a 400 at lab.name; it used to become the name of the
+     * lab's actor, which Akka refused by failing the host's guardian: the whole host ended.
+     */
+    @Test
+    void aBadLabNameIsA400AndTheHostServesOn() throws Exception {
+        String vms = "\"vms\": [{\"name\": \"h\", \"image\": \"hello-e500mc.elf\"}]";
+        for (String name : List.of("\"../x\"", "\"a b\"", "\"\"", "5", "[1]", "\"x\\u00e9\"")) {
+            Answer a = api.post("/api/v1/labs", "{\"lab\": {\"name\": " + name + ", " + vms + "}}");
+            assertEquals(400, a.status(), name + ": " + a.text());
+            assertEquals("lab.name", a.field(), a.text());
+        }
+        Answer unnamed = api.post("/api/v1/labs", "{\"lab\": {" + vms + "}}");
+        assertEquals(201, unnamed.status(), unnamed.text());
+        assertEquals("lab", unnamed.json().path("name").asText(), "not the scratch file's name");
+        String id = unnamed.json().path("id").asText();
+        assertEquals("finished", api.await("/api/v1/labs/" + id, j -> j.path("state").asText().equals("finished"),
+                Duration.ofSeconds(60)).json().path("state").asText(), "the host serves on");
+    }
 }

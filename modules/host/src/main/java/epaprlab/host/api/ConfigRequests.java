@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConfigRequests {
     private static final String SHOWN_AS = "request";
     private static final long MAX_BODY_CHARS = 1 << 20;
+    private static final java.util.regex.Pattern LAB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final ConfigParseOptions NO_INCLUDES = ConfigParseOptions.defaults().setIncluder(new RefusedInclude());
 
     /**
@@ -106,6 +107,15 @@ public final class ConfigRequests {
         Config root = parse(body);
         if (!root.hasPath("lab")) throw new ApiError(400, "lab", "expected a `lab { name, concurrency, vms = [...] }` object");
         Config lab = object(root, "lab");
+        if (lab.hasPath("name")) {
+            // the lab's id (and its actor's name) starts with it: letters, digits, . _ - as a VM name
+            if (lab.getValue("name").valueType() != ConfigValueType.STRING || !LAB_NAME.matcher(lab.getString("name")).matches()) {
+                throw new ApiError(400, "lab.name", "\"" + lab.getValue("name").unwrapped()
+                        + "\" is not a valid lab name (letters, digits, . _ -; at most 63)");
+            }
+        } else {
+            lab = lab.withValue("name", ConfigValueFactory.fromAnyRef("lab"));   // not the scratch file's name
+        }
         if (!lab.hasPath("vms") || lab.getValue("vms").valueType() != ConfigValueType.LIST) {
             throw new ApiError(400, "lab.vms", "expected a list of VM objects");
         }
