@@ -141,7 +141,8 @@ public final class VmSupervisor {
     /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
     private record DebugHeld(boolean held) implements Command {}
 
-    private enum WallTimeout implements Command { INSTANCE }
+    /** The wall-clock limit ran out ({@code which}: the deadline armed then; a stale one, cancelled meanwhile, is dropped). */
+    private record WallTimeout(WallDeadlines.Deadline which) implements Command {}
 
     private enum SilenceCheck implements Command { INSTANCE }
 
@@ -224,7 +225,6 @@ public final class VmSupervisor {
             } catch (BootException | java.io.IOException | RuntimeException e) {
                 return failedAtStart(config, events, started, "cannot boot: " + e.getMessage());
             }
-            timers.startSingleTimer(WallTimeout.INSTANCE, config.limits().wallTimeout());
             Duration silence = config.limits().consoleSilence();
             if (!silence.isZero()) {
                 Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
@@ -306,8 +306,10 @@ public final class VmSupervisor {
     private final ActorRef<VcpuActor.Command> toOwnVcpu;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
     private Optional<VcpuStop> crashHeld = Optional.empty();
-    /** Wall-clock time left when a hold began ({@link #wallDeadlineNanos} moves on by the hold). */
+    /** When the wall-clock limit runs out ({@link System#nanoTime()}; a debugger's hold moves it on by the hold). */
     private long wallDeadlineNanos;
+    /** The armed wall-clock limit (one timer thread for every VM of the JVM), or null while a debugger holds the VM. */
+    private WallDeadlines.Deadline wallTimer;
     private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
@@ -343,6 +345,7 @@ public final class VmSupervisor {
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
         this.wallDeadlineNanos = System.nanoTime() + config.limits().wallTimeout().toNanos();
+        armWallTimer();
         VmConfig.Gdb gdb = config.engine().gdb();
         if (gdb.mode() == VmConfig.GdbMode.OFF) {
             this.gate = null;
@@ -521,7 +524,7 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);
             case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
                     "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
-            case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(stopAll(vcpus), Outcome.CRASHED, r.detail());
             case Stop st -> abortReset(stopAll(vcpus), Outcome.STOPPED, "stopped by the host: " + st.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -570,7 +573,7 @@ public final class VmSupervisor {
 
     /** In RUNNING: {@code vcpus} are this boot's vCPU actors by vCPU id. */
     private Behavior<Command> running(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onRunning(vcpus, msg)).build();
+        return Behaviors.receive((ctx, msg) -> onRunning(vcpus, msg));    // every start enters it: no builder per start
     }
 
     private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
@@ -588,7 +591,7 @@ public final class VmSupervisor {
             case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(), OptionalLong.empty(), vcpus);
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
-            case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
+            case WallTimeout w -> isDue(w) ? end(Outcome.TIMED_OUT, timedOut(), vcpus) : Behaviors.same();
             // the lab's config, not the guest: on-crash does not apply (it would run away again)
             case PatternRunaway r -> end(Outcome.CRASHED, r.detail(), vcpus);
             case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
@@ -619,13 +622,14 @@ public final class VmSupervisor {
     private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         if (held) {
             if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
-            timers.cancel(WallTimeout.INSTANCE);
+            WallDeadlines.SHARED.cancel(wallTimer);
+            wallTimer = null;
             return Behaviors.same();
         }
         if (heldSinceNanos >= 0) {
             wallDeadlineNanos += System.nanoTime() - heldSinceNanos;
             heldSinceNanos = -1;
-            timers.startSingleTimer(WallTimeout.INSTANCE, Duration.ofNanos(Math.max(0, wallDeadlineNanos - System.nanoTime())));
+            armWallTimer();
             console.touch();
         }
         if (crashHeld.isPresent()) {
@@ -735,7 +739,7 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);       // not later: a paused loop notes a missed turn
             case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
                     + " stopped unexpectedly", withoutActor(vcpus, c.child()));
-            case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
+            case WallTimeout w -> isDue(w) ? endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus) : Behaviors.same();
             case PatternRunaway r -> endSnapshotting(job, Outcome.CRASHED, r.detail(), vcpus);
             case Stop st -> endSnapshotting(job, Outcome.STOPPED, "stopped by the host: " + st.why(), vcpus);
             case TakeSnapshot t -> {
@@ -895,7 +899,7 @@ public final class VmSupervisor {
         return switch (msg) {
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
-            case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(alive, Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(alive, Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -917,7 +921,7 @@ public final class VmSupervisor {
         return switch (msg) {
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
-            case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(Set.of(), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(Set.of(), Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -1029,6 +1033,7 @@ public final class VmSupervisor {
 
     private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
+        WallDeadlines.SHARED.cancel(wallTimer);
         // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
@@ -1061,6 +1066,17 @@ public final class VmSupervisor {
 
     private String silent() {
         return "no console output for " + Durations.format(config.limits().consoleSilence());
+    }
+
+    /** Sends this VM {@link WallTimeout} at {@link #wallDeadlineNanos}. */
+    private void armWallTimer() {
+        ActorRef<Command> self = ctx.getSelf();
+        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> self.tell(new WallTimeout(d)));
+    }
+
+    /** False for the timeout of a deadline cancelled after it fired (a debugger's hold began): the hold's end arms a new one. */
+    private boolean isDue(WallTimeout w) {
+        return w.which() == wallTimer;
     }
 
     private String timedOut() {

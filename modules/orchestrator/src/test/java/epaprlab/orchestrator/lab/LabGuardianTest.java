@@ -124,4 +124,32 @@ class LabGuardianTest {
         VmResult resetter = finished.results().stream().filter(r -> r.vm().equals("resetter")).findFirst().orElseThrow();
         assertTrue(resetter.guestResets() >= 50, "the resetter kept resetting next to the spinners: " + resetter.guestResets());
     }
+
+    /**
+     * Wall-clock limits run on one timer thread for every VM (vm/WallDeadlines): each VM still ends
+     * at its own limit, not before it and not at another VM's, while short VMs start and end next
+     * to it (their deadlines armed and cancelled).
+     */
+    @Test
+    void eachVmEndsAtItsOwnWallClockLimit() throws Exception {
+        Path spin = TestGuests.elf(dir, "spin", TestGuests.SPIN);
+        List<epaprlab.orchestrator.config.VmConfig> vms = new ArrayList<>();
+        List<Integer> limitsMs = List.of(2400, 800, 1600);
+        for (int i = 0; i < limitsMs.size(); i++) {
+            vms.add(TestGuests.vm(dir, "spinner-" + i, spin, "limits.wall-timeout = " + limitsMs.get(i) + "ms\n  expect = timed-out"));
+        }
+        for (int i = 0; i < 50; i++) vms.add(TestGuests.vm(dir, "hello-" + i, TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""));
+        LabFinished finished = (LabFinished) run(new LabConfig("limits", dir.resolve("lab.conf"), 8, vms)).getLast();
+        assertTrue(finished.allAsExpected(), finished.results().toString());
+        for (int i = 0; i < limitsMs.size(); i++) {
+            VmResult r = finished.results().get(i);
+            long ms = r.wallTime().toMillis();
+            assertEquals(Outcome.TIMED_OUT, r.outcome());
+            assertEquals("no end within the wall-clock limit of "
+                    + epaprlab.orchestrator.config.Durations.format(java.time.Duration.ofMillis(limitsMs.get(i))), r.detail());
+            assertTrue(ms >= limitsMs.get(i), r.vm() + " ended after " + ms + " ms, before its limit of " + limitsMs.get(i));
+            // well before the next limit (800 ms apart): not another VM's deadline
+            assertTrue(ms < limitsMs.get(i) + 700, r.vm() + " ended after " + ms + " ms, late for its limit of " + limitsMs.get(i));
+        }
+    }
 }
