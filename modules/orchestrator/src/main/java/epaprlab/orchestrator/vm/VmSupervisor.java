@@ -111,7 +111,8 @@ public final class VmSupervisor {
 
     /**
      * A command or turn for the vCPU loop this actor runs itself (a VM of one vCPU has no vCPU
-     * actor); {@code to} tells one of an earlier boot's loop, dropped, from the current one's.
+     * actor); {@code to} tells one of an earlier boot's loop, dropped, from the current one's;
+     * null for the supervisor's commands, which go to whichever loop runs when they are handled.
      */
     private record ToOwnVcpu(OwnVcpu to, VcpuActor.Command command) implements Command {}
 
@@ -251,7 +252,8 @@ public final class VmSupervisor {
     private final Machine board;
     private final Instant started;
     private final ConsoleSink console;
-    private final ActorRef<VcpuReport> reports;
+    /** The vCPU actors' address for their reports, made at the first spawn (an own loop reports through its driver). */
+    private ActorRef<VcpuReport> reports;
     private final RestartBudget restartBudget;
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
@@ -302,7 +304,10 @@ public final class VmSupervisor {
     private final DebugGate gate;
     /** This boot's vCPU loop when this actor runs it (one vCPU), else null (vCPU actors, or none running). */
     private OwnVcpu own;
-    /** The own loop's address for the supervisor's commands ({@link ToOwnVcpu} to the current loop). */
+    /**
+     * The own loop's entry in a boot's vCPUs (Akka's ignoring address, never told: {@link #tellVcpu}
+     * sends its commands through this actor's mailbox), so a VM needs no message adapter.
+     */
     private final ActorRef<VcpuActor.Command> toOwnVcpu;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
     private Optional<VcpuStop> crashHeld = Optional.empty();
@@ -339,8 +344,7 @@ public final class VmSupervisor {
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         }, textConsumer(config, self), consoleTap);
-        this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
-        this.toOwnVcpu = ctx.messageAdapter(VcpuActor.Command.class, c -> new ToOwnVcpu(own, c));
+        this.toOwnVcpu = ctx.getSystem().ignoreRef();
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
@@ -447,7 +451,7 @@ public final class VmSupervisor {
         }
         move(from, Lifecycle.RUNNING, why);
         if (own != null) own.sendTurn();        // its first turn (Start, without the adapter's hop)
-        else vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        else vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
     }
 
@@ -493,7 +497,7 @@ public final class VmSupervisor {
         long requestedAt = System.nanoTime();
         move(Lifecycle.RUNNING, Lifecycle.RESETTING, why);
         hold.set();
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Pause.INSTANCE));
         return pausingForRestore(vcpus, new HashSet<>(vcpus.keySet()), why, requestedAt);
     }
 
@@ -513,7 +517,7 @@ public final class VmSupervisor {
             move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
             hold.clear();
             if (baton != null) baton.restart();
-            vcpus.values().forEach(actor -> actor.tell(VcpuActor.Restored.INSTANCE));
+            vcpus.values().forEach(actor -> tellVcpu(actor, VcpuActor.Restored.INSTANCE));
             return running(vcpus);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
@@ -542,7 +546,8 @@ public final class VmSupervisor {
         // in the vCPU's executed count, which restores in place do not rewind (it has run nothing since the last count)
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + executedCounted[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
-        return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
+        if (own == null && reports == null) reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
+        return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, own == null ? reports : null,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
                 config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold, baton);
     }
@@ -561,11 +566,24 @@ public final class VmSupervisor {
         @Override public void turnAfter(Duration delay) { timers.startSingleTimer(OWN_VCPU_TIMER, turn, delay); }
 
         @Override public void cancelTurnTimer() { timers.cancel(OWN_VCPU_TIMER); }
+
+        @Override public void report(VcpuReport report) { self.tell(new FromVcpu(report)); }
+    }
+
+    /**
+     * {@code command} to a vCPU of {@code vcpus}: the own loop's goes through this actor's mailbox,
+     * after what is queued already, to whichever loop runs when it is handled (as a message adapter
+     * would, without one per VM).
+     */
+    private void tellVcpu(ActorRef<VcpuActor.Command> to, VcpuActor.Command command) {
+        if (to == toOwnVcpu) ctx.getSelf().tell(new ToOwnVcpu(null, command));
+        else to.tell(command);
     }
 
     /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
     private Behavior<Command> toOwnVcpu(ToOwnVcpu m) {
-        if (m.to() != null && m.to() == own) own.loop.handle(m.command());
+        OwnVcpu to = m.to() == null ? own : m.to();     // a supervisor's command: the loop running now, if any
+        if (to != null && to == own) own.loop.handle(m.command());
         return Behaviors.same();
     }
 
@@ -719,7 +737,7 @@ public final class VmSupervisor {
     private Behavior<Command> startSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job) {
         move(Lifecycle.RUNNING, Lifecycle.SNAPSHOTTING, job.why());
         hold.set();                     // a running turn ends at once, a queued one runs nothing
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Pause.INSTANCE));
         return snapshotting(vcpus, job, new HashSet<>(vcpus.keySet()), new ArrayList<>());
     }
 
@@ -791,7 +809,7 @@ public final class VmSupervisor {
                                      String why, List<Command> later) {
         move(Lifecycle.SNAPSHOTTING, Lifecycle.RUNNING, why);
         hold.clear();
-        vcpus.forEach((id, actor) -> actor.tell(job.hypercallVcpu().orElse(-1) == id
+        vcpus.forEach((id, actor) -> tellVcpu(actor, job.hypercallVcpu().orElse(-1) == id
                 ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
         later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
         return running(vcpus);
@@ -846,7 +864,7 @@ public final class VmSupervisor {
     /** The VM does not honour a lifecycle hypercall: that vCPU gets EV_INTERNAL and runs on. */
     private Behavior<Command> decline(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, int vcpu, String call) {
         ctx.getLog().info("vm {} vCPU {}: declined {}: EV_INTERNAL", config.name(), vcpu, call);
-        vcpus.get(vcpu).tell(VcpuActor.Decline.INSTANCE);
+        tellVcpu(vcpus.get(vcpu), VcpuActor.Decline.INSTANCE);
         return Behaviors.same();
     }
 
