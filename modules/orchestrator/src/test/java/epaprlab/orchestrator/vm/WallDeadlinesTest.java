@@ -102,7 +102,9 @@ class WallDeadlinesTest {
                 }
             }));
         }
-        for (Thread w : workers) w.join();
+        for (Thread w : workers) {
+            assertTrue(w.join(java.time.Duration.ofSeconds(20)), "a worker is stuck");
+        }
         assertTrue(fired.await(20, TimeUnit.SECONDS), "the deadlines left armed fired");
         Thread.sleep(50);
         assertEquals(0, deadlines.pending(), "the cancelled ones left the heap at once");
