@@ -199,7 +199,7 @@ public final class RunCommand implements Callable<Integer> {
             if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
-                    LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e)), attached == null ? null : attached.attachment()),
+                    LabGuardian.create(lab, LabObserver.all(observers), attached == null ? null : attached.attachment()),
                     "epapr-lab", LabActorSystem.config(system));
             Interrupt interrupt = new Interrupt(actors, out, err);
             Runtime.getRuntime().addShutdownHook(interrupt.hook);

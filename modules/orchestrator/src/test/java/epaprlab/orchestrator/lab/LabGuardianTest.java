@@ -65,6 +65,42 @@ class LabGuardianTest {
         }
     }
 
+    @Test
+    void anObserverOfRunningTransitionsOnlyGetsThoseAndTheSameResults() throws Exception {
+        LabConfig lab = LabConfigLoader.withDefaults().load(Path.of("../../sample-vms/quickstart.conf"));
+        List<LabEvent> every = run(lab);
+        List<LabEvent> fewer = LabRuns.untilFinished(kit, observer -> LabGuardian.create(lab, new LabObserver() {
+            @Override public void onEvent(LabEvent event) { observer.onEvent(event); }
+
+            @Override public boolean wantsEveryTransition() { return false; }
+        }));
+        assertEquals(Lifecycle.SHUTTING_DOWN, transitions(every, "hello-32").get(1), "by default every transition comes");
+        for (String vm : List.of("hello-32", "reset-loop-64")) {
+            assertEquals(transitions(every, vm).stream().filter(l -> l == Lifecycle.RUNNING).toList(), transitions(fewer, vm),
+                    vm + ": only its transitions into RUNNING, one per boot");
+            assertEquals(console(every, vm), console(fewer, vm));
+        }
+        assertEquals(3, transitions(fewer, "reset-loop-64").size());
+        LabFinished a = (LabFinished) every.getLast(), b = (LabFinished) fewer.getLast();
+        assertEquals(a.results().stream().map(r -> r.vm() + "=" + r.outcome() + "/" + r.boots()).toList(),
+                b.results().stream().map(r -> r.vm() + "=" + r.outcome() + "/" + r.boots()).toList());
+        assertTrue(LabObserver.all(List.<LabObserver>of(e -> { }, fewerObserver())).wantsEveryTransition(),
+                "a fan-out wants every transition when one of its observers does");
+        assertFalse(LabObserver.all(List.of(fewerObserver(), fewerObserver())).wantsEveryTransition());
+    }
+
+    private static LabObserver fewerObserver() {
+        return new LabObserver() {
+            @Override public void onEvent(LabEvent event) { }
+
+            @Override public boolean wantsEveryTransition() { return false; }
+        };
+    }
+
+    private static List<Lifecycle> transitions(List<LabEvent> events, String vm) {
+        return of(events, vm).stream().filter(e -> e instanceof LifecycleChanged).map(e -> ((LifecycleChanged) e).to()).toList();
+    }
+
     private static List<String> console(List<LabEvent> events, String vm) {
         return of(events, vm).stream().filter(e -> e instanceof ConsoleLine).map(e -> ((ConsoleLine) e).line()).toList();
     }
