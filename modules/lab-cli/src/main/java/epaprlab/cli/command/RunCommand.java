@@ -22,6 +22,7 @@ import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
+import epaprlab.orchestrator.lab.LabActorSystem;
 import epaprlab.orchestrator.lab.LabGuardian;
 import epaprlab.orchestrator.lab.LabObserver;
 import epaprlab.orchestrator.vm.Outcome;
@@ -198,8 +199,8 @@ public final class RunCommand implements Callable<Integer> {
             if (held != null) observers.add(held);
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
-                    LabGuardian.create(lab, e -> observers.forEach(o -> o.onEvent(e)), attached == null ? null : attached.attachment()),
-                    "epapr-lab", system);
+                    LabGuardian.create(lab, LabObserver.all(observers), attached == null ? null : attached.attachment()),
+                    "epapr-lab", LabActorSystem.config(system));
             Interrupt interrupt = new Interrupt(actors, out, err);
             Runtime.getRuntime().addShutdownHook(interrupt.hook);
             try {

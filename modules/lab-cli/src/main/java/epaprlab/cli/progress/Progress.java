@@ -60,6 +60,11 @@ public final class Progress implements LabObserver, AutoCloseable {
     }
 
     @Override
+    public boolean wantsEveryTransition() {
+        return false;           // transitions into RUNNING and ends only
+    }
+
+    @Override
     public synchronized void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(LifecycleChanged l) -> {

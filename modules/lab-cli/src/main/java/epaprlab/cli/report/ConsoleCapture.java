@@ -35,6 +35,11 @@ public final class ConsoleCapture implements LabObserver {
     }
 
     @Override
+    public boolean wantsEveryTransition() {
+        return false;           // console lines and ends only
+    }
+
+    @Override
     public synchronized void onEvent(LabEvent event) {
         if (event instanceof LabEvent.OfVm(VmFinished f) && f.result().asExpected()) {
             StringBuilder gone = text.remove(f.vm());

@@ -104,6 +104,11 @@ public final class ConsoleLogs implements LabObserver, AutoCloseable {
     }
 
     @Override
+    public boolean wantsEveryTransition() {
+        return false;           // console lines and ends only
+    }
+
+    @Override
     public synchronized void onEvent(LabEvent event) {
         if (closed) return;
         switch (event) {

@@ -42,6 +42,11 @@ public final class ConsolePrinter implements LabObserver {
     }
 
     @Override
+    public boolean wantsEveryTransition() {
+        return lifecycle;       // printed with --events
+    }
+
+    @Override
     public void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(ConsoleLine c) -> {

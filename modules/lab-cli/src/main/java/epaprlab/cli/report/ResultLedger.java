@@ -34,6 +34,11 @@ public final class ResultLedger implements LabObserver {
     }
 
     @Override
+    public boolean wantsEveryTransition() {
+        return false;           // results only
+    }
+
+    @Override
     public synchronized void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(VmFinished f) -> results.put(f.vm(), f.result());

@@ -24,6 +24,11 @@ public final class StartRate implements LabObserver {
     private Instant lastRestore;
 
     @Override
+    public boolean wantsEveryTransition() {
+        return false;           // transitions into RUNNING and ends only
+    }
+
+    @Override
     public synchronized void onEvent(LabEvent event) {
         switch (event) {
             case LabEvent.OfVm(LifecycleChanged l) when l.to() == Lifecycle.RUNNING -> {

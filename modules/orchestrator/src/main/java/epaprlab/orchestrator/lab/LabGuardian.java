@@ -14,6 +14,7 @@ import epaprlab.orchestrator.snapshot.VmSnapshot;
 import java.util.Optional;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.console.ConsoleAttachment;
+import epaprlab.orchestrator.console.ConsoleSink;
 import epaprlab.orchestrator.lab.LabEvent.LabFinished;
 import epaprlab.orchestrator.vcpu.HypercallCounts;
 import epaprlab.orchestrator.vm.ImageCache;
@@ -78,6 +79,8 @@ public final class LabGuardian {
     private final TimerScheduler<Command> timers;
     private final LabConfig lab;
     private final LabObserver observer;
+    /** Read once: whether the VMs publish every lifecycle transition or only those into RUNNING. */
+    private final boolean everyTransition;
     private final ActorRef<VmEvent> events;
     private final ImageCache boards = new ImageCache();
     /** The terminal attached to one VM's console, or null. */
@@ -112,6 +115,7 @@ public final class LabGuardian {
         this.timers = timers;
         this.lab = lab;
         this.observer = observer;
+        this.everyTransition = observer.wantsEveryTransition();
         this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
         for (VmConfig vm : lab.vms()) {
             if (vm.snapshot().bootOnce()) sources.putIfAbsent(vm.snapshot().group(), vm.name());
@@ -146,8 +150,10 @@ public final class LabGuardian {
                     charges.put(vm.name(), a.charge());
                     ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
                             attach != null && attach.vm().equals(vm.name())
-                                    ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach)
-                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls), "vm-" + vm.name(),
+                                    ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
+                                            everyTransition)
+                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
+                                            everyTransition), "vm-" + vm.name(),
                             VmSupervisor.DISPATCHER);
                     ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);

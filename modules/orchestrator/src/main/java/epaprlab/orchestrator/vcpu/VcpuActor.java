@@ -61,7 +61,8 @@ public final class VcpuActor {
     /**
      * Everything a vCPU actor needs from its VM. {@code hold}: set while the VM's snapshot is being
      * taken (one per boot, shared by its vCPUs). {@code baton}: the VM's round robin, or null
-     * when its vCPUs run at once (one vCPU, or the wall-clock time base).
+     * when its vCPUs run at once (one vCPU, or the wall-clock time base). {@code supervisor}: where
+     * a vCPU actor's loop reports; null for a loop its supervisor runs itself (its driver reports).
      */
     public record Wiring(Machine board, Vcpu vcpu, HostHypercalls hypercalls, ConsoleSink consoleSink,
                          ActorRef<VcpuReport> supervisor, long turnInstructions, Duration spinPoll,
@@ -123,6 +124,8 @@ public final class VcpuActor {
                 @Override public void turnAfter(Duration delay) { timers.startSingleTimer(Turn.INSTANCE, delay); }
 
                 @Override public void cancelTurnTimer() { timers.cancel(Turn.INSTANCE); }
+
+                @Override public void report(VcpuReport report) { wiring.supervisor().tell(report); }
             });
             return Behaviors.receive(Command.class).onMessage(Command.class, msg -> {
                 loop.handle(msg);

@@ -61,6 +61,9 @@ public final class VcpuLoop {
 
         /** Cancels a pending {@link #turnAfter}. */
         void cancelTurnTimer();
+
+        /** {@code report} to the VM's supervisor, in order with the loop's other reports. */
+        void report(VcpuReport report);
     }
 
     /** Which commands are legal: the vCPU's state. */
@@ -158,7 +161,7 @@ public final class VcpuLoop {
 
     /** Paused at an instruction boundary: answered once on entry; {@code before} is the state to go back to. */
     private void pause(State before) {
-        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        driver.report(new VcpuReport.Paused(vcpu.id()));
         beforePause = before;
         state = State.PAUSED;
     }
@@ -166,7 +169,7 @@ public final class VcpuLoop {
     private void onPaused(Command msg) {
         switch (msg) {
             case Turn _, Start _ -> turnMissed = true;
-            case Pause _ -> w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+            case Pause _ -> driver.report(new VcpuReport.Paused(vcpu.id()));
             case Resume _ -> {
                 if (turnMissed) {
                     turnMissed = false;
@@ -192,7 +195,7 @@ public final class VcpuLoop {
 
     /** A vCPU that runs nothing (parked, halted) is paused already: it says so and stays as it is. */
     private void answerPause() {
-        w.supervisor().tell(new VcpuReport.Paused(vcpu.id()));
+        driver.report(new VcpuReport.Paused(vcpu.id()));
     }
 
     private void onSpinning(Command msg) {
@@ -300,7 +303,7 @@ public final class VcpuLoop {
                     }
                     case Report r -> {
                         if (w.endOnResult()) w.halt().set();       // before the supervisor can hear of it
-                        w.supervisor().tell(r.result());
+                        driver.report(r.result());
                         if (debugStop) {
                             driver.sendTurn();
                             return;
@@ -385,7 +388,7 @@ public final class VcpuLoop {
      * shutdown it does not honour, declines it.
      */
     private void park(VcpuStop stop) {
-        w.supervisor().tell(stop);
+        driver.report(stop);
         state = switch (stop) {
             case ResetRequested _, ShutdownRequested _, SnapshotRequested _ -> State.PARKED_ON_HYPERCALL;
             case GuestCrashed _, WatchdogExpired _, EngineFailed _, InstructionLimitReached _, VcpuReport.HostOutOfMemory _ ->

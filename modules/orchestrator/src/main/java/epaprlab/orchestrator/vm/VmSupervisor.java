@@ -111,7 +111,8 @@ public final class VmSupervisor {
 
     /**
      * A command or turn for the vCPU loop this actor runs itself (a VM of one vCPU has no vCPU
-     * actor); {@code to} tells one of an earlier boot's loop, dropped, from the current one's.
+     * actor); {@code to} tells one of an earlier boot's loop, dropped, from the current one's;
+     * null for the supervisor's commands, which go to whichever loop runs when they are handled.
      */
     private record ToOwnVcpu(OwnVcpu to, VcpuActor.Command command) implements Command {}
 
@@ -141,7 +142,8 @@ public final class VmSupervisor {
     /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
     private record DebugHeld(boolean held) implements Command {}
 
-    private enum WallTimeout implements Command { INSTANCE }
+    /** The wall-clock limit ran out ({@code which}: the deadline armed then; a stale one, cancelled meanwhile, is dropped). */
+    private record WallTimeout(WallDeadlines.Deadline which) implements Command {}
 
     private enum SilenceCheck implements Command { INSTANCE }
 
@@ -188,14 +190,24 @@ public final class VmSupervisor {
      */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
                                            Optional<VmSnapshot> startFrom, HypercallCounts hypercalls) {
-        return create(config, events, boards, hypercalls, ConsoleSink.Tap.NONE, charge, startFrom);
+        return create(config, events, boards, hypercalls, ConsoleSink.Tap.NONE, charge, startFrom, true);
     }
 
     /** As above, with {@code consoleTap} getting the console's bytes as they come (an attached terminal). */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
                                            Optional<VmSnapshot> startFrom, HypercallCounts hypercalls,
                                            ConsoleSink.Tap consoleTap) {
-        return create(config, events, boards, hypercalls, consoleTap, charge, startFrom);
+        return create(config, events, boards, hypercalls, consoleTap, charge, startFrom, true);
+    }
+
+    /**
+     * As above; without {@code everyTransition} only the transitions into RUNNING are published
+     * (what the lab's observers read when none prints the lifecycle: two messages fewer per start).
+     */
+    public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom, HypercallCounts hypercalls,
+                                           ConsoleSink.Tap consoleTap, boolean everyTransition) {
+        return create(config, events, boards, hypercalls, consoleTap, charge, startFrom, everyTransition);
     }
 
     /**
@@ -205,12 +217,12 @@ public final class VmSupervisor {
      */
     public static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                            HypercallCounts hypercalls, ConsoleSink.Tap consoleTap) {
-        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty());
+        return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty(), true);
     }
 
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
-                                            Optional<VmSnapshot> startFrom) {
+                                            Optional<VmSnapshot> startFrom, boolean everyTransition) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             Instant started = Instant.now();
             Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
@@ -219,19 +231,18 @@ public final class VmSupervisor {
                 board = from.isPresent() ? boards.buildForRestore(config) : boards.build(config);
                 board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
             } catch (PageBudgetExceeded e) {
-                return failedAtStart(config, events, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
+                return failedAtStart(config, events, everyTransition, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
                         + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
             } catch (BootException | java.io.IOException | RuntimeException e) {
-                return failedAtStart(config, events, started, "cannot boot: " + e.getMessage());
+                return failedAtStart(config, events, everyTransition, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
             }
-            timers.startSingleTimer(WallTimeout.INSTANCE, config.limits().wallTimeout());
             Duration silence = config.limits().consoleSilence();
             if (!silence.isZero()) {
                 Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
                 timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
             }
-            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, board, started, hypercalls, consoleTap, charge, boards)
+            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, everyTransition, board, started, hypercalls, consoleTap, charge, boards)
                     .withConsole();
             return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
                     : vm.boot(ResetReason.POWER_ON, "power on");
@@ -248,10 +259,13 @@ public final class VmSupervisor {
     private final TimerScheduler<Command> timers;
     private final VmConfig config;
     private final ActorRef<VmEvent> events;
+    /** False: only the transitions into RUNNING are published (see {@link #move}). */
+    private final boolean everyTransition;
     private final Machine board;
     private final Instant started;
     private final ConsoleSink console;
-    private final ActorRef<VcpuReport> reports;
+    /** The vCPU actors' address for their reports, made at the first spawn (an own loop reports through its driver). */
+    private ActorRef<VcpuReport> reports;
     private final RestartBudget restartBudget;
     /** The console steps' progress, fed by {@link ConsoleOutput} messages. */
     private final ConsoleScript script;
@@ -302,16 +316,21 @@ public final class VmSupervisor {
     private final DebugGate gate;
     /** This boot's vCPU loop when this actor runs it (one vCPU), else null (vCPU actors, or none running). */
     private OwnVcpu own;
-    /** The own loop's address for the supervisor's commands ({@link ToOwnVcpu} to the current loop). */
+    /**
+     * The own loop's entry in a boot's vCPUs (Akka's ignoring address, never told: {@link #tellVcpu}
+     * sends its commands through this actor's mailbox), so a VM needs no message adapter.
+     */
     private final ActorRef<VcpuActor.Command> toOwnVcpu;
     /** A crash the debugger is looking at: handled once it lets the VM go on. */
     private Optional<VcpuStop> crashHeld = Optional.empty();
-    /** Wall-clock time left when a hold began ({@link #wallDeadlineNanos} moves on by the hold). */
+    /** When the wall-clock limit runs out ({@link System#nanoTime()}; a debugger's hold moves it on by the hold). */
     private long wallDeadlineNanos;
+    /** The armed wall-clock limit (one timer thread for every VM of the JVM), or null while a debugger holds the VM. */
+    private WallDeadlines.Deadline wallTimer;
     private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
-                         ActorRef<VmEvent> events, Machine board, Instant started, HypercallCounts hypercalls,
+                         ActorRef<VmEvent> events, boolean everyTransition, Machine board, Instant started, HypercallCounts hypercalls,
                          ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
         this.ctx = ctx;
         this.boards = boards;
@@ -322,6 +341,7 @@ public final class VmSupervisor {
         this.timers = timers;
         this.config = config;
         this.events = events;
+        this.everyTransition = everyTransition;
         this.board = board;
         this.started = started;
         ActorRef<Command> self = ctx.getSelf();
@@ -337,12 +357,12 @@ public final class VmSupervisor {
                 self.tell(new ConsoleResult(Outcome.PASSED, line));
             }
         }, textConsumer(config, self), consoleTap);
-        this.reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
-        this.toOwnVcpu = ctx.messageAdapter(VcpuActor.Command.class, c -> new ToOwnVcpu(own, c));
+        this.toOwnVcpu = ctx.getSystem().ignoreRef();
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
         script.current().ifPresent(this::armStep);      // the first step's time runs from the start
         this.wallDeadlineNanos = System.nanoTime() + config.limits().wallTimeout().toNanos();
+        armWallTimer();
         VmConfig.Gdb gdb = config.engine().gdb();
         if (gdb.mode() == VmConfig.GdbMode.OFF) {
             this.gate = null;
@@ -444,7 +464,7 @@ public final class VmSupervisor {
         }
         move(from, Lifecycle.RUNNING, why);
         if (own != null) own.sendTurn();        // its first turn (Start, without the adapter's hop)
-        else vcpus.values().forEach(c -> c.tell(VcpuActor.Start.INSTANCE));
+        else vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Start.INSTANCE));
         return running(Map.copyOf(vcpus));
     }
 
@@ -490,7 +510,7 @@ public final class VmSupervisor {
         long requestedAt = System.nanoTime();
         move(Lifecycle.RUNNING, Lifecycle.RESETTING, why);
         hold.set();
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Pause.INSTANCE));
         return pausingForRestore(vcpus, new HashSet<>(vcpus.keySet()), why, requestedAt);
     }
 
@@ -510,7 +530,7 @@ public final class VmSupervisor {
             move(Lifecycle.RESTORING, Lifecycle.RUNNING, why);
             hold.clear();
             if (baton != null) baton.restart();
-            vcpus.values().forEach(actor -> actor.tell(VcpuActor.Restored.INSTANCE));
+            vcpus.values().forEach(actor -> tellVcpu(actor, VcpuActor.Restored.INSTANCE));
             return running(vcpus);
         }
         return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
@@ -521,7 +541,7 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);
             case ChildStopped c -> abortReset(stopAll(withoutActor(vcpus, c.child())), Outcome.CRASHED,
                     "vCPU actor " + c.child().path().name() + " stopped unexpectedly");
-            case WallTimeout _ -> abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(stopAll(vcpus), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(stopAll(vcpus), Outcome.CRASHED, r.detail());
             case Stop st -> abortReset(stopAll(vcpus), Outcome.STOPPED, "stopped by the host: " + st.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -539,7 +559,8 @@ public final class VmSupervisor {
         // in the vCPU's executed count, which restores in place do not rewind (it has run nothing since the last count)
         long left = max == 0 ? Long.MAX_VALUE : Math.max(0, max - instructions) + executedCounted[vcpu.id()];
         VmConfig.EngineTuning e = config.engine();
-        return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, reports,
+        if (own == null && reports == null) reports = ctx.messageAdapter(VcpuReport.class, FromVcpu::new);
+        return new VcpuActor.Wiring(board, vcpu, board.newHostHypercalls(), console, own == null ? reports : null,
                 e.turnInstructions(), e.spinPoll(), left, halt, config.result().endOnResult(), gate, hypercalls,
                 config.snapshot().at() == VmConfig.SnapshotAt.HYPERCALL, hold, baton);
     }
@@ -558,11 +579,24 @@ public final class VmSupervisor {
         @Override public void turnAfter(Duration delay) { timers.startSingleTimer(OWN_VCPU_TIMER, turn, delay); }
 
         @Override public void cancelTurnTimer() { timers.cancel(OWN_VCPU_TIMER); }
+
+        @Override public void report(VcpuReport report) { self.tell(new FromVcpu(report)); }
+    }
+
+    /**
+     * {@code command} to a vCPU of {@code vcpus}: the own loop's goes through this actor's mailbox,
+     * after what is queued already, to whichever loop runs when it is handled (as a message adapter
+     * would, without one per VM).
+     */
+    private void tellVcpu(ActorRef<VcpuActor.Command> to, VcpuActor.Command command) {
+        if (to == toOwnVcpu) ctx.getSelf().tell(new ToOwnVcpu(null, command));
+        else to.tell(command);
     }
 
     /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
     private Behavior<Command> toOwnVcpu(ToOwnVcpu m) {
-        if (m.to() != null && m.to() == own) own.loop.handle(m.command());
+        OwnVcpu to = m.to() == null ? own : m.to();     // a supervisor's command: the loop running now, if any
+        if (to != null && to == own) own.loop.handle(m.command());
         return Behaviors.same();
     }
 
@@ -570,7 +604,7 @@ public final class VmSupervisor {
 
     /** In RUNNING: {@code vcpus} are this boot's vCPU actors by vCPU id. */
     private Behavior<Command> running(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onRunning(vcpus, msg)).build();
+        return Behaviors.receive((ctx, msg) -> onRunning(vcpus, msg));    // every start enters it: no builder per start
     }
 
     private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
@@ -588,7 +622,7 @@ public final class VmSupervisor {
             case ConsoleResult c -> onResult(c.outcome(), "console line matched: " + c.line(), OptionalLong.empty(), vcpus);
             case ChildStopped c -> end(Outcome.CRASHED, "vCPU actor " + c.child().path().name() + " stopped unexpectedly",
                     withoutActor(vcpus, c.child()));
-            case WallTimeout _ -> end(Outcome.TIMED_OUT, timedOut(), vcpus);
+            case WallTimeout w -> isDue(w) ? end(Outcome.TIMED_OUT, timedOut(), vcpus) : Behaviors.same();
             // the lab's config, not the guest: on-crash does not apply (it would run away again)
             case PatternRunaway r -> end(Outcome.CRASHED, r.detail(), vcpus);
             case SilenceCheck _ -> heldSinceNanos < 0 && silentTooLong() ? end(Outcome.CONSOLE_SILENT, silent(), vcpus) : Behaviors.same();
@@ -619,13 +653,14 @@ public final class VmSupervisor {
     private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         if (held) {
             if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
-            timers.cancel(WallTimeout.INSTANCE);
+            WallDeadlines.SHARED.cancel(wallTimer);
+            wallTimer = null;
             return Behaviors.same();
         }
         if (heldSinceNanos >= 0) {
             wallDeadlineNanos += System.nanoTime() - heldSinceNanos;
             heldSinceNanos = -1;
-            timers.startSingleTimer(WallTimeout.INSTANCE, Duration.ofNanos(Math.max(0, wallDeadlineNanos - System.nanoTime())));
+            armWallTimer();
             console.touch();
         }
         if (crashHeld.isPresent()) {
@@ -715,7 +750,7 @@ public final class VmSupervisor {
     private Behavior<Command> startSnapshot(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job) {
         move(Lifecycle.RUNNING, Lifecycle.SNAPSHOTTING, job.why());
         hold.set();                     // a running turn ends at once, a queued one runs nothing
-        vcpus.values().forEach(c -> c.tell(VcpuActor.Pause.INSTANCE));
+        vcpus.values().forEach(c -> tellVcpu(c, VcpuActor.Pause.INSTANCE));
         return snapshotting(vcpus, job, new HashSet<>(vcpus.keySet()), new ArrayList<>());
     }
 
@@ -735,7 +770,7 @@ public final class VmSupervisor {
             case ToOwnVcpu m -> toOwnVcpu(m);       // not later: a paused loop notes a missed turn
             case ChildStopped c -> endSnapshotting(job, Outcome.CRASHED, "vCPU actor " + c.child().path().name()
                     + " stopped unexpectedly", withoutActor(vcpus, c.child()));
-            case WallTimeout _ -> endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus);
+            case WallTimeout w -> isDue(w) ? endSnapshotting(job, Outcome.TIMED_OUT, timedOut(), vcpus) : Behaviors.same();
             case PatternRunaway r -> endSnapshotting(job, Outcome.CRASHED, r.detail(), vcpus);
             case Stop st -> endSnapshotting(job, Outcome.STOPPED, "stopped by the host: " + st.why(), vcpus);
             case TakeSnapshot t -> {
@@ -787,7 +822,7 @@ public final class VmSupervisor {
                                      String why, List<Command> later) {
         move(Lifecycle.SNAPSHOTTING, Lifecycle.RUNNING, why);
         hold.clear();
-        vcpus.forEach((id, actor) -> actor.tell(job.hypercallVcpu().orElse(-1) == id
+        vcpus.forEach((id, actor) -> tellVcpu(actor, job.hypercallVcpu().orElse(-1) == id
                 ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
         later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
         return running(vcpus);
@@ -842,7 +877,7 @@ public final class VmSupervisor {
     /** The VM does not honour a lifecycle hypercall: that vCPU gets EV_INTERNAL and runs on. */
     private Behavior<Command> decline(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, int vcpu, String call) {
         ctx.getLog().info("vm {} vCPU {}: declined {}: EV_INTERNAL", config.name(), vcpu, call);
-        vcpus.get(vcpu).tell(VcpuActor.Decline.INSTANCE);
+        tellVcpu(vcpus.get(vcpu), VcpuActor.Decline.INSTANCE);
         return Behaviors.same();
     }
 
@@ -895,7 +930,7 @@ public final class VmSupervisor {
         return switch (msg) {
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
-            case WallTimeout _ -> abortReset(alive, Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(alive, Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(alive, Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(alive, Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -917,7 +952,7 @@ public final class VmSupervisor {
         return switch (msg) {
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
-            case WallTimeout _ -> abortReset(Set.of(), Outcome.TIMED_OUT, timedOut());
+            case WallTimeout w -> isDue(w) ? abortReset(Set.of(), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
             case PatternRunaway r -> abortReset(Set.of(), Outcome.CRASHED, r.detail());
             case Stop s -> abortReset(Set.of(), Outcome.STOPPED, "stopped by the host: " + s.why());
             case ConsoleOutput o -> onConsoleOutput(o.text());
@@ -1029,6 +1064,7 @@ public final class VmSupervisor {
 
     private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
+        WallDeadlines.SHARED.cancel(wallTimer);
         // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
@@ -1042,14 +1078,9 @@ public final class VmSupervisor {
         return Behaviors.stopped();
     }
 
-    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
-                                                   String detail) {
-        return failedAtStart(config, events, started, Outcome.CRASHED, detail);
-    }
-
-    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, Instant started,
-                                                   Outcome outcome, String detail) {
-        events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
+    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, boolean everyTransition,
+                                                   Instant started, Outcome outcome, String detail) {
+        if (everyTransition) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
         return Behaviors.stopped();
@@ -1063,13 +1094,25 @@ public final class VmSupervisor {
         return "no console output for " + Durations.format(config.limits().consoleSilence());
     }
 
+    /** Sends this VM {@link WallTimeout} at {@link #wallDeadlineNanos}. */
+    private void armWallTimer() {
+        ActorRef<Command> self = ctx.getSelf();
+        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> self.tell(new WallTimeout(d)));
+    }
+
+    /** False for the timeout of a deadline cancelled after it fired (a debugger's hold began): the hold's end arms a new one. */
+    private boolean isDue(WallTimeout w) {
+        return w.which() == wallTimer;
+    }
+
     private String timedOut() {
         return "no end within the wall-clock limit of " + Durations.format(config.limits().wallTimeout());
     }
 
-    /** Every transition goes through here: checked by {@link Lifecycle#to}, then published. */
+    /** Every transition goes through here: checked by {@link Lifecycle#to}, then published (unless only RUNNING is asked for). */
     private void move(Lifecycle from, Lifecycle next, String why) {
-        events.tell(new LifecycleChanged(config.name(), from, from.to(next), why, Instant.now()));
+        Lifecycle to = from.to(next);
+        if (everyTransition || to == Lifecycle.RUNNING) events.tell(new LifecycleChanged(config.name(), from, to, why, Instant.now()));
     }
 
     private static Map<Integer, ActorRef<VcpuActor.Command>> withoutActor(Map<Integer, ActorRef<VcpuActor.Command>> vcpus,

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's start-rate figure for clones in a warm JVM, printed, not asserted (not a timed unit
  * test): a lab of 20,000 {@code hello} guests, one booting and the others started from its snapshot
- * (as {@code sample-vms/clone-20k.conf}), run three times ({@code -Dclone.runs=N}: N) in one JVM with no observer; each run
+ * (as {@code sample-vms/clone-20k.conf}), run three times ({@code -Dclone.runs=N}: N) in one JVM with no observer (its VMs
+ * publish only their transitions into RUNNING, as without {@code --events}; {@code -Dclone.transitions=every}: all); each run
  * prints its wall time, the process's CPU time per VM (and of it, the actor system's threads' and the
  * collector's pauses), and VMs per second. Runs only when asked:
  * {@code mvn -pl modules/orchestrator -am test -Dtest=CloneStartFigure -Dclone.figure=on -Dsurefire.failIfNoSpecifiedTests=false}.
@@ -63,11 +64,17 @@ class CloneStartFigure {
                 """.formatted(TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), VMS));
         LabConfig lab = LabConfigLoader.withDefaults().load(conf);
         int runs = Integer.getInteger("clone.runs", 3);
+        boolean every = "every".equals(System.getProperty("clone.transitions"));
         for (int run = 1; run <= runs; run++) {
             CompletableFuture<LabEvent.LabFinished> done = new CompletableFuture<>();
             long cpu = os.getProcessCpuTime(), start = System.nanoTime(), gc = gcMillis();
-            ActorSystem<LabGuardian.Command> system = ActorSystem.create(LabGuardian.create(lab, e -> {
-                if (e instanceof LabEvent.LabFinished f) done.complete(f);
+            ActorSystem<LabGuardian.Command> system = ActorSystem.create(LabGuardian.create(lab, new LabObserver() {
+                @Override public void onEvent(LabEvent e) {
+                    if (e instanceof LabEvent.LabFinished f) done.complete(f);
+                }
+
+                // as `epapr-lab run` without --events; -Dclone.transitions=every: as with it
+                @Override public boolean wantsEveryTransition() { return every; }
             }), "clones", ConfigFactory.load());
             LabEvent.LabFinished end = done.get(5, TimeUnit.MINUTES);
             double wall = (System.nanoTime() - start) / 1e9;

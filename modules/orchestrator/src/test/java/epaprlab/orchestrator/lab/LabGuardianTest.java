@@ -65,6 +65,42 @@ class LabGuardianTest {
         }
     }
 
+    @Test
+    void anObserverOfRunningTransitionsOnlyGetsThoseAndTheSameResults() throws Exception {
+        LabConfig lab = LabConfigLoader.withDefaults().load(Path.of("../../sample-vms/quickstart.conf"));
+        List<LabEvent> every = run(lab);
+        List<LabEvent> fewer = LabRuns.untilFinished(kit, observer -> LabGuardian.create(lab, new LabObserver() {
+            @Override public void onEvent(LabEvent event) { observer.onEvent(event); }
+
+            @Override public boolean wantsEveryTransition() { return false; }
+        }));
+        assertEquals(Lifecycle.SHUTTING_DOWN, transitions(every, "hello-32").get(1), "by default every transition comes");
+        for (String vm : List.of("hello-32", "reset-loop-64")) {
+            assertEquals(transitions(every, vm).stream().filter(l -> l == Lifecycle.RUNNING).toList(), transitions(fewer, vm),
+                    vm + ": only its transitions into RUNNING, one per boot");
+            assertEquals(console(every, vm), console(fewer, vm));
+        }
+        assertEquals(3, transitions(fewer, "reset-loop-64").size());
+        LabFinished a = (LabFinished) every.getLast(), b = (LabFinished) fewer.getLast();
+        assertEquals(a.results().stream().map(r -> r.vm() + "=" + r.outcome() + "/" + r.boots()).toList(),
+                b.results().stream().map(r -> r.vm() + "=" + r.outcome() + "/" + r.boots()).toList());
+        assertTrue(LabObserver.all(List.<LabObserver>of(e -> { }, fewerObserver())).wantsEveryTransition(),
+                "a fan-out wants every transition when one of its observers does");
+        assertFalse(LabObserver.all(List.of(fewerObserver(), fewerObserver())).wantsEveryTransition());
+    }
+
+    private static LabObserver fewerObserver() {
+        return new LabObserver() {
+            @Override public void onEvent(LabEvent event) { }
+
+            @Override public boolean wantsEveryTransition() { return false; }
+        };
+    }
+
+    private static List<Lifecycle> transitions(List<LabEvent> events, String vm) {
+        return of(events, vm).stream().filter(e -> e instanceof LifecycleChanged).map(e -> ((LifecycleChanged) e).to()).toList();
+    }
+
     private static List<String> console(List<LabEvent> events, String vm) {
         return of(events, vm).stream().filter(e -> e instanceof ConsoleLine).map(e -> ((ConsoleLine) e).line()).toList();
     }
@@ -123,5 +159,33 @@ class LabGuardianTest {
                 "hello must finish while eight guests spin, not after their timeout");
         VmResult resetter = finished.results().stream().filter(r -> r.vm().equals("resetter")).findFirst().orElseThrow();
         assertTrue(resetter.guestResets() >= 50, "the resetter kept resetting next to the spinners: " + resetter.guestResets());
+    }
+
+    /**
+     * Wall-clock limits run on one timer thread for every VM (vm/WallDeadlines): each VM still ends
+     * at its own limit, not before it and not at another VM's, while short VMs start and end next
+     * to it (their deadlines armed and cancelled).
+     */
+    @Test
+    void eachVmEndsAtItsOwnWallClockLimit() throws Exception {
+        Path spin = TestGuests.elf(dir, "spin", TestGuests.SPIN);
+        List<epaprlab.orchestrator.config.VmConfig> vms = new ArrayList<>();
+        List<Integer> limitsMs = List.of(2400, 800, 1600);
+        for (int i = 0; i < limitsMs.size(); i++) {
+            vms.add(TestGuests.vm(dir, "spinner-" + i, spin, "limits.wall-timeout = " + limitsMs.get(i) + "ms\n  expect = timed-out"));
+        }
+        for (int i = 0; i < 50; i++) vms.add(TestGuests.vm(dir, "hello-" + i, TestGuests.SAMPLE_IMAGES.resolve("hello-e500mc.elf"), ""));
+        LabFinished finished = (LabFinished) run(new LabConfig("limits", dir.resolve("lab.conf"), 8, vms)).getLast();
+        assertTrue(finished.allAsExpected(), finished.results().toString());
+        for (int i = 0; i < limitsMs.size(); i++) {
+            VmResult r = finished.results().get(i);
+            long ms = r.wallTime().toMillis();
+            assertEquals(Outcome.TIMED_OUT, r.outcome());
+            assertEquals("no end within the wall-clock limit of "
+                    + epaprlab.orchestrator.config.Durations.format(java.time.Duration.ofMillis(limitsMs.get(i))), r.detail());
+            assertTrue(ms >= limitsMs.get(i), r.vm() + " ended after " + ms + " ms, before its limit of " + limitsMs.get(i));
+            // well before the next limit (800 ms apart): not another VM's deadline
+            assertTrue(ms < limitsMs.get(i) + 700, r.vm() + " ended after " + ms + " ms, late for its limit of " + limitsMs.get(i));
+        }
     }
 }
