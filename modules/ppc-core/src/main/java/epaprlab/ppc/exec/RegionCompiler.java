@@ -317,7 +317,7 @@ final class RegionCompiler {
      * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
-    private static final class Emitter implements RegionFpEmitter.Host {
+    private static final class Emitter implements RegionHost {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
@@ -356,7 +356,8 @@ final class RegionCompiler {
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
         Label exit, exitKeep, exitEnder;
-        final RegionFpEmitter fp = new RegionFpEmitter(this);
+        final RegionFpEmitter fp;
+        final RegionCrEmitter crs = new RegionCrEmitter(this);
         /** The instruction being emitted, and the last one that set a CR field by {@link #crFieldFrom}. */
         int current = -1, compareAt = -1;
         /** That compare's CR field and operands (pure loads, safe to push again). */
@@ -369,6 +370,7 @@ final class RegionCompiler {
             this.cm = p.cm;
             this.mask = p.cm ? -1L : 0xFFFFFFFFL;
             this.facts = facts;
+            this.fp = new RegionFpEmitter(this, facts == null ? null : facts.fp);
             this.fallback = facts != null ? facts.fallback : new boolean[p.length()];
             int n = p.length();
             blockOf = new int[n];
@@ -475,6 +477,7 @@ final class RegionCompiler {
         private void writeBack() {
             for (int r = 0; r < 32; r++) if (gprLoaded(r) && gprDirty(r)) storeGprToState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b) && specialDirty(b)) storeSpecial(b);
+            fp.writeBackFprs();
         }
 
         // ---- the method ------------------------------------------------------------------------
@@ -493,6 +496,7 @@ final class RegionCompiler {
             memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
+            fp.loadFprs();
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
             c.iconst_0(); c.istore(BO);
             // placeholders the verifier sees assigned on every path into the tails
@@ -679,7 +683,7 @@ final class RegionCompiler {
                 ender(k, w);
                 return;
             }
-            if (!fp.emit(k, name, w) && !inline(k, name, w)) straightFallback(k, name, w);
+            if (!fp.emit(k, name, w) && !crs.emit(name, w) && !inline(k, name, w)) straightFallback(k, name, w);
             next(k);
         }
 
@@ -691,6 +695,23 @@ final class RegionCompiler {
         @Override public void leaveInterrupted(int k) { countBefore(k); c.goto_(exitKeep); }
         @Override public void loadCr() { ldCr(); }
         @Override public void storeCr() { stCr(); }
+        @Override public void loadCrField(int f) {
+            usedSpecial[0] |= SP_CR;
+            if ((splitFields() & (1 << f)) != 0) { c.iload(CRF + f); return; }
+            c.iload(CR);
+            if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
+            c.loadConstant(0xF); c.iand();
+        }
+        @Override public void storeCrField(int f) {
+            crFields[0] |= 1 << f;
+            usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
+            if ((splitFields() & (1 << f)) != 0) { c.istore(CRF + f); return; }
+            int shift = 28 - 4 * f;
+            if (shift != 0) { c.loadConstant(shift); c.ishl(); }
+            c.iload(CR); c.loadConstant(~(0xF << shift)); c.iand(); c.ior(); c.istore(CR);
+        }
+        @Override public void loadGpr(int r) { ldg(r); }
+        @Override public void storeGpr(int r) { stg(r); }
         @Override public void spillCr() { usedSpecial[0] |= SP_CR; if (specialDirty(SP_CR)) storeSpecial(SP_CR); }
         @Override public void reloadCr() { loadSpecial(SP_CR); }
 
@@ -717,6 +738,7 @@ final class RegionCompiler {
             }
             usedSpecial[0] |= SP_ALL;
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialDirty(b)) storeSpecial(b);
+            fp.beforeHandler(name);
             setPc(p.index[k]);
             // an emitted store before it may have copied its page and set nia (CpuState.copied),
             // which ends blocks but means nothing to a region: only this handler's nia counts
@@ -727,6 +749,7 @@ final class RegionCompiler {
             c.invokeinterface(CD_OP, "exec", EXEC);
             for (int r = 0; r < 32; r++) if ((touched & (1 << r)) != 0) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) loadSpecial(b);
+            fp.afterHandler(name);
             Label straight = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "nia", CD_long);
             c.loadConstant(Interpreter.STRAIGHT);
@@ -989,50 +1012,6 @@ final class RegionCompiler {
                         }
                     });
                 }
-                case "isel" -> {
-                    Label no = c.newLabel(), done = c.newLabel();
-                    ldCr(); c.loadConstant(1 << (31 - bc(w))); c.iand();
-                    c.ifeq(no);
-                    ldRa0(ra); c.goto_(done);
-                    c.labelBinding(no);
-                    ldg(rb);
-                    c.labelBinding(done);
-                    stg(rt);
-                }
-                case "mfcr" -> {
-                    if (oneField(w)) return false;
-                    ldCr(); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); stg(rt);
-                }
-                case "mtcrf" -> {
-                    int m = 0;
-                    for (int f = 0; f < 8; f++) if ((fxm(w) & (0x80 >>> f)) != 0) m |= 0xF0000000 >>> (4 * f);
-                    ldCr(); c.loadConstant(~m); c.iand();
-                    ldg(rt); c.l2i(); c.loadConstant(m); c.iand();
-                    c.ior(); stCr();
-                }
-                case "crand", "cror", "crxor", "crnand", "crnor", "creqv", "crandc", "crorc" -> {
-                    ldCr();
-                    c.loadConstant(rt);           // BT
-                    ldCr(); c.loadConstant(31 - ra); c.iushr(); c.iconst_1(); c.iand();
-                    ldCr(); c.loadConstant(31 - rb); c.iushr();
-                    if (name.equals("crandc") || name.equals("crorc")) c.iconst_m1().ixor();
-                    c.iconst_1(); c.iand();
-                    switch (name) {
-                        case "crand", "crnand", "crandc" -> c.iand();
-                        case "cror", "crnor", "crorc" -> c.ior();
-                        default -> c.ixor();
-                    }
-                    if (name.equals("crnand") || name.equals("crnor") || name.equals("creqv")) c.iconst_m1().ixor();
-                    ops("setCrBit", MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int));
-                    stCr();
-                }
-                case "mcrf" -> {
-                    int to = 28 - 4 * bf(w), from = 28 - 4 * bfa(w);
-                    ldCr(); c.loadConstant(~(0xF << to)); c.iand();
-                    ldCr(); c.loadConstant(from); c.iushr(); c.loadConstant(0xF); c.iand();
-                    c.loadConstant(to); c.ishl();
-                    c.ior(); stCr();
-                }
                 case "mfspr" -> {
                     switch (spr(w)) {
                         case Spr.LR -> ldL(SP_LR, LR);
@@ -1084,7 +1063,7 @@ final class RegionCompiler {
             boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
             if (ds && !p.has64) return false;
             int rt = rt(w), ra = ra(w);
-            // lfd/stfd/lfs/stfs: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
+            // lfd/stfd/lfs/stfs: FRT/FRS in their locals ({@link RegionFpEmitter}); with MSR[FP] = 0 their handler raises FP Unavailable
             boolean fp = base.endsWith("fd") || base.endsWith("fs");
             if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
             Label fpDone = c.newLabel();
@@ -1137,7 +1116,7 @@ final class RegionCompiler {
                     case "lfs" -> c.invokestatic(CD_FPARITH, "toDouble", MethodTypeDesc.of(CD_long, CD_int));
                     default -> { }
                 }
-                if (fp) { c.lstore(T1); fpr(rt); c.lload(T1); c.lastore(); }
+                if (fp) this.fp.storeFpr(rt);
                 else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
@@ -1179,12 +1158,9 @@ final class RegionCompiler {
             return true;
         }
 
-        /** Pushes the CPU's FPR array and index {@code r}. */
-        private void fpr(int r) { c.aload(S); c.getfield(CD_STATE, "fpr", CD_LONGS); c.loadConstant(r); }
-
         /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
         private void stored(boolean fp, int r, int len) {
-            if (fp) { fpr(r); c.laload(); } else ldg(r);
+            if (fp) this.fp.loadFpr(r); else ldg(r);
             // stfs: the architecture's non-arithmetic binary64-to-binary32 conversion (as its handler)
             if (fp && len == 4) { c.invokestatic(CD_FPARITH, "toSingle", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
         }
