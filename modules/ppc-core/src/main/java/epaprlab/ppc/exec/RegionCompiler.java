@@ -314,14 +314,14 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts}, the split CR fields (X, A, B each); from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
-    private static final class Emitter implements RegionFpEmitter.Host {
+    private static final class Emitter implements RegionHost {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRX = PEND + 1, CRA = CRX + 8, CRB = CRA + 16;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -348,15 +348,19 @@ final class RegionCompiler {
         /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
         final boolean[] usesMemory = new boolean[1];
         /**
-         * Pass 1: the CR fields compares and record forms write. In pass 2 each lives as a nibble
-         * in its own local (CRF + field), its bits in the CR local stale; CR readers compose.
+         * Pass 1: the CR fields compares and record forms write. In pass 2 each lives in its own
+         * locals, its bits in the CR local stale; CR readers compose. A field is kept as the
+         * compare that set it ({@link #fieldNibble}): two longs A and B and an int X, the nibble
+         * being the LT/GT/EQ of A against B (signed) XOR X. A compare only stores its operands and
+         * SO (X); the nibble is computed where it is read as a number (exits, handlers, CR logic).
          */
         final int[] crFields = new int[1];
         final Emitter facts;
         CodeBuilder c;
         final Label[] at = new Label[PAGE_WORDS];
         Label exit, exitKeep, exitEnder;
-        final RegionFpEmitter fp = new RegionFpEmitter(this);
+        final RegionFpEmitter fp;
+        final RegionCrEmitter crs = new RegionCrEmitter(this);
         /** The instruction being emitted, and the last one that set a CR field by {@link #crFieldFrom}. */
         int current = -1, compareAt = -1;
         /** That compare's CR field and operands (pure loads, safe to push again). */
@@ -369,6 +373,7 @@ final class RegionCompiler {
             this.cm = p.cm;
             this.mask = p.cm ? -1L : 0xFFFFFFFFL;
             this.facts = facts;
+            this.fp = new RegionFpEmitter(this, facts == null ? null : facts.fp);
             this.fallback = facts != null ? facts.fallback : new boolean[p.length()];
             int n = p.length();
             blockOf = new int[n];
@@ -419,7 +424,7 @@ final class RegionCompiler {
             c.loadConstant(~bits); c.iand();
             for (int f = 0; f < 8; f++) {
                 if ((m & (1 << f)) == 0) continue;
-                c.iload(CRF + f);
+                fieldNibble(f);
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.ishl(); }
                 c.ior();
             }
@@ -433,7 +438,41 @@ final class RegionCompiler {
                 c.dup();
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
                 c.loadConstant(0xF); c.iand();
-                c.istore(CRF + f);
+                storeFieldNibble(f);
+            }
+        }
+
+        /** Pushes split field f's nibble: LT/GT/EQ of A against B (0x428's nibble at 4(lcmp + 1)), XOR X. */
+        private void fieldNibble(int f) {
+            c.loadConstant(0x428);
+            c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); c.lcmp();
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            c.iload(CRX + f); c.ixor();
+        }
+
+        /**
+         * Split field f := the nibble on the stack (consumed), as A = B = 0 (EQ) and X = nibble
+         * XOR EQ: exact for any nibble, few bytecodes at entries and after handlers; X has LT,
+         * GT or EQ set until the region's next compare of the field, which stores X = SO.
+         */
+        private void storeFieldNibble(int f) {
+            c.iconst_2(); c.ixor(); c.istore(CRX + f);
+            c.lconst_0(); c.lstore(CRA + 2 * f);
+            c.lconst_0(); c.lstore(CRB + 2 * f);
+        }
+
+        /**
+         * Branches to {@code not} unless bit {@code j} (LT, GT, EQ) of a compare of the two longs
+         * on the stack (consumed) is {@code set}.
+         */
+        private void branchUnless(int j, boolean set, Label not) {
+            c.lcmp();
+            switch (j) {
+                case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
+                case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
+                default -> { if (set) c.ifne(not); else c.ifeq(not); }
             }
         }
         void ldI(int sp, int slot) { usedSpecial[0] |= sp; c.iload(slot); }
@@ -475,6 +514,7 @@ final class RegionCompiler {
         private void writeBack() {
             for (int r = 0; r < 32; r++) if (gprLoaded(r) && gprDirty(r)) storeGprToState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b) && specialDirty(b)) storeSpecial(b);
+            fp.writeBackFprs();
         }
 
         // ---- the method ------------------------------------------------------------------------
@@ -493,6 +533,7 @@ final class RegionCompiler {
             memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
+            fp.loadFprs();
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
             c.iconst_0(); c.istore(BO);
             // placeholders the verifier sees assigned on every path into the tails
@@ -679,7 +720,7 @@ final class RegionCompiler {
                 ender(k, w);
                 return;
             }
-            if (!fp.emit(k, name, w) && !inline(k, name, w)) straightFallback(k, name, w);
+            if (!fp.emit(k, name, w) && !crs.emit(name, w) && !inline(k, name, w)) straightFallback(k, name, w);
             next(k);
         }
 
@@ -691,6 +732,23 @@ final class RegionCompiler {
         @Override public void leaveInterrupted(int k) { countBefore(k); c.goto_(exitKeep); }
         @Override public void loadCr() { ldCr(); }
         @Override public void storeCr() { stCr(); }
+        @Override public void loadCrField(int f) {
+            usedSpecial[0] |= SP_CR;
+            if ((splitFields() & (1 << f)) != 0) { fieldNibble(f); return; }
+            c.iload(CR);
+            if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
+            c.loadConstant(0xF); c.iand();
+        }
+        @Override public void storeCrField(int f) {
+            crFields[0] |= 1 << f;
+            usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
+            if ((splitFields() & (1 << f)) != 0) { storeFieldNibble(f); return; }
+            int shift = 28 - 4 * f;
+            if (shift != 0) { c.loadConstant(shift); c.ishl(); }
+            c.iload(CR); c.loadConstant(~(0xF << shift)); c.iand(); c.ior(); c.istore(CR);
+        }
+        @Override public void loadGpr(int r) { ldg(r); }
+        @Override public void storeGpr(int r) { stg(r); }
         @Override public void spillCr() { usedSpecial[0] |= SP_CR; if (specialDirty(SP_CR)) storeSpecial(SP_CR); }
         @Override public void reloadCr() { loadSpecial(SP_CR); }
 
@@ -717,6 +775,7 @@ final class RegionCompiler {
             }
             usedSpecial[0] |= SP_ALL;
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialDirty(b)) storeSpecial(b);
+            fp.beforeHandler(name);
             setPc(p.index[k]);
             // an emitted store before it may have copied its page and set nia (CpuState.copied),
             // which ends blocks but means nothing to a region: only this handler's nia counts
@@ -727,6 +786,7 @@ final class RegionCompiler {
             c.invokeinterface(CD_OP, "exec", EXEC);
             for (int r = 0; r < 32; r++) if ((touched & (1 << r)) != 0) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) loadSpecial(b);
+            fp.afterHandler(name);
             Label straight = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "nia", CD_long);
             c.loadConstant(Interpreter.STRAIGHT);
@@ -757,19 +817,21 @@ final class RegionCompiler {
         private void crFieldFrom(int bf, Runnable operands) {
             int shift = 28 - 4 * bf;
             crFields[0] |= 1 << bf;
-            boolean split = (splitFields() & (1 << bf)) != 0;
-            if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
-            c.loadConstant(0x428);
-            operands.run();
-            c.lcmp();
-            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
-            c.iushr();
-            c.loadConstant(0xF); c.iand();
-            ldI(SP_SO, SO); c.ior();
-            if (split) {
+            if ((splitFields() & (1 << bf)) != 0) {
+                // the field as its compare: the operands and SO, no nibble computed here
                 usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
-                c.istore(CRF + bf);
+                operands.run();
+                c.lstore(CRB + 2 * bf); c.lstore(CRA + 2 * bf);
+                ldI(SP_SO, SO); c.istore(CRX + bf);
             } else {
+                ldCr(); c.loadConstant(~(0xF << shift)); c.iand();
+                c.loadConstant(0x428);
+                operands.run();
+                c.lcmp();
+                c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+                c.iushr();
+                c.loadConstant(0xF); c.iand();
+                ldI(SP_SO, SO); c.ior();
                 if (shift != 0) { c.loadConstant(shift); c.ishl(); }
                 c.ior();
                 stCr();
@@ -989,50 +1051,6 @@ final class RegionCompiler {
                         }
                     });
                 }
-                case "isel" -> {
-                    Label no = c.newLabel(), done = c.newLabel();
-                    ldCr(); c.loadConstant(1 << (31 - bc(w))); c.iand();
-                    c.ifeq(no);
-                    ldRa0(ra); c.goto_(done);
-                    c.labelBinding(no);
-                    ldg(rb);
-                    c.labelBinding(done);
-                    stg(rt);
-                }
-                case "mfcr" -> {
-                    if (oneField(w)) return false;
-                    ldCr(); c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); stg(rt);
-                }
-                case "mtcrf" -> {
-                    int m = 0;
-                    for (int f = 0; f < 8; f++) if ((fxm(w) & (0x80 >>> f)) != 0) m |= 0xF0000000 >>> (4 * f);
-                    ldCr(); c.loadConstant(~m); c.iand();
-                    ldg(rt); c.l2i(); c.loadConstant(m); c.iand();
-                    c.ior(); stCr();
-                }
-                case "crand", "cror", "crxor", "crnand", "crnor", "creqv", "crandc", "crorc" -> {
-                    ldCr();
-                    c.loadConstant(rt);           // BT
-                    ldCr(); c.loadConstant(31 - ra); c.iushr(); c.iconst_1(); c.iand();
-                    ldCr(); c.loadConstant(31 - rb); c.iushr();
-                    if (name.equals("crandc") || name.equals("crorc")) c.iconst_m1().ixor();
-                    c.iconst_1(); c.iand();
-                    switch (name) {
-                        case "crand", "crnand", "crandc" -> c.iand();
-                        case "cror", "crnor", "crorc" -> c.ior();
-                        default -> c.ixor();
-                    }
-                    if (name.equals("crnand") || name.equals("crnor") || name.equals("creqv")) c.iconst_m1().ixor();
-                    ops("setCrBit", MethodTypeDesc.of(CD_int, CD_int, CD_int, CD_int));
-                    stCr();
-                }
-                case "mcrf" -> {
-                    int to = 28 - 4 * bf(w), from = 28 - 4 * bfa(w);
-                    ldCr(); c.loadConstant(~(0xF << to)); c.iand();
-                    ldCr(); c.loadConstant(from); c.iushr(); c.loadConstant(0xF); c.iand();
-                    c.loadConstant(to); c.ishl();
-                    c.ior(); stCr();
-                }
                 case "mfspr" -> {
                     switch (spr(w)) {
                         case Spr.LR -> ldL(SP_LR, LR);
@@ -1084,7 +1102,7 @@ final class RegionCompiler {
             boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
             if (ds && !p.has64) return false;
             int rt = rt(w), ra = ra(w);
-            // lfd/stfd/lfs/stfs: FRT/FRS in the CPU's FPR array; with MSR[FP] = 0 their handler raises FP Unavailable
+            // lfd/stfd/lfs/stfs: FRT/FRS in their locals ({@link RegionFpEmitter}); with MSR[FP] = 0 their handler raises FP Unavailable
             boolean fp = base.endsWith("fd") || base.endsWith("fs");
             if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
             Label fpDone = c.newLabel();
@@ -1137,7 +1155,7 @@ final class RegionCompiler {
                     case "lfs" -> c.invokestatic(CD_FPARITH, "toDouble", MethodTypeDesc.of(CD_long, CD_int));
                     default -> { }
                 }
-                if (fp) { c.lstore(T1); fpr(rt); c.lload(T1); c.lastore(); }
+                if (fp) this.fp.storeFpr(rt);
                 else stg(rt);
             } else {
                 // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
@@ -1179,12 +1197,9 @@ final class RegionCompiler {
             return true;
         }
 
-        /** Pushes the CPU's FPR array and index {@code r}. */
-        private void fpr(int r) { c.aload(S); c.getfield(CD_STATE, "fpr", CD_LONGS); c.loadConstant(r); }
-
         /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
         private void stored(boolean fp, int r, int len) {
-            if (fp) { fpr(r); c.laload(); } else ldg(r);
+            if (fp) this.fp.loadFpr(r); else ldg(r);
             // stfs: the architecture's non-arithmetic binary64-to-binary32 conversion (as its handler)
             if (fp && len == 4) { c.invokestatic(CD_FPARITH, "toSingle", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
         }
@@ -1372,16 +1387,24 @@ final class RegionCompiler {
                 if (fused != null) {
                     // cmp + bc as a compare and a branch: the same lcmp the CR field came from
                     fused.run();
-                    c.lcmp();
-                    switch (bi(w) % 4) {
-                        case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
-                        case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
-                        default -> { if (set) c.ifne(not); else c.ifeq(not); }
-                    }
+                    branchUnless(bi(w) % 4, set, not);
                 } else if ((splitFields() & (1 << (bi(w) / 4))) != 0) {
                     usedSpecial[0] |= SP_CR;
-                    c.iload(CRF + bi(w) / 4); c.loadConstant(8 >>> (bi(w) % 4)); c.iand();
-                    if (set) c.ifeq(not); else c.ifne(not);
+                    int f = bi(w) / 4, j = bi(w) % 4;
+                    c.iload(CRX + f); c.loadConstant(8 >>> j); c.iand();
+                    if (j == 3) {
+                        // SO: X's bit alone (A against B never sets it)
+                        if (set) c.ifeq(not); else c.ifne(not);
+                    } else {
+                        // the bit of A against B, inverted when X has it (a nibble no compare gives)
+                        Label flipped = c.newLabel(), go = c.newLabel();
+                        c.ifne(flipped);
+                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, set, not);
+                        c.goto_(go);
+                        c.labelBinding(flipped);
+                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, !set, not);
+                        c.labelBinding(go);
+                    }
                 } else {
                     ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
                     if (set) c.ifeq(not); else c.ifne(not);

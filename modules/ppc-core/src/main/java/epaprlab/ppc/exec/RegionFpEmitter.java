@@ -11,52 +11,93 @@ import java.lang.constant.MethodTypeDesc;
 
 /**
  * The FP instructions a region runs without the generic handler call (which spills and reloads
- * the cached GPRs and special registers around an interface call): moves as bytecode on the FPR
- * array, compares into the cached CR, arithmetic, rounding and conversions as one static call to
- * {@link RegionFpOps} whose common case (MSR[FP] set, only the inexact flag with XE = 0) writes
- * FRT and the FPSCR exactly as the handler does. Anything else (FP Unavailable, invalid, zero
- * divide, overflow, underflow, enabled exceptions, NaN compares, record forms, reserved bits)
- * calls the instruction's own handler at the same PC, which recomputes it with the full FPSCR
- * processing and may raise the interrupt there; the region then leaves with the handler's PC and
- * NIA, as after any interrupting handler.
+ * the cached GPRs and special registers around an interface call), and the region's FPRs as JVM
+ * locals: those the region names are loaded at method start ({@link #loadFprs}) and those it
+ * writes are written back at every exit ({@link #writeBackFprs}), as the GPRs. Moves are
+ * bytecode on the locals, compares store their CR field into the region's CR-field local,
+ * arithmetic, rounding and conversions are one static call each to {@link RegionFpOps} with the
+ * operand values, whose common case (MSR[FP] set, only the inexact flag with XE = 0) returns FRT's
+ * value and sets the FPSCR exactly as the handler does. Anything else (FP Unavailable, invalid,
+ * zero divide, overflow, underflow, enabled exceptions, NaN compares, record forms, reserved
+ * bits) calls the instruction's own handler at the same PC, with the FPRs it names written to
+ * the CPU before and FRT read back after, which recomputes it with the full FPSCR processing and
+ * may raise the interrupt there; the region then leaves with the handler's PC and NIA, as after
+ * any interrupting handler.
  */
 final class RegionFpEmitter {
-    /** What the region's emitter lends: its code builder, cached CR, handler fields and exits. */
-    interface Host {
-        CodeBuilder code();
-        /** Pushes instruction k's handler (an {@link Op}, a static field of the region class). */
-        void pushHandler(int k);
-        /** Stores instruction k's PC into the CPU state. */
-        void setPcOf(int k);
-        /** Leaves the region after instruction k's handler raised an interrupt (PC, NIA set). */
-        void leaveInterrupted(int k);
-        /** Pushes / pops the cached CR (int). */
-        void loadCr();
-        void storeCr();
-        /** Writes the cached CR back before a handler that may read or write CR; reloads it after. */
-        void spillCr();
-        void reloadCr();
-    }
-
     private static final ClassDesc CD_STATE = ClassDesc.of(CpuState.class.getName());
     private static final ClassDesc CD_FP = ClassDesc.of(RegionFpOps.class.getName());
     private static final ClassDesc CD_OP = ClassDesc.of(Op.class.getName());
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
-    private static final MethodTypeDesc TWO = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_int, CD_int, CD_int, CD_boolean);
-    private static final MethodTypeDesc FMA = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_int, CD_int, CD_int, CD_int,
+    private static final MethodTypeDesc TWO = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_long, CD_boolean);
+    private static final MethodTypeDesc FMA = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_long, CD_long,
             CD_boolean, CD_boolean, CD_boolean);
-    private static final MethodTypeDesc ONE = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_int, CD_int);
-    private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_boolean, CD_STATE, CD_int, CD_int, CD_boolean, CD_boolean);
-    private static final MethodTypeDesc COMPARE = MethodTypeDesc.of(CD_int, CD_STATE, CD_int, CD_int);
+    private static final MethodTypeDesc ONE = MethodTypeDesc.of(CD_long, CD_STATE, CD_long);
+    private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_boolean, CD_boolean);
+    private static final MethodTypeDesc COMPARE = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
     static final int S = 1;
+    /**
+     * FPR r lives in locals FPR0 + 2r (a long), after the region emitter's own locals (the
+     * memory locals end at 211).
+     */
+    static final int FPR0 = 240;
 
     private static final int FRA_FIELD = 0x001F_0000, FRB_FIELD = 0x0000_F800;
 
-    private final Host h;
+    private final RegionHost h;
+    /** Pass 1's emitter (null in pass 1), whose sets say which FPRs pass 2 keeps in locals. */
+    private final RegionFpEmitter facts;
+    /** Pass 1: the FPRs the code names, and those it writes, by bit. */
+    private int usedFpr, writtenFpr;
 
-    RegionFpEmitter(Host h) { this.h = h; }
+    RegionFpEmitter(RegionHost h, RegionFpEmitter facts) {
+        this.h = h;
+        this.facts = facts;
+    }
 
     private static int frc(int w) { return (w >>> 6) & 0x1f; }
+
+    // ---- FPRs as locals ------------------------------------------------------------------------
+
+    private boolean loaded(int r) { return facts == null || (facts.usedFpr & (1 << r)) != 0; }
+    private boolean dirty(int r) { return facts == null || (facts.writtenFpr & (1 << r)) != 0; }
+
+    /** Pushes FPR r (long). */
+    void loadFpr(int r) { usedFpr |= 1 << r; h.code().lload(FPR0 + 2 * r); }
+
+    /** Pops the long on the stack into FPR r. */
+    void storeFpr(int r) { usedFpr |= 1 << r; writtenFpr |= 1 << r; h.code().lstore(FPR0 + 2 * r); }
+
+    private void fromState(int r) {
+        CodeBuilder c = h.code();
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.laload();
+        c.lstore(FPR0 + 2 * r);
+    }
+
+    private void toState(int r) {
+        CodeBuilder c = h.code();
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r);
+        c.lload(FPR0 + 2 * r); c.lastore();
+    }
+
+    /** At method start: every FPR the region names, from the CPU. */
+    void loadFprs() { for (int r = 0; r < 32; r++) if (loaded(r)) fromState(r); }
+
+    /** At every exit: every FPR the region writes, to the CPU. */
+    void writeBackFprs() { for (int r = 0; r < 32; r++) if (loaded(r) && dirty(r)) toState(r); }
+
+    /** True for the instructions whose handlers read or write FPRs. */
+    private static boolean touchesFprs(String name) {
+        return name.startsWith("f") || name.startsWith("lf") || name.startsWith("stf") || name.equals("mffs") || name.startsWith("mtfsf");
+    }
+
+    /** Before a generic handler call: the written FPRs to the CPU when the handler may read them. */
+    void beforeHandler(String name) { if (touchesFprs(name)) writeBackFprs(); }
+
+    /** After a generic handler call: the FPRs from the CPU when the handler may have written them. */
+    void afterHandler(String name) { if (touchesFprs(name)) loadFprs(); }
+
+    // ---- instructions ---------------------------------------------------------------------------
 
     /** Emits instruction k when it is one of the FP instructions handled here; false otherwise. */
     boolean emit(int k, String name, int w) {
@@ -68,36 +109,35 @@ final class RegionFpEmitter {
                 if ((w & FRA_FIELD) != 0) return false;
                 Label slow = c.newLabel(), done = c.newLabel();
                 fpOn(slow);
-                fpr(c, t);
-                fpr(c, b); c.laload();
+                loadFpr(b);
                 switch (name) {
                     case "fneg" -> { c.loadConstant(FpArith.SIGN); c.lxor(); }
                     case "fabs" -> { c.loadConstant(~FpArith.SIGN); c.land(); }
                     case "fnabs" -> { c.loadConstant(FpArith.SIGN); c.lor(); }
                     default -> { }
                 }
-                c.lastore();
+                storeFpr(t);
                 c.goto_(done);
                 c.labelBinding(slow);
-                handler(k, w, false);
+                handler(k, w, t, b);
                 c.labelBinding(done);
             }
             case "fadd", "fsub", "fdiv", "fadds", "fsubs", "fdivs" -> {
-                arithmetic(k, w, () -> {
-                    c.loadConstant(t); c.loadConstant(a); c.loadConstant(b); bool(c, name.endsWith("s"));
+                arithmetic(k, w, t, a, b, -1, () -> {
+                    loadFpr(a); loadFpr(b); bool(c, name.endsWith("s"));
                     c.invokestatic(CD_FP, name.substring(1, 4), TWO);
                 });
             }
             case "fmul", "fmuls" -> {
                 if ((w & FRB_FIELD) != 0) return false;
-                arithmetic(k, w, () -> {
-                    c.loadConstant(t); c.loadConstant(a); c.loadConstant(frc(w)); bool(c, name.endsWith("s"));
+                arithmetic(k, w, t, a, frc(w), -1, () -> {
+                    loadFpr(a); loadFpr(frc(w)); bool(c, name.endsWith("s"));
                     c.invokestatic(CD_FP, "mul", TWO);
                 });
             }
             case "fmadd", "fmsub", "fnmadd", "fnmsub", "fmadds", "fmsubs", "fnmadds", "fnmsubs" -> {
-                arithmetic(k, w, () -> {
-                    c.loadConstant(t); c.loadConstant(a); c.loadConstant(frc(w)); c.loadConstant(b);
+                arithmetic(k, w, t, a, b, frc(w), () -> {
+                    loadFpr(a); loadFpr(frc(w)); loadFpr(b);
                     bool(c, name.contains("sub"));
                     bool(c, name.startsWith("fn"));
                     bool(c, name.endsWith("s"));
@@ -106,15 +146,15 @@ final class RegionFpEmitter {
             }
             case "frsp", "fcfid" -> {
                 if ((w & FRA_FIELD) != 0) return false;
-                arithmetic(k, w, () -> {
-                    c.loadConstant(t); c.loadConstant(b);
+                arithmetic(k, w, t, b, -1, -1, () -> {
+                    loadFpr(b);
                     c.invokestatic(CD_FP, name, ONE);
                 });
             }
             case "fctiw", "fctiwz", "fctid", "fctidz" -> {
                 if ((w & FRA_FIELD) != 0) return false;
-                arithmetic(k, w, () -> {
-                    c.loadConstant(t); c.loadConstant(b);
+                arithmetic(k, w, t, b, -1, -1, () -> {
+                    loadFpr(b);
                     bool(c, name.startsWith("fctid"));
                     bool(c, name.endsWith("z"));
                     c.invokestatic(CD_FP, "toInteger", CONVERT);
@@ -122,20 +162,16 @@ final class RegionFpEmitter {
             }
             case "fcmpu", "fcmpo" -> {
                 if ((w & 0x0060_0001) != 0) return false;
-                int shift = 28 - 4 * bf(w);
                 Label slow = c.newLabel(), done = c.newLabel();
-                c.aload(S); c.loadConstant(a); c.loadConstant(b);
+                c.aload(S); loadFpr(a); loadFpr(b);
                 c.invokestatic(CD_FP, "compare", COMPARE);
                 c.dup();
                 c.ifeq(slow);
-                if (shift != 0) { c.loadConstant(shift); c.ishl(); }
-                h.loadCr(); c.loadConstant(~(0xF << shift)); c.iand();
-                c.ior();
-                h.storeCr();
+                h.storeCrField(bf(w));
                 c.goto_(done);
                 c.labelBinding(slow);
                 c.pop();
-                handler(k, w, true);
+                handler(k, w, -1, a, b);
                 c.labelBinding(done);
             }
             default -> { return false; }
@@ -150,23 +186,38 @@ final class RegionFpEmitter {
         c.lconst_0(); c.lcmp(); c.ifeq(slow);
     }
 
-    /** The fast call (pushing a boolean after the CPU state) or, when it declines, the handler. */
-    private void arithmetic(int k, int w, Runnable fastCall) {
+    /**
+     * The fast call (pushing the operands after the CPU state; it returns FRT's value or
+     * {@link RegionFpOps#DECLINED}) into FRT t, or, when it declines, the handler, which reads
+     * the FPRs r1, r2, r3 (-1: none).
+     */
+    private void arithmetic(int k, int w, int t, int r1, int r2, int r3, Runnable fastCall) {
         CodeBuilder c = h.code();
-        Label done = c.newLabel();
+        Label slow = c.newLabel(), done = c.newLabel();
         c.aload(S);
         fastCall.run();
-        c.ifne(done);
-        handler(k, w, false);
+        c.dup2();
+        c.loadConstant(RegionFpOps.DECLINED);
+        c.lcmp();
+        c.ifeq(slow);
+        storeFpr(t);
+        c.goto_(done);
+        c.labelBinding(slow);
+        c.pop2();
+        handler(k, w, t, r1, r2, r3);
         c.labelBinding(done);
     }
 
     /**
-     * Instruction k by its handler at its PC; FP handlers touch no GPR and, but for record forms
-     * and compares ({@code cr}), no cached special register. Leaves the region when it interrupted.
+     * Instruction k by its handler at its PC: the FPRs it reads ({@code reads}, -1: none) written
+     * to the CPU first when the region wrote them, FRT {@code t} read back after (-1: none, a
+     * compare, whose CR the handler writes). FP handlers touch no GPR and, but for record forms
+     * and compares, no cached special register. Leaves the region when it interrupted.
      */
-    private void handler(int k, int w, boolean cr) {
+    private void handler(int k, int w, int t, int... reads) {
         CodeBuilder c = h.code();
+        for (int r : reads) if (r >= 0 && loaded(r) && dirty(r)) toState(r);
+        boolean cr = t < 0;
         if (cr) h.spillCr();
         h.setPcOf(k);
         c.aload(S); c.loadConstant(Interpreter.STRAIGHT); c.putfield(CD_STATE, "nia", CD_long);
@@ -175,6 +226,7 @@ final class RegionFpEmitter {
         c.loadConstant(w);
         c.invokeinterface(CD_OP, "exec", EXEC);
         if (cr) h.reloadCr();
+        else { usedFpr |= 1 << t; if (loaded(t)) fromState(t); }
         Label straight = c.newLabel();
         c.aload(S); c.getfield(CD_STATE, "nia", CD_long);
         c.loadConstant(Interpreter.STRAIGHT);
@@ -182,10 +234,6 @@ final class RegionFpEmitter {
         c.ifeq(straight);
         h.leaveInterrupted(k);
         c.labelBinding(straight);
-    }
-
-    private static void fpr(CodeBuilder c, int r) {
-        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r);
     }
 
     private static void bool(CodeBuilder c, boolean v) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * enables, with MSR[FE0] set), so that enabled invalid, zero-divide, overflow, underflow and
  * inexact exceptions raise Program interrupts in the middle of regions (the handler logs SRR0, ESR
  * and the FPSCR, clears the sticky bits and skips the instruction), plus the first FP instruction with
- * MSR[FP] = 0 (FP Unavailable). Run interpreted, in the block tier and in the region tier for
+ * MSR[FP] = 0 (FP Unavailable); generic handler calls (fsel, a record form, mffs, mtfsf, stfiwx)
+ * between the region's FPR locals, and CR logic, mcrf, isel, mfcr/mfocrf and mtcrf/mtocrf on
+ * the compares' CR fields (RegionCrEmitter). Run interpreted, in the block tier and in the region tier for
  * several budget slicings: every FPR, GPR, CR, FPSCR, SRR0/SRR1/ESR, count and memory word
  * equal. The single-precision conversions themselves are checked against QEMU by the
  * FP_LOADSTORE batches of RandomSequenceDifferentialTest (binary32 specials in their scratch data).
@@ -41,6 +43,7 @@ class RegionFpTest {
                 li    r14,modes@l
                 li    r17,0x6000       # results
                 li    r15,0
+                li    r21,0
                 li    r22,0
                 li    r23,0
                 li    r5,400
@@ -72,6 +75,29 @@ class RegionFpTest {
                 fabs  f17,f2
                 fnabs f18,f3
                 fmr   f19,f6
+                fsel  f21,f4,f5,f6     # generic handler calls reading FPRs the region wrote,
+                fadd  f24,f21,f2       # their results read by the region
+                fadd. f25,f24,f3
+                fmr   f26,f25
+                cror  30,4,26          # CR logic on the compare fields
+                crnand 29,6,25
+                crandc 28,5,27
+                creqv 31,30,6
+                mcrf  cr2,cr7
+                isel  r26,r12,r13,6
+                isel  r27,0,r14,30
+                mfocrf r28,0x40
+                mfcr  r29
+                mtocrf 0x20,r29
+                mtcrf 0x81,r28
+                add   r21,r21,r26
+                rotlwi r21,r21,5
+                xor   r21,r21,r27
+                add   r21,r21,r28
+                rotlwi r21,r21,7
+                xor   r21,r21,r29
+                addi  r26,r17,16
+                stfiwx f15,0,r26
                 stfs  f4,0(r17)
                 stfs  f1,4(r17)
                 stfs  f3,8(r17)

@@ -60,27 +60,31 @@ class RegionFpOpsTest {
 
     private static boolean fast(Kind k, CpuState s, int w, boolean single) {
         int t = (w >>> 21) & 31, a = (w >>> 16) & 31, b = (w >>> 11) & 31, c = (w >>> 6) & 31;
-        return switch (k) {
-            case FADD -> RegionFpOps.add(s, t, a, b, single);
-            case FSUB -> RegionFpOps.sub(s, t, a, b, single);
-            case FDIV -> RegionFpOps.div(s, t, a, b, single);
-            case FMUL -> RegionFpOps.mul(s, t, a, c, single);
-            case FMADD -> RegionFpOps.fma(s, t, a, c, b, false, false, single);
-            case FMSUB -> RegionFpOps.fma(s, t, a, c, b, true, false, single);
-            case FNMADD -> RegionFpOps.fma(s, t, a, c, b, false, true, single);
-            case FNMSUB -> RegionFpOps.fma(s, t, a, c, b, true, true, single);
-            case FRSP -> RegionFpOps.frsp(s, t, b);
-            case FCFID -> RegionFpOps.fcfid(s, t, b);
-            case FCTIW -> RegionFpOps.toInteger(s, t, b, false, false);
-            case FCTIWZ -> RegionFpOps.toInteger(s, t, b, false, true);
-            case FCTID -> RegionFpOps.toInteger(s, t, b, true, false);
-            case FCTIDZ -> RegionFpOps.toInteger(s, t, b, true, true);
+        long[] f = s.fpr;
+        long r = switch (k) {
+            case FADD -> RegionFpOps.add(s, f[a], f[b], single);
+            case FSUB -> RegionFpOps.sub(s, f[a], f[b], single);
+            case FDIV -> RegionFpOps.div(s, f[a], f[b], single);
+            case FMUL -> RegionFpOps.mul(s, f[a], f[c], single);
+            case FMADD -> RegionFpOps.fma(s, f[a], f[c], f[b], false, false, single);
+            case FMSUB -> RegionFpOps.fma(s, f[a], f[c], f[b], true, false, single);
+            case FNMADD -> RegionFpOps.fma(s, f[a], f[c], f[b], false, true, single);
+            case FNMSUB -> RegionFpOps.fma(s, f[a], f[c], f[b], true, true, single);
+            case FRSP -> RegionFpOps.frsp(s, f[b]);
+            case FCFID -> RegionFpOps.fcfid(s, f[b]);
+            case FCTIW -> RegionFpOps.toInteger(s, f[b], false, false);
+            case FCTIWZ -> RegionFpOps.toInteger(s, f[b], false, true);
+            case FCTID -> RegionFpOps.toInteger(s, f[b], true, false);
+            case FCTIDZ -> RegionFpOps.toInteger(s, f[b], true, true);
             case FCMPU, FCMPO -> {
-                int cr = RegionFpOps.compare(s, a, b);
+                int cr = RegionFpOps.compare(s, f[a], f[b]);
                 if (cr != 0) s.setCrField((w >>> 23) & 7, cr);   // what the region's bytecode does with it
-                yield cr != 0;
+                yield cr != 0 ? 0 : RegionFpOps.DECLINED;
             }
         };
+        if (r == RegionFpOps.DECLINED) return false;
+        if (k != Kind.FCMPU && k != Kind.FCMPO) f[t] = r;   // what the region's bytecode does with it
+        return true;
     }
 
     private static String state(CpuState s) {
