@@ -35,7 +35,6 @@ final class RegionFpEmitter {
             CD_boolean, CD_boolean, CD_boolean);
     private static final MethodTypeDesc ONE = MethodTypeDesc.of(CD_long, CD_STATE, CD_long);
     private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_boolean, CD_boolean);
-    private static final MethodTypeDesc COMPARE = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
     static final int S = 1;
     /**
      * FPR r lives in locals FPR0 + 2r (a long), after the region emitter's own locals (the
@@ -60,14 +59,28 @@ final class RegionFpEmitter {
 
     // ---- FPRs as locals ------------------------------------------------------------------------
 
-    private boolean loaded(int r) { return facts == null || (facts.usedFpr & (1 << r)) != 0; }
-    private boolean dirty(int r) { return facts == null || (facts.writtenFpr & (1 << r)) != 0; }
+    private boolean loaded(int r) { return LOCALS && (facts == null || (facts.usedFpr & (1 << r)) != 0); }
+    private boolean dirty(int r) { return LOCALS && (facts == null || (facts.writtenFpr & (1 << r)) != 0); }
+
+    static final boolean LOCALS = !"false".equals(System.getProperty("epaprlab.region-fpr-locals"));
+    private static final int TMP = 226;
 
     /** Pushes FPR r (long). */
-    void loadFpr(int r) { usedFpr |= 1 << r; h.code().lload(FPR0 + 2 * r); }
+    void loadFpr(int r) {
+        usedFpr |= 1 << r;
+        CodeBuilder c = h.code();
+        if (LOCALS) { c.lload(FPR0 + 2 * r); return; }
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.laload();
+    }
 
     /** Pops the long on the stack into FPR r. */
-    void storeFpr(int r) { usedFpr |= 1 << r; writtenFpr |= 1 << r; h.code().lstore(FPR0 + 2 * r); }
+    void storeFpr(int r) {
+        usedFpr |= 1 << r; writtenFpr |= 1 << r;
+        CodeBuilder c = h.code();
+        if (LOCALS) { c.lstore(FPR0 + 2 * r); return; }
+        c.lstore(TMP);
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.lload(TMP); c.lastore();
+    }
 
     private void fromState(int r) {
         CodeBuilder c = h.code();
@@ -163,15 +176,25 @@ final class RegionFpEmitter {
             }
             case "fcmpu", "fcmpo" -> {
                 if ((w & 0x0060_0001) != 0) return false;
+                // two non-NaN operands as bytecode (RegionFpOps.compare's case): the CR field from
+                // dcmpl's -1, 0, 1 as the nibble of 0x428 at 4(c + 1), FPCC set, FI cleared;
+                // a NaN (or MSR[FP] = 0) goes to the handler, which sets VXSNAN/VXVC and FU
                 Label slow = c.newLabel(), done = c.newLabel();
-                c.aload(S); loadFpr(a); loadFpr(b);
-                c.invokestatic(CD_FP, "compare", COMPARE);
-                c.dup();
-                c.ifeq(slow);
+                fpOn(slow);
+                notNaN(a, slow);
+                notNaN(b, slow);
+                c.loadConstant(0x428);
+                loadFpr(a); toDouble(); loadFpr(b); toDouble(); c.dcmpl();
+                c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl(); c.iushr();
+                c.loadConstant(0xF); c.iand();
+                c.dup(); c.istore(EA);
                 h.storeCrField(bf(w));
+                c.aload(S);
+                c.aload(S); c.getfield(CD_STATE, "fpscr", CD_int); c.loadConstant(~(Fpscr.FPCC | Fpscr.FI)); c.iand();
+                c.iload(EA); c.loadConstant(Fpscr.FPRF_SHIFT); c.ishl(); c.ior();
+                c.putfield(CD_STATE, "fpscr", CD_int);
                 c.goto_(done);
                 c.labelBinding(slow);
-                c.pop();
                 handler(k, w, -1, a, b);
                 c.labelBinding(done);
             }
@@ -318,6 +341,12 @@ final class RegionFpEmitter {
         c.labelBinding(exact);
         c.putfield(CD_STATE, "fpscr", CD_int);
         c.lload(DR); storeFpr(t);
+    }
+
+    /** Goes to {@code nan} when FPR r holds a NaN. */
+    private void notNaN(int r, Label nan) {
+        CodeBuilder c = h.code();
+        loadFpr(r); c.loadConstant(~FpArith.SIGN); c.land(); c.loadConstant(FpArith.INF); c.lcmp(); c.ifgt(nan);
     }
 
     /** The biased exponent (int) of the binary64 bits (long) on the stack. */

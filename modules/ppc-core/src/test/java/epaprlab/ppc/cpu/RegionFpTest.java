@@ -77,8 +77,6 @@ class RegionFpTest {
                 fmr   f19,f6
                 fsel  f21,f4,f5,f6     # generic handler calls reading FPRs the region wrote,
                 fadd  f24,f21,f2       # their results read by the region
-                fadd. f25,f24,f3
-                fmr   f26,f25
                 cror  30,4,26          # CR logic on the compare fields
                 crnand 29,6,25
                 crandc 28,5,27
@@ -96,6 +94,8 @@ class RegionFpTest {
                 add   r21,r21,r28
                 rotlwi r21,r21,7
                 xor   r21,r21,r29
+                fadd. f25,f24,f3       # a record form (CR1) after the compare fields were read
+                fmr   f26,f25
                 addi  r26,r17,16
                 stfiwx f15,0,r26
                 stfs  f4,0(r17)
