@@ -3,7 +3,6 @@ package epaprlab.ppc.exec;
 import static epaprlab.ppc.decode.Fields.*;
 import static java.lang.constant.ConstantDescs.*;
 
-import epaprlab.ppc.cpu.Fpscr;
 import epaprlab.ppc.cpu.Msr;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Label;
@@ -23,7 +22,11 @@ import java.lang.constant.MethodTypeDesc;
  * bits) calls the instruction's own handler at the same PC, with the FPRs it names written to
  * the CPU before and FRT read back after, which recomputes it with the full FPSCR processing and
  * may raise the interrupt there; the region then leaves with the handler's PC and NIA, as after
- * any interrupting handler.
+ * any interrupting handler. The arithmetic stays a call of shared static methods on purpose:
+ * bytecode copies of the double fast paths in each region (tried) ran the FP loop of
+ * {@code FpBenchmark} 15 % faster once C2 had compiled them, but made the short guests' FP kernels
+ * slower than the interpreter, because the JVM interprets and compiles every region's copy
+ * while the shared methods are compiled once.
  */
 final class RegionFpEmitter {
     private static final ClassDesc CD_STATE = ClassDesc.of(CpuState.class.getName());
@@ -34,6 +37,7 @@ final class RegionFpEmitter {
     private static final MethodTypeDesc FMA = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_long, CD_long,
             CD_boolean, CD_boolean, CD_boolean);
     private static final MethodTypeDesc ONE = MethodTypeDesc.of(CD_long, CD_STATE, CD_long);
+    private static final MethodTypeDesc COMPARE = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
     private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_boolean, CD_boolean);
     static final int S = 1;
     /**
@@ -62,7 +66,9 @@ final class RegionFpEmitter {
     private boolean loaded(int r) { return LOCALS && (facts == null || (facts.usedFpr & (1 << r)) != 0); }
     private boolean dirty(int r) { return LOCALS && (facts == null || (facts.writtenFpr & (1 << r)) != 0); }
 
+    /** False ({@code -Depaprlab.region-fpr-locals=false}): FPRs stay in the CPU's array (A/B runs). */
     static final boolean LOCALS = !"false".equals(System.getProperty("epaprlab.region-fpr-locals"));
+    /** A long temporary of {@link #storeFpr} when FPRs stay in the array. */
     private static final int TMP = 226;
 
     /** Pushes FPR r (long). */
@@ -137,20 +143,20 @@ final class RegionFpEmitter {
                 c.labelBinding(done);
             }
             case "fadd", "fsub", "fdiv", "fadds", "fsubs", "fdivs" -> {
-                arithmetic(k, w, t, a, b, -1, name.endsWith("s") ? null : name.substring(1), () -> {
+                arithmetic(k, w, t, a, b, -1, () -> {
                     loadFpr(a); loadFpr(b); bool(c, name.endsWith("s"));
                     c.invokestatic(CD_FP, name.substring(1, 4), TWO);
                 });
             }
             case "fmul", "fmuls" -> {
                 if ((w & FRB_FIELD) != 0) return false;
-                arithmetic(k, w, t, a, frc(w), -1, name.endsWith("s") ? null : "mul", () -> {
+                arithmetic(k, w, t, a, frc(w), -1, () -> {
                     loadFpr(a); loadFpr(frc(w)); bool(c, name.endsWith("s"));
                     c.invokestatic(CD_FP, "mul", TWO);
                 });
             }
             case "fmadd", "fmsub", "fnmadd", "fnmsub", "fmadds", "fmsubs", "fnmadds", "fnmsubs" -> {
-                arithmetic(k, w, t, a, b, frc(w), null, () -> {
+                arithmetic(k, w, t, a, b, frc(w), () -> {
                     loadFpr(a); loadFpr(frc(w)); loadFpr(b);
                     bool(c, name.contains("sub"));
                     bool(c, name.startsWith("fn"));
@@ -160,14 +166,14 @@ final class RegionFpEmitter {
             }
             case "frsp", "fcfid" -> {
                 if ((w & FRA_FIELD) != 0) return false;
-                arithmetic(k, w, t, b, -1, -1, null, () -> {
+                arithmetic(k, w, t, b, -1, -1, () -> {
                     loadFpr(b);
                     c.invokestatic(CD_FP, name, ONE);
                 });
             }
             case "fctiw", "fctiwz", "fctid", "fctidz" -> {
                 if ((w & FRA_FIELD) != 0) return false;
-                arithmetic(k, w, t, b, -1, -1, null, () -> {
+                arithmetic(k, w, t, b, -1, -1, () -> {
                     loadFpr(b);
                     bool(c, name.startsWith("fctid"));
                     bool(c, name.endsWith("z"));
@@ -176,25 +182,15 @@ final class RegionFpEmitter {
             }
             case "fcmpu", "fcmpo" -> {
                 if ((w & 0x0060_0001) != 0) return false;
-                // two non-NaN operands as bytecode (RegionFpOps.compare's case): the CR field from
-                // dcmpl's -1, 0, 1 as the nibble of 0x428 at 4(c + 1), FPCC set, FI cleared;
-                // a NaN (or MSR[FP] = 0) goes to the handler, which sets VXSNAN/VXVC and FU
                 Label slow = c.newLabel(), done = c.newLabel();
-                fpOn(slow);
-                notNaN(a, slow);
-                notNaN(b, slow);
-                c.loadConstant(0x428);
-                loadFpr(a); toDouble(); loadFpr(b); toDouble(); c.dcmpl();
-                c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl(); c.iushr();
-                c.loadConstant(0xF); c.iand();
-                c.dup(); c.istore(EA);
+                c.aload(S); loadFpr(a); loadFpr(b);
+                c.invokestatic(CD_FP, "compare", COMPARE);
+                c.dup();
+                c.ifeq(slow);
                 h.storeCrField(bf(w));
-                c.aload(S);
-                c.aload(S); c.getfield(CD_STATE, "fpscr", CD_int); c.loadConstant(~(Fpscr.FPCC | Fpscr.FI)); c.iand();
-                c.iload(EA); c.loadConstant(Fpscr.FPRF_SHIFT); c.ishl(); c.ior();
-                c.putfield(CD_STATE, "fpscr", CD_int);
                 c.goto_(done);
                 c.labelBinding(slow);
+                c.pop();
                 handler(k, w, -1, a, b);
                 c.labelBinding(done);
             }
@@ -211,20 +207,13 @@ final class RegionFpEmitter {
     }
 
     /**
-     * The bytecode fast path of a double add, sub, mul or div ({@code inline}, null: none), else
-     * the fast call (pushing the operands after the CPU state; it returns FRT's value or
+     * The fast call (pushing the operands after the CPU state; it returns FRT's value or
      * {@link RegionFpOps#DECLINED}) into FRT t, or, when it declines, the handler, which reads
      * the FPRs r1, r2, r3 (-1: none).
      */
-    private void arithmetic(int k, int w, int t, int r1, int r2, int r3, String inline, Runnable fastCall) {
+    private void arithmetic(int k, int w, int t, int r1, int r2, int r3, Runnable fastCall) {
         CodeBuilder c = h.code();
         Label slow = c.newLabel(), done = c.newLabel();
-        if (inline != null) {
-            Label call = c.newLabel();
-            inlineDouble(inline, t, r1, r2, call);
-            c.goto_(done);
-            c.labelBinding(call);
-        }
         c.aload(S);
         fastCall.run();
         c.dup2();
@@ -265,105 +254,6 @@ final class RegionFpEmitter {
         c.ifeq(straight);
         h.leaveInterrupted(k);
         c.labelBinding(straight);
-    }
-
-    /** Temporaries of the inline fast paths (below the FPR locals): two ints, three doubles, the result's bits. */
-    private static final int EA = 228, EB = 229, DX = 230, DY = 232, DE = 234, DR = 236;
-    private static final ClassDesc CD_DOUBLE = ClassDesc.of("java.lang.Double"), CD_MATH = ClassDesc.of("java.lang.Math");
-
-    /**
-     * fadd/fsub/fmul/fdiv (double) of FPRs a and b into t as bytecode, in round-to-nearest with
-     * XE = 0: {@link RegionFpOps}' own host fast path (the same operand and result bounds, the
-     * exact error by two-sum or one fma, only its sign tested) and its FPSCR update (FPRF of a
-     * normal result, FI, and XX and FX when inexact), so the JIT sees plain double arithmetic on
-     * locals and no call. Anything else (MSR[FP] = 0, another rounding mode, XE set, operands or
-     * result out of bounds) goes to {@code call}, having written nothing.
-     */
-    private void inlineDouble(String op, int t, int a, int b, Label call) {
-        CodeBuilder c = h.code();
-        fpOn(call);
-        c.aload(S); c.getfield(CD_STATE, "fpscr", CD_int); c.loadConstant(Fpscr.RN | Fpscr.XE); c.iand(); c.ifne(call);
-        loadFpr(a); exponent(); c.istore(EA);
-        loadFpr(b); exponent(); c.istore(EB);
-        switch (op) {
-            case "add", "sub" -> {
-                c.iload(EA); inRange(1, 2000, call);
-                c.iload(EB); inRange(1, 2000, call);
-            }
-            case "mul" -> {
-                c.iload(EA); inRange(1, 2046, call);
-                c.iload(EB); inRange(1, 2046, call);
-                c.iload(EA); c.iload(EB); c.iadd(); inRange(1087, 3000, call);
-            }
-            default -> {
-                c.iload(EA); inRange(128, 2046, call);
-                c.iload(EB); inRange(1, 2046, call);
-                c.iload(EA); c.iload(EB); c.isub(); inRange(-1000, 1000, call);
-            }
-        }
-        loadFpr(a); toDouble(); c.dstore(DX);
-        loadFpr(b); toDouble(); if (op.equals("sub")) c.dneg(); c.dstore(DY);
-        c.dload(DX); c.dload(DY);
-        switch (op) {
-            case "add", "sub" -> c.dadd();
-            case "mul" -> c.dmul();
-            default -> c.ddiv();
-        }
-        c.invokestatic(CD_DOUBLE, "doubleToRawLongBits", MethodTypeDesc.of(CD_long, CD_double));
-        c.lstore(DR);
-        switch (op) {
-            case "add", "sub" -> {
-                c.lload(DR); exponent(); inRange(64, 2000, call);
-                // Knuth's two-sum: bv = r - x; error = (x - (r - bv)) + (y - bv)
-                c.lload(DR); toDouble(); c.dload(DX); c.dsub(); c.dstore(DE);
-                c.dload(DX); c.lload(DR); toDouble(); c.dload(DE); c.dsub(); c.dsub();
-                c.dload(DY); c.dload(DE); c.dsub();
-                c.dadd();
-            }
-            case "mul" -> {   // error = fma(x, y, -r)
-                c.dload(DX); c.dload(DY); c.lload(DR); toDouble(); c.dneg();
-                c.invokestatic(CD_MATH, "fma", MethodTypeDesc.of(CD_double, CD_double, CD_double, CD_double));
-            }
-            default -> {      // remainder = fma(-q, y, x)
-                c.lload(DR); toDouble(); c.dneg(); c.dload(DY); c.dload(DX);
-                c.invokestatic(CD_MATH, "fma", MethodTypeDesc.of(CD_double, CD_double, CD_double, CD_double));
-            }
-        }
-        c.dstore(DE);
-        // FPSCR: FPRF of a normal result (0x08 negative, 0x04 positive), FI; XX and FX when inexact
-        Label exact = c.newLabel();
-        c.aload(S);
-        c.aload(S); c.getfield(CD_STATE, "fpscr", CD_int); c.loadConstant(~(Fpscr.FPRF | Fpscr.FI)); c.iand();
-        c.iconst_4(); c.lload(DR); c.loadConstant(63); c.lushr(); c.l2i(); c.ishl();
-        c.loadConstant(Fpscr.FPRF_SHIFT); c.ishl(); c.ior();
-        c.dload(DE); c.dconst_0(); c.dcmpl(); c.ifeq(exact);
-        c.loadConstant(Fpscr.FI | Fpscr.XX | Fpscr.FX); c.ior();
-        c.labelBinding(exact);
-        c.putfield(CD_STATE, "fpscr", CD_int);
-        c.lload(DR); storeFpr(t);
-    }
-
-    /** Goes to {@code nan} when FPR r holds a NaN. */
-    private void notNaN(int r, Label nan) {
-        CodeBuilder c = h.code();
-        loadFpr(r); c.loadConstant(~FpArith.SIGN); c.land(); c.loadConstant(FpArith.INF); c.lcmp(); c.ifgt(nan);
-    }
-
-    /** The biased exponent (int) of the binary64 bits (long) on the stack. */
-    private void exponent() {
-        CodeBuilder c = h.code();
-        c.loadConstant(52); c.lushr(); c.l2i(); c.loadConstant(0x7FF); c.iand();
-    }
-
-    /** Goes to {@code out} unless lo &lt;= the int on the stack &lt;= hi (one unsigned compare). */
-    private void inRange(int lo, int hi, Label out) {
-        CodeBuilder c = h.code();
-        c.loadConstant(Integer.MIN_VALUE - lo); c.iadd();
-        c.loadConstant(Integer.MIN_VALUE + (hi - lo)); c.if_icmpgt(out);
-    }
-
-    private void toDouble() {
-        h.code().invokestatic(CD_DOUBLE, "longBitsToDouble", MethodTypeDesc.of(CD_double, CD_long));
     }
 
     private static void bool(CodeBuilder c, boolean v) {

@@ -142,4 +142,18 @@ final class RegionFpOps {
         s.fpFlags = 0;
         return commit(s, toInt(s, b, wide, truncate), false);
     }
+
+    /**
+     * fcmpu/fcmpo of two non-NaN operands: FPCC set, FI cleared (the handler's checkStatus with no
+     * flags); returns the CR field (8, 4 or 2), or 0 when the handler must run (a NaN operand,
+     * MSR[FP] = 0).
+     */
+    static int compare(CpuState s, long x, long y) {
+        if (off(s)) return 0;
+        if (isNaN(x) || isNaN(y)) return 0;
+        double u = Double.longBitsToDouble(x), v = Double.longBitsToDouble(y);
+        int c = u < v ? 8 : u > v ? 4 : 2;
+        s.fpscr = (s.fpscr & ~(Fpscr.FPCC | Fpscr.FI)) | (c << Fpscr.FPRF_SHIFT);
+        return c;
+    }
 }

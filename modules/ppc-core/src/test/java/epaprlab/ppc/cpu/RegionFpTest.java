@@ -182,8 +182,8 @@ class RegionFpTest {
     }
 
     /**
-     * The inline double fast path's bounds (RegionFpEmitter.inlineDouble): fadd, fsub, fmul and
-     * fdiv both ways of operand pairs whose exponents lie on and beside every bound the fast path
+     * The double fast path's bounds (RegionFpOps' host arithmetic): fadd, fsub, fmul and fdiv
+     * both ways of operand pairs whose exponents lie on and beside every bound the fast path
      * tests (operands 1 and 2000, an add's result 64 and 2000, a product's exponent sum 1087 and
      * 3000, a quotient's dividend 128 and exponent difference 1000), of both signs, exact and
      * inexact, with FPSCR sticky bits cleared every other pair: results and the FPSCR after each
@@ -237,7 +237,7 @@ class RegionFpTest {
     private static final long FRACTION = (1L << 52) - 1;
 
     @Test
-    void inlineFastPathBoundsGiveTheInterpretersResults() {
+    void fastPathBoundsGiveTheInterpretersResults() {
         java.util.SplittableRandom r = new java.util.SplittableRandom(20261130);
         int[] edges = {0, 1, 2, 63, 64, 65, 127, 128, 129, 1023, 1999, 2000, 2001, 2045, 2046, 2047};
         byte[] table = new byte[160 * 16];

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class RegionFpOpsTest {
     private static final int RUNS = 20_000;
 
-    enum Kind { FADD, FSUB, FMUL, FDIV, FMADD, FMSUB, FNMADD, FNMSUB, FRSP, FCFID, FCTIW, FCTIWZ, FCTID, FCTIDZ }
+    enum Kind { FADD, FSUB, FMUL, FDIV, FMADD, FMSUB, FNMADD, FNMSUB, FRSP, FCFID, FCTIW, FCTIWZ, FCTID, FCTIDZ, FCMPU, FCMPO }
 
     private static long operand(SplittableRandom r) {
         return switch (r.nextInt(8)) {
@@ -53,6 +53,8 @@ class RegionFpOpsTest {
             case FCTIWZ -> (63 << 26) | (t << 21) | (b << 11) | (15 << 1);
             case FCTID -> (63 << 26) | (t << 21) | (b << 11) | (814 << 1);
             case FCTIDZ -> (63 << 26) | (t << 21) | (b << 11) | (815 << 1);
+            case FCMPU -> (63 << 26) | ((t & 7) << 23) | (a << 16) | (b << 11);
+            case FCMPO -> (63 << 26) | ((t & 7) << 23) | (a << 16) | (b << 11) | (32 << 1);
         };
     }
 
@@ -74,9 +76,14 @@ class RegionFpOpsTest {
             case FCTIWZ -> RegionFpOps.toInteger(s, f[b], false, true);
             case FCTID -> RegionFpOps.toInteger(s, f[b], true, false);
             case FCTIDZ -> RegionFpOps.toInteger(s, f[b], true, true);
+            case FCMPU, FCMPO -> {
+                int cr = RegionFpOps.compare(s, f[a], f[b]);
+                if (cr != 0) s.setCrField((w >>> 23) & 7, cr);   // what the region's bytecode does with it
+                yield cr != 0 ? 0 : RegionFpOps.DECLINED;
+            }
         };
         if (r == RegionFpOps.DECLINED) return false;
-        f[t] = r;   // what the region's bytecode does with it
+        if (k != Kind.FCMPU && k != Kind.FCMPO) f[t] = r;   // what the region's bytecode does with it
         return true;
     }
 
