@@ -22,7 +22,11 @@ import java.lang.constant.MethodTypeDesc;
  * bits) calls the instruction's own handler at the same PC, with the FPRs it names written to
  * the CPU before and FRT read back after, which recomputes it with the full FPSCR processing and
  * may raise the interrupt there; the region then leaves with the handler's PC and NIA, as after
- * any interrupting handler.
+ * any interrupting handler. The arithmetic stays a call of shared static methods on purpose:
+ * bytecode copies of the double fast paths in each region (tried) ran the FP loop of
+ * {@code FpBenchmark} 15 % faster once C2 had compiled them, but made the short guests' FP kernels
+ * slower than the interpreter, because the JVM interprets and compiles every region's copy
+ * while the shared methods are compiled once.
  */
 final class RegionFpEmitter {
     private static final ClassDesc CD_STATE = ClassDesc.of(CpuState.class.getName());
@@ -33,8 +37,8 @@ final class RegionFpEmitter {
     private static final MethodTypeDesc FMA = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_long, CD_long,
             CD_boolean, CD_boolean, CD_boolean);
     private static final MethodTypeDesc ONE = MethodTypeDesc.of(CD_long, CD_STATE, CD_long);
-    private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_boolean, CD_boolean);
     private static final MethodTypeDesc COMPARE = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long);
+    private static final MethodTypeDesc CONVERT = MethodTypeDesc.of(CD_long, CD_STATE, CD_long, CD_boolean, CD_boolean);
     static final int S = 1;
     /**
      * FPR r lives in locals FPR0 + 2r (a long), after the region emitter's own locals (the
@@ -59,14 +63,30 @@ final class RegionFpEmitter {
 
     // ---- FPRs as locals ------------------------------------------------------------------------
 
-    private boolean loaded(int r) { return facts == null || (facts.usedFpr & (1 << r)) != 0; }
-    private boolean dirty(int r) { return facts == null || (facts.writtenFpr & (1 << r)) != 0; }
+    private boolean loaded(int r) { return LOCALS && (facts == null || (facts.usedFpr & (1 << r)) != 0); }
+    private boolean dirty(int r) { return LOCALS && (facts == null || (facts.writtenFpr & (1 << r)) != 0); }
+
+    /** False ({@code -Depaprlab.region-fpr-locals=false}): FPRs stay in the CPU's array (A/B runs). */
+    static final boolean LOCALS = !"false".equals(System.getProperty("epaprlab.region-fpr-locals"));
+    /** A long temporary of {@link #storeFpr} when FPRs stay in the array. */
+    private static final int TMP = 226;
 
     /** Pushes FPR r (long). */
-    void loadFpr(int r) { usedFpr |= 1 << r; h.code().lload(FPR0 + 2 * r); }
+    void loadFpr(int r) {
+        usedFpr |= 1 << r;
+        CodeBuilder c = h.code();
+        if (LOCALS) { c.lload(FPR0 + 2 * r); return; }
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.laload();
+    }
 
     /** Pops the long on the stack into FPR r. */
-    void storeFpr(int r) { usedFpr |= 1 << r; writtenFpr |= 1 << r; h.code().lstore(FPR0 + 2 * r); }
+    void storeFpr(int r) {
+        usedFpr |= 1 << r; writtenFpr |= 1 << r;
+        CodeBuilder c = h.code();
+        if (LOCALS) { c.lstore(FPR0 + 2 * r); return; }
+        c.lstore(TMP);
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.lload(TMP); c.lastore();
+    }
 
     private void fromState(int r) {
         CodeBuilder c = h.code();

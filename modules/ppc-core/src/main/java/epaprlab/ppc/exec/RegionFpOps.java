@@ -150,7 +150,6 @@ final class RegionFpOps {
      */
     static int compare(CpuState s, long x, long y) {
         if (off(s)) return 0;
-        s.fpFlags = 0;
         if (isNaN(x) || isNaN(y)) return 0;
         double u = Double.longBitsToDouble(x), v = Double.longBitsToDouble(y);
         int c = u < v ? 8 : u > v ? 4 : 2;

@@ -77,8 +77,6 @@ class RegionFpTest {
                 fmr   f19,f6
                 fsel  f21,f4,f5,f6     # generic handler calls reading FPRs the region wrote,
                 fadd  f24,f21,f2       # their results read by the region
-                fadd. f25,f24,f3
-                fmr   f26,f25
                 cror  30,4,26          # CR logic on the compare fields
                 crnand 29,6,25
                 crandc 28,5,27
@@ -96,6 +94,8 @@ class RegionFpTest {
                 add   r21,r21,r28
                 rotlwi r21,r21,7
                 xor   r21,r21,r29
+                fadd. f25,f24,f3       # a record form (CR1) after the compare fields were read
+                fmr   f26,f25
                 addi  r26,r17,16
                 stfiwx f15,0,r26
                 stfs  f4,0(r17)
@@ -178,6 +178,96 @@ class RegionFpTest {
             assertTrue(Interpreter.regionsTranslated() > before, m + ": regions were translated");
             long interrupts = interpreted.get(23);
             assertTrue(interrupts > 100 && interrupts < 400 * 20, m + ": enabled FP exceptions taken: " + interrupts);
+        }
+    }
+
+    /**
+     * The double fast path's bounds (RegionFpOps' host arithmetic): fadd, fsub, fmul and fdiv
+     * both ways of operand pairs whose exponents lie on and beside every bound the fast path
+     * tests (operands 1 and 2000, an add's result 64 and 2000, a product's exponent sum 1087 and
+     * 3000, a quotient's dividend 128 and exponent difference 1000), of both signs, exact and
+     * inexact, with FPSCR sticky bits cleared every other pair: results and the FPSCR after each
+     * pair stored, equal in every tier to the interpreter's.
+     */
+    private static final String BOUNDS = """
+            _start:
+                mfmsr r1
+                ori   r1,r1,0x2000     # MSR[FP]
+                mtmsr r1
+                li    r12,0x2000       # operand pairs
+                li    r17,0x6000       # results
+                li    r5,160
+                mtctr r5
+                lfd   f9,0x1ff8(0)     # zero
+            loop:
+                lfd   f1,0(r12)
+                lfd   f2,8(r12)
+                fadd  f3,f1,f2
+                fsub  f4,f1,f2
+                fmul  f5,f1,f2
+                fdiv  f6,f1,f2
+                fdiv  f7,f2,f1
+                mffs  f8
+                stfd  f3,0(r17)
+                stfd  f4,8(r17)
+                stfd  f5,16(r17)
+                stfd  f6,24(r17)
+                stfd  f7,32(r17)
+                stfd  f8,40(r17)
+                andi. r1,r5,1
+                addi  r5,r5,1
+                beq   keep
+                mtfsf 255,f9
+            keep:
+                addi  r12,r12,16
+                addi  r17,r17,48
+                bdnz  loop
+                sc    1
+            """;
+
+    private static long operand(java.util.SplittableRandom r, int exponent) {
+        long frac = switch (r.nextInt(4)) {
+            case 0 -> 0;
+            case 1 -> 1L << r.nextInt(52);
+            default -> r.nextLong() & FRACTION;
+        };
+        return (r.nextBoolean() ? Long.MIN_VALUE : 0) | ((long) Math.clamp(exponent, 0, 2047) << 52) | frac;
+    }
+
+    private static final long FRACTION = (1L << 52) - 1;
+
+    @Test
+    void fastPathBoundsGiveTheInterpretersResults() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(20261130);
+        int[] edges = {0, 1, 2, 63, 64, 65, 127, 128, 129, 1023, 1999, 2000, 2001, 2045, 2046, 2047};
+        byte[] table = new byte[160 * 16];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(table);
+        for (int i = 0; i < 160; i++) {
+            int ea = r.nextBoolean() ? edges[r.nextInt(edges.length)] : r.nextInt(1, 2047), d = r.nextInt(-1, 2), eb;
+            eb = switch (i % 5) {
+                case 0 -> edges[r.nextInt(edges.length)];
+                case 1 -> 1087 - ea + d;                         // product's exponent sum at 1087
+                case 2 -> 3000 - ea + d;                         // and at 3000
+                case 3 -> ea + (r.nextBoolean() ? 1000 : -1000) + d;   // quotient's exponent difference
+                default -> ea + d;                               // sums and differences near the result bounds
+            };
+            long x = operand(r, ea), y = operand(r, eb);
+            if (i % 7 == 0) y = x ^ Long.MIN_VALUE;              // an exact zero sum
+            if (i % 11 == 0) y = (x & ~FRACTION) ^ (1L << 52);   // an exact power-of-two neighbour
+            b.putLong(x).putLong(y);
+        }
+        for (CpuModel m : CpuModel.values()) {
+            GuestMemory built = new GuestMemory(ProgramTest.RAM);
+            byte[] code = Binutils.assemble(BOUNDS, m.has64Bit());
+            built.write(0, code, 0, code.length);
+            built.write(0x2000, table, 0, table.length);
+            MemoryImage image = built.snapshot();
+            List<Long> interpreted = run(Tier.INTERPRETER.boot(m, image), 1_000_000);
+            for (int slice : new int[] {1_000_000, 1, 7, 100}) {
+                for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                    assertEquals(interpreted, run(t.boot(m, image), slice), m + " " + t + " slice " + slice);
+                }
+            }
         }
     }
 }
