@@ -12,6 +12,8 @@ import epaprlab.ppc.decode.DecodeTable;
 final class Block {
     static final int MAX_LENGTH = 64;
 
+    /** The physical address of its first instruction (its key in {@link BlockIndex}). */
+    final long pa;
     final Op[] ops;
     final int[] words;
     /** Interpreted runs so far (counted until it asks {@link CodeCache} for its compiled form). */
@@ -25,7 +27,8 @@ final class Block {
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
 
-    private Block(Op[] ops, int[] words, boolean shareable) {
+    private Block(long pa, Op[] ops, int[] words, boolean shareable) {
+        this.pa = pa;
         this.ops = ops;
         this.words = words;
         this.shareable = shareable;
@@ -38,7 +41,7 @@ final class Block {
         for (int i = 0; i < words.length; i++) {
             if (words[i] == word) { replaced[i] = op; changed = true; }
         }
-        return changed ? new Block(replaced, words, false) : this;
+        return changed ? new Block(pa, replaced, words, false) : this;
     }
 
     int length() { return ops.length; }
@@ -57,6 +60,6 @@ final class Block {
             ops[n++] = table.decode(w);
             if (table.endsBlock(w)) break;
         }
-        return new Block(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
+        return new Block(pc, java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
     }
 }
