@@ -48,9 +48,13 @@ final class Block {
 
     /**
      * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM;
-     * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries.
+     * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries. When
+     * {@code inherited} (the frozen blocks of the snapshot this vCPU was restored from, or null)
+     * holds a block at {@code pc} decoded from the same words, the new block shares its ops and
+     * words (they are never written): clones of one snapshot hold one copy of its code. Its
+     * tiering state is the new block's own.
      */
-    static Block decode(DecodeTable table, CpuState s, long pc, Op[] ops, int[] words) {
+    static Block decode(DecodeTable table, CpuState s, long pc, Op[] ops, int[] words, BlockIndex inherited) {
         int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
         int n = 0;
         while (n < room) {
@@ -59,6 +63,10 @@ final class Block {
             words[n] = w;
             ops[n++] = table.decode(w);
             if (table.endsBlock(w)) break;
+        }
+        final Block same = inherited == null ? null : inherited.get(pc);
+        if (same != null && same.shareable && java.util.Arrays.equals(same.words, 0, same.words.length, words, 0, n)) {
+            return new Block(pc, same.ops, same.words, true);   // same words at the same address, same model: same ops
         }
         return new Block(pc, java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
     }

@@ -8,9 +8,11 @@ package epaprlab.ppc.exec;
  * masked index and, at this load, almost always one probe; it allocates nothing.
  *
  * <p>Entries are keyed by {@link Block#pa}; removal shifts the entries that follow back, so no
- * tombstones accumulate however often code is rewritten. Owned by one vCPU thread.
+ * tombstones accumulate however often code is rewritten. Owned by one vCPU thread, except a
+ * {@link #frozenCopy()}: that one is never changed, and other vCPUs may read it from any thread
+ * (its blocks' addresses, ops and words are final).
  */
-final class BlockIndex {
+public final class BlockIndex {
     private static final int MIN_SLOTS = 16;
 
     private Block[] slots = new Block[MIN_SLOTS];
@@ -74,6 +76,17 @@ final class BlockIndex {
     }
 
     int size() { return size; }
+
+    /**
+     * A copy that nobody changes, for the vCPUs restored from a snapshot of this one: they take
+     * its blocks' decoded ops and words instead of allocating their own (see {@link Block#decode}).
+     */
+    BlockIndex frozenCopy() {
+        BlockIndex copy = new BlockIndex();
+        copy.slots = slots.clone();
+        copy.size = size;
+        return copy;
+    }
 
     private void grow() {
         final Block[] old = slots;

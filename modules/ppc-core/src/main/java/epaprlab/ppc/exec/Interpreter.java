@@ -50,6 +50,8 @@ public final class Interpreter {
     private final DecodeTable table;
     /** The predecoded blocks by physical start address. */
     private final BlockIndex blocks = new BlockIndex();
+    /** The frozen blocks of the snapshot this vCPU was last restored from ({@link #inherit}), or null. */
+    private BlockIndex inherited;
     /** Scratch for {@link Block#decode}. */
     private final Op[] decodeOps = new Op[Block.MAX_LENGTH];
     private final int[] decodeWords = new int[Block.MAX_LENGTH];
@@ -112,12 +114,26 @@ public final class Interpreter {
     public void reset() {
         s.resetArchitected();
         blocks.clear();
+        inherited = null;
         pageRegions.clear();
         syncTranslations = SYNC_TRANSLATIONS;
         lastEngineError = null;
         branchNext = 0;
         branchWrapped = false;
     }
+
+    /**
+     * A frozen copy of the blocks decoded so far, to hand to the vCPUs restored from a snapshot
+     * of this one ({@link #inherit}); null when a test hook changed this vCPU's ops. Between runs.
+     */
+    public BlockIndex predecoded() { return faultInjected ? null : blocks.frozenCopy(); }
+
+    /**
+     * Blocks this vCPU decodes from now on share their ops and words with those of
+     * {@code frozen} ({@link #predecoded} of the vCPU a snapshot was taken from, of the same
+     * model; or null) where RAM holds the same words at the same address. Between runs.
+     */
+    public void inherit(BlockIndex frozen) { inherited = frozen; }
 
     /** Empties the branch trace (a restored state starts a history of its own). Between runs. */
     public void clearBranchTrace() {
@@ -292,7 +308,7 @@ public final class Interpreter {
         final CpuState s = this.s;
         Block b = blocks.get(pa);
         if (b == null) {
-            b = Block.decode(table, s, pa, decodeOps, decodeWords);
+            b = Block.decode(table, s, pa, decodeOps, decodeWords, inherited);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
             blocks.put(b);
         }

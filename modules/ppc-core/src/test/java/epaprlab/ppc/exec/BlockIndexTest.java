@@ -31,7 +31,7 @@ class BlockIndexTest {
 
     private Block block(long pa) {
         in.state().mem.store32(pa, 0x48000000);    // b .: a block of one instruction
-        return Block.decode(in.table(), in.state(), pa, ops, words);
+        return Block.decode(in.table(), in.state(), pa, ops, words, null);
     }
 
     @Test
