@@ -47,14 +47,24 @@ final class Block {
     int length() { return ops.length; }
 
     /**
-     * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM;
-     * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries. When
+     * Decoding scratch, one per thread: a vCPU decodes on whichever thread runs it, so 100,000
+     * idle vCPUs need not keep two arrays of {@link #MAX_LENGTH} entries each.
+     */
+    private record Scratch(Op[] ops, int[] words) {}
+    private static final ThreadLocal<Scratch> SCRATCH =
+            ThreadLocal.withInitial(() -> new Scratch(new Op[MAX_LENGTH], new int[MAX_LENGTH]));
+
+    /**
+     * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM. When
      * {@code inherited} (the frozen blocks of the snapshot this vCPU was restored from, or null)
      * holds a block at {@code pc} decoded from the same words, the new block shares its ops and
      * words (they are never written): clones of one snapshot hold one copy of its code. Its
      * tiering state is the new block's own.
      */
-    static Block decode(DecodeTable table, CpuState s, long pc, Op[] ops, int[] words, BlockIndex inherited) {
+    static Block decode(DecodeTable table, CpuState s, long pc, BlockIndex inherited) {
+        final Scratch scratch = SCRATCH.get();
+        final Op[] ops = scratch.ops;
+        final int[] words = scratch.words;
         int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
         int n = 0;
         while (n < room) {

@@ -52,9 +52,6 @@ public final class Interpreter {
     private final BlockIndex blocks = new BlockIndex();
     /** The frozen blocks of the snapshot this vCPU was last restored from ({@link #inherit}), or null. */
     private BlockIndex inherited;
-    /** Scratch for {@link Block#decode}. */
-    private final Op[] decodeOps = new Op[Block.MAX_LENGTH];
-    private final int[] decodeWords = new int[Block.MAX_LENGTH];
     /** Runs of a block before it is compiled; 0 never compiles. */
     private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
     /**
@@ -308,7 +305,7 @@ public final class Interpreter {
         final CpuState s = this.s;
         Block b = blocks.get(pa);
         if (b == null) {
-            b = Block.decode(table, s, pa, decodeOps, decodeWords, inherited);
+            b = Block.decode(table, s, pa, inherited);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
             blocks.put(b);
         }

@@ -26,12 +26,10 @@ import org.junit.jupiter.api.Timeout;
 class BlockIndexTest {
     private static final int RAM = 1 << 20;
     private final Interpreter in = new Interpreter(CpuModel.E500MC, new GuestMemory(RAM));
-    private final Op[] ops = new Op[Block.MAX_LENGTH];
-    private final int[] words = new int[Block.MAX_LENGTH];
 
     private Block block(long pa) {
         in.state().mem.store32(pa, 0x48000000);    // b .: a block of one instruction
-        return Block.decode(in.table(), in.state(), pa, ops, words, null);
+        return Block.decode(in.table(), in.state(), pa, null);
     }
 
     @Test

@@ -76,22 +76,20 @@ class InheritedBlocksTest {
         runToHypercall(source);
         BlockIndex frozen = source.predecoded();
         Block shared = frozen.get(CODE);
-        Op[] ops = new Op[Block.MAX_LENGTH];
-        int[] words = new int[Block.MAX_LENGTH];
 
         Interpreter same = clone(program(ADDI_R3_1).snapshot(), frozen);
-        Block b = Block.decode(same.table(), same.state(), CODE, ops, words, frozen);
+        Block b = Block.decode(same.table(), same.state(), CODE, frozen);
         assertSame(shared.ops, b.ops);
         assertSame(shared.words, b.words);
         assertNotSame(shared, b, "its tiering state is its own");
 
         Interpreter other = clone(program(ADDI_R3_5).snapshot(), frozen);
-        Block c = Block.decode(other.table(), other.state(), CODE, ops, words, frozen);
+        Block c = Block.decode(other.table(), other.state(), CODE, frozen);
         assertNotSame(shared.ops, c.ops);
         assertEquals(ADDI_R3_5, c.words[1]);
         assertSame(other.table().decode(ADDI_R3_5), c.ops[1]);
 
-        Block elsewhere = Block.decode(same.table(), same.state(), CODE + 4, ops, words, frozen);
+        Block elsewhere = Block.decode(same.table(), same.state(), CODE + 4, frozen);
         assertNotSame(shared.words, elsewhere.words, "a block at another address is decoded anew");
         assertEquals(2, elsewhere.words.length);
     }
