@@ -14,8 +14,9 @@ import epaprlab.ppc.mmu.Translate;
 import java.util.Arrays;
 
 /**
- * The interpreter loop with its predecode cache of {@link Block}s by physical start address
- * ({@link BlockIndex}), filled lazily. Every entry is tagged with the instruction word it was decoded from; the executor
+ * The interpreter loop with its predecode cache of {@link Block}s: one table of blocks by
+ * physical start address ({@link BlockIndex}), growing with the blocks decoded and filled
+ * lazily. Every entry is tagged with the instruction word it was decoded from; the executor
  * reads the word from RAM before running it and re-decodes when the tag differs. So the cache
  * can never run stale code, whoever changed the word (a guest store from any CPU, even one
  * earlier in the same block, or the host through {@link GuestMemory}'s methods or straight
