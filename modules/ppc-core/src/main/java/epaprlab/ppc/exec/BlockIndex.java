@@ -4,8 +4,8 @@ package epaprlab.ppc.exec;
  * One vCPU's predecoded blocks by physical start address: an open-addressing table (linear
  * probing, at most half full) that grows with the blocks actually decoded. An idle guest runs
  * a few dozen blocks spread over a few pages; a table of one {@code Block[1024]} per touched page
- * cost it 4 KiB a page, this one a few hundred bytes in all. A lookup is one multiply, one
- * masked index and, at this load, almost always one probe; it allocates nothing.
+ * cost it 4 KiB a page, this one a few hundred bytes in all. A lookup is a shift, a mask and,
+ * at this load, almost always one probe; it allocates nothing.
  *
  * <p>Entries are keyed by {@link Block#pa}; removal shifts the entries that follow back, so no
  * tombstones accumulate however often code is rewritten. Owned by one vCPU thread, except a
@@ -101,9 +101,11 @@ public final class BlockIndex {
         slots = t;
     }
 
-    /** Home slot: word addresses scrambled (a multiply and a fold) so blocks of neighbouring pages do not collide. */
+    /**
+     * Home slot: the word address modulo the table's size (no scrambling multiply on the dispatch
+     * path): block starts are distinct words, mostly a few apart, so they spread by themselves.
+     */
     static int slot(long pa, int mask) {
-        final int h = (int) (pa >>> 2) * 0x9E3779B9;
-        return (h ^ (h >>> 16)) & mask;
+        return (int) (pa >>> 2) & mask;
     }
 }
