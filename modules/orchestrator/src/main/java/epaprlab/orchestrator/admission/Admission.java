@@ -14,11 +14,12 @@ import epaprlab.orchestrator.config.VmConfig;
 public final class Admission {
     /**
      * A running VM's heap besides its written RAM, its console buffers and its page tables, per VM
-     * and per vCPU: {@code sample-vms/idle-100k.conf} measured 44.6 KiB per idle 1 MiB guest in all,
-     * of which one written page, 0.75 KiB of console and 4 KiB of page tables (README "Snapshots
-     * and clones"); most of the rest is the engine's per-vCPU tables.
+     * and per vCPU: {@code sample-vms/idle-100k.conf} measured 23.2–23.3 KiB per idle 1 MiB guest
+     * at peak in all, of which one written page, 0.75 KiB of console and (charged) 4 KiB of page
+     * tables (README "Snapshots and clones"); the rest is the actors and supervisor and the
+     * vCPU's state, predecoded blocks and block index.
      */
-    public static final long PER_VM_BYTES = 28L << 10, PER_VCPU_BYTES = 8L << 10;
+    public static final long PER_VM_BYTES = 10L << 10, PER_VCPU_BYTES = 6L << 10;
     /** The memory's page tables, allocated whole: a read and a write reference and more per 4 KiB page. */
     static final long PER_RAM_PAGE_BYTES = 16;
     /** The part of the pool kept free for pages of running VMs when another VM asks to start. */

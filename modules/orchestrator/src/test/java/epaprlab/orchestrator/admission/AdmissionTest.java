@@ -92,7 +92,7 @@ class AdmissionTest {
                 end.results().stream().map(VmResult::outcome).toList(), end.results().toString());
         String detail = end.results().get(1).detail();
         assertTrue(detail.startsWith("vm fill vCPU 0 at PC 0x0001000") && detail.contains("the host's memory, not a guest fault")
-                && detail.contains("the lab's pool of 308 KiB had"), detail);
+                && detail.contains("the lab's pool of 288 KiB had"), detail);
         assertEquals(pool.capacity(), pool.free(), "every charge and page was given back");
     }
 
@@ -108,7 +108,7 @@ class AdmissionTest {
         assertEquals(Outcome.HOST_OUT_OF_MEMORY, greedy.outcome(), greedy.toString());
         assertEquals(0, greedy.boots());
         assertTrue(greedy.detail().startsWith("vm greedy cannot start: it needs 3.0 MiB of heap up front (console buffers "
-                + "3 MiB, fixed share 40 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
+                + "3 MiB, fixed share 20 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
         assertEquals(pool.capacity(), pool.free());
     }
 }

@@ -88,7 +88,7 @@ public final class Cpu {
      * The architected state of this vCPU (see {@link CpuSnapshot}). Call on a stopped vCPU, on
      * the thread that owns it. Memory is not included: snapshot the {@link GuestMemory} too.
      */
-    public CpuSnapshot saveState() { return CpuSnapshot.capture(model, translation, s); }
+    public CpuSnapshot saveState() { return CpuSnapshot.capture(model, translation, s, interp.predecoded()); }
 
     /**
      * Puts this vCPU in the state {@code snap} holds, translation mode included; the reservation
@@ -96,7 +96,9 @@ public final class Cpu {
      * word by word against RAM before it runs and every region by its page's code generation
      * (which {@code GuestMemory.resetTo} moves on), so code that RAM no longer holds never runs,
      * and a board restored again and again from one snapshot (the clones of a lab) decodes its
-     * code once, not once per restore. The other vCPUs
+     * code once, not once per restore; and the blocks it decodes share their decoded form with
+     * those the snapshot's vCPU had decoded when saved (same address, same words), so the clones
+     * of one snapshot hold one copy of its code. The other vCPUs
      * of the RAM are not touched. Call on a stopped vCPU, on the thread that owns it.
      *
      * @throws IllegalArgumentException when the snapshot is of another model
@@ -107,6 +109,7 @@ public final class Cpu {
         }
         setTranslation(snap.translation());
         interp.clearBranchTrace();
+        interp.inherit(snap.predecoded());
         snap.apply(s);
     }
 

@@ -1,6 +1,8 @@
 package epaprlab.ppc.cpu;
 
+import epaprlab.ppc.exec.BlockIndex;
 import epaprlab.ppc.exec.CpuState;
+import epaprlab.ppc.exec.Interpreter;
 import epaprlab.ppc.mem.StateFormatException;
 import epaprlab.ppc.mmu.Tlb;
 import epaprlab.ppc.timer.Timers;
@@ -52,11 +54,16 @@ public final class CpuSnapshot {
     private final long mcsr;
     /** Null with FLAT translation. */
     private final Tlb.State tlb;
+    /**
+     * The blocks the vCPU had decoded (frozen), shared with every vCPU restored from this state;
+     * not architected: never written to a file, not compared, null when read from one.
+     */
+    private final BlockIndex predecoded;
 
     private CpuSnapshot(CpuModel model, Translation translation, long[] gpr, long[] fpr, int fpscr, int cr,
                         long lr, long ctr, long xer, long msr, long pc, short[] sprNumbers, long[] sprValues,
                         long ivorInstalled, long retired, long watchdogTb, boolean waiting, Timers.State timers,
-                        long sharedTb, int pendingBits, long mcsr, Tlb.State tlb) {
+                        long sharedTb, int pendingBits, long mcsr, Tlb.State tlb, BlockIndex predecoded) {
         this.model = model;
         this.translation = translation;
         this.gpr = gpr;
@@ -78,6 +85,7 @@ public final class CpuSnapshot {
         this.sharedTb = sharedTb;
         this.pendingBits = pendingBits;
         this.mcsr = mcsr;
+        this.predecoded = predecoded;
         this.tlb = tlb;
     }
 
@@ -87,7 +95,10 @@ public final class CpuSnapshot {
     public long gpr(int n) { return gpr[n]; }
     public long instructionsRetired() { return retired; }
 
-    static CpuSnapshot capture(CpuModel model, Translation translation, CpuState s) {
+    /** The vCPU's frozen predecoded blocks when it was saved (see {@link Interpreter#inherit}); null when read from a file. */
+    public BlockIndex predecoded() { return predecoded; }
+
+    static CpuSnapshot capture(CpuModel model, Translation translation, CpuState s, BlockIndex predecoded) {
         int n = 0;
         for (int i = 0; i < 1024; i++) if (Spr.slot(i) != 0 && s.sprs[Spr.slot(i)] != 0) n++;
         short[] numbers = new short[n];
@@ -102,7 +113,7 @@ public final class CpuSnapshot {
         return new CpuSnapshot(model, translation, s.gpr.clone(), s.fpr.clone(), s.fpscr, s.cr, s.lr, s.ctr, s.xer(),
                 s.msr, s.pc, numbers, values, s.ivorInstalled, s.retired, s.watchdogTb, s.waiting,
                 s.timers.state(s), s.sharedTb.latest(), s.pending.bits(), s.pending.mcsr(),
-                s.bookE ? s.mmu.tlb.state() : null);
+                s.bookE ? s.mmu.tlb.state() : null, predecoded);
     }
 
     /** Puts {@code s} (of this model, already in this translation mode) in this state. */
@@ -252,7 +263,7 @@ public final class CpuSnapshot {
             }
             if (d.available() != 0) throw new StateFormatException("CPU state has %d bytes too many".formatted(d.available()));
             return new CpuSnapshot(model, translation, gpr, fpr, fpscr, cr, lr, ctr, xer, msr, pc, numbers, values,
-                    ivorInstalled, retired, watchdogTb, waiting, timers, sharedTb, pendingBits, mcsr, tlb);
+                    ivorInstalled, retired, watchdogTb, waiting, timers, sharedTb, pendingBits, mcsr, tlb, null);
         } catch (EOFException e) {
             throw new StateFormatException("CPU state body cut short", e);
         }

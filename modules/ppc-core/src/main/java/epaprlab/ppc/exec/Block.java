@@ -12,6 +12,8 @@ import epaprlab.ppc.decode.DecodeTable;
 final class Block {
     static final int MAX_LENGTH = 64;
 
+    /** The physical address of its first instruction (its key in {@link BlockIndex}). */
+    final long pa;
     final Op[] ops;
     final int[] words;
     /** Interpreted runs so far (counted until it asks {@link CodeCache} for its compiled form). */
@@ -25,7 +27,8 @@ final class Block {
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
 
-    private Block(Op[] ops, int[] words, boolean shareable) {
+    private Block(long pa, Op[] ops, int[] words, boolean shareable) {
+        this.pa = pa;
         this.ops = ops;
         this.words = words;
         this.shareable = shareable;
@@ -38,16 +41,30 @@ final class Block {
         for (int i = 0; i < words.length; i++) {
             if (words[i] == word) { replaced[i] = op; changed = true; }
         }
-        return changed ? new Block(replaced, words, false) : this;
+        return changed ? new Block(pa, replaced, words, false) : this;
     }
 
     int length() { return ops.length; }
 
     /**
-     * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM;
-     * {@code ops} and {@code words} are scratch arrays of {@link #MAX_LENGTH} entries.
+     * Decoding scratch, one per thread: a vCPU decodes on whichever thread runs it, so 100,000
+     * idle vCPUs need not keep two arrays of {@link #MAX_LENGTH} entries each.
      */
-    static Block decode(DecodeTable table, CpuState s, long pc, Op[] ops, int[] words) {
+    private record Scratch(Op[] ops, int[] words) {}
+    private static final ThreadLocal<Scratch> SCRATCH =
+            ThreadLocal.withInitial(() -> new Scratch(new Op[MAX_LENGTH], new int[MAX_LENGTH]));
+
+    /**
+     * Decodes the block at physical {@code pc}, which must be a word-aligned address inside RAM. When
+     * {@code inherited} (the frozen blocks of the snapshot this vCPU was restored from, or null)
+     * holds a block at {@code pc} decoded from the same words, the new block shares its ops and
+     * words (they are never written): clones of one snapshot hold one copy of its code. Its
+     * tiering state is the new block's own.
+     */
+    static Block decode(DecodeTable table, CpuState s, long pc, BlockIndex inherited) {
+        final Scratch scratch = SCRATCH.get();
+        final Op[] ops = scratch.ops;
+        final int[] words = scratch.words;
         int room = Math.min(MAX_LENGTH, (int) (((pc | 0xFFF) + 1 - pc) >>> 2));
         int n = 0;
         while (n < room) {
@@ -57,6 +74,10 @@ final class Block {
             ops[n++] = table.decode(w);
             if (table.endsBlock(w)) break;
         }
-        return new Block(java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
+        final Block same = inherited == null ? null : inherited.get(pc);
+        if (same != null && same.shareable && java.util.Arrays.equals(same.words, 0, same.words.length, words, 0, n)) {
+            return new Block(pc, same.ops, same.words, true);   // same words at the same address, same model: same ops
+        }
+        return new Block(pc, java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
     }
 }

@@ -14,8 +14,8 @@ import epaprlab.ppc.mmu.Translate;
 import java.util.Arrays;
 
 /**
- * The interpreter loop with its predecode cache of {@link Block}s: per 4 KiB page of RAM an
- * array of blocks by start address, allocated when the page is first executed and filled
+ * The interpreter loop with its predecode cache of {@link Block}s: one table of blocks by
+ * physical start address ({@link BlockIndex}), growing with the blocks decoded and filled
  * lazily. Every entry is tagged with the instruction word it was decoded from; the executor
  * reads the word from RAM before running it and re-decodes when the tag differs. So the cache
  * can never run stale code, whoever changed the word (a guest store from any CPU, even one
@@ -49,11 +49,10 @@ public final class Interpreter {
 
     private final CpuState s;
     private final DecodeTable table;
-    /** Per page: the block starting at each word, or null. */
-    private final Block[][] pageBlocks;
-    /** Scratch for {@link Block#decode}. */
-    private final Op[] decodeOps = new Op[Block.MAX_LENGTH];
-    private final int[] decodeWords = new int[Block.MAX_LENGTH];
+    /** The predecoded blocks by physical start address. */
+    private final BlockIndex blocks = new BlockIndex();
+    /** The frozen blocks of the snapshot this vCPU was last restored from ({@link #inherit}), or null. */
+    private BlockIndex inherited;
     /** Runs of a block before it is compiled; 0 never compiles. */
     private int compileThreshold = Cpu.DEFAULT_COMPILE_THRESHOLD;
     /**
@@ -63,13 +62,12 @@ public final class Interpreter {
      */
     static final boolean REGIONS_BY_DEFAULT = !"block".equals(System.getProperty("epaprlab.tier", "region"));
     private boolean regionTier = REGIONS_BY_DEFAULT;
-    /** Per page: the regions this CPU found or asked for there (a few), or null. */
-    private final RegionCache.Entry[][] pageRegions;
     /**
-     * Per page: regions found stale there (code rewritten). Past {@link #CHURN_LIMIT} the page's
-     * code stays interpreted: code rewritten all the time would be translated all the time.
+     * Per page: the regions this CPU found or asked for there, and those found stale (code
+     * rewritten). Past {@link #CHURN_LIMIT} the page's code stays interpreted: code rewritten all
+     * the time would be translated all the time.
      */
-    private final int[] regionChurn;
+    private final PageRegions pageRegions;
     private static final int CHURN_LIMIT = 64;
     /**
      * Regions this CPU may still translate on its own thread (synchronous test mode only): a
@@ -104,9 +102,7 @@ public final class Interpreter {
     public Interpreter(CpuModel model, GuestMemory mem, TimeSource timeSource, long timebaseHz) {
         this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
-        this.pageBlocks = new Block[mem.pages()][];
-        this.pageRegions = new RegionCache.Entry[mem.pages()][];
-        this.regionChurn = new int[mem.pages()];
+        this.pageRegions = new PageRegions(mem.pages());
     }
 
     public CpuState state() { return s; }
@@ -115,14 +111,27 @@ public final class Interpreter {
 
     public void reset() {
         s.resetArchitected();
-        Arrays.fill(pageBlocks, null);
-        Arrays.fill(pageRegions, null);
-        Arrays.fill(regionChurn, 0);
+        blocks.clear();
+        inherited = null;
+        pageRegions.clear();
         syncTranslations = SYNC_TRANSLATIONS;
         lastEngineError = null;
         branchNext = 0;
         branchWrapped = false;
     }
+
+    /**
+     * A frozen copy of the blocks decoded so far, to hand to the vCPUs restored from a snapshot
+     * of this one ({@link #inherit}); null when a test hook changed this vCPU's ops. Between runs.
+     */
+    public BlockIndex predecoded() { return faultInjected ? null : blocks.frozenCopy(); }
+
+    /**
+     * Blocks this vCPU decodes from now on share their ops and words with those of
+     * {@code frozen} ({@link #predecoded} of the vCPU a snapshot was taken from, of the same
+     * model; or null) where RAM holds the same words at the same address. Between runs.
+     */
+    public void inherit(BlockIndex frozen) { inherited = frozen; }
 
     /** Empties the branch trace (a restored state starts a history of its own). Between runs. */
     public void clearBranchTrace() {
@@ -192,7 +201,7 @@ public final class Interpreter {
     public void injectEngineFault(int word) {
         faultInjected = true;
         faultWord = word;
-        Arrays.fill(pageBlocks, null);
+        blocks.clear();
     }
 
     /**
@@ -295,21 +304,17 @@ public final class Interpreter {
      */
     private boolean execute(long pc, long pa) {
         final CpuState s = this.s;
-        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
-        final int idx = ((int) pa & 0xFFF) >>> 2;
-        Block[] blocks = pageBlocks[pn];
-        if (blocks == null) pageBlocks[pn] = blocks = new Block[1 << (GuestMemory.PAGE_SHIFT - 2)];
-        Block b = blocks[idx];
+        Block b = blocks.get(pa);
         if (b == null) {
-            b = Block.decode(table, s, pa, decodeOps, decodeWords);
+            b = Block.decode(table, s, pa, inherited);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);
-            blocks[idx] = b;
+            blocks.put(b);
         }
         final Op[] ops = b.ops;
         // run at most up to the event boundary; the instruction that reaches it runs last
         final long room = s.limit - s.retired;
         if (regionTier && branchRing == null && !faultInjected && !s.watching()) {
-            if (region(b, blocks, pc, pa)) return true;
+            if (region(b, pc, pa)) return true;
         } else {
             final CodeCache.Entry entry = b.entry;
             if (entry != null) {
@@ -317,7 +322,7 @@ public final class Interpreter {
                 if (compiled != null) {
                     if (room >= ops.length) {
                         if (!entry.used) entry.used = true;
-                        return runCompiled(compiled, blocks, idx, pc, pa);
+                        return runCompiled(compiled, b, pc, pa);
                     }
                 } else if (entry.dead && !entry.failed) {
                     b.entry = null;             // evicted: hot again later, compiled again
@@ -328,7 +333,7 @@ public final class Interpreter {
                 final CodeCache.Entry asked = b.entry = CodeCache.request(s.has64, b, compileSynchronously);
                 if (asked == null) b.runs = 0;  // the compiler's queue is full: ask again later
                 else if (compileSynchronously && asked.compiled != null && room >= ops.length) {
-                    return runCompiled(asked.compiled, blocks, idx, pc, pa);
+                    return runCompiled(asked.compiled, b, pc, pa);
                 }
             }
         }
@@ -343,14 +348,14 @@ public final class Interpreter {
             s.nia = STRAIGHT;
             for (; i < last; i++, p += 4) {
                 final int w = words[i];
-                if (CpuState.word(page, p + toRam) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(page, p + toRam) != w) return stale(pa, p, i);
                 s.pc = p;
                 ops[i].exec(s, w);
                 if (s.nia != STRAIGHT) break;   // it raised an interrupt, or stopped the CPU
             }
             if (i == last) {
                 final int w = words[i];
-                if (CpuState.word(page, p + toRam) != w) return stale(blocks, idx, p, i);
+                if (CpuState.word(page, p + toRam) != w) return stale(pa, p, i);
                 s.retired = base + i;           // the last instruction may read the time base
                 s.pc = p;
                 s.nia = (p + 4) & s.eaMask;
@@ -367,13 +372,12 @@ public final class Interpreter {
     }
 
     /**
-     * The region tier for block {@code b} at {@code pc} (RAM offset {@code pa}; {@code blocks}: its
-     * page's blocks): runs its region when one is translated, current and fits before the event
+     * The region tier for block {@code b} at {@code pc} (RAM offset {@code pa}): runs its region when one is translated, current and fits before the event
      * boundary (true), then chains on to the regions of the blocks that follow in the same page
      * ({@link #chain}); counts the block towards the threshold and asks for a region when it gets
      * hot, else leaves the block to the interpreter (false).
      */
-    private boolean region(Block b, Block[] blocks, long pc, long pa) {
+    private boolean region(Block b, long pc, long pa) {
         RegionCache.Entry re = b.region;
         if (re == null) {
             if (compileThreshold == 0) return false;
@@ -403,7 +407,7 @@ public final class Interpreter {
             if (plan.cm != s.cm || !current(plan, page)) {
                 b.region = null;                // another mode, or its code changed
                 forget(re, pn);
-                regionChurn[pn]++;
+                pageRegions.countStale(pn);
                 return false;
             }
             b.regionGen = gen;
@@ -414,7 +418,7 @@ public final class Interpreter {
         s.codeWritten = false;
         try {
             final int how = r.run(s, pc - off, page, off);
-            if (how == Region.LINKED) chain(blocks, pc - off, pn);
+            if (how == Region.LINKED) chain(pc - off, pn);
             return how != Region.NO_ROOM;
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
@@ -426,8 +430,7 @@ public final class Interpreter {
 
     /**
      * Chaining: after a region left through a branch or transfer ({@link Region#LINKED}) from the
-     * page at effective {@code pcBase} (physical page {@code pn}, whose blocks are
-     * {@code blocks}), runs the region of the block at NIA without the dispatcher, as long as the
+     * page at effective {@code pcBase} (physical page {@code pn}), runs the region of the block at NIA without the dispatcher, as long as the
      * next one may run: no event boundary reached, no kick and no attention flag (the
      * dispatcher's checks after every block), a translated region known for that block, for the
      * current mode, whose words were found current at its page's present code generation (a
@@ -439,7 +442,7 @@ public final class Interpreter {
      * region's first block does not fit after all, undoes it. Otherwise leaves the CPU as the
      * last region left it, for the dispatcher.
      */
-    private void chain(Block[] blocks, long pcBase, int pn) {
+    private void chain(long pcBase, int pn) {
         final CpuState s = this.s;
         long page = (long) pn << GuestMemory.PAGE_SHIFT;
         while (true) {
@@ -455,12 +458,10 @@ public final class Interpreter {
                     if (pa < 0) return;
                 }
                 pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
-                blocks = pageBlocks[pn];
-                if (blocks == null) return;
                 pcBase = nia & ~0xFFFL;
                 page = pa & ~0xFFFL;
             }
-            final Block b = blocks[((int) nia & 0xFFF) >>> 2];
+            final Block b = blocks.get(page | ((int) nia & 0xFFF));
             if (b == null) return;
             final RegionCache.Entry re = b.region;
             if (re == null) return;
@@ -491,7 +492,7 @@ public final class Interpreter {
      */
     private RegionCache.Entry translated(int word, long pa) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
-        if (regionChurn[pn] > CHURN_LIMIT) return null;
+        if (pageRegions.churn(pn) > CHURN_LIMIT) return null;
         final RegionCache.Entry[] found = RegionCache.published(s.has64, s.cm, ((int) pa & 0xFFF) >>> 2, word);
         if (found == null) return null;
         for (RegionCache.Entry e : found) {
@@ -513,8 +514,8 @@ public final class Interpreter {
     private RegionCache.Entry regionFor(long pa) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
         final int i = ((int) pa & 0xFFF) >>> 2;
-        if (regionChurn[pn] > CHURN_LIMIT) return RegionCache.NONE;
-        RegionCache.Entry[] known = pageRegions[pn];
+        if (pageRegions.churn(pn) > CHURN_LIMIT) return RegionCache.NONE;
+        RegionCache.Entry[] known = pageRegions.known(pn);
         if (known != null) {
             for (RegionCache.Entry e : known) {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.bookE == s.bookE && e.plan.hasEntry(i)) return e;
@@ -526,13 +527,13 @@ public final class Interpreter {
         RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously);
         if (e == null) return null;
         if (known == null) {
-            pageRegions[pn] = new RegionCache.Entry[] {e};
+            pageRegions.setKnown(pn, new RegionCache.Entry[] {e});
         } else {
             int free = -1;
             for (int k = 0; k < known.length; k++) if (known[k] == null || known[k].dead) free = k;
             if (free < 0) {
                 free = known.length;
-                pageRegions[pn] = known = Arrays.copyOf(known, Math.min(known.length * 2, 64));
+                pageRegions.setKnown(pn, known = Arrays.copyOf(known, Math.min(known.length * 2, 64)));
                 if (free == known.length) free = (int) (pa >>> 2) & (known.length - 1);   // full: replace one
             }
             known[free] = e;
@@ -541,13 +542,13 @@ public final class Interpreter {
     }
 
     private void forget(RegionCache.Entry e, int pn) {
-        RegionCache.Entry[] known = pageRegions[pn];
+        RegionCache.Entry[] known = pageRegions.known(pn);
         if (known == null) return;
         for (int k = 0; k < known.length; k++) if (known[k] == e) known[k] = null;
     }
 
     /** {@link #execute} for a whole block that has been compiled. */
-    private boolean runCompiled(CompiledBlock compiled, Block[] blocks, int idx, long pc, long pa) {
+    private boolean runCompiled(CompiledBlock compiled, Block b, long pc, long pa) {
         final CpuState s = this.s;
         final long base = s.retired;
         int i;
@@ -558,19 +559,19 @@ public final class Interpreter {
             i = (int) ((s.pc - pc) >>> 2);      // the faulting instruction set PC before it ran
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
             i = (int) ((s.pc - pc) >>> 2);
-            engineError(e, blocks[idx].words[i]);
+            engineError(e, b.words[i]);
         }
-        if (i < 0) return stale(blocks, idx, pc + 4L * ~i, ~i);
+        if (i < 0) return stale(pa, pc + 4L * ~i, ~i);
         s.retired = base + i;
         return true;
     }
 
     /**
-     * The word at {@code p} (instruction {@code i} of the block at index {@code idx}) no longer
-     * matches: forget the block and end it before that instruction.
+     * The word at {@code p} (instruction {@code i} of the block at RAM offset {@code pa}) no
+     * longer matches: forget the block and end it before that instruction.
      */
-    private boolean stale(Block[] blocks, int idx, long p, int i) {
-        blocks[idx] = null;
+    private boolean stale(long pa, long p, int i) {
+        blocks.remove(pa);
         if (i == 0) return false;
         s.pc = p - 4;
         s.nia = p;

@@ -38,8 +38,7 @@ class CodeCacheTest {
         ram.store32(0, 0x38630000 | (imm & 0xFFFF));
         ram.store32(4, 0x38840000 | (salt & 0xFFFF));
         ram.store32(8, BLR);
-        return Block.decode(DecodeTable.forModel(CpuModel.E500MC), new CpuState(CpuModel.E500MC, ram), 0,
-                new Op[Block.MAX_LENGTH], new int[Block.MAX_LENGTH]);
+        return Block.decode(DecodeTable.forModel(CpuModel.E500MC), new CpuState(CpuModel.E500MC, ram), 0, null);
     }
 
     @Test

@@ -1,0 +1,111 @@
+package epaprlab.ppc.exec;
+
+/**
+ * One vCPU's predecoded blocks by physical start address: an open-addressing table (linear
+ * probing, at most half full) that grows with the blocks actually decoded. An idle guest runs
+ * a few dozen blocks spread over a few pages; a table of one {@code Block[1024]} per touched page
+ * cost it 4 KiB a page, this one a few hundred bytes in all. A lookup is a shift, a mask and,
+ * at this load, almost always one probe; it allocates nothing.
+ *
+ * <p>Entries are keyed by {@link Block#pa}; removal shifts the entries that follow back, so no
+ * tombstones accumulate however often code is rewritten. Owned by one vCPU thread, except a
+ * {@link #frozenCopy()}: that one is never changed, and other vCPUs may read it from any thread
+ * (its blocks' addresses, ops and words are final).
+ */
+public final class BlockIndex {
+    private static final int MIN_SLOTS = 16;
+
+    private Block[] slots = new Block[MIN_SLOTS];
+    private int size;
+
+    /** The block starting at physical address {@code pa}, or null. */
+    Block get(long pa) {
+        final Block[] t = slots;
+        final int m = t.length - 1;
+        for (int i = slot(pa, m); ; i = (i + 1) & m) {
+            final Block b = t[i];
+            if (b == null || b.pa == pa) return b;
+        }
+    }
+
+    /** Adds {@code b} at its address, replacing the block there if any. */
+    void put(Block b) {
+        if (2 * (size + 1) > slots.length) grow();
+        final Block[] t = slots;
+        final int m = t.length - 1;
+        int i = slot(b.pa, m);
+        while (t[i] != null) {
+            if (t[i].pa == b.pa) {
+                t[i] = b;
+                return;
+            }
+            i = (i + 1) & m;
+        }
+        t[i] = b;
+        size++;
+    }
+
+    /** Forgets the block at {@code pa}, if any. */
+    void remove(long pa) {
+        final Block[] t = slots;
+        final int m = t.length - 1;
+        int hole = slot(pa, m);
+        while (true) {
+            final Block b = t[hole];
+            if (b == null) return;
+            if (b.pa == pa) break;
+            hole = (hole + 1) & m;
+        }
+        // backward shift: move up every later entry of the run whose home is not between the hole and it
+        for (int j = (hole + 1) & m; t[j] != null; j = (j + 1) & m) {
+            final int home = slot(t[j].pa, m);
+            final boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (!stays) {
+                t[hole] = t[j];
+                hole = j;
+            }
+        }
+        t[hole] = null;
+        size--;
+    }
+
+    /** Forgets every block and gives back the table's memory. */
+    void clear() {
+        slots = new Block[MIN_SLOTS];
+        size = 0;
+    }
+
+    int size() { return size; }
+
+    /**
+     * A copy that nobody changes, for the vCPUs restored from a snapshot of this one: they take
+     * its blocks' decoded ops and words instead of allocating their own (see {@link Block#decode}).
+     */
+    BlockIndex frozenCopy() {
+        BlockIndex copy = new BlockIndex();
+        copy.slots = slots.clone();
+        copy.size = size;
+        return copy;
+    }
+
+    private void grow() {
+        final Block[] old = slots;
+        final Block[] t = new Block[old.length * 2];
+        final int m = t.length - 1;
+        for (Block b : old) {
+            if (b == null) continue;
+            int i = slot(b.pa, m);
+            while (t[i] != null) i = (i + 1) & m;
+            t[i] = b;
+        }
+        slots = t;
+    }
+
+    /**
+     * Home slot: the word address modulo the table's size (no scrambling multiply on the dispatch
+     * path): block starts are distinct words, mostly a few apart, so they spread by themselves.
+     */
+    static int slot(long pa, int mask) {
+        return (int) (pa >>> 2) & mask;
+    }
+}
