@@ -314,14 +314,14 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts}, the split CR fields (X, A, B each); from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts}, the split CR fields (X, A, B each) and a temporary; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter implements RegionHost {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRX = PEND + 1, CRA = CRX + 8, CRB = CRA + 16;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRX = PEND + 1, CRA = CRX + 8, CRB = CRA + 16, CRT = CRB + 16;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -453,13 +453,21 @@ final class RegionCompiler {
         }
 
         /**
-         * Split field f := the nibble on the stack (consumed), as A = B = 0 (EQ) and X = nibble
-         * XOR EQ: exact for any nibble, few bytecodes at entries and after handlers; X has LT,
-         * GT or EQ set until the region's next compare of the field, which stores X = SO.
+         * Split field f := the nibble on the stack (consumed), as A = GT - LT (-1, 0, 1), B = 0 and
+         * X = nibble XOR A's compare bits: X is the SO bit alone when the nibble is one a compare
+         * gives (exactly one of LT, GT, EQ), and any nibble comes back exactly.
          */
         private void storeFieldNibble(int f) {
-            c.iconst_2(); c.ixor(); c.istore(CRX + f);
-            c.lconst_0(); c.lstore(CRA + 2 * f);
+            c.istore(CRT);
+            c.loadConstant(0x428);
+            c.iload(CRT); c.iconst_2(); c.iushr(); c.iconst_1(); c.iand();
+            c.iload(CRT); c.iconst_3(); c.iushr(); c.iconst_1(); c.iand();
+            c.isub();
+            c.dup(); c.i2l(); c.lstore(CRA + 2 * f);
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            c.iload(CRT); c.ixor(); c.istore(CRX + f);
             c.lconst_0(); c.lstore(CRB + 2 * f);
         }
 
