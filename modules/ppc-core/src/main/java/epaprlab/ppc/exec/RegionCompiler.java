@@ -314,14 +314,14 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts}, the split CR fields (X, A, B each) and a temporary; from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
      * memory locals of the inline loads and stores ({@link #MEM_RD}).
      */
     private static final class Emitter implements RegionHost {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRX = PEND + 1, CRA = CRX + 8, CRB = CRA + 16, CRT = CRB + 16;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -348,11 +348,8 @@ final class RegionCompiler {
         /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
         final boolean[] usesMemory = new boolean[1];
         /**
-         * Pass 1: the CR fields compares and record forms write. In pass 2 each lives in its own
-         * locals, its bits in the CR local stale; CR readers compose. A field is kept as the
-         * compare that set it ({@link #fieldNibble}): two longs A and B and an int X, the nibble
-         * being the LT/GT/EQ of A against B (signed) XOR X. A compare only stores its operands and
-         * SO (X); the nibble is computed where it is read as a number (exits, handlers, CR logic).
+         * Pass 1: the CR fields compares and record forms write. In pass 2 each lives as a nibble
+         * in its own local (CRF + field), its bits in the CR local stale; CR readers compose.
          */
         final int[] crFields = new int[1];
         final Emitter facts;
@@ -424,7 +421,7 @@ final class RegionCompiler {
             c.loadConstant(~bits); c.iand();
             for (int f = 0; f < 8; f++) {
                 if ((m & (1 << f)) == 0) continue;
-                fieldNibble(f);
+                c.iload(CRF + f);
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.ishl(); }
                 c.ior();
             }
@@ -438,49 +435,7 @@ final class RegionCompiler {
                 c.dup();
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
                 c.loadConstant(0xF); c.iand();
-                storeFieldNibble(f);
-            }
-        }
-
-        /** Pushes split field f's nibble: LT/GT/EQ of A against B (0x428's nibble at 4(lcmp + 1)), XOR X. */
-        private void fieldNibble(int f) {
-            c.loadConstant(0x428);
-            c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); c.lcmp();
-            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
-            c.iushr();
-            c.loadConstant(0xF); c.iand();
-            c.iload(CRX + f); c.ixor();
-        }
-
-        /**
-         * Split field f := the nibble on the stack (consumed), as A = GT - LT (-1, 0, 1), B = 0 and
-         * X = nibble XOR A's compare bits: X is the SO bit alone when the nibble is one a compare
-         * gives (exactly one of LT, GT, EQ), and any nibble comes back exactly.
-         */
-        private void storeFieldNibble(int f) {
-            c.istore(CRT);
-            c.loadConstant(0x428);
-            c.iload(CRT); c.iconst_2(); c.iushr(); c.iconst_1(); c.iand();
-            c.iload(CRT); c.iconst_3(); c.iushr(); c.iconst_1(); c.iand();
-            c.isub();
-            c.dup(); c.i2l(); c.lstore(CRA + 2 * f);
-            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
-            c.iushr();
-            c.loadConstant(0xF); c.iand();
-            c.iload(CRT); c.ixor(); c.istore(CRX + f);
-            c.lconst_0(); c.lstore(CRB + 2 * f);
-        }
-
-        /**
-         * Branches to {@code not} unless bit {@code j} (LT, GT, EQ) of a compare of the two longs
-         * on the stack (consumed) is {@code set}.
-         */
-        private void branchUnless(int j, boolean set, Label not) {
-            c.lcmp();
-            switch (j) {
-                case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
-                case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
-                default -> { if (set) c.ifne(not); else c.ifeq(not); }
+                c.istore(CRF + f);
             }
         }
         void ldI(int sp, int slot) { usedSpecial[0] |= sp; c.iload(slot); }
@@ -742,7 +697,7 @@ final class RegionCompiler {
         @Override public void storeCr() { stCr(); }
         @Override public void loadCrField(int f) {
             usedSpecial[0] |= SP_CR;
-            if ((splitFields() & (1 << f)) != 0) { fieldNibble(f); return; }
+            if ((splitFields() & (1 << f)) != 0) { c.iload(CRF + f); return; }
             c.iload(CR);
             if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
             c.loadConstant(0xF); c.iand();
@@ -750,7 +705,7 @@ final class RegionCompiler {
         @Override public void storeCrField(int f) {
             crFields[0] |= 1 << f;
             usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
-            if ((splitFields() & (1 << f)) != 0) { storeFieldNibble(f); return; }
+            if ((splitFields() & (1 << f)) != 0) { c.istore(CRF + f); return; }
             int shift = 28 - 4 * f;
             if (shift != 0) { c.loadConstant(shift); c.ishl(); }
             c.iload(CR); c.loadConstant(~(0xF << shift)); c.iand(); c.ior(); c.istore(CR);
@@ -825,21 +780,19 @@ final class RegionCompiler {
         private void crFieldFrom(int bf, Runnable operands) {
             int shift = 28 - 4 * bf;
             crFields[0] |= 1 << bf;
-            if ((splitFields() & (1 << bf)) != 0) {
-                // the field as its compare: the operands and SO, no nibble computed here
+            boolean split = (splitFields() & (1 << bf)) != 0;
+            if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
+            c.loadConstant(0x428);
+            operands.run();
+            c.lcmp();
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            ldI(SP_SO, SO); c.ior();
+            if (split) {
                 usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
-                operands.run();
-                c.lstore(CRB + 2 * bf); c.lstore(CRA + 2 * bf);
-                ldI(SP_SO, SO); c.istore(CRX + bf);
+                c.istore(CRF + bf);
             } else {
-                ldCr(); c.loadConstant(~(0xF << shift)); c.iand();
-                c.loadConstant(0x428);
-                operands.run();
-                c.lcmp();
-                c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
-                c.iushr();
-                c.loadConstant(0xF); c.iand();
-                ldI(SP_SO, SO); c.ior();
                 if (shift != 0) { c.loadConstant(shift); c.ishl(); }
                 c.ior();
                 stCr();
@@ -1395,24 +1348,16 @@ final class RegionCompiler {
                 if (fused != null) {
                     // cmp + bc as a compare and a branch: the same lcmp the CR field came from
                     fused.run();
-                    branchUnless(bi(w) % 4, set, not);
+                    c.lcmp();
+                    switch (bi(w) % 4) {
+                        case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
+                        case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
+                        default -> { if (set) c.ifne(not); else c.ifeq(not); }
+                    }
                 } else if ((splitFields() & (1 << (bi(w) / 4))) != 0) {
                     usedSpecial[0] |= SP_CR;
-                    int f = bi(w) / 4, j = bi(w) % 4;
-                    c.iload(CRX + f); c.loadConstant(8 >>> j); c.iand();
-                    if (j == 3) {
-                        // SO: X's bit alone (A against B never sets it)
-                        if (set) c.ifeq(not); else c.ifne(not);
-                    } else {
-                        // the bit of A against B, inverted when X has it (a nibble no compare gives)
-                        Label flipped = c.newLabel(), go = c.newLabel();
-                        c.ifne(flipped);
-                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, set, not);
-                        c.goto_(go);
-                        c.labelBinding(flipped);
-                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, !set, not);
-                        c.labelBinding(go);
-                    }
+                    c.iload(CRF + bi(w) / 4); c.loadConstant(8 >>> (bi(w) % 4)); c.iand();
+                    if (set) c.ifeq(not); else c.ifne(not);
                 } else {
                     ldCr(); c.loadConstant(1 << (31 - bi(w))); c.iand();
                     if (set) c.ifeq(not); else c.ifne(not);
