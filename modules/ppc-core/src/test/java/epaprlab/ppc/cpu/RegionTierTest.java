@@ -252,6 +252,75 @@ class RegionTierTest {
         }
     }
 
+    /**
+     * CR fields a region keeps as their compare's operands ({@code RegionCompiler}'s split
+     * fields) holding nibbles no compare gives (none, two or all of LT/GT/EQ, with and without
+     * SO): loaded at a region's entry (after {@code mtsprg}, which ends a region), written whole
+     * by {@code mtcrf} inside it, a bit changed by {@code crxor}; each read by branches that
+     * are not fused to a compare, by {@code mfcr} and at the exits.
+     */
+    static final String CR_NIBBLES;
+
+    static {
+        StringBuilder s = new StringBuilder("""
+                _start:
+                    li    r3,0
+                    li    r21,0
+                    lis   r9,0x1111
+                    ori   r9,r9,0x1111
+                loop:
+                    rlwinm r0,r3,27,0,0    # XER[SO] when r3 has bit 4
+                    mtxer r0
+                    subi  r4,r3,13
+                    srawi r7,r4,1
+                    mullw r10,r3,r9        # every field holds r3's low nibble
+                    rlwnm r10,r10,r3,0,31  # and, rotated, others
+                    mtcrf 0xff,r10
+                    mtsprg 0,r3
+                """);
+        String[] set = {"blt", "bgt", "beq", "bso"}, clear = {"bge", "ble", "bne", "bns"};
+        int n = 0;
+        for (int f : new int[] {0, 2, 7}) {
+            String cr = "cr" + f;
+            for (int part = 0; part < 4; part++) {
+                switch (part) {
+                    case 1 -> s.append("    cmpw  ").append(cr).append(",r4,r7\n    addi  r8,r8,1\n");
+                    case 2 -> s.append("    mtcrf 0xff,r10\n");
+                    case 3 -> s.append("    crxor 4*").append(cr).append("+gt,4*").append(cr).append("+lt,4*").append(cr).append("+eq\n");
+                    default -> { }
+                }
+                for (int j = 0; j < 4; j++) {
+                    n++;
+                    String b = (part + j) % 2 == 0 ? set[j] : clear[j];
+                    s.append("    ").append(b).append(' ').append(cr).append(",t").append(n).append('\n')
+                            .append("    addi  r21,r21,").append(n).append('\n')
+                            .append("t").append(n).append(":\n    rotlwi r21,r21,1\n");
+                }
+            }
+            s.append("    mfcr  r11\n    add   r21,r21,r11\n    mtsprg 0,r3\n");
+        }
+        s.append("""
+                    addi  r3,r3,1
+                    cmpwi r3,40
+                    blt   loop
+                    sc    1
+                """);
+        CR_NIBBLES = s.toString();
+    }
+
+    @Test
+    void crFieldsNoCompareGivesAreReadAsTheInterpreterReadsThem() {
+        for (CpuModel m : CpuModel.values()) {
+            List<Long> interpreted = runInSlices(load(m, CR_NIBBLES, Tier.INTERPRETER, 0), 1_000_000);
+            for (int threshold : new int[] {1, 3}) {
+                for (int slice : new int[] {1_000_000, 7, 333}) {
+                    assertEquals(interpreted, runInSlices(load(m, CR_NIBBLES, Tier.REGIONS, threshold), slice),
+                            m + " threshold " + threshold + " slice " + slice);
+                }
+            }
+        }
+    }
+
     /** The loop rewrites an instruction of an earlier block of its own region (the loop head). */
     static final String PATCH_LOOP_HEAD = """
             _start:
