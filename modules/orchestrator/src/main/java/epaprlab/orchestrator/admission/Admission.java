@@ -22,6 +22,12 @@ public final class Admission {
     public static final long PER_VM_BYTES = 10L << 10, PER_VCPU_BYTES = 6L << 10;
     /** The memory's page tables, allocated whole: a read and a write reference and more per 4 KiB page. */
     static final long PER_RAM_PAGE_BYTES = 16;
+    /**
+     * Each vCPU's region tables, allocated whole at its first translated region: a reference and
+     * a churn counter per 4 KiB page ({@code PageRegions}). Large for a large RAM: 8 MiB per vCPU
+     * per 4 GiB, so a VM of 48 GiB and 32 vCPUs is refused up front instead of starving the heap.
+     */
+    static final long PER_VCPU_RAM_PAGE_BYTES = 8;
     /** The part of the pool kept free for pages of running VMs when another VM asks to start. */
     private static final int MARGIN_DIVISOR = 16;
 
@@ -50,10 +56,10 @@ public final class Admission {
 
     public HeapPool pool() { return pool; }
 
-    /** The up-front charge of {@code vm}: console buffers, a fixed share per VM and per vCPU, its RAM's page tables. */
+    /** The up-front charge of {@code vm}: console buffers, a fixed share per VM and per vCPU, its RAM's page tables (the VM's and each vCPU's). */
     public static long chargeOf(VmConfig vm) {
         return 2L * vm.board().consoleBuffer() + vm.consoleMaxLine() + PER_VM_BYTES + PER_VCPU_BYTES * vm.board().vcpus()
-                + PER_RAM_PAGE_BYTES * (vm.board().ramBytes() >> 12);
+                + (PER_RAM_PAGE_BYTES + PER_VCPU_RAM_PAGE_BYTES * vm.board().vcpus()) * (vm.board().ramBytes() >> 12);
     }
 
     /** {@code running}: how many VMs of the lab run now (with none, the margin is not kept). */

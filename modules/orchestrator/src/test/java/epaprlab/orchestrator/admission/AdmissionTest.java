@@ -92,8 +92,18 @@ class AdmissionTest {
                 end.results().stream().map(VmResult::outcome).toList(), end.results().toString());
         String detail = end.results().get(1).detail();
         assertTrue(detail.startsWith("vm fill vCPU 0 at PC 0x0001000") && detail.contains("the host's memory, not a guest fault")
-                && detail.contains("the lab's pool of 288 KiB had"), detail);
+                && detail.contains("the lab's pool of 290 KiB had"), detail);
         assertEquals(pool.capacity(), pool.free(), "every charge and page was given back");
+    }
+
+    /** Each vCPU's region tables cover all of RAM (a reference and a counter per page), so a VM of many vCPUs and much RAM is charged for them. */
+    @Test
+    void eachVcpuIsChargedItsRegionTablesOverAllOfRam() throws Exception {
+        long one = Admission.chargeOf(LabConfigLoader.withDefaults().load(Files.writeString(dir.resolve("v1.conf"),
+                "vm { name = h, image = \"" + HELLO + "\", ram = 256M, vcpus = 1 }")).vms().getFirst());
+        long eight = Admission.chargeOf(LabConfigLoader.withDefaults().load(Files.writeString(dir.resolve("v8.conf"),
+                "vm { name = h, image = \"" + HELLO + "\", ram = 256M, vcpus = 8 }")).vms().getFirst());
+        assertTrue(eight - one >= 7 * 8L * (256 << 8), "seven more vCPUs over 65,536 pages cost at least 3.5 MiB, charged " + (eight - one));
     }
 
     @Test
@@ -108,7 +118,7 @@ class AdmissionTest {
         assertEquals(Outcome.HOST_OUT_OF_MEMORY, greedy.outcome(), greedy.toString());
         assertEquals(0, greedy.boots());
         assertTrue(greedy.detail().startsWith("vm greedy cannot start: it needs 3.0 MiB of heap up front (console buffers "
-                + "3 MiB, fixed share 20 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
+                + "3 MiB, fixed share 22 KiB), but this JVM gives all VMs together only 1 MiB"), greedy.detail());
         assertEquals(pool.capacity(), pool.free());
     }
 }
