@@ -91,7 +91,7 @@ class HeapTest {
         assertEquals(19, end.code(), end.out() + end.err());
         assertTrue(end.out().contains("[hungry] -- ended host-out-of-memory (expected passed or shutdown): vm hungry vCPU 0 at PC "
                 + "0x00010004 _start+0x4: the host's memory, not a guest fault"), end.out());
-        assertTrue(end.out().contains("MiB of written guest RAM and 4.0 MiB up front; the lab's pool of"), end.out());
+        assertTrue(end.out().contains("MiB of written guest RAM and 6.0 MiB up front; the lab's pool of"), end.out());
         assertTrue(end.out().contains("lab hungry: 4 VMs, 3 as expected, 1 not (3 shutdown, 1 host-out-of-memory)"), end.out());
         JsonNode doc = new ObjectMapper().readTree(json.toFile());
         assertEquals(19, doc.get("exitCode").asInt());
