@@ -51,12 +51,6 @@ public final class RegionOps {
         return (b == 0 ? a : Integer.divideUnsigned(a, b)) & 0xFFFFFFFFL;
     }
 
-    /** CR bit {@code bit} (0 = the MSB) set to the low bit of v. */
-    public static int setCrBit(int cr, int bit, int v) {
-        int m = 1 << (31 - bit);
-        return (v & 1) != 0 ? cr | m : cr & ~m;
-    }
-
     /** XER from its cached bits and the rest. */
     public static long xer(int so, int ov, int ca, long rest) {
         return ((long) so << 31) | ((long) ov << 30) | ((long) ca << 29) | rest;
