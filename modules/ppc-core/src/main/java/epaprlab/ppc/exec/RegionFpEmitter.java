@@ -76,7 +76,7 @@ final class RegionFpEmitter {
         usedFpr |= 1 << r;
         CodeBuilder c = h.code();
         if (LOCALS) { c.lload(FPR0 + 2 * r); return; }
-        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.laload();
+        stateSlot(r); c.laload();
     }
 
     /** Pops the long on the stack into FPR r. */
@@ -85,19 +85,23 @@ final class RegionFpEmitter {
         CodeBuilder c = h.code();
         if (LOCALS) { c.lstore(FPR0 + 2 * r); return; }
         c.lstore(TMP);
-        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.lload(TMP); c.lastore();
+        stateSlot(r); c.lload(TMP); c.lastore();
+    }
+
+    /** Pushes the CPU's FPR array and index {@code r}. */
+    private void stateSlot(int r) {
+        CodeBuilder c = h.code();
+        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r);
     }
 
     private void fromState(int r) {
-        CodeBuilder c = h.code();
-        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r); c.laload();
-        c.lstore(FPR0 + 2 * r);
+        stateSlot(r);
+        h.code().laload().lstore(FPR0 + 2 * r);
     }
 
     private void toState(int r) {
-        CodeBuilder c = h.code();
-        c.aload(S); c.getfield(CD_STATE, "fpr", CD_long.arrayType()); c.loadConstant(r);
-        c.lload(FPR0 + 2 * r); c.lastore();
+        stateSlot(r);
+        h.code().lload(FPR0 + 2 * r).lastore();
     }
 
     /** At method start: every FPR the region names, from the CPU. */
