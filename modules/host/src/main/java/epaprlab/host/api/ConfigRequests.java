@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConfigRequests {
     private static final String SHOWN_AS = "request";
     private static final long MAX_BODY_CHARS = 1 << 20;
-    private static final java.util.regex.Pattern LAB_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final ConfigParseOptions NO_INCLUDES = ConfigParseOptions.defaults().setIncluder(new RefusedInclude());
 
     /**
@@ -109,7 +108,7 @@ public final class ConfigRequests {
         Config lab = object(root, "lab");
         if (lab.hasPath("name")) {
             // the lab's id (and its actor's name) starts with it: letters, digits, . _ - as a VM name
-            if (lab.getValue("name").valueType() != ConfigValueType.STRING || !LAB_NAME.matcher(lab.getString("name")).matches()) {
+            if (lab.getValue("name").valueType() != ConfigValueType.STRING || !LabConfigLoader.isValidName(lab.getString("name"))) {
                 throw new ApiError(400, "lab.name", "\"" + lab.getValue("name").unwrapped()
                         + "\" is not a valid lab name (letters, digits, . _ -; at most 63)");
             }

@@ -553,8 +553,13 @@ public final class LabConfigLoader {
         }
     }
 
+    /** A valid VM name (and, for the host API, lab name): letters, digits, . _ -, at most 63, not starting with . _ -. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     private static void checkName(String name, Config c, String prefix) throws ConfigProblem {
-        if (!NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             ConfigOrigin origin = c.hasPath("name") ? c.getValue("name").origin() : c.root().origin();
             throw new ConfigProblem.BadValue(origin, prefix + ".name",
                     "\"" + name + "\" is not a valid VM name (letters, digits, . _ -; at most 63)");
