@@ -66,8 +66,7 @@ public class FpBenchmark {
     public void setUp() {
         CpuModel model = CpuModel.valueOf(cpu.toUpperCase(java.util.Locale.ROOT));
         fp = InterpreterBenchmark.load(model, LOOP);
-        fp.setCompileThreshold(tier.equals("interpreter") ? 0 : 50);
-        fp.setRegionTier(tier.equals("region"));
+        InterpreterBenchmark.inTier(fp, tier);
         fp.setMsr(fp.msr() | Msr.FP);
         fp.setFpr(0, Double.doubleToRawLongBits(1.0));
         fp.setFpr(2, Double.doubleToRawLongBits(0x1p-10));

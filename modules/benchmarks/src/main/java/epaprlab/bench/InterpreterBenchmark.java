@@ -52,14 +52,17 @@ public class InterpreterBenchmark {
         CpuModel model = CpuModel.valueOf(cpu.toUpperCase(java.util.Locale.ROOT));
         dispatch = load(model, GuestPrograms.DISPATCH);
         loadStore = load(model, GuestPrograms.LOAD_STORE);
-        int threshold = tier.equals("interpreter") ? 0 : 50;
-        for (Cpu c : new Cpu[] {dispatch, loadStore}) {
-            c.setCompileThreshold(threshold);
-            c.setRegionTier(tier.equals("region"));
-        }
+        inTier(dispatch, tier);
+        inTier(loadStore, tier);
         loadStore.setGpr(4, DATA);
         loadStore.setGpr(10, 16);
         loadStore.setGpr(11, 20);
+    }
+
+    /** Hot code of {@code c} reaches {@code tier} (region, block: after 50 runs of a block; interpreter: threshold 0). */
+    static void inTier(Cpu c, String tier) {
+        c.setCompileThreshold(tier.equals("interpreter") ? 0 : 50);
+        c.setRegionTier(tier.equals("region"));
     }
 
     static Cpu load(CpuModel model, GuestPrograms.Program p) {
