@@ -117,6 +117,8 @@ public final class HostedVm {
         final java.util.List<byte[]> early = new java.util.ArrayList<>();
         /** The guest has reached RUNNING in this run: its board is built and powered on. */
         boolean booted;
+        /** The final lifecycle state the run reached (stopped, failed), shown once its outcome is known; or null. */
+        String finalState;
 
         Run(int number, ActorRef<VmSupervisor.Command> supervisor, AtomicReference<Machine> board) {
             this.number = number;
@@ -330,13 +332,15 @@ public final class HostedVm {
         deliverInput(run);
         switch (e) {
             case LifecycleChanged l -> {
-                state = stateName(l.to());
+                // a final state is shown with the run's outcome (ended), never before it
+                if (l.to().isFinal()) run.finalState = stateName(l.to());
+                else state = stateName(l.to());
                 if (l.to() == Lifecycle.RUNNING && (l.from() == Lifecycle.BOOTING || l.from() == Lifecycle.RESTORING)) boots++;
                 if (l.to() == Lifecycle.RESETTING) {
                     resets++;
                     counters.resets.increment();
                 }
-                entry.events().add(id, "lifecycle", stateName(l.from()), state, l.why());
+                entry.events().add(id, "lifecycle", stateName(l.from()), stateName(l.to()), l.why());
             }
             case ConsoleLine _ -> { }      // its bytes came through consoleBytes already
             case VmEvent.SnapshotTaken t -> entry.events().add(id, "snapshot", state, "taken", t.snapshot().origin()
@@ -362,7 +366,7 @@ public final class HostedVm {
         if (number != run.number || run.result != null) return Behaviors.same();
         run.result = new VmResult(id, Outcome.CRASHED, config.expect(), 0, 0, run.sampled, Duration.ZERO,
                 "the VM supervisor stopped without a result (see the log)", java.util.OptionalLong.empty(), 0, Duration.ZERO);
-        state = "failed";
+        run.finalState = "failed";
         return ended(run, then);
     }
 
@@ -379,6 +383,7 @@ public final class HostedVm {
             counters.crashes.increment();
         }
         rate = 0;
+        if (run.finalState != null) state = run.finalState;
         outcome = r.outcome();
         detail = r.detail();
         entry.events().add(id, "finished", "", outcome.configName(), detail);
