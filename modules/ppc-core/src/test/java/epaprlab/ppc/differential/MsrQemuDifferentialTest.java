@@ -16,12 +16,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code rfdi}/{@code rfmci} from SRR1/CSRR1/DSRR1/MCSRR1 ("RF", "RC", "RD", "RM"), and as the
  * MSR a system call saves to SRR1 ("SC"). Each line holds the MSR read back by {@code mfmsr} (or
  * SRR1 when the read trapped: the PR bit) and the ESR of a Program interrupt. A TLB entry in
- * address space 1 lets IS/DS run on. Then the wait state: MSR[WE] with the decrementer armed
- * ("WE": 0 when the instruction after the {@code mtmsr} ran before the decrementer interrupt,
- * then SRR1 of that interrupt), the same with {@code wait} ("WT"), the MSR at entry ("IN") and
- * SRR1 after a privileged instruction in user state ("PV"). QEMU's lines must equal the engine's,
- * so a bit QEMU's {@code msr_mask} drops (MSR[WE] on both cores) neither stays set nor puts the
- * vCPU to sleep.
+ * address space 1 lets IS/DS run on. Then the wait state: MSR[WE] and EE set while no interrupt
+ * can come ("WE": the instruction after the {@code mtmsr} must run, as nothing could wake a vCPU
+ * that slept; then SRR1 of a decrementer interrupt armed after it), the same with {@code wait},
+ * which the decrementer wakes ("WT"), the MSR at entry ("IN") and SRR1 after a privileged
+ * instruction in user state ("PV"). QEMU's lines must equal the engine's, so a bit QEMU's
+ * {@code msr_mask} drops (MSR[WE] on both cores) neither stays set nor puts the vCPU to sleep.
+ *
+ * <p>QEMU's decrementer counts host time, the engine's instructions, so no line depends on
+ * when the decrementer fires: "WE" arms it only after the instruction it checks (it used to arm
+ * it 168 ms ahead, and a loaded host that froze QEMU that long before the next instruction made
+ * the line read 1), and for "WT" the handler steps over a {@code wait} it interrupted before the
+ * {@code wait} ran (the same freeze made QEMU wait for ever).
  */
 class MsrQemuDifferentialTest {
     /** Tag of each write: the instruction that sets the MSR from a register pair, with its SPR numbers. */
@@ -83,15 +89,24 @@ class MsrQemuDifferentialTest {
                 mtsrr1  r31
                 rfi
                 .org    0x100 + 0x20 * 10         # Decrementer: r25 = SRR1, r24 = 1, timer off
+                b       decrementer
+                .org    0x400
+        decrementer:
                 mfsrr1  r25
                 li      r24, 1
                 lis     r17, 0x0800
                 mtspr   336, r17
                 li      r17, 0
                 mtspr   340, r17
-                mtsrr1  r31
+                mfsrr0  r17                       # a wait not yet run (QEMU frozen until the DEC fired): step over it
+                lwz     r18, 0(r17)
+                LI32    r19, 0x7C00007C
+                cmpw    r18, r19
+                bne     1f
+                addi    r17, r17, 4
+                mtsrr0  r17
+        1:      mtsrr1  r31
                 rfi
-                .org    0x400
         """);
         s.append(SprQemuDifferentialTest.PRINT);
         s.append("""
@@ -138,18 +153,19 @@ class MsrQemuDifferentialTest {
             line(s, "SC", b);
         }
         s.append("""
-                # MSR[WE] with the decrementer armed: r15 = did the interrupt come before the next instruction
+                # MSR[WE] and EE with no interrupt to come: the next instruction must run (r15 = r24 = 0), as
+                # nothing would wake a sleeping vCPU; then SRR1 of a decrementer interrupt armed after it
                 lis     r3, 0x0800
                 mtspr   336, r3
                 li      r24, 0
-                LI32    r3, 0x4000000             # 168 ms at QEMU's 400 MHz: far after the next instruction
-                mtspr   22, r3
-                lis     r3, 0x0400
-                mtspr   340, r3
                 LI32    r3, 0x00048000
                 or      r3, r3, r31
                 mtmsr   r3
                 mr      r15, r24
+                LI32    r3, 0x10000
+                mtspr   22, r3
+                lis     r3, 0x0400
+                mtspr   340, r3
         1:      cmpwi   r24, 0
                 beq     1b
                 mr      r16, r25
@@ -158,7 +174,7 @@ class MsrQemuDifferentialTest {
                 bl      line
                 # the same with wait
                 li      r24, 0
-                LI32    r3, 0x4000000
+                LI32    r3, 0x4000000             # 168 ms of QEMU's 400 MHz time base: the wait really waits
                 mtspr   22, r3
                 lis     r3, 0x0400
                 mtspr   340, r3
