@@ -91,6 +91,39 @@ class GdbEndToEndTest {
                 ended.out());
     }
 
+    /**
+     * gdb's {@code kill} ends the VM it debugs, as QEMU's stub ends the emulator: the guest, held
+     * at a breakpoint before its result, never reports it and ends {@code stopped} naming gdb,
+     * while the lab's other VM runs to its end. It used to work like detach: the guest ran on and
+     * passed.
+     */
+    @org.junit.jupiter.api.Test
+    void killEndsTheVmAndTheLabGoesOn() throws Exception {
+        Path elf = SAMPLES.resolve("images/chaos-e500mc.elf");
+        Path lab = dir.resolve("lab.conf");
+        Files.writeString(lab, """
+                lab {
+                  vms = [
+                    { name = target, image = "%s", bootargs = "mode=pass", expect = stopped }
+                    { name = other, image = "%s", cpu = e5500, bootargs = "mode=spam", expect = passed }
+                  ]
+                }
+                """.formatted(elf, SAMPLES.resolve("images/chaos-e5500.elf")));
+        int port = freePort();
+        Process run = ForkedCli.start(dir, List.of(), "run", lab.toString(), "--gdb", "target:" + port, "--console", "none",
+                "--progress", "off", "--json", dir.resolve("report.json").toString());
+        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        String out = gdb(dir, elf, port, "break mode_is", "continue", "kill");
+        assertTrue(out.contains("Breakpoint 1, 0x"), out);
+        assertFinds("^\\[Inferior 1 \\(Remote target\\) killed\\]$", out);
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertTrue(ended.out().matches("(?s).*\\ntarget\\s+stopped\\s.*") && ended.out().matches("(?s).*\\nother\\s+passed\\s.*"),
+                ended.out());
+        assertTrue(Files.readString(dir.resolve("report.json")).contains("stopped by the host: gdb's kill"),
+                Files.readString(dir.resolve("report.json")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"e500mc", "e5500"})
     void attachAfterACrashShowsItsBacktrace(String cpu) throws Exception {

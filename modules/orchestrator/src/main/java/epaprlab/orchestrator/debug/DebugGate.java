@@ -36,6 +36,8 @@ public final class DebugGate {
 
     private final List<Vcpu> vcpus;
     private final Consumer<Boolean> heldChanged;
+    /** Ends the VM (the supervisor's stop path): gdb's {@code kill}. */
+    private final Runnable kill;
     private final Set<Long> breakpoints = new HashSet<>();
     /**
      * A vCPU actor has asked for its first turn, so the board's power-on (image, entry PC,
@@ -57,10 +59,12 @@ public final class DebugGate {
      * @param hold        held from the start (the first instruction waits for the debugger)
      * @param heldChanged told true when the hold begins and false when it ends (the VM's clocks
      *                    pause meanwhile); called under the gate's lock, so it must not block
+     * @param kill        asks the VM's owner to end the VM (it must not block)
      */
-    public DebugGate(List<Vcpu> vcpus, boolean hold, Consumer<Boolean> heldChanged) {
+    public DebugGate(List<Vcpu> vcpus, boolean hold, Consumer<Boolean> heldChanged, Runnable kill) {
         this.vcpus = List.copyOf(vcpus);
         this.heldChanged = heldChanged;
+        this.kill = kill;
         if (hold) {
             held = true;
             last = new StopEvent(SIGTRAP, 0);
@@ -142,6 +146,16 @@ public final class DebugGate {
     }
 
     // ---- the debugger's side ------------------------------------------------------------------
+
+    /**
+     * gdb's {@code kill}: the VM ends (as QEMU's stub ends the emulator) instead of running on.
+     * It stays held, no guest instruction runs again, until its owner has stopped it and called
+     * {@link #ended}.
+     */
+    public synchronized void kill() {
+        if (!held) stop(new StopEvent(SIGINT, last == null ? 0 : last.vcpu()));
+        kill.run();
+    }
 
     /** Ctrl-C: hold the VM. */
     public synchronized void interrupt() {

@@ -26,7 +26,7 @@ import java.util.Optional;
  * then the Book E SPRs of {@link BookeSprs}, read and written one at a time with {@code p}/{@code P}),
  * memory through the guest's current translation, breakpoints ({@code Z0}, {@code Z1}), watchpoints
  * ({@code Z2}-{@code Z4}), single step,
- * continue, Ctrl-C and detach. One debugger at a time, on 127.0.0.1; its own platform thread.
+ * continue, Ctrl-C, detach and kill (which ends the VM). One debugger at a time, on 127.0.0.1; its own platform thread.
  * The vCPUs are only touched while {@link DebugGate} holds the VM.
  */
 public final class GdbStub implements Runnable {
@@ -161,7 +161,7 @@ public final class GdbStub implements Runnable {
             case 's', 'S' -> { return resume(thread - 1); }
             case 'Z', 'z' -> send(breakpoint(c == 'Z', p.substring(1)));
             case 'D' -> { send("OK"); gate.resume(-1); return false; }
-            case 'k' -> { gate.resume(-1); return false; }
+            case 'k' -> { gate.kill(); return false; }      // no reply: gdb does not wait for one
             case 'q' -> send(query(p));
             case 'v' -> send("");             // vCont and friends: gdb falls back to c, s and Hc
             default -> send("");

@@ -367,7 +367,8 @@ public final class VmSupervisor {
         if (gdb.mode() == VmConfig.GdbMode.OFF) {
             this.gate = null;
         } else {
-            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)));
+            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)),
+                    () -> self.tell(new Stop("gdb's kill")));
             GdbStub.start(config.name(), gdb, gate, board, config.board().cpu());
         }
     }
