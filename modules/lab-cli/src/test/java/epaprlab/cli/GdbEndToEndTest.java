@@ -458,6 +458,103 @@ class GdbEndToEndTest {
         assertEquals(0, ended.code(), ended.out() + ended.err());
     }
 
+    /**
+     * gdb's {@code x} on the ppce500 devices, side by side with QEMU 7.2's stub ({@code
+     * qemu-system-ppc -M ppce500 -nic none -gdb}), both at U-Boot's prompt (which maps CCSR at
+     * 0xe0000000): the UART's registers by bytes, words and a halfword, the MPIC's, GUTS', I2C's
+     * and GPIO's first words, the PCI host's ATMU registers, holes of CCSR and beyond it refused;
+     * then a byte typed while the VM is held: LSR shows it ready, a read of RBR takes it from the
+     * FIFO (LSR no longer ready, RBR 0 again), as a guest load would, so U-Boot never sees it;
+     * a write to a device register is refused; gdb's kill ends both. Every read gives QEMU's bytes or QEMU's refusal.
+     * The stub used to refuse every device address ("Cannot access memory").
+     */
+    @org.junit.jupiter.api.Test
+    void deviceRegistersReadAsQemuReadsThem() throws Exception {
+        Path bios = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(bios), "u-boot-qemu is installed (bin/test installs it)");
+        List<String> reads = List.of("x/8bx 0xe0004500", "x/2wx 0xe0004500", "x/1hx 0xe0004504", "x/4wx 0xe0040000",
+                "x/4wx 0xe0041000", "x/2wx 0xe00e0000", "x/4wx 0xe0003000", "x/4wx 0xe00ff000", "x/4wx 0xe0008c00",
+                "x/4wx 0xe0008f00", "x/4wx 0xe0000000", "x/4wx 0xe0020000", "x/4wx 0xe0100000", "x/8bx 0xe00044fc",
+                "x/1bx 0xe0004505", "shell printf x > %s; sleep 1", "x/1bx 0xe0004505", "x/1bx 0xe0004500",
+                "x/1bx 0xe0004505", "x/1bx 0xe0004500");
+        // QEMU
+        Path qemuIn = fifo(dir.resolve("qemu.in"));
+        int qemuPort = freePort();
+        Path qemuOut = dir.resolve("qemu.out");
+        Process qemu = new ProcessBuilder("bash", "-c", "exec \"$0\" \"$@\" < " + qemuIn, OutsideTool.QEMU_SYSTEM_PPC.path(),
+                "-M", "ppce500", "-cpu", "e500mc", "-m", "256", "-nographic", "-nic", "none", "-bios", bios.toString(),
+                "-gdb", "tcp:127.0.0.1:" + qemuPort).redirectErrorStream(true).redirectOutput(qemuOut.toFile()).start();
+        String fromQemu;
+        try (var keepOpen = new java.io.FileOutputStream(qemuIn.toFile())) {
+            ForkedCli.awaitText(qemuOut, "=> ", Duration.ofSeconds(60));
+            fromQemu = deviceReads(qemuPort, reads, qemuIn, false);
+        } finally {
+            qemu.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        // epapr-lab, its console input from a fifo too (--attach passes input as it comes without a terminal)
+        Path vm = dir.resolve("uboot.conf");
+        int port = freePort();
+        Files.writeString(vm, """
+                vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = stopped,
+                     limits.wall-timeout = 120s, debug.gdb = on-crash, debug.gdb-port = %d }
+                """.formatted(bios, port));
+        Path ourIn = fifo(dir.resolve("ours.in"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main",
+                "run", vm.toString(), "--attach", "uboot", "--progress", "off"));
+        List<String> bashCmd = new ArrayList<>(List.of("bash", "-c", "exec \"$0\" \"$@\" < " + ourIn));
+        bashCmd.addAll(cmd);
+        Process run = new ProcessBuilder(bashCmd).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        String fromUs;
+        try (var keepOpen = new java.io.FileOutputStream(ourIn.toFile())) {
+            ForkedCli.awaitText(dir.resolve("stdout.txt"), "=> ", Duration.ofSeconds(120));
+            fromUs = deviceReads(port, reads, ourIn, true);
+        }
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+        assertEquals(fromQemu.replace("process 1", "Remote target"), fromUs);
+        assertFinds("^0xe0004500:\\t0x00\\t0x00\\t0xc1\\t0x03\\t0x03\\t0x60\\t0xb0\\t0x00$", fromUs);   // RBR IER IIR LCR MCR LSR MSR SCR
+        assertFinds("^0xe0004505:\\t0x61\\n0xe0004500:\\t0x78\\n0xe0004505:\\t0x60\\n0xe0004500:\\t0x00$", fromUs);
+        assertFinds("^0xe0100000:\\tx/4wx 0xe0100000 -> Cannot access memory at address 0xe0100000$", fromUs);
+    }
+
+    /** gdb's output of {@code reads} at the prompt of the firmware behind {@code port} (errors as text), then a refused write. */
+    private String deviceReads(int port, List<String> reads, Path input, boolean ours) throws Exception {
+        List<String> script = new ArrayList<>(List.of("set pagination off", "set confirm off", "set architecture powerpc:common",
+                "set endian big", "target remote 127.0.0.1:" + port, "python", "print('BEGIN')"));
+        for (String r : reads) {
+            script.add("try:");
+            script.add("  gdb.execute(%s)".formatted(pyString(r.formatted(input))));
+            script.add("except gdb.error as e:");
+            script.add("  print(" + pyString(r) + " + ' -> ' + str(e))");
+        }
+        script.add("print('END')");
+        if (ours) {                          // refused (QEMU's stub drops such a write and answers OK)
+            script.add("try:");
+            script.add("  gdb.execute('set *(unsigned char*)0xe0004507 = 0x5a')");
+            script.add("except gdb.error as e:");
+            script.add("  print('write: %s' % e)");
+        }
+        script.add("end");
+        script.add("kill");
+        Path file = dir.resolve("devices-" + port + ".cmds");
+        Files.write(file, script);
+        String out = OutsideTool.GDB_MULTIARCH.run("-nx", "-batch", "-x", file.toString()).timeout(Duration.ofSeconds(120)).output();
+        assertTrue(out.contains("BEGIN\n") && out.contains("END\n"), out);
+        if (ours) assertFinds("^write: Cannot access memory at address 0xe0004507$", out);
+        return out.substring(out.indexOf("BEGIN\n"), out.indexOf("END\n"));
+    }
+
+    private static String pyString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    private static Path fifo(Path path) throws Exception {
+        OutsideTool.BASH.run("-c", "mkfifo \"$0\"", path.toString()).timeout(Duration.ofSeconds(10)).output();
+        return path;
+    }
+
     /** Four big-endian words of {@code image} at {@code offset} as gdb's x/4wx prints them. */
     private static String words(byte[] image, int offset) {
         StringBuilder b = new StringBuilder();

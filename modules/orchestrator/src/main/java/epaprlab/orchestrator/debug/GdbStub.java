@@ -2,6 +2,8 @@ package epaprlab.orchestrator.debug;
 
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
+import epaprlab.machine.board.Ppce500Board;
+import epaprlab.machine.device.MmioBus;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.Spr;
@@ -24,7 +26,8 @@ import java.util.Optional;
  * {@code gdb-multiarch}: registers (GPRs, FPRs, PC, MSR, CR, LR, CTR, XER, FPSCR, in the layout
  * of gdb's {@code powerpc:common} / {@code powerpc:common64} target description, which it serves,
  * then the Book E SPRs of {@link BookeSprs}, read and written one at a time with {@code p}/{@code P}),
- * memory through the guest's current translation, breakpoints ({@code Z0}, {@code Z1}), watchpoints
+ * memory through the guest's current translation (device registers too, read as a guest load
+ * reads them), breakpoints ({@code Z0}, {@code Z1}), watchpoints
  * ({@code Z2}-{@code Z4}), single step,
  * continue, Ctrl-C, detach and kill (which ends the VM). One debugger at a time, on 127.0.0.1; its own platform thread.
  * The vCPUs are only touched while {@link DebugGate} holds the VM.
@@ -37,6 +40,8 @@ public final class GdbStub implements Runnable {
     private final ServerSocket server;
     private final DebugGate gate;
     private final GuestMemory ram;
+    /** The board's device windows, or null on a board without (the ePAPR board). */
+    private final MmioBus devices;
     private final boolean wide;
     private final BookeSprs sprs;
     /** The thread gdb's register and step requests name (1-based vCPU id + 1). */
@@ -49,6 +54,7 @@ public final class GdbStub implements Runnable {
         this.server = server;
         this.gate = gate;
         this.ram = board.vm().memory();
+        this.devices = board instanceof Ppce500Board p ? p.bus() : null;
         this.wide = model == CpuModel.E5500;
         this.sprs = BookeSprs.of(model);
     }
@@ -325,18 +331,44 @@ public final class GdbStub implements Runnable {
 
     // ---- memory, through the stopped vCPU's translation --------------------------------------
 
+    /**
+     * RAM, and device registers as QEMU's stub reads them: each naturally aligned access of up to 8
+     * bytes is one load of the device, with its side effects (reading the UART's RBR takes the
+     * byte from its FIFO, as a guest load would). Addresses in no RAM and no device window fail.
+     */
     private String readMemory(String args) {
         if (!gate.isStopped()) return "E01";
         String[] f = args.split(",");
         long addr = Long.parseUnsignedLong(f[0], 16);
         int len = Math.min(0x1000, Integer.parseInt(f[1], 16));
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < len; i++) {
+        for (int i = 0; i < len; ) {
             long pa = vcpu().debugPhysical(addr + i, false);
-            if (pa < 0 || !ram.contains(pa, 1)) return i == 0 ? "E14" : b.toString();
-            b.append(String.format("%02x", ram.load8(pa)));
+            if (pa >= 0 && ram.contains(pa, 1)) {
+                b.append(String.format("%02x", ram.load8(pa)));
+                i++;
+                continue;
+            }
+            int size = deviceAccess(pa, len - i);
+            if (size == 0) return i == 0 ? "E14" : b.toString();
+            b.append(hex(devices.forCpu(vcpu().id()).read(pa, size), size));
+            i += size;
         }
         return b.toString();
+    }
+
+    /**
+     * The size of the device load at {@code pa} for at most {@code left} bytes: the largest of 8,
+     * 4, 2, 1 that is aligned and stays inside one device window; 0 outside every window.
+     */
+    private int deviceAccess(long pa, int left) {
+        if (devices == null || pa < 0) return 0;
+        String window = devices.windowAt(pa);
+        if (window == null) return 0;
+        for (int size = 8; size > 1; size >>= 1) {
+            if ((pa & (size - 1)) == 0 && size <= left && window.equals(devices.windowAt(pa + size - 1))) return size;
+        }
+        return 1;
     }
 
     private String writeMemory(String args) {
@@ -347,7 +379,7 @@ public final class GdbStub implements Runnable {
         byte[] data = HEX.parseHex(args.substring(colon + 1));
         for (int i = 0; i < data.length; i++) {
             long pa = vcpu().debugPhysical(addr + i, false);
-            if (pa < 0 || !ram.contains(pa, 1)) return "E14";
+            if (pa < 0 || !ram.contains(pa, 1)) return "E14";     // device registers too (QEMU's stub drops such writes)
             ram.store8(pa, data[i]);              // the engine checks code words against RAM: no stale block runs
         }
         return "OK";
