@@ -235,7 +235,10 @@ class HostApiTest {
                 new Bad("{\"name\": \"b\", " + ok + ", \"snapshot\": {\"from\": \"/etc/passwd\"}}", "vm.snapshot.from"),
                 // HOCON that would read the host's files or environment
                 new Bad("include file(\"/etc/hostname\")\nname = b\n" + ok.replace("\"image\": ", "image = "), "(body)"),
-                new Bad("name = b\nimage = ${HOME}", "(body)"));
+                new Bad("name = b\nimage = ${HOME}", "(body)"),
+                // nesting that overflowed the parser's stack ended the host's JVM (Akka exits on fatal errors)
+                new Bad("{\"vm\": " + "{\"a\": ".repeat(20_000) + "1" + "}".repeat(20_000) + "}", "(body)"),
+                new Bad("{\"name\": \"b\", " + ok + ", \"x\": " + "[".repeat(70) + "]".repeat(70) + "}", "(body)"));
     }
 
     @ParameterizedTest

@@ -13,6 +13,7 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import epaprlab.orchestrator.config.ConfigNesting;
 import epaprlab.orchestrator.config.ConfigProblem;
 import epaprlab.orchestrator.config.LabConfig;
 import epaprlab.orchestrator.config.LabConfigLoader;
@@ -139,12 +140,19 @@ public final class ConfigRequests {
     private static Config parse(String body) throws ApiError {
         if (body == null || body.isBlank()) throw new ApiError(400, "(body)", "empty body: send a VM config as JSON or HOCON");
         if (body.length() > MAX_BODY_CHARS) throw new ApiError(413, "(body)", "a config may be at most 1 MiB");
+        Config parsed;
         try {
             // no include (it would read host files) and no ${VAR} from the host's environment
-            return ConfigFactory.parseString(body, NO_INCLUDES).resolve(ConfigResolveOptions.noSystem());
+            parsed = ConfigFactory.parseString(body, NO_INCLUDES).resolve(ConfigResolveOptions.noSystem());
+        } catch (StackOverflowError e) {
+            // a hostile nesting: escaping, it would end the host's JVM (Akka's exit on fatal errors)
+            throw new ApiError(400, "(body)", ConfigNesting.problem());
         } catch (ConfigException e) {
             throw new ApiError(400, "(body)", "not JSON or HOCON: " + e.getMessage());
         }
+        var deep = ConfigNesting.tooDeep(parsed.root());
+        if (deep.isPresent()) throw new ApiError(400, "(body)", "line " + deep.get().lineNumber() + ": " + ConfigNesting.problem());
+        return parsed;
     }
 
     private static Config object(Config c, String key) throws ApiError {

@@ -574,14 +574,20 @@ public final class LabConfigLoader {
     private static Config parse(Path file) throws ConfigProblem {
         FileKind kind = FileKind.of(file);
         if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
+        Config parsed;
         try {
-            return ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+        } catch (StackOverflowError e) {          // the parser recurses once per level: only a hostile nesting gets here
+            throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {
             // Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else
             String prefix = e.origin() == null ? null : e.origin().description() + ": ";
             throw new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
                     ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
         }
+        var deep = ConfigNesting.tooDeep(parsed.root());
+        if (deep.isPresent()) throw new ConfigProblem.Unreadable(ConfigProblem.where(deep.get()) + ConfigNesting.problem(), null);
+        return parsed;
     }
 
     private static Config object(Config c, String key) throws ConfigProblem {

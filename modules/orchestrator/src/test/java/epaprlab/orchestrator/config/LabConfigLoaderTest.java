@@ -177,7 +177,14 @@ class LabConfigLoaderTest {
                         "lab-missing-file.conf:3: lab.vms[0]: no such VM file: "),
                 new Bad("lab-unknown.conf", "lab {\n  vm = []\n}\n", "lab-unknown.conf:2: lab.vm: unknown key"),
                 new Bad("lab-entry-key.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, turbo = on }\n  ]\n}\n",
-                        "lab-entry-key.conf:3: lab.vms[0].turbo: unknown key"))
+                        "lab-entry-key.conf:3: lab.vms[0].turbo: unknown key"),
+                // hostile nesting: the parser's recursion overflowed the stack (a StackOverflowError, not a ConfigProblem)
+                new Bad("deep.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(20_000) + "1" + "}".repeat(20_000)
+                        + "\n}\n", "deep.conf: objects or lists nested more than 64 levels deep"),
+                new Bad("deep-list.conf", "lab {\n  vms = " + "[".repeat(20_000) + "]".repeat(20_000) + "\n}\n",
+                        "deep-list.conf: objects or lists nested more than 64 levels deep"),
+                new Bad("nested.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(70) + "1" + "}".repeat(70)
+                        + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"))
             .map(bad -> DynamicTest.dynamicTest(bad.file(), () -> {
                 Path file = write(bad.file(), bad.text());
                 ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
