@@ -88,6 +88,22 @@ class RunHardeningTest {
         assertEquals("epapr-lab: --console: unknown mode \"bogus\" (expected all, failures or none)\n", r.err());
     }
 
+    /**
+     * A config error quotes the file's values: control characters in them reach the terminal
+     * escaped (a VM name with ESC [ 2 J used to clear the operator's screen), in {@code run} and
+     * {@code dtb} alike.
+     */
+    @Test
+    void controlCharactersInAConfigErrorAreEscapedOnTheTerminal() throws Exception {
+        Path conf = vm("vm { name = \"a\\u001b[2J\\u0007\", image = \"" + HELLO + "\" }\n");
+        for (String command : new String[] {"run", "dtb"}) {
+            var r = QuickstartEndToEndTest.cli(command, conf.toString());
+            assertEquals(ExitCode.BAD_INPUT.code(), r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("vm.name: \"a\\x1b[2J\\x07\" is not a valid VM name"), command + ": " + r.err());
+            assertFalse(r.err().contains("\u001b") || r.err().contains("\u0007"), command + ": no control byte reaches the terminal");
+        }
+    }
+
     @Test
     void guestControlBytesAreEscapedOnTheTerminalAndKeptInLogsAndReports() throws Exception {
         Path conf = vm("vm { name = esc, image = \"" + CHAOS + "\", bootargs = \"\\u001b[2J\\u0007\", expect = passed }\n");

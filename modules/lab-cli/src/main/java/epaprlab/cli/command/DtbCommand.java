@@ -42,7 +42,7 @@ public final class DtbCommand implements Callable<Integer> {
         try {
             lab = new LabConfigLoader(ConfigFactory.load()).load(config);
         } catch (ConfigProblem p) {
-            return fail(p.getMessage());
+            return fail(epaprlab.cli.report.TerminalText.escape(p.getMessage()));
         }
         VmConfig vm;
         if (vmName != null) {

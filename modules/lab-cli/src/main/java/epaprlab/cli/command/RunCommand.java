@@ -8,6 +8,7 @@ import epaprlab.cli.attach.AttachedConsole;
 import epaprlab.cli.progress.Progress;
 import epaprlab.cli.report.ConsoleCapture;
 import epaprlab.cli.report.ConsoleLogs;
+import epaprlab.cli.report.TerminalText;
 import epaprlab.cli.report.ConsolePrinter;
 import epaprlab.cli.report.ConsolePrinter.ConsoleMode;
 import epaprlab.cli.report.HeapSampler;
@@ -116,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             lab = new LabConfigLoader(system).load(config);
         } catch (ConfigProblem p) {
-            err.println("epapr-lab: " + p.getMessage());
+            err.println("epapr-lab: " + TerminalText.escape(p.getMessage()));     // it quotes the file's values
             return ExitCode.BAD_INPUT.code();
         }
         if (only != null) {
