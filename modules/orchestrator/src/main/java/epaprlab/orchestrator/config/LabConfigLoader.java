@@ -333,7 +333,7 @@ public final class LabConfigLoader {
             throw bad(c, payloadKey, prefix, image + " is an ELF64 image; cpu = " + cpu.configName()
                     + " runs 32-bit code only (use cpu = e5500, or a 32-bit image)");
         }
-        long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : get(c, "ram", prefix + ".ram", Config::getBytes);
+        long ram = ppce500 && !vm.hasPath("ram") ? PPCE500_DEFAULT_RAM : bytes(c, "ram", prefix + ".ram");
         if (ppce500 && (ram <= 0 || ram % PPCE500_RAM_ALIGN != 0)) {
             throw bad(c, "ram", prefix, "RAM of a ppce500 VM must be a multiple of 64 MiB (as QEMU's ppce500 requires), got "
                     + ram + " bytes");
@@ -638,7 +638,7 @@ public final class LabConfigLoader {
 
     /** Console buffers are allocated whole for every VM: at most {@link #MAX_CONSOLE_BYTES}. */
     private static int consoleBytes(Config c, String key, String prefix) throws ConfigProblem {
-        long v = checkPositive(c, key, prefix, get(c, key, prefix + "." + key, Config::getBytes));
+        long v = checkPositive(c, key, prefix, bytes(c, key, prefix + "." + key));
         if (v > MAX_CONSOLE_BYTES) {
             throw bad(c, key, prefix, "must be at most 1 MiB (" + MAX_CONSOLE_BYTES + " bytes), got " + v);
         }
@@ -678,6 +678,12 @@ public final class LabConfigLoader {
     private static int wholeInt(Config c, String key, String shownKey) throws ConfigProblem {
         requireWhole(c, key, shownKey);
         return get(c, key, shownKey, Config::getInt);
+    }
+
+    /** A size in bytes ({@code 256M}, or a plain number, which must then be whole: getBytes saturates 1e300 to 2^63 - 1). */
+    private static long bytes(Config c, String key, String shownKey) throws ConfigProblem {
+        if (c.hasPath(key) && c.getValue(key).valueType() == com.typesafe.config.ConfigValueType.NUMBER) requireWhole(c, key, shownKey);
+        return get(c, key, shownKey, Config::getBytes);
     }
 
     private static long wholeLong(Config c, String key, String shownKey) throws ConfigProblem {

@@ -178,6 +178,11 @@ class LabConfigLoaderTest {
                 new Bad("lab-unknown.conf", "lab {\n  vm = []\n}\n", "lab-unknown.conf:2: lab.vm: unknown key"),
                 new Bad("lab-entry-key.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, turbo = on }\n  ]\n}\n",
                         "lab-entry-key.conf:3: lab.vms[0].turbo: unknown key"),
+                // a number getBytes would saturate to 2^63 - 1 (the message showed that, not what was written)
+                new Bad("huge-ram.conf", "vm {\n  name = x\n  image = ok.elf\n  ram = 1e300\n}\n",
+                        "huge-ram.conf:4: vm.ram: out of range, got 1.0E300"),
+                new Bad("half-buffer.conf", "vm {\n  name = x\n  image = ok.elf\n  console.buffer = 1000.5\n}\n",
+                        "half-buffer.conf:4: vm.console.buffer: must be a whole number, got 1000.5"),
                 // hostile nesting: the parser's recursion overflowed the stack (a StackOverflowError, not a ConfigProblem)
                 new Bad("deep.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(20_000) + "1" + "}".repeat(20_000)
                         + "\n}\n", "deep.conf: objects or lists nested more than 64 levels deep"),
