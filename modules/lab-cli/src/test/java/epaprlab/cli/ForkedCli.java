@@ -18,17 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class ForkedCli {
     private ForkedCli() {}
 
-    /** The collector bin/epapr-lab picks: the serial one on two cores or fewer, else the parallel one. */
-    private static final String COLLECTOR = Runtime.getRuntime().availableProcessors() <= 2
-            ? "-XX:+UseSerialGC" : "-XX:+UseParallelGC";
-
     /** Exit code, stdout and stderr of a forked run. */
     record Ended(int code, String out, String err) {}
 
     /** Starts {@code epapr-lab args} with {@code jvmOptions}; stdout and stderr go to files in {@code dir}. */
     static Process start(Path dir, List<String> jvmOptions, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--sun-misc-unsafe-memory-access=allow", COLLECTOR));
+                "--sun-misc-unsafe-memory-access=allow", "-XX:+UseParallelGC"));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main"));
         cmd.addAll(List.of(args));
