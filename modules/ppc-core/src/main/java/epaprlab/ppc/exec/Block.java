@@ -26,6 +26,13 @@ final class Block {
     int regionGen;
     /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
     final boolean shareable;
+    /**
+     * The block its vCPU's dispatcher looked up right after this one last time ({@link BlockIndex#next}),
+     * or null: a guess, checked by address before it is used.
+     */
+    Block next;
+    /** True once its vCPU's {@link BlockIndex} removed or replaced it: a guess that names it is not used. */
+    boolean gone;
 
     private Block(long pa, Op[] ops, int[] words, boolean shareable) {
         this.pa = pa;
