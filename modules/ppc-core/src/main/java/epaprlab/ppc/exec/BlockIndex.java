@@ -21,7 +21,7 @@ public final class BlockIndex {
     private Block[] slots = new Block[MIN_SLOTS];
     private int size;
 
-    /** The block {@link #next} returned or {@link #put} added last; null after {@link #clear}. */
+    /** The block {@link #next} returned or {@link #put} added last, never a removed one; null after {@link #clear}. */
     private Block last;
 
     /**
@@ -33,7 +33,7 @@ public final class BlockIndex {
         final Block prev = last;
         if (prev != null) {
             final Block guess = prev.next;
-            if (guess != null && guess.pa == pa && !guess.gone) {
+            if (guess != null && guess.pa == pa && guess.next != Block.GONE) {
                 last = guess;
                 return guess;
             }
@@ -64,7 +64,7 @@ public final class BlockIndex {
         int i = slot(b.pa, m);
         while (t[i] != null) {
             if (t[i].pa == b.pa) {
-                t[i].gone = true;
+                forget(t[i]);
                 t[i] = b;
                 follow(b);
                 return;
@@ -74,6 +74,12 @@ public final class BlockIndex {
         t[i] = b;
         size++;
         follow(b);
+    }
+
+    /** A successor guess that still names {@code b} must not return it; nothing links to it from now on. */
+    private void forget(Block b) {
+        b.next = Block.GONE;
+        if (b == last) last = null;
     }
 
     /** {@code b} becomes the successor of the block returned last, and the block returned last. */
@@ -91,7 +97,7 @@ public final class BlockIndex {
             final Block b = t[hole];
             if (b == null) return;
             if (b.pa == pa) {
-                b.gone = true;          // a successor guess that still names it must not run it
+                forget(b);
                 break;
             }
             hole = (hole + 1) & m;
