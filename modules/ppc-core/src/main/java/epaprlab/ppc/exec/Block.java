@@ -9,7 +9,7 @@ import epaprlab.ppc.decode.DecodeTable;
  * the word it was decoded from, so the executor can check it against RAM before running it.
  * Mutable only in its tiering state: how often it ran, and its compiled form once it has one.
  */
-final class Block {
+sealed class Block permits Block.Injected {
     static final int MAX_LENGTH = 64;
 
     /** The physical address of its first instruction (its key in {@link BlockIndex}). */
@@ -24,15 +24,30 @@ final class Block {
     RegionCache.Entry region;
     /** The code generation of the region's page when its words were last found current (odd: watched). */
     int regionGen;
-    /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
-    final boolean shareable;
+    /**
+     * The block its vCPU's dispatcher looked up right after this one last time ({@link BlockIndex#next}),
+     * or null: a guess, checked by address before it is used; {@link #GONE} once its
+     * index removed or replaced it (then no guess returns it). Fits the 48 bytes a block took
+     * before (no flag beside it).
+     */
+    Block next;
 
-    private Block(long pa, Op[] ops, int[] words, boolean shareable) {
+    private Block(long pa, Op[] ops, int[] words) {
         this.pa = pa;
         this.ops = ops;
         this.words = words;
-        this.shareable = shareable;
     }
+
+    /** {@link #next} of a block its index removed or replaced; no block starts at its address. */
+    static final Block GONE = new Block(-1, new Op[0], new int[0]);
+
+    /** A block whose ops are not the decode table's (the test hook {@link #withOp}). */
+    static final class Injected extends Block {
+        private Injected(long pa, Op[] ops, int[] words) { super(pa, ops, words); }
+    }
+
+    /** False when its ops are not the decode table's (a test hook): its compiled form is its own. */
+    final boolean shareable() { return getClass() == Block.class; }
 
     /** For {@link Interpreter#injectEngineFault}: this block with every {@code word} run by {@code op}. */
     Block withOp(int word, Op op) {
@@ -41,7 +56,7 @@ final class Block {
         for (int i = 0; i < words.length; i++) {
             if (words[i] == word) { replaced[i] = op; changed = true; }
         }
-        return changed ? new Block(pa, replaced, words, false) : this;
+        return changed ? new Injected(pa, replaced, words) : this;
     }
 
     int length() { return ops.length; }
@@ -75,9 +90,9 @@ final class Block {
             if (table.endsBlock(w)) break;
         }
         final Block same = inherited == null ? null : inherited.get(pc);
-        if (same != null && same.shareable && java.util.Arrays.equals(same.words, 0, same.words.length, words, 0, n)) {
-            return new Block(pc, same.ops, same.words, true);   // same words at the same address, same model: same ops
+        if (same != null && same.shareable() && java.util.Arrays.equals(same.words, 0, same.words.length, words, 0, n)) {
+            return new Block(pc, same.ops, same.words);   // same words at the same address, same model: same ops
         }
-        return new Block(pc, java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n), true);
+        return new Block(pc, java.util.Arrays.copyOf(ops, n), java.util.Arrays.copyOf(words, n));
     }
 }

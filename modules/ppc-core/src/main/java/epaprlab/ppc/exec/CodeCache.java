@@ -109,12 +109,12 @@ final class CodeCache {
      */
     static Entry request(boolean has64, Block b, boolean synchronous) {
         Key key = new Key(has64, b.words);
-        if (b.shareable) {
+        if (b.shareable()) {
             Entry e = ENTRIES.get(key);
             if (e != null) return e;
         }
         Entry e = new Entry(key, b.ops);
-        if (b.shareable) {
+        if (b.shareable()) {
             Entry raced = ENTRIES.putIfAbsent(key, e);
             if (raced != null) return raced;
         }
@@ -122,7 +122,7 @@ final class CodeCache {
             if (size() >= capacity) {
                 // compile-on-first-run test mode: a full cache keeps new blocks interpreted for good,
                 // so a test that runs endless distinct blocks does not evict and recompile forever
-                if (b.shareable) ENTRIES.remove(key, e);
+                if (b.shareable()) ENTRIES.remove(key, e);
                 return FULL;
             }
             compile(e);
@@ -131,7 +131,7 @@ final class CodeCache {
         try {
             COMPILER.execute(() -> compile(e));
         } catch (RejectedExecutionException full) {
-            if (b.shareable) ENTRIES.remove(key, e);
+            if (b.shareable()) ENTRIES.remove(key, e);
             return null;
         }
         return e;

@@ -304,7 +304,7 @@ public final class Interpreter {
      */
     private boolean execute(long pc, long pa) {
         final CpuState s = this.s;
-        Block b = blocks.get(pa);
+        Block b = blocks.next(pa);
         if (b == null) {
             b = Block.decode(table, s, pa, inherited);
             if (faultInjected) b = b.withOp(faultWord, Interpreter::injectedFault);

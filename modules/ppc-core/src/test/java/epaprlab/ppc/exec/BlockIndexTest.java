@@ -52,7 +52,11 @@ class BlockIndexTest {
                     index.remove(pa);
                     model.remove(pa);
                 }
-                default -> assertSame(model.get(pa), index.get(pa), "block at 0x%x".formatted(pa));
+                default -> {
+                    // the dispatcher's lookup (a successor guess first) and the plain one agree
+                    assertSame(model.get(pa), index.next(pa), "block at 0x%x (next)".formatted(pa));
+                    assertSame(model.get(pa), index.get(pa), "block at 0x%x".formatted(pa));
+                }
             }
             assertEquals(model.size(), index.size());
         }
@@ -84,6 +88,31 @@ class BlockIndexTest {
         assertSame(same.get(4), index.get(same.get(4).pa));
         assertNull(index.get(same.get(0).pa));
         assertNull(index.get(same.get(5).pa));
+    }
+
+    @Test
+    void aSuccessorGuessNeverReturnsARemovedOrReplacedBlock() {
+        BlockIndex index = new BlockIndex();
+        Block a = block(0x100), b = block(0x200);
+        index.put(a);
+        index.put(b);
+        assertSame(a, index.next(0x100));
+        assertSame(b, index.next(0x200));       // a's successor is now b
+        assertSame(a, index.next(0x100));
+        assertSame(a.next, b);
+        index.remove(0x200);                    // b's code changed
+        assertNull(index.next(0x200), "the guess names a removed block");
+        Block b2 = block(0x200);
+        index.put(b2);
+        assertSame(a, index.next(0x100));
+        assertSame(b2, index.next(0x200));
+        assertSame(a, index.next(0x100));
+        Block b3 = block(0x200);
+        index.put(b3);                          // replaced at its address
+        assertSame(b3, index.next(0x200), "the guess names a replaced block");
+        index.clear();
+        assertNull(index.next(0x100));
+        assertNull(index.next(0x200));
     }
 
     @Test
