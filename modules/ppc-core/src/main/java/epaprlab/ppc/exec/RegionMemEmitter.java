@@ -3,6 +3,7 @@ package epaprlab.ppc.exec;
 import static epaprlab.ppc.decode.Fields.*;
 import static java.lang.constant.ConstantDescs.*;
 
+import epaprlab.ppc.mem.GuestMemory;
 import epaprlab.ppc.mmu.SoftTlb;
 
 import java.lang.classfile.CodeBuilder;
@@ -61,6 +62,13 @@ final class RegionMemEmitter {
      * hit and its index.
      */
     static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
+    /**
+     * FLAT: the page cache (one owned page: its tag, EA's page, in {@link #MEM_TAG}, -1 for
+     * none; the page in {@link #MEM_OWN}) and a load's page ({@link #flatCached}).
+     */
+    static final int MEM_TAG = 212, MEM_OWN = 214, MEM_PAGE = 215;
+    /** False ({@code -Depaprlab.region-page-cache=false}): FLAT loads take the read table every time (A/B runs). */
+    static final boolean PAGE_CACHE = !"false".equals(System.getProperty("epaprlab.region-page-cache"));
 
     private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd", "lfs");
     private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd", "stfs");
@@ -126,6 +134,9 @@ final class RegionMemEmitter {
             if (p.bookE) {
                 softHit(len, MEM_SOFT_RD, slow);
                 loadPage(len, MEM_PA);
+            } else if (PAGE_CACHE) {
+                flatCached(len, slow);
+                loadFrom(len, MEM_PAGE);
             } else {
                 flatCheck(len, slow);
                 loadPage(len, EA);
@@ -204,6 +215,11 @@ final class RegionMemEmitter {
         if (!p.bookE) {
             c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
             c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
+            if (PAGE_CACHE) {
+                // no page yet: -1 has the low 12 bits set, which no access's tag has
+                c.loadConstant(-1L); c.lstore(MEM_TAG);
+                c.aconst_null(); c.astore(MEM_OWN);
+            }
             return;
         }
         c.aload(S); c.getfield(CD_STATE, "softRead", CD_LONGS); c.astore(MEM_SOFT_RD);
@@ -229,6 +245,60 @@ final class RegionMemEmitter {
         c.lload(MEM_SIZE); c.loadConstant(Long.MIN_VALUE - len); c.ladd();
         c.lcmp();
         c.ifgt(slow);
+    }
+
+    /**
+     * Pushes EA's page tag for an access of {@code len} bytes: EA's page, with EA's low bits
+     * shifted to the top when it is not naturally aligned (so such an access never equals a tag).
+     */
+    private void tag(int len) {
+        c.lload(EA);
+        if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
+        c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land();
+    }
+
+    /**
+     * A FLAT load's page into {@link #MEM_PAGE}, or goes to {@code slow} as {@link #flatCheck}.
+     * The page cache first: when EA's tag equals {@link #MEM_TAG}, the page is {@link #MEM_OWN}
+     * (no bounds test, no table load: the pointer chase of a list walk loses one dependent load).
+     * Otherwise the bounds test and the read table, and when the page has a write page (this
+     * RAM's own: its read-table entry then stays the same array until a snapshot or reset, which
+     * never happen while a CPU of this RAM runs) that page becomes the cached one. A page shared
+     * with an image is never cached: another CPU's first write replaces its read-table entry.
+     * The cache holds for the whole run of the method (entries, back edges, handler calls):
+     * nothing a region can run replaces an owned page, and the slow mask (BOOK_E, watchpoints)
+     * changes only between runs, so a hit is exactly the accessor's fast path.
+     */
+    private void flatCached(int len, Label slow) {
+        Label miss = c.newLabel(), shared = c.newLabel(), have = c.newLabel();
+        tag(len);
+        c.lload(MEM_TAG); c.lcmp(); c.ifne(miss);
+        c.aload(MEM_OWN); c.astore(MEM_PAGE);
+        c.goto_(have);
+        c.labelBinding(miss);
+        flatCheck(len, slow);
+        ramPage(MEM_WR, EA);
+        c.dup(); c.ifnull(shared);
+        c.dup(); c.astore(MEM_OWN);
+        c.astore(MEM_PAGE);
+        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
+        c.goto_(have);
+        c.labelBinding(shared);
+        c.pop();
+        ramPage(MEM_RD, EA);
+        c.astore(MEM_PAGE);
+        c.labelBinding(have);
+    }
+
+    /** Pushes the {@code len} bytes at EA's offset in the page in local {@code page}, as {@link #loadPage}. */
+    private void loadFrom(int len, int page) {
+        if (len == 1) {
+            c.aload(page); pageOffset(); c.baload();
+        } else {
+            c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+            c.aload(page); pageOffset();
+            c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
+        }
     }
 
     /** Pushes the page of RAM offset {@code addr} (a long local) from the read or write table {@code table}. */
@@ -262,6 +332,11 @@ final class RegionMemEmitter {
         ramPage(MEM_WR, addr);
         c.dup();
         c.ifnull(none);
+        if (PAGE_CACHE && !p.bookE) {
+            // a write page is this RAM's own: the loads after it may take it from the page cache
+            c.dup(); c.astore(MEM_OWN);
+            c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
+        }
         pageOffset();
         stored(fp, rt, len);
         switch (len) {
