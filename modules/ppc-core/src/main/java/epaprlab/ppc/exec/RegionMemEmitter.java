@@ -45,6 +45,7 @@ final class RegionMemEmitter {
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final ClassDesc CD_VH = ClassDesc.of(java.lang.invoke.VarHandle.class.getName());
     private static final ClassDesc CD_PAGE = CD_byte.arrayType();
+    private static final ClassDesc CD_MEM = ClassDesc.of(GuestMemory.class.getName());
     private static final MethodTypeDesc TOUCHES = MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_long, CD_LONGS);
 
     /** The region emitter's locals this one uses: the CPU, the page's physical base, EA (a long). */
@@ -64,9 +65,10 @@ final class RegionMemEmitter {
     static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
     /**
      * FLAT: the page cache (one owned page: its tag, EA's page, in {@link #MEM_TAG}, -1 for
-     * none; the page in {@link #MEM_OWN}) and a load's page ({@link #flatCached}).
+     * none; the page in {@link #MEM_OWN}), a load's page ({@link #flatCached}) and the image's
+     * page table (set at method start: replaced only while no CPU runs).
      */
-    static final int MEM_TAG = 212, MEM_OWN = 214, MEM_PAGE = 215;
+    static final int MEM_TAG = 212, MEM_OWN = 214, MEM_PAGE = 215, MEM_IMG = 216;
     /** False ({@code -Depaprlab.region-page-cache=false}): FLAT loads take the read table every time (A/B runs). */
     static final boolean PAGE_CACHE = !"false".equals(System.getProperty("epaprlab.region-page-cache"));
 
@@ -219,6 +221,9 @@ final class RegionMemEmitter {
                 // no page yet: -1 has the low 12 bits set, which no access's tag has
                 c.loadConstant(-1L); c.lstore(MEM_TAG);
                 c.aconst_null(); c.astore(MEM_OWN);
+                c.aload(S); c.getfield(CD_STATE, "mem", CD_MEM);
+                c.invokevirtual(CD_MEM, "imageTable", MethodTypeDesc.of(CD_PAGE.arrayType()));
+                c.astore(MEM_IMG);
             }
             return;
         }
@@ -261,32 +266,30 @@ final class RegionMemEmitter {
      * A FLAT load's page into {@link #MEM_PAGE}, or goes to {@code slow} as {@link #flatCheck}.
      * The page cache first: when EA's tag equals {@link #MEM_TAG}, the page is {@link #MEM_OWN}
      * (no bounds test, no table load: the pointer chase of a list walk loses one dependent load).
-     * Otherwise the bounds test and the read table, and when the page has a write page (this
-     * RAM's own: its read-table entry then stays the same array until a snapshot or reset, which
-     * never happen while a CPU of this RAM runs) that page becomes the cached one. A page shared
-     * with an image is never cached: another CPU's first write replaces its read-table entry.
+     * Otherwise the bounds test and the read table, and when the page is this RAM's own (its
+     * read-table entry differs from the image's, {@link GuestMemory#imageTable}: it then stays the
+     * same array until a snapshot or reset, which never happen while a CPU of this RAM runs) it
+     * becomes the cached one, also when it is watched as code (coremix's data shares its page
+     * with code). A page shared with an image is never cached: a first write, by this CPU's
+     * slow path or by another CPU, replaces its read-table entry.
      * The cache holds for the whole run of the method (entries, back edges, handler calls):
      * nothing a region can run replaces an owned page, and the slow mask (BOOK_E, watchpoints)
      * changes only between runs, so a hit is exactly the accessor's fast path.
      */
     private void flatCached(int len, Label slow) {
-        Label miss = c.newLabel(), shared = c.newLabel(), have = c.newLabel();
+        Label miss = c.newLabel(), have = c.newLabel();
         tag(len);
         c.lload(MEM_TAG); c.lcmp(); c.ifne(miss);
         c.aload(MEM_OWN); c.astore(MEM_PAGE);
         c.goto_(have);
         c.labelBinding(miss);
         flatCheck(len, slow);
-        ramPage(MEM_WR, EA);
-        c.dup(); c.ifnull(shared);
-        c.dup(); c.astore(MEM_OWN);
-        c.astore(MEM_PAGE);
-        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
-        c.goto_(have);
-        c.labelBinding(shared);
-        c.pop();
         ramPage(MEM_RD, EA);
-        c.astore(MEM_PAGE);
+        c.dup(); c.astore(MEM_PAGE);
+        ramPage(MEM_IMG, EA);
+        c.if_acmpeq(have);
+        c.aload(MEM_PAGE); c.astore(MEM_OWN);
+        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
         c.labelBinding(have);
     }
 
