@@ -42,7 +42,7 @@ final class RegionFpEmitter {
     static final int S = 1;
     /**
      * FPR r lives in locals FPR0 + 2r (a long), after the region emitter's own locals (the
-     * memory locals end at 211).
+     * memory locals end at 216).
      */
     static final int FPR0 = 240;
 

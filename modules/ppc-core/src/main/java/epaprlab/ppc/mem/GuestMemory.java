@@ -186,6 +186,13 @@ public final class GuestMemory {
     public byte[][] writeTable() { return write; }
 
     /**
+     * Engine use: the image's page table. A page whose read-table entry differs from its entry
+     * here is this memory's own, and its read-table entry stays the same array until the next
+     * {@link #snapshot}/{@link #resetTo}, which replace this table and run while no vCPU does.
+     */
+    public byte[][] imageTable() { return base.pages; }
+
+    /**
      * Engine use: makes every page of [pa, pa+len) (inside RAM) owned, copying the ones shared
      * with the image, all or none. Returns how many pages were copied (their read-table entries
      * changed), or -1 when the budget refused (nothing changed). Afterwards the read table holds

@@ -155,6 +155,72 @@ class RegionMemoryTest {
         }
     }
 
+    /**
+     * A FLAT region keeps the page of its last access in a local when the page is this RAM's own
+     * (RegionMemEmitter's page cache). Every pass reads a page of the image not yet copied (never
+     * cached), makes the first store into it (it is copied: the read table's entry changes) and
+     * reads it again, switches to the data page and back: the copy's words, the stored one and
+     * the image's, by every size, aligned and not. Caching the image's page, or keeping
+     * the cached page after the copy, reads the image's old bytes and fails it.
+     */
+    @Test
+    void loadsSeeTheCopyOfAPageAfterItsFirstStore() {
+        String program = """
+                _start:
+                    lis   r12,1            # 0x10000: 64 pages of the image, one per pass
+                    li    r13,0x2000       # a data page (this RAM's own after the first pass)
+                    li    r3,0x55
+                    li    r21,0
+                    li    r5,64
+                    mtctr r5
+                loop:
+                    lwz   r4,0(r12)        # the image's page: not this RAM's own yet
+                    stw   r3,4(r12)        # the first store into it: copied
+                    lwz   r6,4(r12)        # the copy's words from here on
+                    lwz   r7,0(r12)
+                    lwz   r5,8(r13)        # the data page, then back
+                    stw   r6,8(r13)
+                    lbz   r8,5(r12)
+                    lhz   r9,6(r12)
+                    lwz   r10,0x102(r12)   # misaligned inside the page
+                    lha   r11,0xffe(r12)
+                    lbz   r14,0xfff(r12)
+                    lwz   r15,8(r12)
+                    add   r21,r21,r4
+                    add   r21,r21,r5
+                    add   r21,r21,r6
+                    add   r21,r21,r7
+                    add   r21,r21,r8
+                    add   r21,r21,r9
+                    add   r21,r21,r10
+                    add   r21,r21,r11
+                    add   r21,r21,r14
+                    add   r21,r21,r15
+                    addi  r3,r3,0x123
+                    addi  r12,r12,0x1000
+                    bdnz  loop
+                    sc    1
+                """;
+        for (CpuModel m : CpuModel.values()) {
+            GuestMemory built = new GuestMemory(ProgramTest.RAM);
+            byte[] code = Binutils.assemble(program, m.has64Bit());
+            built.write(0, code, 0, code.length);
+            for (int a = 0x10000; a < 0x50000; a += 4) built.store32(a, a * 0x9E3779B1);
+            MemoryImage image = built.snapshot();
+            List<Long> interpreted = run(Tier.INTERPRETER.boot(m, image), 1_000_000);
+            for (int slice : new int[] {1_000_000, 1, 7, 100}) {
+                for (Tier t : new Tier[] {Tier.REGIONS, Tier.BLOCKS}) {
+                    assertEquals(interpreted, run(t.boot(m, image), slice), m + " " + t + " slice " + slice);
+                }
+            }
+            int last = 0x10000 + 63 * 0x1000;
+            assertEquals(0x55 + 63 * 0x123, interpreted.get(6), m + ": r6, the word stored into the last page's copy");
+            assertEquals(last * 0x9E3779B1L & 0xFFFFFFFFL, interpreted.get(7), m + ": r7, the image's word in the copy");
+            assertEquals(interpreted.get(7), interpreted.get(4), m + ": r4, the image's word before the copy");
+            assertEquals((last + 8) * 0x9E3779B1L & 0xFFFFFFFFL, interpreted.get(15), m + ": r15");
+        }
+    }
+
     /** The word index of addi r3,r3,0x111 (head) in the assembled code. */
     private static int headIndex(byte[] code) {
         for (int i = 0; i + 4 <= code.length; i += 4) {
