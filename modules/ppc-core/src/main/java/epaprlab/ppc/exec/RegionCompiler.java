@@ -738,7 +738,7 @@ final class RegionCompiler {
             }
             usedSpecial[0] |= SP_ALL;
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialDirty(b)) storeSpecial(b);
-            fp.beforeHandler(name);
+            fp.beforeHandler(name, w);
             setPc(p.index[k]);
             // an emitted store before it may have copied its page and set nia (CpuState.copied),
             // which ends blocks but means nothing to a region: only this handler's nia counts
@@ -749,7 +749,7 @@ final class RegionCompiler {
             c.invokeinterface(CD_OP, "exec", EXEC);
             for (int r = 0; r < 32; r++) if ((touched & (1 << r)) != 0) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) loadSpecial(b);
-            fp.afterHandler(name);
+            fp.afterHandler(name, w);
             Label straight = c.newLabel();
             c.aload(S); c.getfield(CD_STATE, "nia", CD_long);
             c.loadConstant(Interpreter.STRAIGHT);
