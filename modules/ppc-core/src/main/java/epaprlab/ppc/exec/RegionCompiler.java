@@ -6,7 +6,6 @@ import static java.lang.constant.ConstantDescs.*;
 import epaprlab.ppc.cpu.Spr;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.interrupt.PendingInterrupts;
-import epaprlab.ppc.mmu.SoftTlb;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
@@ -218,7 +217,6 @@ final class RegionCompiler {
     private static final ClassDesc CD_OP = desc(Op.class);
     private static final ClassDesc CD_STATE = desc(CpuState.class);
     private static final ClassDesc CD_OPS = desc(RegionOps.class);
-    private static final ClassDesc CD_FPARITH = desc(FpArith.class);
     private static final ClassDesc CD_REGION = desc(Region.class);
     private static final ClassDesc CD_PENDING = desc(PendingInterrupts.class);
     private static final ClassDesc CD_LOOKUP = desc(MethodHandles.Lookup.class);
@@ -226,7 +224,6 @@ final class RegionCompiler {
     private static final ClassDesc CD_LONGS = CD_long.arrayType();
     private static final MethodTypeDesc EXEC = MethodTypeDesc.of(CD_void, CD_STATE, CD_int);
     private static final MethodTypeDesc RUN = MethodTypeDesc.of(CD_int, CD_STATE, CD_long, CD_long, CD_int);
-    private static final MethodTypeDesc TOUCHES = MethodTypeDesc.of(CD_boolean, CD_long, CD_long, CD_long, CD_LONGS);
 
     private static ClassDesc desc(Class<?> c) { return ClassDesc.of(c.getName()); }
 
@@ -316,11 +313,11 @@ final class RegionCompiler {
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
      * temporaries, the CPU's {@link PendingInterrupts}, the eight split CR fields and the event
      * boundary ({@link CpuState#limit}, two slots); from 200 the
-     * memory locals of the inline loads and stores ({@link #MEM_RD}).
+     * memory locals of the inline loads and stores ({@link RegionMemEmitter#MEM_RD}).
      */
-    private static final class Emitter implements RegionHost {
+    private static final class Emitter implements RegionMemEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
-                XOP = 16, XW = 17, EA = 18, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
+                XOP = 16, XW = 17, EA = RegionMemEmitter.EA, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
                 TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1, LIM = CRF + 8;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
@@ -346,8 +343,6 @@ final class RegionCompiler {
         // register use: pass 1 records, pass 2 reads the final sets from the first emitter
         final long[] usedGpr = new long[1], writtenGpr = new long[1];
         final int[] usedSpecial = new int[1], writtenSpecial = new int[1];
-        /** Pass 1: true when an inline load or store needs the {@link #memoryLocals}. */
-        final boolean[] usesMemory = new boolean[1];
         /**
          * Pass 1: the CR fields compares and record forms write. In pass 2 each lives as a nibble
          * in its own local (CRF + field), its bits in the CR local stale; CR readers compose.
@@ -359,6 +354,7 @@ final class RegionCompiler {
         Label exit, exitKeep, exitEnder;
         final RegionFpEmitter fp;
         final RegionCrEmitter crs = new RegionCrEmitter(this);
+        final RegionMemEmitter mem;
         /** The instruction being emitted, and the last one that set a CR field by {@link #crFieldFrom}. */
         int current = -1, compareAt = -1;
         /** That compare's CR field and operands (pure loads, safe to push again). */
@@ -372,6 +368,7 @@ final class RegionCompiler {
             this.mask = p.cm ? -1L : 0xFFFFFFFFL;
             this.facts = facts;
             this.fp = new RegionFpEmitter(this, facts == null ? null : facts.fp);
+            this.mem = new RegionMemEmitter(this, p, fp, facts == null ? null : facts.mem);
             this.fallback = facts != null ? facts.fallback : new boolean[p.length()];
             int n = p.length();
             blockOf = new int[n];
@@ -494,7 +491,7 @@ final class RegionCompiler {
             // the CPU's interrupt state (a final field) in a local: the back edges' poll of its
             // volatile flag then needs no reload of the field after each poll
             c.aload(S); c.getfield(CD_STATE, "pending", CD_PENDING); c.astore(PEND);
-            memoryLocals();
+            mem.memoryLocals();
             for (int r = 0; r < 32; r++) if (gprLoaded(r)) loadGprFromState(r);
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
             fp.loadFprs();
@@ -586,7 +583,7 @@ final class RegionCompiler {
             if (i != 0) { c.loadConstant(4L * i); c.ladd(); }
         }
 
-        private void maskTop() {
+        @Override public void maskTop() {
             if (!cm) { c.loadConstant(0xFFFFFFFFL); c.land(); }
         }
 
@@ -718,6 +715,9 @@ final class RegionCompiler {
         @Override public void storeGpr(int r) { stg(r); }
         @Override public void spillCr() { usedSpecial[0] |= SP_CR; if (specialDirty(SP_CR)) storeSpecial(SP_CR); }
         @Override public void reloadCr() { loadSpecial(SP_CR); }
+        @Override public void fallback(int k, String name, int w) { straightFallback(k, name, w); }
+        @Override public void leaveToNext(int k) { pcOf(p.index[k] + 1); maskTop(); exitWithNia(k); }
+        @Override public ClassDesc self() { return self; }
 
         /** Block-ending instruction run by its handler: the region exits through it. */
         private void ender(int k, int w) {
@@ -762,7 +762,7 @@ final class RegionCompiler {
             countBefore(k);
             c.goto_(exitKeep);
             c.labelBinding(straight);
-            codeCheck(k);                           // it may have stored (stmw, stfd, dcbz, stwcx. ...)
+            mem.codeCheck(k);                       // it may have stored (stmw, stfd, dcbz, stwcx. ...)
         }
 
         /** Pushes the record-form CR0 update of the long on top of the stack (consumed). */
@@ -1049,7 +1049,7 @@ final class RegionCompiler {
                         }
                     }
                 }
-                default -> { return loadStore(k, name, w); }
+                default -> { return mem.emit(k, name, w); }
             }
             return true;
         }
@@ -1059,267 +1059,6 @@ final class RegionCompiler {
             if (wide) return;
             if (logical) { c.loadConstant(0xFFFFFFFFL); c.land(); }
             else { c.l2i(); c.i2l(); }
-        }
-
-        private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd", "lfs");
-        private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd", "stfs");
-
-        private boolean loadStore(int k, String name, int w) {
-            boolean x = false, update = false;
-            String base = name;
-            if (base.endsWith("x") && base.length() > 3) { x = true; base = base.substring(0, base.length() - 1); }
-            if (base.endsWith("u") && base.length() > 2) { update = true; base = base.substring(0, base.length() - 1); }
-            boolean load = LOADS.contains(base), store = STORES.contains(base);
-            if (!load && !store) return false;
-            boolean ds = base.equals("ld") || base.equals("lwa") || base.equals("std");
-            if (ds && !p.has64) return false;
-            int rt = rt(w), ra = ra(w);
-            // lfd/stfd/lfs/stfs: FRT/FRS in their locals ({@link RegionFpEmitter}); with MSR[FP] = 0 their handler raises FP Unavailable
-            boolean fp = base.endsWith("fd") || base.endsWith("fs");
-            if (update && (ra == 0 || load && ra == rt && !fp)) return false;   // invalid form: the handler raises it
-            Label fpDone = c.newLabel();
-            if (fp) {
-                Label on = c.newLabel();
-                c.aload(S); c.getfield(CD_STATE, "msr", CD_long); c.loadConstant(epaprlab.ppc.cpu.Msr.FP); c.land();
-                c.lconst_0(); c.lcmp(); c.ifne(on);
-                straightFallback(k, name, w);
-                c.goto_(fpDone);
-                c.labelBinding(on);
-            }
-            // EA
-            ldRa0(ra);
-            if (x) ldg(rb(w));
-            else c.loadConstant(ds ? (long) ds(w) : (long) d(w));
-            c.ladd();
-            maskTop();
-            c.lstore(EA);
-            usesMemory[0] = true;
-            int len = switch (base) {
-                case "lbz", "stb" -> 1;
-                case "lhz", "lha", "sth" -> 2;
-                case "lwz", "lwa", "stw", "lfs", "stfs" -> 4;
-                default -> 8;
-            };
-            Label slow = c.newLabel(), join = c.newLabel();
-            if (load) {
-                // fast: the page's bytes (FLAT: at EA; BOOK_E: at the software TLB's PA); slow:
-                // the accessor (misses, devices, misaligned, faults)
-                if (p.bookE) {
-                    softHit(len, MEM_SOFT_RD, slow);
-                    loadPage(len, MEM_PA);
-                } else {
-                    flatCheck(len, slow);
-                    loadPage(len, EA);
-                }
-                c.goto_(join);
-                c.labelBinding(slow);
-                setPc(p.index[k]);
-                c.aload(S); c.lload(EA);
-                c.invokevirtual(CD_STATE, "load" + 8 * len, MethodTypeDesc.of(len == 8 ? CD_long : CD_int, CD_long));
-                c.labelBinding(join);
-                // both paths leave the same low bytes (the fast one sign-extended, the slow one zero-extended)
-                switch (base) {
-                    case "lbz" -> { c.loadConstant(0xFF); c.iand(); c.i2l(); }
-                    case "lhz" -> { c.loadConstant(0xFFFF); c.iand(); c.i2l(); }
-                    case "lha" -> { c.i2s(); c.i2l(); }
-                    case "lwz" -> { c.i2l(); c.loadConstant(0xFFFFFFFFL); c.land(); }
-                    case "lwa" -> c.i2l();
-                    case "lfs" -> c.invokestatic(CD_FPARITH, "toDouble", MethodTypeDesc.of(CD_long, CD_int));
-                    default -> { }
-                }
-                if (fp) this.fp.storeFpr(rt);
-                else stg(rt);
-            } else {
-                // fast: a write page (this RAM's own, not watched as code); slow: the accessor, then the code check
-                Label slowPop = c.newLabel(), check = c.newLabel();
-                if (p.bookE) {
-                    // BOOK_E: a software-TLB hit on a page with a write page; anything else (a
-                    // miss, no write page, devices, faults) the accessor, then the code check
-                    softHit(len, MEM_SOFT_WR, slow);
-                    storePage(len, MEM_PA, fp, rt, slowPop);
-                    c.goto_(join);
-                    c.labelBinding(slowPop);
-                    if (len > 1) c.pop2(); else c.pop();
-                    c.goto_(slow);
-                } else {
-                    flatCheck(len, slow);
-                    storePage(len, EA, fp, rt, slowPop);
-                    c.goto_(join);
-                    // no write page (not yet this RAM's own, or watched as code): EA is the RAM
-                    // offset, inside one page; ramStore copies on write, or writes beside the
-                    // code, or moves the code generation on and sets codeWritten
-                    c.labelBinding(slowPop);
-                    if (len > 1) c.pop2(); else c.pop();
-                    setPc(p.index[k]);
-                    c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt, len);
-                    c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
-                    c.goto_(check);
-                }
-                c.labelBinding(slow);
-                setPc(p.index[k]);
-                c.aload(S); c.lload(EA); stored(fp, rt, len);
-                if (len == 8) c.invokevirtual(CD_STATE, "store64", MethodTypeDesc.of(CD_void, CD_long, CD_long));
-                else { c.l2i(); c.invokevirtual(CD_STATE, "store" + 8 * len, MethodTypeDesc.of(CD_void, CD_long, CD_int)); }
-                c.labelBinding(check);
-                codeCheck(k);
-                c.labelBinding(join);
-            }
-            if (update) { c.lload(EA); stg(ra); }
-            c.labelBinding(fpDone);
-            return true;
-        }
-
-        /** Pushes the value a store writes: GPR or (fp) FPR {@code r}, as a long. */
-        private void stored(boolean fp, int r, int len) {
-            if (fp) this.fp.loadFpr(r); else ldg(r);
-            // stfs: the architecture's non-arithmetic binary64-to-binary32 conversion (as its handler)
-            if (fp && len == 4) { c.invokestatic(CD_FPARITH, "toSingle", MethodTypeDesc.of(CD_int, CD_long)); c.i2l(); }
-        }
-
-        private static final ClassDesc CD_VH = desc(java.lang.invoke.VarHandle.class);
-        private static final ClassDesc CD_PAGE = CD_byte.arrayType();
-        /**
-         * Locals of the inline loads and stores, apart from the others: the memory's read and
-         * write tables, {@link CpuState#slowMask} and the RAM size, which stay the same while a
-         * region runs (FLAT/BOOK_E and watchpoints change between runs). In locals, not reloaded
-         * from the CPU after each volatile read of the attention flag.
-         */
-        static final int MEM_RD = 200, MEM_WR = 201, MEM_SLOW = 202, MEM_SIZE = 204;
-        /**
-         * BOOK_E: the software TLB's load tags, store tags and addends (null in FLAT mode; the
-         * arrays, not their entries, stay the same while a region runs), the RAM offset of a
-         * hit and its index.
-         */
-        static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
-
-        /** At method start, when the region has inline loads or stores. */
-        private void memoryLocals() {
-            if (facts != null && !facts.usesMemory[0]) return;
-            c.aload(S); c.getfield(CD_STATE, "rd", CD_PAGE.arrayType()); c.astore(MEM_RD);
-            c.aload(S); c.getfield(CD_STATE, "wr", CD_PAGE.arrayType()); c.astore(MEM_WR);
-            if (!p.bookE) {
-                c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
-                c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
-                return;
-            }
-            c.aload(S); c.getfield(CD_STATE, "softRead", CD_LONGS); c.astore(MEM_SOFT_RD);
-            c.aload(S); c.getfield(CD_STATE, "softWrite", CD_LONGS); c.astore(MEM_SOFT_WR);
-            c.aload(S); c.getfield(CD_STATE, "softDataAddend", CD_LONGS); c.astore(MEM_SOFT_ADD);
-            c.lconst_0(); c.lstore(MEM_PA);
-            c.iconst_0(); c.istore(MEM_IDX);
-        }
-
-        /**
-         * Goes to {@code slow} unless EA is a FLAT access of {@code len} bytes inside RAM and
-         * naturally aligned (so inside one page): {@link CpuState#load32}'s own test, with the
-         * EA's low bits shifted to the top and BOOK_E's (or a watch's) slow mask ORed in.
-         */
-        private void flatCheck(int len, Label slow) {
-            c.lload(EA);
-            if (len > 1) { c.lload(EA); c.loadConstant(64 - Integer.numberOfTrailingZeros(len)); c.lshl(); c.lor(); }
-            c.lload(MEM_SLOW); c.lor();
-            // unsigned compare as a signed one of both sides biased by 2^63: a call of
-            // Long.compareUnsigned is not inlined by C1 ("callee uses too much stack"), whose
-            // code runs the region until C2 has compiled it
-            c.loadConstant(Long.MIN_VALUE); c.ladd();
-            c.lload(MEM_SIZE); c.loadConstant(Long.MIN_VALUE - len); c.ladd();
-            c.lcmp();
-            c.ifgt(slow);
-        }
-
-        /** Pushes the page of RAM offset {@code addr} (a long local) from the read or write table {@code table}. */
-        private void ramPage(int table, int addr) {
-            c.aload(table);
-            c.lload(addr); c.loadConstant(12); c.lushr(); c.l2i();
-            c.aaload();
-        }
-
-        /**
-         * Pushes the {@code len} bytes at RAM offset {@code addr} (inside one page; its offset
-         * in the page is EA's), as an int (sign-extended below 4 bytes) or a long.
-         */
-        private void loadPage(int len, int addr) {
-            if (len == 1) {
-                ramPage(MEM_RD, addr); pageOffset(); c.baload();
-            } else {
-                c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-                ramPage(MEM_RD, addr); pageOffset();
-                c.invokevirtual(CD_VH, "get", MethodTypeDesc.of(len == 2 ? CD_short : len == 4 ? CD_int : CD_long, CD_PAGE, CD_int));
-            }
-        }
-
-        /**
-         * Stores the value of GPR/FPR {@code rt} into the write page of RAM offset {@code addr};
-         * when the page has none, goes to {@code none} with the VarHandle (len &gt; 1) and the
-         * null page on the stack.
-         */
-        private void storePage(int len, int addr, boolean fp, int rt, Label none) {
-            if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
-            ramPage(MEM_WR, addr);
-            c.dup();
-            c.ifnull(none);
-            pageOffset();
-            stored(fp, rt, len);
-            switch (len) {
-                case 1 -> { c.l2i(); c.bastore(); }
-                case 2 -> { c.l2i(); c.i2s(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_short)); }
-                case 4 -> { c.l2i(); c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_int)); }
-                default -> c.invokevirtual(CD_VH, "set", MethodTypeDesc.of(CD_void, CD_PAGE, CD_int, CD_long));
-            }
-        }
-
-        /**
-         * BOOK_E's software-TLB hit, the accessor's own fast path: goes to {@code miss} in FLAT
-         * mode (no software TLB: a BOOK_E plan run by a FLAT CPU), or unless the {@code tags} entry (load or store) of EA's page
-         * equals EA's tag in the current data context ({@link CpuState#dctx}, read per access: a
-         * handler's mtmsr may change it) and the access is naturally aligned (EA's low bits,
-         * shifted above the context bits, must be zero: a tag never has them set, nor ends a
-         * page crossing); otherwise leaves the RAM offset EA + addend in {@link #MEM_PA}. The
-         * software TLB's arrays are re-read per access: only this CPU's thread changes them
-         * (its tlbwe/tlbivax/PID handlers, another CPU's tlbivax applied at its own poll), so a
-         * hit here is exactly the accessor's hit at the same instruction.
-         */
-        private void softHit(int len, int tags, Label miss) {
-            c.aload(tags); c.ifnull(miss);
-            c.aload(tags);
-            c.lload(EA); c.loadConstant(12); c.lushr(); c.l2i(); c.loadConstant(SoftTlb.MASK); c.iand();
-            c.dup(); c.istore(MEM_IDX);
-            c.laload();
-            c.lload(EA); c.loadConstant(~0xFFFL); c.land();
-            c.aload(S); c.getfield(CD_STATE, "dctx", CD_int); c.i2l(); c.lor();
-            if (len > 1) { c.lload(EA); c.loadConstant((long) (len - 1)); c.land(); c.loadConstant(2); c.lshl(); c.lor(); }
-            c.lcmp();
-            c.ifne(miss);
-            c.aload(MEM_SOFT_ADD); c.iload(MEM_IDX); c.laload();
-            c.lload(EA); c.ladd();
-            c.lstore(MEM_PA);
-        }
-
-        /** Pushes EA's offset in its page. */
-        private void pageOffset() {
-            c.lload(EA); c.l2i(); c.loadConstant(0xFFF); c.iand();
-        }
-
-        /**
-         * After a store: when it wrote into a page holding translated code (any CPU's) and over a
-         * word of this region, leave after it (the next entry finds the page's code generation
-         * moved and compares the words). A write elsewhere only clears the flag: other regions
-         * and this one's other entries check the generation when entered.
-         */
-        private void codeCheck(int k) {
-            Label clean = c.newLabel();
-            c.aload(S); c.getfield(CD_STATE, "codeWritten", CD_boolean);
-            c.ifeq(clean);
-            c.aload(S); c.getfield(CD_STATE, "codeWrittenFrom", CD_long);
-            c.aload(S); c.getfield(CD_STATE, "codeWrittenTo", CD_long);
-            c.lload(PABASE);
-            c.getstatic(self, "words", CD_LONGS);
-            ops("touches", TOUCHES);
-            c.aload(S); c.iconst_0(); c.putfield(CD_STATE, "codeWritten", CD_boolean);
-            c.ifeq(clean);
-            pcOf(p.index[k] + 1); maskTop();
-            exitWithNia(k);
-            c.labelBinding(clean);
         }
 
         /** b, bc, bclr, bcctr (bcctr with BO[2]=0, an invalid form, is left to its handler). */
