@@ -87,25 +87,18 @@ final class RegionCompiler {
         final int start;
         final int[] index;
         final int[] words;
-        /** The page words that start a block (branch targets, fall-throughs after a branch...). */
-        final int[] blocks;
-        /**
-         * The blocks the region may be entered at (its method's {@code lookupswitch}; what
-         * {@link RegionCache} publishes): see {@link #entriesOf}.
-         */
         final int[] entries;
         /** The 64-byte lines of the page its words lie in, by bit (what {@link epaprlab.ppc.mem.GuestMemory#watchCode(int, long)} watches). */
         final long lines;
         private final int hash;
 
-        Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] blocks, int[] entries) {
+        Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries) {
             this.has64 = has64;
             this.cm = cm;
             this.bookE = bookE;
             this.start = start;
             this.index = index;
             this.words = words;
-            this.blocks = blocks;
             this.entries = entries;
             long l = 0;
             for (int i : index) l |= 1L << (i >>> 4);
@@ -123,9 +116,6 @@ final class RegionCompiler {
         }
 
         /** True when page word {@code i} starts a block of this region. */
-        boolean startsBlock(int i) { return Arrays.binarySearch(blocks, i) >= 0; }
-
-        /** True when the region may be entered at page word {@code i}. */
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
 
         @Override public boolean equals(Object o) {
@@ -211,76 +201,10 @@ final class RegionCompiler {
             words[n++] = word[i];
             if (blockStart[i]) e++;
         }
-        int[] blocks = new int[e];
+        int[] entries = new int[e];
         e = 0;
-        for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) blocks[e++] = i;
-        return new Plan(has64, cm, bookE, start, index, words, blocks, entriesOf(table, in, word, blocks, start));
-    }
-
-    /**
-     * The blocks a region may be entered at: its start, every block on no loop of the region,
-     * and of each loop (the largest cycle of blocks it lies on) not holding the start, the one
-     * block the rest of the region branches into (when there is one). So each loop of the method
-     * has one way in, and the JIT sees a reducible loop it optimises (a loop entered in its
-     * middle by the {@code lookupswitch} is irreducible: C2 neither hoists nor places its hot
-     * values well). A block that is no entry runs interpreted, or in a region that starts there.
-     */
-    private static int[] entriesOf(DecodeTable table, boolean[] in, int[] word, int[] blocks, int start) {
-        int nb = blocks.length;
-        if (nb > 64) return blocks;                  // (regions larger than the default) every block, as sets of 64 bits cannot hold them
-        int[] blockAt = new int[PAGE_WORDS];
-        Arrays.fill(blockAt, -1);
-        for (int b = 0; b < nb; b++) blockAt[blocks[b]] = b;
-        // successors of each block inside the region: the taken and fall-through paths of its end
-        long[] succ = new long[nb];
-        for (int b = 0; b < nb; b++) {
-            int i = blocks[b];
-            while (true) {
-                int w = word[i];
-                String name = table.name(w);
-                if (isBranch(name)) {
-                    int t = -1;
-                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
-                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
-                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
-                    if (t >= 0 && t < PAGE_WORDS && blockAt[t] >= 0) succ[b] |= 1L << blockAt[t];
-                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
-                    break;
-                }
-                boolean ender = name.equals(ILLEGAL) || table.endsBlock(w)
-                        && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)));
-                if (ender || i + 1 >= PAGE_WORDS || !in[i + 1]) break;
-                if (blockAt[i + 1] >= 0) { succ[b] |= 1L << blockAt[i + 1]; break; }
-                i++;
-            }
-        }
-        // reach[b]: the blocks reachable from b by one transfer or more
-        long[] reach = new long[nb];
-        for (int b = 0; b < nb; b++) {
-            long r = succ[b], seen = 0;
-            while (r != seen) {
-                seen = r;
-                for (int c = 0; c < nb; c++) if ((seen & (1L << c)) != 0) r |= succ[c];
-            }
-            reach[b] = r;
-        }
-        int sb = blockAt[start];
-        int[] entries = new int[nb];
-        int n = 0;
-        for (int b = 0; b < nb; b++) {
-            boolean ok;
-            if (b == sb || (reach[b] & (1L << b)) == 0) {
-                ok = true;
-            } else {
-                long loop = 1L << b;                 // b's cycle: the blocks on a cycle through b
-                for (int c = 0; c < nb; c++) if ((reach[b] & (1L << c)) != 0 && (reach[c] & (1L << b)) != 0) loop |= 1L << c;
-                boolean branchedInto = false;        // from a block of the region outside the loop
-                for (int a = 0; a < nb; a++) if ((loop & (1L << a)) == 0 && (succ[a] & (1L << b)) != 0) branchedInto = true;
-                ok = (loop & (1L << sb)) == 0 && branchedInto;
-            }
-            if (ok) entries[n++] = blocks[b];
-        }
-        return Arrays.copyOf(entries, n);
+        for (int i = 0; i < PAGE_WORDS; i++) if (in[i] && blockStart[i]) entries[e++] = i;
+        return new Plan(has64, cm, bookE, start, index, words, entries);
     }
 
     private static void push(int[] work, int top, boolean[] blockStart, int word) {
@@ -453,7 +377,7 @@ final class RegionCompiler {
             int cur = 0;
             for (int k = 0; k < n; k++) {
                 int i = p.index[k];
-                if (p.startsBlock(i)) cur = k;
+                if (p.hasEntry(i)) cur = k;
                 blockOf[k] = cur;
                 lenAt[p.index[cur]]++;
             }
@@ -558,7 +482,7 @@ final class RegionCompiler {
 
         void body(CodeBuilder code) {
             this.c = code;
-            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.startsBlock(i)) at[i] = c.newLabel();
+            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.hasEntry(i)) at[i] = c.newLabel();
             exit = c.newLabel();
             exitKeep = c.newLabel();
             exitEnder = c.newLabel();
@@ -737,7 +661,7 @@ final class RegionCompiler {
         private void next(int k) {
             int i = p.index[k];
             int t = i + 1;
-            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.startsBlock(t)) return;   // falls through
+            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.hasEntry(t)) return;   // falls through
             transfer(k, t);
         }
 
@@ -746,7 +670,7 @@ final class RegionCompiler {
         private void instruction(int k) {
             int i = p.index[k], w = p.words[k];
             current = k;
-            if (p.startsBlock(i)) {
+            if (p.hasEntry(i)) {
                 c.labelBinding(at[i]);
                 c.loadConstant(i);
                 c.istore(BO);
@@ -895,7 +819,7 @@ final class RegionCompiler {
          */
         private Runnable fusedCompare(int k, int bi) {
             int i = p.index[k];
-            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.startsBlock(i);
+            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.hasEntry(i);
             return adjacent && bi / 4 == compareField && bi % 4 != 3 ? compareOperands : null;
         }
 
