@@ -188,6 +188,17 @@ public final class Interpreter {
     /** Regions translated since the JVM started (each one a hidden class), for tests and figures. */
     public static long regionsTranslated() { return RegionCompiler.definedCount(); }
 
+    /** Hot regions translated again in the loop-friendly shape since the JVM started, for tests and figures. */
+    public static long regionsRetranslated() { return RegionCompiler.retranslatedCount(); }
+
+    /**
+     * Instructions a region runs (over all its entries, by any CPU) before it is translated again
+     * in the loop-friendly shape; for regions translated from now on. Tests set it low.
+     */
+    public static void setRegionHotInstructions(int n) { RegionCache.setHotInstructions(n); }
+
+    public static int regionHotInstructions() { return RegionCache.hotInstructions(); }
+
     /** Region tier on (the default) or off (hot blocks compiled one by one); between runs. */
     public void setRegionTier(boolean on) { regionTier = on; }
 
@@ -417,7 +428,9 @@ public final class Interpreter {
         s.nia = STRAIGHT;
         s.codeWritten = false;
         try {
+            final long before = s.retired;
             final int how = r.run(s, pc - off, page, off);
+            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) chain(pc - off, pn);
             return how != Region.NO_ROOM;
         } catch (GuestFault f) {
@@ -474,7 +487,9 @@ public final class Interpreter {
             s.retired++;
             s.nia = STRAIGHT;
             s.codeWritten = false;
+            final long before = s.retired;
             final int how = r.run(s, pcBase, page, (int) nia & 0xFFF);
+            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) continue;
             if (how == Region.NO_ROOM) {        // as the dispatcher had it: the last region's exit, not counted
                 s.pc = from;
@@ -483,6 +498,12 @@ public final class Interpreter {
             }
             return;
         }
+    }
+
+    /** Tiering: region {@code re} ran its share of instructions; its hot translation is asked for. */
+    private void hot(RegionCache.Entry re) {
+        re.heat = 0;
+        RegionCache.promote(table, re, compileSynchronously);
     }
 
     /**

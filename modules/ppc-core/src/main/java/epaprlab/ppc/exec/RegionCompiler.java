@@ -207,6 +207,80 @@ final class RegionCompiler {
         return new Plan(has64, cm, bookE, start, index, words, entries);
     }
 
+    /**
+     * The blocks the hot translation of {@code p} is entered at (see {@link #defineHot}): its
+     * start, every block on no loop of the region, and of each loop (the largest cycle of blocks
+     * it lies on) not holding the start, the one block the rest of the region branches into (when
+     * there is one). So each loop of the method has one way in, and C2 sees a reducible loop it
+     * optimises (a loop entered in its middle by the {@code lookupswitch} is irreducible: C2
+     * neither hoists nor keeps the loop's values in registers). Returns {@code p.entries} itself
+     * when every block stays an entry.
+     */
+    static int[] loopEntries(DecodeTable table, Plan p) {
+        int[] blocks = p.entries;
+        int nb = blocks.length;
+        if (nb > 64) return blocks;                  // (regions larger than the default) sets of 64 bits cannot hold them
+        boolean[] in = new boolean[PAGE_WORDS];
+        int[] word = new int[PAGE_WORDS];
+        for (int k = 0; k < p.length(); k++) {
+            in[p.index[k]] = true;
+            word[p.index[k]] = p.words[k];
+        }
+        int[] blockAt = new int[PAGE_WORDS];
+        Arrays.fill(blockAt, -1);
+        for (int b = 0; b < nb; b++) blockAt[blocks[b]] = b;
+        // successors of each block inside the region: the taken and fall-through paths of its end
+        long[] succ = new long[nb];
+        for (int b = 0; b < nb; b++) {
+            int i = blocks[b];
+            while (true) {
+                int w = word[i];
+                String name = table.name(w);
+                if (isBranch(name)) {
+                    int t = -1;
+                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
+                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
+                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
+                    if (t >= 0 && t < PAGE_WORDS && blockAt[t] >= 0) succ[b] |= 1L << blockAt[t];
+                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
+                    break;
+                }
+                boolean ender = name.equals(ILLEGAL) || table.endsBlock(w)
+                        && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)));
+                if (ender || i + 1 >= PAGE_WORDS || !in[i + 1]) break;
+                if (blockAt[i + 1] >= 0) { succ[b] |= 1L << blockAt[i + 1]; break; }
+                i++;
+            }
+        }
+        // reach[b]: the blocks reachable from b by one transfer or more
+        long[] reach = new long[nb];
+        for (int b = 0; b < nb; b++) {
+            long r = succ[b], seen = 0;
+            while (r != seen) {
+                seen = r;
+                for (int c = 0; c < nb; c++) if ((seen & (1L << c)) != 0) r |= succ[c];
+            }
+            reach[b] = r;
+        }
+        int sb = blockAt[p.start];
+        int[] entries = new int[nb];
+        int n = 0;
+        for (int b = 0; b < nb; b++) {
+            boolean ok;
+            if (b == sb || (reach[b] & (1L << b)) == 0) {
+                ok = true;
+            } else {
+                long loop = 1L << b;                 // b's cycle: the blocks on a cycle through b
+                for (int c = 0; c < nb; c++) if ((reach[b] & (1L << c)) != 0 && (reach[c] & (1L << b)) != 0) loop |= 1L << c;
+                boolean branchedInto = false;        // from a block of the region outside the loop
+                for (int a = 0; a < nb; a++) if ((loop & (1L << a)) == 0 && (succ[a] & (1L << b)) != 0) branchedInto = true;
+                ok = (loop & (1L << sb)) == 0 && branchedInto;
+            }
+            if (ok) entries[n++] = blocks[b];
+        }
+        return n == nb ? blocks : Arrays.copyOf(entries, n);
+    }
+
     private static void push(int[] work, int top, boolean[] blockStart, int word) {
         blockStart[word] = true;
         work[top] = word;
@@ -235,18 +309,46 @@ final class RegionCompiler {
      * (the caller selects a smaller region).
      */
     static Region define(DecodeTable table, Plan p) {
+        Region r = define(table, p, p.entries, null);
+        if (r != null) DEFINED.incrementAndGet();
+        return r;
+    }
+
+    /**
+     * The hot translation of {@code p} (see {@link RegionCache}'s tiering): the same code entered
+     * only at {@link #loopEntries}, so each loop has one way in; entered at another block, it
+     * runs {@code cold} (the first translation) instead. Null when every block stays an entry
+     * (nothing to gain) or when too large.
+     */
+    static Region defineHot(DecodeTable table, Plan p, Region cold) {
+        int[] entries = loopEntries(table, p);
+        if (entries == p.entries) return null;
+        Region r = define(table, p, entries, cold);
+        if (r != null) RETRANSLATED.incrementAndGet();
+        return r;
+    }
+
+    /** Hot translations defined since the JVM started ({@link #defineHot}). */
+    static long retranslatedCount() { return RETRANSLATED.get(); }
+
+    private static final AtomicLong RETRANSLATED = new AtomicLong();
+
+    private static Region define(DecodeTable table, Plan p, int[] entries, Region cold) {
         Op[] ops = new Op[p.length()];
         for (int k = 0; k < ops.length; k++) ops[k] = table.decode(p.words[k]);
         // pass 1 finds the registers the code uses and writes; pass 2 loads and writes back only those
         Emitter first = new Emitter(table, p, null);
+        first.switchEntries = entries;
+        first.hot = cold != null;
         build(first, ops);
         Emitter second = new Emitter(table, p, first);
+        second.switchEntries = entries;
+        second.hot = cold != null;
         byte[] bytes = build(second, ops);
         if (runSize(bytes) > HUGE_METHOD) return null;
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap()}, true);
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap(), cold}, true);
             Object region = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
-            DEFINED.incrementAndGet();
             return (Region) region;
         } catch (Throwable e) {
             throw new IllegalStateException("cannot define a region", e);
@@ -267,6 +369,7 @@ final class RegionCompiler {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_REGION);
             cb.withField("words", CD_LONGS, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
+            if (em.hot) cb.withField("cold", CD_REGION, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             for (int k = 0; k < ops.length; k++) {
                 if (em.fallback[k]) cb.withField("op" + k, CD_OP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             }
@@ -276,6 +379,13 @@ final class RegionCompiler {
                 code.ldc(CD_Object.arrayType());
                 code.invokestatic(CD_HANDLES, "classData", MethodTypeDesc.of(CD_Object, CD_LOOKUP, CD_String, CD_Class));
                 code.checkcast(CD_Object.arrayType());
+                if (em.hot) {
+                    code.dup();
+                    code.iconst_2();
+                    code.aaload();
+                    code.checkcast(CD_REGION);
+                    code.putstatic(self, "cold", CD_REGION);
+                }
                 code.dup();
                 code.iconst_1();
                 code.aaload();
@@ -325,6 +435,10 @@ final class RegionCompiler {
 
         final DecodeTable table;
         final Plan p;
+        /** The blocks the {@code lookupswitch} enters ({@link Plan#entries}, or fewer when {@link #hot}). */
+        int[] switchEntries;
+        /** A hot translation: a block that is no entry runs the first translation (static field {@code cold}). */
+        boolean hot;
         final boolean cm;
         final long mask;
         final boolean[] fallback;
@@ -503,19 +617,19 @@ final class RegionCompiler {
             // placeholders the verifier sees assigned on every path into the tails
             c.lconst_0(); c.lstore(EA);
             // entry dispatch: the first block must fit before the event boundary
-            Label none = c.newLabel();
+            Label none = c.newLabel(), other = hot ? c.newLabel() : none;
             List<SwitchCase> cases = new ArrayList<>();
-            Label[] checks = new Label[p.entries.length];
-            for (int e = 0; e < p.entries.length; e++) {
+            Label[] checks = new Label[switchEntries.length];
+            for (int e = 0; e < switchEntries.length; e++) {
                 checks[e] = c.newLabel();
-                cases.add(SwitchCase.of(p.entries[e], checks[e]));
+                cases.add(SwitchCase.of(switchEntries[e], checks[e]));
             }
             c.iload(ENTRY);
             c.loadConstant(2);
             c.iushr();
-            c.lookupswitch(none, cases);
-            for (int e = 0; e < p.entries.length; e++) {
-                int i = p.entries[e];
+            c.lookupswitch(other, cases);
+            for (int e = 0; e < switchEntries.length; e++) {
+                int i = switchEntries[e];
                 c.labelBinding(checks[e]);
                 roomBelow(reach[i], none);
                 c.goto_(at[i]);
@@ -523,6 +637,13 @@ final class RegionCompiler {
             c.labelBinding(none);
             c.loadConstant(Region.NO_ROOM);
             c.ireturn();
+            if (hot) {                           // a block that is no entry here: the first translation runs it
+                c.labelBinding(other);
+                c.getstatic(self, "cold", CD_REGION);
+                c.aload(S); c.lload(PCBASE); c.lload(PABASE); c.iload(ENTRY);
+                c.invokevirtual(CD_REGION, "run", RUN);
+                c.ireturn();
+            }
 
             c.labelBinding(tryStart);
             for (int k = 0; k < p.length(); k++) instruction(k);
