@@ -432,6 +432,11 @@ public final class Interpreter {
             final int how = r.run(s, pc - off, page, off);
             if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) chain(pc - off, pn);
+            if (how == Region.NOT_ENTERED) {    // inside a loop of the hot form: a region starting here
+                b.region = request(pa);
+                b.regionGen = 0;
+                return false;
+            }
             return how != Region.NO_ROOM;
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
@@ -491,7 +496,7 @@ public final class Interpreter {
             final int how = r.run(s, pcBase, page, (int) nia & 0xFFF);
             if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) continue;
-            if (how == Region.NO_ROOM) {        // as the dispatcher had it: the last region's exit, not counted
+            if (how == Region.NO_ROOM || how == Region.NOT_ENTERED) {   // as the dispatcher had it: the last region's exit, not counted
                 s.pc = from;
                 s.nia = nia;
                 s.retired--;
@@ -542,6 +547,14 @@ public final class Interpreter {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.bookE == s.bookE && e.plan.hasEntry(i)) return e;
             }
         }
+        return request(pa);
+    }
+
+    /** A region of this page starting at {@code pa}, asked for (or shared when asked already); null when the queue is full. */
+    private RegionCache.Entry request(long pa) {
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        final int i = ((int) pa & 0xFFF) >>> 2;
+        RegionCache.Entry[] known = pageRegions.known(pn);
         if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
         RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
                 RegionCompiler.maxInstructions());

@@ -128,27 +128,28 @@ final class RegionCache {
      * Tiering: {@code e} ran {@link #hotInstructions()} instructions; its hot translation is made now
      * ({@code synchronous}) or on the compiler thread, and replaces the first translation in the
      * same entry (same keys, invalidation and code-cache slot; a run of the first one in progress
-     * finishes in it). Not when the entry was evicted meanwhile; asked again later when the
+     * finishes in it). A block the hot form does not enter then gets a region of its own
+     * ({@link Region#NOT_ENTERED}). Not when the entry was evicted meanwhile; asked again later when the
      * compiler's queue is full.
      */
     static void promote(DecodeTable table, Entry e, boolean synchronous) {
-        final Region cold = e.compiled;
-        if (cold == null) return;
+        final Region first = e.compiled;
+        if (first == null) return;
         if (synchronous) {
-            retranslate(table, e, cold);
-        } else if (!CodeCache.submit(() -> retranslate(table, e, cold))) {
+            retranslate(table, e, first);
+        } else if (!CodeCache.submit(() -> retranslate(table, e, first))) {
             e.heat = hotInstructions;
         }
     }
 
-    private static void retranslate(DecodeTable table, Entry e, Region cold) {
+    private static void retranslate(DecodeTable table, Entry e, Region first) {
         Region hot;
         try {
-            hot = RegionCompiler.defineHot(table, e.plan, cold);
+            hot = RegionCompiler.defineHot(table, e.plan);
         } catch (RuntimeException | LinkageError err) {
             hot = null;                         // the first translation stays
         }
-        if (hot != null) COMPILED.compareAndSet(e, cold, hot);
+        if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
     }
 
     static int size() { return CLOCK.size(); }

@@ -309,7 +309,7 @@ final class RegionCompiler {
      * (the caller selects a smaller region).
      */
     static Region define(DecodeTable table, Plan p) {
-        Region r = define(table, p, p.entries, null);
+        Region r = define(table, p, p.entries, false);
         if (r != null) DEFINED.incrementAndGet();
         return r;
     }
@@ -317,13 +317,13 @@ final class RegionCompiler {
     /**
      * The hot translation of {@code p} (see {@link RegionCache}'s tiering): the same code entered
      * only at {@link #loopEntries}, so each loop has one way in; entered at another block, it
-     * runs {@code cold} (the first translation) instead. Null when every block stays an entry
-     * (nothing to gain) or when too large.
+     * returns {@link Region#NOT_ENTERED}. Null when every block stays an entry (nothing to gain)
+     * or when too large.
      */
-    static Region defineHot(DecodeTable table, Plan p, Region cold) {
+    static Region defineHot(DecodeTable table, Plan p) {
         int[] entries = loopEntries(table, p);
         if (entries == p.entries) return null;
-        Region r = define(table, p, entries, cold);
+        Region r = define(table, p, entries, true);
         if (r != null) RETRANSLATED.incrementAndGet();
         return r;
     }
@@ -333,21 +333,21 @@ final class RegionCompiler {
 
     private static final AtomicLong RETRANSLATED = new AtomicLong();
 
-    private static Region define(DecodeTable table, Plan p, int[] entries, Region cold) {
+    private static Region define(DecodeTable table, Plan p, int[] entries, boolean hot) {
         Op[] ops = new Op[p.length()];
         for (int k = 0; k < ops.length; k++) ops[k] = table.decode(p.words[k]);
         // pass 1 finds the registers the code uses and writes; pass 2 loads and writes back only those
         Emitter first = new Emitter(table, p, null);
         first.switchEntries = entries;
-        first.hot = cold != null;
+        first.hot = hot;
         build(first, ops);
         Emitter second = new Emitter(table, p, first);
         second.switchEntries = entries;
-        second.hot = cold != null;
+        second.hot = hot;
         byte[] bytes = build(second, ops);
         if (runSize(bytes) > HUGE_METHOD) return null;
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap(), cold}, true);
+            MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap()}, true);
             Object region = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
             return (Region) region;
         } catch (Throwable e) {
@@ -369,7 +369,6 @@ final class RegionCompiler {
             cb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             cb.withSuperclass(CD_REGION);
             cb.withField("words", CD_LONGS, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
-            if (em.hot) cb.withField("cold", CD_REGION, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             for (int k = 0; k < ops.length; k++) {
                 if (em.fallback[k]) cb.withField("op" + k, CD_OP, ClassFile.ACC_PRIVATE | ClassFile.ACC_STATIC | ClassFile.ACC_FINAL);
             }
@@ -379,13 +378,6 @@ final class RegionCompiler {
                 code.ldc(CD_Object.arrayType());
                 code.invokestatic(CD_HANDLES, "classData", MethodTypeDesc.of(CD_Object, CD_LOOKUP, CD_String, CD_Class));
                 code.checkcast(CD_Object.arrayType());
-                if (em.hot) {
-                    code.dup();
-                    code.iconst_2();
-                    code.aaload();
-                    code.checkcast(CD_REGION);
-                    code.putstatic(self, "cold", CD_REGION);
-                }
                 code.dup();
                 code.iconst_1();
                 code.aaload();
@@ -437,7 +429,7 @@ final class RegionCompiler {
         final Plan p;
         /** The blocks the {@code lookupswitch} enters ({@link Plan#entries}, or fewer when {@link #hot}). */
         int[] switchEntries;
-        /** A hot translation: a block that is no entry runs the first translation (static field {@code cold}). */
+        /** A hot translation: entered at a block that is no entry, it returns {@link Region#NOT_ENTERED}. */
         boolean hot;
         final boolean cm;
         final long mask;
@@ -637,11 +629,9 @@ final class RegionCompiler {
             c.labelBinding(none);
             c.loadConstant(Region.NO_ROOM);
             c.ireturn();
-            if (hot) {                           // a block that is no entry here: the first translation runs it
+            if (hot) {                           // a block that is no entry here: nothing ran
                 c.labelBinding(other);
-                c.getstatic(self, "cold", CD_REGION);
-                c.aload(S); c.lload(PCBASE); c.lload(PABASE); c.iload(ENTRY);
-                c.invokevirtual(CD_REGION, "run", RUN);
+                c.loadConstant(Region.NOT_ENTERED);
                 c.ireturn();
             }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
  * Tiering inside the region tier: a region that ran its share of instructions is translated
  * again with one way into each loop, replaces the first translation, and still gives the
  * interpreter's results: budgets that end anywhere in it (entries at blocks the hot form does not
- * enter, which run the first translation), and the loop rewriting its own body after the swap.
+ * enter, which then get regions of their own), and the loop rewriting its own body after the swap.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegionHotTierTest {
