@@ -188,6 +188,17 @@ public final class Interpreter {
     /** Regions translated since the JVM started (each one a hidden class), for tests and figures. */
     public static long regionsTranslated() { return RegionCompiler.definedCount(); }
 
+    /** Hot regions translated again in the loop-friendly shape since the JVM started, for tests and figures. */
+    public static long regionsRetranslated() { return RegionCompiler.retranslatedCount(); }
+
+    /**
+     * Instructions a region runs (over all its entries, by any CPU) before it is translated again
+     * in the loop-friendly shape; for regions translated from now on. Tests set it low.
+     */
+    public static void setRegionHotInstructions(int n) { RegionCache.setHotInstructions(n); }
+
+    public static int regionHotInstructions() { return RegionCache.hotInstructions(); }
+
     /** Region tier on (the default) or off (hot blocks compiled one by one); between runs. */
     public void setRegionTier(boolean on) { regionTier = on; }
 
@@ -417,8 +428,15 @@ public final class Interpreter {
         s.nia = STRAIGHT;
         s.codeWritten = false;
         try {
+            final long before = s.retired;
             final int how = r.run(s, pc - off, page, off);
+            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) chain(pc - off, pn);
+            if (how == Region.NOT_ENTERED) {    // inside a loop of the hot form: a region starting here
+                b.region = request(pa);
+                b.regionGen = 0;
+                return false;
+            }
             return how != Region.NO_ROOM;
         } catch (GuestFault f) {
             return true;                        // delivered; the region counted and wrote back
@@ -474,15 +492,23 @@ public final class Interpreter {
             s.retired++;
             s.nia = STRAIGHT;
             s.codeWritten = false;
+            final long before = s.retired;
             final int how = r.run(s, pcBase, page, (int) nia & 0xFFF);
+            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
             if (how == Region.LINKED) continue;
-            if (how == Region.NO_ROOM) {        // as the dispatcher had it: the last region's exit, not counted
+            if (how == Region.NO_ROOM || how == Region.NOT_ENTERED) {   // as the dispatcher had it: the last region's exit, not counted
                 s.pc = from;
                 s.nia = nia;
                 s.retired--;
             }
             return;
         }
+    }
+
+    /** Tiering: region {@code re} ran its share of instructions; its hot translation is asked for. */
+    private void hot(RegionCache.Entry re) {
+        re.heat = 0;
+        RegionCache.promote(table, re, compileSynchronously);
     }
 
     /**
@@ -521,6 +547,14 @@ public final class Interpreter {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.bookE == s.bookE && e.plan.hasEntry(i)) return e;
             }
         }
+        return request(pa);
+    }
+
+    /** A region of this page starting at {@code pa}, asked for (or shared when asked already); null when the queue is full. */
+    private RegionCache.Entry request(long pa) {
+        final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
+        final int i = ((int) pa & 0xFFF) >>> 2;
+        RegionCache.Entry[] known = pageRegions.known(pn);
         if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
         RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
                 RegionCompiler.maxInstructions());

@@ -25,6 +25,12 @@ abstract class Region {
      * chaining), after the checks the dispatcher would make.
      */
     static final int LINKED = 2;
+    /**
+     * {@link #run}: nothing ran, the block at the entry is no entry of this hot translation
+     * ({@link RegionCompiler#defineHot}: one way into each loop); the block needs a region of
+     * its own, starting there.
+     */
+    static final int NOT_ENTERED = 3;
 
     /**
      * Runs from the entry at page offset {@code entry} (one of the region's block starts) of the

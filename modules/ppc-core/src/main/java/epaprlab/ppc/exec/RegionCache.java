@@ -4,6 +4,7 @@ import epaprlab.ppc.decode.DecodeTable;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The JVM-wide cache of translated regions, filled by the background compiler thread that
@@ -18,13 +19,28 @@ final class RegionCache {
     private RegionCache() {}
 
     private static volatile int capacity = Integer.getInteger("epaprlab.code-cache-regions", 4_000);
+    /**
+     * Instructions a region runs (summed over its runs) before it is translated again in the
+     * loop-friendly shape ({@link RegionCompiler#defineHot}); short guests' regions stay below it
+     * and pay only the count ({@code bench --short}'s kernels run 1-7 M instructions each; at 1 M its
+     * CPU time rose by half, the hot forms' translations and JIT work).
+     */
+    private static volatile int hotInstructions = Integer.getInteger("epaprlab.region-hot-instructions", 50_000_000);
+    private static final AtomicReferenceFieldUpdater<Entry, Region> COMPILED =
+            AtomicReferenceFieldUpdater.newUpdater(Entry.class, Region.class, "compiled");
 
     /** One region's translated form. */
     static final class Entry extends SecondChanceClock.Slot<RegionCompiler.Plan> {
         /** What it runs: the plan asked for, or a smaller one when that was too large for the JIT. */
         volatile RegionCompiler.Plan plan;
-        /** Null until translated, and again once evicted. */
+        /** Null until translated, and again once evicted; the hot translation once it replaced the first. */
         volatile Region compiled;
+        /**
+         * Instructions left to run before the region counts as hot ({@link #promote}); 0 once
+         * asked. Counted down after each run by the CPU that ran it, until then (racy on purpose:
+         * a lost count only delays it).
+         */
+        int heat = hotInstructions;
 
         private Entry(RegionCompiler.Plan plan) {
             super(plan);
@@ -99,6 +115,42 @@ final class RegionCache {
     static void setCapacity(int regions) {
         if (regions < 1) throw new IllegalArgumentException("region cache capacity must be >= 1, got " + regions);
         capacity = regions;
+    }
+
+    static int hotInstructions() { return hotInstructions; }
+
+    /** For regions translated from now on. */
+    static void setHotInstructions(int instructions) {
+        if (instructions < 1) throw new IllegalArgumentException("region hot threshold (instructions) must be >= 1, got " + instructions);
+        hotInstructions = instructions;
+    }
+
+    /**
+     * Tiering: {@code e} ran {@link #hotInstructions()} instructions; its hot translation is made now
+     * ({@code synchronous}) or on the compiler thread, and replaces the first translation in the
+     * same entry (same keys, invalidation and code-cache slot; a run of the first one in progress
+     * finishes in it). A block the hot form does not enter then gets a region of its own
+     * ({@link Region#NOT_ENTERED}). Not when the entry was evicted meanwhile; asked again later when the
+     * compiler's queue is full.
+     */
+    static void promote(DecodeTable table, Entry e, boolean synchronous) {
+        final Region first = e.compiled;
+        if (first == null) return;
+        if (synchronous) {
+            retranslate(table, e, first);
+        } else if (!CodeCache.submit(() -> retranslate(table, e, first))) {
+            e.heat = hotInstructions;
+        }
+    }
+
+    private static void retranslate(DecodeTable table, Entry e, Region first) {
+        Region hot;
+        try {
+            hot = RegionCompiler.defineHot(table, e.plan);
+        } catch (RuntimeException | LinkageError err) {
+            hot = null;                         // the first translation stays
+        }
+        if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
     }
 
     static int size() { return CLOCK.size(); }

@@ -207,6 +207,80 @@ final class RegionCompiler {
         return new Plan(has64, cm, bookE, start, index, words, entries);
     }
 
+    /**
+     * The blocks the hot translation of {@code p} is entered at (see {@link #defineHot}): its
+     * start, every block on no loop of the region, and of each loop (the largest cycle of blocks
+     * it lies on) not holding the start, the one block the rest of the region branches into (when
+     * there is one). So each loop of the method has one way in, and C2 sees a reducible loop it
+     * optimises (a loop entered in its middle by the {@code lookupswitch} is irreducible: C2
+     * neither hoists nor keeps the loop's values in registers). Returns {@code p.entries} itself
+     * when every block stays an entry.
+     */
+    static int[] loopEntries(DecodeTable table, Plan p) {
+        int[] blocks = p.entries;
+        int nb = blocks.length;
+        if (nb > 64) return blocks;                  // (regions larger than the default) sets of 64 bits cannot hold them
+        boolean[] in = new boolean[PAGE_WORDS];
+        int[] word = new int[PAGE_WORDS];
+        for (int k = 0; k < p.length(); k++) {
+            in[p.index[k]] = true;
+            word[p.index[k]] = p.words[k];
+        }
+        int[] blockAt = new int[PAGE_WORDS];
+        Arrays.fill(blockAt, -1);
+        for (int b = 0; b < nb; b++) blockAt[blocks[b]] = b;
+        // successors of each block inside the region: the taken and fall-through paths of its end
+        long[] succ = new long[nb];
+        for (int b = 0; b < nb; b++) {
+            int i = blocks[b];
+            while (true) {
+                int w = word[i];
+                String name = table.name(w);
+                if (isBranch(name)) {
+                    int t = -1;
+                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
+                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
+                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
+                    if (t >= 0 && t < PAGE_WORDS && blockAt[t] >= 0) succ[b] |= 1L << blockAt[t];
+                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
+                    break;
+                }
+                boolean ender = name.equals(ILLEGAL) || table.endsBlock(w)
+                        && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)));
+                if (ender || i + 1 >= PAGE_WORDS || !in[i + 1]) break;
+                if (blockAt[i + 1] >= 0) { succ[b] |= 1L << blockAt[i + 1]; break; }
+                i++;
+            }
+        }
+        // reach[b]: the blocks reachable from b by one transfer or more
+        long[] reach = new long[nb];
+        for (int b = 0; b < nb; b++) {
+            long r = succ[b], seen = 0;
+            while (r != seen) {
+                seen = r;
+                for (int c = 0; c < nb; c++) if ((seen & (1L << c)) != 0) r |= succ[c];
+            }
+            reach[b] = r;
+        }
+        int sb = blockAt[p.start];
+        int[] entries = new int[nb];
+        int n = 0;
+        for (int b = 0; b < nb; b++) {
+            boolean ok;
+            if (b == sb || (reach[b] & (1L << b)) == 0) {
+                ok = true;
+            } else {
+                long loop = 1L << b;                 // b's cycle: the blocks on a cycle through b
+                for (int c = 0; c < nb; c++) if ((reach[b] & (1L << c)) != 0 && (reach[c] & (1L << b)) != 0) loop |= 1L << c;
+                boolean branchedInto = false;        // from a block of the region outside the loop
+                for (int a = 0; a < nb; a++) if ((loop & (1L << a)) == 0 && (succ[a] & (1L << b)) != 0) branchedInto = true;
+                ok = (loop & (1L << sb)) == 0 && branchedInto;
+            }
+            if (ok) entries[n++] = blocks[b];
+        }
+        return n == nb ? blocks : Arrays.copyOf(entries, n);
+    }
+
     private static void push(int[] work, int top, boolean[] blockStart, int word) {
         blockStart[word] = true;
         work[top] = word;
@@ -235,18 +309,46 @@ final class RegionCompiler {
      * (the caller selects a smaller region).
      */
     static Region define(DecodeTable table, Plan p) {
+        Region r = define(table, p, p.entries, false);
+        if (r != null) DEFINED.incrementAndGet();
+        return r;
+    }
+
+    /**
+     * The hot translation of {@code p} (see {@link RegionCache}'s tiering): the same code entered
+     * only at {@link #loopEntries}, so each loop has one way in; entered at another block, it
+     * returns {@link Region#NOT_ENTERED}. Null when every block stays an entry (nothing to gain)
+     * or when too large.
+     */
+    static Region defineHot(DecodeTable table, Plan p) {
+        int[] entries = loopEntries(table, p);
+        if (entries == p.entries) return null;
+        Region r = define(table, p, entries, true);
+        if (r != null) RETRANSLATED.incrementAndGet();
+        return r;
+    }
+
+    /** Hot translations defined since the JVM started ({@link #defineHot}). */
+    static long retranslatedCount() { return RETRANSLATED.get(); }
+
+    private static final AtomicLong RETRANSLATED = new AtomicLong();
+
+    private static Region define(DecodeTable table, Plan p, int[] entries, boolean hot) {
         Op[] ops = new Op[p.length()];
         for (int k = 0; k < ops.length; k++) ops[k] = table.decode(p.words[k]);
         // pass 1 finds the registers the code uses and writes; pass 2 loads and writes back only those
         Emitter first = new Emitter(table, p, null);
+        first.switchEntries = entries;
+        first.hot = hot;
         build(first, ops);
         Emitter second = new Emitter(table, p, first);
+        second.switchEntries = entries;
+        second.hot = hot;
         byte[] bytes = build(second, ops);
         if (runSize(bytes) > HUGE_METHOD) return null;
         try {
             MethodHandles.Lookup l = MethodHandles.lookup().defineHiddenClassWithClassData(bytes, new Object[] {ops, p.wordMap()}, true);
             Object region = l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
-            DEFINED.incrementAndGet();
             return (Region) region;
         } catch (Throwable e) {
             throw new IllegalStateException("cannot define a region", e);
@@ -311,19 +413,24 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts}, the eight split CR fields and the event
+     * boundary ({@link CpuState#limit}, two slots); from 200 the
      * memory locals of the inline loads and stores ({@link RegionMemEmitter#MEM_RD}).
      */
     private static final class Emitter implements RegionMemEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = RegionMemEmitter.EA, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1, LIM = CRF + 8;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
         final DecodeTable table;
         final Plan p;
+        /** The blocks the {@code lookupswitch} enters ({@link Plan#entries}, or fewer when {@link #hot}). */
+        int[] switchEntries;
+        /** A hot translation: entered at a block that is no entry, it returns {@link Region#NOT_ENTERED}. */
+        boolean hot;
         final boolean cm;
         final long mask;
         final boolean[] fallback;
@@ -495,23 +602,26 @@ final class RegionCompiler {
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
             fp.loadFprs();
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
+            // the event boundary in a local: only instructions that end a block (and leave the
+            // region) change it, so the back edges need not reload it after the attention poll
+            c.aload(S); c.getfield(CD_STATE, "limit", CD_long); c.lstore(LIM);
             c.iconst_0(); c.istore(BO);
             // placeholders the verifier sees assigned on every path into the tails
             c.lconst_0(); c.lstore(EA);
             // entry dispatch: the first block must fit before the event boundary
-            Label none = c.newLabel();
+            Label none = c.newLabel(), other = hot ? c.newLabel() : none;
             List<SwitchCase> cases = new ArrayList<>();
-            Label[] checks = new Label[p.entries.length];
-            for (int e = 0; e < p.entries.length; e++) {
+            Label[] checks = new Label[switchEntries.length];
+            for (int e = 0; e < switchEntries.length; e++) {
                 checks[e] = c.newLabel();
-                cases.add(SwitchCase.of(p.entries[e], checks[e]));
+                cases.add(SwitchCase.of(switchEntries[e], checks[e]));
             }
             c.iload(ENTRY);
             c.loadConstant(2);
             c.iushr();
-            c.lookupswitch(none, cases);
-            for (int e = 0; e < p.entries.length; e++) {
-                int i = p.entries[e];
+            c.lookupswitch(other, cases);
+            for (int e = 0; e < switchEntries.length; e++) {
+                int i = switchEntries[e];
                 c.labelBinding(checks[e]);
                 roomBelow(reach[i], none);
                 c.goto_(at[i]);
@@ -519,6 +629,11 @@ final class RegionCompiler {
             c.labelBinding(none);
             c.loadConstant(Region.NO_ROOM);
             c.ireturn();
+            if (hot) {                           // a block that is no entry here: nothing ran
+                c.labelBinding(other);
+                c.loadConstant(Region.NOT_ENTERED);
+                c.ireturn();
+            }
 
             c.labelBinding(tryStart);
             for (int k = 0; k < p.length(); k++) instruction(k);
@@ -564,9 +679,9 @@ final class RegionCompiler {
             c.exceptionCatchAll(tryStart, tryEnd, handler);
         }
 
-        /** if (s.limit - n < len) goto target. */
+        /** if (limit - n < len) goto target. */
         private void roomBelow(int len, Label target) {
-            c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
+            c.lload(LIM);
             c.lload(N);
             c.lsub();
             c.loadConstant((long) len);
@@ -633,7 +748,7 @@ final class RegionCompiler {
                 c.aload(PEND);
                 c.getfield(CD_PENDING, "attention", CD_boolean);
                 c.ifne(leave);
-                c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
+                c.lload(LIM);
                 c.lload(XRET); c.lconst_1(); c.ladd(); c.dup2(); c.lstore(N);
                 c.lsub();
                 c.loadConstant((long) reach[t]);
@@ -774,20 +889,27 @@ final class RegionCompiler {
 
         /**
          * CR field {@code bf} := LT/GT/EQ of the compare of the two longs {@code operands} pushes
-         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The lcmp result c
-         * (-1, 0, 1) picks 8, 2 or 4 as the nibble of 0x428 at 4(c + 1).
+         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The nibble is a
+         * constant per arm of two tests of the lcmp result: C2 turns each test into a compare of
+         * the operands (one compare, two jumps, shared with a fused branch after it), where a
+         * computed nibble cost about ten instructions per compare.
          */
         private void crFieldFrom(int bf, Runnable operands) {
             int shift = 28 - 4 * bf;
             crFields[0] |= 1 << bf;
             boolean split = (splitFields() & (1 << bf)) != 0;
             if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
-            c.loadConstant(0x428);
+            Label notLess = c.newLabel(), greater = c.newLabel(), nibble = c.newLabel();
             operands.run();
             c.lcmp();
-            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
-            c.iushr();
-            c.loadConstant(0xF); c.iand();
+            c.dup(); c.ifge(notLess);
+            c.pop(); c.bipush(8); c.goto_(nibble);
+            c.labelBinding(notLess);
+            c.ifgt(greater);
+            c.iconst_2(); c.goto_(nibble);
+            c.labelBinding(greater);
+            c.iconst_4();
+            c.labelBinding(nibble);
             ldI(SP_SO, SO); c.ior();
             if (split) {
                 usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;

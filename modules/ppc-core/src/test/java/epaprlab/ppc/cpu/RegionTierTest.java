@@ -29,7 +29,7 @@ class RegionTierTest {
         return cpu;
     }
 
-    private static List<Long> runInSlices(Cpu cpu, int slice) {
+    static List<Long> runInSlices(Cpu cpu, int slice) {
         Slices.runToHypercall(cpu, slice);
         return Slices.state(cpu, 0x10000);
     }
