@@ -413,15 +413,14 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts}, the eight split CR fields and the event
-     * boundary ({@link CpuState#limit}, two slots); from 200 the
+     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
      * memory locals of the inline loads and stores ({@link RegionMemEmitter#MEM_RD}).
      */
     private static final class Emitter implements RegionMemEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = RegionMemEmitter.EA, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1, LIM = CRF + 8;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -602,9 +601,6 @@ final class RegionCompiler {
             for (int b = 1; b <= SP_CA; b <<= 1) if (specialLoaded(b)) loadSpecial(b);
             fp.loadFprs();
             c.aload(S); c.getfield(CD_STATE, "retired", CD_long); c.lstore(N);
-            // the event boundary in a local: only instructions that end a block (and leave the
-            // region) change it, so the back edges need not reload it after the attention poll
-            c.aload(S); c.getfield(CD_STATE, "limit", CD_long); c.lstore(LIM);
             c.iconst_0(); c.istore(BO);
             // placeholders the verifier sees assigned on every path into the tails
             c.lconst_0(); c.lstore(EA);
@@ -679,9 +675,9 @@ final class RegionCompiler {
             c.exceptionCatchAll(tryStart, tryEnd, handler);
         }
 
-        /** if (limit - n < len) goto target. */
+        /** if (s.limit - n < len) goto target. */
         private void roomBelow(int len, Label target) {
-            c.lload(LIM);
+            c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
             c.lload(N);
             c.lsub();
             c.loadConstant((long) len);
@@ -748,7 +744,7 @@ final class RegionCompiler {
                 c.aload(PEND);
                 c.getfield(CD_PENDING, "attention", CD_boolean);
                 c.ifne(leave);
-                c.lload(LIM);
+                c.aload(S); c.getfield(CD_STATE, "limit", CD_long);
                 c.lload(XRET); c.lconst_1(); c.ladd(); c.dup2(); c.lstore(N);
                 c.lsub();
                 c.loadConstant((long) reach[t]);
@@ -889,27 +885,20 @@ final class RegionCompiler {
 
         /**
          * CR field {@code bf} := LT/GT/EQ of the compare of the two longs {@code operands} pushes
-         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The nibble is a
-         * constant per arm of two tests of the lcmp result: C2 turns each test into a compare of
-         * the operands (one compare, two jumps, shared with a fused branch after it), where a
-         * computed nibble cost about ten instructions per compare.
+         * (signed: lcmp), SO copied in, as {@link FixedPoint}'s cmp does. The lcmp result c
+         * (-1, 0, 1) picks 8, 2 or 4 as the nibble of 0x428 at 4(c + 1).
          */
         private void crFieldFrom(int bf, Runnable operands) {
             int shift = 28 - 4 * bf;
             crFields[0] |= 1 << bf;
             boolean split = (splitFields() & (1 << bf)) != 0;
             if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
-            Label notLess = c.newLabel(), greater = c.newLabel(), nibble = c.newLabel();
+            c.loadConstant(0x428);
             operands.run();
             c.lcmp();
-            c.dup(); c.ifge(notLess);
-            c.pop(); c.bipush(8); c.goto_(nibble);
-            c.labelBinding(notLess);
-            c.ifgt(greater);
-            c.iconst_2(); c.goto_(nibble);
-            c.labelBinding(greater);
-            c.iconst_4();
-            c.labelBinding(nibble);
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
             ldI(SP_SO, SO); c.ior();
             if (split) {
                 usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
