@@ -826,6 +826,8 @@ final class RegionCompiler {
         @Override public void leaveToNext(int k) { pcOf(p.index[k] + 1); maskTop(); exitWithNia(k); }
         @Override public ClassDesc self() { return self; }
 
+        @Override public boolean hot() { return hot; }
+
         /** Block-ending instruction run by its handler: the region exits through it. */
         private void ender(int k, int w) {
             fallback[k] = true;

@@ -37,6 +37,9 @@ final class RegionMemEmitter {
 
         /** The region's class (its static {@code words}: the page words it holds, by bit). */
         ClassDesc self();
+
+        /** True for a hot region's second translation (the region tier's tiering). */
+        boolean hot();
     }
 
     private static final ClassDesc CD_STATE = ClassDesc.of(CpuState.class.getName());
@@ -70,12 +73,23 @@ final class RegionMemEmitter {
      */
     static final int MEM_TAG = 212, MEM_OWN = 214, MEM_PAGE = 215, MEM_IMG = 216;
     /**
-     * True ({@code -Depaprlab.region-page-cache=true}): FLAT loads use the page cache. Off by
-     * default: it raised coremix's CPU-MIPS by 3–20 % but the short-guest suite's CPU time by
-     * 5–19 % in the sixth session's pairs (see the module README); the region-tier test
-     * execution runs with it on.
+     * Which translations give FLAT loads the page cache ({@code -Depaprlab.region-page-cache}):
+     * {@code hot} (the default) only the hot forms of the region tier's tiering, {@code true}
+     * every region, {@code false} none. In every region it raised coremix's CPU-MIPS by 3–20 %
+     * but the short-guest suite's CPU time by 5–19 % in the sixth session's pairs (see the module
+     * README): short guests never reach a hot form, long loops do. The region-tier test
+     * execution runs with {@code true}.
      */
-    static final boolean PAGE_CACHE = Boolean.getBoolean("epaprlab.region-page-cache");
+    private static final String PAGE_CACHE = System.getProperty("epaprlab.region-page-cache", "hot");
+
+    /** True when this translation's FLAT loads use the page cache. */
+    private boolean pageCache() {
+        return switch (PAGE_CACHE) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> h.hot();
+        };
+    }
 
     private static final Set<String> LOADS = Set.of("lbz", "lhz", "lha", "lwz", "ld", "lwa", "lfd", "lfs");
     private static final Set<String> STORES = Set.of("stb", "sth", "stw", "std", "stfd", "stfs");
@@ -141,7 +155,7 @@ final class RegionMemEmitter {
             if (p.bookE) {
                 softHit(len, MEM_SOFT_RD, slow);
                 loadPage(len, MEM_PA);
-            } else if (PAGE_CACHE) {
+            } else if (pageCache()) {
                 flatCached(len, slow);
                 loadFrom(len, MEM_PAGE);
             } else {
@@ -222,7 +236,7 @@ final class RegionMemEmitter {
         if (!p.bookE) {
             c.aload(S); c.getfield(CD_STATE, "slowMask", CD_long); c.lstore(MEM_SLOW);
             c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
-            if (PAGE_CACHE) {
+            if (pageCache()) {
                 // no page yet: -1 has the low 12 bits set, which no access's tag has
                 c.loadConstant(-1L); c.lstore(MEM_TAG);
                 c.aconst_null(); c.astore(MEM_OWN);
@@ -340,7 +354,7 @@ final class RegionMemEmitter {
         ramPage(MEM_WR, addr);
         c.dup();
         c.ifnull(none);
-        if (PAGE_CACHE && !p.bookE) {
+        if (pageCache() && !p.bookE) {
             // a write page is this RAM's own: the loads after it may take it from the page cache
             c.dup(); c.astore(MEM_OWN);
             c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
