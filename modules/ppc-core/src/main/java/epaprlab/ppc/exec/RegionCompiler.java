@@ -168,11 +168,8 @@ final class RegionCompiler {
                 count++;
                 String name = table.name(w);
                 if (isBranch(name)) {
-                    int t = -1;
-                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
-                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
-                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
-                    boolean fall = (!always || lk(w)) && i + 1 < PAGE_WORDS;
+                    int t = directTarget(name, i, w);
+                    boolean fall = (!alwaysTaken(name, w) || lk(w)) && i + 1 < PAGE_WORDS;
                     boolean taken = t >= 0 && t < PAGE_WORDS;
                     // the stack pops last-pushed first: a backward target (a loop's head) is
                     // walked before the fall-through, so the loop closes inside the region
@@ -237,10 +234,8 @@ final class RegionCompiler {
                 int w = word[i];
                 String name = table.name(w);
                 if (isBranch(name)) {
-                    int t = -1;
-                    if (name.equals("b") && !aa(w)) t = i + (li(w) >> 2);
-                    else if (name.equals("bc") && !aa(w)) t = i + (bd(w) >> 2);
-                    boolean always = name.equals("b") || (bo(w) & 0x14) == 0x14;
+                    int t = directTarget(name, i, w);
+                    boolean always = alwaysTaken(name, w);
                     if (t >= 0 && t < PAGE_WORDS && blockAt[t] >= 0) succ[b] |= 1L << blockAt[t];
                     if ((!always || lk(w)) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
                     break;
@@ -280,6 +275,16 @@ final class RegionCompiler {
         }
         return n == nb ? blocks : Arrays.copyOf(entries, n);
     }
+
+    /** The word index a relative {@code b}/{@code bc} at word {@code i} branches to (may lie off the page); -1 for other branches. */
+    private static int directTarget(String name, int i, int w) {
+        if (name.equals("b") && !aa(w)) return i + (li(w) >> 2);
+        if (name.equals("bc") && !aa(w)) return i + (bd(w) >> 2);
+        return -1;
+    }
+
+    /** True when the branch is taken whatever the CR and CTR (BO 1z1zz). */
+    private static boolean alwaysTaken(String name, int w) { return name.equals("b") || (bo(w) & 0x14) == 0x14; }
 
     private static void push(int[] work, int top, boolean[] blockStart, int word) {
         blockStart[word] = true;
