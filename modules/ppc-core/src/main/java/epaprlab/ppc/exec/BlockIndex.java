@@ -39,10 +39,7 @@ public final class BlockIndex {
             }
         }
         final Block b = get(pa);
-        if (b != null) {
-            if (prev != null) prev.next = b;
-            last = b;
-        }
+        if (b != null) follow(b);
         return b;
     }
 

@@ -430,7 +430,7 @@ public final class Interpreter {
         try {
             final long before = s.retired;
             final int how = r.run(s, pc - off, page, off);
-            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
+            ran(re, s.retired - before);
             if (how == Region.LINKED) chain(pc - off, pn);
             if (how == Region.NOT_ENTERED) {    // inside a loop of the hot form: a region starting here
                 b.region = request(pa);
@@ -494,7 +494,7 @@ public final class Interpreter {
             s.codeWritten = false;
             final long before = s.retired;
             final int how = r.run(s, pcBase, page, (int) nia & 0xFFF);
-            if (re.heat > 0 && (re.heat -= (int) (s.retired - before)) <= 0) hot(re);
+            ran(re, s.retired - before);
             if (how == Region.LINKED) continue;
             if (how == Region.NO_ROOM || how == Region.NOT_ENTERED) {   // as the dispatcher had it: the last region's exit, not counted
                 s.pc = from;
@@ -505,10 +505,12 @@ public final class Interpreter {
         }
     }
 
-    /** Tiering: region {@code re} ran its share of instructions; its hot translation is asked for. */
-    private void hot(RegionCache.Entry re) {
-        re.heat = 0;
-        RegionCache.promote(table, re, compileSynchronously);
+    /** Tiering: region {@code re} ran {@code n} instructions; once it ran its share, its hot translation is asked for. */
+    private void ran(RegionCache.Entry re, long n) {
+        if (re.heat > 0 && (re.heat -= (int) n) <= 0) {
+            re.heat = 0;
+            RegionCache.promote(table, re, compileSynchronously);
+        }
     }
 
     /**
