@@ -105,10 +105,16 @@ final class RegionFpEmitter {
     }
 
     /** At method start: every FPR the region names, from the CPU. */
-    void loadFprs() { for (int r = 0; r < 32; r++) if (loaded(r)) fromState(r); }
+    void loadFprs() { loadFprs(-1); }
+
+    /** Of the FPRs in mask {@code m} (bit r: FPR r), those the region names, from the CPU. */
+    private void loadFprs(int m) { for (int r = 0; r < 32; r++) if ((m & 1 << r) != 0 && loaded(r)) fromState(r); }
 
     /** At every exit: every FPR the region writes, to the CPU. */
-    void writeBackFprs() { for (int r = 0; r < 32; r++) if (loaded(r) && dirty(r)) toState(r); }
+    void writeBackFprs() { writeBackFprs(-1); }
+
+    /** Of the FPRs in mask {@code m} (bit r: FPR r), those the region writes, to the CPU. */
+    private void writeBackFprs(int m) { for (int r = 0; r < 32; r++) if ((m & 1 << r) != 0 && loaded(r) && dirty(r)) toState(r); }
 
     /** True for the instructions whose handlers read or write FPRs. */
     private static boolean touchesFprs(String name) {
@@ -127,18 +133,10 @@ final class RegionFpEmitter {
      * of them around every {@code lfd}/{@code stfd} made FP regions a tenth larger, which short
      * guests paid for in JIT time.
      */
-    void beforeHandler(String name, int w) {
-        if (!touchesFprs(name)) return;
-        int m = named(w);
-        for (int r = 0; r < 32; r++) if ((m & 1 << r) != 0 && loaded(r) && dirty(r)) toState(r);
-    }
+    void beforeHandler(String name, int w) { if (touchesFprs(name)) writeBackFprs(named(w)); }
 
     /** After a generic handler call: the FPRs it names, which it may have written, from the CPU. */
-    void afterHandler(String name, int w) {
-        if (!touchesFprs(name)) return;
-        int m = named(w);
-        for (int r = 0; r < 32; r++) if ((m & 1 << r) != 0 && loaded(r)) fromState(r);
-    }
+    void afterHandler(String name, int w) { if (touchesFprs(name)) loadFprs(named(w)); }
 
     // ---- instructions ---------------------------------------------------------------------------
 
