@@ -153,7 +153,7 @@ public final class DebugGate {
      * {@link #ended}.
      */
     public synchronized void kill() {
-        if (!held) stop(new StopEvent(SIGINT, last == null ? 0 : last.vcpu()));
+        interrupt();
         kill.run();
     }
 
