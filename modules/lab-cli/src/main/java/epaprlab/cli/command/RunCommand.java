@@ -110,9 +110,16 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Config system = ConfigFactory.load();
+        // the actor system starts while the lab's file is read and checked; a run that ends before its lab ends it
+        try (LabActorSystem.Launch launch = LabActorSystem.launch(system)) {
+            return run(system, launch);
+        }
+    }
+
+    private int run(Config system, LabActorSystem.Launch launch) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        Config system = ConfigFactory.load();
         LabConfig lab;
         try {
             lab = new LabConfigLoader(system).load(config);
@@ -198,10 +205,10 @@ public final class RunCommand implements Callable<Integer> {
             if (attached != null) printer.hideWhile(vm -> vm.equals(attached.vm()) && attached.isAttached());
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer, startRate));
             if (held != null) observers.add(held);
+            // wall-s runs from here, the lab loaded, to the actor system's end: what of its start was not done yet counts
             long start = System.nanoTime();
-            ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
-                    LabGuardian.create(lab, LabObserver.all(observers), attached == null ? null : attached.attachment()),
-                    "epapr-lab", LabActorSystem.config(system));
+            ActorSystem<LabGuardian.Command> actors = launch.begin(
+                    new LabGuardian.Begin(lab, LabObserver.all(observers), attached == null ? null : attached.attachment()));
             Interrupt interrupt = new Interrupt(actors, out, err);
             Runtime.getRuntime().addShutdownHook(interrupt.hook);
             try {

@@ -46,6 +46,9 @@ public final class LabGuardian {
     /** The host stops every VM (for example on Ctrl-C): running ones end as stopped, waiting ones never start. */
     public record StopAll(String why) implements Command {}
 
+    /** The lab for a guardian made by {@link #awaiting()} ({@code attach}: a terminal on one VM's console, or null). */
+    public record Begin(LabConfig lab, LabObserver observer, ConsoleAttachment attach) implements Command {}
+
     private record FromVm(VmEvent event) implements Command {}
 
     private record SupervisorStopped(String vm) implements Command {}
@@ -63,6 +66,20 @@ public final class LabGuardian {
     /** With a terminal attached to one VM's console ({@code attach}, or null for none). */
     public static Behavior<Command> create(LabConfig lab, LabObserver observer, ConsoleAttachment attach) {
         return create(lab, observer, Admission.of(HeapBudget.ofThisJvm()), attach);
+    }
+
+    /**
+     * A guardian whose actor system starts before its lab is loaded ({@link LabActorSystem#launch}):
+     * it runs the lab of its first {@link Begin}; a {@link StopAll} before that ends it with no lab.
+     */
+    public static Behavior<Command> awaiting() {
+        return Behaviors.receive(Command.class)
+                .onMessage(Command.class, msg -> switch (msg) {
+                    case Begin b -> create(b.lab(), b.observer(), b.attach());
+                    case StopAll _ -> Behaviors.stopped();
+                    case FromVm _, SupervisorStopped _, ConfirmLost _ -> Behaviors.unhandled();     // no VM yet
+                })
+                .build();
     }
 
     /** With the heap pool of {@code admission} instead of this JVM's. */
@@ -224,6 +241,7 @@ public final class LabGuardian {
                         }
                         yield finishIfDone();
                     }
+                    case Begin _ -> Behaviors.unhandled();          // a guardian runs one lab
                     case StopAll s -> {
                         parked.keySet().stream().toList().forEach(this::unpark);
                         while (!waiting.isEmpty()) {
