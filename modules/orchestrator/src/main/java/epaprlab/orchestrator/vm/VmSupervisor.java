@@ -966,11 +966,12 @@ public final class VmSupervisor {
 
     private Behavior<Command> bootAgain(Reboot next) {
         move(Lifecycle.RESETTING, Lifecycle.BOOTING, next.why());
-        if (next.requestedAtNanos() >= 0) {
-            guestResets++;
-            resetNanos += System.nanoTime() - next.requestedAtNanos();
-        }
-        return boot(next.reason(), next.why());
+        boolean guestAsked = next.requestedAtNanos() >= 0;
+        if (guestAsked) guestResets++;                  // counted before the boot, which may end the VM with its result
+        Behavior<Command> booted = boot(next.reason(), next.why());
+        // The cycle a user waits for ends with the new boot ready to run: its power-on is part of it.
+        if (guestAsked) resetNanos += System.nanoTime() - next.requestedAtNanos();
+        return booted;
     }
 
     private Behavior<Command> refuseSnapshot(TakeSnapshot t, String why) {

@@ -63,6 +63,34 @@ class VmSupervisorTest {
     }
 
     /**
+     * A guest reset's cycle, as the summary's mean-reset-cycle-us reports it, lasts until the new
+     * boot is ready to run: every BOOTING-to-RUNNING span (power-on, image, device tree) is inside it.
+     */
+    @Test
+    void aResetCycleCoversTheNewBootsPowerOn() throws Exception {
+        TestProbe<VmEvent> events = kit.createTestProbe(VmEvent.class);
+        kit.spawn(VmSupervisor.create(sample("reset-loop", "e500mc"), events.getRef(), new ImageCache()));
+        long bootingSpans = 0;
+        java.time.Instant bootingAt = null;
+        VmResult result = null;
+        while (result == null) {
+            switch (events.receiveMessage(WAIT)) {
+                case LifecycleChanged l when l.to() == BOOTING -> bootingAt = l.at();
+                case LifecycleChanged l when l.to() == RUNNING -> {
+                    if (bootingAt != null) bootingSpans += Duration.between(bootingAt, l.at()).toNanos();
+                    bootingAt = null;
+                }
+                case VmFinished f -> result = f.result();
+                default -> { }
+            }
+        }
+        assertEquals(2, result.guestResets());
+        long slack = 2_000 * result.guestResets();          // two clocks (wall and monotonic), read microseconds apart
+        assertTrue(result.resetTime().toNanos() + slack >= bootingSpans,
+                "reset cycles " + result.resetTime().toNanos() + " ns, the boots inside them " + bootingSpans + " ns");
+    }
+
+    /**
      * reset-loop with on-reset = decline prints its boot line, is refused its own reset and idles:
      * a host Reset then boots it again with boot count 2 and reason host-request, published as
      * RUNNING -> RESETTING -> BOOTING -> RUNNING.
