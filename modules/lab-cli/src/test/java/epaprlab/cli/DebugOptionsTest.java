@@ -23,6 +23,8 @@ class DebugOptionsTest {
                 new Case("", new String[] {"--gdb", "nosuch:1234"}, "--gdb nosuch:1234: "),
                 new Case("", new String[] {"--gdb", "v:99999"}, "the port must be a number from 0 to 65535"),
                 new Case("", new String[] {"--gdb", "v:x"}, "the port must be a number from 0 to 65535"),
+                new Case("", new String[] {"--gdb", ":1234"}, "--gdb :1234: no VM name (expected VM or VM:PORT, e.g. v:1234)"),
+                new Case("", new String[] {"--gdb", ""}, "--gdb : no VM name (expected VM or VM:PORT, e.g. v:1234)"),
                 new Case("", new String[] {"--trace-branches", "70000"}, "--trace-branches must be 0 (off) to 65536"),
                 new Case("", new String[] {"--only", "w"}, "--only w: "),
                 new Case("debug.gdb = always", new String[0], "debug.gdb"),

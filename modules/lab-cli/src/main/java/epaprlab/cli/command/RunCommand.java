@@ -132,6 +132,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (gdb != null) {
             String name = gdb.contains(":") ? gdb.substring(0, gdb.lastIndexOf(':')) : gdb;
+            if (name.isEmpty()) {
+                String example = lab.vms().get(0).name();
+                err.println("epapr-lab: --gdb " + gdb + ": no VM name (expected VM or VM:PORT, e.g. " + example + ":1234)");
+                return ExitCode.BAD_INPUT.code();
+            }
             int port;
             try {
                 port = gdb.contains(":") ? Integer.parseInt(gdb.substring(gdb.lastIndexOf(':') + 1)) : 1234;
