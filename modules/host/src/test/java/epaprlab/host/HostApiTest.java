@@ -251,6 +251,20 @@ class HostApiTest {
         assertTrue(!a.message().contains(System.getProperty("java.io.tmpdir") + "/epapr-lab-host"), a.text());
     }
 
+    /** A body too deep for the parser is refused by its line; a ${...} chain too long for the resolver is named as one. */
+    @Test
+    void aHostileNestingIsRefusedByLineAndALongSubstitutionChainByName() throws Exception {
+        Answer deep = api.post("/api/v1/vms", "name = b\n" + "a {\n".repeat(20_000) + "}\n".repeat(20_000));
+        assertEquals(400, deep.status(), deep.text());
+        assertTrue(deep.message().startsWith("line 65: objects or lists nested more than 64 levels deep"), deep.text());
+        StringBuilder chain = new StringBuilder("name = b\nimage = hello-e500mc.elf\nguest-id = ${a0}\n");
+        for (int i = 0; i < 30_000; i++) chain.append("a").append(i).append(" = ${a").append(i + 1).append("}\n");
+        Answer links = api.post("/api/v1/vms", chain.append("a30000 = 1\n").toString());
+        assertEquals(400, links.status(), links.text());
+        assertTrue(links.message().contains("chain too long to resolve"), links.text());
+        assertEquals(200, api.get("/api/v1/vms").status(), "the host serves on");
+    }
+
     @Test
     void requestsThatDoNotFitTheStateOrTheResourceAre4xx() throws Exception {
         assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"dup\", " + IDLE + "}").status());

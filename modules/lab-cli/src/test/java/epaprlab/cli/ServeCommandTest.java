@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code serve} refuses unsafe or impossible settings before it starts anything. */
 @Timeout(60)
@@ -28,6 +31,24 @@ class ServeCommandTest {
     void aNonLoopbackBindWithoutATokenIsRefused() {
         String err = stderrOf("serve", "--bind", "0.0.0.0", "--port", "0", "--images", "../../sample-vms/images");
         assertTrue(err.contains("--bind 0.0.0.0") && err.contains("token"), err);
+    }
+
+    @Test
+    void aConfigNestedThousandsDeepIsRefusedByLineAsRunRefusesIt(@TempDir Path dir) throws Exception {
+        Path deep = dir.resolve("deep.conf");
+        Files.writeString(deep, "epapr-lab.host.port = 0\nx = " + "{a = ".repeat(5_000) + "1" + "}".repeat(5_000) + "\n");
+        String err = stderrOf("serve", "--config", deep.toString(), "--images", "../../sample-vms/images");
+        assertTrue(err.startsWith("epapr-lab: --config: " + deep + ":2: objects or lists nested more than 64 levels deep")
+                && err.strip().lines().count() == 1, err);
+    }
+
+    @Test
+    void aConfigThatIsNoRegularFileOrHasAWrongTypeIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        assertTrue(stderrOf("serve", "--config", dir.toString()).contains(dir + " is a directory"));
+        Path typed = dir.resolve("typed.conf");
+        Files.writeString(typed, "epapr-lab.host.port = eighty\n");
+        String err = stderrOf("serve", "--config", typed.toString(), "--images", "../../sample-vms/images");
+        assertTrue(err.contains("--config " + typed) && err.contains("port") && err.strip().lines().count() == 1, err);
     }
 
     @Test

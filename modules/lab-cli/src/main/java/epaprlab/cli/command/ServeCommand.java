@@ -2,11 +2,11 @@ package epaprlab.cli.command;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import epaprlab.cli.ExitCode;
 import epaprlab.host.Host;
 import epaprlab.host.HostSettings;
+import epaprlab.orchestrator.config.ConfigProblem;
+import epaprlab.orchestrator.config.LabConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,15 +50,19 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config file;
+        Config system;
+        HostSettings settings;
         try {
-            file = config == null ? null : ConfigFactory.parseFile(config.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // the same file checks as run's: a regular file, nested at most 64 levels, errors by file:line
+            system = Host.systemConfig(config == null ? null : LabConfigLoader.readFile(config));
+            settings = HostSettings.from(system);
+        } catch (ConfigProblem p) {
+            System.err.println("epapr-lab: --config: " + p.getMessage());
+            return ExitCode.BAD_INPUT.code();
         } catch (ConfigException e) {
-            System.err.println("epapr-lab: " + e.getMessage());
+            System.err.println("epapr-lab: --config " + config + ": " + e.getMessage());
             return ExitCode.BAD_INPUT.code();
         }
-        Config system = Host.systemConfig(file);
-        HostSettings settings = HostSettings.from(system);
         if (bind != null) settings = settings.withBind(bind);
         if (port != null) settings = settings.withPort(port);
         if (images != null) settings = settings.withImages(images);

@@ -572,22 +572,52 @@ public final class LabConfigLoader {
     }
 
     private static Config parse(Path file) throws ConfigProblem {
+        Config read = readFile(file);
+        try {
+            return read.resolve();
+        } catch (StackOverflowError e) {          // the resolver recurses once per link of a ${...} chain
+            throw new ConfigProblem.Unreadable(file + ": substitutions (${...}) refer to each other in a chain too long "
+                    + "to resolve (a config needs a few links)", null);
+        } catch (ConfigException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /**
+     * Reads a HOCON file as it is written, substitutions unresolved (the caller resolves it, alone
+     * or over other configs): only a regular file, and no object or list nested deeper than
+     * {@link ConfigNesting#MAX_DEPTH}, refused by line before the parser's recursion could
+     * overflow the stack on it. Every problem names the file and, where known, the line.
+     */
+    public static Config readFile(Path file) throws ConfigProblem {
         FileKind kind = FileKind.of(file);
         if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigProblem.Unreadable(file + ": cannot read: " + e.getMessage(), e);
+        }
+        var deepLine = ConfigNesting.tooDeep(text);
+        if (deepLine.isPresent()) throw new ConfigProblem.Unreadable(file + ":" + deepLine.getAsInt() + ": " + ConfigNesting.problem(), null);
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
-        } catch (StackOverflowError e) {          // the parser recurses once per level: only a hostile nesting gets here
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (StackOverflowError e) {          // the parser recurses once per level: a hostile nesting of included files
             throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {
-            // Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else
-            String prefix = e.origin() == null ? null : e.origin().description() + ": ";
-            throw new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
-                    ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
+            throw unreadable(e);
         }
         var deep = ConfigNesting.tooDeep(parsed.root());
         if (deep.isPresent()) throw new ConfigProblem.Unreadable(ConfigProblem.where(deep.get()) + ConfigNesting.problem(), null);
         return parsed;
+    }
+
+    /** Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else. */
+    private static ConfigProblem unreadable(ConfigException e) {
+        String prefix = e.origin() == null ? null : e.origin().description() + ": ";
+        return new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
+                ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
     }
 
     private static Config object(Config c, String key) throws ConfigProblem {
