@@ -172,7 +172,7 @@ class HostApiTest {
     /** A ppce500 VM's files resolve against --images as image does (they resolved against a scratch file). */
     @Test
     void ppce500FilesResolveAgainstTheImagesDirectory() throws Exception {
-        Answer a = api.post("/api/v1/vms", "{\"name\": \"p5\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", "
+        Answer a = api.post("/api/v1/vms", "{\"name\": \"p5\", \"board\": \"ppce500\", \"kernel\": \"hello-e500mc.elf\", "
                 + "\"initrd\": \"hello-e500mc.elf\", \"ram\": \"2G\"}");
         assertEquals(201, a.status(), a.text());
         assertEquals(202, api.delete("/api/v1/vms/p5").status());
@@ -228,7 +228,7 @@ class HostApiTest {
                 // every key that names a host file stays under --images, not only image
                 new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"/etc/passwd\"}", "vm.bios"),
                 new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"kernel\": \"../../pom.xml\"}", "vm.kernel"),
-                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", \"initrd\": \"/etc/passwd\"}",
+                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"kernel\": \"hello-e500mc.elf\", \"initrd\": \"/etc/passwd\"}",
                         "vm.initrd"),
                 new Bad("{\"name\": \"b\", " + ok + ", \"snapshot\": {\"at\": \"hypercall\", \"file\": \"/tmp/s.bin\"}}",
                         "vm.snapshot.file"),

@@ -248,6 +248,9 @@ public final class LabConfigLoader {
             }
             boolean autoId = variants.get(v).withFallback(defaults).getInt("guest-id") == 0;
             int width = String.valueOf(count).length();
+            // the copies' names are longer than the entry's, and every copy's is as long: the tree holds it
+            checkDeviceTreeFits(variants.get(v).withFallback(defaults), key,
+                    base.renamed(base.name() + "-" + "0".repeat(width), base.board().guestId()));
             for (int c = 1; c <= count; c++) {
                 String name = base.name() + "-" + String.format(Locale.ROOT, "%0" + width + "d", c);
                 checkName(name, variants.get(v), key);
@@ -316,6 +319,16 @@ public final class LabConfigLoader {
                 throw new ConfigProblem.BadValue(c.getValue("board").origin(), prefix + ".bios",
                         "a ppce500 VM needs `bios` (firmware such as U-Boot) or `kernel` (or both)");
             }
+            if (f.kernel().isEmpty()) {         // QEMU refuses both without -kernel: nothing would read them
+                if (!get(c, "bootargs", prefix + ".bootargs", Config::getString).isEmpty()) {
+                    throw bad(c, "bootargs", prefix, "bootargs are the kernel's command line: give `kernel` too "
+                            + "(QEMU: -append only allowed with -kernel option)");
+                }
+                if (f.initrd().isPresent()) {
+                    throw bad(c, "initrd", prefix, "an initrd is the kernel's: give `kernel` too (QEMU: -initrd only allowed "
+                            + "with -kernel option)");
+                }
+            }
             files = Optional.of(f);
             image = f.bios().orElseGet(() -> f.kernel().orElseThrow());
         } else {
@@ -375,9 +388,40 @@ public final class LabConfigLoader {
                 pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix), traceBranches(c, prefix), gdb(c, prefix));
-        return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
+        VmConfig bound = new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files,
                 snapshotRules(c, prefix, prefix + nameSuffix, boardName, board));
+        checkDeviceTreeFits(c, prefix, bound);
+        return bound;
+    }
+
+    /**
+     * On the ePAPR board: the device tree blob (with the bootargs, on the longest boot) and the
+     * spin table fit in RAM after the image, as the board places them; else the VM could only end
+     * {@code crashed} at its first boot. The image's own problems are left to the image loader.
+     */
+    private void checkDeviceTreeFits(Config c, String prefix, VmConfig vm) throws ConfigProblem {
+        if (vm.ppce500().isPresent()) return;
+        BoardSpec b = vm.board();
+        long end;
+        try {
+            end = images.physicalEnd(vm.image());
+        } catch (java.io.IOException unreadable) {
+            return;
+        }
+        if (end < 0) return;
+        int blob = DeviceTreeRoom.blobBytes(b, b.bootargs());
+        if (DeviceTreeRoom.fits(end, blob, b)) return;
+        long most = DeviceTreeRoom.mostBootargs(end, b);
+        if (most < 0 || b.bootargs().isEmpty()) {
+            throw bad(c, "image", prefix, "%s loads up to 0x%x; the device tree blob (%d bytes%s) goes after it, at the next 4 KiB"
+                    .formatted(vm.image(), end, DeviceTreeRoom.blobBytes(b, ""), b.vcpus() > 1 ? ", then the spin table" : "")
+                    + " boundary, and does not fit in the VM's RAM (ram = %d bytes): give the VM more RAM".formatted(b.ramBytes()));
+        }
+        throw bad(c, "bootargs", prefix, ("%d bytes do not fit: the ePAPR board puts the device tree blob that holds them "
+                + "(%d bytes) after the image, which loads up to 0x%x, in the VM's RAM (ram = %d bytes); at most %d bytes of "
+                + "bootargs fit there (more RAM fits more)").formatted(DeviceTreeRoom.utf8Bytes(b.bootargs()), blob, end,
+                b.ramBytes(), most));
     }
 
     /** {@code snapshot { at, console-pattern, file, from }} and {@code boot-once}. */
@@ -815,13 +859,17 @@ public final class LabConfigLoader {
         }
     }
 
-    /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */
-    static final int MAX_PPCE500_BOOTARGS = 128 * 1024;
+    /**
+     * The longest -append QEMU can be given: Linux passes a program no argument longer than
+     * MAX_ARG_STRLEN (131,072 bytes, its NUL included; one byte more and exec fails with E2BIG).
+     * QEMU's 1 MiB ppce500 tree holds that much (checked with {@code dumpdtb}).
+     */
+    static final int MAX_PPCE500_BOOTARGS = 128 * 1024 - 1;
 
-    /** {@code bootargs}; on ppce500 they share QEMU's 1 MiB device tree blob, so bounded as QEMU's are. */
+    /** {@code bootargs}; on ppce500 they are QEMU's -append, so bounded as QEMU's are. */
     private static String bootargs(Config c, String prefix, boolean ppce500) throws ConfigProblem {
         String text = get(c, "bootargs", prefix + ".bootargs", Config::getString);
-        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int bytes = DeviceTreeRoom.utf8Bytes(text);
         if (ppce500 && bytes > MAX_PPCE500_BOOTARGS) {
             throw bad(c, "bootargs", prefix, "%d bytes; a ppce500 VM takes at most %d (the longest -append QEMU can be given)"
                     .formatted(bytes, MAX_PPCE500_BOOTARGS));
