@@ -869,6 +869,10 @@ public final class LabConfigLoader {
     /** {@code bootargs}; on ppce500 they are QEMU's -append, so bounded as QEMU's are. */
     private static String bootargs(Config c, String prefix, boolean ppce500) throws ConfigProblem {
         String text = get(c, "bootargs", prefix + ".bootargs", Config::getString);
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {     // a device tree string ends at its NUL (and QEMU's -append, an exec argument, cannot hold one)
+            throw bad(c, "bootargs", prefix, "holds a NUL character (\\u0000) at offset " + nul + "; a device tree string cannot");
+        }
         int bytes = DeviceTreeRoom.utf8Bytes(text);
         if (ppce500 && bytes > MAX_PPCE500_BOOTARGS) {
             throw bad(c, "bootargs", prefix, "%d bytes; a ppce500 VM takes at most %d (the longest -append QEMU can be given)"
