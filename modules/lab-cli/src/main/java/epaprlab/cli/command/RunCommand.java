@@ -120,6 +120,13 @@ public final class RunCommand implements Callable<Integer> {
             err.println("epapr-lab: " + TerminalText.escape(p.getMessage()));     // it quotes the file's values
             return ExitCode.BAD_INPUT.code();
         }
+        for (String[] named : new String[][] {{"--only", only}, {"--attach", attach}}) {
+            if (named[1] != null && named[1].isEmpty()) {
+                err.println("epapr-lab: " + named[0] + ": no VM name (expected " + named[0] + " VM, e.g. "
+                        + lab.vms().get(0).name() + ")");
+                return ExitCode.BAD_INPUT.code();
+            }
+        }
         if (only != null) {
             List<VmConfig> one = lab.vms().stream().filter(v -> v.name().equals(only)).toList();
             if (one.isEmpty()) {
