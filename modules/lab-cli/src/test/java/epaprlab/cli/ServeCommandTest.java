@@ -51,6 +51,22 @@ class ServeCommandTest {
         assertTrue(err.contains("--config " + typed) && err.contains("port") && err.strip().lines().count() == 1, err);
     }
 
+    /** A token file that cannot be read ended serve with an exception's trace; an empty value meant the cwd or any address. */
+    @Test
+    void anUnreadableTokenFileAndEmptyValuesAreRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {(byte) 0xE9, 'a', '\n'});
+        for (String[] c : new String[][] {
+                {"--token-file=" + dir.resolve("none"), "--token-file " + dir.resolve("none") + ": no such file"},
+                {"--token-file=" + dir, "--token-file " + dir + " is a directory"},
+                {"--token-file=" + latin1, "--token-file " + latin1 + ": cannot read it: "},
+                {"--images=", "--images: nothing given (expected --images DIR)"},
+                {"--bind=", "--bind: nothing given (expected --bind ADDR)"},
+                {"--token-file=", "--token-file: nothing given (expected --token-file FILE)"}}) {
+            String err = stderrOf("serve", "--port", "0", c[0]);
+            assertTrue(err.startsWith("epapr-lab: " + c[1]) && err.strip().lines().count() == 1, c[0] + ": " + err);
+        }
+    }
+
     @Test
     void aMissingImagesDirectoryAndABadSeedAreRefused() {
         assertTrue(stderrOf("serve", "--port", "0", "--images", "no/such/dir").contains("--images"));
