@@ -49,6 +49,11 @@ class ServeCommandTest {
         Files.writeString(typed, "epapr-lab.host.port = eighty\n");
         String err = stderrOf("serve", "--config", typed.toString(), "--images", "../../sample-vms/images");
         assertTrue(err.contains("--config " + typed) && err.contains("port") && err.strip().lines().count() == 1, err);
+        // the parser quotes the file's text: a terminal escape in it is shown as \xNN, as run shows it
+        Path escape = Files.writeString(dir.resolve("escape.conf"), "epapr-lab.host.port = 0\nx\u001b[2Jy\n");
+        String quoted = stderrOf("serve", "--config", escape.toString(), "--images", "../../sample-vms/images");
+        assertTrue(quoted.startsWith("epapr-lab: --config: " + escape + ":") && quoted.indexOf('\u001b') < 0
+                && quoted.contains("\\x1b"), quoted);
     }
 
     /** A token file that cannot be read ended serve with an exception's trace; an empty value meant the cwd or any address. */

@@ -3,6 +3,7 @@ package epaprlab.cli.command;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import epaprlab.cli.ExitCode;
+import epaprlab.cli.report.TerminalText;
 import epaprlab.host.Host;
 import epaprlab.host.HostSettings;
 import epaprlab.orchestrator.config.ConfigProblem;
@@ -58,10 +59,10 @@ public final class ServeCommand implements Callable<Integer> {
             system = Host.systemConfig(config == null ? null : LabConfigLoader.readFile(config));
             settings = HostSettings.from(system);
         } catch (ConfigProblem p) {
-            System.err.println("epapr-lab: --config: " + p.getMessage());
+            System.err.println("epapr-lab: --config: " + TerminalText.escape(p.getMessage()));     // it quotes the file's values
             return ExitCode.BAD_INPUT.code();
         } catch (ConfigException e) {
-            System.err.println("epapr-lab: --config " + config + ": " + e.getMessage());
+            System.err.println("epapr-lab: --config " + config + ": " + TerminalText.escape(e.getMessage()));
             return ExitCode.BAD_INPUT.code();
         }
         for (String[] given : new String[][] {{"--bind", bind, "ADDR"}, {"--images", images == null ? null : images.toString(), "DIR"},
