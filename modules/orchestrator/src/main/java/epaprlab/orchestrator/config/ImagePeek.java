@@ -1,28 +1,26 @@
 package epaprlab.orchestrator.config;
 
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 /**
  * What the config checks need to know of an image file before any VM loads it: whether it is a
- * 64-bit ELF, where its segments end, and how large it is once decompressed (images may be gzip files). Reads only what
+ * 64-bit ELF, its ELF headers, and how large it is once decompressed (images may be gzip files). Reads only what
  * it needs and keeps nothing of the contents; each file's size is counted once per loader.
  */
 final class ImagePeek {
     private static final int GZIP0 = 0x1f, GZIP1 = 0x8b;
     private final long mostCounted;
     private final Map<Path, Long> inflatedSizes = new HashMap<>();
-    private final Map<Path, Long> physicalEnds = new HashMap<>();
+    private final Map<Path, ElfImage> headers = new HashMap<>();
 
     /** @param mostCounted decompressed sizes are counted up to this and no further */
     ImagePeek(long mostCounted) {
@@ -66,44 +64,17 @@ final class ImagePeek {
     }
 
     /**
-     * The highest {@code p_paddr + p_memsz} of the ELF's loadable segments, read from its headers
-     * only (the ePAPR board puts the device tree blob after it); -1 when the file is no ELF these
-     * headers describe plainly (truncated, foreign, a segment beyond 2^63): the image loader
-     * names the problem then.
+     * The image's ELF headers, checked as the image loader checks them (an image the loader would
+     * refuse is refused here, by the same exception): its segments' addresses and sizes, not their
+     * bytes. Read once per file.
      */
-    long physicalEnd(Path image) throws IOException {
-        Long known = physicalEnds.get(image);
-        if (known != null) return known;
-        long end = -1;
-        try (FileChannel ch = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer h = read(ch, 0, 64);
-            if (h != null && h.getInt(0) == 0x7f454c46 && h.get(5) == 2 && (h.get(4) == 1 || h.get(4) == 2)) {
-                boolean is64 = h.get(4) == 2;
-                long phoff = is64 ? h.getLong(32) : h.getInt(28) & 0xFFFF_FFFFL;
-                int phentsize = h.getShort(is64 ? 54 : 42) & 0xFFFF, phnum = h.getShort(is64 ? 56 : 44) & 0xFFFF;
-                long high = 0;
-                for (int i = 0; i < phnum && high >= 0; i++) {
-                    ByteBuffer ph = phoff < 0 ? null : read(ch, phoff + (long) i * phentsize, is64 ? 56 : 32);
-                    if (ph == null) { high = -1; break; }
-                    if (ph.getInt(0) != 1) continue;                                    // PT_LOAD only
-                    long paddr = is64 ? ph.getLong(24) : ph.getInt(12) & 0xFFFF_FFFFL;
-                    long memsz = is64 ? ph.getLong(40) : ph.getInt(20) & 0xFFFF_FFFFL;
-                    if (memsz == 0) continue;
-                    high = paddr < 0 || memsz < 0 || paddr + memsz < 0 ? -1 : Math.max(high, paddr + memsz);
-                }
-                end = high > 0 ? high : -1;
-            }
+    ElfImage headers(Path image) throws BootException, IOException {
+        ElfImage known = headers.get(image);
+        if (known == null) {
+            known = ElfImage.readHeaders(image);
+            headers.put(image, known);
         }
-        physicalEnds.put(image, end);
-        return end;
-    }
-
-    /** {@code length} big-endian bytes at {@code offset}, or null when the file ends before them. */
-    private static ByteBuffer read(FileChannel ch, long offset, int length) throws IOException {
-        if (offset > ch.size() - length) return null;
-        ByteBuffer b = ByteBuffer.allocate(length);
-        while (b.hasRemaining()) if (ch.read(b, offset + b.position()) < 0) return null;
-        return b.flip().order(ByteOrder.BIG_ENDIAN);
+        return known;
     }
 
     /** Looks at the first two bytes and puts them back. */

@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.board.Ppce500Images;
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.hcall.EnabledHypercalls;
 import epaprlab.orchestrator.config.VmConfig.EngineTuning;
 import epaprlab.orchestrator.config.VmConfig.Limits;
@@ -249,7 +251,7 @@ public final class LabConfigLoader {
             boolean autoId = variants.get(v).withFallback(defaults).getInt("guest-id") == 0;
             int width = String.valueOf(count).length();
             // the copies' names are longer than the entry's, and every copy's is as long: the tree holds it
-            checkDeviceTreeFits(variants.get(v).withFallback(defaults), key,
+            checkBoots(variants.get(v).withFallback(defaults), key,
                     base.renamed(base.name() + "-" + "0".repeat(width), base.board().guestId()));
             for (int c = 1; c <= count; c++) {
                 String name = base.name() + "-" + String.format(Locale.ROOT, "%0" + width + "d", c);
@@ -391,25 +393,31 @@ public final class LabConfigLoader {
         VmConfig bound = new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files,
                 snapshotRules(c, prefix, prefix + nameSuffix, boardName, board));
-        checkDeviceTreeFits(c, prefix, bound);
+        checkBoots(c, prefix, bound);
         return bound;
     }
 
     /**
-     * On the ePAPR board: the device tree blob (with the bootargs, on the longest boot) and the
-     * spin table fit in RAM after the image, as the board places them; else the VM could only end
-     * {@code crashed} at its first boot. The image's own problems are left to the image loader.
+     * On the ePAPR board, that the VM can boot (else it could only end {@code crashed} at its
+     * first boot): an ELF image is one the image loader takes (its headers checked as the loader
+     * checks them; a file that is no ELF at all is left to the loader), its segments fit in RAM, and the device tree blob (with the bootargs, on the
+     * longest boot) and the spin table fit in RAM after it, as the board places them.
      */
-    private void checkDeviceTreeFits(Config c, String prefix, VmConfig vm) throws ConfigProblem {
+    private void checkBoots(Config c, String prefix, VmConfig vm) throws ConfigProblem {
         if (vm.ppce500().isPresent()) return;
         BoardSpec b = vm.board();
         long end;
         try {
-            end = images.physicalEnd(vm.image());
-        } catch (java.io.IOException unreadable) {
-            return;
+            ElfImage headers = images.headers(vm.image());
+            headers.checkFits(b.ramBytes());
+            end = headers.highestPhysicalEnd();
+        } catch (BootException.NotElf notElf) {
+            return;                           // no ELF at all (a stand-in file): the loader names it at boot
+        } catch (BootException e) {
+            throw bad(c, "image", prefix, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw bad(c, "image", prefix, "cannot read " + vm.image() + ": " + e.getMessage());
         }
-        if (end < 0) return;
         int blob = DeviceTreeRoom.blobBytes(b, b.bootargs());
         if (DeviceTreeRoom.fits(end, blob, b)) return;
         long most = DeviceTreeRoom.mostBootargs(end, b);
