@@ -210,6 +210,7 @@ public final class RunCommand implements Callable<Integer> {
             if (attached != null) printer.hideWhile(vm -> vm.equals(attached.vm()) && attached.isAttached());
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer, startRate));
             if (held != null) observers.add(held);
+            if (attached != null) observers.add(attached.observer());
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = ActorSystem.create(
                     LabGuardian.create(lab, LabObserver.all(observers), attached == null ? null : attached.attachment()),
