@@ -276,6 +276,10 @@ public final class LabConfigLoader {
             if (!defaults.hasPathOrNull(e.getKey())) {
                 throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix." + e.getKey(), "unknown VM key");
             }
+            if (e.getKey().equals("name")) {      // it replaced the entry's name and was added again: VMs "a-a", "b-b"
+                throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix.name", "a matrix's VMs are named "
+                        + "<name>-<value>-<value>... after the entry's name: give the entry a name, not a matrix of names");
+            }
             axes.put(e.getKey(), e.getValue());
         }
         return axes;

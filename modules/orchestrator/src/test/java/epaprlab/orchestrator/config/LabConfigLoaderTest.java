@@ -177,6 +177,8 @@ class LabConfigLoaderTest {
                         "dup-count.conf:1: lab.vms[1].name: VM name \"x-1\" is used twice in this lab (also by lab.vms[0])"),
                 new Bad("lab-missing-file.conf", "lab {\n  vms = [\n    nope.conf\n  ]\n}\n",
                         "lab-missing-file.conf:3: lab.vms[0]: no such VM file: "),
+                new Bad("matrix-name.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, matrix { name = [a, b] } }\n  ]\n}\n",
+                        "matrix-name.conf:3: lab.vms[0].matrix.name: a matrix's VMs are named <name>-<value>-<value>..."),
                 new Bad("lab-unknown.conf", "lab {\n  vm = []\n}\n", "lab-unknown.conf:2: lab.vm: unknown key"),
                 new Bad("lab-entry-key.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, turbo = on }\n  ]\n}\n",
                         "lab-entry-key.conf:3: lab.vms[0].turbo: unknown key"),
