@@ -172,7 +172,7 @@ class HostApiTest {
     /** A ppce500 VM's files resolve against --images as image does (they resolved against a scratch file). */
     @Test
     void ppce500FilesResolveAgainstTheImagesDirectory() throws Exception {
-        Answer a = api.post("/api/v1/vms", "{\"name\": \"p5\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", "
+        Answer a = api.post("/api/v1/vms", "{\"name\": \"p5\", \"board\": \"ppce500\", \"kernel\": \"hello-e500mc.elf\", "
                 + "\"initrd\": \"hello-e500mc.elf\", \"ram\": \"2G\"}");
         assertEquals(201, a.status(), a.text());
         assertEquals(202, api.delete("/api/v1/vms/p5").status());
@@ -228,7 +228,7 @@ class HostApiTest {
                 // every key that names a host file stays under --images, not only image
                 new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"/etc/passwd\"}", "vm.bios"),
                 new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"kernel\": \"../../pom.xml\"}", "vm.kernel"),
-                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"bios\": \"hello-e500mc.elf\", \"initrd\": \"/etc/passwd\"}",
+                new Bad("{\"name\": \"b\", \"board\": \"ppce500\", \"kernel\": \"hello-e500mc.elf\", \"initrd\": \"/etc/passwd\"}",
                         "vm.initrd"),
                 new Bad("{\"name\": \"b\", " + ok + ", \"snapshot\": {\"at\": \"hypercall\", \"file\": \"/tmp/s.bin\"}}",
                         "vm.snapshot.file"),
@@ -249,6 +249,20 @@ class HostApiTest {
         assertEquals(bad.field(), a.field(), a.text());
         assertTrue(a.message().length() > 10, a.text());
         assertTrue(!a.message().contains(System.getProperty("java.io.tmpdir") + "/epapr-lab-host"), a.text());
+    }
+
+    /** A body too deep for the parser is refused by its line; a ${...} chain too long for the resolver is named as one. */
+    @Test
+    void aHostileNestingIsRefusedByLineAndALongSubstitutionChainByName() throws Exception {
+        Answer deep = api.post("/api/v1/vms", "name = b\n" + "a {\n".repeat(20_000) + "}\n".repeat(20_000));
+        assertEquals(400, deep.status(), deep.text());
+        assertTrue(deep.message().startsWith("line 65: objects or lists nested more than 64 levels deep"), deep.text());
+        StringBuilder chain = new StringBuilder("name = b\nimage = hello-e500mc.elf\nguest-id = ${a0}\n");
+        for (int i = 0; i < 30_000; i++) chain.append("a").append(i).append(" = ${a").append(i + 1).append("}\n");
+        Answer links = api.post("/api/v1/vms", chain.append("a30000 = 1\n").toString());
+        assertEquals(400, links.status(), links.text());
+        assertTrue(links.message().contains("chain too long to resolve"), links.text());
+        assertEquals(200, api.get("/api/v1/vms").status(), "the host serves on");
     }
 
     @Test

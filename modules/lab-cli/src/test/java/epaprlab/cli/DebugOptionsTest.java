@@ -23,8 +23,16 @@ class DebugOptionsTest {
                 new Case("", new String[] {"--gdb", "nosuch:1234"}, "--gdb nosuch:1234: "),
                 new Case("", new String[] {"--gdb", "v:99999"}, "the port must be a number from 0 to 65535"),
                 new Case("", new String[] {"--gdb", "v:x"}, "the port must be a number from 0 to 65535"),
+                new Case("", new String[] {"--gdb", ":1234"}, "--gdb :1234: no VM name (expected VM or VM:PORT, e.g. v:1234)"),
+                new Case("", new String[] {"--gdb", ""}, "--gdb : no VM name (expected VM or VM:PORT, e.g. v:1234)"),
                 new Case("", new String[] {"--trace-branches", "70000"}, "--trace-branches must be 0 (off) to 65536"),
                 new Case("", new String[] {"--only", "w"}, "--only w: "),
+                // an empty value: a slip (a shell variable unset), named as one; --logs "" wrote logs into the cwd
+                new Case("", new String[] {"--only="}, "--only: no VM name (expected --only VM, e.g. v)"),
+                new Case("", new String[] {"--attach="}, "--attach: no VM name (expected --attach VM, e.g. v)"),
+                new Case("", new String[] {"--logs="}, "--logs: no path given (expected --logs DIR)"),
+                new Case("", new String[] {"--junit="}, "--junit: no path given (expected --junit FILE)"),
+                new Case("", new String[] {"--json="}, "--json: no path given (expected --json FILE)"),
                 new Case("debug.gdb = always", new String[0], "debug.gdb"),
                 new Case("debug.gdb-port = 70000", new String[0], "debug.gdb-port"),
                 new Case("debug.trace-branches = -1", new String[0], "debug.trace-branches")}) {

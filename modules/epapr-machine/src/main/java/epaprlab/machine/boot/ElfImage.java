@@ -39,9 +39,12 @@ public final class ElfImage {
     private final long entry;
     private final long entryPhysical;
     private final List<LoadSegment> segments;
+    /** Read by {@link #readHeaders}: the segments' shapes without their bytes; never loaded. */
+    private final boolean headersOnly;
 
     private ElfImage(Path origin, boolean is64, int machine, int type, long entry, long entryPhysical,
-                     List<LoadSegment> segments) {
+                     List<LoadSegment> segments, boolean headersOnly) {
+        this.headersOnly = headersOnly;
         this.origin = origin;
         this.is64 = is64;
         this.machine = machine;
@@ -59,7 +62,7 @@ public final class ElfImage {
      */
     public static ElfImage parse(Path origin, byte[] bytes) throws BootException {
         try {
-            return parse(origin, new ArraySource(bytes), Long.MAX_VALUE);
+            return parse(origin, new ArraySource(bytes), Long.MAX_VALUE, true);
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array cannot fail", e);
         }
@@ -74,12 +77,26 @@ public final class ElfImage {
      * @throws IOException the file cannot be read, or is not a regular file (the message says what it is)
      */
     public static ElfImage read(Path file, long ramBytes) throws BootException, IOException {
+        return read(file, ramBytes, true);
+    }
+
+    /**
+     * Every check of {@link #read} (a segment that does not fit RAM aside: see {@link #checkFits}),
+     * reading only the headers: what a config check needs to refuse an image before any VM boots
+     * it, at the cost of its headers, not its bytes. The segments keep p_paddr, p_vaddr and
+     * p_memsz but no bytes (p_filesz 0); {@link #loadInto} refuses such an image.
+     */
+    public static ElfImage readHeaders(Path file) throws BootException, IOException {
+        return read(file, Long.MAX_VALUE, false);
+    }
+
+    private static ElfImage read(Path file, long ramBytes, boolean withData) throws BootException, IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + (Files.isDirectory(file) ? " is a directory"
                     : Files.exists(file) ? " is not a regular file (a device, pipe or socket)" : ": no such file"));
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            return parse(file, new ChannelSource(channel), ramBytes);
+            return parse(file, new ChannelSource(channel), ramBytes, withData);
         }
     }
 
@@ -113,7 +130,7 @@ public final class ElfImage {
         return ByteBuffer.wrap(source.read(offset, (int) Math.min(length, size - offset))).order(ByteOrder.BIG_ENDIAN);
     }
 
-    private static ElfImage parse(Path origin, Source source, long ramBytes) throws BootException, IOException {
+    private static ElfImage parse(Path origin, Source source, long ramBytes, boolean withData) throws BootException, IOException {
         long size = source.size();
         byte[] ident = source.read(0, (int) Math.min(size, EHDR64));
         ByteBuffer b = ByteBuffer.wrap(ident).order(ByteOrder.BIG_ENDIAN);
@@ -182,8 +199,8 @@ public final class ElfImage {
             if (filesz > Integer.MAX_VALUE - 8) {
                 throw new BootException.Malformed(origin, item, "p_filesz 0x%x is more than one segment may hold (2 GiB)".formatted(filesz));
             }
-            byte[] segData = source.read(offset, (int) filesz);
-            segments.add(new LoadSegment(i, paddr, vaddr, filesz, memsz, flags, segData));
+            if (withData) segments.add(new LoadSegment(i, paddr, vaddr, filesz, memsz, flags, source.read(offset, (int) filesz)));
+            else segments.add(new LoadSegment(i, paddr, vaddr, 0, memsz, flags, new byte[0]));
         }
         if (segments.isEmpty()) throw new BootException.NoLoadableSegment(origin, phnum);
 
@@ -207,7 +224,7 @@ public final class ElfImage {
             }
         }
         if (entryPhysical < 0) throw new BootException.EntryOutsideSegments(origin, entry);
-        return new ElfImage(origin, is64, machine, type, entry, entryPhysical, segments);
+        return new ElfImage(origin, is64, machine, type, entry, entryPhysical, segments, !withData);
     }
 
     public Path origin() { return origin; }
@@ -256,6 +273,7 @@ public final class ElfImage {
      * checked first, so a failure leaves RAM untouched. Other RAM is not cleared.
      */
     public void loadInto(GuestMemory ram) throws BootException {
+        if (headersOnly) throw new IllegalStateException(origin + ": read by its headers only, it has no bytes to load");
         checkFits(ram.size());
         for (LoadSegment s : segments) s.copyInto(ram);
     }

@@ -23,10 +23,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,40 +113,64 @@ public final class SnapshotFile {
     }
 
     public static MachineSnapshot read(Path file) throws IOException, SnapshotFileException {
-        long size = Files.size(file);
-        if (size > MAX_FILE) throw new SnapshotFileException(file, Problem.TOO_LARGE, size + " bytes");
         byte[] b;
-        try (InputStream in = Files.newInputStream(file)) {
-            b = in.readNBytes((int) size + 1);
-        }
-        int magicSeen = Math.min(b.length, MAGIC.length);
-        if (!java.util.Arrays.equals(b, 0, magicSeen, MAGIC, 0, magicSeen)) {
-            throw new SnapshotFileException(file, Problem.WRONG_MAGIC, "it does not start with \"EPLABSNP\": not a snapshot file");
-        }
-        if (b.length < FIXED_HEADER) {
-            throw new SnapshotFileException(file, Problem.TRUNCATED, "%d bytes, not even a header".formatted(b.length));
-        }
-        ByteBuffer head = ByteBuffer.wrap(b);
-        int version = head.getInt(MAGIC.length);
-        if (version != FORMAT_VERSION) {
-            throw new SnapshotFileException(file, Problem.OTHER_VERSION,
-                    "format version %d; epapr-lab %s reads version %d only".formatted(version, labVersion(), FORMAT_VERSION));
-        }
-        long declared = head.getLong(MAGIC.length + 4);
-        if (b.length < declared) {
-            throw new SnapshotFileException(file, Problem.TRUNCATED, "%d bytes of the %d its header names".formatted(b.length, declared));
-        }
-        if (b.length > declared || declared < FIXED_HEADER + CHECKSUM) {
-            throw new SnapshotFileException(file, Problem.INCONSISTENT, "%d bytes, its header names %d".formatted(b.length, declared));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            // the header first: a file that is no snapshot, or not the size it names, is refused before
+            // it is read whole (a 2 GB disk image named by mistake filled the heap)
+            long size = channel.size();
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, FIXED_HEADER));
+            while (head.hasRemaining() && channel.read(head, head.position()) >= 0) { }
+            checkHeader(file, head.array(), head.position(), size);
+            if (size > MAX_FILE) throw new SnapshotFileException(file, Problem.TOO_LARGE, size + " bytes");
+            try {
+                b = new byte[(int) size];
+            } catch (OutOfMemoryError heap) {       // one array, not made: nothing else was disturbed
+                throw new SnapshotFileException(file, Problem.TOO_LARGE, "%d bytes; this JVM's heap (at most %d MiB) cannot hold "
+                        .formatted(size, Runtime.getRuntime().maxMemory() >> 20) + "it: run with a larger -Xmx");
+            }
+            ByteBuffer into = ByteBuffer.wrap(b);
+            while (into.hasRemaining()) {
+                if (channel.read(into, into.position()) < 0) {
+                    throw new SnapshotFileException(file, Problem.TRUNCATED, "it shrank to %d bytes while read".formatted(into.position()));
+                }
+            }
+            if (channel.size() != size) {
+                throw new SnapshotFileException(file, Problem.INCONSISTENT, "it changed size while read (%d, then %d bytes)"
+                        .formatted(size, channel.size()));
+            }
         }
         CRC32C crc = new CRC32C();
         crc.update(b, 0, b.length - CHECKSUM);
-        int stored = head.getInt(b.length - CHECKSUM);
+        int stored = ByteBuffer.wrap(b).getInt(b.length - CHECKSUM);
         if (stored != (int) crc.getValue()) {
             throw new SnapshotFileException(file, Problem.CHECKSUM_MISMATCH,
                     "stored CRC32C 0x%08x, computed 0x%08x: the file was changed or damaged".formatted(stored, (int) crc.getValue()));
         }
         return parse(file, b);
+    }
+
+    /** Magic, version and the length the header names against the file's {@code size}; {@code n} bytes of the header were read. */
+    private static void checkHeader(Path file, byte[] head, int n, long size) throws SnapshotFileException {
+        int magicSeen = Math.min(n, MAGIC.length);
+        if (!java.util.Arrays.equals(head, 0, magicSeen, MAGIC, 0, magicSeen)) {
+            throw new SnapshotFileException(file, Problem.WRONG_MAGIC, "it does not start with \"EPLABSNP\": not a snapshot file");
+        }
+        if (n < FIXED_HEADER) {
+            throw new SnapshotFileException(file, Problem.TRUNCATED, "%d bytes, not even a header".formatted(n));
+        }
+        ByteBuffer h = ByteBuffer.wrap(head);
+        int version = h.getInt(MAGIC.length);
+        if (version != FORMAT_VERSION) {
+            throw new SnapshotFileException(file, Problem.OTHER_VERSION,
+                    "format version %d; epapr-lab %s reads version %d only".formatted(version, labVersion(), FORMAT_VERSION));
+        }
+        long declared = h.getLong(MAGIC.length + 4);
+        if (size < declared) {
+            throw new SnapshotFileException(file, Problem.TRUNCATED, "%d bytes of the %d its header names".formatted(size, declared));
+        }
+        if (size > declared || declared < FIXED_HEADER + CHECKSUM) {
+            throw new SnapshotFileException(file, Problem.INCONSISTENT, "%d bytes, its header names %d".formatted(size, declared));
+        }
     }
 
     // Writing.

@@ -83,4 +83,18 @@ class ElfImageReadTest {
             assertEquals(parsed.is64(), read.is64(), name);
         }
     }
+
+    /** readHeaders: the loader's shapes (segments, entry) without the bytes; such an image is never loaded. */
+    @Test
+    void headersOnlyGiveTheShapesAndCannotBeLoaded() throws Exception {
+        Path hello = Path.of("../../sample-vms/images/hello-e500mc.elf");
+        ElfImage full = ElfImage.read(hello, 1 << 20), headers = ElfImage.readHeaders(hello);
+        assertEquals(full.entryPhysical(), headers.entryPhysical());
+        assertEquals(full.highestPhysicalEnd(), headers.highestPhysicalEnd());
+        assertEquals(full.segments().stream().map(s -> s.paddr() + "+" + s.memsz()).toList(),
+                headers.segments().stream().map(s -> s.paddr() + "+" + s.memsz()).toList());
+        assertTrue(headers.segments().stream().allMatch(s -> s.data().length == 0));
+        var ram = new epaprlab.ppc.mem.GuestMemory(1 << 20);
+        assertThrows(IllegalStateException.class, () -> headers.loadInto(ram));
+    }
 }

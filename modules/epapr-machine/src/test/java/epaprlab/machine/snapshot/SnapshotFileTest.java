@@ -117,6 +117,33 @@ class SnapshotFileTest {
         assertEquals(Problem.TRUNCATED, assertThrows(SnapshotFileException.class, () -> SnapshotFile.read(file)).problem());
     }
 
+    /**
+     * A file of 2 GiB (a disk image named by mistake, sparse here) is refused by its first bytes
+     * or by the length its header names, never read whole: it was, and filled the heap (an
+     * OutOfMemoryError out of the config loader). One whose header is right but which this heap
+     * (-Xmx2g in the tests) cannot hold is refused as too large.
+     */
+    @Test
+    void aHugeFileIsRefusedByItsHeaderNotReadWhole() throws Exception {
+        Path huge = dir.resolve("disk.img");
+        long size = Integer.MAX_VALUE - 64;
+        try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        assertEquals(Problem.WRONG_MAGIC, assertThrows(SnapshotFileException.class, () -> SnapshotFile.read(huge)).problem());
+        for (long declared : new long[] {size - 1, size + 1, size}) {
+            try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+                f.write("EPLABSNP".getBytes());
+                f.writeInt(SnapshotFile.FORMAT_VERSION);
+                f.writeLong(declared);
+            }
+            var e = assertThrows(SnapshotFileException.class, () -> SnapshotFile.read(huge), "declared " + declared);
+            assertEquals(declared < size ? Problem.INCONSISTENT : declared > size ? Problem.TRUNCATED : Problem.TOO_LARGE,
+                    e.problem(), e.getMessage());
+            if (declared == size) assertTrue(e.getMessage().contains("run with a larger -Xmx"), e.getMessage());
+        }
+    }
+
     /** Intact bytes (checksum right) that are not a snapshot: a section renamed, or cut inside. */
     @Test
     void anIntactFileWithABadSectionIsInconsistent() throws Exception {

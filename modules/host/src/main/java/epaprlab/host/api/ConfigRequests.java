@@ -140,13 +140,15 @@ public final class ConfigRequests {
     private static Config parse(String body) throws ApiError {
         if (body == null || body.isBlank()) throw new ApiError(400, "(body)", "empty body: send a VM config as JSON or HOCON");
         if (body.length() > MAX_BODY_CHARS) throw new ApiError(413, "(body)", "a config may be at most 1 MiB");
+        var deepLine = ConfigNesting.tooDeep(body);          // before the parser's recursion meets it
+        if (deepLine.isPresent()) throw new ApiError(400, "(body)", "line " + deepLine.getAsInt() + ": " + ConfigNesting.problem());
         Config parsed;
         try {
             // no include (it would read host files) and no ${VAR} from the host's environment
             parsed = ConfigFactory.parseString(body, NO_INCLUDES).resolve(ConfigResolveOptions.noSystem());
         } catch (StackOverflowError e) {
-            // a hostile nesting: escaping, it would end the host's JVM (Akka's exit on fatal errors)
-            throw new ApiError(400, "(body)", ConfigNesting.problem());
+            // a ${...} chain too long for the resolver: escaping, it would end the host's JVM (Akka's exit on fatal errors)
+            throw new ApiError(400, "(body)", "substitutions (${...}) refer to each other in a chain too long to resolve");
         } catch (ConfigException e) {
             throw new ApiError(400, "(body)", "not JSON or HOCON: " + e.getMessage());
         }

@@ -1,6 +1,10 @@
 package epaprlab.cli.attach;
 
 import epaprlab.orchestrator.console.ConsoleAttachment;
+import epaprlab.orchestrator.lab.LabEvent;
+import epaprlab.orchestrator.lab.LabObserver;
+import epaprlab.orchestrator.vm.Lifecycle;
+import epaprlab.orchestrator.vm.VmEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -48,6 +52,19 @@ public final class AttachedConsole implements AutoCloseable {
 
     /** What the lab connects to the VM. */
     public ConsoleAttachment attachment() { return attachment; }
+
+    /** Tells the attachment when the VM first runs (its typed-ahead input waits for that). */
+    public LabObserver observer() {
+        return new LabObserver() {
+            @Override public void onEvent(LabEvent event) {
+                if (event instanceof LabEvent.OfVm(VmEvent.LifecycleChanged c) && c.vm().equals(vm) && c.to() == Lifecycle.RUNNING) {
+                    attachment.running();
+                }
+            }
+
+            @Override public boolean wantsEveryTransition() { return false; }       // RUNNING is always published
+        };
+    }
 
     /** True until detached: the VM's console lines are then not printed a second time. */
     public boolean isAttached() { return attached; }

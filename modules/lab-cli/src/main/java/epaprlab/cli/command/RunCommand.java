@@ -127,6 +127,13 @@ public final class RunCommand implements Callable<Integer> {
             err.println("epapr-lab: " + TerminalText.escape(p.getMessage()));     // it quotes the file's values
             return ExitCode.BAD_INPUT.code();
         }
+        for (String[] named : new String[][] {{"--only", only}, {"--attach", attach}}) {
+            if (named[1] != null && named[1].isEmpty()) {
+                err.println("epapr-lab: " + named[0] + ": no VM name (expected " + named[0] + " VM, e.g. "
+                        + lab.vms().get(0).name() + ")");
+                return ExitCode.BAD_INPUT.code();
+            }
+        }
         if (only != null) {
             List<VmConfig> one = lab.vms().stream().filter(v -> v.name().equals(only)).toList();
             if (one.isEmpty()) {
@@ -139,6 +146,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (gdb != null) {
             String name = gdb.contains(":") ? gdb.substring(0, gdb.lastIndexOf(':')) : gdb;
+            if (name.isEmpty()) {
+                String example = lab.vms().get(0).name();
+                err.println("epapr-lab: --gdb " + gdb + ": no VM name (expected VM or VM:PORT, e.g. " + example + ":1234)");
+                return ExitCode.BAD_INPUT.code();
+            }
             int port;
             try {
                 port = gdb.contains(":") ? Integer.parseInt(gdb.substring(gdb.lastIndexOf(':') + 1)) : 1234;
@@ -205,6 +217,7 @@ public final class RunCommand implements Callable<Integer> {
             if (attached != null) printer.hideWhile(vm -> vm.equals(attached.vm()) && attached.isAttached());
             List<LabObserver> observers = new ArrayList<>(List.of(capture, ledger, progress, printer, startRate));
             if (held != null) observers.add(held);
+            if (attached != null) observers.add(attached.observer());
             // wall-s runs from here, the lab loaded, to the actor system's end: what of its start was not done yet counts
             long start = System.nanoTime();
             ActorSystem<LabGuardian.Command> actors = launch.begin(

@@ -2,11 +2,13 @@ package epaprlab.cli.command;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import epaprlab.cli.ExitCode;
+import epaprlab.cli.report.TerminalText;
 import epaprlab.host.Host;
 import epaprlab.host.HostSettings;
+import epaprlab.orchestrator.config.ConfigProblem;
+import epaprlab.orchestrator.config.FileKind;
+import epaprlab.orchestrator.config.LabConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,21 +52,40 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config file;
+        Config system;
+        HostSettings settings;
         try {
-            file = config == null ? null : ConfigFactory.parseFile(config.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // the same file checks as run's: a regular file, nested at most 64 levels, errors by file:line
+            system = Host.systemConfig(config == null ? null : LabConfigLoader.readFile(config));
+            settings = HostSettings.from(system);
+        } catch (ConfigProblem p) {
+            System.err.println("epapr-lab: --config: " + TerminalText.escape(p.getMessage()));     // it quotes the file's values
+            return ExitCode.BAD_INPUT.code();
         } catch (ConfigException e) {
-            System.err.println("epapr-lab: " + e.getMessage());
+            System.err.println("epapr-lab: --config " + config + ": " + TerminalText.escape(e.getMessage()));
             return ExitCode.BAD_INPUT.code();
         }
-        Config system = Host.systemConfig(file);
-        HostSettings settings = HostSettings.from(system);
+        for (String[] given : new String[][] {{"--bind", bind, "ADDR"}, {"--images", images == null ? null : images.toString(), "DIR"},
+                {"--token-file", tokenFile == null ? null : tokenFile.toString(), "FILE"}}) {
+            if (given[1] != null && given[1].isBlank()) {          // "" would mean the current directory or any address
+                System.err.println("epapr-lab: " + given[0] + ": nothing given (expected " + given[0] + " " + given[2] + ")");
+                return ExitCode.BAD_INPUT.code();
+            }
+        }
         if (bind != null) settings = settings.withBind(bind);
         if (port != null) settings = settings.withPort(port);
         if (images != null) settings = settings.withImages(images);
-        Optional<String> token = tokenFile != null
-                ? Optional.of(Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip())
-                : Optional.ofNullable(System.getenv("EPAPR_LAB_TOKEN")).filter(t -> !t.isBlank());
+        Optional<String> token;
+        try {
+            token = tokenFile != null
+                    ? Optional.of(Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip())
+                    : Optional.ofNullable(System.getenv("EPAPR_LAB_TOKEN")).filter(t -> !t.isBlank());
+        } catch (java.io.IOException e) {           // missing, a directory, not UTF-8: one line, not a trace
+            FileKind kind = FileKind.of(tokenFile);
+            System.err.println("epapr-lab: --token-file " + (kind == FileKind.REGULAR ? tokenFile + ": cannot read it: " + e
+                    : kind.problem(tokenFile)));
+            return ExitCode.BAD_INPUT.code();
+        }
         if (token.isPresent()) settings = settings.withToken(token);
         if (clusterPort != null) {
             settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds,

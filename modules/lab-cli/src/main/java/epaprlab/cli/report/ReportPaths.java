@@ -27,6 +27,7 @@ public final class ReportPaths {
 
     /** Checks that {@code file} can be (over)written as a report; returns normally or throws with one line. */
     public static void checkFile(String option, Path file) throws ReportPaths.Unusable {
+        checkGiven(option, file, "FILE");
         FileKind kind = FileKind.of(file);
         if (kind != FileKind.REGULAR && kind != FileKind.MISSING) {
             throw new ReportPaths.Unusable(option + " " + file + ": is " + kind.description()
@@ -51,8 +52,14 @@ public final class ReportPaths {
         }
     }
 
+    /** An empty path ({@code --logs ""}) would mean the current directory: a slip, not a choice. */
+    private static void checkGiven(String option, Path path, String form) throws ReportPaths.Unusable {
+        if (path.toString().isEmpty()) throw new ReportPaths.Unusable(option + ": no path given (expected " + option + " " + form + ")");
+    }
+
     /** Creates {@code dir} (and its parents) if needed and checks that a file can be made in it. */
     public static void checkDirectory(String option, Path dir) throws ReportPaths.Unusable {
+        checkGiven(option, dir, "DIR");
         for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             FileKind kind = FileKind.of(p);
             if (kind == FileKind.MISSING) continue;

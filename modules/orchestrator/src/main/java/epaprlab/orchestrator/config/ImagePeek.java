@@ -1,5 +1,7 @@
 package epaprlab.orchestrator.config;
 
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,13 +13,14 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * What the config checks need to know of an image file before any VM loads it: whether it is a
- * 64-bit ELF, and how large it is once decompressed (images may be gzip files). Reads only what
+ * 64-bit ELF, its ELF headers, and how large it is once decompressed (images may be gzip files). Reads only what
  * it needs and keeps nothing of the contents; each file's size is counted once per loader.
  */
 final class ImagePeek {
     private static final int GZIP0 = 0x1f, GZIP1 = 0x8b;
     private final long mostCounted;
     private final Map<Path, Long> inflatedSizes = new HashMap<>();
+    private final Map<Path, ElfImage> headers = new HashMap<>();
 
     /** @param mostCounted decompressed sizes are counted up to this and no further */
     ImagePeek(long mostCounted) {
@@ -58,6 +61,20 @@ final class ImagePeek {
         }
         inflatedSizes.put(file, n);
         return n;
+    }
+
+    /**
+     * The image's ELF headers, checked as the image loader checks them (an image the loader would
+     * refuse is refused here, by the same exception): its segments' addresses and sizes, not their
+     * bytes. Read once per file.
+     */
+    ElfImage headers(Path image) throws BootException, IOException {
+        ElfImage known = headers.get(image);
+        if (known == null) {
+            known = ElfImage.readHeaders(image);
+            headers.put(image, known);
+        }
+        return known;
     }
 
     /** Looks at the first two bytes and puts them back. */

@@ -11,6 +11,8 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.board.Ppce500Images;
+import epaprlab.machine.boot.BootException;
+import epaprlab.machine.boot.ElfImage;
 import epaprlab.machine.hcall.EnabledHypercalls;
 import epaprlab.orchestrator.config.VmConfig.EngineTuning;
 import epaprlab.orchestrator.config.VmConfig.Limits;
@@ -248,6 +250,9 @@ public final class LabConfigLoader {
             }
             boolean autoId = variants.get(v).withFallback(defaults).getInt("guest-id") == 0;
             int width = String.valueOf(count).length();
+            // the copies' names are longer than the entry's, and every copy's is as long: the tree holds it
+            checkBoots(variants.get(v).withFallback(defaults), key,
+                    base.renamed(base.name() + "-" + "0".repeat(width), base.board().guestId()));
             for (int c = 1; c <= count; c++) {
                 String name = base.name() + "-" + String.format(Locale.ROOT, "%0" + width + "d", c);
                 checkName(name, variants.get(v), key);
@@ -270,6 +275,10 @@ public final class LabConfigLoader {
             }
             if (!defaults.hasPathOrNull(e.getKey())) {
                 throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix." + e.getKey(), "unknown VM key");
+            }
+            if (e.getKey().equals("name")) {      // it replaced the entry's name and was added again: VMs "a-a", "b-b"
+                throw new ConfigProblem.BadValue(e.getValue().origin(), key + ".matrix.name", "a matrix's VMs are named "
+                        + "<name>-<value>-<value>... after the entry's name: give the entry a name, not a matrix of names");
             }
             axes.put(e.getKey(), e.getValue());
         }
@@ -315,6 +324,16 @@ public final class LabConfigLoader {
             if (f.bios().isEmpty() && f.kernel().isEmpty()) {
                 throw new ConfigProblem.BadValue(c.getValue("board").origin(), prefix + ".bios",
                         "a ppce500 VM needs `bios` (firmware such as U-Boot) or `kernel` (or both)");
+            }
+            if (f.kernel().isEmpty()) {         // QEMU refuses both without -kernel: nothing would read them
+                if (!get(c, "bootargs", prefix + ".bootargs", Config::getString).isEmpty()) {
+                    throw bad(c, "bootargs", prefix, "bootargs are the kernel's command line: give `kernel` too "
+                            + "(QEMU: -append only allowed with -kernel option)");
+                }
+                if (f.initrd().isPresent()) {
+                    throw bad(c, "initrd", prefix, "an initrd is the kernel's: give `kernel` too (QEMU: -initrd only allowed "
+                            + "with -kernel option)");
+                }
             }
             files = Optional.of(f);
             image = f.bios().orElseGet(() -> f.kernel().orElseThrow());
@@ -375,9 +394,46 @@ public final class LabConfigLoader {
                 pattern(c, "result.fail-pattern", prefix), flag(c, "result.end-on-result", prefix));
         EngineTuning engine = new EngineTuning(positive(c, "engine.turn-instructions", prefix),
                 nonNegativeDuration(c, "engine.spin-poll", prefix), traceBranches(c, prefix), gdb(c, prefix));
-        return new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
+        VmConfig bound = new VmConfig(image, board, policies, limits, result, expect(c, prefix), engine,
                 consoleBytes(c, "console.max-line", prefix), consoleSteps(c, prefix), files,
                 snapshotRules(c, prefix, prefix + nameSuffix, boardName, board));
+        checkBoots(c, prefix, bound);
+        return bound;
+    }
+
+    /**
+     * On the ePAPR board, that the VM can boot (else it could only end {@code crashed} at its
+     * first boot): an ELF image is one the image loader takes (its headers checked as the loader
+     * checks them; a file that is no ELF at all is left to the loader), its segments fit in RAM, and the device tree blob (with the bootargs, on the
+     * longest boot) and the spin table fit in RAM after it, as the board places them.
+     */
+    private void checkBoots(Config c, String prefix, VmConfig vm) throws ConfigProblem {
+        if (vm.ppce500().isPresent()) return;
+        BoardSpec b = vm.board();
+        long end;
+        try {
+            ElfImage headers = images.headers(vm.image());
+            headers.checkFits(b.ramBytes());
+            end = headers.highestPhysicalEnd();
+        } catch (BootException.NotElf notElf) {
+            return;                           // no ELF at all (a stand-in file): the loader names it at boot
+        } catch (BootException e) {
+            throw bad(c, "image", prefix, e.getMessage());
+        } catch (java.io.IOException e) {
+            throw bad(c, "image", prefix, "cannot read " + vm.image() + ": " + e.getMessage());
+        }
+        int blob = DeviceTreeRoom.blobBytes(b, b.bootargs());
+        if (DeviceTreeRoom.fits(end, blob, b)) return;
+        long most = DeviceTreeRoom.mostBootargs(end, b);
+        if (most < 0 || b.bootargs().isEmpty()) {
+            throw bad(c, "image", prefix, "%s loads up to 0x%x; the device tree blob (%d bytes%s) goes after it, at the next 4 KiB"
+                    .formatted(vm.image(), end, DeviceTreeRoom.blobBytes(b, ""), b.vcpus() > 1 ? ", then the spin table" : "")
+                    + " boundary, and does not fit in the VM's RAM (ram = %d bytes): give the VM more RAM".formatted(b.ramBytes()));
+        }
+        throw bad(c, "bootargs", prefix, ("%d bytes do not fit: the ePAPR board puts the device tree blob that holds them "
+                + "(%d bytes) after the image, which loads up to 0x%x, in the VM's RAM (ram = %d bytes); at most %d bytes of "
+                + "bootargs fit there (more RAM fits more)").formatted(DeviceTreeRoom.utf8Bytes(b.bootargs()), blob, end,
+                b.ramBytes(), most));
     }
 
     /** {@code snapshot { at, console-pattern, file, from }} and {@code boot-once}. */
@@ -572,22 +628,52 @@ public final class LabConfigLoader {
     }
 
     private static Config parse(Path file) throws ConfigProblem {
+        Config read = readFile(file);
+        try {
+            return read.resolve();
+        } catch (StackOverflowError e) {          // the resolver recurses once per link of a ${...} chain
+            throw new ConfigProblem.Unreadable(file + ": substitutions (${...}) refer to each other in a chain too long "
+                    + "to resolve (a config needs a few links)", null);
+        } catch (ConfigException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /**
+     * Reads a HOCON file as it is written, substitutions unresolved (the caller resolves it, alone
+     * or over other configs): only a regular file, and no object or list nested deeper than
+     * {@link ConfigNesting#MAX_DEPTH}, refused by line before the parser's recursion could
+     * overflow the stack on it. Every problem names the file and, where known, the line.
+     */
+    public static Config readFile(Path file) throws ConfigProblem {
         FileKind kind = FileKind.of(file);
         if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new ConfigProblem.Unreadable(file + ": cannot read: " + e.getMessage(), e);
+        }
+        var deepLine = ConfigNesting.tooDeep(text);
+        if (deepLine.isPresent()) throw new ConfigProblem.Unreadable(file + ":" + deepLine.getAsInt() + ": " + ConfigNesting.problem(), null);
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
-        } catch (StackOverflowError e) {          // the parser recurses once per level: only a hostile nesting gets here
+            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        } catch (StackOverflowError e) {          // the parser recurses once per level: a hostile nesting of included files
             throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {
-            // Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else
-            String prefix = e.origin() == null ? null : e.origin().description() + ": ";
-            throw new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
-                    ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
+            throw unreadable(e);
         }
         var deep = ConfigNesting.tooDeep(parsed.root());
         if (deep.isPresent()) throw new ConfigProblem.Unreadable(ConfigProblem.where(deep.get()) + ConfigNesting.problem(), null);
         return parsed;
+    }
+
+    /** Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else. */
+    private static ConfigProblem unreadable(ConfigException e) {
+        String prefix = e.origin() == null ? null : e.origin().description() + ": ";
+        return new ConfigProblem.Unreadable(prefix != null && e.getMessage().startsWith(prefix)
+                ? ConfigProblem.where(e.origin()) + e.getMessage().substring(prefix.length()) : e.getMessage(), e);
     }
 
     private static Config object(Config c, String key) throws ConfigProblem {
@@ -785,13 +871,21 @@ public final class LabConfigLoader {
         }
     }
 
-    /** The longest single argument Linux passes to a program (MAX_ARG_STRLEN): the most QEMU's -append can take. */
-    static final int MAX_PPCE500_BOOTARGS = 128 * 1024;
+    /**
+     * The longest -append QEMU can be given: Linux passes a program no argument longer than
+     * MAX_ARG_STRLEN (131,072 bytes, its NUL included; one byte more and exec fails with E2BIG).
+     * QEMU's 1 MiB ppce500 tree holds that much (checked with {@code dumpdtb}).
+     */
+    static final int MAX_PPCE500_BOOTARGS = 128 * 1024 - 1;
 
-    /** {@code bootargs}; on ppce500 they share QEMU's 1 MiB device tree blob, so bounded as QEMU's are. */
+    /** {@code bootargs}; on ppce500 they are QEMU's -append, so bounded as QEMU's are. */
     private static String bootargs(Config c, String prefix, boolean ppce500) throws ConfigProblem {
         String text = get(c, "bootargs", prefix + ".bootargs", Config::getString);
-        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {     // a device tree string ends at its NUL (and QEMU's -append, an exec argument, cannot hold one)
+            throw bad(c, "bootargs", prefix, "holds a NUL character (\\u0000) at offset " + nul + "; a device tree string cannot");
+        }
+        int bytes = DeviceTreeRoom.utf8Bytes(text);
         if (ppce500 && bytes > MAX_PPCE500_BOOTARGS) {
             throw bad(c, "bootargs", prefix, "%d bytes; a ppce500 VM takes at most %d (the longest -append QEMU can be given)"
                     .formatted(bytes, MAX_PPCE500_BOOTARGS));

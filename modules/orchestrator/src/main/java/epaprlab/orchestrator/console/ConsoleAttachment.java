@@ -13,12 +13,14 @@ import java.util.List;
  * A terminal attached to one VM of a lab ({@code epapr-lab run --attach VM}): the VM's console
  * bytes go to {@code out} as they come (a {@link ConsoleSink.Tap}, on vCPU threads, in order), and
  * bytes typed go to the VM's console input. The lab connects it when it builds the VM's board;
- * input typed before that waits, in order.
+ * input typed before the VM first runs waits, in order, until {@link #running}: handed to the
+ * board before its power-on, the power-on's console reset dropped it (type-ahead was lost).
  */
 public final class ConsoleAttachment implements ConsoleSink.Tap {
     private final String vm;
     private final ConsoleSink.Tap out;
     private Vm target;
+    private boolean running;
     private final List<byte[]> early = new ArrayList<>();
 
     public ConsoleAttachment(String vm, ConsoleSink.Tap out) {
@@ -34,16 +36,27 @@ public final class ConsoleAttachment implements ConsoleSink.Tap {
 
     /** Any thread: bytes typed into the VM's console ({@link Vm#consoleInput}, which never blocks). */
     public synchronized void type(byte[] bytes) {
-        if (target == null) early.add(bytes.clone());
+        if (target == null || !running) early.add(bytes.clone());
         else target.consoleInput(bytes);
     }
 
-    /** The lab built the attached VM's board: typing reaches it from now on. Returns {@code board}. */
+    /** The lab built the attached VM's board: typing reaches it once the VM runs. Returns {@code board}. */
     public synchronized Machine connect(Machine board) {
         target = board.vm();
+        deliver();
+        return board;
+    }
+
+    /** The VM runs (booted, or restored): what was typed before reaches the guest now, in order. */
+    public synchronized void running() {
+        running = true;
+        deliver();
+    }
+
+    private void deliver() {
+        if (target == null || !running) return;
         early.forEach(target::consoleInput);
         early.clear();
-        return board;
     }
 
     /** {@code boards} with every board it builds (booted or for a restore) connected to this terminal. */

@@ -35,6 +35,8 @@ import java.util.Optional;
 public final class GdbStub implements Runnable {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final HexFormat HEX = HexFormat.of();
+    /** The longest packet payload taken: the PacketSize qSupported offers (0x4000). */
+    private static final int PACKET_SIZE = 0x4000;
 
     private final String vm;
     private final ServerSocket server;
@@ -176,7 +178,7 @@ public final class GdbStub implements Runnable {
     }
 
     private String query(String p) {
-        if (p.startsWith("qSupported")) return "PacketSize=4000;qXfer:features:read+";
+        if (p.startsWith("qSupported")) return "PacketSize=" + Integer.toHexString(PACKET_SIZE) + ";qXfer:features:read+";
         if (p.equals("qfThreadInfo")) {
             StringBuilder b = new StringBuilder("m");
             for (int i = 1; i <= gate.vcpus().size(); i++) b.append(i == 1 ? "" : ",").append(Integer.toHexString(i));
@@ -465,6 +467,11 @@ public final class GdbStub implements Runnable {
                 out.write('+');
                 out.flush();
                 return b.toString();
+            }
+            if (b.length() == PACKET_SIZE) {           // longer than offered: dropped unanswered, as QEMU's stub
+                b.setLength(0);                        // does, so a client cannot fill the lab's heap
+                inPacket = false;
+                continue;
             }
             b.append((char) ch);
         }

@@ -113,7 +113,17 @@ class BoardKeysTest {
                 new Bad("cut-gzip.conf", "vm {\n  name = x\n  board = ppce500\n  cpu = e5500\n  kernel = cut.gz\n}\n",
                         "cut-gzip.conf:5: vm.kernel: " + dir.resolve("cut.gz") + " starts like gzip but cannot be decompressed: "),
                 new Bad("bootargs.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  bootargs = \"" + longArgs + "\"\n}\n",
-                        "bootargs.conf:5: vm.bootargs: 131073 bytes; a ppce500 VM takes at most 131072"),
+                        "bootargs.conf:5: vm.bootargs: 131072 bytes; a ppce500 VM takes at most 131071"),
+                // a NUL ended the blob's writer with an IllegalArgumentException (a trace from dtb, a crash at boot)
+                new Bad("bootargs-nul.conf", "vm {\n  name = x\n  image = ok.elf\n  bootargs = \"a\\u0000b\"\n}\n",
+                        "bootargs-nul.conf:4: vm.bootargs: holds a NUL character (\\u0000) at offset 1; a device tree string cannot"),
+                new Bad("bootargs-nul-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  bootargs = \"\\u0000\"\n}\n",
+                        "bootargs-nul-ppce500.conf:5: vm.bootargs: holds a NUL character"),
+                // QEMU refuses -append and -initrd without -kernel: a firmware alone never reads them
+                new Bad("bootargs-no-kernel.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  bootargs = \"a\"\n}\n",
+                        "bootargs-no-kernel.conf:5: vm.bootargs: bootargs are the kernel's command line: give `kernel` too"),
+                new Bad("initrd-no-kernel.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  initrd = ok.elf\n}\n",
+                        "initrd-no-kernel.conf:5: vm.initrd: an initrd is the kernel's: give `kernel` too"),
                 new Bad("image-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  image = ok.elf\n}\n",
                         "image-on-ppce500.conf:5: vm.image: not a key of board = ppce500"),
                 new Bad("clock-on-ppce500.conf", "vm {\n  name = x\n  board = ppce500\n  bios = ok.elf\n  clock-hz = 100\n}\n",

@@ -23,7 +23,9 @@ class ConsoleStepsConfigTest {
     final LabConfigLoader loader = LabConfigLoader.withDefaults();
 
     private Path vm(String file, String steps) throws IOException {
-        Files.write(dir.resolve("ok.elf"), new byte[] {0x7f, 'E', 'L', 'F'});
+        // a real image: the config checks an ELF's headers as the image loader does
+        Files.copy(Path.of("../../sample-vms/images/hello-e500mc.elf"), dir.resolve("ok.elf"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return Files.writeString(dir.resolve(file), "vm {\n  name = x\n  image = ok.elf\n" + steps + "}\n");
     }
 

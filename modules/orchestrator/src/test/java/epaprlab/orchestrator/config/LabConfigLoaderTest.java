@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -175,6 +177,8 @@ class LabConfigLoaderTest {
                         "dup-count.conf:1: lab.vms[1].name: VM name \"x-1\" is used twice in this lab (also by lab.vms[0])"),
                 new Bad("lab-missing-file.conf", "lab {\n  vms = [\n    nope.conf\n  ]\n}\n",
                         "lab-missing-file.conf:3: lab.vms[0]: no such VM file: "),
+                new Bad("matrix-name.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, matrix { name = [a, b] } }\n  ]\n}\n",
+                        "matrix-name.conf:3: lab.vms[0].matrix.name: a matrix's VMs are named <name>-<value>-<value>..."),
                 new Bad("lab-unknown.conf", "lab {\n  vm = []\n}\n", "lab-unknown.conf:2: lab.vm: unknown key"),
                 new Bad("lab-entry-key.conf", "lab {\n  vms = [\n    { name = x, image = ok.elf, turbo = on }\n  ]\n}\n",
                         "lab-entry-key.conf:3: lab.vms[0].turbo: unknown key"),
@@ -185,9 +189,16 @@ class LabConfigLoaderTest {
                         "half-buffer.conf:4: vm.console.buffer: must be a whole number, got 1000.5"),
                 // hostile nesting: the parser's recursion overflowed the stack (a StackOverflowError, not a ConfigProblem)
                 new Bad("deep.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(20_000) + "1" + "}".repeat(20_000)
-                        + "\n}\n", "deep.conf: objects or lists nested more than 64 levels deep"),
+                        + "\n}\n", "deep.conf:4: objects or lists nested more than 64 levels deep"),
                 new Bad("deep-list.conf", "lab {\n  vms = " + "[".repeat(20_000) + "]".repeat(20_000) + "\n}\n",
-                        "deep-list.conf: objects or lists nested more than 64 levels deep"),
+                        "deep-list.conf:2: objects or lists nested more than 64 levels deep"),
+                // one bracket per line: the line is the one that goes one level too deep
+                new Bad("deep-lines.conf", "# a comment {{{\n{\n" + "a {\n".repeat(63) + "b = \"{[{[\"\n" + "a {\n".repeat(5_000)
+                        + "}\n".repeat(5_064), "deep-lines.conf:67: objects or lists nested more than 64 levels deep"),
+                // a ${...} chain too long for the resolver's recursion is not called a nesting
+                new Bad("chain.conf", IntStream.range(0, 50_000).mapToObj(i -> "a" + i + " = ${a" + (i + 1) + "}\n")
+                        .collect(Collectors.joining()) + "a50000 = 1\nvm { name = x, image = ok.elf, guest-id = ${a0} }\n",
+                        "chain.conf: substitutions (${...}) refer to each other in a chain too long to resolve"),
                 new Bad("nested.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(70) + "1" + "}".repeat(70)
                         + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"))
             .map(bad -> DynamicTest.dynamicTest(bad.file(), () -> {
