@@ -4,6 +4,7 @@ import epaprlab.ppc.decode.DecodeTable;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -144,14 +145,35 @@ final class RegionCache {
     }
 
     private static void retranslate(DecodeTable table, Entry e, Region first) {
-        Region hot;
-        try {
-            hot = RegionCompiler.defineHot(table, e.plan);
-        } catch (RuntimeException | LinkageError err) {
-            hot = null;                         // the first translation stays
-        }
+        final Region hot = hotOrNull(table, e.plan);                // a failure leaves the first translation
         if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
     }
+
+    /** The hot form of {@code p}, or null when it has none or its translation failed (logged). */
+    private static Region hotOrNull(DecodeTable table, RegionCompiler.Plan p) {
+        try {
+            return hotTranslator.apply(table, p);
+        } catch (RuntimeException | LinkageError err) {
+            hotFailed(p, err);
+            return null;
+        }
+    }
+
+    /** {@link RegionCompiler#defineHot}; tests put a failing one here. */
+    static volatile java.util.function.BiFunction<DecodeTable, RegionCompiler.Plan, Region> hotTranslator = RegionCompiler::defineHot;
+
+    /** Hot translations that threw (a translator or host failure): counted and logged, never silent. */
+    private static final AtomicLong HOT_FAILURES = new AtomicLong();
+    private static final System.Logger LOG = System.getLogger(RegionCache.class.getName());
+
+    private static void hotFailed(RegionCompiler.Plan p, Throwable err) {
+        HOT_FAILURES.incrementAndGet();
+        LOG.log(System.Logger.Level.WARNING, () -> "hot translation of the region at page word " + p.start + " (" + p.length()
+                + " instructions) failed; its first translation stays", err);
+    }
+
+    /** Hot translations that threw since the JVM started (each one logged). */
+    static long hotFailures() { return HOT_FAILURES.get(); }
 
     static int size() { return CLOCK.size(); }
 
@@ -166,31 +188,35 @@ final class RegionCache {
     /**
      * The entry for {@code plan}: the shared one when it exists, else a new one translated now
      * ({@code synchronous}) or queued for the compiler thread. Null when the queue is full.
+     * {@code hot}: the code is known hot already (a block inside a loop of a hot form, {@link
+     * Region#NOT_ENTERED}): translated at once in the hot form, never counted again.
      */
-    static Entry request(DecodeTable table, RegionCompiler.Plan plan, boolean synchronous) {
+    static Entry request(DecodeTable table, RegionCompiler.Plan plan, boolean synchronous, boolean hot) {
         Entry e = ENTRIES.get(plan);
         if (e != null) return e;
         e = new Entry(plan);
+        if (hot) e.heat = 0;
         Entry raced = ENTRIES.putIfAbsent(plan, e);
         if (raced != null) return raced;
         final Entry fresh = e;
         if (synchronous) {
-            compile(table, fresh);
+            compile(table, fresh, hot);
             return fresh;
         }
-        if (!CodeCache.submit(() -> compile(table, fresh))) {
+        if (!CodeCache.submit(() -> compile(table, fresh, hot))) {
             ENTRIES.remove(plan, fresh);
             return null;
         }
         return fresh;
     }
 
-    private static void compile(DecodeTable table, Entry e) {
+    private static void compile(DecodeTable table, Entry e, boolean hot) {
         Region r = null;
         try {
             // too large for the JIT: the same walk stopped earlier is a part of the same code
             for (RegionCompiler.Plan p = e.plan; r == null && p != null; p = RegionCompiler.halve(table, p)) {
-                r = RegionCompiler.define(table, p);
+                if (hot) r = hotOrNull(table, p);
+                if (r == null) r = RegionCompiler.define(table, p);   // no loop to gain (or too large)
                 if (r != null) e.plan = p;
             }
         } catch (RuntimeException | LinkageError err) {
