@@ -435,8 +435,8 @@ public final class Interpreter {
             final int how = r.run(s, pc - off, page, off);
             ran(re, s.retired - before);
             if (how == Region.LINKED) chain(pc - off, pn);
-            if (how == Region.NOT_ENTERED) {    // inside a loop of the hot form: a hot region starting here
-                b.region = request(pa, true);
+            if (how == Region.NOT_ENTERED) {    // inside a loop of the hot form: a region starting here
+                b.region = request(pa);
                 b.regionGen = 0;
                 return false;
             }
@@ -555,15 +555,15 @@ public final class Interpreter {
                 if (e != null && !e.dead && e.plan.cm == s.cm && e.plan.bookE == s.bookE && e.plan.hasEntry(i)) return e;
             }
         }
-        return request(pa, false);
+        return request(pa);
     }
 
     /**
      * A region of this page starting at {@code pa}, asked for (or shared when asked already);
      * null when the queue is full, {@link RegionCache#NONE} when the page's code is rewritten too
-     * often ({@link #CHURN_LIMIT}). {@code hot}: in the hot form at once ({@link RegionCache#request}).
+     * often ({@link #CHURN_LIMIT}).
      */
-    private RegionCache.Entry request(long pa, boolean hot) {
+    private RegionCache.Entry request(long pa) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
         final int i = ((int) pa & 0xFFF) >>> 2;
         if (pageRegions.churn(pn) > CHURN_LIMIT) return RegionCache.NONE;
@@ -571,7 +571,7 @@ public final class Interpreter {
         if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
         RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,
                 RegionCompiler.maxInstructions());
-        RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously, hot);
+        RegionCache.Entry e = RegionCache.request(table, plan, compileSynchronously);
         if (e == null) return null;
         if (known == null) {
             pageRegions.setKnown(pn, new RegionCache.Entry[] {e});

@@ -30,11 +30,12 @@ final class RegionCache {
     /**
      * A CPU that has retired this many instructions since its reset runs a long guest: its
      * regions count as hot after {@link #earlyInstructions} already. No short guest gets there
-     * ({@code bench --short}'s programs run 1-7 M instructions per VM), so they keep the 50 M rule
-     * and pay nothing; coremix ({@code bench}: 152 M per run) gets its hot forms in its first run
-     * instead of its third to tenth.
+     * ({@code bench --short}'s programs run 1-7 M instructions per VM), so they would keep the
+     * 50 M rule; coremix ({@code bench}: 152 M per run) gets its hot forms in its first run. Off
+     * by default (no gain measurable on the loaded machine, see the module README);
+     * {@code -Depaprlab.region-long-guest-instructions=20000000} turns it on for measurements.
      */
-    private static volatile long longGuest = Long.getLong("epaprlab.region-long-guest-instructions", 20_000_000L);
+    private static volatile long longGuest = Long.getLong("epaprlab.region-long-guest-instructions", Long.MAX_VALUE);
     private static volatile int earlyInstructions = Integer.getInteger("epaprlab.region-early-hot-instructions", 5_000_000);
     private static final AtomicReferenceFieldUpdater<Entry, Region> COMPILED =
             AtomicReferenceFieldUpdater.newUpdater(Entry.class, Region.class, "compiled");
@@ -172,18 +173,14 @@ final class RegionCache {
     }
 
     private static void retranslate(DecodeTable table, Entry e, Region first) {
-        final Region hot = hotOrNull(table, e.plan);                // a failure leaves the first translation
-        if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
-    }
-
-    /** The hot form of {@code p}, or null when it has none or its translation failed (logged). */
-    private static Region hotOrNull(DecodeTable table, RegionCompiler.Plan p) {
+        final Region hot;
         try {
-            return hotTranslator.apply(table, p);
+            hot = hotTranslator.apply(table, e.plan);
         } catch (RuntimeException | LinkageError err) {
-            hotFailed(p, err);
-            return null;
+            hotFailed(e.plan, err);             // the first translation stays
+            return;
         }
+        if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
     }
 
     /** {@link RegionCompiler#defineHot}; tests put a failing one here. */
@@ -215,35 +212,31 @@ final class RegionCache {
     /**
      * The entry for {@code plan}: the shared one when it exists, else a new one translated now
      * ({@code synchronous}) or queued for the compiler thread. Null when the queue is full.
-     * {@code hot}: the code is known hot already (a block inside a loop of a hot form, {@link
-     * Region#NOT_ENTERED}): translated at once in the hot form, never counted again.
      */
-    static Entry request(DecodeTable table, RegionCompiler.Plan plan, boolean synchronous, boolean hot) {
+    static Entry request(DecodeTable table, RegionCompiler.Plan plan, boolean synchronous) {
         Entry e = ENTRIES.get(plan);
         if (e != null) return e;
         e = new Entry(plan);
-        if (hot) e.heat = 0;
         Entry raced = ENTRIES.putIfAbsent(plan, e);
         if (raced != null) return raced;
         final Entry fresh = e;
         if (synchronous) {
-            compile(table, fresh, hot);
+            compile(table, fresh);
             return fresh;
         }
-        if (!CodeCache.submit(() -> compile(table, fresh, hot))) {
+        if (!CodeCache.submit(() -> compile(table, fresh))) {
             ENTRIES.remove(plan, fresh);
             return null;
         }
         return fresh;
     }
 
-    private static void compile(DecodeTable table, Entry e, boolean hot) {
+    private static void compile(DecodeTable table, Entry e) {
         Region r = null;
         try {
             // too large for the JIT: the same walk stopped earlier is a part of the same code
             for (RegionCompiler.Plan p = e.plan; r == null && p != null; p = RegionCompiler.halve(table, p)) {
-                if (hot) r = hotOrNull(table, p);
-                if (r == null) r = RegionCompiler.define(table, p);   // no loop to gain (or too large)
+                r = RegionCompiler.define(table, p);
                 if (r != null) e.plan = p;
             }
         } catch (RuntimeException | LinkageError err) {
