@@ -103,6 +103,9 @@ public final class Interpreter {
         this.s = new CpuState(model, mem, timeSource, timebaseHz);
         this.table = DecodeTable.forModel(model);
         this.pageRegions = new PageRegions(mem.pages());
+        // refused here, on the caller's thread: on the compiler thread a bad setting would only
+        // leave every region untranslated
+        RegionMemEmitter.checkPageCacheSetting();
     }
 
     public CpuState state() { return s; }
@@ -505,9 +508,12 @@ public final class Interpreter {
         }
     }
 
-    /** Tiering: region {@code re} ran {@code n} instructions; once it ran its share, its hot translation is asked for. */
+    /**
+     * Tiering: region {@code re} ran {@code n} instructions; once it ran its share, its hot
+     * translation is asked for; sooner when this CPU runs a long guest ({@link RegionCache#earlyHeat}).
+     */
     private void ran(RegionCache.Entry re, long n) {
-        if (re.heat > 0 && (re.heat -= (int) n) <= 0) {
+        if (re.heat > 0 && (re.heat -= (int) n) <= (s.retired < RegionCache.longGuest() ? 0 : RegionCache.earlyHeat())) {
             re.heat = 0;
             RegionCache.promote(table, re, compileSynchronously);
         }
@@ -552,10 +558,15 @@ public final class Interpreter {
         return request(pa);
     }
 
-    /** A region of this page starting at {@code pa}, asked for (or shared when asked already); null when the queue is full. */
+    /**
+     * A region of this page starting at {@code pa}, asked for (or shared when asked already);
+     * null when the queue is full, {@link RegionCache#NONE} when the page's code is rewritten too
+     * often ({@link #CHURN_LIMIT}).
+     */
     private RegionCache.Entry request(long pa) {
         final int pn = (int) (pa >>> GuestMemory.PAGE_SHIFT);
         final int i = ((int) pa & 0xFFF) >>> 2;
+        if (pageRegions.churn(pn) > CHURN_LIMIT) return RegionCache.NONE;
         RegionCache.Entry[] known = pageRegions.known(pn);
         if (compileSynchronously && --syncTranslations < 0) return RegionCache.NONE;
         RegionCompiler.Plan plan = RegionCompiler.select(table, s.has64, s.cm, s, pa & ~0xFFFL, i,

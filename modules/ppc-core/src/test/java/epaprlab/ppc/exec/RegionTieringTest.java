@@ -1,0 +1,177 @@
+package epaprlab.ppc.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import epaprlab.ppc.cpu.Cpu;
+import epaprlab.ppc.cpu.CpuModel;
+import epaprlab.ppc.cpu.StopReason;
+import epaprlab.ppc.decode.DecodeTable;
+import epaprlab.ppc.mem.GuestMemory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The region tier's tiering around its hot forms: a hot translation that throws is counted and
+ * leaves the first one running; a block inside a loop of a hot form gets a region of its own only
+ * while its page's code is not rewritten too often; a bad page-cache setting is refused.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RegionTieringTest {
+    private static final int ORIGIN = 0x1000;
+    /** Word index (in the page) of the loop's block that the hot form does not enter. */
+    private static final int INNER = 3;
+    private static final int PATCHED = 0x1100;
+
+    /**
+     * {@code top: addi r3,r3,imm; andi. r7,r3,1; beq mid; addi r4,r4,1; mid: bdnz top; b .} at
+     * ORIGIN: the hot form enters the loop only at {@code top} (and {@code b .} on its own), so
+     * {@code addi r4} (word 3) is a block its first form enters and its hot form does not.
+     */
+    private static Cpu loop(int imm) {
+        GuestMemory ram = new GuestMemory(64 * 1024);
+        int[] code = {0x38630000 | imm, 0x70670001, 0x41820008, 0x38840001, 0x4200FFF0, 0x48000000};
+        for (int k = 0; k < code.length; k++) ram.store32(ORIGIN + 4L * k, code[k]);
+        Cpu c = new Cpu(CpuModel.E500MC, ram);
+        c.setRegionTier(true);
+        c.setCompileThreshold(1);
+        c.setCompileSynchronously(true);
+        return c;
+    }
+
+    private static void runAt(Cpu c, long pc, long budget) {
+        c.setPc(pc);
+        c.setCtr(1_000_000);
+        assertEquals(StopReason.BUDGET, c.run(budget));
+    }
+
+    /** The plan a CPU selects from page word {@code start} of the loop's page. */
+    private static RegionCompiler.Plan plan(Cpu c, int start) {
+        return RegionCompiler.select(DecodeTable.forModel(CpuModel.E500MC), false, false,
+                new CpuState(CpuModel.E500MC, c.memory()), ORIGIN, start, RegionCompiler.maxInstructions());
+    }
+
+    private static int freshImm() { return 1 + (int) (System.nanoTime() & 0x3FFF); }   // words no other test translated
+
+    @Test
+    void aHotTranslationThatThrowsIsCountedAndTheFirstOneKeepsRunning() {
+        int saved = Interpreter.regionHotInstructions();
+        BiFunction<DecodeTable, RegionCompiler.Plan, Region> translator = RegionCache.hotTranslator;
+        try {
+            Interpreter.setRegionHotInstructions(1_000);
+            RegionCache.hotTranslator = (t, p) -> { throw new IllegalStateException("host failure (test)"); };
+            int imm = freshImm();
+            Cpu c = loop(imm);
+            runAt(c, ORIGIN, 20);
+            RegionCache.Entry e = RegionCache.find(plan(c, 0));
+            assertNotNull(e, "translated at its first run");
+            Region first = e.compiled;
+            assertNotNull(first);
+            long failures = RegionCache.hotFailures(), hot = Interpreter.regionsRetranslated();
+            runAt(c, ORIGIN, 5_000);        // past the hot threshold: the hot translation throws
+            assertEquals(failures + 1, RegionCache.hotFailures(), "the failure is counted");
+            assertEquals(hot, Interpreter.regionsRetranslated());
+            assertSame(first, e.compiled, "the first translation stays");
+            e.used = false;
+            runAt(c, ORIGIN, 3_000);
+            assertTrue(e.used, "and keeps running");
+            Cpu reference = loop(imm);
+            reference.setCompileThreshold(0);               // the interpreter alone
+            for (long budget : new long[] {20, 5_000, 3_000}) runAt(reference, ORIGIN, budget);
+            assertEquals(reference.gpr(3), c.gpr(3));
+            assertEquals(reference.gpr(4), c.gpr(4));
+            assertEquals(reference.ctr(), c.ctr());
+        } finally {
+            RegionCache.hotTranslator = translator;
+            Interpreter.setRegionHotInstructions(saved);
+        }
+    }
+
+    /**
+     * A block inside a loop of a hot form ({@link Region#NOT_ENTERED}) gets a region of its own,
+     * but not when its page's code was found rewritten more than the
+     * churn limit allows: then it stays interpreted like every new block of that page.
+     */
+    @Test
+    void aBlockTheHotFormDoesNotEnterGetsItsOwnRegionUnlessThePageChurns() {
+        int saved = Interpreter.regionHotInstructions();
+        try {
+            Interpreter.setRegionHotInstructions(1_000);
+            for (boolean churn : new boolean[] {false, true}) {
+                int imm = freshImm();
+                Cpu c = loop(imm);
+                runAt(c, ORIGIN, 20);                       // the first form
+                runAt(c, ORIGIN + 4 * INNER, 20);           // entered at the inner block
+                RegionCache.Entry e = RegionCache.find(plan(c, 0));
+                Region first = e.compiled;
+                runAt(c, ORIGIN, 5_000);                    // hot: the hot form replaces it
+                assertNotSame(first, e.compiled, "the hot form replaced the first");
+                if (churn) {
+                    // code rewritten at another offset of the page, each version run: stale regions
+                    for (int k = 1; k <= 70; k++) {
+                        c.memory().store32(PATCHED, 0x38A50000 | (imm + k));   // addi r5,r5,imm+k
+                        c.memory().store32(PATCHED + 4, 0x4200FFFC);             // bdnz .-4
+                        runAt(c, PATCHED, 10);
+                    }
+                }
+                long r4 = c.gpr(4);
+                runAt(c, ORIGIN + 4 * INNER, 5);            // NOT_ENTERED: its own region, or none
+                assertEquals(r4 + 1, c.gpr(4));
+                RegionCache.Entry own = RegionCache.find(plan(c, INNER));
+                if (churn) {
+                    assertNull(own, "a page past the churn limit gets no new region");
+                } else {
+                    assertNotNull(own, "the inner block got a region of its own");
+                    assertNotNull(own.compiled);
+                }
+            }
+        } finally {
+            Interpreter.setRegionHotInstructions(saved);
+        }
+    }
+
+    /**
+     * A CPU that has run a long guest (instructions since its reset) promotes its regions after
+     * the early share; before it gets there, only the full threshold counts.
+     */
+    @Test
+    void aLongGuestsRegionsAreHotSooner() {
+        int saved = Interpreter.regionHotInstructions();
+        long savedGuest = RegionCache.longGuest();
+        int savedEarly = RegionCache.earlyInstructions();
+        try {
+            Interpreter.setRegionHotInstructions(1_000_000);
+            RegionCache.setEarlyHot(2_000, 100);
+            Cpu c = loop(freshImm());
+            runAt(c, ORIGIN, 1_500);                    // young: 1,500 ran, far below 1,000,000
+            RegionCache.Entry e = RegionCache.find(plan(c, 0));
+            Region first = e.compiled;
+            assertNotNull(first);
+            runAt(c, ORIGIN, 400);
+            assertSame(first, e.compiled, "not hot before the CPU ran 2,000 instructions");
+            runAt(c, ORIGIN, 400);                      // past 2,000 since reset: the early share counts
+            assertNotSame(first, e.compiled, "hot once the CPU runs a long guest");
+            assertEquals(0, e.heat);
+        } finally {
+            RegionCache.setEarlyHot(savedGuest, savedEarly);
+            Interpreter.setRegionHotInstructions(saved);
+        }
+    }
+
+    @Test
+    void anUnknownPageCacheSettingIsRefusedByName() {
+        for (String ok : new String[] {"hot", "true", "false"}) RegionMemEmitter.checkPageCacheSetting(ok);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegionMemEmitter.checkPageCacheSetting("ture"));
+        assertTrue(e.getMessage().contains("epaprlab.region-page-cache") && e.getMessage().contains("ture"), e.getMessage());
+    }
+}
