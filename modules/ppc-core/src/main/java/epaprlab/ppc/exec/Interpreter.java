@@ -508,12 +508,9 @@ public final class Interpreter {
         }
     }
 
-    /**
-     * Tiering: region {@code re} ran {@code n} instructions; once it ran its share, its hot
-     * translation is asked for; sooner when this CPU runs a long guest ({@link RegionCache#earlyHeat}).
-     */
+    /** Tiering: region {@code re} ran {@code n} instructions; once it ran its share, its hot translation is asked for. */
     private void ran(RegionCache.Entry re, long n) {
-        if (re.heat > 0 && (re.heat -= (int) n) <= (s.retired < RegionCache.longGuest() ? 0 : RegionCache.earlyHeat())) {
+        if (re.heat > 0 && (re.heat -= (int) n) <= 0) {
             re.heat = 0;
             RegionCache.promote(table, re, compileSynchronously);
         }

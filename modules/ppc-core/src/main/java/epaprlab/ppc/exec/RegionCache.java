@@ -27,16 +27,6 @@ final class RegionCache {
      * CPU time rose by half, the hot forms' translations and JIT work).
      */
     private static volatile int hotInstructions = Integer.getInteger("epaprlab.region-hot-instructions", 50_000_000);
-    /**
-     * A CPU that has retired this many instructions since its reset runs a long guest: its
-     * regions count as hot after {@link #earlyInstructions} already. No short guest gets there
-     * ({@code bench --short}'s programs run 1-7 M instructions per VM), so they would keep the
-     * 50 M rule; coremix ({@code bench}: 152 M per run) gets its hot forms in its first run. Off
-     * by default (no gain measurable on the loaded machine, see the module README);
-     * {@code -Depaprlab.region-long-guest-instructions=20000000} turns it on for measurements.
-     */
-    private static volatile long longGuest = Long.getLong("epaprlab.region-long-guest-instructions", Long.MAX_VALUE);
-    private static volatile int earlyInstructions = Integer.getInteger("epaprlab.region-early-hot-instructions", 5_000_000);
     private static final AtomicReferenceFieldUpdater<Entry, Region> COMPILED =
             AtomicReferenceFieldUpdater.newUpdater(Entry.class, Region.class, "compiled");
 
@@ -129,24 +119,6 @@ final class RegionCache {
     }
 
     static int hotInstructions() { return hotInstructions; }
-
-    /** Instructions since its reset after which a CPU runs a long guest ({@link #earlyHeat}). */
-    static long longGuest() { return longGuest; }
-
-    static int earlyInstructions() { return earlyInstructions; }
-
-    /** The heat left when a region of a long guest counts as hot: it ran {@link #earlyInstructions} (0: no sooner than the rule). */
-    static int earlyHeat() { return Math.max(0, hotInstructions - earlyInstructions); }
-
-    /** For tests and measurements: the long-guest rule (a CPU's instructions since reset, a region's instructions). */
-    static void setEarlyHot(long guestInstructions, int regionInstructions) {
-        if (guestInstructions < 0 || regionInstructions < 1) {
-            throw new IllegalArgumentException("long guest (instructions) must be >= 0 and early hot (instructions) >= 1, got "
-                    + guestInstructions + ", " + regionInstructions);
-        }
-        longGuest = guestInstructions;
-        earlyInstructions = regionInstructions;
-    }
 
     /** For regions translated from now on. */
     static void setHotInstructions(int instructions) {

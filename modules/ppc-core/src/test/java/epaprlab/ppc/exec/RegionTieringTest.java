@@ -139,34 +139,6 @@ class RegionTieringTest {
         }
     }
 
-    /**
-     * A CPU that has run a long guest (instructions since its reset) promotes its regions after
-     * the early share; before it gets there, only the full threshold counts.
-     */
-    @Test
-    void aLongGuestsRegionsAreHotSooner() {
-        int saved = Interpreter.regionHotInstructions();
-        long savedGuest = RegionCache.longGuest();
-        int savedEarly = RegionCache.earlyInstructions();
-        try {
-            Interpreter.setRegionHotInstructions(1_000_000);
-            RegionCache.setEarlyHot(2_000, 100);
-            Cpu c = loop(freshImm());
-            runAt(c, ORIGIN, 1_500);                    // young: 1,500 ran, far below 1,000,000
-            RegionCache.Entry e = RegionCache.find(plan(c, 0));
-            Region first = e.compiled;
-            assertNotNull(first);
-            runAt(c, ORIGIN, 400);
-            assertSame(first, e.compiled, "not hot before the CPU ran 2,000 instructions");
-            runAt(c, ORIGIN, 400);                      // past 2,000 since reset: the early share counts
-            assertNotSame(first, e.compiled, "hot once the CPU runs a long guest");
-            assertEquals(0, e.heat);
-        } finally {
-            RegionCache.setEarlyHot(savedGuest, savedEarly);
-            Interpreter.setRegionHotInstructions(saved);
-        }
-    }
-
     @Test
     void anUnknownPageCacheSettingIsRefusedByName() {
         for (String ok : new String[] {"hot", "true", "false"}) RegionMemEmitter.checkPageCacheSetting(ok);
