@@ -181,6 +181,20 @@ class MmuTest {
                 MAP_A + li("r4", 0x20000044) + "icbi 0,r4\n" + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010)
                         + AT_400 + "dcbz 0,r4\n",
                 expect("int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001000)));
+        // dcbz and lwarx/stwcx. take the software TLB's hit when it holds the page (Linux clears
+        // pages with dcbz and locks with lwarx/stwcx.): the same frame, permission and faults as the walk
+        cs.add(new Case("dcbz through a cached mapping zeroes its frame's line; after a remap, the new frame's",
+                MAP_A + li("r4", PAGE_A) + "li r5,77\nstw r5,0x40(r4)\nstw r5,0x80(r4)\n" + li("r4", PAGE_B) + "stw r5,0x40(r4)\n"
+                        + li("r4", 0x20000000) + "lwz r6,0x40(r4)\nstw r6,0x44(r4)\naddi r4,r4,0x40\ndcbz 0,r4\n"
+                        + tlbwe(0, 0x80000000L, 0x20000000, PAGE_B | 0x07) + "dcbz 0,r4\n"
+                        + li("r4", PAGE_A) + "lwz r7,0x40(r4)\nlwz r9,0x80(r4)\n" + li("r4", PAGE_B) + "lwz r8,0x40(r4)\n",
+                expect("r6", 77, "r7", 0, "r8", 0, "r9", 77, "int", -1)));
+        cs.add(new Case("lwarx/stwcx. through a cached mapping; stwcx. to a cached read-only page is a DSI store",
+                MAP_A + li("r4", PAGE_A) + "li r5,5\nstw r5,0x20(r4)\n" + li("r4", 0x20000020) + "lwz r6,0(r4)\n"
+                        + "lwarx r6,0,r4\naddi r6,r6,1\nstwcx. r6,0,r4\nmfcr r8\n" + li("r4", PAGE_A) + "lwz r7,0x20(r4)\n"
+                        + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010) + "lwz r6,0(r4)\nlwarx r6,0,r4\n"
+                        + AT_400 + "stwcx. r6,0,r4\n",
+                expect("r7", 6, "r8", 0x20000000, "int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001010)));
         cs.add(new Case("an SPR the core lacks is a supervisor no-op; SPR 0 is a privileged-instruction interrupt",
                 "li r6,0x55\nmfspr r6,1000\nmtspr 1000,r6\n" + AT_400 + "mfspr r7,0\n",
                 expect("r6", 0x55, "int", 6, "SRR0", 0x400, "ESR", 0x04000000, "SRR1", 0x00040000)));
