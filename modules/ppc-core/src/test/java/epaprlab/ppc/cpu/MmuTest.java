@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Book E MMU one instruction or interrupt at a time, on e500mc, e5500 in 32-bit mode and e5500
@@ -352,14 +353,16 @@ class MmuTest {
     }
 
     /**
-     * tlbivax on one vCPU reaches the other vCPU of the same RAM: B loops loading through a
-     * mapping; A invalidates it with tlbivax + tlbsync; B's next loads take the Data TLB error.
+     * tlbivax on one vCPU reaches the other vCPU of the same RAM: B loops accessing through a
+     * mapping (a load, a reservation, a dcbz: each served by the software TLB while it holds the
+     * page); A invalidates it with tlbivax + tlbsync; B's next access takes the Data TLB error.
      */
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"lwz r6,0(r4)", "lwarx r6,0,r4", "dcbz 0,r4"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void tlbivaxIsBroadcastToTheOtherCpusOfTheRam() throws Exception {
+    void tlbivaxIsBroadcastToTheOtherCpusOfTheRam(String access) throws Exception {
         GuestMemory mem = new GuestMemory(RAM);
-        String loopB = MAP_A + li("r4", 0x20000000) + "1: lwz r6,0(r4)\naddi r8,r8,1\nb 1b\n";
+        String loopB = MAP_A + li("r4", 0x20000000) + "1: " + access + "\naddi r8,r8,1\nb 1b\n";
         byte[] b = Binutils.assemble("b body\n.org 0x1d0\nli r31,13\nsc 1\n.org 0x200\nbody:\n" + loopB, false);
         mem.write(0, b, 0, b.length);
         byte[] a = Binutils.assemble(li("r4", 0x20000000) + "tlbivax 0,r4\ntlbsync\nli r31,-1\nsc 1\n", false);
