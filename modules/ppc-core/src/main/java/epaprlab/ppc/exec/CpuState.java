@@ -450,10 +450,8 @@ public final class CpuState {
 
     private long loadTranslated(long ea, int len) {
         if (bookE) {
-            int i = SoftTlb.index(ea);
-            if (softRead[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
-                return ramLoad(ea + softDataAddend[i], len);
-            }
+            final long pa = softHit(ea, len, false);
+            if (pa >= 0) return ramLoad(pa, len);
         } else if (Long.compareUnsigned(ea, ramSize - len) <= 0) {
             return ramLoad(ea, len);                // crosses a page
         }
@@ -467,9 +465,8 @@ public final class CpuState {
 
     private void storeTranslated(long ea, int len, long v) {
         if (bookE) {
-            int i = SoftTlb.index(ea);
-            if (softWrite[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len) {
-                long pa = ea + softDataAddend[i];
+            final long pa = softHit(ea, len, true);
+            if (pa >= 0) {
                 byte[] p = wr[(int) (pa >>> GuestMemory.PAGE_SHIFT)];
                 if (p != null) GuestMemory.writePage(p, (int) pa & GuestMemory.PAGE_MASK, len, v);
                 else ramStore(pa, len, v);
@@ -480,6 +477,19 @@ public final class CpuState {
             return;
         }
         Translate.store(this, ea, len, v);
+    }
+
+    /**
+     * BOOK_E: the RAM offset of a {@code len}-byte access at {@code ea} inside one page when the
+     * software TLB holds its page for loads ({@code store} false) or stores in the current data
+     * context (so the permission check passed when it was filled), else -1: then
+     * {@link Translate} walks the TLBs (and raises the interrupt, or reaches a device).
+     */
+    private long softHit(long ea, int len, boolean store) {
+        final int i = SoftTlb.index(ea);
+        final long[] tags = store ? softWrite : softRead;
+        return tags[i] == SoftTlb.tag(ea, dctx) && ((int) ea & GuestMemory.PAGE_MASK) <= GuestMemory.PAGE_SIZE - len
+                ? ea + softDataAddend[i] : -1;
     }
 
     /** FLAT and inside RAM: on the slow path only because watchpoints are set. */
@@ -578,9 +588,11 @@ public final class CpuState {
     /** Zeroes [ea, ea+len) (dcbz: an aligned line, never crossing a page). */
     public void zero(long ea, int len) {
         final byte[] p;
-        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0 && !flatRam(ea, len)) Translate.zero(this, ea, len);
-        else if ((p = wr[(int) (ea >>> GuestMemory.PAGE_SHIFT)]) == null) ramZero(ea, len);
-        else Arrays.fill(p, (int) ea & GuestMemory.PAGE_MASK, ((int) ea & GuestMemory.PAGE_MASK) + len, (byte) 0);
+        long pa = ea;                               // BOOK_E: a software-TLB hit spares the walk (Linux clears pages with dcbz)
+        if (Long.compareUnsigned(ea | slowMask, ramSize - len) > 0 && !flatRam(ea, len)
+                && (!bookE || (pa = softHit(ea, len, true)) < 0)) Translate.zero(this, ea, len);
+        else if ((p = wr[(int) (pa >>> GuestMemory.PAGE_SHIFT)]) == null) ramZero(pa, len);
+        else Arrays.fill(p, (int) pa & GuestMemory.PAGE_MASK, ((int) pa & GuestMemory.PAGE_MASK) + len, (byte) 0);
         if (watchpoints != null) watchpoints.accessed(this, ea, len, true);
     }
 
@@ -625,10 +637,14 @@ public final class CpuState {
         return ok;
     }
 
-    /** The RAM offset of a reservation access (FLAT: the EA itself when inside RAM). */
+    /**
+     * The RAM offset of a reservation access (FLAT: the EA itself when inside RAM; BOOK_E: a
+     * software-TLB hit, else the walk: Linux's spin locks and atomics are lwarx/stwcx. pairs).
+     */
     private long reservation(long ea, int size, boolean store) {
-        long pa = Long.compareUnsigned(ea | slowMask, ramSize - size) > 0 && !flatRam(ea, size)
-                ? Translate.reservation(this, ea, size, store) : ea;
+        long pa = ea;
+        if (Long.compareUnsigned(ea | slowMask, ramSize - size) > 0 && !flatRam(ea, size)
+                && (!bookE || (pa = softHit(ea, size, store)) < 0)) pa = Translate.reservation(this, ea, size, store);
         if (watchpoints != null) watchpoints.accessed(this, ea, size, store);   // stops after the instruction
         return pa;
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Book E MMU one instruction or interrupt at a time, on e500mc, e5500 in 32-bit mode and e5500
@@ -181,6 +182,20 @@ class MmuTest {
                 MAP_A + li("r4", 0x20000044) + "icbi 0,r4\n" + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010)
                         + AT_400 + "dcbz 0,r4\n",
                 expect("int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001000)));
+        // dcbz and lwarx/stwcx. take the software TLB's hit when it holds the page (Linux clears
+        // pages with dcbz and locks with lwarx/stwcx.): the same frame, permission and faults as the walk
+        cs.add(new Case("dcbz through a cached mapping zeroes its frame's line; after a remap, the new frame's",
+                MAP_A + li("r4", PAGE_A) + "li r5,77\nstw r5,0x40(r4)\nstw r5,0x80(r4)\n" + li("r4", PAGE_B) + "stw r5,0x40(r4)\n"
+                        + li("r4", 0x20000000) + "lwz r6,0x40(r4)\nstw r6,0x44(r4)\naddi r4,r4,0x40\ndcbz 0,r4\n"
+                        + tlbwe(0, 0x80000000L, 0x20000000, PAGE_B | 0x07) + "dcbz 0,r4\n"
+                        + li("r4", PAGE_A) + "lwz r7,0x40(r4)\nlwz r9,0x80(r4)\n" + li("r4", PAGE_B) + "lwz r8,0x40(r4)\n",
+                expect("r6", 77, "r7", 0, "r8", 0, "r9", 77, "int", -1)));
+        cs.add(new Case("lwarx/stwcx. through a cached mapping; stwcx. to a cached read-only page is a DSI store",
+                MAP_A + li("r4", PAGE_A) + "li r5,5\nstw r5,0x20(r4)\n" + li("r4", 0x20000020) + "lwz r6,0(r4)\n"
+                        + "lwarx r6,0,r4\naddi r6,r6,1\nstwcx. r6,0,r4\nmfcr r8\n" + li("r4", PAGE_A) + "lwz r7,0x20(r4)\n"
+                        + tlbwe(0, 0x80000000L, 0x20001000, PAGE_B | 0x01) + li("r4", 0x20001010) + "lwz r6,0(r4)\nlwarx r6,0,r4\n"
+                        + AT_400 + "stwcx. r6,0,r4\n",
+                expect("r7", 6, "r8", 0x20000000, "int", 2, "SRR0", 0x400, "ESR", 0x00800000, "DEAR", 0x20001010)));
         cs.add(new Case("an SPR the core lacks is a supervisor no-op; SPR 0 is a privileged-instruction interrupt",
                 "li r6,0x55\nmfspr r6,1000\nmtspr 1000,r6\n" + AT_400 + "mfspr r7,0\n",
                 expect("r6", 0x55, "int", 6, "SRR0", 0x400, "ESR", 0x04000000, "SRR1", 0x00040000)));
@@ -338,14 +353,16 @@ class MmuTest {
     }
 
     /**
-     * tlbivax on one vCPU reaches the other vCPU of the same RAM: B loops loading through a
-     * mapping; A invalidates it with tlbivax + tlbsync; B's next loads take the Data TLB error.
+     * tlbivax on one vCPU reaches the other vCPU of the same RAM: B loops accessing through a
+     * mapping (a load, a reservation, a dcbz: each served by the software TLB while it holds the
+     * page); A invalidates it with tlbivax + tlbsync; B's next access takes the Data TLB error.
      */
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"lwz r6,0(r4)", "lwarx r6,0,r4", "dcbz 0,r4"})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void tlbivaxIsBroadcastToTheOtherCpusOfTheRam() throws Exception {
+    void tlbivaxIsBroadcastToTheOtherCpusOfTheRam(String access) throws Exception {
         GuestMemory mem = new GuestMemory(RAM);
-        String loopB = MAP_A + li("r4", 0x20000000) + "1: lwz r6,0(r4)\naddi r8,r8,1\nb 1b\n";
+        String loopB = MAP_A + li("r4", 0x20000000) + "1: " + access + "\naddi r8,r8,1\nb 1b\n";
         byte[] b = Binutils.assemble("b body\n.org 0x1d0\nli r31,13\nsc 1\n.org 0x200\nbody:\n" + loopB, false);
         mem.write(0, b, 0, b.length);
         byte[] a = Binutils.assemble(li("r4", 0x20000000) + "tlbivax 0,r4\ntlbsync\nli r31,-1\nsc 1\n", false);

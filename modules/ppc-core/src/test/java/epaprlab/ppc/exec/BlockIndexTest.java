@@ -3,6 +3,7 @@ package epaprlab.ppc.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.mem.GuestMemory;
@@ -113,6 +114,18 @@ class BlockIndexTest {
         index.clear();
         assertNull(index.next(0x100));
         assertNull(index.next(0x200));
+    }
+
+    @Test
+    void denseCodePagesDoNotMergeIntoLongProbeRuns() {
+        // a kernel's layout: block starts every few words over many consecutive code pages (here
+        // 60 pages, a start every other word: 30,720 blocks in a table of 65,536 slots). Homes
+        // that kept each page's starts together merged them into runs of hundreds of slots (547)
+        BlockIndex index = new BlockIndex();
+        for (long pa = 0; pa < 60L * GuestMemory.PAGE_SIZE; pa += 8) index.put(block(pa));
+        assertEquals(30_720, index.size());
+        int run = index.longestRun();
+        assertTrue(run < 64, "longest probe run " + run);
     }
 
     @Test
