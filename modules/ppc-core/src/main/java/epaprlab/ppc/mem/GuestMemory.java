@@ -64,6 +64,13 @@ public final class GuestMemory {
      */
     private volatile long[] codeLines;
 
+    /**
+     * Moves on at every {@link #watchCode}, after the lines it adds are visible: a region that
+     * cached a page's watched lines ({@link #codeLines}) with the epoch read before them may
+     * write beside those lines without asking again while the epoch is the same.
+     */
+    private volatile int codeEpoch;
+
     /** The 64-byte code-watch lines of a page, by bit. */
     public static final int LINE_SHIFT = 6;
 
@@ -314,12 +321,27 @@ public final class GuestMemory {
             }
             long[] l = codeLines;
             LINES.setRelease(l, pn, (long) LINES.getAcquire(l, pn) | lines);
+            codeEpoch++;                                   // after the lines: see codeLines
             int gen = (int) GEN.getAcquire(g, pn) | 1;
             GEN.setRelease(g, pn, gen);
             PAGE.setRelease(write, pn, null);
             VarHandle.fullFence();                         // the marks before the caller reads the words
             return gen;
         }
+    }
+
+    /** Engine use: the count of {@link #watchCode} calls so far (read it before {@link #codeLines}). */
+    public int codeEpoch() { return codeEpoch; }
+
+    /**
+     * Engine use: the watched 64-byte lines of page {@code pn} (bit j: bytes 64j..64j+63; 0 when
+     * none), at least those of every {@link #watchCode} counted by a {@link #codeEpoch} read
+     * before. A page this memory owns may be written directly beside them (as {@link #dataPage}
+     * does) until the epoch moves on.
+     */
+    public long codeLines(int pn) {
+        long[] l = codeLines;
+        return l == null ? 0 : (long) LINES.getAcquire(l, pn);
     }
 
     /**
