@@ -286,12 +286,15 @@ public final class GuestMemory {
      * {@link #codeTouched}). Lock-free: ownership and watched lines only grow while vCPUs run.
      */
     public byte[] dataPage(long pa, int len) {
-        int pn = (int) (pa >>> PAGE_SHIFT);
-        if (((int) pa & PAGE_MASK) > PAGE_SIZE - len) return null;
+        int pn = (int) (pa >>> PAGE_SHIFT), off = (int) pa & PAGE_MASK;
+        if (off > PAGE_SIZE - len) return null;
         byte[] p = (byte[]) PAGE.getAcquire(read, pn);
         if (p == base.pages[pn]) return null;
         long[] lines = codeLines;
-        if (lines != null && ((long) LINES.getAcquire(lines, pn) & linesOf(pn, pa, pa + len)) != 0) return null;
+        // the access's lines inline, not by linesOf: a region's store beside code comes here,
+        // and the JIT, past its inlining budget in the region's method, left that a call
+        long mine = (-1L << (off >>> LINE_SHIFT)) & (-1L >>> (63 - ((off + len - 1) >>> LINE_SHIFT)));
+        if (lines != null && ((long) LINES.getAcquire(lines, pn) & mine) != 0) return null;
         return p;
     }
 
