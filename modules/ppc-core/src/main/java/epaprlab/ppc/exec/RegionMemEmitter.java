@@ -78,11 +78,12 @@ final class RegionMemEmitter {
      */
     private static final int[] TAG = {217, 212, 228}, OWN = {221, 214, 232}, LINES = {219, 223, 230}, EPOCH = {222, 225, 233};
     /**
-     * Page-cache slots ({@code -Depaprlab.region-page-slots}, 1 to 3): slot 0 for accesses based
-     * on r1 (the stack), the others by base register, so a stack access between two accesses of a
-     * list or array does not evict their page.
+     * Page-cache slots ({@code -Depaprlab.region-page-slots}, 1 to 3; default 2): slot 0 for
+     * accesses based on r1 (the stack), the others by base register, so a stack access between
+     * two accesses of a list or array does not evict their page. Coremix at 25 warm-up runs
+     * (module README): 2 slots beat 1 on both cores; 3 beat 1 on e500mc but lost on e5500.
      */
-    private static final int SLOTS = Math.clamp(Integer.getInteger("epaprlab.region-page-slots", 3), 1, 3);
+    private static final int SLOTS = Math.clamp(Integer.getInteger("epaprlab.region-page-slots", 2), 1, 3);
 
     /** The page-cache slot of an access based on GPR {@code ra} (0 for none). */
     private static int slot(int ra) {
