@@ -67,11 +67,29 @@ final class RegionMemEmitter {
      */
     static final int MEM_SOFT_RD = 206, MEM_SOFT_WR = 207, MEM_SOFT_ADD = 208, MEM_PA = 209, MEM_IDX = 211;
     /**
-     * FLAT: the page cache (one owned page: its tag, EA's page, in {@link #MEM_TAG}, -1 for
-     * none; the page in {@link #MEM_OWN}), a load's page ({@link #flatCached}) and the image's
-     * page table (set at method start: replaced only while no CPU runs).
+     * FLAT: a load's page ({@link #flatCached}), the image's page table (set at method start:
+     * replaced only while no CPU runs) and the memory (for {@link GuestMemory#codeEpoch}).
      */
-    static final int MEM_TAG = 212, MEM_OWN = 214, MEM_PAGE = 215, MEM_IMG = 216;
+    static final int MEM_PAGE = 215, MEM_IMG = 216, MEM_MEM = 234;
+    /**
+     * FLAT: the page cache, one owned page per slot ({@link #slot}): its tag (EA's page; -1 for
+     * none), the page, its watched code lines as of {@link GuestMemory#codeEpoch} (-1 after a
+     * load's fill: a store then takes the table path once and fills them) and that epoch.
+     */
+    private static final int[] TAG = {217, 212, 228}, OWN = {221, 214, 232}, LINES = {219, 223, 230}, EPOCH = {222, 225, 233};
+    /**
+     * Page-cache slots ({@code -Depaprlab.region-page-slots}, 1 to 3; default 2): slot 0 for
+     * accesses based on r1 (the stack), the others by base register, so a stack access between
+     * two accesses of a list or array does not evict their page. Coremix at 25 warm-up runs
+     * (module README): 2 slots beat 1 on both cores; 3 beat 1 on e500mc but lost on e5500.
+     */
+    private static final int SLOTS = Math.clamp(Integer.getInteger("epaprlab.region-page-slots", 2), 1, 3);
+
+    /** The page-cache slot of an access based on GPR {@code ra} (0 for none). */
+    private static int slot(int ra) {
+        if (SLOTS == 1 || ra == 1) return 0;
+        return SLOTS == 2 ? 1 : 1 + (ra & 1);
+    }
     /**
      * Which translations give FLAT loads the page cache ({@code -Depaprlab.region-page-cache}):
      * {@code hot} (the default) only the hot forms of the region tier's tiering, {@code true}
@@ -168,7 +186,7 @@ final class RegionMemEmitter {
                 softHit(len, MEM_SOFT_RD, slow);
                 loadPage(len, MEM_PA);
             } else if (pageCache()) {
-                flatCached(len, slow);
+                flatCached(len, slow, slot(ra));
                 loadFrom(len, MEM_PAGE);
             } else {
                 flatCheck(len, slow);
@@ -205,8 +223,11 @@ final class RegionMemEmitter {
                 if (len > 1) c.pop2(); else c.pop();
                 c.goto_(slow);
             } else {
+                boolean cached = pageCache();
+                if (cached) storeCached(len, fp, rt, slot(ra), join);
                 flatCheck(len, slow);
                 storePage(len, EA, fp, rt, slowPop);
+                if (cached) fill(slot(ra));
                 c.goto_(join);
                 // no write page (not yet this RAM's own, or watched as code): EA is the RAM
                 // offset, inside one page; ramStore copies on write, or writes beside the
@@ -216,6 +237,7 @@ final class RegionMemEmitter {
                 h.setPcOf(k);
                 c.aload(S); c.lload(EA); c.loadConstant(len); stored(fp, rt, len);
                 c.invokevirtual(CD_STATE, "ramStore", MethodTypeDesc.of(CD_void, CD_long, CD_int, CD_long));
+                if (cached) fill(slot(ra));
                 c.goto_(check);
             }
             c.labelBinding(slow);
@@ -250,9 +272,14 @@ final class RegionMemEmitter {
             c.aload(S); c.getfield(CD_STATE, "ramSize", CD_long); c.lstore(MEM_SIZE);
             if (pageCache()) {
                 // no page yet: -1 has the low 12 bits set, which no access's tag has
-                c.loadConstant(-1L); c.lstore(MEM_TAG);
-                c.aconst_null(); c.astore(MEM_OWN);
+                for (int s = 0; s < SLOTS; s++) {
+                    c.loadConstant(-1L); c.lstore(TAG[s]);
+                    c.aconst_null(); c.astore(OWN[s]);
+                    c.loadConstant(-1L); c.lstore(LINES[s]);
+                    c.iconst_0(); c.istore(EPOCH[s]);
+                }
                 c.aload(S); c.getfield(CD_STATE, "mem", CD_MEM);
+                c.dup(); c.astore(MEM_MEM);
                 c.invokevirtual(CD_MEM, "imageTable", MethodTypeDesc.of(CD_PAGE.arrayType()));
                 c.astore(MEM_IMG);
             }
@@ -295,23 +322,23 @@ final class RegionMemEmitter {
 
     /**
      * A FLAT load's page into {@link #MEM_PAGE}, or goes to {@code slow} as {@link #flatCheck}.
-     * The page cache first: when EA's tag equals {@link #MEM_TAG}, the page is {@link #MEM_OWN}
+     * The page cache first: when EA's tag equals slot {@code s}'s, the page is the slot's
      * (no bounds test, no table load: the pointer chase of a list walk loses one dependent load).
      * Otherwise the bounds test and the read table, and when the page is this RAM's own (its
      * read-table entry differs from the image's, {@link GuestMemory#imageTable}: it then stays the
      * same array until a snapshot or reset, which never happen while a CPU of this RAM runs) it
-     * becomes the cached one, also when it is watched as code (coremix's data shares its page
-     * with code). A page shared with an image is never cached: a first write, by this CPU's
+     * becomes the slot's, also when it is watched as code (coremix's data shares its page
+     * with code; its lines are left unknown, -1, for stores). A page shared with an image is never cached: a first write, by this CPU's
      * slow path or by another CPU, replaces its read-table entry.
      * The cache holds for the whole run of the method (entries, back edges, handler calls):
      * nothing a region can run replaces an owned page, and the slow mask (BOOK_E, watchpoints)
      * changes only between runs, so a hit is exactly the accessor's fast path.
      */
-    private void flatCached(int len, Label slow) {
+    private void flatCached(int len, Label slow, int s) {
         Label miss = c.newLabel(), have = c.newLabel();
         tag(len);
-        c.lload(MEM_TAG); c.lcmp(); c.ifne(miss);
-        c.aload(MEM_OWN); c.astore(MEM_PAGE);
+        c.lload(TAG[s]); c.lcmp(); c.ifne(miss);
+        c.aload(OWN[s]); c.astore(MEM_PAGE);
         c.goto_(have);
         c.labelBinding(miss);
         flatCheck(len, slow);
@@ -319,9 +346,54 @@ final class RegionMemEmitter {
         c.dup(); c.astore(MEM_PAGE);
         ramPage(MEM_IMG, EA);
         c.if_acmpeq(have);
-        c.aload(MEM_PAGE); c.astore(MEM_OWN);
-        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
+        c.aload(MEM_PAGE); c.astore(OWN[s]);
+        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(TAG[s]);
+        c.loadConstant(-1L); c.lstore(LINES[s]);
         c.labelBinding(have);
+    }
+
+    /**
+     * A FLAT store through page-cache slot {@code s}: when EA's tag (aligned: {@link #tag})
+     * equals the slot's, the memory's {@link GuestMemory#codeEpoch} is the one the slot's lines
+     * were read at, and EA's 64-byte line (a naturally aligned access lies in one) is not
+     * watched as code, writes the cached page and goes to {@code done}: exactly what the write
+     * table or {@link GuestMemory#dataPage} would do (an owned page, not over code), with no
+     * table load, and no code check (no watched line was written). Otherwise falls through.
+     * Another CPU's {@link GuestMemory#watchCode} moves the epoch on, so its lines are never
+     * written past; it is read at every store, as the write table's entry was.
+     */
+    private void storeCached(int len, boolean fp, int rt, int s, Label done) {
+        Label miss = c.newLabel();
+        tag(len);
+        c.lload(TAG[s]); c.lcmp(); c.ifne(miss);
+        c.aload(MEM_MEM); c.invokevirtual(CD_MEM, "codeEpoch", MethodTypeDesc.of(CD_int));
+        c.iload(EPOCH[s]); c.if_icmpne(miss);
+        c.lload(LINES[s]); c.lload(EA); c.loadConstant(GuestMemory.LINE_SHIFT); c.lushr(); c.l2i(); c.lushr();
+        c.l2i(); c.iconst_1(); c.iand(); c.ifne(miss);
+        if (len > 1) c.getstatic(CD_STATE, len == 2 ? "U16" : len == 4 ? "U32" : "U64", CD_VH);
+        c.aload(OWN[s]);
+        storeInto(len, fp, rt);
+        c.goto_(done);
+        c.labelBinding(miss);
+    }
+
+    /**
+     * After a FLAT store that passed {@link #flatCheck} (so EA is the RAM offset): when its page
+     * is now this RAM's own, slot {@code s} holds it with its watched lines, read after the
+     * epoch (see {@link GuestMemory#codeLines}).
+     */
+    private void fill(int s) {
+        Label shared = c.newLabel();
+        ramPage(MEM_RD, EA);
+        c.dup(); c.astore(MEM_PAGE);
+        ramPage(MEM_IMG, EA);
+        c.if_acmpeq(shared);
+        c.aload(MEM_PAGE); c.astore(OWN[s]);
+        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(TAG[s]);
+        c.aload(MEM_MEM); c.invokevirtual(CD_MEM, "codeEpoch", MethodTypeDesc.of(CD_int)); c.istore(EPOCH[s]);
+        c.aload(MEM_MEM); c.lload(EA); c.loadConstant(GuestMemory.PAGE_SHIFT); c.lushr(); c.l2i();
+        c.invokevirtual(CD_MEM, "codeLines", MethodTypeDesc.of(CD_long, CD_int)); c.lstore(LINES[s]);
+        c.labelBinding(shared);
     }
 
     /** Pushes the {@code len} bytes at EA's offset in the page in local {@code page}, as {@link #loadPage}. */
@@ -366,11 +438,11 @@ final class RegionMemEmitter {
         ramPage(MEM_WR, addr);
         c.dup();
         c.ifnull(none);
-        if (pageCache() && !p.bookE) {
-            // a write page is this RAM's own: the loads after it may take it from the page cache
-            c.dup(); c.astore(MEM_OWN);
-            c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(MEM_TAG);
-        }
+        storeInto(len, fp, rt);
+    }
+
+    /** Stores GPR/FPR {@code rt} at EA's offset in the page on the stack (under the VarHandle when len &gt; 1). */
+    private void storeInto(int len, boolean fp, int rt) {
         pageOffset();
         stored(fp, rt, len);
         switch (len) {

@@ -64,6 +64,13 @@ public final class GuestMemory {
      */
     private volatile long[] codeLines;
 
+    /**
+     * Moves on at every {@link #watchCode}, after the lines it adds are visible: a region that
+     * cached a page's watched lines ({@link #codeLines}) with the epoch read before them may
+     * write beside those lines without asking again while the epoch is the same.
+     */
+    private volatile int codeEpoch;
+
     /** The 64-byte code-watch lines of a page, by bit. */
     public static final int LINE_SHIFT = 6;
 
@@ -279,12 +286,15 @@ public final class GuestMemory {
      * {@link #codeTouched}). Lock-free: ownership and watched lines only grow while vCPUs run.
      */
     public byte[] dataPage(long pa, int len) {
-        int pn = (int) (pa >>> PAGE_SHIFT);
-        if (((int) pa & PAGE_MASK) > PAGE_SIZE - len) return null;
+        int pn = (int) (pa >>> PAGE_SHIFT), off = (int) pa & PAGE_MASK;
+        if (off > PAGE_SIZE - len) return null;
         byte[] p = (byte[]) PAGE.getAcquire(read, pn);
         if (p == base.pages[pn]) return null;
         long[] lines = codeLines;
-        if (lines != null && ((long) LINES.getAcquire(lines, pn) & linesOf(pn, pa, pa + len)) != 0) return null;
+        // the access's lines inline, not by linesOf: a region's store beside code comes here,
+        // and the JIT, past its inlining budget in the region's method, left that a call
+        long mine = (-1L << (off >>> LINE_SHIFT)) & (-1L >>> (63 - ((off + len - 1) >>> LINE_SHIFT)));
+        if (lines != null && ((long) LINES.getAcquire(lines, pn) & mine) != 0) return null;
         return p;
     }
 
@@ -314,12 +324,27 @@ public final class GuestMemory {
             }
             long[] l = codeLines;
             LINES.setRelease(l, pn, (long) LINES.getAcquire(l, pn) | lines);
+            codeEpoch++;                                   // after the lines: see codeLines
             int gen = (int) GEN.getAcquire(g, pn) | 1;
             GEN.setRelease(g, pn, gen);
             PAGE.setRelease(write, pn, null);
             VarHandle.fullFence();                         // the marks before the caller reads the words
             return gen;
         }
+    }
+
+    /** Engine use: the count of {@link #watchCode} calls so far (read it before {@link #codeLines}). */
+    public int codeEpoch() { return codeEpoch; }
+
+    /**
+     * Engine use: the watched 64-byte lines of page {@code pn} (bit j: bytes 64j..64j+63; 0 when
+     * none), at least those of every {@link #watchCode} counted by a {@link #codeEpoch} read
+     * before. A page this memory owns may be written directly beside them (as {@link #dataPage}
+     * does) until the epoch moves on.
+     */
+    public long codeLines(int pn) {
+        long[] l = codeLines;
+        return l == null ? 0 : (long) LINES.getAcquire(l, pn);
     }
 
     /**

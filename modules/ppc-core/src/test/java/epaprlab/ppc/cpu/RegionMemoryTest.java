@@ -221,6 +221,90 @@ class RegionMemoryTest {
         }
     }
 
+    /** B: an endless loop at 0x30000 whose first instruction (li r3,1) A rewrites. */
+    private static final String WATCHED = """
+            loop:
+                li    r3,1
+                addi  r4,r4,1
+                b     loop
+            """;
+
+    /**
+     * A, at 0x20000: stores into page 0x30000 forever, beside B's code (0x30800) and over B's
+     * first word with the same base register (one page-cache slot: its page stays cached), the
+     * old word until the flag at 0x40000 is set, then li r3,2; counts passes at 0x40010.
+     */
+    private static final String WRITER = """
+                lis   r7,3
+                ori   r7,r7,0x800      # beside B's code, in its page
+                lis   r8,4             # the flag and the pass count
+                lis   r10,0x3860
+                ori   r10,r10,2        # li r3,2
+                lis   r11,0x3860
+                ori   r11,r11,1        # li r3,1
+                li    r13,0
+            loop:
+                stw   r13,0(r7)
+                lwz   r5,0(r8)
+                cmpwi r5,0
+                mr    r9,r11
+                beq   1f
+                mr    r9,r10
+            1:  stw   r9,-0x800(r7)    # over B's first word
+                addi  r13,r13,1
+                stw   r13,16(r8)
+                b     loop
+            """;
+
+    /**
+     * The page cache of stores keeps a page's watched code lines while the memory's watch epoch
+     * stays the same. Here vCPU A's region caches page 0x30000 while nothing is translated there
+     * and goes on storing into it in the same run; vCPU B (same RAM, this thread) then translates
+     * its loop in that page (watched from then on), and A rewrites B's first word: B's next
+     * entries must run the new word. A cache that kept A's lines from before the watch writes
+     * past it without moving the page's code generation on, and B runs its old translation (r3
+     * stays 1).
+     */
+    @Test
+    void aPageWatchedByAnotherVcpuWhileAStoreCachesItIsNotWrittenPast() throws Exception {
+        for (CpuModel m : CpuModel.values()) {
+            for (Tier t : Tier.values()) {
+                GuestMemory mem = new GuestMemory(ProgramTest.RAM);
+                byte[] b0 = Binutils.assemble(".org 0x30000\n" + WATCHED, m.has64Bit());
+                mem.write(0x30000, b0, 0x30000, b0.length - 0x30000);
+                byte[] a0 = Binutils.assemble(".org 0x20000\n" + WRITER, m.has64Bit());
+                mem.write(0x20000, a0, 0x20000, a0.length - 0x20000);
+                mem.store32(0x40000, 0);
+                Cpu a = new Cpu(m, mem), b = new Cpu(m, mem);
+                t.select(a, 1);
+                t.select(b, 1);
+                a.setPc(0x20000);
+                b.setPc(0x30000);
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    while (a.run(Long.MAX_VALUE / 2) != StopReason.KICKED) { }
+                });
+                try {
+                    passes(mem, 2_000);                        // A's region has cached page 0x30000
+                    assertEquals(StopReason.BUDGET, b.run(3_000));
+                    assertEquals(1L, b.gpr(3), m + " " + t + ": B's old word");
+                    passes(mem, mem.load32(0x40010) + 2_000);  // A stores on, past B's watch
+                    mem.store32(0x40000, 1);
+                    passes(mem, mem.load32(0x40010) + 2_000);  // li r3,2 written over B's first word
+                    assertEquals(StopReason.BUDGET, b.run(3_000));
+                    assertEquals(2L, b.gpr(3), m + " " + t + ": B runs the word A wrote after B's translation");
+                } finally {
+                    a.requestStop();
+                    writer.join(10_000);
+                }
+            }
+        }
+    }
+
+    /** Waits (bounded by the test's timeout) until writer A's pass count reaches {@code n}. */
+    private static void passes(GuestMemory mem, int n) throws InterruptedException {
+        while (mem.load32(0x40010) - n < 0) Thread.sleep(1);
+    }
+
     /** The word index of addi r3,r3,0x111 (head) in the assembled code. */
     private static int headIndex(byte[] code) {
         for (int i = 0; i + 4 <= code.length; i += 4) {
