@@ -342,14 +342,23 @@ final class RegionMemEmitter {
         c.goto_(have);
         c.labelBinding(miss);
         flatCheck(len, slow);
+        holdIfOwn(s, have);
+        c.loadConstant(-1L); c.lstore(LINES[s]);
+        c.labelBinding(have);
+    }
+
+    /**
+     * With EA a RAM offset: leaves EA's page (read table) in MEM_PAGE, and when it is this RAM's
+     * own rather than the image's (shared, copy-on-write) puts it and EA's tag in slot
+     * {@code s}; otherwise goes to {@code notOwn}.
+     */
+    private void holdIfOwn(int s, Label notOwn) {
         ramPage(MEM_RD, EA);
         c.dup(); c.astore(MEM_PAGE);
         ramPage(MEM_IMG, EA);
-        c.if_acmpeq(have);
+        c.if_acmpeq(notOwn);
         c.aload(MEM_PAGE); c.astore(OWN[s]);
         c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(TAG[s]);
-        c.loadConstant(-1L); c.lstore(LINES[s]);
-        c.labelBinding(have);
     }
 
     /**
@@ -384,12 +393,7 @@ final class RegionMemEmitter {
      */
     private void fill(int s) {
         Label shared = c.newLabel();
-        ramPage(MEM_RD, EA);
-        c.dup(); c.astore(MEM_PAGE);
-        ramPage(MEM_IMG, EA);
-        c.if_acmpeq(shared);
-        c.aload(MEM_PAGE); c.astore(OWN[s]);
-        c.lload(EA); c.loadConstant(~(long) GuestMemory.PAGE_MASK); c.land(); c.lstore(TAG[s]);
+        holdIfOwn(s, shared);
         c.aload(MEM_MEM); c.invokevirtual(CD_MEM, "codeEpoch", MethodTypeDesc.of(CD_int)); c.istore(EPOCH[s]);
         c.aload(MEM_MEM); c.lload(EA); c.loadConstant(GuestMemory.PAGE_SHIFT); c.lushr(); c.l2i();
         c.invokevirtual(CD_MEM, "codeLines", MethodTypeDesc.of(CD_long, CD_int)); c.lstore(LINES[s]);
