@@ -34,7 +34,7 @@ class LittleEndianPageQemuTest {
 
     @ParameterizedTest
     @EnumSource(MmuQemuDifferentialTest.Case.class)
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void littleEndianPagesAreAccessedBigEndianAsInQemu(MmuQemuDifferentialTest.Case c) throws IOException {
         Path dir = Files.createTempDirectory("le-page");
         try {

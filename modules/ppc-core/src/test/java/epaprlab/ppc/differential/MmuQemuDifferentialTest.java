@@ -74,6 +74,20 @@ class MmuQemuDifferentialTest {
     }
 
     static String runQemu(Case c, Path elf) throws IOException {
+        // QEMU itself once stopped printing mid-line for the whole minute (CI, load 5; the same
+        // probe takes it under a second): a reference run that never reaches END is run once
+        // more, and what it prints is compared in full as always.
+        String text = qemuOnce(c, elf);
+        if (!text.contains(END)) {
+            System.err.println("QEMU did not print END within 60 s; running it again. Its output:\n" + text);
+            text = qemuOnce(c, elf);
+        }
+        if (!text.contains(END)) fail("QEMU did not print END within 60 s, twice:\n" + text);
+        return text.substring(0, text.indexOf(END) + END.length());
+    }
+
+    /** One run of QEMU on {@code elf}: what it printed until END, or until 60 s passed without it. */
+    private static String qemuOnce(Case c, Path elf) throws IOException {
         String qemu = ExternalTools.find(c.qemu, "qemu-system-ppc");
         Process p = new ProcessBuilder(List.of(qemu, "-M", "ppce500", "-cpu", c.qemuCpu, "-m", "64", "-nographic",
                 "-kernel", elf.toString()))
@@ -85,7 +99,7 @@ class MmuQemuDifferentialTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             byte[] buf = new byte[4096];
             while (!out.toString(StandardCharsets.UTF_8).contains(END)) {
-                if (System.nanoTime() > deadline) fail("QEMU did not print END within 60 s:\n" + out);
+                if (System.nanoTime() > deadline) break;
                 if (in.available() == 0) {
                     if (!p.isAlive()) fail("QEMU exited " + p.exitValue() + " before END:\n" + out);
                     Thread.sleep(20);
@@ -101,8 +115,7 @@ class MmuQemuDifferentialTest {
         } finally {
             p.destroyForcibly();
         }
-        String text = out.toString(StandardCharsets.UTF_8);
-        return text.substring(0, text.indexOf(END) + END.length());
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** A bus that records the bytes written to UART0's THR; everything else reads 0, as unassigned space. */

@@ -40,7 +40,7 @@ class MsrQemuDifferentialTest {
 
     @ParameterizedTest
     @EnumSource(MmuQemuDifferentialTest.Case.class)
-    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void everyMsrBitAsQemu(MmuQemuDifferentialTest.Case c) throws IOException {
         Path dir = Files.createTempDirectory("msr-diff");
         try {
