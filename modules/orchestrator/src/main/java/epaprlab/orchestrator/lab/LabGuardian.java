@@ -56,10 +56,7 @@ public final class LabGuardian {
     /** A supervisor stopped with no result yet; if none has come by now, the VM is lost. */
     private record ConfirmLost(String vm) implements Command {}
 
-    /**
-     * The stop notice comes after the supervisor's last messages, so a VM without a result by then
-     * is lost; the grace keeps when such a VM is reported as it was with a death watch.
-     */
+    /** A death-watch notice may overtake a dying actor's last messages; wait this long for them. */
     private static final Duration LOST_RESULT_GRACE = Duration.ofSeconds(2);
 
     public static Behavior<Command> create(LabConfig lab, LabObserver observer) {
@@ -168,15 +165,14 @@ public final class LabGuardian {
                 case Admission.Decision.Admitted a -> {
                     waiting.removeFirst();
                     charges.put(vm.name(), a.charge());
-                    Behavior<VmSupervisor.Command> behavior = attach != null && attach.vm().equals(vm.name())
-                            ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
-                                    everyTransition)
-                            : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
-                                    everyTransition);
-                    // its own notice, not a death watch: one start's watch and its termination messages fewer
                     ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
-                            StopNotice.around(behavior, VmSupervisor.Command.class, ctx.getSelf(), new SupervisorStopped(vm.name())),
-                            "vm-" + vm.name(), VmSupervisor.DISPATCHER);
+                            attach != null && attach.vm().equals(vm.name())
+                                    ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
+                                            everyTransition)
+                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
+                                            everyTransition), "vm-" + vm.name(),
+                            VmSupervisor.DISPATCHER);
+                    ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);
                 }
                 case Admission.Decision.Refused r -> {
