@@ -58,7 +58,7 @@ class ByteChannelTest {
         byte[] typed = "early ".getBytes(StandardCharsets.ISO_8859_1);
         vm.consoleInput(typed);
         typed[0] = 'X';                                          // the caller may reuse its array
-        vm.connectConsoleInput(ch::hostInput);
+        vm.connectConsoleInput(ch::hostInput, ch::readable);
         vm.consoleInput("late".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals("early late", drain(ch, 16));
     }
