@@ -129,6 +129,23 @@ class HostApiTest {
         assertEquals(202, api.delete("/api/v1/vms/prompt").status());
     }
 
+    /** An idle guest never reads its console: what it has not read is capped, the rest refused with 413 (the heap stays bounded). */
+    @Test
+    void consoleInputAGuestDoesNotReadIsCappedPerVm() throws Exception {
+        assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"deaf\", " + IDLE + "}").status());
+        assertEquals(202, api.post("/api/v1/vms/deaf/start").status());
+        String chunk = "x".repeat(40 * 1024);
+        assertEquals(202, api.post("/api/v1/vms/deaf/console", chunk).status());
+        Answer over = api.post("/api/v1/vms/deaf/console", chunk);
+        assertEquals(413, over.status(), over.text());
+        assertTrue(over.message().contains("VM deaf: console input of 40960 bytes refused: 40960 bytes already wait unread"),
+                over.text());
+        assertTrue(over.message().contains("at most 65536"), over.text());
+        assertEquals(202, api.post("/api/v1/vms/deaf/console", "x".repeat(24 * 1024)).status(), "up to the limit is taken");
+        assertEquals(413, api.post("/api/v1/vms/deaf/console", "y").status());
+        assertEquals(202, api.delete("/api/v1/vms/deaf").status());
+    }
+
     /** Waits until the VM's whole console is {@code text}. */
     static void awaitConsole(String vm, String text) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();

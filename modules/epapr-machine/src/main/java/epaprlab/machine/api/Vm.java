@@ -3,6 +3,7 @@ package epaprlab.machine.api;
 import epaprlab.ppc.mem.GuestMemory;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** One virtual machine: guest RAM plus its vCPUs, shaped like a KVM VM file descriptor. */
 public interface Vm {
@@ -36,8 +37,20 @@ public interface Vm {
      */
     void consoleInput(byte[] bytes);
 
-    /** For boards: the console device that takes {@link #consoleInput} (all of it, in order). */
-    void connectConsoleInput(Consumer<byte[]> device);
+    /**
+     * Most console input a host should let wait unread ({@link #pendingConsoleInput}): the host API
+     * refuses more and an attached terminal waits; the VM itself never drops any.
+     */
+    int MAX_PENDING_CONSOLE_INPUT = 64 * 1024;
+
+    /** Bytes of {@link #consoleInput} the guest has not read yet (waiting for the device, or in its queue). */
+    long pendingConsoleInput();
+
+    /**
+     * For boards: the console device that takes {@link #consoleInput} (all of it, in order), and
+     * how many of the bytes it took the guest has not read yet.
+     */
+    void connectConsoleInput(Consumer<byte[]> device, LongSupplier unread);
 
     /**
      * The VM's state for a snapshot: RAM frozen into an image (no page copied; the VM goes on

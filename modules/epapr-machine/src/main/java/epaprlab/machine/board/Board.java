@@ -69,7 +69,7 @@ public final class Board implements Machine {
         this.console = new ByteChannel(CONSOLE_HANDLE, spec.consoleBuffer(), spec.consoleBuffer());
         this.released = new boolean[spec.vcpus()];
         this.pristine = PristineRam.of(image, spec.ramBytes(), spec.ramBytes(), image::loadInto);
-        vm.connectConsoleInput(console::hostInput);
+        vm.connectConsoleInput(console::hostInput, console::readable);
     }
 
     /** Builds the board on the software engine. Fails if the image cannot fit the RAM. */

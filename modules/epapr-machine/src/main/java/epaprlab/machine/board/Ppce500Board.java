@@ -126,7 +126,7 @@ public final class Ppce500Board implements Machine {
         bus.map("gpio", GPIO, QoriqGpio.SIZE, gpio);
         bus.map("spin-table", Ppce500TreeBuilder.SPIN_TABLE_BASE, SpinTable.SIZE, spinTable);
         this.pristine = PristineRam.of(images, new Placement(spec.cpu(), spec.ramBytes()), spec.ramBytes(), layout::loadInto);
-        vm.connectConsoleInput(bytes -> uart.receive(bytes, 0, bytes.length));
+        vm.connectConsoleInput(bytes -> uart.receive(bytes, 0, bytes.length), uart::queuedInput);
     }
 
     /**

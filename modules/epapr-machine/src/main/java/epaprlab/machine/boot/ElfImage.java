@@ -90,6 +90,16 @@ public final class ElfImage {
         return read(file, Long.MAX_VALUE, false);
     }
 
+    /**
+     * {@link #readHeaders(Path)} for an image known only by its first bytes and its whole size (a
+     * gzip file's decompressed start): what the headers need must lie in {@code start}.
+     *
+     * @throws IOException when the headers reach beyond {@code start}
+     */
+    public static ElfImage readHeaders(Path origin, byte[] start, long size) throws BootException, IOException {
+        return parse(origin, new PrefixSource(start, size), Long.MAX_VALUE, false);
+    }
+
     private static ElfImage read(Path file, long ramBytes, boolean withData) throws BootException, IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + (Files.isDirectory(file) ? " is a directory"
@@ -101,7 +111,7 @@ public final class ElfImage {
     }
 
     /** Where the image's bytes come from: a whole array, or a file read by parts. */
-    private sealed interface Source permits ArraySource, ChannelSource {
+    private sealed interface Source permits ArraySource, ChannelSource, PrefixSource {
         long size() throws IOException;
 
         /** {@code length} bytes from {@code offset}, which the caller has checked lie in the file. */
@@ -111,6 +121,15 @@ public final class ElfImage {
     private record ArraySource(byte[] bytes) implements Source {
         @Override public long size() { return bytes.length; }
         @Override public byte[] read(long offset, int length) { return Arrays.copyOfRange(bytes, (int) offset, (int) offset + length); }
+    }
+
+    private record PrefixSource(byte[] start, long size) implements Source {
+        @Override public byte[] read(long offset, int length) throws IOException {
+            if (offset + length > start.length) {
+                throw new IOException("the ELF headers reach beyond the first %d bytes read (to %d)".formatted(start.length, offset + length));
+            }
+            return Arrays.copyOfRange(start, (int) offset, (int) offset + length);
+        }
     }
 
     private record ChannelSource(FileChannel channel) implements Source {

@@ -104,12 +104,11 @@ public final class Ppce500Layout {
             e.checkFits(ramBytes);
             elf = Optional.of(e);
             start = e.lowestPhysical();
-            size = 0;
-            for (LoadSegment s : e.segments()) size += s.memsz();
+            size = payloadEnd(e) - start;
             entry = e.entryPhysical();
         }
 
-        long cur = Math.max(start + size, BLOB_FLOOR);
+        long cur = rawKernelAddress(start + size);
         Optional<RawPiece> raw = Optional.empty();
         if (bios.isPresent() && kernel.isPresent()) {
             RawPiece k = new RawPiece(kernel.get().origin(), cur, kernel.get().bytes());
@@ -119,11 +118,11 @@ public final class Ppce500Layout {
         }
         Optional<RawPiece> rd = Optional.empty();
         if (initrd.isPresent()) {
-            RawPiece r = new RawPiece(initrd.get().origin(), (cur + INITRD_PAD) & -INITRD_ALIGN, initrd.get().bytes());
+            RawPiece r = new RawPiece(initrd.get().origin(), initrdAddress(cur), initrd.get().bytes());
             checkFits(r, "initrd", ramBytes);
             rd = Optional.of(r);
         }
-        long dtb = (start + size + DTB_PAD) & -DTB_ALIGN;
+        long dtb = dtbAddress(start + size);
         if (dtb + DTB_SLOT > ramBytes) {
             throw new BootException.DoesNotFit(payloadFile.origin(), "the device tree slot after this image", dtb, DTB_SLOT, ramBytes);
         }
@@ -132,6 +131,22 @@ public final class Ppce500Layout {
         layout.checkNoOverlap();
         return layout;
     }
+
+    /** Where an ELF payload ends for placement: its lowest p_paddr plus the sum of its segments' p_memsz (QEMU's load size). */
+    public static long payloadEnd(ElfImage e) {
+        long size = 0;
+        for (LoadSegment s : e.segments()) size += s.memsz();
+        return e.lowestPhysical() + size;
+    }
+
+    /** Where the blobs start (a raw kernel, when the payload is a bios) after a payload ending at {@code payloadEnd}. */
+    public static long rawKernelAddress(long payloadEnd) { return Math.max(payloadEnd, BLOB_FLOOR); }
+
+    /** Where the initrd goes when the blobs before it end at {@code blobsEnd} (the raw kernel's end, else {@link #rawKernelAddress}). */
+    public static long initrdAddress(long blobsEnd) { return (blobsEnd + INITRD_PAD) & -INITRD_ALIGN; }
+
+    /** Where the device tree goes after a payload ending at {@code payloadEnd}; {@link #DTB_SLOT} must fit from there. */
+    public static long dtbAddress(long payloadEnd) { return (payloadEnd + DTB_PAD) & -DTB_ALIGN; }
 
     /** The smallest even TSIZE (page = 2^TSIZE KiB) whose page is larger than {@code end} (QEMU's rule). */
     static int tsizeCovering(long end) {

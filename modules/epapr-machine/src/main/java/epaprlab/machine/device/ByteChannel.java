@@ -78,8 +78,15 @@ public final class ByteChannel {
         }
     }
 
-    /** Drops everything queued both ways, the input backlog too (device reset). */
-    public synchronized void reset() {
+    /**
+     * Device reset: drops the guest's undrained output but keeps the input it has not received yet,
+     * in order, as the ppce500 UART keeps its host queue (and QEMU's chardev what a device has not
+     * read): the channel has no hardware FIFO, so typed input never vanishes across a guest reset.
+     */
+    public synchronized void reset() { tx.clear(); }
+
+    /** Empties both ways, the input backlog too. */
+    private void clear() {
         tx.clear();
         rx.clear();
         backlog.clear();
@@ -127,7 +134,7 @@ public final class ByteChannel {
             throw new IllegalArgumentException("byte channel %d: %d bytes of saved output do not fit its %d-byte queue"
                     .formatted(handle, s.toHost().length, tx.capacity()));
         }
-        reset();
+        clear();
         tx.put(s.toHost(), 0, s.toHost().length);
         hostInput(s.toGuest());
         hostInput(s.backlog());

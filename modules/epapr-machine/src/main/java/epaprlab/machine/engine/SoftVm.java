@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /** A VM of the software engine: one RAM shared by interpreter-backed vCPUs. */
 final class SoftVm implements Vm {
@@ -24,6 +25,7 @@ final class SoftVm implements Vm {
     private final SoftVcpu[] vcpus;
     /** Where console input goes; null until the board connects its device. */
     private Consumer<byte[]> consoleDevice;
+    private LongSupplier consoleUnread;
     /** Console input that arrived before a device was connected, in order. */
     private final List<byte[]> earlyInput = new ArrayList<>();
 
@@ -45,8 +47,16 @@ final class SoftVm implements Vm {
     }
 
     @Override
-    public synchronized void connectConsoleInput(Consumer<byte[]> device) {
+    public synchronized long pendingConsoleInput() {
+        long waiting = consoleUnread == null ? 0 : consoleUnread.getAsLong();
+        for (byte[] b : earlyInput) waiting += b.length;
+        return waiting;
+    }
+
+    @Override
+    public synchronized void connectConsoleInput(Consumer<byte[]> device, LongSupplier unread) {
         consoleDevice = device;
+        consoleUnread = unread;
         earlyInput.forEach(device);
         earlyInput.clear();
     }

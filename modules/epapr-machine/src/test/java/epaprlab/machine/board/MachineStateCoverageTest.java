@@ -26,7 +26,7 @@ class MachineStateCoverageTest {
                     Set.of("id", "vm", "exitHcallEnabled", "wakeHook", "rewound", "instructionTime", "runStartTb")),
             // earlyInput: empty once a board connected its console device, which every board does when built
             "epaprlab.machine.engine.SoftVm", new Fields(Set.of("memory", "systemEvent", "vcpus"),
-                    Set.of("spec", "consoleDevice", "earlyInput")),
+                    Set.of("spec", "consoleDevice", "consoleUnread", "earlyInput")),
             "epaprlab.machine.board.Board", new Fields(Set.of("spinTableBase", "released", "console", "vm"),
                     Set.of("pristine", "spec", "image", "vcpus")),
             // GUTS has no state; oneByte is a scratch buffer; the bus and the console output are wiring

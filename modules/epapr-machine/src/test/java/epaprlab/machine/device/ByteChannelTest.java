@@ -10,7 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Console input on the byte channel's receive side: nothing dropped, order kept, reset clears. */
+/** Console input on the byte channel's receive side: nothing dropped, order kept, a reset keeps what the guest has not read. */
 class ByteChannelTest {
     /** What the guest reads with receive calls of at most {@code max} bytes until nothing is left. */
     private static String drain(ByteChannel ch, int max) {
@@ -38,13 +38,17 @@ class ByteChannelTest {
     }
 
     @Test
-    void resetDropsQueuedAndWaitingInput() {
+    void resetKeepsUnreadInputInOrderAndDropsUndrainedOutput() {
         ByteChannel ch = new ByteChannel(0, 16, 4);
         ch.hostInput("0123456789".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] buf = new byte[16];
+        assertEquals(2, ch.guestReceive(buf, 0, 2));             // "01" read before the reset
+        ch.guestSend(buf, 0, 2);
         ch.reset();
-        assertEquals(0, ch.readable());
+        assertEquals(0, ch.pendingOutput(), "the guest's undrained output goes with the reset");
+        assertEquals(8, ch.readable(), "typed input the guest has not read survives, like the UART's host queue");
         ch.hostInput("ab".getBytes(StandardCharsets.ISO_8859_1));
-        assertEquals("ab", drain(ch, 1));
+        assertEquals("23456789ab", drain(ch, 1));
     }
 
     @Test
@@ -54,7 +58,7 @@ class ByteChannelTest {
         byte[] typed = "early ".getBytes(StandardCharsets.ISO_8859_1);
         vm.consoleInput(typed);
         typed[0] = 'X';                                          // the caller may reuse its array
-        vm.connectConsoleInput(ch::hostInput);
+        vm.connectConsoleInput(ch::hostInput, ch::readable);
         vm.consoleInput("late".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals("early late", drain(ch, 16));
     }

@@ -6,6 +6,7 @@ import akka.actor.typed.PostStop;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
+import epaprlab.machine.api.Vm;
 import epaprlab.machine.board.Machine;
 import epaprlab.orchestrator.config.VmConfig;
 import epaprlab.orchestrator.vm.ImageCache;
@@ -312,7 +313,21 @@ public final class HostedVm {
         return Behaviors.same();
     }
 
+    /**
+     * Queues typed bytes for the guest, unless the input it has not read would then pass
+     * {@link Vm#MAX_PENDING_CONSOLE_INPUT}: a guest that never reads must not fill the host's heap,
+     * so the client hears 413 and may retry once the guest reads.
+     */
     private Behavior<Command> input(Run run, Input in) {
+        Machine b = run.board.get();
+        long pending = b == null || !run.booted ? 0 : b.vm().pendingConsoleInput();
+        for (byte[] early : run.early) pending += early.length;
+        if (pending + in.bytes().length > Vm.MAX_PENDING_CONSOLE_INPUT) {
+            in.replyTo().tell(new Reply.Refused(413, ("VM %s: console input of %d bytes refused: %d bytes already wait unread by"
+                    + " the guest, and at most %d may (the limit of unread console input per VM); retry once the guest reads")
+                    .formatted(id, in.bytes().length, pending, Vm.MAX_PENDING_CONSOLE_INPUT)));
+            return Behaviors.same();
+        }
         run.early.add(in.bytes());
         deliverInput(run);
         in.replyTo().tell(new Reply.Done(view()));

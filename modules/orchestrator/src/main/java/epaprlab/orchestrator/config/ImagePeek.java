@@ -18,6 +18,8 @@ import java.util.zip.GZIPInputStream;
  */
 final class ImagePeek {
     private static final int GZIP0 = 0x1f, GZIP1 = 0x8b;
+    /** How much of a gzip image is decompressed for its ELF headers (Linux's lie in its first page). */
+    private static final int HEADER_BYTES = 64 * 1024;
     private final long mostCounted;
     private final Map<Path, Long> inflatedSizes = new HashMap<>();
     private final Map<Path, ElfImage> headers = new HashMap<>();
@@ -72,6 +74,25 @@ final class ImagePeek {
         ElfImage known = headers.get(image);
         if (known == null) {
             known = ElfImage.readHeaders(image);
+            headers.put(image, known);
+        }
+        return known;
+    }
+
+    /**
+     * {@link #headers} of a ppce500 image, which may be gzip (the board decompresses it): of a gzip
+     * file, the headers in its first {@link #HEADER_BYTES} decompressed bytes; nothing more is read.
+     */
+    ElfImage ppce500Headers(Path image) throws BootException, IOException {
+        long inflated = inflatedSize(image);
+        if (inflated == 0) return headers(image);
+        ElfImage known = headers.get(image);
+        if (known == null) {
+            byte[] start;
+            try (InputStream z = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(image)))) {
+                start = z.readNBytes(HEADER_BYTES);
+            }
+            known = ElfImage.readHeaders(image, start, inflated);
             headers.put(image, known);
         }
         return known;

@@ -13,6 +13,7 @@ import epaprlab.machine.board.BoardSpec;
 import epaprlab.machine.board.Ppce500Images;
 import epaprlab.machine.boot.BootException;
 import epaprlab.machine.boot.ElfImage;
+import epaprlab.machine.boot.Ppce500Layout;
 import epaprlab.machine.hcall.EnabledHypercalls;
 import epaprlab.orchestrator.config.VmConfig.EngineTuning;
 import epaprlab.orchestrator.config.VmConfig.Limits;
@@ -364,7 +365,10 @@ public final class LabConfigLoader {
         if (!ppce500 && (ram < MIN_RAM || ram > MAX_RAM || ram % 4096 != 0)) {
             throw bad(c, "ram", prefix, "RAM must be a multiple of 4 KiB between 64 KiB and 1 GiB, got " + ram + " bytes");
         }
-        if (ppce500) checkFitsRam(c, prefix, files.orElseThrow(), ram);
+        if (ppce500) {
+            checkFitsRam(c, prefix, files.orElseThrow(), ram);
+            checkPlacement(c, prefix, files.orElseThrow(), ram, payloadKey, image);
+        }
         int vcpus = wholeInt(c, "vcpus", prefix + ".vcpus");
         int maxVcpus = ppce500 ? PPCE500_MAX_VCPUS : MAX_VCPUS;
         if (vcpus < 1 || vcpus > maxVcpus) throw bad(c, "vcpus", prefix, "must be 1.." + maxVcpus + ", got " + vcpus);
@@ -857,6 +861,58 @@ public final class LabConfigLoader {
             if (inflated > Ppce500Images.MAX_IMAGE_BYTES) {
                 throw bad(c, e.getKey(), prefix, "%s decompresses to more than 1 GiB, the most a ppce500 image may have".formatted(p));
             }
+        }
+    }
+
+    /**
+     * That the ppce500 board can place a raw kernel, the initrd and the device tree after an ELF
+     * payload, by the board's own rule ({@link Ppce500Layout}, QEMU's): QEMU refuses such a VM at
+     * start ("could not load initial ram disk"), so it is refused here rather than at its first
+     * boot. A payload that is no ELF (a uImage) is left to the board.
+     */
+    private void checkPlacement(Config c, String prefix, VmConfig.Ppce500Files files, long ram, String payloadKey, Path payload)
+            throws ConfigProblem {
+        long end;
+        try {
+            end = Ppce500Layout.payloadEnd(images.ppce500Headers(payload));
+        } catch (BootException notPlaceable) {
+            return;                          // no ELF, or one the board's loader refuses and names at boot
+        } catch (java.io.IOException io) {
+            throw bad(c, payloadKey, prefix, "cannot read the ELF headers of " + payload + ": " + io.getMessage());
+        }
+        long blobsEnd = Ppce500Layout.rawKernelAddress(end);
+        if (files.bios().isPresent() && files.kernel().isPresent()) {     // the kernel goes raw after the firmware
+            Path k = files.kernel().get();
+            long bytes = imageBytes(c, "kernel", prefix, k);
+            if (blobsEnd + bytes > ram) {
+                throw bad(c, "kernel", prefix, "%s (%d bytes) goes at 0x%x on the ppce500 board (after the firmware, as QEMU places"
+                        .formatted(k, bytes, blobsEnd) + " it) and does not fit the VM's RAM (ram = %d bytes)".formatted(ram));
+            }
+            blobsEnd += bytes;
+        }
+        if (files.initrd().isPresent()) {
+            Path rd = files.initrd().get();
+            long at = Ppce500Layout.initrdAddress(blobsEnd), bytes = imageBytes(c, "initrd", prefix, rd);
+            if (at + bytes > ram) {
+                throw bad(c, "initrd", prefix, ("%s (%d bytes) goes at 0x%x on the ppce500 board (as QEMU places it: 32 MiB past the"
+                        + " images before it, aligned down to 16 MiB, so at 64 MiB or above), beyond the VM's RAM (ram = %d bytes;"
+                        + " QEMU: could not load initial ram disk); give ram = %dM or more").formatted(rd, bytes, at, ram, ((at + bytes + PPCE500_RAM_ALIGN - 1) / PPCE500_RAM_ALIGN * PPCE500_RAM_ALIGN) >> 20));
+            }
+        }
+        long dtb = Ppce500Layout.dtbAddress(end);
+        if (dtb + Ppce500Layout.DTB_SLOT > ram) {
+            throw bad(c, payloadKey, prefix, "%s ends at 0x%x; the ppce500 device tree goes at 0x%x and needs %d MiB there, beyond"
+                    .formatted(payload, end, dtb, Ppce500Layout.DTB_SLOT >> 20) + " the VM's RAM (ram = %d bytes)".formatted(ram));
+        }
+    }
+
+    /** A ppce500 file's size as the board loads it: decompressed when gzip (bios, kernel), else as it is (initrd). */
+    private long imageBytes(Config c, String key, String prefix, Path p) throws ConfigProblem {
+        try {
+            long inflated = key.equals("initrd") ? 0 : images.inflatedSize(p);
+            return inflated > 0 ? inflated : Files.size(p);
+        } catch (java.io.IOException io) {
+            throw bad(c, key, prefix, "cannot read " + p + ": " + io.getMessage());
         }
     }
 

@@ -22,6 +22,8 @@ public final class ConsoleAttachment implements ConsoleSink.Tap {
     private Vm target;
     private boolean running;
     private final List<byte[]> early = new ArrayList<>();
+    /** How often a {@link #type} over the limit looks whether the guest has read. */
+    private static final long TYPE_POLL_MS = 10;
 
     public ConsoleAttachment(String vm, ConsoleSink.Tap out) {
         this.vm = vm;
@@ -34,8 +36,40 @@ public final class ConsoleAttachment implements ConsoleSink.Tap {
     @Override
     public void write(byte[] bytes, int off, int len) { out.write(bytes, off, len); }
 
-    /** Any thread: bytes typed into the VM's console ({@link Vm#consoleInput}, which never blocks). */
-    public synchronized void type(byte[] bytes) {
+    /**
+     * Any thread: bytes typed into the VM's console ({@link Vm#consoleInput}). While the input the
+     * guest has not read would pass {@link Vm#MAX_PENDING_CONSOLE_INPUT}, waits until it reads (or
+     * the VM is rebuilt): back-pressure, so the terminal is read no faster than the guest and
+     * nothing is dropped. Interrupted, it hands the bytes over anyway.
+     */
+    public void type(byte[] bytes) {
+        while (!offer(bytes)) {
+            try {
+                Thread.sleep(TYPE_POLL_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                deliver(bytes);
+                return;
+            }
+        }
+    }
+
+    /** Bytes typed that the guest has not read: waiting here, or in the VM. */
+    public synchronized long pending() {
+        long n = target == null || !running ? 0 : target.pendingConsoleInput();
+        for (byte[] b : early) n += b.length;
+        return n;
+    }
+
+    /** Hands {@code bytes} on when they fit under the limit (or nothing waits); false when they must wait. */
+    private synchronized boolean offer(byte[] bytes) {
+        long pending = pending();
+        if (pending > 0 && pending + bytes.length > Vm.MAX_PENDING_CONSOLE_INPUT) return false;
+        deliver(bytes);
+        return true;
+    }
+
+    private synchronized void deliver(byte[] bytes) {
         if (target == null || !running) early.add(bytes.clone());
         else target.consoleInput(bytes);
     }

@@ -95,6 +95,9 @@ class BoardKeysTest {
         byte[] good = Files.readAllBytes(dir.resolve("vmlinux64.gz"));
         Files.write(dir.resolve("cut.gz"), java.util.Arrays.copyOf(good, good.length / 2));
         String longArgs = "x".repeat(LabConfigLoader.MAX_PPCE500_BOOTARGS + 1);
+        Path elf32 = Path.of("../../sample-vms/images/hello-e500mc.elf").toAbsolutePath().normalize();
+        Path linux = Path.of("../../sample-vms/linux").toAbsolutePath().normalize();
+        write("rd", "x".repeat(1024));
         return Stream.of(
                 new Bad("kernel64-on-e500mc.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = vmlinux64.gz\n}\n",
                         "kernel64-on-e500mc.conf:4: vm.kernel: " + dir.resolve("vmlinux64.gz")
@@ -112,6 +115,16 @@ class BoardKeysTest {
                         "bomb-bios.conf:4: vm.bios: " + dir.resolve("bomb.gz") + " decompresses to more than"),
                 new Bad("cut-gzip.conf", "vm {\n  name = x\n  board = ppce500\n  cpu = e5500\n  kernel = cut.gz\n}\n",
                         "cut-gzip.conf:5: vm.kernel: " + dir.resolve("cut.gz") + " starts like gzip but cannot be decompressed: "),
+                // found only at boot before: the board puts an initrd at 64 MiB or above (QEMU refuses at start)
+                new Bad("initrd-placed-over-ram.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = \"" + elf32
+                        + "\"\n  ram = 64M\n  initrd = rd\n}\n", "initrd-placed-over-ram.conf:6: vm.initrd: " + dir.resolve("rd")
+                        + " (1024 bytes) goes at 0x4000000 on the ppce500 board"),
+                new Bad("linux-64m.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = \"" + linux.resolve("vmlinux-e500mc.gz")
+                        + "\"\n  initrd = \"" + linux.resolve("initramfs-ppc32.cpio.gz") + "\"\n  ram = 64M\n}\n",
+                        "linux-64m.conf:5: vm.initrd: " + linux.resolve("initramfs-ppc32.cpio.gz") + " (314343 bytes) goes at 0x4000000"
+                        + " on the ppce500 board (as QEMU places it: 32 MiB past the images before it, aligned down to 16 MiB, so at"
+                        + " 64 MiB or above), beyond the VM's RAM (ram = 67108864 bytes; QEMU: could not load initial ram disk);"
+                        + " give ram = 128M or more"),
                 new Bad("bootargs.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  bootargs = \"" + longArgs + "\"\n}\n",
                         "bootargs.conf:5: vm.bootargs: 131072 bytes; a ppce500 VM takes at most 131071"),
                 // a NUL ended the blob's writer with an IllegalArgumentException (a trace from dtb, a crash at boot)
