@@ -155,15 +155,37 @@ final class Chromium implements AutoCloseable {
         try {
             socket.abort();
         } finally {
+            // Chromium's helpers (network service, renderers) outlive the browser process for a moment
+            // and go on writing into the profile; list them before the browser goes, stop them all.
+            var helpers = process.descendants().toList();
             process.destroy();
+            helpers.forEach(ProcessHandle::destroy);
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                for (ProcessHandle helper : helpers) {
+                    try {
+                        helper.onExit().get(10, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                        helper.destroyForcibly();
+                    }
+                }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
+                helpers.forEach(ProcessHandle::destroyForcibly);
                 Thread.currentThread().interrupt();
             }
+            deleteProfile();
+        }
+    }
+
+    /** Deletes the temporary profile; a file that vanishes meanwhile (Chromium's own temp files) is no error. */
+    private void deleteProfile() throws IOException {
+        for (int attempt = 0; attempt < 5 && Files.exists(profile); attempt++) {
             try (var walk = Files.walk(profile)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                if (!(e instanceof java.nio.file.NoSuchFileException)
+                        && !(e.getCause() instanceof java.nio.file.NoSuchFileException)) throw e;
             }
         }
     }
