@@ -7,6 +7,9 @@
 # qemu-system-ppc(64) through linux/qemu-boot.sh) to the console line "epapr-lab-init: start",
 # so both include their start-up (JVM and build check for epapr-lab). "-" means the line did not
 # come within BOOT_TIMEOUT seconds (default 300 for epapr-lab; QEMU_TIMEOUT, default 30, for QEMU).
+# Below the table, a comment line per configuration gives epapr-lab's CPU seconds at that line
+# (all threads, the vCPU dispatcher's, the JIT compilers'), read from /proc: on a shared machine
+# they say more than the wall time.
 # EPAPR_LAB names another epapr-lab command (the tests give the one of their build).
 set -euo pipefail
 
@@ -29,6 +32,22 @@ elapsed() {
     printf '%d.%03d' $((us / 1000000)) $((us % 1000000 / 1000))
 }
 
+# The CPU seconds of process $1's threads, as "cpu-s=<all> vcpu-s=<vCPU dispatcher> jit-s=<C2+C1>
+# (C2 <s>, C1 <s>)"; thread names are cut to 15 characters in comm ("epapr-lab-epapr" is the
+# dispatcher epapr-lab.vcpu-dispatcher, "C2 CompilerThre" a C2 thread).
+cpu_split() {
+    local t comm stat
+    for t in /proc/"$1"/task/*; do
+        comm=$(cat "$t/comm" 2>/dev/null) && stat=$(cat "$t/stat" 2>/dev/null) || continue
+        echo "${comm// /_} ${stat##*) }"
+    done | awk -v hz="$(getconf CLK_TCK)" '
+        { s = ($13 + $14) / hz; all += s }
+        $1 == "epapr-lab-epapr" { vcpu += s }
+        $1 ~ /^C2_Compiler/ { c2 += s }
+        $1 ~ /^C1_Compiler/ { c1 += s }
+        END { printf "cpu-s=%.2f vcpu-s=%.2f jit-s=%.2f (C2 %.2f, C1 %.2f)", all, vcpu, c1 + c2, c2, c1 }'
+}
+
 # Wall seconds from starting epapr-lab to /init's first line for CONFIG $1, or "-".
 ours() {
     local cpu=${1%-*} smp=${1#*-} conf=$TMP/$1.conf
@@ -40,7 +59,12 @@ ours() {
     exec 3< <(exec timeout -k 5 "$TIMEOUT" "${EPAPR_LAB:-$TOP/bin/epapr-lab}" run "$conf" --console all --progress off 2>&1)
     local pid=$!
     while IFS= read -r line <&3; do
-        if [[ $line == "[$1] $MARKER"* ]]; then result=$(elapsed "$t0"); break; fi
+        if [[ $line == "[$1] $MARKER"* ]]; then
+            result=$(elapsed "$t0")
+            local java
+            java=$(pgrep -P "$pid" | head -1) && echo "# $1 $(cpu_split "$java")" >>"$TMP/cpu"
+            break
+        fi
     done
     kill "$pid" 2>/dev/null || true
     pkill -P "$pid" 2>/dev/null || true
@@ -58,3 +82,4 @@ printf '%-10s %12s %12s\n' config epapr-lab qemu
 for c in "${CONFIGS[@]}"; do
     printf '%-10s %12s %12s\n' "$c" "$(ours "$c")" "$(qemu "$c")"
 done
+[ ! -f "$TMP/cpu" ] || cat "$TMP/cpu"

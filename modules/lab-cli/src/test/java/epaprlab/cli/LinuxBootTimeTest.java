@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * sample-vms/linux-boot-time.sh prints the time to Linux's /init under epapr-lab and under QEMU
  * side by side: both columns must be measured times (the marker line came) for e500mc with one
- * vCPU. epapr-lab runs from this build (EPAPR_LAB), QEMU is Debian's qemu-system-ppc.
+ * vCPU, and below the table epapr-lab's CPU seconds at that line, the vCPU thread's part of them.
+ * epapr-lab runs from this build (EPAPR_LAB), QEMU is Debian's qemu-system-ppc.
  */
 class LinuxBootTimeTest {
     @TempDir Path dir;
@@ -40,5 +41,9 @@ class LinuxBootTimeTest {
         Matcher m = Pattern.compile("(?m)^e500mc-1 +(\\d+\\.\\d{3}) +(\\d+\\.\\d{3})$").matcher(out);
         assertTrue(m.find(), out);
         assertTrue(Double.parseDouble(m.group(1)) > 0 && Double.parseDouble(m.group(2)) > 0, out);
+        Matcher cpu = Pattern.compile("(?m)^# e500mc-1 cpu-s=(\\d+\\.\\d{2}) vcpu-s=(\\d+\\.\\d{2}) jit-s=\\d+\\.\\d{2} ").matcher(out);
+        assertTrue(cpu.find(), out);
+        double all = Double.parseDouble(cpu.group(1)), vcpu = Double.parseDouble(cpu.group(2));
+        assertTrue(vcpu > 0 && vcpu < all, out);
     }
 }
