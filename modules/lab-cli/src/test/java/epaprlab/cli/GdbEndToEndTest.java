@@ -28,10 +28,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GdbEndToEndTest {
     @TempDir Path dir;
 
+    /** A free port for an outside tool (QEMU) that cannot be asked for any; our stubs are (port 0). */
     static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Waits (bounded) for {@code vm}'s stub, opened on port 0, to print where it listens, and returns
+     * that port: a port probed free by the test could be taken by another process (other builds
+     * run tests on the same machine) before the forked JVM binds it.
+     */
+    static int stubPort(Path dir, String vm) throws Exception {
+        Path stderr = dir.resolve("stderr.txt");
+        String announced = "epapr-lab: vm " + vm + ": gdb stub on 127.0.0.1:";
+        ForkedCli.awaitText(stderr, announced, Duration.ofSeconds(60));
+        Matcher m = Pattern.compile(Pattern.quote(announced) + "(\\d+) ").matcher("");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!m.reset(Files.readString(stderr)).find()) {            // the port's digits may come a write later
+            if (System.nanoTime() > deadline) throw new AssertionError("no port after: " + Files.readString(stderr));
+            Thread.sleep(10);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     static String gdb(Path dir, Path elf, int port, String... commands) throws Exception {
@@ -56,10 +75,9 @@ class GdbEndToEndTest {
                   ]
                 }
                 """.formatted(elf, cpu, elf.resolveSibling("chaos-e5500.elf")));
-        int port = freePort();
-        Process run = ForkedCli.start(dir, List.of(), "run", lab.toString(), "--gdb", "target:" + port, "--console", "none",
+        Process run = ForkedCli.start(dir, List.of(), "run", lab.toString(), "--gdb", "target:0", "--console", "none",
                 "--progress", "off");
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        int port = stubPort(dir, "target");
         String out = gdb(dir, elf, port,
                 "info registers pc",
                 "break mode_is",
@@ -109,10 +127,9 @@ class GdbEndToEndTest {
                   ]
                 }
                 """.formatted(elf, SAMPLES.resolve("images/chaos-e5500.elf")));
-        int port = freePort();
-        Process run = ForkedCli.start(dir, List.of(), "run", lab.toString(), "--gdb", "target:" + port, "--console", "none",
+        Process run = ForkedCli.start(dir, List.of(), "run", lab.toString(), "--gdb", "target:0", "--console", "none",
                 "--progress", "off", "--json", dir.resolve("report.json").toString());
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        int port = stubPort(dir, "target");
         String out = gdb(dir, elf, port, "break mode_is", "continue", "kill");
         assertTrue(out.contains("Breakpoint 1, 0x"), out);
         assertFinds("^\\[Inferior 1 \\(Remote target\\) killed\\]$", out);
@@ -128,12 +145,12 @@ class GdbEndToEndTest {
     @ValueSource(strings = {"e500mc", "e5500"})
     void attachAfterACrashShowsItsBacktrace(String cpu) throws Exception {
         Path elf = Path.of("../../sample-vms/images/chaos-" + cpu + ".elf").toAbsolutePath().normalize();
-        int port = freePort();
         Path vm = dir.resolve("crash.conf");
-        Files.writeString(vm, "vm { name = crasher, image = \"%s\", cpu = %s, bootargs = \"mode=crash\", expect = crashed, debug.gdb = on-crash, debug.gdb-port = %d }\n"
-                .formatted(elf, cpu, port));
+        Files.writeString(vm, "vm { name = crasher, image = \"%s\", cpu = %s, bootargs = \"mode=crash\", expect = crashed, debug.gdb = on-crash, debug.gdb-port = 0 }\n"
+                .formatted(elf, cpu));
         Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--progress", "off");
         ForkedCli.awaitText(dir.resolve("stderr.txt"), "held for gdb", Duration.ofSeconds(60));
+        int port = stubPort(dir, "crasher");
         String out = gdb(dir, elf, port, "bt", "x/i $pc", "info registers pc", "detach");
         assertTrue(out.contains("#0  0x") && out.contains(" in main ()"), out);
         assertTrue(Pattern.compile("=> 0x[0-9a-f]+ <\\.?main\\+\\d+>:\\s+\\.long 0x0").matcher(out).find(), out);
@@ -151,12 +168,11 @@ class GdbEndToEndTest {
     @org.junit.jupiter.api.Test
     void malformedPacketsAreRefusedAndTheSessionGoesOn() throws Exception {
         Path elf = Path.of("../../sample-vms/images/chaos-e500mc.elf").toAbsolutePath().normalize();
-        int port = freePort();
         Path vm = dir.resolve("held.conf");
-        Files.writeString(vm, "vm { name = held, image = \"%s\", bootargs = \"mode=pass\", expect = passed, debug.gdb = hold, debug.gdb-port = %d }\n"
-                .formatted(elf, port));
+        Files.writeString(vm, "vm { name = held, image = \"%s\", bootargs = \"mode=pass\", expect = passed, debug.gdb = hold, debug.gdb-port = 0 }\n"
+                .formatted(elf));
         Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--progress", "off");
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        int port = stubPort(dir, "held");
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             assertTrue(exchange(s, "?").startsWith("T05"));
@@ -213,9 +229,8 @@ class GdbEndToEndTest {
         Path vm = dir.resolve("doorbell.conf");
         Files.writeString(vm, "vm { name = bell, image = \"%s\", cpu = %s, vcpus = 2, bootargs = \"mode=doorbell\", expect = passed }\n"
                 .formatted(elf, cpu));
-        int port = freePort();
-        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "bell:" + port, "--progress", "off");
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "bell:0", "--progress", "off");
+        int port = stubPort(dir, "bell");
         String out = gdb(dir, elf, port,
                 "info registers srr0 esr ivpr pid pvr pir",
                 "printf \"sizes=%d,%d,%d\\n\", sizeof($srr0), sizeof($sprg0), sizeof($esr)",
@@ -336,9 +351,8 @@ class GdbEndToEndTest {
         var plain = ForkedCli.run(Files.createDirectories(dir.resolve("plain")), Duration.ofSeconds(120), jvm,
                 "run", reference.toString(), "--progress", "off");
         assertEquals(0, plain.code(), plain.out() + plain.err());
-        int port = freePort();
-        Process run = ForkedCli.start(dir, jvm, "run", vm.toString(), "--gdb", "demo:" + port, "--progress", "off");
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        Process run = ForkedCli.start(dir, jvm, "run", vm.toString(), "--gdb", "demo:0", "--progress", "off");
+        int port = stubPort(dir, "demo");
         String out = gdb(dir, elf, port,
                 "directory " + SAMPLES,
                 "break add_sample",
@@ -398,12 +412,12 @@ class GdbEndToEndTest {
     @ValueSource(strings = {"e500mc", "e5500"})
     void attachAfterACrashShowsEveryFrame(String cpu) throws Exception {
         Path elf = SAMPLES.resolve("images/gdb-demo-" + cpu + ".elf");
-        int port = freePort();
         Path vm = dir.resolve("crash.conf");
-        Files.writeString(vm, "vm { name = crasher, image = \"%s\", cpu = %s, bootargs = \"mode=crash\", expect = crashed, debug.gdb = on-crash, debug.gdb-port = %d }\n"
-                .formatted(elf, cpu, port));
+        Files.writeString(vm, "vm { name = crasher, image = \"%s\", cpu = %s, bootargs = \"mode=crash\", expect = crashed, debug.gdb = on-crash, debug.gdb-port = 0 }\n"
+                .formatted(elf, cpu));
         Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--progress", "off");
         ForkedCli.awaitText(dir.resolve("stderr.txt"), "held for gdb", Duration.ofSeconds(60));
+        int port = stubPort(dir, "crasher");
         String out = gdb(dir, elf, port, "directory " + SAMPLES, "bt", "x/i $pc", "frame 2", "print depth", "detach");
         assertFinds("^#0  0x[0-9a-f]+ in (?:\\.)?fail_deep \\(depth=11\\) at guests/gdb-demo.c:\\d+\\n"
                 + "#1  0x[0-9a-f]+ in (?:\\.)?check \\(depth=10\\) at guests/gdb-demo.c:" + line("fail_deep(depth + 1);") + "\\n"
@@ -432,9 +446,8 @@ class GdbEndToEndTest {
         Files.writeString(vm, """
                 vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = stopped, limits.wall-timeout = 120s }
                 """.formatted(bios));
-        int port = freePort();
-        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:" + port, "--progress", "off");
-        ForkedCli.awaitText(dir.resolve("stderr.txt"), "gdb stub on 127.0.0.1:" + port, Duration.ofSeconds(60));
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:0", "--progress", "off");
+        int port = stubPort(dir, "uboot");
         Path script = dir.resolve("uboot.cmds");
         Files.write(script, List.of("set pagination off", "set confirm off", "set architecture powerpc:common", "set endian big",
                 "target remote 127.0.0.1:" + port, "info registers pc", "x/4wx $pc", "continue",
@@ -502,11 +515,10 @@ class GdbEndToEndTest {
         }
         // epapr-lab, its console input from a fifo too (--attach passes input as it comes without a terminal)
         Path vm = dir.resolve("uboot.conf");
-        int port = freePort();
         Files.writeString(vm, """
                 vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = stopped,
-                     limits.wall-timeout = 120s, debug.gdb = on-crash, debug.gdb-port = %d }
-                """.formatted(bios, port));
+                     limits.wall-timeout = 120s, debug.gdb = on-crash, debug.gdb-port = 0 }
+                """.formatted(bios));
         Path ourIn = fifo(dir.resolve("ours.in"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main",
@@ -518,7 +530,7 @@ class GdbEndToEndTest {
         String fromUs;
         try (var keepOpen = new java.io.FileOutputStream(ourIn.toFile())) {
             ForkedCli.awaitText(dir.resolve("stdout.txt"), "=> ", Duration.ofSeconds(120));
-            fromUs = deviceReads(port, reads, ourIn, true);
+            fromUs = deviceReads(stubPort(dir, "uboot"), reads, ourIn, true);
         }
         var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
         assertEquals(0, ended.code(), ended.out() + ended.err());
