@@ -643,6 +643,9 @@ public final class LabConfigLoader {
         }
     }
 
+    /** The largest config file read: configs are kilobytes (a lab of 100,000 inline VMs about 10 MiB). */
+    static final long MAX_CONFIG_BYTES = 64L << 20;
+
     /**
      * Reads a HOCON file as it is written, substitutions unresolved (the caller resolves it, alone
      * or over other configs): only a regular file, and no object or list nested deeper than
@@ -654,6 +657,11 @@ public final class LabConfigLoader {
         if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_CONFIG_BYTES) {          // a disk image given by mistake: refused before it fills the heap
+                throw new ConfigProblem.Unreadable("%s: %,d bytes; a config file may have at most %d MiB (is it the config?)"
+                        .formatted(file, size, MAX_CONFIG_BYTES >> 20), null);
+            }
             text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new ConfigProblem.Unreadable(file + ": cannot read: " + e.getMessage(), e);
