@@ -28,8 +28,20 @@ final class ForkedCli {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        STARTED.add(p);
+        return p;
+    }
+
+    /**
+     * Every run started, ended when the test JVM ends: a test that fails before its run ends (a
+     * VM held for a gdb that never continues) left that JVM running for good after the build.
+     */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "forked-cli-cleanup"));
     }
 
     /** Waits at most {@code limit} for the run to end (then kills it and fails). */
