@@ -282,6 +282,25 @@ class HostApiTest {
         assertEquals(200, api.get("/api/v1/vms").status(), "the host serves on");
     }
 
+    /**
+     * An error quotes at most {@link epaprlab.host.api.HostApi#MAX_MESSAGE_CHARS} of the request
+     * (a 100,000-character key came back twice in a 200 KB answer), and a body over the host's
+     * limit is a 413 saying so in one line (it was Akka's text naming its settings, over two lines).
+     */
+    @Test
+    void errorsQuoteABoundedPartOfTheRequestAndATooLargeBodyIsNamed() throws Exception {
+        Answer key = api.post("/api/v1/vms", "{\"name\": \"q\", " + IDLE + ", \"" + "k".repeat(100_000) + "\": 1}");
+        assertEquals(400, key.status(), key.text().substring(0, 300));
+        assertTrue(key.text().length() < 5_000, "answer of " + key.text().length() + " characters");
+        assertTrue(key.message().endsWith(" characters more)"), key.message());
+        Answer big = api.send(api.request("/api/v1/vms").expectContinue(true)      // the host answers before the body, as to curl
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(9 << 20))));
+        assertEquals(413, big.status(), big.text());
+        assertEquals("the request body is larger than the host takes (8388608 bytes; akka.http.server.parsing.max-content-length)",
+                big.message());
+        assertEquals(200, api.get("/api/v1/vms").status(), "the host serves on");
+    }
+
     @Test
     void requestsThatDoNotFitTheStateOrTheResourceAre4xx() throws Exception {
         assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"dup\", " + IDLE + "}").status());

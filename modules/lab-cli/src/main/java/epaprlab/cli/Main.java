@@ -36,6 +36,11 @@ public final class Main implements Runnable {
         // Bind SLF4J before Akka logs from several threads at once, which would make SLF4J
         // print a "replayed calls" warning on stderr.
         org.slf4j.LoggerFactory.getILoggerFactory();
+        java.util.Optional<String> badProperty = JvmProperties.problem(System.getProperties());
+        if (badProperty.isPresent()) {
+            System.err.println("epapr-lab: " + badProperty.get());
+            return ExitCode.BAD_INPUT.code();
+        }
         CommandLine cli = new CommandLine(new Main());
         List<String> description = new ArrayList<>(List.of(cli.getCommandSpec().usageMessage().description()));
         description.addAll(ExitCode.usageLines());

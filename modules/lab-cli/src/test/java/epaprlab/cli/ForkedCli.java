@@ -28,8 +28,20 @@ final class ForkedCli {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "epaprlab.cli.Main"));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
+        Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        STARTED.add(p);
+        return p;
+    }
+
+    /**
+     * Every run started, ended when the test JVM ends: a test that fails before its run ends (a
+     * VM held for a gdb that never continues) left that JVM running for good after the build.
+     */
+    private static final java.util.Set<Process> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> STARTED.forEach(Process::destroyForcibly), "forked-cli-cleanup"));
     }
 
     /** Waits at most {@code limit} for the run to end (then kills it and fails). */
@@ -51,7 +63,7 @@ final class ForkedCli {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isRegularFile(file) && Files.readString(file, StandardCharsets.UTF_8).contains(text)) return;
-            Thread.onSpinWait();
+            Thread.sleep(10);           // not a spin: on a 2-core CI machine it took a core from the JVM it waits for
         }
         fail(file + " did not come to contain \"" + text + "\" within " + limit);
     }

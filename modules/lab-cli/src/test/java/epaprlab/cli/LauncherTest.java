@@ -52,6 +52,36 @@ class LauncherTest {
         assertTrue(r.err().startsWith("epapr-lab: no JDK 25 found"), r.err());
     }
 
+    /**
+     * A build that leaves the jar as it was (Maven does when only a test or another module's
+     * source changed) is not repeated by every later run: the launcher built again on each call,
+     * a minute each time, until a change reached lab-cli's own classes.
+     */
+    @Test
+    void aBuildThatLeavesTheJarUnchangedIsNotRepeated() throws Exception {
+        Path top = dir.resolve("top");
+        Files.createDirectories(top.resolve("bin/lib"));
+        Files.copy(BIN.resolve("epapr-lab"), top.resolve("bin/epapr-lab"));
+        Files.copy(BIN.resolve("lib/common.sh"), top.resolve("bin/lib/common.sh"));
+        Files.createDirectories(top.resolve("modules/lab-cli/target/lib"));
+        Path jar = Files.writeString(top.resolve("modules/lab-cli/target/lab-cli.jar"), "old");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Files.createDirectories(top.resolve("modules/x/src/test/java"));
+        Files.writeString(top.resolve("modules/x/src/test/java/T.java"), "class T {}");      // newer than the jar
+        Files.createDirectories(top.resolve("conf"));
+        Files.writeString(top.resolve("pom.xml"), "<project/>");
+        Files.setLastModifiedTime(top.resolve("pom.xml"), java.nio.file.attribute.FileTime.fromMillis(0));
+        Path fakeBin = Files.createDirectories(dir.resolve("fake-bin"));
+        Path mvn = Files.writeString(fakeBin.resolve("mvn"), "#!/bin/sh\necho built >> '" + dir.resolve("builds") + "'\n");
+        assertTrue(mvn.toFile().setExecutable(true));
+        Map<String, String> env = Map.of("PATH", fakeBin + ":" + System.getenv("PATH"), "EPAPR_LAB_AOT", "off",
+                "JAVA_HOME", System.getProperty("java.home"));
+        bash(env, top.resolve("bin/epapr-lab").toString(), "--version");
+        Ran second = bash(env, top.resolve("bin/epapr-lab").toString(), "--version");
+        assertEquals("built\n", Files.readString(dir.resolve("builds")), "one build, not one per run: " + second.err());
+        assertTrue(!second.err().contains("building"), second.err());
+    }
+
     @Test
     void theLauncherCodeIsTheOneExitCodeNames() throws Exception {
         assertTrue(Files.readString(BIN.resolve("lib/common.sh"))

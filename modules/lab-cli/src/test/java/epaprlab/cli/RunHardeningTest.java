@@ -67,7 +67,7 @@ class RunHardeningTest {
                 "--json", dir.resolve("summary.json").toString(), "--logs", logs.toString(), "--progress", "off"));
         Path lock = logs.resolve(".epapr-lab.lock");
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!Files.exists(lock) && System.nanoTime() < deadline) Thread.onSpinWait();
+        while (!Files.exists(lock) && System.nanoTime() < deadline) Thread.sleep(5);
         assertTrue(Files.exists(lock), "the run started");
         Files.delete(reports);                        // the checked directory is replaced by a file mid-run
         Files.writeString(reports, "not a directory any more");

@@ -321,6 +321,10 @@ public final class HostApi extends AllDirectives {
         return RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
             if (r.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) return r;
             String text = r.entity() instanceof akka.http.javadsl.model.HttpEntity.Strict s ? s.getData().utf8String() : "";
+            if (r.status().intValue() == 413) {           // Akka's own words name its settings and span lines
+                text = "the request body is larger than the host takes (%d bytes; akka.http.server.parsing.max-content-length)"
+                        .formatted(system.settings().config().getBytes("akka.http.server.parsing.max-content-length"));
+            }
             return error(r.status().intValue(), "(request)", text.isEmpty() ? r.status().reason() : text);
         });
     }
@@ -335,11 +339,19 @@ public final class HostApi extends AllDirectives {
 
     private HttpResponse error(ApiError e) { return error(e.status(), e.field(), e.getMessage()); }
 
+    /** The most of an error's field or message a client gets: parser and config messages quote the request, which may be megabytes. */
+    static final int MAX_MESSAGE_CHARS = 2_000;
+
+    private static String bounded(String text) {
+        if (text.length() <= MAX_MESSAGE_CHARS) return text;
+        return text.substring(0, MAX_MESSAGE_CHARS) + "... (%,d characters more)".formatted(text.length() - MAX_MESSAGE_CHARS);
+    }
+
     private HttpResponse error(int status, String field, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
-        body.put("field", field);
-        body.put("message", message);
+        body.put("field", bounded(field));
+        body.put("message", bounded(message));
         return ok(body).withStatus(status);
     }
 

@@ -16,6 +16,7 @@ public enum FileKind {
     BLOCK_DEVICE("a block device"),
     FIFO("a named pipe"),
     SOCKET("a socket"),
+    LINK_LOOP("a symbolic link loop"),
     OTHER("not a regular file");
 
     private final String description;
@@ -29,7 +30,7 @@ public enum FileKind {
     public static FileKind of(Path path) {
         if (Files.isRegularFile(path)) return REGULAR;
         if (Files.isDirectory(path)) return DIRECTORY;
-        if (!Files.exists(path)) return MISSING;
+        if (!Files.exists(path)) return linkLoop(path) ? LINK_LOOP : MISSING;
         try {
             int mode = (Integer) Files.getAttribute(path, "unix:mode");   // st_mode: the type is in S_IFMT
             return switch (mode & 0170000) {
@@ -42,6 +43,24 @@ public enum FileKind {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return OTHER;
         }
+    }
+
+    /**
+     * True when {@code path} is a symbolic link whose chain comes back to itself (a link to a
+     * missing file is not: writing through it creates the file).
+     */
+    private static boolean linkLoop(Path path) {
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        Path p = path.toAbsolutePath().normalize();
+        try {
+            while (Files.isSymbolicLink(p)) {
+                if (!seen.add(p) || seen.size() > 40) return true;      // 40: the kernel's own limit
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            }
+        } catch (IOException | SecurityException unreadable) {
+            return false;
+        }
+        return false;
     }
 
     /** {@code "/dev/null is a character device"}, {@code "x.elf: no such file"}. */

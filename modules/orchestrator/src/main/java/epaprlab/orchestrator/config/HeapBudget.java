@@ -1,5 +1,6 @@
 package epaprlab.orchestrator.config;
 
+import epaprlab.ppc.cpu.EngineProperties;
 import java.util.Locale;
 
 /**
@@ -16,12 +17,15 @@ public record HeapBudget(long maxHeapBytes) {
     /** Each VM of a lab, running or not: its config, its result, its name in every table. */
     static final long PER_LAB_VM_BYTES = 8L << 10;
 
+    /** {@code -Depaprlab.heap-check=off} turns the heap checks off. */
+    public static final EngineProperties.Choice PROPERTY = new EngineProperties.Choice("epaprlab.heap-check", "on", "off");
+
     /**
      * This JVM's max heap; with {@code -Depaprlab.heap-check=off} an unlimited budget (the checks
      * are skipped: a VM whose RAM then cannot be had ends as host-out-of-memory or crashed).
      */
     public static HeapBudget ofThisJvm() {
-        return "off".equals(System.getProperty("epaprlab.heap-check")) ? new HeapBudget(Long.MAX_VALUE)
+        return "off".equals(System.getProperty(PROPERTY.name())) ? new HeapBudget(Long.MAX_VALUE)
                 : new HeapBudget(Runtime.getRuntime().maxMemory());
     }
 

@@ -643,6 +643,9 @@ public final class LabConfigLoader {
         }
     }
 
+    /** The largest config file read: configs are kilobytes (a lab of 100,000 inline VMs about 10 MiB). */
+    static final long MAX_CONFIG_BYTES = 64L << 20;
+
     /**
      * Reads a HOCON file as it is written, substitutions unresolved (the caller resolves it, alone
      * or over other configs): only a regular file, and no object or list nested deeper than
@@ -654,6 +657,11 @@ public final class LabConfigLoader {
         if (kind != FileKind.REGULAR) throw new ConfigProblem.Unreadable(kind.problem(file), null);
         String text;
         try {
+            long size = Files.size(file);
+            if (size > MAX_CONFIG_BYTES) {          // a disk image given by mistake: refused before it fills the heap
+                throw new ConfigProblem.Unreadable("%s: %,d bytes; a config file may have at most %d MiB (is it the config?)"
+                        .formatted(file, size, MAX_CONFIG_BYTES >> 20), null);
+            }
             text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
         } catch (java.io.IOException e) {
             throw new ConfigProblem.Unreadable(file + ": cannot read: " + e.getMessage(), e);
@@ -865,20 +873,31 @@ public final class LabConfigLoader {
     }
 
     /**
-     * That the ppce500 board can place a raw kernel, the initrd and the device tree after an ELF
-     * payload, by the board's own rule ({@link Ppce500Layout}, QEMU's): QEMU refuses such a VM at
-     * start ("could not load initial ram disk"), so it is refused here rather than at its first
-     * boot. A payload that is no ELF (a uImage) is left to the board.
+     * That the ppce500 board can load the payload and place a raw kernel, the initrd and the
+     * device tree after it, by the board's own rule ({@link Ppce500Layout}, QEMU's): QEMU refuses
+     * such a VM at start ("could not load initial ram disk", "not enough memory for device tree"),
+     * so it is refused here rather than at its first boot. The payload is an ELF (by its headers)
+     * or a uImage (its data at its load address), each checked as the board's loader checks it; a
+     * file that is neither is left to the board, which names it at boot.
      */
     private void checkPlacement(Config c, String prefix, VmConfig.Ppce500Files files, long ram, String payloadKey, Path payload)
             throws ConfigProblem {
         long end;
         try {
-            end = Ppce500Layout.payloadEnd(images.ppce500Headers(payload));
-        } catch (BootException notPlaceable) {
-            return;                          // no ELF, or one the board's loader refuses and names at boot
+            Optional<ImagePeek.UImageLoad> uimage = images.ppce500UImage(payload);
+            if (uimage.isPresent()) {
+                end = uimage.get().end();
+            } else {
+                ElfImage elf = images.ppce500Headers(payload);
+                elf.checkFits(ram);
+                end = Ppce500Layout.payloadEnd(elf);
+            }
+        } catch (BootException.NotElf neither) {
+            return;                          // neither ELF nor uImage: the board names it at boot
+        } catch (BootException refused) {
+            throw bad(c, payloadKey, prefix, refused.getMessage());
         } catch (java.io.IOException io) {
-            throw bad(c, payloadKey, prefix, "cannot read the ELF headers of " + payload + ": " + io.getMessage());
+            throw bad(c, payloadKey, prefix, "cannot read the headers of " + payload + ": " + io.getMessage());
         }
         long blobsEnd = Ppce500Layout.rawKernelAddress(end);
         if (files.bios().isPresent() && files.kernel().isPresent()) {     // the kernel goes raw after the firmware
@@ -896,14 +915,20 @@ public final class LabConfigLoader {
             if (at + bytes > ram) {
                 throw bad(c, "initrd", prefix, ("%s (%d bytes) goes at 0x%x on the ppce500 board (as QEMU places it: 32 MiB past the"
                         + " images before it, aligned down to 16 MiB, so at 64 MiB or above), beyond the VM's RAM (ram = %d bytes;"
-                        + " QEMU: could not load initial ram disk); give ram = %dM or more").formatted(rd, bytes, at, ram, ((at + bytes + PPCE500_RAM_ALIGN - 1) / PPCE500_RAM_ALIGN * PPCE500_RAM_ALIGN) >> 20));
+                        + " QEMU: could not load initial ram disk); give ram = %dM or more").formatted(rd, bytes, at, ram, ramFor(at + bytes) >> 20));
             }
         }
         long dtb = Ppce500Layout.dtbAddress(end);
         if (dtb + Ppce500Layout.DTB_SLOT > ram) {
-            throw bad(c, payloadKey, prefix, "%s ends at 0x%x; the ppce500 device tree goes at 0x%x and needs %d MiB there, beyond"
-                    .formatted(payload, end, dtb, Ppce500Layout.DTB_SLOT >> 20) + " the VM's RAM (ram = %d bytes)".formatted(ram));
+            throw bad(c, payloadKey, prefix, "%s loads up to 0x%x; the ppce500 device tree goes at 0x%x and needs %d MiB there, beyond"
+                    .formatted(payload, end, dtb, Ppce500Layout.DTB_SLOT >> 20) + " the VM's RAM (ram = %d bytes; QEMU: not enough memory"
+                    .formatted(ram) + " for device tree); give ram = %dM or more".formatted(ramFor(dtb + Ppce500Layout.DTB_SLOT) >> 20));
         }
+    }
+
+    /** The least ppce500 RAM (a multiple of 64 MiB) that holds {@code end} bytes. */
+    private static long ramFor(long end) {
+        return (end + PPCE500_RAM_ALIGN - 1) / PPCE500_RAM_ALIGN * PPCE500_RAM_ALIGN;
     }
 
     /** A ppce500 file's size as the board loads it: decompressed when gzip (bios, kernel), else as it is (initrd). */

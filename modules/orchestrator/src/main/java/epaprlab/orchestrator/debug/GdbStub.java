@@ -352,7 +352,7 @@ public final class GdbStub implements Runnable {
                 continue;
             }
             int size = deviceAccess(pa, len - i);
-            if (size == 0) return i == 0 ? "E14" : b.toString();
+            if (size == 0) return "E14";          // any byte unreadable: all refused, as QEMU's stub does (not a partial reply)
             b.append(hex(devices.forCpu(vcpu().id()).read(pa, size), size));
             i += size;
         }
@@ -378,7 +378,11 @@ public final class GdbStub implements Runnable {
         int colon = args.indexOf(':');
         String[] f = args.substring(0, colon).split(",");
         long addr = Long.parseUnsignedLong(f[0], 16);
-        byte[] data = HEX.parseHex(args.substring(colon + 1));
+        long length = Long.parseUnsignedLong(f[1], 16);
+        String hex = args.substring(colon + 1);
+        // QEMU's stub: data shorter than the length named is E22; hex digits past it are ignored
+        if (length > hex.length() / 2) return "E22";
+        byte[] data = HEX.parseHex(hex, 0, (int) length * 2);
         for (int i = 0; i < data.length; i++) {
             long pa = vcpu().debugPhysical(addr + i, false);
             if (pa < 0 || !ram.contains(pa, 1)) return "E14";     // device registers too (QEMU's stub drops such writes)

@@ -77,6 +77,81 @@ class BoardKeysTest {
         }
     }
 
+    /** A legacy uImage as {@code mkimage -A ppc -O linux -T kernel -C none|gzip -a LOAD -e LOAD} writes it. */
+    private static byte[] uimage(long load, boolean gzip, byte[] code) throws IOException {
+        byte[] data = code;
+        if (gzip) {
+            var z = new java.io.ByteArrayOutputStream();
+            try (var out = new java.util.zip.GZIPOutputStream(z)) { out.write(code); }
+            data = z.toByteArray();
+        }
+        var crc = new java.util.zip.CRC32();
+        crc.update(data);
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(64 + data.length);
+        h.putInt(0x27051956).putInt(0).putInt(0).putInt(data.length).putInt((int) load).putInt((int) load)
+                .putInt((int) crc.getValue()).put((byte) 5).put((byte) 7).put((byte) 2).put((byte) (gzip ? 1 : 0));
+        h.put("t".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        crc.reset();
+        crc.update(h.array(), 0, 64);
+        h.putInt(4, (int) crc.getValue());
+        h.put(64, data);
+        return h.array();
+    }
+
+    /**
+     * A uImage payload is placed by the board's rule when the config is loaded, as an ELF's is
+     * (before: only at its first boot, ending the VM {@code crashed}). Each case is what
+     * qemu-system-ppc 7.2 {@code -M ppce500 -m 128M} does with the same files (mkimage-built):
+     * load 0x7000000 gives "not enough memory for device tree", 0x5000000 runs; a 30 MiB gzip
+     * uImage at 64 MiB with a 20 MiB initrd gives "could not load initial ram disk"; a uImage bios
+     * at 80 MiB with a 50 MiB raw kernel gives "could not load kernel".
+     */
+    @Test void uImagePayloadsArePlacedWhenTheConfigIsLoaded() throws Exception {
+        byte[] loop = {0x48, 0, 0, 0};                               // b .
+        Files.write(dir.resolve("at-112m.img"), uimage(0x7000000, false, loop));
+        Files.write(dir.resolve("at-80m.img"), uimage(0x5000000, false, loop));
+        byte[] thirtyMib = java.util.Arrays.copyOf(loop, 30 << 20);
+        Files.write(dir.resolve("z30-at-64m.img"), uimage(0x4000000, true, thirtyMib));
+        try (var f = new java.io.RandomAccessFile(dir.resolve("rd20").toFile(), "rw")) { f.setLength(20L << 20); }
+        try (var f = new java.io.RandomAccessFile(dir.resolve("k50").toFile(), "rw")) { f.setLength(50L << 20); }
+        byte[] damaged = uimage(0x5000000, false, loop);
+        damaged[64] ^= 1;
+        Files.write(dir.resolve("damaged.img"), damaged);
+
+        VmConfig fits = loader.load(write("fits.conf", "vm { name = u, board = ppce500, kernel = at-80m.img }")).vms().getFirst();
+        assertEquals(128 << 20, fits.board().ramBytes());
+        loader.load(write("fits-rd.conf", "vm { name = u, board = ppce500, kernel = z30-at-64m.img, initrd = rd20, ram = 192M }"));
+
+        Path tree = write("tree.conf", "vm {\n  name = u\n  board = ppce500\n  kernel = at-112m.img\n}\n");
+        assertEquals(tree + ":4: vm.kernel: " + dir.resolve("at-112m.img") + " loads up to 0x7000004; the ppce500 device tree goes"
+                + " at 0x8800000 and needs 8 MiB there, beyond the VM's RAM (ram = 134217728 bytes; QEMU: not enough memory for"
+                + " device tree); give ram = 192M or more", assertThrows(ConfigProblem.class, () -> loader.load(tree)).getMessage());
+
+        Path rd = write("rd.conf", "vm {\n  name = u\n  board = ppce500\n  kernel = z30-at-64m.img\n  initrd = rd20\n}\n");
+        String rdMessage = assertThrows(ConfigProblem.class, () -> loader.load(rd)).getMessage();
+        assertTrue(rdMessage.startsWith(rd + ":5: vm.initrd: " + dir.resolve("rd20") + " (20971520 bytes) goes at 0x7000000 on the"
+                + " ppce500 board"), rdMessage);
+        assertTrue(rdMessage.endsWith("QEMU: could not load initial ram disk); give ram = 192M or more"), rdMessage);
+
+        Path k = write("k.conf", "vm {\n  name = u\n  board = ppce500\n  bios = at-80m.img\n  kernel = k50\n}\n");
+        assertTrue(assertThrows(ConfigProblem.class, () -> loader.load(k)).getMessage().startsWith(k + ":5: vm.kernel: "
+                + dir.resolve("k50") + " (52428800 bytes) goes at 0x5000004 on the ppce500 board (after the firmware"));
+
+        Path crc = write("crc.conf", "vm {\n  name = u\n  board = ppce500\n  bios = damaged.img\n}\n");
+        String crcMessage = assertThrows(ConfigProblem.class, () -> loader.load(crc)).getMessage();
+        assertTrue(crcMessage.startsWith(crc + ":4: vm.bios: " + dir.resolve("damaged.img") + ": malformed uImage data: CRC32 is 0x"),
+                crcMessage);
+    }
+
+    /** A ppce500 ELF payload the board's loader refuses is refused at load in its words, as on the ePAPR board (it crashed at boot). */
+    @Test void aPpce500ElfTheLoaderRefusesIsAConfigError() throws Exception {
+        byte[] elf = Files.readAllBytes(Path.of("../../sample-vms/images/hello-e500mc.elf"));
+        Files.write(dir.resolve("cut.elf"), java.util.Arrays.copyOf(elf, elf.length / 2));
+        Path f = write("cut.conf", "vm {\n  name = u\n  board = ppce500\n  kernel = cut.elf\n}\n");
+        String message = assertThrows(ConfigProblem.class, () -> loader.load(f)).getMessage();
+        assertTrue(message.startsWith(f + ":4: vm.kernel: " + dir.resolve("cut.elf") + ": truncated: "), message);
+    }
+
     record Bad(String file, String text, String expectedMessage) {}
 
     @TestFactory Stream<DynamicTest> wrongBoardKeysAndBoundsAreNamed() throws IOException {

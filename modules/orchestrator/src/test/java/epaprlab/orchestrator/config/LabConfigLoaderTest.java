@@ -286,6 +286,29 @@ class LabConfigLoaderTest {
         assertEquals(dir + " is a directory, not a regular file", p.getMessage());
     }
 
+    /** A disk image given as the config was read whole (3 GiB: an OutOfMemoryError's trace); now refused by its size. */
+    @Test
+    void aFileTooLargeToBeAConfigIsRefusedUnread() throws Exception {
+        Path image = dir.resolve("disk.img");
+        try (var f = new java.io.RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(3L << 30);                           // sparse: no disk space
+        }
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(image));
+        assertEquals(image + ": 3,221,225,472 bytes; a config file may have at most 64 MiB (is it the config?)", p.getMessage());
+    }
+
+    /** A symbolic link loop was "no such file"; it names itself (a link to a missing file stays "no such file"). */
+    @Test
+    void aSymbolicLinkLoopIsNamedAsOne() throws Exception {
+        Path a = dir.resolve("a.conf"), b = dir.resolve("b.conf");
+        Files.createSymbolicLink(a, b);
+        Files.createSymbolicLink(b, a);
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(a));
+        assertEquals(a + " is a symbolic link loop, not a regular file", p.getMessage());
+        Path dangling = Files.createSymbolicLink(dir.resolve("c.conf"), dir.resolve("gone.conf"));
+        assertTrue(assertThrows(ConfigProblem.class, () -> loader.load(dangling)).getMessage().contains("c.conf: no such file"));
+    }
+
     @Test
     void missingFileIsUnreadable() {
         ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(dir.resolve("none.conf")));

@@ -105,7 +105,7 @@ public final class Interpreter {
         this.pageRegions = new PageRegions(mem.pages());
         // refused here, on the caller's thread: on the compiler thread a bad setting would only
         // leave every region untranslated
-        RegionMemEmitter.checkPageCacheSetting();
+        epaprlab.ppc.cpu.EngineProperties.check();
     }
 
     public CpuState state() { return s; }

@@ -100,18 +100,6 @@ final class RegionMemEmitter {
      */
     private static final String PAGE_CACHE = System.getProperty("epaprlab.region-page-cache", "hot");
 
-    /**
-     * Refuses a setting other than {@code hot}, {@code true} or {@code false} (a typo must not act
-     * as {@code hot}); {@link Interpreter}'s constructor checks the JVM's own, on the caller's thread.
-     */
-    static void checkPageCacheSetting(String value) {
-        if (!value.equals("hot") && !value.equals("true") && !value.equals("false")) {
-            throw new IllegalArgumentException("-Depaprlab.region-page-cache=" + value + ": must be hot, true or false");
-        }
-    }
-
-    static void checkPageCacheSetting() { checkPageCacheSetting(PAGE_CACHE); }
-
     /** True when this translation's FLAT loads use the page cache. */
     private boolean pageCache() {
         return switch (PAGE_CACHE) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import epaprlab.ppc.cpu.Cpu;
@@ -137,13 +136,5 @@ class RegionTieringTest {
         } finally {
             Interpreter.setRegionHotInstructions(saved);
         }
-    }
-
-    @Test
-    void anUnknownPageCacheSettingIsRefusedByName() {
-        for (String ok : new String[] {"hot", "true", "false"}) RegionMemEmitter.checkPageCacheSetting(ok);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RegionMemEmitter.checkPageCacheSetting("ture"));
-        assertTrue(e.getMessage().contains("epaprlab.region-page-cache") && e.getMessage().contains("ture"), e.getMessage());
     }
 }
