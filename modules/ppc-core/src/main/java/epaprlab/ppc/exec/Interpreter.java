@@ -106,6 +106,7 @@ public final class Interpreter {
         // refused here, on the caller's thread: on the compiler thread a bad setting would only
         // leave every region untranslated
         RegionMemEmitter.checkPageCacheSetting();
+        RegionCompiler.checkCrComparesSetting(RegionCompiler.CR_COMPARES);
     }
 
     public CpuState state() { return s; }

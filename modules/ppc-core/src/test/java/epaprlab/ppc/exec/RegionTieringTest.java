@@ -146,4 +146,12 @@ class RegionTieringTest {
                 () -> RegionMemEmitter.checkPageCacheSetting("ture"));
         assertTrue(e.getMessage().contains("epaprlab.region-page-cache") && e.getMessage().contains("ture"), e.getMessage());
     }
+
+    @Test
+    void anUnknownCrComparesSettingIsRefusedByName() {
+        for (String ok : new String[] {"hot", "true", "false"}) RegionCompiler.checkCrComparesSetting(ok);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RegionCompiler.checkCrComparesSetting("yes"));
+        assertTrue(e.getMessage().contains("epaprlab.region-cr-compares") && e.getMessage().contains("yes"), e.getMessage());
+    }
 }
