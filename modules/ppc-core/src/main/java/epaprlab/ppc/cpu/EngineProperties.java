@@ -73,6 +73,7 @@ public final class EngineProperties {
             new Whole("epaprlab.region-hot-instructions", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.region-page-slots", 1, 3),
             new Choice("epaprlab.region-page-cache", "hot", "true", "false"),
+            new Choice("epaprlab.region-cr-compares", "hot", "true", "false"),
             new Choice("epaprlab.region-fpr-locals", "true", "false"),
             new HexWord(Cpu.FAULT_WORD_PROPERTY));
 

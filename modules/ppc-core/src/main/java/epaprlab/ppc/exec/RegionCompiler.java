@@ -338,6 +338,17 @@ final class RegionCompiler {
 
     private static final AtomicLong RETRANSLATED = new AtomicLong();
 
+    /**
+     * {@code -Depaprlab.region-cr-compares}: which translations keep CR fields as their compares
+     * ({@code Emitter#cmpForm}): {@code hot} (the default) the hot forms only, {@code true} every
+     * region, {@code false} none. In every region it cost short guests 10–25 % more CPU (fifth
+     * session, branch {@code regionint}: every entry, exit and handler call composes or splits the
+     * fields); hot forms are made only after 50 M instructions, which no short guest reaches. The
+     * region-tier test execution runs with {@code true}. Other values are refused by {@code
+     * EngineProperties}.
+     */
+    static final String CR_COMPARES = System.getProperty("epaprlab.region-cr-compares", "hot");
+
     private static Region define(DecodeTable table, Plan p, int[] entries, boolean hot) {
         Op[] ops = new Op[p.length()];
         for (int k = 0; k < ops.length; k++) ops[k] = table.decode(p.words[k]);
@@ -418,14 +429,15 @@ final class RegionCompiler {
      * 7-8 n (the count at the current block's start), 9 bo (the block's first word index), 10-11
      * exit PC, 12-13 exit NIA, 14-15 exit count, 16 exit op, 17 exit word, 18-19 EA, 20-25
      * temporaries, 26 the exception, 27 the GPR array, then the cached registers, two int
-     * temporaries, the CPU's {@link PendingInterrupts} and the eight split CR fields; from 200 the
-     * memory locals of the inline loads and stores ({@link RegionMemEmitter#MEM_RD}).
+     * temporaries, the CPU's {@link PendingInterrupts}, the eight split CR fields (their nibbles,
+     * or X of a field kept as its compare) and the compares' operands A and B ({@link #cmpForm});
+     * from 200 the memory locals of the inline loads and stores ({@link RegionMemEmitter#MEM_RD}).
      */
     private static final class Emitter implements RegionMemEmitter.Host {
         static final int S = 1, PCBASE = 2, PABASE = 4, ENTRY = 6, N = 7, BO = 9, XPC = 10, XNIA = 12, XRET = 14,
                 XOP = 16, XW = 17, EA = RegionMemEmitter.EA, T1 = 20, T2 = 22, T3 = 24, EXC = 26, GPRS = 27,
                 GPR0 = 28, CR = GPR0 + 64, LR = CR + 1, CTR = LR + 2, SO = CTR + 2, OV = SO + 1, CA = OV + 1,
-                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1;
+                TI1 = CA + 1, TI2 = CA + 2, PEND = CA + 3, CRF = PEND + 1, CRA = CRF + 8, CRB = CRA + 16;
         /** Special registers by bit in {@link #usedSpecial}/{@link #writtenSpecial}. */
         static final int SP_CR = 1, SP_LR = 2, SP_CTR = 4, SP_SO = 8, SP_OV = 16, SP_CA = 32, SP_ALL = 63;
 
@@ -529,7 +541,7 @@ final class RegionCompiler {
             c.loadConstant(~bits); c.iand();
             for (int f = 0; f < 8; f++) {
                 if ((m & (1 << f)) == 0) continue;
-                c.iload(CRF + f);
+                fieldNibble(f);
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.ishl(); }
                 c.ior();
             }
@@ -543,7 +555,54 @@ final class RegionCompiler {
                 c.dup();
                 if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
                 c.loadConstant(0xF); c.iand();
-                c.istore(CRF + f);
+                storeFieldNibble(f);
+            }
+        }
+
+        /**
+         * True when this translation keeps each split CR field as the compare that set it
+         * ({@link RegionCompiler#CR_COMPARES}): two longs A, B and an int X (the CRF local), the nibble being the
+         * LT/GT/EQ of A against B (signed) XOR X. A compare then stores its operands and SO and
+         * computes no nibble; only readers of the field as a number (exits, handlers, CR logic,
+         * {@code isel}, {@code mfcr}) compute it.
+         */
+        private boolean cmpForm() {
+            return switch (CR_COMPARES) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> hot;
+            };
+        }
+
+        /** Pushes split field f's nibble. */
+        private void fieldNibble(int f) {
+            if (!cmpForm()) { c.iload(CRF + f); return; }
+            c.loadConstant(0x428);
+            c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); c.lcmp();
+            c.iconst_1(); c.iadd(); c.iconst_2(); c.ishl();
+            c.iushr();
+            c.loadConstant(0xF); c.iand();
+            c.iload(CRF + f); c.ixor();
+        }
+
+        /**
+         * Split field f := the nibble on the stack (consumed). As a compare: A = B = 0 (EQ) and
+         * X = nibble XOR EQ, which gives back any nibble exactly.
+         */
+        private void storeFieldNibble(int f) {
+            if (!cmpForm()) { c.istore(CRF + f); return; }
+            c.iconst_2(); c.ixor(); c.istore(CRF + f);
+            c.lconst_0(); c.lstore(CRA + 2 * f);
+            c.lconst_0(); c.lstore(CRB + 2 * f);
+        }
+
+        /** Branches to {@code not} unless bit {@code j} (LT, GT, EQ) of the signed compare of the two longs on the stack (consumed) is {@code set}. */
+        private void branchUnless(int j, boolean set, Label not) {
+            c.lcmp();
+            switch (j) {
+                case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
+                case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
+                default -> { if (set) c.ifne(not); else c.ifeq(not); }
             }
         }
         void ldI(int sp, int slot) { usedSpecial[0] |= sp; c.iload(slot); }
@@ -810,7 +869,7 @@ final class RegionCompiler {
         @Override public void storeCr() { stCr(); }
         @Override public void loadCrField(int f) {
             usedSpecial[0] |= SP_CR;
-            if ((splitFields() & (1 << f)) != 0) { c.iload(CRF + f); return; }
+            if ((splitFields() & (1 << f)) != 0) { fieldNibble(f); return; }
             c.iload(CR);
             if (f != 7) { c.loadConstant(28 - 4 * f); c.iushr(); }
             c.loadConstant(0xF); c.iand();
@@ -818,7 +877,7 @@ final class RegionCompiler {
         @Override public void storeCrField(int f) {
             crFields[0] |= 1 << f;
             usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
-            if ((splitFields() & (1 << f)) != 0) { c.istore(CRF + f); return; }
+            if ((splitFields() & (1 << f)) != 0) { storeFieldNibble(f); return; }
             int shift = 28 - 4 * f;
             if (shift != 0) { c.loadConstant(shift); c.ishl(); }
             c.iload(CR); c.loadConstant(~(0xF << shift)); c.iand(); c.ior(); c.istore(CR);
@@ -899,6 +958,17 @@ final class RegionCompiler {
             int shift = 28 - 4 * bf;
             crFields[0] |= 1 << bf;
             boolean split = (splitFields() & (1 << bf)) != 0;
+            if (split && cmpForm()) {
+                // the field as its compare: the operands and SO, no nibble computed here
+                usedSpecial[0] |= SP_CR; writtenSpecial[0] |= SP_CR;
+                operands.run();
+                c.lstore(CRB + 2 * bf); c.lstore(CRA + 2 * bf);
+                ldI(SP_SO, SO); c.istore(CRF + bf);
+                compareAt = current;
+                compareField = bf;
+                compareOperands = operands;
+                return;
+            }
             if (!split) { ldCr(); c.loadConstant(~(0xF << shift)); c.iand(); }
             c.loadConstant(0x428);
             operands.run();
@@ -1205,11 +1275,23 @@ final class RegionCompiler {
                 if (fused != null) {
                     // cmp + bc as a compare and a branch: the same lcmp the CR field came from
                     fused.run();
-                    c.lcmp();
-                    switch (bi(w) % 4) {
-                        case 0 -> { if (set) c.ifge(not); else c.iflt(not); }
-                        case 1 -> { if (set) c.ifle(not); else c.ifgt(not); }
-                        default -> { if (set) c.ifne(not); else c.ifeq(not); }
+                    branchUnless(bi(w) % 4, set, not);
+                } else if ((splitFields() & (1 << (bi(w) / 4))) != 0 && cmpForm()) {
+                    usedSpecial[0] |= SP_CR;
+                    int f = bi(w) / 4, j = bi(w) % 4;
+                    c.iload(CRF + f); c.loadConstant(8 >>> j); c.iand();
+                    if (j == 3) {
+                        // SO: X's bit alone (A against B never sets it)
+                        if (set) c.ifeq(not); else c.ifne(not);
+                    } else {
+                        // the bit of A against B, inverted when X has it (a nibble no compare gives)
+                        Label flipped = c.newLabel(), go = c.newLabel();
+                        c.ifne(flipped);
+                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, set, not);
+                        c.goto_(go);
+                        c.labelBinding(flipped);
+                        c.lload(CRA + 2 * f); c.lload(CRB + 2 * f); branchUnless(j, !set, not);
+                        c.labelBinding(go);
                     }
                 } else if ((splitFields() & (1 << (bi(w) / 4))) != 0) {
                     usedSpecial[0] |= SP_CR;

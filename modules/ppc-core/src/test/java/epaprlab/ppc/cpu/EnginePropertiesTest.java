@@ -33,6 +33,8 @@ class EnginePropertiesTest {
         // a typo acted as hot (then: each VM crashed at boot)
         assertEquals(Optional.of("-Depaprlab.region-page-cache=ture: must be hot, true or false"),
                 problem("epaprlab.region-page-cache", "ture"));
+        assertEquals(Optional.of("-Depaprlab.region-cr-compares=yes: must be hot, true or false"),
+                problem("epaprlab.region-cr-compares", "yes"));
         // Integer.getInteger gave the default for what is not a number
         assertEquals(Optional.of("-Depaprlab.compile-threshold=10_000: must be a whole number >= 0"),
                 problem("epaprlab.compile-threshold", "10_000"));
@@ -50,6 +52,7 @@ class EnginePropertiesTest {
     void valuesTheReadersTakeAreAccepted() {
         for (String[] ok : new String[][] {{"epaprlab.region-page-slots", "1"}, {"epaprlab.region-page-slots", "3"},
                 {"epaprlab.region-page-cache", "hot"}, {"epaprlab.region-page-cache", "false"}, {"epaprlab.tier", "block"},
+                {"epaprlab.region-cr-compares", "hot"}, {"epaprlab.region-cr-compares", "true"},
                 {"epaprlab.compile-threshold", "0"}, {"epaprlab.compile-threshold", "0x10"}, {"epaprlab.compile-sync", "true"},
                 {"epaprlab.region-hot-instructions", "50000000"}, {Cpu.FAULT_WORD_PROPERTY, "0x7c7f1b78"}}) {
             assertEquals(Optional.empty(), problem(ok[0], ok[1]), ok[0] + "=" + ok[1]);
