@@ -138,13 +138,13 @@ final class RegionCache {
         final Region first = e.compiled;
         if (first == null) return;
         if (synchronous) {
-            retranslate(table, e, first);
-        } else if (!CodeCache.submit(() -> retranslate(table, e, first))) {
+            retranslate(table, e, first, false);
+        } else if (!CodeCache.submit(() -> retranslate(table, e, first, true))) {
             e.heat = hotInstructions;
         }
     }
 
-    private static void retranslate(DecodeTable table, Entry e, Region first) {
+    private static void retranslate(DecodeTable table, Entry e, Region first, boolean warmUp) {
         final Region hot;
         try {
             hot = hotTranslator.apply(table, e.plan);
@@ -152,7 +152,51 @@ final class RegionCache {
             hotFailed(e.plan, err);             // the first translation stays
             return;
         }
-        if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
+        if (hot == null) return;
+        if (warmUp) warm(hot, e.plan);
+        COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
+    }
+
+    /**
+     * Calls of a new region's {@code run} on the compiler thread before a CPU gets it
+     * ({@link #warm}); {@code -Depaprlab.region-warm-calls}, 0 = none.
+     */
+    private static volatile int warmCalls = Integer.getInteger("epaprlab.region-warm-calls", 2_000);
+
+    static int warmCalls() { return warmCalls; }
+
+    static void setWarmCalls(int calls) {
+        if (calls < 0) throw new IllegalArgumentException("region warm-up calls must be >= 0, got " + calls);
+        warmCalls = calls;
+    }
+
+    /** A CPU at its event boundary: every region it runs returns at once, with no effect. */
+    private static final ThreadLocal<CpuState[]> AT_BOUNDARY = ThreadLocal.withInitial(() -> new CpuState[2]);
+
+    /**
+     * Has the JVM compile {@code r} before the CPUs run it: a new hidden class's method starts in
+     * the JVM's bytecode interpreter, tens of times slower than the interpreter loop it replaces,
+     * until its calls reach the JIT's threshold (a few hundred, more when the JIT's queue is long);
+     * a short guest's regions spent a third of their time there (bench --short, first round).
+     * Called {@link #warmCalls} times on a CPU with no room before its event boundary, each call
+     * runs only the prologue and returns {@link Region#NO_ROOM} (or {@link Region#NOT_ENTERED})
+     * without touching anything, but counts towards the JIT's threshold, so the compilation is
+     * queued while the region is published.
+     */
+    static void warm(Region r, RegionCompiler.Plan p) {
+        final int calls = warmCalls;
+        if (calls == 0) return;
+        final CpuState[] idle = AT_BOUNDARY.get();
+        final int k = p.has64 ? 1 : 0;
+        CpuState s = idle[k];
+        if (s == null) {
+            s = idle[k] = new CpuState(p.has64 ? epaprlab.ppc.cpu.CpuModel.E5500 : epaprlab.ppc.cpu.CpuModel.E500MC,
+                    new epaprlab.ppc.mem.GuestMemory(4096));
+        }
+        s.retired = 0;
+        s.limit = 0;
+        final int entry = 4 * p.entries[0];
+        for (int i = 0; i < calls; i++) r.run(s, 0, 0, entry);
     }
 
     /** {@link RegionCompiler#defineHot}; tests put a failing one here. */
@@ -193,17 +237,18 @@ final class RegionCache {
         if (raced != null) return raced;
         final Entry fresh = e;
         if (synchronous) {
-            compile(table, fresh);
+            compile(table, fresh, false);
             return fresh;
         }
-        if (!CodeCache.submit(() -> compile(table, fresh))) {
+        if (!CodeCache.submit(() -> compile(table, fresh, true))) {
             ENTRIES.remove(plan, fresh);
             return null;
         }
         return fresh;
     }
 
-    private static void compile(DecodeTable table, Entry e) {
+    /** Translates {@code e}'s plan (warmed first when {@code warmUp}: not in the synchronous test mode, where it changes nothing). */
+    private static void compile(DecodeTable table, Entry e, boolean warmUp) {
         Region r = null;
         try {
             // too large for the JIT: the same walk stopped earlier is a part of the same code
@@ -219,6 +264,7 @@ final class RegionCache {
             return;
         }
         final Region translated = r;
+        if (warmUp) warm(translated, e.plan);
         CLOCK.admit(e, capacity, () -> {
             e.compiled = translated;
             publish(e);
