@@ -160,11 +160,20 @@ final class RegionCache {
 
     /**
      * Calls of a new region's {@code run} on the compiler thread before a CPU gets it, at most
-     * ({@link #warm}: fewer once the JIT's code runs it); {@code -Depaprlab.region-warm-calls}, 0 = none.
+     * ({@link #warm}: fewer once the JIT's code runs it); {@code -Depaprlab.region-warm-calls}.
+     * Off (0) by default: with 20,000 no short guest was slower than the interpreter in its first
+     * run, but the short suite's process CPU rose by 10-15 % (every region compiled by C1, lukewarm
+     * ones too) and coremix's region deoptimisations doubled (ppc-core README).
      */
-    private static volatile int warmCalls = Integer.getInteger("epaprlab.region-warm-calls", 20_000);
+    private static volatile int warmCalls = Integer.getInteger("epaprlab.region-warm-calls", 0);
 
     static int warmCalls() { return warmCalls; }
+
+    /** For tests: warm-up calls for regions translated from now on. */
+    static void setWarmCalls(int calls) {
+        if (calls < 0) throw new IllegalArgumentException("region warm-up calls must be >= 0, got " + calls);
+        warmCalls = calls;
+    }
 
     /** A CPU at its event boundary: every region it runs returns at once, with no effect. */
     private static final ThreadLocal<CpuState[]> AT_BOUNDARY = ThreadLocal.withInitial(() -> new CpuState[2]);

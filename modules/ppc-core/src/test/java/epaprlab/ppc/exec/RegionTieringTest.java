@@ -155,7 +155,8 @@ class RegionTieringTest {
      * The background compiler warms a new region before a CPU gets it: its calls on a CPU with no
      * room ({@link RegionCache#warm}) get the JIT to compile its {@code run} method, which otherwise
      * starts in the JVM's bytecode interpreter. Seen through JFR's compilation events; without the
-     * warm-up calls (or with calls that do not reach the method) no compilation of it ever comes.
+     * warm-up calls ({@code -Dtest.region-warm-calls=0}) no compilation of it ever comes. The warm-up
+     * is off by default; the test turns it on.
      */
     @Test
     void aWarmedRegionIsCompiledByTheJitBeforeAnyCpuRunsIt() throws Exception {
@@ -165,10 +166,14 @@ class RegionTieringTest {
         assertNotNull(r);
         String name = r.getClass().getName();
         CountDownLatch compiled = new CountDownLatch(1);
+        int saved = RegionCache.warmCalls();
         try (AutoCloseable jfr = compilationsOf(name, compiled)) {
+            RegionCache.setWarmCalls(Integer.getInteger("test.region-warm-calls", 20_000));
             RegionCache.warm(r, p);
             assertTrue(compiled.await(40, TimeUnit.SECONDS), "no JIT compilation of " + name + ".run after "
                     + RegionCache.warmCalls() + " warm-up calls");
+        } finally {
+            RegionCache.setWarmCalls(saved);
         }
     }
 
