@@ -42,7 +42,7 @@ class BenchCommandTest {
         assertEquals(0, r.code(), r.out() + r.err());
         List<String> lines = r.out().lines().toList();
         Pattern row = Pattern.compile("^(e500mc|e5500)\\s+([a-z0-9_]+)\\s+([\\d,]+)\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s"
-                + "\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}-\\s*\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}"
+                + "\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}-\\s*\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}\\s+\\d+\\.\\d{2}"
                 + "\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s\\s+\\d+\\.\\d{3} s(  SLOWER)?$");
         List<Matcher> rows = lines.stream().map(row::matcher).filter(Matcher::matches).toList();
         assertTrue(rows.size() >= 15, "at least 15 programs in:\n" + r.out());
@@ -53,7 +53,7 @@ class BenchCommandTest {
             assertTrue(n >= 1_000_000 && n <= 10_000_000, m.group(1) + " " + m.group(2) + ": 1-10 M instructions, got " + n);
         }
         long marked = rows.stream().filter(m -> m.group(4) != null).count();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("slower-than-interpreter=" + marked + " of " + rows.size() + " ")),
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("slower-than-interpreter=" + marked + " of " + rows.size() + " (VCPU-VS > 1.00; ")),
                 "the summary counts the " + marked + " rows marked SLOWER:\n" + r.out());
         assertTrue(lines.get(lines.size() - 2).matches("^interp-s=\\d+\\.\\d{3} epapr-lab-cpu-s=\\d+\\.\\d{3} interp-cpu-s=\\d+\\.\\d{3}"
                 + " qemu-cpu-s=\\d+\\.\\d{3} cpu-ratio=\\d+\\.\\d{3}$"), "CPU line: " + lines.get(lines.size() - 2));

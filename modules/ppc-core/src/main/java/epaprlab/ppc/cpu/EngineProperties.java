@@ -71,6 +71,7 @@ public final class EngineProperties {
             new Whole("epaprlab.code-cache-regions", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.region-instructions", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.region-hot-instructions", 1, Integer.MAX_VALUE),
+            new Whole("epaprlab.region-warm-calls", 0, Integer.MAX_VALUE),
             new Whole("epaprlab.region-page-slots", 1, 3),
             new Choice("epaprlab.region-page-cache", "hot", "true", "false"),
             new Choice("epaprlab.region-cr-compares", "hot", "true", "false"),

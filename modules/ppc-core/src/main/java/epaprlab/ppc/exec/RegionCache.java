@@ -1,6 +1,8 @@
 package epaprlab.ppc.exec;
 
+import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.decode.DecodeTable;
+import epaprlab.ppc.mem.GuestMemory;
 
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,8 +154,66 @@ final class RegionCache {
             hotFailed(e.plan, err);             // the first translation stays
             return;
         }
+        // not warmed (see warm): only long guests get here, and C2, not C1, is what they wait for
         if (hot != null) COMPILED.compareAndSet(e, first, hot);     // not when evicted meanwhile
     }
+
+    /**
+     * Calls of a new region's {@code run} on the compiler thread before a CPU gets it, at most
+     * ({@link #warm}: fewer once the JIT's code runs it); {@code -Depaprlab.region-warm-calls}.
+     * Off (0) by default: with 20,000 no short guest was slower than the interpreter in its first
+     * run, but the short suite's process CPU rose by 10-15 % (every region compiled by C1, lukewarm
+     * ones too) and coremix's region deoptimisations doubled (ppc-core README).
+     */
+    private static volatile int warmCalls = Integer.getInteger("epaprlab.region-warm-calls", 0);
+
+    static int warmCalls() { return warmCalls; }
+
+    /** For tests: warm-up calls for regions translated from now on. */
+    static void setWarmCalls(int calls) {
+        if (calls < 0) throw new IllegalArgumentException("region warm-up calls must be >= 0, got " + calls);
+        warmCalls = calls;
+    }
+
+    /** A CPU at its event boundary: every region it runs returns at once, with no effect. */
+    private static final ThreadLocal<CpuState[]> AT_BOUNDARY = ThreadLocal.withInitial(() -> new CpuState[2]);
+
+    /**
+     * Has the JVM compile a new region {@code r} (a first form) before the CPUs run it: a new
+     * hidden class's method starts in the JVM's bytecode interpreter, tens of times slower than
+     * the interpreter loop it replaces, until its calls reach the JIT's threshold (a few hundred,
+     * more when the JIT's queue is long); a short guest's regions spent most of their time there
+     * in its first run (bench --short). Called in batches, up to {@link #warmCalls} times, until a
+     * batch runs at JIT speed, on a CPU with no room before its event boundary: each call runs
+     * only the prologue and the entry check and returns {@link Region#NO_ROOM} without touching
+     * anything, but counts towards the JIT's threshold.
+     */
+    static void warm(Region r, RegionCompiler.Plan p) {
+        final int calls = warmCalls;
+        if (calls == 0) return;
+        final CpuState[] idle = AT_BOUNDARY.get();
+        final int k = p.has64 ? 1 : 0;
+        CpuState s = idle[k];
+        if (s == null) {
+            s = idle[k] = new CpuState(p.has64 ? CpuModel.E5500 : CpuModel.E500MC, new GuestMemory(4096));
+        }
+        s.retired = 0;
+        s.limit = 0;
+        final int entry = 4 * p.entries[0];
+        for (int done = 0; done < calls; done += WARM_BATCH) {
+            final long t0 = System.nanoTime();
+            for (int i = 0; i < WARM_BATCH; i++) r.run(s, 0, 0, entry);
+            // JIT code runs it now: stop, so that the profile C2 reads later is the CPUs' calls
+            if (System.nanoTime() - t0 < WARM_BATCH * COMPILED_CALL_NS) return;
+        }
+    }
+
+    private static final int WARM_BATCH = 64;
+    /**
+     * Above it a warm-up call is taken to run in the JVM's interpreter (a few hundred ns for the
+     * prologue's loads); JIT code takes tens of ns.
+     */
+    private static final long COMPILED_CALL_NS = 100;
 
     /** {@link RegionCompiler#defineHot}; tests put a failing one here. */
     static volatile java.util.function.BiFunction<DecodeTable, RegionCompiler.Plan, Region> hotTranslator = RegionCompiler::defineHot;
@@ -193,17 +253,18 @@ final class RegionCache {
         if (raced != null) return raced;
         final Entry fresh = e;
         if (synchronous) {
-            compile(table, fresh);
+            compile(table, fresh, false);
             return fresh;
         }
-        if (!CodeCache.submit(() -> compile(table, fresh))) {
+        if (!CodeCache.submit(() -> compile(table, fresh, true))) {
             ENTRIES.remove(plan, fresh);
             return null;
         }
         return fresh;
     }
 
-    private static void compile(DecodeTable table, Entry e) {
+    /** Translates {@code e}'s plan (warmed first when {@code warmUp}: not in the synchronous test mode, where it changes nothing). */
+    private static void compile(DecodeTable table, Entry e, boolean warmUp) {
         Region r = null;
         try {
             // too large for the JIT: the same walk stopped earlier is a part of the same code
@@ -219,6 +280,7 @@ final class RegionCache {
             return;
         }
         final Region translated = r;
+        if (warmUp) warm(translated, e.plan);
         CLOCK.admit(e, capacity, () -> {
             e.compiled = translated;
             publish(e);

@@ -13,8 +13,12 @@ import epaprlab.ppc.cpu.StopReason;
 import epaprlab.ppc.decode.DecodeTable;
 import epaprlab.ppc.mem.GuestMemory;
 
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -136,5 +140,56 @@ class RegionTieringTest {
         } finally {
             Interpreter.setRegionHotInstructions(saved);
         }
+    }
+
+    /**
+     * The background compiler warms a new region before a CPU gets it: its calls on a CPU with no
+     * room ({@link RegionCache#warm}) get the JIT to compile its {@code run} method, which otherwise
+     * starts in the JVM's bytecode interpreter. Seen through JFR's compilation events; without the
+     * warm-up calls ({@code -Dtest.region-warm-calls=0}) no compilation of it ever comes. The warm-up
+     * is off by default; the test turns it on.
+     */
+    @Test
+    void aWarmedRegionIsCompiledByTheJitBeforeAnyCpuRunsIt() throws Exception {
+        Cpu c = loop(freshImm());
+        RegionCompiler.Plan p = plan(c, 0);
+        Region r = RegionCompiler.define(DecodeTable.forModel(CpuModel.E500MC), p);
+        assertNotNull(r);
+        String name = r.getClass().getName();
+        CountDownLatch compiled = new CountDownLatch(1);
+        int saved = RegionCache.warmCalls();
+        try (AutoCloseable jfr = compilationsOf(name, compiled)) {
+            RegionCache.setWarmCalls(Integer.getInteger("test.region-warm-calls", 20_000));
+            RegionCache.warm(r, p);
+            assertTrue(compiled.await(40, TimeUnit.SECONDS), "no JIT compilation of " + name + ".run after "
+                    + RegionCache.warmCalls() + " warm-up calls");
+        } finally {
+            RegionCache.setWarmCalls(saved);
+        }
+    }
+
+    /**
+     * A JFR stream (started) that counts {@code done} down at a JIT compilation of {@code type}'s
+     * {@code run}. Through reflection: this test module (epaprlab.ppc, no dependencies) does not
+     * read jdk.jfr; surefire adds the module.
+     */
+    private static AutoCloseable compilationsOf(String type, CountDownLatch done) throws ReflectiveOperationException {
+        Class<?> streamClass = Class.forName("jdk.jfr.consumer.RecordingStream");
+        Object stream = streamClass.getConstructor().newInstance();
+        Object settings = streamClass.getMethod("enable", String.class).invoke(stream, "jdk.Compilation");
+        settings.getClass().getMethod("withThreshold", Duration.class).invoke(settings, Duration.ZERO);
+        Method getValue = Class.forName("jdk.jfr.consumer.RecordedObject").getMethod("getValue", String.class);
+        Consumer<Object> onCompilation = ev -> {
+            try {
+                Object method = getValue.invoke(ev, "method");
+                Object owner = getValue.invoke(method, "type");
+                if ("run".equals(getValue.invoke(method, "name")) && type.equals(getValue.invoke(owner, "name"))) done.countDown();
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+        };
+        streamClass.getMethod("onEvent", String.class, Consumer.class).invoke(stream, "jdk.Compilation", onCompilation);
+        streamClass.getMethod("startAsync").invoke(stream);
+        return (AutoCloseable) stream;
     }
 }
