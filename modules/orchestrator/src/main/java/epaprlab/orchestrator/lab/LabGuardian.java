@@ -170,12 +170,15 @@ public final class LabGuardian {
                 case Admission.Decision.Admitted a -> {
                     waiting.removeFirst();
                     charges.put(vm.name(), a.charge());
-                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
+                    // anonymous ($a, $b, ...): Akka keeps its children in a tree by name, and names such as
+                    // vm-clone-12345 (a long shared prefix) cost a long comparison at every step of each
+                    // spawn, lookup and removal, in code a fresh JVM still interprets
+                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawnAnonymous(
                             attach != null && attach.vm().equals(vm.name())
                                     ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
                                             everyTransition)
                                     : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
-                                            everyTransition), "vm-" + vm.name(),
+                                            everyTransition),
                             VmSupervisor.DISPATCHER);
                     ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);
