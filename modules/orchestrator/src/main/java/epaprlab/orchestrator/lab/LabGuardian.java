@@ -4,7 +4,6 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.orchestrator.admission.Admission;
 import epaprlab.orchestrator.admission.VmCharge;
 import epaprlab.orchestrator.config.HeapBudget;
@@ -89,11 +88,12 @@ public final class LabGuardian {
 
     /** With the heap pool of {@code admission} and a terminal attached to one VM's console ({@code attach}, or null). */
     public static Behavior<Command> create(LabConfig lab, LabObserver observer, Admission admission, ConsoleAttachment attach) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new LabGuardian(ctx, timers, lab, observer, admission, attach).first()));
+        // no Behaviors.withTimers: its interceptor would sit in the path of every message (several per
+        // start); the guardian's one timer (ConfirmLost) is a plain scheduled message
+        return Behaviors.setup(ctx -> new LabGuardian(ctx, lab, observer, admission, attach).first());
     }
 
     private final ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
     private final LabConfig lab;
     private final LabObserver observer;
     /** Read once: whether the VMs publish every lifecycle transition or only those into RUNNING. */
@@ -104,12 +104,12 @@ public final class LabGuardian {
     private final ConsoleAttachment attach;
     private final Instant started = Instant.now();
     /** Results by VM name, in lab order; null until the VM ends. */
-    private final Map<String, VmResult> results = new LinkedHashMap<>();
+    private final Map<String, VmResult> results;
     /** VMs without a result yet (the nulls in {@link #results}, counted). */
     private int unfinished;
-    private final Map<String, VmConfig> configs = new java.util.HashMap<>();
+    private final Map<String, VmConfig> configs;
     /** VMs not started yet, in lab order. */
-    private final Deque<VmConfig> waiting = new ArrayDeque<>();
+    private Deque<VmConfig> waiting = new ArrayDeque<>();
     /** Supervisors that have not stopped yet, by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
     private final Admission admission;
@@ -124,21 +124,26 @@ public final class LabGuardian {
     /** boot-once: the other VMs of a group whose snapshot is not taken yet, in lab order. */
     private final Map<String, Deque<VmConfig>> parked = new java.util.HashMap<>();
 
-    private LabGuardian(ActorContext<Command> ctx, TimerScheduler<Command> timers, LabConfig lab, LabObserver observer,
-                        Admission admission, ConsoleAttachment attach) {
+    private LabGuardian(ActorContext<Command> ctx, LabConfig lab, LabObserver observer, Admission admission,
+                        ConsoleAttachment attach) {
         this.ctx = ctx;
         this.admission = admission;
         this.attach = attach;
-        this.timers = timers;
         this.lab = lab;
         this.observer = observer;
         this.everyTransition = observer.wantsEveryTransition();
         this.events = ctx.messageAdapter(VmEvent.class, FromVm::new);
+        // sized for the lab at once: a lab of 20,000 clones would otherwise rehash them a dozen times
+        this.results = LinkedHashMap.newLinkedHashMap(lab.vms().size());
+        this.configs = java.util.HashMap.newHashMap(lab.vms().size());
         for (VmConfig vm : lab.vms()) {
             if (vm.snapshot().bootOnce()) sources.putIfAbsent(vm.snapshot().group(), vm.name());
             results.put(vm.name(), null);
             configs.put(vm.name(), vm);
-            waiting.add(vm);
+            // a group's clones wait for its snapshot, which no source has yet: parked here in one pass
+            // (its source comes first in lab order), not one by one by startWaiting
+            if (isClone(vm)) parked.computeIfAbsent(vm.snapshot().group(), g -> new ArrayDeque<>()).addLast(vm);
+            else waiting.add(vm);
         }
         unfinished = results.size();
         startWaiting();
@@ -165,12 +170,15 @@ public final class LabGuardian {
                 case Admission.Decision.Admitted a -> {
                     waiting.removeFirst();
                     charges.put(vm.name(), a.charge());
-                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawn(
+                    // anonymous ($a, $b, ...): Akka keeps its children in a tree by name, and names such as
+                    // vm-clone-12345 (a long shared prefix) cost a long comparison at every step of each
+                    // spawn, lookup and removal, in code a fresh JVM still interprets
+                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawnAnonymous(
                             attach != null && attach.vm().equals(vm.name())
                                     ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
                                             everyTransition)
                                     : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
-                                            everyTransition), "vm-" + vm.name(),
+                                            everyTransition),
                             VmSupervisor.DISPATCHER);
                     ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
                     alive.put(vm.name(), supervisor);
@@ -200,60 +208,61 @@ public final class LabGuardian {
     private void unpark(String group) {
         Deque<VmConfig> clones = parked.remove(group);
         if (clones == null) return;
-        while (!clones.isEmpty()) waiting.addFirst(clones.removeLast());
+        clones.addAll(waiting);         // behind them what waited already (usually nothing): no pass over the clones
+        waiting = clones;
     }
 
+    /** A plain receive, not a built one: no case list is walked per message. */
     private Behavior<Command> running() {
-        return Behaviors.receive(Command.class)
-                .onMessage(Command.class, msg -> switch (msg) {
-                    case FromVm(VmFinished f) -> {
-                        record(f);
-                        yield finishIfDone();
-                    }
-                    case FromVm(VmEvent.SnapshotTaken t) -> {
-                        observer.onEvent(new LabEvent.OfVm(t));
-                        String group = configs.get(t.vm()).snapshot().group();
-                        if (t.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) {
-                            groupSnapshots.put(group, t.snapshot());
-                            // kept for the lab's whole life (its clones share its pages): charged for as long
-                            admission.pool().force(SnapshotFacts.storedBytes(t.snapshot().machine()));
-                            unpark(group);
-                            startWaiting();
-                        }
-                        yield Behaviors.same();
-                    }
-                    case FromVm(VmEvent e) -> {
-                        observer.onEvent(new LabEvent.OfVm(e));
-                        yield Behaviors.same();
-                    }
-                    case SupervisorStopped s -> {
-                        alive.remove(s.vm());
-                        VmCharge charge = charges.remove(s.vm());
-                        if (charge != null) charge.close();
-                        if (results.get(s.vm()) == null) timers.startSingleTimer(new ConfirmLost(s.vm()), LOST_RESULT_GRACE);
-                        startWaiting();
-                        yield finishIfDone();
-                    }
-                    case ConfirmLost l -> {
-                        if (results.get(l.vm()) == null) {
-                            record(new VmFinished(lostResult(l.vm(), Outcome.CRASHED,
-                                    "the VM supervisor stopped without a result (see the log)"), Instant.now()));
-                        }
-                        yield finishIfDone();
-                    }
-                    case Begin _ -> Behaviors.unhandled();          // a guardian runs one lab
-                    case StopAll s -> {
-                        parked.keySet().stream().toList().forEach(this::unpark);
-                        while (!waiting.isEmpty()) {
-                            VmConfig vm = waiting.removeFirst();
-                            record(new VmFinished(lostResult(vm.name(), Outcome.STOPPED,
-                                    "stopped by the host before it started: " + s.why()), Instant.now()));
-                        }
-                        alive.values().forEach(vm -> vm.tell(new VmSupervisor.Stop(s.why())));
-                        yield finishIfDone();
-                    }
-                })
-                .build();
+        return Behaviors.receive((c, msg) -> switch (msg) {
+            case FromVm(VmFinished f) -> {
+                record(f);
+                yield finishIfDone();
+            }
+            case FromVm(VmEvent.SnapshotTaken t) -> {
+                observer.onEvent(new LabEvent.OfVm(t));
+                String group = configs.get(t.vm()).snapshot().group();
+                if (t.vm().equals(sources.get(group)) && !groupSnapshots.containsKey(group)) {
+                    groupSnapshots.put(group, t.snapshot());
+                    // kept for the lab's whole life (its clones share its pages): charged for as long
+                    admission.pool().force(SnapshotFacts.storedBytes(t.snapshot().machine()));
+                    unpark(group);
+                    startWaiting();
+                }
+                yield Behaviors.same();
+            }
+            case FromVm(VmEvent e) -> {
+                observer.onEvent(new LabEvent.OfVm(e));
+                yield Behaviors.same();
+            }
+            case SupervisorStopped s -> {
+                alive.remove(s.vm());
+                VmCharge charge = charges.remove(s.vm());
+                if (charge != null) charge.close();
+                // never cancelled: ConfirmLost itself checks whether the result came meanwhile
+                if (results.get(s.vm()) == null) ctx.scheduleOnce(LOST_RESULT_GRACE, ctx.getSelf(), new ConfirmLost(s.vm()));
+                startWaiting();
+                yield finishIfDone();
+            }
+            case ConfirmLost l -> {
+                if (results.get(l.vm()) == null) {
+                    record(new VmFinished(lostResult(l.vm(), Outcome.CRASHED,
+                            "the VM supervisor stopped without a result (see the log)"), Instant.now()));
+                }
+                yield finishIfDone();
+            }
+            case Begin _ -> Behaviors.unhandled();          // a guardian runs one lab
+            case StopAll s -> {
+                parked.keySet().stream().toList().forEach(this::unpark);
+                while (!waiting.isEmpty()) {
+                    VmConfig vm = waiting.removeFirst();
+                    record(new VmFinished(lostResult(vm.name(), Outcome.STOPPED,
+                            "stopped by the host before it started: " + s.why()), Instant.now()));
+                }
+                alive.values().forEach(vm -> vm.tell(new VmSupervisor.Stop(s.why())));
+                yield finishIfDone();
+            }
+        });
     }
 
     private void record(VmFinished f) {

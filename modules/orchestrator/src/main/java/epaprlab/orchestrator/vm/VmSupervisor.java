@@ -5,7 +5,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.TimerScheduler;
 import epaprlab.machine.api.Vcpu;
 import epaprlab.machine.board.Machine;
 import epaprlab.machine.boot.BootException;
@@ -116,8 +115,18 @@ public final class VmSupervisor {
      */
     private record ToOwnVcpu(OwnVcpu to, VcpuActor.Command command) implements Command {}
 
-    /** The timer key of the own vCPU loop's one timer (its idle deadline or spin poll). */
-    private static final Object OWN_VCPU_TIMER = "own-vcpu-turn";
+    /** This actor's timers, one of each at most ({@link SelfTimers}: no interceptor in the path of every message). */
+    private enum TimerKey {
+        /** The own vCPU loop's one timer (its idle deadline or spin poll). */
+        OWN_VCPU_TURN,
+        /** The waiting console step's timeout (one step waits at a time). */
+        CONSOLE_STEP,
+        BOOT_AFTER_BACKOFF,
+        SILENCE_CHECK
+    }
+
+    /** A timer of {@link #timers} fired; {@link #receive} turns it into the message it was armed with. */
+    private record TimerFired(TimerKey key, long generation) implements Command {}
 
     /** A console line matched the pass or fail pattern (sent from a vCPU thread). */
     private record ConsoleResult(Outcome outcome, String line) implements Command {}
@@ -133,9 +142,6 @@ public final class VmSupervisor {
 
     /** Console step {@code number}'s timeout ran out before its pattern was seen. */
     private record StepTimedOut(int number) implements Command {}
-
-    /** The timer key of the waiting console step's timeout (one step waits at a time). */
-    private static final Object STEP_TIMER = "console-step";
 
     private enum BootAfterBackoff implements Command { INSTANCE }
 
@@ -223,7 +229,7 @@ public final class VmSupervisor {
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+        return Behaviors.setup(ctx -> {
             Instant started = Instant.now();
             Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
             Machine board;
@@ -236,17 +242,17 @@ public final class VmSupervisor {
             } catch (BootException | java.io.IOException | RuntimeException e) {
                 return failedAtStart(config, events, everyTransition, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
             }
+            VmSupervisor vm = new VmSupervisor(ctx, config, events, everyTransition, board, started, hypercalls, consoleTap, charge, boards)
+                    .withConsole();
             Duration silence = config.limits().consoleSilence();
             if (!silence.isZero()) {
                 Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
                         ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
-                timers.startTimerWithFixedDelay(SilenceCheck.INSTANCE, every);
+                vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
             }
-            VmSupervisor vm = new VmSupervisor(ctx, timers, config, events, everyTransition, board, started, hypercalls, consoleTap, charge, boards)
-                    .withConsole();
             return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
                     : vm.boot(ResetReason.POWER_ON, "power on");
-        }));
+        });
     }
 
     /** Console output that does not come through hypercalls (the ppce500 UART) goes to the same sink. */
@@ -256,7 +262,7 @@ public final class VmSupervisor {
     }
 
     private final ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
+    private final SelfTimers<TimerKey, Command> timers;
     private final VmConfig config;
     private final ActorRef<VmEvent> events;
     /** False: only the transitions into RUNNING are published (see {@link #move}). */
@@ -329,7 +335,7 @@ public final class VmSupervisor {
     private WallDeadlines.Deadline wallTimer;
     private long heldSinceNanos = -1;
 
-    private VmSupervisor(ActorContext<Command> ctx, TimerScheduler<Command> timers, VmConfig config,
+    private VmSupervisor(ActorContext<Command> ctx, VmConfig config,
                          ActorRef<VmEvent> events, boolean everyTransition, Machine board, Instant started, HypercallCounts hypercalls,
                          ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
         this.ctx = ctx;
@@ -338,7 +344,7 @@ public final class VmSupervisor {
         this.executedCounted = new long[board.vcpus().size()];
         for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
         this.hypercalls = hypercalls;
-        this.timers = timers;
+        this.timers = new SelfTimers<>(ctx, TimerKey.class, TimerFired::new);
         this.config = config;
         this.events = events;
         this.everyTransition = everyTransition;
@@ -534,7 +540,8 @@ public final class VmSupervisor {
             vcpus.values().forEach(actor -> tellVcpu(actor, VcpuActor.Restored.INSTANCE));
             return running(vcpus);
         }
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+        return receive(msg -> switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield pausingForRestore(vcpus, waiting, why, requestedAt);
@@ -552,7 +559,7 @@ public final class VmSupervisor {
             // what the vCPUs did before the restore no longer counts: it is undone
             case FromVcpu _, ConsoleResult _, SilenceCheck _, DebugHeld _, Reset _, ConsoleSnapshotMatched _ -> Behaviors.same();
             case BootAfterBackoff _ -> Behaviors.unhandled();
-        }).build();
+        });
     }
 
     private VcpuActor.Wiring wiring(Vcpu vcpu) {
@@ -577,9 +584,9 @@ public final class VmSupervisor {
 
         @Override public void sendTurn() { self.tell(turn); }
 
-        @Override public void turnAfter(Duration delay) { timers.startSingleTimer(OWN_VCPU_TIMER, turn, delay); }
+        @Override public void turnAfter(Duration delay) { timers.startSingle(TimerKey.OWN_VCPU_TURN, turn, delay); }
 
-        @Override public void cancelTurnTimer() { timers.cancel(OWN_VCPU_TIMER); }
+        @Override public void cancelTurnTimer() { timers.cancel(TimerKey.OWN_VCPU_TURN); }
 
         @Override public void report(VcpuReport report) { self.tell(new FromVcpu(report)); }
     }
@@ -601,15 +608,29 @@ public final class VmSupervisor {
         return Behaviors.same();
     }
 
+    /**
+     * A state's behaviour: {@code handler} gets every message, a fired timer as the message it was
+     * armed with; a timer cancelled or replaced after it fired is dropped. A plain receive, not a
+     * built one (every start enters several states: no case list per message).
+     */
+    private Behavior<Command> receive(java.util.function.Function<Command, Behavior<Command>> handler) {
+        return Behaviors.receive((c, msg) -> {
+            if (!(msg instanceof TimerFired f)) return handler.apply(msg);
+            Command due = timers.due(f.key(), f.generation());
+            return due == null ? Behaviors.same() : handler.apply(due);
+        });
+    }
+
     // ---- RUNNING ------------------------------------------------------------------------------
 
     /** In RUNNING: {@code vcpus} are this boot's vCPU actors by vCPU id. */
     private Behavior<Command> running(Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
-        return Behaviors.receive((ctx, msg) -> onRunning(vcpus, msg));    // every start enters it: no builder per start
+        return receive(msg -> onRunning(vcpus, msg));
     }
 
     private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
         return switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
@@ -763,7 +784,8 @@ public final class VmSupervisor {
     private Behavior<Command> snapshotting(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, SnapshotJob job,
                                            Set<Integer> waiting, List<Command> later) {
         if (waiting.isEmpty()) return takeSnapshot(vcpus, job, later);
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+        return receive(msg -> switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield snapshotting(vcpus, job, waiting, later);
@@ -784,7 +806,7 @@ public final class VmSupervisor {
                 yield Behaviors.same();
             }
             case BootAfterBackoff _ -> Behaviors.unhandled();
-        }).build();
+        });
     }
 
     /** Every vCPU is at an instruction boundary: the machine's snapshot, then RUNNING again. */
@@ -856,12 +878,12 @@ public final class VmSupervisor {
         for (ConsoleStep step : done) {
             step.send().ifPresent(line -> board.vm().consoleInput((line + "\n").getBytes(StandardCharsets.UTF_8)));
         }
-        script.current().ifPresentOrElse(this::armStep, () -> timers.cancel(STEP_TIMER));
+        script.current().ifPresentOrElse(this::armStep, () -> timers.cancel(TimerKey.CONSOLE_STEP));
         return Behaviors.same();
     }
 
     private void armStep(ConsoleStep step) {
-        timers.startSingleTimer(STEP_TIMER, new StepTimedOut(step.number()), step.timeout());
+        timers.startSingle(TimerKey.CONSOLE_STEP, new StepTimedOut(step.number()), step.timeout());
     }
 
     /** False for a timeout of a step that has matched meanwhile. */
@@ -921,14 +943,15 @@ public final class VmSupervisor {
         if (alive.isEmpty()) {                // every child confirmed dead: RAM may be touched now
             countInstructions();
             if (next.backoff().isZero()) return bootAgain(next);
-            timers.startSingleTimer(BootAfterBackoff.INSTANCE, next.backoff());
+            timers.startSingle(TimerKey.BOOT_AFTER_BACKOFF, BootAfterBackoff.INSTANCE, next.backoff());
             return awaitingBackoff(next);
         }
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onResetting(alive, next, msg)).build();
+        return receive(msg -> onResetting(alive, next, msg));
     }
 
     private Behavior<Command> onResetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next, Command msg) {
         return switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(alive, Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -946,11 +969,12 @@ public final class VmSupervisor {
 
     /** In RESETTING, with no vCPU left, until the crash-restart backoff has passed. */
     private Behavior<Command> awaitingBackoff(Reboot next) {
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> onAwaitingBackoff(next, msg)).build();
+        return receive(msg -> onAwaitingBackoff(next, msg));
     }
 
     private Behavior<Command> onAwaitingBackoff(Reboot next, Command msg) {
         return switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(Set.of(), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -982,7 +1006,7 @@ public final class VmSupervisor {
     /** While resetting, a timeout or a stop request ends the VM instead of booting it again. */
     private Behavior<Command> abortReset(Set<ActorRef<VcpuActor.Command>> alive, Outcome outcome, String why) {
         move(Lifecycle.RESETTING, Lifecycle.SHUTTING_DOWN, why);
-        timers.cancel(BootAfterBackoff.INSTANCE);
+        timers.cancel(TimerKey.BOOT_AFTER_BACKOFF);
         return shuttingDown(alive, outcome, why, false);   // the vCPUs were stopped for the reset: nothing to show
     }
 
@@ -1000,14 +1024,15 @@ public final class VmSupervisor {
             move(Lifecycle.SHUTTING_DOWN, Lifecycle.STOPPED, detail);
             return finish(outcome, detail, crash);
         }
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+        return receive(msg -> switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _, PatternRunaway _ ->
                     Behaviors.same();    // already ending
-        }).build();
+        });
     }
 
     /** In FAILED: once the subtree has terminated, the result is published. */
@@ -1017,14 +1042,15 @@ public final class VmSupervisor {
             countInstructions();
             return finish(outcome, detail, crash);
         }
-        return Behaviors.receive(Command.class).onMessage(Command.class, msg -> switch (msg) {
+        return receive(msg -> switch (msg) {
+            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
             case FromVcpu _, ConsoleResult _, SilenceCheck _, WallTimeout _, Stop _, Reset _, BootAfterBackoff _,
                  ConsoleOutput _, StepTimedOut _, DebugHeld _, ConsoleSnapshotMatched _, PatternRunaway _ ->
                     Behaviors.same();    // already ending
-        }).build();
+        });
     }
 
     /**

@@ -219,4 +219,23 @@ class SnapshotLifecycleTest {
                     + " of " + source.instructions());
         }
     }
+
+    @Test
+    void clonesWaitForTheirSourceAndBootInFullFirstWhenItEndsWithoutASnapshot() throws Exception {
+        List<LabEvent> events = runLab("concurrency = 1\nvms = [ { name = h, image = \"" + HELLO
+                + "\", count = 4, boot-once = true, snapshot { at = console, console-pattern = \"never printed\" } },"
+                + " { name = solo, image = \"" + HELLO + "\" } ]");
+        LabFinished end = (LabFinished) events.getLast();
+        assertTrue(end.allAsExpected(), end.results().toString());
+        assertEquals(List.of("h-1", "h-2", "h-3", "h-4", "solo"), end.results().stream().map(VmResult::vm).toList());
+        for (VmResult vm : end.results()) {
+            assertEquals(1, vm.boots(), vm.vm());           // no snapshot: every clone boots in full
+            assertEquals(0, vm.restores(), vm.vm());
+        }
+        List<String> running = events.stream()
+                .filter(e -> e instanceof LabEvent.OfVm(LifecycleChanged l) && l.to() == Lifecycle.RUNNING)
+                .map(e -> ((LifecycleChanged) ((LabEvent.OfVm) e).event()).vm()).toList();
+        // parked until their source ended, the clones then go first, in lab order, before the VM behind them
+        assertEquals(List.of("h-1", "h-2", "h-3", "h-4", "solo"), running);
+    }
 }
