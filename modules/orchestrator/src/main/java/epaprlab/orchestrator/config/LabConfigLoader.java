@@ -674,11 +674,40 @@ public final class LabConfigLoader {
         } catch (StackOverflowError e) {          // the parser recurses once per level: a hostile nesting of included files
             throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {
-            throw unreadable(e);
+            throw missingInclude(file, text, e).orElseGet(() -> unreadable(e));
         }
         var deep = ConfigNesting.tooDeep(parsed.root());
         if (deep.isPresent()) throw new ConfigProblem.Unreadable(ConfigProblem.where(deep.get()) + ConfigNesting.problem(), null);
         return parsed;
+    }
+
+    /** Typesafe Config's words for an include it could not read: "NAME: java.io.SomeException: why". */
+    private static final java.util.regex.Pattern INCLUDE_UNREADABLE =
+            java.util.regex.Pattern.compile("^(.+?): java\\.io\\.\\w+: (.*)$", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * A {@code include required(...)} of {@code file} that could not be read (missing, unreadable),
+     * named by the line that includes it: Typesafe Config names only the included file, not who
+     * asked for it. Empty for other problems and for an include made by an included file (its own
+     * text is not here; the library's message stands).
+     */
+    private static java.util.Optional<ConfigProblem> missingInclude(Path file, String text, ConfigException e) {
+        if (!(e instanceof ConfigException.IO) || e.getMessage() == null) return java.util.Optional.empty();
+        var m = INCLUDE_UNREADABLE.matcher(e.getMessage());
+        if (!m.matches()) return java.util.Optional.empty();
+        String quoted = "\"" + m.group(1) + "\"";
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("include") && lines[i].contains(quoted)) {
+                // "include was not found", "resource not found on classpath", "(No such file or directory)":
+                // the library's and the JDK's words for a missing file; anything else (permissions) as they say it
+                String why = m.group(2).contains("not found") || m.group(2).contains("(No such file or directory)")
+                        ? "no such file " + m.group(1) : m.group(2);
+                return java.util.Optional.of(new ConfigProblem.Unreadable(
+                        file + ":" + (i + 1) + ": " + lines[i].strip() + ": " + why, e));
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** Typesafe Config writes "file: 2: problem"; ours is "file:2: problem", as everywhere else. */

@@ -297,6 +297,18 @@ class LabConfigLoaderTest {
         assertEquals(image + ": 3,221,225,472 bytes; a config file may have at most 64 MiB (is it the config?)", p.getMessage());
     }
 
+    /** A missing {@code include required(...)} is named by the including file and line (it named only the missing file). */
+    @Test
+    void aMissingRequiredIncludeIsNamedByTheLineThatIncludesIt() throws Exception {
+        image("g.elf");
+        Path file = write("lab.conf", "# a lab\ninclude required(\"common.conf\")\nvm { name = g, image = g.elf }\n");
+        ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
+        assertEquals(file + ":2: include required(\"common.conf\"): no such file common.conf", p.getMessage());
+        Path other = write("other.conf", "vm { name = g, image = g.elf }\ninclude required(file(\"gone.conf\"))\n");
+        ConfigProblem q = assertThrows(ConfigProblem.class, () -> loader.load(other));
+        assertEquals(other + ":2: include required(file(\"gone.conf\")): no such file gone.conf", q.getMessage());
+    }
+
     /** A symbolic link loop was "no such file"; it names itself (a link to a missing file stays "no such file"). */
     @Test
     void aSymbolicLinkLoopIsNamedAsOne() throws Exception {
