@@ -962,9 +962,10 @@ public final class LabConfigLoader {
 
     /** A ppce500 file's size as the board loads it: decompressed when gzip (bios, kernel), else as it is (initrd). */
     private long imageBytes(Config c, String key, String prefix, Path p) throws ConfigProblem {
+        long inflated = key.equals("initrd") ? 0 : inflatedSize(c, key, prefix, p);
+        if (inflated > 0) return inflated;
         try {
-            long inflated = key.equals("initrd") ? 0 : images.inflatedSize(p);
-            return inflated > 0 ? inflated : Files.size(p);
+            return Files.size(p);
         } catch (java.io.IOException io) {
             throw bad(c, key, prefix, "cannot read " + p + ": " + io.getMessage());
         }
