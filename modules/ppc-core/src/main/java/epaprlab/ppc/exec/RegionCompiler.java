@@ -140,7 +140,83 @@ final class RegionCompiler {
      * {@code page}, for a CPU of the given model and mode.
      */
     static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
-        return select(table, has64, cm, s.bookE, i -> s.fetchWord(page + 4L * i), start, max);
+        java.util.function.IntUnaryOperator wordAt = i -> s.fetchWord(page + 4L * i);
+        Plan p = select(table, has64, cm, s.bookE, wordAt, start, max, null);
+        return p.length() < max || LOOP_INSTRUCTIONS <= max ? p : withLoop(table, p, wordAt);
+    }
+
+    /**
+     * {@code -Depaprlab.region-loop-instructions}: the most instructions of a region grown to hold
+     * the loop its start lies on ({@link #withLoop}); at or below the region size, none grows.
+     */
+    private static final int LOOP_INSTRUCTIONS = Integer.getInteger("epaprlab.region-loop-instructions", 128);
+
+    /**
+     * A region the size limit cut ({@code p}) whose start lies on a loop that does not fit (coremix's
+     * state machine: about 95 words dispatching on the state and branching back to one head, cut
+     * into regions of 32 that exit into one another two to three times per byte): {@code p} grown
+     * by the loop, that is every instruction on a cycle through the start within the same walk at
+     * {@link #LOOP_INSTRUCTIONS}, so each turn of the loop stays inside one method. Only the loop
+     * is added, no other code the larger walk found (regions of 128 for everything were slower).
+     * Returns {@code p} when the loop is in it already or would not fit.
+     */
+    private static Plan withLoop(DecodeTable table, Plan p, java.util.function.IntUnaryOperator wordAt) {
+        Plan wide = select(table, p.has64, p.cm, p.bookE, wordAt, p.start, LOOP_INSTRUCTIONS, null);
+        boolean[] in = new boolean[PAGE_WORDS];
+        int[] word = new int[PAGE_WORDS];
+        for (int k = 0; k < wide.length(); k++) {
+            in[wide.index[k]] = true;
+            word[wide.index[k]] = wide.words[k];
+        }
+        // successors of each word inside the wide walk, both ways: the loop is what start reaches and what reaches it
+        int[] succ = new int[2 * PAGE_WORDS];
+        Arrays.fill(succ, -1);
+        for (int k = 0; k < wide.length(); k++) {
+            int i = wide.index[k], w = wide.words[k];
+            String name = table.name(w);
+            if (isBranch(name)) {
+                int t = directTarget(name, i, w);
+                if (t >= 0 && t < PAGE_WORDS && in[t]) succ[2 * i] = t;
+                if ((!alwaysTaken(name, w) || lk(w)) && i + 1 < PAGE_WORDS && in[i + 1]) succ[2 * i + 1] = i + 1;
+            } else if (!name.equals(ILLEGAL) && !(table.endsBlock(w) && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w))))
+                    && i + 1 < PAGE_WORDS && in[i + 1]) {
+                succ[2 * i + 1] = i + 1;
+            }
+        }
+        boolean[] fromStart = new boolean[PAGE_WORDS], toStart = new boolean[PAGE_WORDS];
+        int[] work = new int[PAGE_WORDS];
+        int top = 0;
+        fromStart[p.start] = true;
+        work[top++] = p.start;
+        while (top > 0) {
+            int i = work[--top];
+            for (int j = 2 * i; j <= 2 * i + 1; j++) {
+                int t = succ[j];
+                if (t >= 0 && !fromStart[t]) { fromStart[t] = true; work[top++] = t; }
+            }
+        }
+        // backwards: a word reaches start when one of its successors does (a fixpoint over the few words)
+        toStart[p.start] = true;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int k = 0; k < wide.length(); k++) {
+                int i = wide.index[k];
+                if (toStart[i]) continue;
+                int a = succ[2 * i], b = succ[2 * i + 1];
+                if (a >= 0 && toStart[a] || b >= 0 && toStart[b]) { toStart[i] = true; moved = true; }
+            }
+        }
+        boolean[] allowed = new boolean[PAGE_WORDS];
+        int count = 0;
+        boolean grows = false;
+        for (int i : p.index) allowed[i] = true;
+        for (int k = 0; k < wide.length(); k++) {
+            int i = wide.index[k];
+            if (fromStart[i] && toStart[i] && !allowed[i]) { allowed[i] = true; grows = true; }
+        }
+        for (boolean a : allowed) if (a) count++;
+        if (!grows || count > LOOP_INSTRUCTIONS) return p;
+        return select(table, p.has64, p.cm, p.bookE, i -> word[i], p.start, count, allowed);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -148,10 +224,12 @@ final class RegionCompiler {
         if (p.length() < 8) return null;
         int[] page = new int[PAGE_WORDS];
         for (int k = 0; k < p.length(); k++) page[p.index[k]] = p.words[k];
-        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2);
+        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2, null);
     }
 
-    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max) {
+    /** The walk; with {@code allowed}, only through those words (the others count as outside the page). */
+    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max,
+            boolean[] allowed) {
         boolean[] in = new boolean[PAGE_WORDS];
         boolean[] blockStart = new boolean[PAGE_WORDS];
         int[] word = new int[PAGE_WORDS];
@@ -161,7 +239,7 @@ final class RegionCompiler {
         blockStart[start] = true;
         while (top > 0 && count < max) {
             int i = work[--top];
-            while (i < PAGE_WORDS && !in[i] && count < max) {
+            while (i < PAGE_WORDS && !in[i] && count < max && (allowed == null || allowed[i])) {
                 int w = wordAt.applyAsInt(i);
                 in[i] = true;
                 word[i] = w;
