@@ -87,12 +87,31 @@ final class RegionCompiler {
         final int start;
         final int[] index;
         final int[] words;
+        /** The block starts the translation a CPU runs first enters (all of {@link #first}'s when the plan grew). */
         final int[] entries;
+        /** Every block start of {@link #index} (its {@link #entries} unless the plan grew). */
+        final int[] blocks;
+        /**
+         * Null, or for a plan grown by a loop ({@link #withLoop}) the plan the first translation
+         * holds (the walk the size limit cut): only the hot translation holds the whole loop, so
+         * short guests, which never reach one, translate no larger regions. The grown plan's
+         * words are the ones checked against RAM and watched from the first translation on.
+         */
+        final Plan first;
         /** The 64-byte lines of the page its words lie in, by bit (what {@link epaprlab.ppc.mem.GuestMemory#watchCode(int, long)} watches). */
         final long lines;
         private final int hash;
 
         Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries) {
+            this(has64, cm, bookE, start, index, words, entries, entries, null);
+        }
+
+        /** {@code grown} entered at {@code first}'s entries, translated first as {@code first}. */
+        Plan(Plan grown, Plan first) {
+            this(grown.has64, grown.cm, grown.bookE, grown.start, grown.index, grown.words, first.entries, grown.entries, first);
+        }
+
+        private Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries, int[] blocks, Plan first) {
             this.has64 = has64;
             this.cm = cm;
             this.bookE = bookE;
@@ -100,6 +119,8 @@ final class RegionCompiler {
             this.index = index;
             this.words = words;
             this.entries = entries;
+            this.blocks = blocks;
+            this.first = first;
             long l = 0;
             for (int i : index) l |= 1L << (i >>> 4);
             this.lines = l;
@@ -115,12 +136,15 @@ final class RegionCompiler {
             return m;
         }
 
-        /** True when page word {@code i} starts a block of this region. */
+        /** True when page word {@code i} is an entry of this region (see {@link #entries}). */
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
+
+        /** True when page word {@code i} starts a block of this region. */
+        boolean startsBlock(int i) { return Arrays.binarySearch(blocks, i) >= 0; }
 
         @Override public boolean equals(Object o) {
             return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.bookE == bookE && p.start == start
-                    && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
+                    && (p.first == null) == (first == null) && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
         }
 
         @Override public int hashCode() { return hash; }
@@ -154,11 +178,13 @@ final class RegionCompiler {
     /**
      * A region the size limit cut ({@code p}) whose start lies on a loop that does not fit (coremix's
      * state machine: about 95 words dispatching on the state and branching back to one head, cut
-     * into regions of 32 that exit into one another two to three times per byte): {@code p} grown
-     * by the loop, that is every instruction on a cycle through the start within the same walk at
+     * into regions of 32 that exit into one another about once per byte): {@code p} grown by the
+     * loop, that is every instruction on a cycle through the start within the same walk at
      * {@link #LOOP_INSTRUCTIONS}, so each turn of the loop stays inside one method. Only the loop
      * is added, no other code the larger walk found (regions of 128 for everything were slower).
-     * Returns {@code p} when the loop is in it already or would not fit.
+     * Only the hot translation holds the grown plan; the first one is {@code p}'s ({@link
+     * Plan#first}): grown first translations cost the short-guest suite 15-20 % more CPU. Returns
+     * {@code p} when the loop is in it already or would not fit.
      */
     private static Plan withLoop(DecodeTable table, Plan p, java.util.function.IntUnaryOperator wordAt) {
         Plan wide = select(table, p.has64, p.cm, p.bookE, wordAt, p.start, LOOP_INSTRUCTIONS, null);
@@ -216,7 +242,7 @@ final class RegionCompiler {
         }
         for (boolean a : allowed) if (a) count++;
         if (!grows || count > LOOP_INSTRUCTIONS) return p;
-        return select(table, p.has64, p.cm, p.bookE, i -> word[i], p.start, count, allowed);
+        return new Plan(select(table, p.has64, p.cm, p.bookE, i -> word[i], p.start, count, allowed), p);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -292,7 +318,7 @@ final class RegionCompiler {
      * when every block stays an entry.
      */
     static int[] loopEntries(DecodeTable table, Plan p) {
-        int[] blocks = p.entries;
+        int[] blocks = p.blocks;
         int nb = blocks.length;
         if (nb > 64) return blocks;                  // (regions larger than the default) sets of 64 bits cannot hold them
         boolean[] in = new boolean[PAGE_WORDS];
@@ -392,7 +418,8 @@ final class RegionCompiler {
      * (the caller selects a smaller region).
      */
     static Region define(DecodeTable table, Plan p) {
-        Region r = define(table, p, p.entries, false);
+        Plan code = p.first != null ? p.first : p;
+        Region r = define(table, code, code.entries, false);
         if (r != null) DEFINED.incrementAndGet();
         return r;
     }
@@ -405,7 +432,7 @@ final class RegionCompiler {
      */
     static Region defineHot(DecodeTable table, Plan p) {
         int[] entries = loopEntries(table, p);
-        if (entries == p.entries) return null;
+        if (entries == p.blocks && p.first == null) return null;
         Region r = define(table, p, entries, true);
         if (r != null) RETRANSLATED.incrementAndGet();
         return r;
@@ -577,7 +604,7 @@ final class RegionCompiler {
             int cur = 0;
             for (int k = 0; k < n; k++) {
                 int i = p.index[k];
-                if (p.hasEntry(i)) cur = k;
+                if (p.startsBlock(i)) cur = k;
                 blockOf[k] = cur;
                 lenAt[p.index[cur]]++;
             }
@@ -729,7 +756,7 @@ final class RegionCompiler {
 
         void body(CodeBuilder code) {
             this.c = code;
-            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.hasEntry(i)) at[i] = c.newLabel();
+            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.startsBlock(i)) at[i] = c.newLabel();
             exit = c.newLabel();
             exitKeep = c.newLabel();
             exitEnder = c.newLabel();
@@ -910,7 +937,7 @@ final class RegionCompiler {
         private void next(int k) {
             int i = p.index[k];
             int t = i + 1;
-            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.hasEntry(t)) return;   // falls through
+            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.startsBlock(t)) return;   // falls through
             transfer(k, t);
         }
 
@@ -919,7 +946,7 @@ final class RegionCompiler {
         private void instruction(int k) {
             int i = p.index[k], w = p.words[k];
             current = k;
-            if (p.hasEntry(i)) {
+            if (p.startsBlock(i)) {
                 c.labelBinding(at[i]);
                 c.loadConstant(i);
                 c.istore(BO);
@@ -1074,7 +1101,7 @@ final class RegionCompiler {
          */
         private Runnable fusedCompare(int k, int bi) {
             int i = p.index[k];
-            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.hasEntry(i);
+            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.startsBlock(i);
             return adjacent && bi / 4 == compareField && bi % 4 != 3 ? compareOperands : null;
         }
 
