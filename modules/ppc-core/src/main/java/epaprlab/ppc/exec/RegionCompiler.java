@@ -181,7 +181,8 @@ final class RegionCompiler {
      * into regions of 32 that exit into one another about once per byte): {@code p} grown by the
      * loop, that is every instruction on a cycle through the start within the same walk at
      * {@link #LOOP_INSTRUCTIONS}, so each turn of the loop stays inside one method. Only the loop
-     * is added, no other code the larger walk found (regions of 128 for everything were slower).
+     * is added, no other code the larger walk found (regions of 128 for everything were slower),
+     * and not a loop that calls (a turn leaves at the callee's return all the same).
      * Only the hot translation holds the grown plan; the first one is {@code p}'s ({@link
      * Plan#first}): grown first translations cost the short-guest suite 15-20 % more CPU. Returns
      * {@code p} when the loop is in it already or would not fit.
@@ -238,7 +239,10 @@ final class RegionCompiler {
         for (int i : p.index) allowed[i] = true;
         for (int k = 0; k < wide.length(); k++) {
             int i = wide.index[k];
-            if (fromStart[i] && toStart[i] && !allowed[i]) { allowed[i] = true; grows = true; }
+            if (!fromStart[i] || !toStart[i]) continue;
+            // a turn through a call leaves at the callee's return anyway (an indirect branch)
+            if (isBranch(table.name(word[i])) && lk(word[i])) return p;
+            if (!allowed[i]) { allowed[i] = true; grows = true; }
         }
         for (boolean a : allowed) if (a) count++;
         if (!grows || count > LOOP_INSTRUCTIONS) return p;

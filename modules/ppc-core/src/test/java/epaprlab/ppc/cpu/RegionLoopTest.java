@@ -22,12 +22,28 @@ class RegionLoopTest {
     /**
      * A state machine of four states over pseudo-random 3-bit symbols, about 60 instructions from
      * its head back to it through ten paths (each ends in a branch back), counting visits per
-     * state in memory with indexed loads and stores, then a straight tail after the loop.
+     * state in memory with indexed loads and stores, then a straight tail after the loop. One
+     * path loads from outside RAM (a data storage interrupt) and the decrementer fires every 97
+     * instructions, wherever that is in the loop; the handlers sum SRR0, DEAR and ESR into r11.
      * {@code k} (odd) makes the loop's words differ per run, so its regions are fresh ones.
      */
     static String program(int k) {
         return """
                 _start:
+                    li    r1,0
+                    mtspr 63,r1             # IVPR = 0
+                    li    r2,on_dsi@l
+                    mtspr 402,r2            # IVOR2: data storage
+                    li    r2,on_dec@l
+                    mtspr 410,r2            # IVOR10: decrementer
+                    li    r2,97
+                    mtspr 54,r2             # DECAR
+                    mtspr 22,r2             # DEC
+                    lis   r2,0x0440         # TCR = DIE | ARE
+                    mtspr 340,r2
+                    wrteei 1
+                    li    r11,0
+                    lis   r13,0x7000        # outside RAM
                     li    r3,0              # state
                     li    r4,0              # transitions
                     li    r5,0              # i
@@ -72,6 +88,7 @@ class RegionLoopTest {
                 s3:
                     cmpwi r7,7
                     beq   to0
+                    lwz   r14,0(r13)        # a data storage interrupt inside the loop
                     addi  r6,r6,5
                     cmpwi r7,2
                     blt   to1
@@ -99,6 +116,25 @@ class RegionLoopTest {
                     addi  r6,r6,2
                     addi  r6,r6,3
                     sc    1
+                    .balign 16
+                on_dsi:
+                    mfsrr0 r0
+                    add   r11,r11,r0
+                    mfspr r0,61             # DEAR
+                    add   r11,r11,r0
+                    mfspr r0,62             # ESR
+                    add   r11,r11,r0
+                    mfsrr0 r1
+                    addi  r1,r1,4
+                    mtsrr0 r1
+                    rfi
+                    .balign 16
+                on_dec:
+                    mfsrr0 r0
+                    add   r11,r11,r0
+                    lis   r0,0x0800         # TSR[DIS], write-one-to-clear
+                    mtspr 336,r0
+                    rfi
                 """.formatted(k);
     }
 
@@ -114,6 +150,7 @@ class RegionLoopTest {
                     Tier.INTERPRETER.select(reference, 0);
                     List<Long> interpreted = RegionTierTest.runInSlices(reference, 1_000_000);
                     assertTrue(interpreted.get(4) > 500, m + ": the machine changes state often (" + interpreted.get(4) + " transitions)");
+                    assertTrue(interpreted.get(11) != 0, m + ": interrupts were taken inside the loop");
                     long before = Interpreter.regionsRetranslated();
                     for (int slice : new int[] {1_000_000, 1, 7, 64, 333, 1000}) {
                         Cpu cpu = ProgramTest.load(m, program(k));
