@@ -70,6 +70,7 @@ public final class EngineProperties {
             new Whole("epaprlab.code-cache-blocks", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.code-cache-regions", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.region-instructions", 1, Integer.MAX_VALUE),
+            new Whole("epaprlab.region-loop-instructions", 0, 1024),
             new Whole("epaprlab.region-hot-instructions", 1, Integer.MAX_VALUE),
             new Whole("epaprlab.region-warm-calls", 0, Integer.MAX_VALUE),
             new Whole("epaprlab.region-page-slots", 1, 3),

@@ -87,12 +87,31 @@ final class RegionCompiler {
         final int start;
         final int[] index;
         final int[] words;
+        /** The block starts the translation a CPU runs first enters (all of {@link #first}'s when the plan grew). */
         final int[] entries;
+        /** Every block start of {@link #index} (its {@link #entries} unless the plan grew). */
+        final int[] blocks;
+        /**
+         * Null, or for a plan grown by a loop ({@link #withLoop}) the plan the first translation
+         * holds (the walk the size limit cut): only the hot translation holds the whole loop, so
+         * short guests, which never reach one, translate no larger regions. The grown plan's
+         * words are the ones checked against RAM and watched from the first translation on.
+         */
+        final Plan first;
         /** The 64-byte lines of the page its words lie in, by bit (what {@link epaprlab.ppc.mem.GuestMemory#watchCode(int, long)} watches). */
         final long lines;
         private final int hash;
 
         Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries) {
+            this(has64, cm, bookE, start, index, words, entries, entries, null);
+        }
+
+        /** {@code grown} entered at {@code first}'s entries, translated first as {@code first}. */
+        Plan(Plan grown, Plan first) {
+            this(grown.has64, grown.cm, grown.bookE, grown.start, grown.index, grown.words, first.entries, grown.entries, first);
+        }
+
+        private Plan(boolean has64, boolean cm, boolean bookE, int start, int[] index, int[] words, int[] entries, int[] blocks, Plan first) {
             this.has64 = has64;
             this.cm = cm;
             this.bookE = bookE;
@@ -100,6 +119,8 @@ final class RegionCompiler {
             this.index = index;
             this.words = words;
             this.entries = entries;
+            this.blocks = blocks;
+            this.first = first;
             long l = 0;
             for (int i : index) l |= 1L << (i >>> 4);
             this.lines = l;
@@ -115,12 +136,15 @@ final class RegionCompiler {
             return m;
         }
 
-        /** True when page word {@code i} starts a block of this region. */
+        /** True when page word {@code i} is an entry of this region (see {@link #entries}). */
         boolean hasEntry(int i) { return Arrays.binarySearch(entries, i) >= 0; }
+
+        /** True when page word {@code i} starts a block of this region. */
+        boolean startsBlock(int i) { return Arrays.binarySearch(blocks, i) >= 0; }
 
         @Override public boolean equals(Object o) {
             return o instanceof Plan p && p.hash == hash && p.has64 == has64 && p.cm == cm && p.bookE == bookE && p.start == start
-                    && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
+                    && (p.first == null) == (first == null) && Arrays.equals(p.index, index) && Arrays.equals(p.words, words);
         }
 
         @Override public int hashCode() { return hash; }
@@ -140,7 +164,89 @@ final class RegionCompiler {
      * {@code page}, for a CPU of the given model and mode.
      */
     static Plan select(DecodeTable table, boolean has64, boolean cm, CpuState s, long page, int start, int max) {
-        return select(table, has64, cm, s.bookE, i -> s.fetchWord(page + 4L * i), start, max);
+        java.util.function.IntUnaryOperator wordAt = i -> s.fetchWord(page + 4L * i);
+        Plan p = select(table, has64, cm, s.bookE, wordAt, start, max, null);
+        return p.length() < max || LOOP_INSTRUCTIONS <= max ? p : withLoop(table, p, wordAt);
+    }
+
+    /**
+     * {@code -Depaprlab.region-loop-instructions}: the most instructions of a region grown to hold
+     * the loop its start lies on ({@link #withLoop}); at or below the region size, none grows.
+     */
+    private static final int LOOP_INSTRUCTIONS = Integer.getInteger("epaprlab.region-loop-instructions", 128);
+
+    /**
+     * A region the size limit cut ({@code p}) whose start lies on a loop that does not fit (coremix's
+     * state machine: about 95 words dispatching on the state and branching back to one head, cut
+     * into regions of 32 that exit into one another about once per byte): {@code p} grown by the
+     * loop, that is every instruction on a cycle through the start within the same walk at
+     * {@link #LOOP_INSTRUCTIONS}, so each turn of the loop stays inside one method. Only the loop
+     * is added, no other code the larger walk found (regions of 128 for everything were slower),
+     * and not a loop that calls (a turn leaves at the callee's return all the same).
+     * Only the hot translation holds the grown plan; the first one is {@code p}'s ({@link
+     * Plan#first}): grown first translations cost the short-guest suite 15-20 % more CPU. Returns
+     * {@code p} when the loop is in it already or would not fit.
+     */
+    private static Plan withLoop(DecodeTable table, Plan p, java.util.function.IntUnaryOperator wordAt) {
+        Plan wide = select(table, p.has64, p.cm, p.bookE, wordAt, p.start, LOOP_INSTRUCTIONS, null);
+        boolean[] in = new boolean[PAGE_WORDS];
+        int[] word = new int[PAGE_WORDS];
+        for (int k = 0; k < wide.length(); k++) {
+            in[wide.index[k]] = true;
+            word[wide.index[k]] = wide.words[k];
+        }
+        // successors of each word inside the wide walk, both ways: the loop is what start reaches and what reaches it
+        int[] succ = new int[2 * PAGE_WORDS];
+        Arrays.fill(succ, -1);
+        for (int k = 0; k < wide.length(); k++) {
+            int i = wide.index[k], w = wide.words[k];
+            String name = table.name(w);
+            if (isBranch(name)) {
+                int t = directTarget(name, i, w);
+                if (t >= 0 && t < PAGE_WORDS && in[t]) succ[2 * i] = t;
+                if ((!alwaysTaken(name, w) || lk(w)) && i + 1 < PAGE_WORDS && in[i + 1]) succ[2 * i + 1] = i + 1;
+            } else if (!name.equals(ILLEGAL) && !(table.endsBlock(w) && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w))))
+                    && i + 1 < PAGE_WORDS && in[i + 1]) {
+                succ[2 * i + 1] = i + 1;
+            }
+        }
+        boolean[] fromStart = new boolean[PAGE_WORDS], toStart = new boolean[PAGE_WORDS];
+        int[] work = new int[PAGE_WORDS];
+        int top = 0;
+        fromStart[p.start] = true;
+        work[top++] = p.start;
+        while (top > 0) {
+            int i = work[--top];
+            for (int j = 2 * i; j <= 2 * i + 1; j++) {
+                int t = succ[j];
+                if (t >= 0 && !fromStart[t]) { fromStart[t] = true; work[top++] = t; }
+            }
+        }
+        // backwards: a word reaches start when one of its successors does (a fixpoint over the few words)
+        toStart[p.start] = true;
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (int k = 0; k < wide.length(); k++) {
+                int i = wide.index[k];
+                if (toStart[i]) continue;
+                int a = succ[2 * i], b = succ[2 * i + 1];
+                if (a >= 0 && toStart[a] || b >= 0 && toStart[b]) { toStart[i] = true; moved = true; }
+            }
+        }
+        boolean[] allowed = new boolean[PAGE_WORDS];
+        int count = 0;
+        boolean grows = false;
+        for (int i : p.index) allowed[i] = true;
+        for (int k = 0; k < wide.length(); k++) {
+            int i = wide.index[k];
+            if (!fromStart[i] || !toStart[i]) continue;
+            // a turn through a call leaves at the callee's return anyway (an indirect branch)
+            if (isBranch(table.name(word[i])) && lk(word[i])) return p;
+            if (!allowed[i]) { allowed[i] = true; grows = true; }
+        }
+        for (boolean a : allowed) if (a) count++;
+        if (!grows || count > LOOP_INSTRUCTIONS) return p;
+        return new Plan(select(table, p.has64, p.cm, p.bookE, i -> word[i], p.start, count, allowed), p);
     }
 
     /** The plan selected by the same walk stopped at half the size, or null when too small already. */
@@ -148,10 +254,12 @@ final class RegionCompiler {
         if (p.length() < 8) return null;
         int[] page = new int[PAGE_WORDS];
         for (int k = 0; k < p.length(); k++) page[p.index[k]] = p.words[k];
-        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2);
+        return select(table, p.has64, p.cm, p.bookE, i -> page[i], p.start, p.length() / 2, null);
     }
 
-    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max) {
+    /** The walk; with {@code allowed}, only through those words (the others count as outside the page). */
+    private static Plan select(DecodeTable table, boolean has64, boolean cm, boolean bookE, java.util.function.IntUnaryOperator wordAt, int start, int max,
+            boolean[] allowed) {
         boolean[] in = new boolean[PAGE_WORDS];
         boolean[] blockStart = new boolean[PAGE_WORDS];
         int[] word = new int[PAGE_WORDS];
@@ -161,7 +269,7 @@ final class RegionCompiler {
         blockStart[start] = true;
         while (top > 0 && count < max) {
             int i = work[--top];
-            while (i < PAGE_WORDS && !in[i] && count < max) {
+            while (i < PAGE_WORDS && !in[i] && count < max && (allowed == null || allowed[i])) {
                 int w = wordAt.applyAsInt(i);
                 in[i] = true;
                 word[i] = w;
@@ -214,7 +322,7 @@ final class RegionCompiler {
      * when every block stays an entry.
      */
     static int[] loopEntries(DecodeTable table, Plan p) {
-        int[] blocks = p.entries;
+        int[] blocks = p.blocks;
         int nb = blocks.length;
         if (nb > 64) return blocks;                  // (regions larger than the default) sets of 64 bits cannot hold them
         boolean[] in = new boolean[PAGE_WORDS];
@@ -314,7 +422,8 @@ final class RegionCompiler {
      * (the caller selects a smaller region).
      */
     static Region define(DecodeTable table, Plan p) {
-        Region r = define(table, p, p.entries, false);
+        Plan code = p.first != null ? p.first : p;
+        Region r = define(table, code, code.entries, false);
         if (r != null) DEFINED.incrementAndGet();
         return r;
     }
@@ -327,7 +436,7 @@ final class RegionCompiler {
      */
     static Region defineHot(DecodeTable table, Plan p) {
         int[] entries = loopEntries(table, p);
-        if (entries == p.entries) return null;
+        if (entries == p.blocks && p.first == null) return null;
         Region r = define(table, p, entries, true);
         if (r != null) RETRANSLATED.incrementAndGet();
         return r;
@@ -499,7 +608,7 @@ final class RegionCompiler {
             int cur = 0;
             for (int k = 0; k < n; k++) {
                 int i = p.index[k];
-                if (p.hasEntry(i)) cur = k;
+                if (p.startsBlock(i)) cur = k;
                 blockOf[k] = cur;
                 lenAt[p.index[cur]]++;
             }
@@ -651,7 +760,7 @@ final class RegionCompiler {
 
         void body(CodeBuilder code) {
             this.c = code;
-            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.hasEntry(i)) at[i] = c.newLabel();
+            for (int i = 0; i < PAGE_WORDS; i++) if (posOf[i] >= 0 && p.startsBlock(i)) at[i] = c.newLabel();
             exit = c.newLabel();
             exitKeep = c.newLabel();
             exitEnder = c.newLabel();
@@ -832,7 +941,7 @@ final class RegionCompiler {
         private void next(int k) {
             int i = p.index[k];
             int t = i + 1;
-            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.hasEntry(t)) return;   // falls through
+            if (t < PAGE_WORDS && posOf[t] >= 0 && !p.startsBlock(t)) return;   // falls through
             transfer(k, t);
         }
 
@@ -841,7 +950,7 @@ final class RegionCompiler {
         private void instruction(int k) {
             int i = p.index[k], w = p.words[k];
             current = k;
-            if (p.hasEntry(i)) {
+            if (p.startsBlock(i)) {
                 c.labelBinding(at[i]);
                 c.loadConstant(i);
                 c.istore(BO);
@@ -996,7 +1105,7 @@ final class RegionCompiler {
          */
         private Runnable fusedCompare(int k, int bi) {
             int i = p.index[k];
-            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.hasEntry(i);
+            boolean adjacent = k > 0 && compareAt == k - 1 && p.index[k - 1] == i - 1 && !p.startsBlock(i);
             return adjacent && bi / 4 == compareField && bi % 4 != 3 ? compareOperands : null;
         }
 

@@ -83,7 +83,7 @@ final class RegionMemEmitter {
      * two accesses of a list or array does not evict their page. Coremix at 25 warm-up runs
      * (module README): 2 slots beat 1 on both cores; 3 beat 1 on e500mc but lost on e5500.
      */
-    private static final int SLOTS = Math.clamp(Integer.getInteger("epaprlab.region-page-slots", 2), 1, 3);
+    private static final int SLOTS = Integer.getInteger("epaprlab.region-page-slots", 2);
 
     /** The page-cache slot of an access based on GPR {@code ra} (0 for none). */
     private static int slot(int ra) {

@@ -40,6 +40,8 @@ class EnginePropertiesTest {
                 problem("epaprlab.compile-threshold", "10_000"));
         assertEquals(Optional.of("-Depaprlab.code-cache-regions=0: must be a whole number >= 1"),
                 problem("epaprlab.code-cache-regions", "0"));
+        assertEquals(Optional.of("-Depaprlab.region-loop-instructions=2000: must be a whole number from 0 to 1024"),
+                problem("epaprlab.region-loop-instructions", "2000"));
         // anything but "block" ran the region tier; anything but "false" kept FPR locals
         assertEquals(Optional.of("-Depaprlab.tier=blocks: must be region or block"), problem("epaprlab.tier", "blocks"));
         assertEquals(Optional.of("-Depaprlab.region-fpr-locals=no: must be true or false"), problem("epaprlab.region-fpr-locals", "no"));
@@ -54,7 +56,7 @@ class EnginePropertiesTest {
                 {"epaprlab.region-page-cache", "hot"}, {"epaprlab.region-page-cache", "false"}, {"epaprlab.tier", "block"},
                 {"epaprlab.region-cr-compares", "hot"}, {"epaprlab.region-cr-compares", "true"},
                 {"epaprlab.compile-threshold", "0"}, {"epaprlab.compile-threshold", "0x10"}, {"epaprlab.compile-sync", "true"},
-                {"epaprlab.region-hot-instructions", "50000000"}, {Cpu.FAULT_WORD_PROPERTY, "0x7c7f1b78"}}) {
+                {"epaprlab.region-hot-instructions", "50000000"}, {"epaprlab.region-loop-instructions", "0"}, {Cpu.FAULT_WORD_PROPERTY, "0x7c7f1b78"}}) {
             assertEquals(Optional.empty(), problem(ok[0], ok[1]), ok[0] + "=" + ok[1]);
         }
     }

@@ -51,6 +51,39 @@ class RegionSelectionTest {
         assertTrue(p.hasEntry(0), "the loop head is an entry (the back edge's target)");
     }
 
+    /**
+     * A loop of 22 words with two paths back to its head ({@code 0: lwz r8,0(r9); cmpwi r8,0;
+     * beq out; cmpwi r8,1; beq L1;} four {@code addi r3}, {@code b 0; L1:} eleven {@code addi r4},
+     * {@code b 0}), then 40 words after it from {@code out} (word 22).
+     */
+    private static GuestMemory longLoop() {
+        GuestMemory ram = new GuestMemory(64 * 1024);
+        int[] head = {0x81090000, 0x2C080000, 0x41820050, 0x2C080001, 0x41820018};
+        for (int i = 0; i < head.length; i++) ram.store32(ORIGIN + 4L * i, head[i]);
+        for (int i = 5; i < 9; i++) ram.store32(ORIGIN + 4L * i, ADDI_R3);
+        ram.store32(ORIGIN + 4L * 9, 0x4BFFFFDC);      // b 0
+        for (int i = 10; i < 21; i++) ram.store32(ORIGIN + 4L * i, 0x38840001);
+        ram.store32(ORIGIN + 4L * 21, 0x4BFFFFAC);     // b 0
+        for (int i = 22; i < 62; i++) ram.store32(ORIGIN + 4L * i, 0x38A50001);
+        ram.store32(ORIGIN + 4L * 62, 0x48000000);     // b .
+        return ram;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRegionCutInsideALoopLongerThanItGrowsByTheWholeLoopAndNothingElseInItsHotForm() {
+        RegionCompiler.Plan p = RegionCompiler.select(DecodeTable.forModel(CpuModel.E500MC), false, false,
+                new CpuState(CpuModel.E500MC, longLoop()), ORIGIN, 10, 8);
+        int[] loop = new int[22];
+        Arrays.setAll(loop, i -> i);
+        assertArrayEquals(loop, p.index, "the loop through word 10, not the code after it: " + Arrays.toString(p.index));
+        assertTrue(p.startsBlock(0) && p.startsBlock(5) && p.startsBlock(10), "the loop's blocks");
+        assertEquals(10, p.start);
+        // the first translation holds the cut walk (short guests never reach the hot one)
+        assertArrayEquals(new int[] {10, 11, 12, 13, 14, 15, 16, 17}, p.first.index);
+        assertArrayEquals(p.first.entries, p.entries, "entered where the first translation is");
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void theWalkRunsAsTheInterpreterRunsIt() {
