@@ -101,6 +101,27 @@ public final class VmSupervisor {
         record Refused(String vm, String reason) implements SnapshotReply {}
     }
 
+    /**
+     * From the lab's guardian to a supervisor that takes clones one after another ({@link #createTakingClones})
+     * once it has reported its clone's end: run {@code config}'s VM next, in this actor, from
+     * {@code from}, holding {@code charge}. Nothing of the clone before carries over: the new one is
+     * a supervisor of its own (its own board from the factory, state, timers, limits, console,
+     * result), and whatever the earlier one had under way is dropped ({@link OfClone}).
+     */
+    public record RunNext(VmConfig config, VmCharge charge, VmSnapshot from) implements Command {}
+
+    /** From the lab's guardian to a supervisor between clones: no clone runs next here, it stops. */
+    public enum Retire implements Command { INSTANCE }
+
+    /**
+     * Every message a VM sends itself (timers, console callbacks, its own vCPU loop's reports and
+     * commands, the wall-clock limit, the debugger), stamped with the supervisor that sent it: an
+     * actor that runs clones one after another hands a message only to that clone's states, so
+     * nothing late of one clone reaches the next. The own loop's turn is not stamped: it names its
+     * loop ({@link ToOwnVcpu}), which is checked the same way.
+     */
+    private record OfClone(VmSupervisor sender, Command command) implements Command {}
+
     /** The console output matched {@code snapshot.console-pattern} (sent once, from a vCPU thread). */
     private enum ConsoleSnapshotMatched implements Command { INSTANCE }
 
@@ -226,32 +247,84 @@ public final class VmSupervisor {
         return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty(), true);
     }
 
+    /**
+     * In a lab, for a clone of one vCPU (see {@link #takesClones}): as above, but when the VM has
+     * ended and reported its result the actor does not stop; it waits for the guardian's
+     * {@link RunNext} (the next clone, started in place: no spawn, watch or stop per clone) or
+     * {@link Retire}. To everything outside each clone stays a VM of its own.
+     */
+    public static Behavior<Command> createTakingClones(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                                       VmCharge charge, VmSnapshot from, HypercallCounts hypercalls,
+                                                       boolean everyTransition) {
+        Slot slot = new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition, true);
+        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, Optional.of(from)));
+    }
+
+    /**
+     * Whether a supervisor made by {@link #createTakingClones} may run {@code vm}: a VM of one vCPU
+     * (its loop runs in the supervisor, so every message of it can be stamped; vCPU actors would
+     * report through an adapter and a death watch whose late messages carry no clone).
+     */
+    public static boolean takesClones(VmConfig vm) {
+        return vm.board().vcpus() == 1;
+    }
+
+    /**
+     * What the VMs an actor runs share (one VM, or clones one after another when {@code takesNext}):
+     * where they publish, where boards come from and go back, the hypercall counts, the console tap.
+     */
+    private record Slot(ActorRef<VmEvent> events, BoardFactory boards, HypercallCounts hypercalls, ConsoleSink.Tap consoleTap,
+                        boolean everyTransition, boolean takesNext) {}
+
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
-        return Behaviors.setup(ctx -> {
-            Instant started = Instant.now();
-            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
-            Machine board;
-            try {
-                board = from.isPresent() ? boards.buildForRestore(config) : boards.build(config);
-                board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
-            } catch (PageBudgetExceeded e) {
-                return failedAtStart(config, events, everyTransition, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
-                        + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
-            } catch (BootException | java.io.IOException | RuntimeException e) {
-                return failedAtStart(config, events, everyTransition, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
+        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false);
+        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom));
+    }
+
+    /** A VM's start in this actor (its setup, or a clone that runs next): a new supervisor, its board, BOOTING or RESTORING. */
+    private static Behavior<Command> begin(ActorContext<Command> ctx, Slot slot, VmConfig config, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom) {
+        Instant started = Instant.now();
+        Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
+        Machine board;
+        try {
+            board = from.isPresent() ? slot.boards().buildForRestore(config) : slot.boards().build(config);
+            board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
+        } catch (PageBudgetExceeded e) {
+            return failedAtStart(slot, config, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
+                    + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
+        } catch (BootException | java.io.IOException | RuntimeException e) {
+            return failedAtStart(slot, config, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
+        }
+        VmSupervisor vm = new VmSupervisor(ctx, slot, config, board, started, charge).withConsole();
+        Duration silence = config.limits().consoleSilence();
+        if (!silence.isZero()) {
+            Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
+                    ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
+            vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
+        }
+        return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
+                : vm.boot(ResetReason.POWER_ON, "power on");
+    }
+
+    /**
+     * Between two clones of an actor that runs them one after another: the guardian says which
+     * runs next, or that none does. Whatever the clone that ended left on its way is dropped.
+     */
+    private static Behavior<Command> betweenClones(Slot slot) {
+        return Behaviors.receive((ctx, msg) -> switch (msg) {
+            case RunNext n -> begin(ctx, slot, n.config(), n.charge(), Optional.of(n.from()));
+            case Retire _ -> Behaviors.stopped();
+            case TakeSnapshot t -> {
+                t.replyTo().tell(new SnapshotReply.Refused("", "the VM has ended"));
+                yield Behaviors.same();
             }
-            VmSupervisor vm = new VmSupervisor(ctx, config, events, everyTransition, board, started, hypercalls, consoleTap, charge, boards)
-                    .withConsole();
-            Duration silence = config.limits().consoleSilence();
-            if (!silence.isZero()) {
-                Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
-                        ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
-                vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
-            }
-            return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
-                    : vm.boot(ResetReason.POWER_ON, "power on");
+            // late, of the clone that ended (a host's stop or reset was meant for it too)
+            case OfClone _, ToOwnVcpu _, TimerFired _, FromVcpu _, ChildStopped _, ConsoleResult _, ConsoleOutput _,
+                 PatternRunaway _, StepTimedOut _, BootAfterBackoff _, DebugHeld _, WallTimeout _, SilenceCheck _,
+                 ConsoleSnapshotMatched _, Stop _, Reset _ -> Behaviors.same();
         });
     }
 
@@ -262,6 +335,9 @@ public final class VmSupervisor {
     }
 
     private final ActorContext<Command> ctx;
+    private final ActorRef<Command> self;
+    /** What this VM shares with the others this actor runs, and whether it runs the next clone when this one has ended. */
+    private final Slot slot;
     private final SelfTimers<TimerKey, Command> timers;
     private final VmConfig config;
     private final ActorRef<VmEvent> events;
@@ -335,34 +411,34 @@ public final class VmSupervisor {
     private WallDeadlines.Deadline wallTimer;
     private long heldSinceNanos = -1;
 
-    private VmSupervisor(ActorContext<Command> ctx, VmConfig config,
-                         ActorRef<VmEvent> events, boolean everyTransition, Machine board, Instant started, HypercallCounts hypercalls,
-                         ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
+    private VmSupervisor(ActorContext<Command> ctx, Slot slot, VmConfig config, Machine board, Instant started, VmCharge charge) {
         this.ctx = ctx;
-        this.boards = boards;
+        this.self = ctx.getSelf();
+        this.slot = slot;
+        this.boards = slot.boards();
         this.charge = charge;
         this.executedCounted = new long[board.vcpus().size()];
         for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
-        this.hypercalls = hypercalls;
-        this.timers = new SelfTimers<>(ctx, TimerKey.class, TimerFired::new);
+        this.hypercalls = slot.hypercalls();
+        this.timers = new SelfTimers<>(ctx, TimerKey.class, (key, generation) -> new OfClone(this, new TimerFired(key, generation)));
         this.config = config;
+        ActorRef<VmEvent> events = slot.events();
         this.events = events;
-        this.everyTransition = everyTransition;
+        this.everyTransition = slot.everyTransition();
         this.board = board;
         this.started = started;
-        ActorRef<Command> self = ctx.getSelf();
         VmConfig.ResultRules rules = config.result();
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
             // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
-            if (finds(rules.fail(), "result.fail-pattern", line, self)) {
+            if (finds(rules.fail(), "result.fail-pattern", line)) {
                 if (rules.endOnResult()) halt.set();
-                self.tell(new ConsoleResult(Outcome.FAILED, line));
-            } else if (finds(rules.pass(), "result.pass-pattern", line, self)) {
+                tellSelf(new ConsoleResult(Outcome.FAILED, line));
+            } else if (finds(rules.pass(), "result.pass-pattern", line)) {
                 if (rules.endOnResult()) halt.set();
-                self.tell(new ConsoleResult(Outcome.PASSED, line));
+                tellSelf(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, textConsumer(config, self), consoleTap);
+        }, textConsumer(config), slot.consoleTap());
         this.toOwnVcpu = ctx.getSystem().ignoreRef();
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
@@ -373,8 +449,8 @@ public final class VmSupervisor {
         if (gdb.mode() == VmConfig.GdbMode.OFF) {
             this.gate = null;
         } else {
-            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)),
-                    () -> self.tell(new Stop("gdb's kill")));
+            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> tellSelf(new DebugHeld(h)),
+                    () -> tellSelf(new Stop("gdb's kill")));
             GdbStub.start(config.name(), gdb, gate, board, config.board().cpu());
         }
     }
@@ -383,21 +459,21 @@ public final class VmSupervisor {
      * What sees the console's output as it comes (on the printing vCPU's thread, under the sink's
      * lock): the console steps, and the snapshot's console pattern; null when neither is used.
      */
-    private java.util.function.Consumer<String> textConsumer(VmConfig config, ActorRef<Command> self) {
+    private java.util.function.Consumer<String> textConsumer(VmConfig config) {
         boolean steps = !config.consoleSteps().isEmpty();
         Optional<java.util.regex.Pattern> pattern = config.snapshot().at() == VmConfig.SnapshotAt.CONSOLE
                 ? config.snapshot().consolePattern() : Optional.empty();
         if (!steps && pattern.isEmpty()) return null;
         return text -> {
-            if (steps) self.tell(new ConsoleOutput(text));
+            if (steps) tellSelf(new ConsoleOutput(text));
             if (pattern.isPresent() && !consoleSnapshotDone) {
                 consoleWindow.append(text);
                 if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
-                if (finds(pattern, "snapshot.console-pattern", consoleWindow, self)) {
+                if (finds(pattern, "snapshot.console-pattern", consoleWindow)) {
                     consoleSnapshotDone = true;
                     consoleWindow.setLength(0);
                     hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
-                    self.tell(ConsoleSnapshotMatched.INSTANCE);
+                    tellSelf(ConsoleSnapshotMatched.INSTANCE);
                 }
             }
         };
@@ -407,12 +483,12 @@ public final class VmSupervisor {
      * Whether {@code pattern} (config key {@code key}) matches in {@code text}, within its step
      * budget; false once any console pattern of this VM ran away (then the VM ends).
      */
-    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text, ActorRef<Command> self) {
+    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text) {
         if (pattern.isEmpty() || patternRanAway) return false;
         try {
             return BoundedMatch.find(pattern.get(), text) >= 0;
         } catch (BoundedMatch.Runaway e) {
-            ranAway(e.detail(config.name(), key), self);
+            ranAway(e.detail(config.name(), key));
             return false;
         }
     }
@@ -421,11 +497,11 @@ public final class VmSupervisor {
      * A console pattern ran out of its budget (any thread): no pattern is matched any more, no vCPU
      * of this boot runs on, and the supervisor ends the VM on {@link PatternRunaway}.
      */
-    private void ranAway(String detail, ActorRef<Command> self) {
+    private void ranAway(String detail) {
         if (patternRanAway) return;
         patternRanAway = true;
         halt.set();
-        self.tell(new PatternRunaway(detail));
+        tellSelf(new PatternRunaway(detail));
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -459,7 +535,7 @@ public final class VmSupervisor {
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             if (board.vcpus().size() == 1) {        // one vCPU: its loop runs in this actor, nothing is spawned or watched
-                own = new OwnVcpu(ctx.getSelf());
+                own = new OwnVcpu();
                 own.loop = new VcpuLoop(wiring(vcpu), own);
                 vcpus.put(vcpu.id(), toOwnVcpu);
                 continue;
@@ -541,7 +617,8 @@ public final class VmSupervisor {
             return running(vcpus);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield pausingForRestore(vcpus, waiting, why, requestedAt);
@@ -575,12 +652,9 @@ public final class VmSupervisor {
 
     /** The vCPU loop this actor runs (one vCPU), its mailbox ours and its timer one of ours. */
     private final class OwnVcpu implements VcpuLoop.Driver {
-        private final ActorRef<Command> self;
-        /** Its turn, made once: the hot self-message allocates nothing. */
+        /** Its turn, made once: the hot self-message allocates nothing (it names its loop: not stamped). */
         private final ToOwnVcpu turn = new ToOwnVcpu(this, VcpuLoop.TURN);
         private VcpuLoop loop;
-
-        OwnVcpu(ActorRef<Command> self) { this.self = self; }
 
         @Override public void sendTurn() { self.tell(turn); }
 
@@ -588,7 +662,7 @@ public final class VmSupervisor {
 
         @Override public void cancelTurnTimer() { timers.cancel(TimerKey.OWN_VCPU_TURN); }
 
-        @Override public void report(VcpuReport report) { self.tell(new FromVcpu(report)); }
+        @Override public void report(VcpuReport report) { tellSelf(new FromVcpu(report)); }
     }
 
     /**
@@ -597,8 +671,13 @@ public final class VmSupervisor {
      * would, without one per VM).
      */
     private void tellVcpu(ActorRef<VcpuActor.Command> to, VcpuActor.Command command) {
-        if (to == toOwnVcpu) ctx.getSelf().tell(new ToOwnVcpu(null, command));
+        if (to == toOwnVcpu) tellSelf(new ToOwnVcpu(null, command));
         else to.tell(command);
+    }
+
+    /** A message to this actor from this VM itself (any thread), stamped as this clone's ({@link OfClone}). */
+    private void tellSelf(Command command) {
+        self.tell(new OfClone(this, command));
     }
 
     /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
@@ -614,7 +693,12 @@ public final class VmSupervisor {
      * built one (every start enters several states: no case list per message).
      */
     private Behavior<Command> receive(java.util.function.Function<Command, Behavior<Command>> handler) {
-        return Behaviors.receive((c, msg) -> {
+        return Behaviors.receive((c, received) -> {
+            Command msg = received;
+            if (msg instanceof OfClone(VmSupervisor sender, Command command)) {
+                if (sender != this) return Behaviors.same();    // of an earlier clone this actor ran: it has ended
+                msg = command;
+            }
             if (!(msg instanceof TimerFired f)) return handler.apply(msg);
             Command due = timers.due(f.key(), f.generation());
             return due == null ? Behaviors.same() : handler.apply(due);
@@ -630,7 +714,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
@@ -785,7 +870,8 @@ public final class VmSupervisor {
                                            Set<Integer> waiting, List<Command> later) {
         if (waiting.isEmpty()) return takeSnapshot(vcpus, job, later);
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield snapshotting(vcpus, job, waiting, later);
@@ -847,7 +933,7 @@ public final class VmSupervisor {
         hold.clear();
         vcpus.forEach((id, actor) -> tellVcpu(actor, job.hypercallVcpu().orElse(-1) == id
                 ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
-        later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
+        later.forEach(this::tellSelf);     // after the vCPUs' own messages: nothing is lost, little reordered
         return running(vcpus);
     }
 
@@ -871,7 +957,7 @@ public final class VmSupervisor {
             done = script.onOutput(text);
         } catch (BoundedMatch.Runaway e) {
             int index = script.current().orElseThrow().number() - 1;
-            ranAway(e.detail(config.name(), "console.steps[" + index + "].wait"), ctx.getSelf());
+            ranAway(e.detail(config.name(), "console.steps[" + index + "].wait"));
             return Behaviors.same();
         }
         if (done.isEmpty()) return Behaviors.same();
@@ -951,7 +1037,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onResetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(alive, Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -974,7 +1061,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onAwaitingBackoff(Reboot next, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(Set.of(), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -1025,7 +1113,8 @@ public final class VmSupervisor {
             return finish(outcome, detail, crash);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
@@ -1043,7 +1132,8 @@ public final class VmSupervisor {
             return finish(outcome, detail, crash);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
@@ -1103,15 +1193,20 @@ public final class VmSupervisor {
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
                 wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
-        return Behaviors.stopped();
+        return afterVm(slot);
     }
 
-    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, boolean everyTransition,
-                                                   Instant started, Outcome outcome, String detail) {
-        if (everyTransition) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
+    private static Behavior<Command> failedAtStart(Slot slot, VmConfig config, Instant started, Outcome outcome, String detail) {
+        ActorRef<VmEvent> events = slot.events();
+        if (slot.everyTransition()) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
-        return Behaviors.stopped();
+        return afterVm(slot);
+    }
+
+    /** A VM has ended and published its result: the actor stops, or waits for the next clone. */
+    private static Behavior<Command> afterVm(Slot slot) {
+        return slot.takesNext() ? betweenClones(slot) : Behaviors.stopped();
     }
 
     private boolean silentTooLong() {
@@ -1124,8 +1219,7 @@ public final class VmSupervisor {
 
     /** Sends this VM {@link WallTimeout} at {@link #wallDeadlineNanos}. */
     private void armWallTimer() {
-        ActorRef<Command> self = ctx.getSelf();
-        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> self.tell(new WallTimeout(d)));
+        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> tellSelf(new WallTimeout(d)));
     }
 
     /** False for the timeout of a deadline cancelled after it fired (a debugger's hold began): the hold's end arms a new one. */
