@@ -73,6 +73,13 @@ import java.util.Set;
  * the backoff if it is a crash restart, rebuild RAM and the device tree from the pristine image
  * with the next boot count and reason, spawn a fresh subtree (or loop). Ending: stop the
  * subtree, wait until it has terminated, publish the result, stop.
+ *
+ * <p>Clones one after another ({@link #createTakingClones}, a lab's clones of one vCPU): when a
+ * clone has published its result the actor does not stop but waits between clones
+ * ({@link #betweenClones}) for the guardian's next clone or its retirement. Each clone is a
+ * supervisor object of its own (nothing of the one before is reused but the actor and, through the
+ * board factory, maybe its board), and everything a clone sends itself is stamped with it
+ * ({@link OfClone}), so a late message of an ended clone is dropped instead of reaching the next.
  */
 public final class VmSupervisor {
 
