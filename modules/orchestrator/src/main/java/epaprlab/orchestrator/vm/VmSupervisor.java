@@ -264,7 +264,7 @@ public final class VmSupervisor {
                                                        VmCharge charge, VmSnapshot from, HypercallCounts hypercalls,
                                                        boolean everyTransition) {
         Slot slot = new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition, true);
-        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, Optional.of(from)));
+        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, Optional.of(from), null));
     }
 
     /**
@@ -287,17 +287,21 @@ public final class VmSupervisor {
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
         Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false);
-        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom));
+        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom, null));
     }
 
-    /** A VM's start in this actor (its setup, or a clone that runs next): a new supervisor, its board, BOOTING or RESTORING. */
+    /**
+     * A VM's start in this actor (its setup, or a clone that runs next): a new supervisor, its board
+     * ({@code kept}, the board of the clone before when it may serve this one, else one from the
+     * factory), BOOTING or RESTORING.
+     */
     private static Behavior<Command> begin(ActorContext<Command> ctx, Slot slot, VmConfig config, VmCharge charge,
-                                           Optional<VmSnapshot> startFrom) {
+                                           Optional<VmSnapshot> startFrom, Machine kept) {
         Instant started = Instant.now();
         Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
         Machine board;
         try {
-            board = from.isPresent() ? slot.boards().buildForRestore(config) : slot.boards().build(config);
+            board = kept != null ? kept : from.isPresent() ? slot.boards().buildForRestore(config) : slot.boards().build(config);
             board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
         } catch (PageBudgetExceeded e) {
             return failedAtStart(slot, config, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
@@ -312,6 +316,7 @@ public final class VmSupervisor {
                     ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
             vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
         }
+        vm.startedFrom = from.orElse(null);
         return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
                 : vm.boot(ResetReason.POWER_ON, "power on");
     }
@@ -320,10 +325,18 @@ public final class VmSupervisor {
      * Between two clones of an actor that runs them one after another: the guardian says which
      * runs next, or that none does. Whatever the clone that ended left on its way is dropped.
      */
-    private static Behavior<Command> betweenClones(Slot slot) {
+    private static Behavior<Command> betweenClones(Slot slot, KeptBoard kept) {
         return Behaviors.receive((ctx, msg) -> switch (msg) {
-            case RunNext n -> begin(ctx, slot, n.config(), n.charge(), Optional.of(n.from()));
-            case Retire _ -> Behaviors.stopped();
+            case RunNext n -> {
+                // the same snapshot: the same group, so the same hardware; a restore replaces all its state
+                boolean fits = kept != null && kept.from() == n.from();
+                if (kept != null && !fits) slot.boards().recycle(kept.config(), kept.board());
+                yield begin(ctx, slot, n.config(), n.charge(), Optional.of(n.from()), fits ? kept.board() : null);
+            }
+            case Retire _ -> {
+                if (kept != null) slot.boards().recycle(kept.config(), kept.board());
+                yield Behaviors.stopped();
+            }
             case TakeSnapshot t -> {
                 t.replyTo().tell(new SnapshotReply.Refused("", "the VM has ended"));
                 yield Behaviors.same();
@@ -361,6 +374,14 @@ public final class VmSupervisor {
     private final HypercallCounts hypercalls;
     /** This VM's share of the lab's heap pool: its RAM's page budget. */
     private final VmCharge charge;
+    /**
+     * The board of a clone that ended (no vCPU of it runs, its pages given back), kept by an actor
+     * that runs clones one after another for its next clone, which restores {@code from} into it
+     * as {@code on-reset = snapshot} restores in place; {@code config}: the ended clone's, to give
+     * the board back to the factory when the next clone starts from another snapshot or none comes.
+     */
+    private record KeptBoard(VmConfig config, VmSnapshot from, Machine board) {}
+
     /** Where the board came from; it goes back there when the VM has ended (for later restores). */
     private final BoardFactory boards;
 
@@ -377,6 +398,8 @@ public final class VmSupervisor {
     /** Starts from a snapshot (first start of a clone, resets with on-reset = snapshot). */
     private int restores;
     private Optional<String> restoredFrom = Optional.empty();
+    /** The snapshot this VM started from (null: it booted), whatever it took later: what its board may serve next. */
+    private VmSnapshot startedFrom;
     /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /**
@@ -1196,11 +1219,15 @@ public final class VmSupervisor {
         console.flush();
         board.vm().memory().release();      // its pages go back to the pool now, not when the heap drops the board
         // no vCPU of it runs any more; a board that crashed or a debugger knows is not given to another VM
-        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) boards.recycle(config, board);
+        KeptBoard kept = null;
+        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) {
+            if (slot.takesNext() && startedFrom != null) kept = new KeptBoard(config, startedFrom, board);
+            else boards.recycle(config, board);
+        }
         Duration wall = Duration.between(started, Instant.now());
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
                 wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
-        return afterVm(slot);
+        return slot.takesNext() ? betweenClones(slot, kept) : Behaviors.stopped();
     }
 
     private static Behavior<Command> failedAtStart(Slot slot, VmConfig config, Instant started, Outcome outcome, String detail) {
@@ -1208,12 +1235,7 @@ public final class VmSupervisor {
         if (slot.everyTransition()) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
-        return afterVm(slot);
-    }
-
-    /** A VM has ended and published its result: the actor stops, or waits for the next clone. */
-    private static Behavior<Command> afterVm(Slot slot) {
-        return slot.takesNext() ? betweenClones(slot) : Behaviors.stopped();
+        return slot.takesNext() ? betweenClones(slot, null) : Behaviors.stopped();
     }
 
     private boolean silentTooLong() {
