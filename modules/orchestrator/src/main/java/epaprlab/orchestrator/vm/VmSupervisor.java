@@ -176,8 +176,11 @@ public final class VmSupervisor {
     /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
     private record DebugHeld(boolean held) implements Command {}
 
-    /** The wall-clock limit ran out ({@code which}: the deadline armed then; a stale one, cancelled meanwhile, is dropped). */
-    private record WallTimeout(WallDeadlines.Deadline which) implements Command {}
+    /**
+     * The wall-clock limit ran out ({@code which}: the limit armed then, see {@link #wallTimer}; a
+     * stale one, cancelled meanwhile, is dropped).
+     */
+    private record WallTimeout(Object which) implements Command {}
 
     private enum SilenceCheck implements Command { INSTANCE }
 
@@ -263,8 +266,8 @@ public final class VmSupervisor {
     public static Behavior<Command> createTakingClones(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                                        VmCharge charge, VmSnapshot from, HypercallCounts hypercalls,
                                                        boolean everyTransition) {
-        Slot slot = new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition, true);
-        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, Optional.of(from), null));
+        return Behaviors.setup(ctx -> begin(ctx, new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition,
+                true, new SlotDeadline(WallDeadlines.SHARED)), config, charge, Optional.of(from), null));
     }
 
     /**
@@ -278,15 +281,17 @@ public final class VmSupervisor {
 
     /**
      * What the VMs an actor runs share (one VM, or clones one after another when {@code takesNext}):
-     * where they publish, where boards come from and go back, the hypercall counts, the console tap.
+     * where they publish, where boards come from and go back, the hypercall counts, the console tap,
+     * and for clones the one wall-clock deadline their limits are watched through (else null: a VM
+     * arms its own).
      */
     private record Slot(ActorRef<VmEvent> events, BoardFactory boards, HypercallCounts hypercalls, ConsoleSink.Tap consoleTap,
-                        boolean everyTransition, boolean takesNext) {}
+                        boolean everyTransition, boolean takesNext, SlotDeadline deadline) {}
 
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
-        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false);
+        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false, null);
         return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom, null));
     }
 
@@ -335,6 +340,7 @@ public final class VmSupervisor {
             }
             case Retire _ -> {
                 if (kept != null) slot.boards().recycle(kept.config(), kept.board());
+                slot.deadline().close();
                 yield Behaviors.stopped();
             }
             case TakeSnapshot t -> {
@@ -437,8 +443,11 @@ public final class VmSupervisor {
     private Optional<VcpuStop> crashHeld = Optional.empty();
     /** When the wall-clock limit runs out ({@link System#nanoTime()}; a debugger's hold moves it on by the hold). */
     private long wallDeadlineNanos;
-    /** The armed wall-clock limit (one timer thread for every VM of the JVM), or null while a debugger holds the VM. */
-    private WallDeadlines.Deadline wallTimer;
+    /**
+     * The armed wall-clock limit (one timer thread for every VM of the JVM): its deadline, or for a
+     * clone run in place its watch of the actor's {@link SlotDeadline}; null while a debugger holds the VM.
+     */
+    private Object wallTimer;
     private long heldSinceNanos = -1;
 
     private VmSupervisor(ActorContext<Command> ctx, Slot slot, VmConfig config, Machine board, Instant started, VmCharge charge) {
@@ -790,8 +799,7 @@ public final class VmSupervisor {
     private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         if (held) {
             if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
-            WallDeadlines.SHARED.cancel(wallTimer);
-            wallTimer = null;
+            cancelWallTimer();
             return Behaviors.same();
         }
         if (heldSinceNanos >= 0) {
@@ -1212,7 +1220,7 @@ public final class VmSupervisor {
 
     private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
-        WallDeadlines.SHARED.cancel(wallTimer);
+        cancelWallTimer();
         // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
@@ -1248,7 +1256,20 @@ public final class VmSupervisor {
 
     /** Sends this VM {@link WallTimeout} at {@link #wallDeadlineNanos}. */
     private void armWallTimer() {
-        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> tellSelf(new WallTimeout(d)));
+        SlotDeadline shared = slot.deadline();
+        if (shared == null) {
+            wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> tellSelf(new WallTimeout(d)));
+        } else {                            // clones one after another: one armed deadline for them all
+            Object watch = new Object();
+            wallTimer = watch;
+            shared.watch(wallDeadlineNanos, () -> tellSelf(new WallTimeout(watch)));
+        }
+    }
+
+    private void cancelWallTimer() {
+        if (wallTimer instanceof WallDeadlines.Deadline d) WallDeadlines.SHARED.cancel(d);
+        else if (wallTimer != null) slot.deadline().unwatch();
+        wallTimer = null;
     }
 
     /** False for the timeout of a deadline cancelled after it fired (a debugger's hold began): the hold's end arms a new one. */

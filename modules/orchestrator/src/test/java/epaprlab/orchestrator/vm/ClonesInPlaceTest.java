@@ -215,6 +215,18 @@ class ClonesInPlaceTest {
         VmResult own = next(events, "w-2").result();
         assertEquals(Outcome.TIMED_OUT, own.outcome(), own.detail());
         assertTrue(own.wallTime().compareTo(Duration.ofMillis(400)) >= 0, "its own 400 ms, from its own start: " + own);
+
+        // a limit of 300 ms that never runs out (its instruction limit ends it first), then one of 700 ms:
+        // the deadline still armed for the first must not end the second early
+        actor.tell(new VmSupervisor.RunNext(clone("s-1", "print", "limits { wall-timeout = 300ms, max-instructions = 200000 }"),
+                VmCharge.unlimited(), printing));
+        VmResult shortLimit = next(events, "s-1").result();
+        assertEquals(Outcome.INSTRUCTION_LIMIT, shortLimit.outcome(), shortLimit.detail());
+        assertTrue(shortLimit.wallTime().compareTo(Duration.ofMillis(300)) < 0, shortLimit.toString());
+        actor.tell(new VmSupervisor.RunNext(clone("l-1", "print", "limits.wall-timeout = 700ms"), VmCharge.unlimited(), printing));
+        VmResult longer = next(events, "l-1").result();
+        assertEquals(Outcome.TIMED_OUT, longer.outcome(), longer.detail());
+        assertTrue(longer.wallTime().compareTo(Duration.ofMillis(700)) >= 0, "its own 700 ms, not the 300 ms before: " + longer);
         actor.tell(VmSupervisor.Retire.INSTANCE);
     }
 
