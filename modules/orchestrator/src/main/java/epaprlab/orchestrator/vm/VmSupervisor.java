@@ -125,7 +125,8 @@ public final class VmSupervisor {
      * commands, the wall-clock limit, the debugger), stamped with the supervisor that sent it: an
      * actor that runs clones one after another hands a message only to that clone's states, so
      * nothing late of one clone reaches the next. The own loop's turn is not stamped: it names its
-     * loop ({@link ToOwnVcpu}), which is checked the same way.
+     * loop ({@link ToOwnVcpu}), which is checked the same way. An actor that runs one VM only sends
+     * them bare.
      */
     private record OfClone(VmSupervisor sender, Command command) implements Command {}
 
@@ -459,7 +460,7 @@ public final class VmSupervisor {
         this.executedCounted = new long[board.vcpus().size()];
         for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
         this.hypercalls = slot.hypercalls();
-        this.timers = new SelfTimers<>(ctx, TimerKey.class, (key, generation) -> new OfClone(this, new TimerFired(key, generation)));
+        this.timers = new SelfTimers<>(ctx, TimerKey.class, (key, generation) -> stamped(new TimerFired(key, generation)));
         this.config = config;
         ActorRef<VmEvent> events = slot.events();
         this.events = events;
@@ -716,7 +717,12 @@ public final class VmSupervisor {
 
     /** A message to this actor from this VM itself (any thread), stamped as this clone's ({@link OfClone}). */
     private void tellSelf(Command command) {
-        self.tell(new OfClone(this, command));
+        self.tell(stamped(command));
+    }
+
+    /** {@code command} as this clone's; an actor that runs one VM only needs no stamp (no message to wrap). */
+    private Command stamped(Command command) {
+        return slot.takesNext() ? new OfClone(this, command) : command;
     }
 
     /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
