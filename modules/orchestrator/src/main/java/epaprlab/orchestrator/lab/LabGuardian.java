@@ -31,12 +31,17 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The root of a lab: one {@link VmSupervisor} per VM, at most {@code concurrency} at once and
+ * The root of a lab: a {@link VmSupervisor} per VM, at most {@code concurrency} at once and
  * only while {@link Admission} finds room for it in the heap (else it waits for a VM to end, or
  * ends as host-out-of-memory when it could never fit), every
  * event passed to the observer in the order it arrives, and the lab's end once every VM has
  * ended. A VM whose supervisor dies without a result (a bug) is reported as crashed; the other
  * VMs are not disturbed.
+ *
+ * <p>A clone of one vCPU whose group has its snapshot runs in a supervisor that takes clones one
+ * after another: when it reports its clone's end, the guardian gives it the next waiting VM it may
+ * run (admitted as any other: the concurrency limit counts VMs, not actors) or retires it. A
+ * supervisor is spawned, watched and stopped per {@code concurrency} clones instead of per clone.
  */
 public final class LabGuardian {
 
@@ -50,7 +55,7 @@ public final class LabGuardian {
 
     private record FromVm(VmEvent event) implements Command {}
 
-    private record SupervisorStopped(String vm) implements Command {}
+    private record SupervisorStopped(ActorRef<VmSupervisor.Command> supervisor) implements Command {}
 
     /** A supervisor stopped with no result yet; if none has come by now, the VM is lost. */
     private record ConfirmLost(String vm) implements Command {}
@@ -110,8 +115,12 @@ public final class LabGuardian {
     private final Map<String, VmConfig> configs;
     /** VMs not started yet, in lab order. */
     private Deque<VmConfig> waiting = new ArrayDeque<>();
-    /** Supervisors that have not stopped yet, by VM name. */
+    /** The supervisors of the VMs that run now (started, no result yet or not stopped yet), by VM name. */
     private final Map<String, ActorRef<VmSupervisor.Command>> alive = new LinkedHashMap<>();
+    /** Which VM each supervisor runs now (a supervisor that takes clones runs none between two). */
+    private final Map<ActorRef<VmSupervisor.Command>, String> runs = new java.util.HashMap<>();
+    /** The supervisors that take clones one after another ({@link VmSupervisor#createTakingClones}), until stopped. */
+    private final java.util.Set<ActorRef<VmSupervisor.Command>> cloneTakers = new java.util.HashSet<>();
     private final Admission admission;
     /** What each started VM holds of the heap pool, given back when its supervisor has stopped. */
     private final Map<String, VmCharge> charges = new java.util.HashMap<>();
@@ -149,11 +158,17 @@ public final class LabGuardian {
         startWaiting();
     }
 
+    private void startWaiting() {
+        startWaiting(null);
+    }
+
     /**
      * Starts waiting VMs, in lab order, while fewer than {@code concurrency} run and the heap
      * pool has room for the next; one that could never fit ends as host-out-of-memory.
+     * {@code free}: a supervisor that takes clones and has just reported its clone's end (or null):
+     * it runs the first VM started here that it may run, else it is retired.
      */
-    private void startWaiting() {
+    private void startWaiting(ActorRef<VmSupervisor.Command> free) {
         while (alive.size() < lab.concurrency() && !waiting.isEmpty()) {
             VmConfig vm = waiting.peekFirst();
             String group = vm.snapshot().group();
@@ -170,28 +185,54 @@ public final class LabGuardian {
                 case Admission.Decision.Admitted a -> {
                     waiting.removeFirst();
                     charges.put(vm.name(), a.charge());
-                    // anonymous ($a, $b, ...): Akka keeps its children in a tree by name, and names such as
-                    // vm-clone-12345 (a long shared prefix) cost a long comparison at every step of each
-                    // spawn, lookup and removal, in code a fresh JVM still interprets
-                    ActorRef<VmSupervisor.Command> supervisor = ctx.spawnAnonymous(
-                            attach != null && attach.vm().equals(vm.name())
-                                    ? VmSupervisor.create(vm, events, attach.connecting(boards), a.charge(), from, hypercalls, attach,
-                                            everyTransition)
-                                    : VmSupervisor.create(vm, events, boards, a.charge(), from, hypercalls, ConsoleSink.Tap.NONE,
-                                            everyTransition),
-                            VmSupervisor.DISPATCHER);
-                    ctx.watchWith(supervisor, new SupervisorStopped(vm.name()));
+                    ActorRef<VmSupervisor.Command> supervisor;
+                    if (free != null && takesClones(vm, from)) {
+                        free.tell(new VmSupervisor.RunNext(vm, a.charge(), from.get()));
+                        supervisor = free;
+                        free = null;
+                    } else {
+                        supervisor = spawn(vm, a.charge(), from);
+                    }
                     alive.put(vm.name(), supervisor);
+                    runs.put(supervisor, vm.name());
                 }
                 case Admission.Decision.Refused r -> {
                     waiting.removeFirst();
                     record(new VmFinished(lostResult(vm.name(), Outcome.HOST_OUT_OF_MEMORY, r.why()), Instant.now()));
                 }
                 case Admission.Decision.Wait _ -> {
+                    retire(free);
                     return;                 // the next VM that ends makes room
                 }
             }
         }
+        retire(free);
+    }
+
+    private static void retire(ActorRef<VmSupervisor.Command> free) {
+        if (free != null) free.tell(VmSupervisor.Retire.INSTANCE);
+    }
+
+    /** Whether {@code vm} runs in a supervisor that takes clones: a clone of one vCPU started from its group's snapshot. */
+    private boolean takesClones(VmConfig vm, Optional<VmSnapshot> from) {
+        return from.isPresent() && VmSupervisor.takesClones(vm) && (attach == null || !attach.vm().equals(vm.name()));
+    }
+
+    /** A supervisor for {@code vm}, watched. */
+    private ActorRef<VmSupervisor.Command> spawn(VmConfig vm, VmCharge charge, Optional<VmSnapshot> from) {
+        // anonymous ($a, $b, ...): Akka keeps its children in a tree by name, and names such as
+        // vm-clone-12345 (a long shared prefix) cost a long comparison at every step of each
+        // spawn, lookup and removal, in code a fresh JVM still interprets
+        boolean takesClones = takesClones(vm, from);
+        ActorRef<VmSupervisor.Command> supervisor = ctx.spawnAnonymous(
+                takesClones ? VmSupervisor.createTakingClones(vm, events, boards, charge, from.get(), hypercalls, everyTransition)
+                        : attach != null && attach.vm().equals(vm.name())
+                        ? VmSupervisor.create(vm, events, attach.connecting(boards), charge, from, hypercalls, attach, everyTransition)
+                        : VmSupervisor.create(vm, events, boards, charge, from, hypercalls, ConsoleSink.Tap.NONE, everyTransition),
+                VmSupervisor.DISPATCHER);
+        ctx.watchWith(supervisor, new SupervisorStopped(supervisor));
+        if (takesClones) cloneTakers.add(supervisor);
+        return supervisor;
     }
 
     /** Every VM may have been refused already: then the lab has ended before it began. */
@@ -217,6 +258,13 @@ public final class LabGuardian {
         return Behaviors.receive((c, msg) -> switch (msg) {
             case FromVm(VmFinished f) -> {
                 record(f);
+                ActorRef<VmSupervisor.Command> supervisor = alive.get(f.vm());
+                if (supervisor != null && cloneTakers.contains(supervisor)) {
+                    // its VM has ended (pages given back, board recycled) and the actor waits: the next clone, or retired
+                    runs.remove(supervisor);
+                    vmGone(f.vm());
+                    startWaiting(supervisor);
+                }
                 yield finishIfDone();
             }
             case FromVm(VmEvent.SnapshotTaken t) -> {
@@ -236,12 +284,14 @@ public final class LabGuardian {
                 yield Behaviors.same();
             }
             case SupervisorStopped s -> {
-                alive.remove(s.vm());
-                VmCharge charge = charges.remove(s.vm());
-                if (charge != null) charge.close();
-                // never cancelled: ConfirmLost itself checks whether the result came meanwhile
-                if (results.get(s.vm()) == null) ctx.scheduleOnce(LOST_RESULT_GRACE, ctx.getSelf(), new ConfirmLost(s.vm()));
-                startWaiting();
+                cloneTakers.remove(s.supervisor());
+                String vm = runs.remove(s.supervisor());
+                if (vm != null) {           // null: one that took clones, retired between two
+                    vmGone(vm);
+                    // never cancelled: ConfirmLost itself checks whether the result came meanwhile
+                    if (results.get(vm) == null) ctx.scheduleOnce(LOST_RESULT_GRACE, ctx.getSelf(), new ConfirmLost(vm));
+                    startWaiting();
+                }
                 yield finishIfDone();
             }
             case ConfirmLost l -> {
@@ -263,6 +313,13 @@ public final class LabGuardian {
                 yield finishIfDone();
             }
         });
+    }
+
+    /** {@code vm} runs no more: it no longer counts against the concurrency, and its charge goes back to the pool. */
+    private void vmGone(String vm) {
+        alive.remove(vm);
+        VmCharge charge = charges.remove(vm);
+        if (charge != null) charge.close();
     }
 
     private void record(VmFinished f) {

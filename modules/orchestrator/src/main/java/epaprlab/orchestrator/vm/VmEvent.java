@@ -23,7 +23,10 @@ public sealed interface VmEvent {
      */
     record SnapshotTaken(String vm, VmSnapshot snapshot, String trigger, Optional<Path> savedTo, Instant at) implements VmEvent {}
 
-    /** The VM reached STOPPED or FAILED and its actors are gone. */
+    /**
+     * The VM reached STOPPED or FAILED: none of its vCPUs runs, its pages are given back (its
+     * actors are gone, or, for a clone run in place, the actor waits for the next clone).
+     */
     record VmFinished(VmResult result, Instant at) implements VmEvent {
         @Override public String vm() { return result.vm(); }
     }

@@ -73,6 +73,13 @@ import java.util.Set;
  * the backoff if it is a crash restart, rebuild RAM and the device tree from the pristine image
  * with the next boot count and reason, spawn a fresh subtree (or loop). Ending: stop the
  * subtree, wait until it has terminated, publish the result, stop.
+ *
+ * <p>Clones one after another ({@link #createTakingClones}, a lab's clones of one vCPU): when a
+ * clone has published its result the actor does not stop but waits between clones
+ * ({@link #betweenClones}) for the guardian's next clone or its retirement. Each clone is a
+ * supervisor object of its own (nothing of the one before is reused but the actor and, through the
+ * board factory, maybe its board), and everything a clone sends itself is stamped with it
+ * ({@link OfClone}), so a late message of an ended clone is dropped instead of reaching the next.
  */
 public final class VmSupervisor {
 
@@ -100,6 +107,28 @@ public final class VmSupervisor {
         /** Not taken: the VM is not running (booting, resetting, ending) or the machine refused. */
         record Refused(String vm, String reason) implements SnapshotReply {}
     }
+
+    /**
+     * From the lab's guardian to a supervisor that takes clones one after another ({@link #createTakingClones})
+     * once it has reported its clone's end: run {@code config}'s VM next, in this actor, from
+     * {@code from}, holding {@code charge}. Nothing of the clone before carries over: the new one is
+     * a supervisor of its own (its own board from the factory, state, timers, limits, console,
+     * result), and whatever the earlier one had under way is dropped ({@link OfClone}).
+     */
+    public record RunNext(VmConfig config, VmCharge charge, VmSnapshot from) implements Command {}
+
+    /** From the lab's guardian to a supervisor between clones: no clone runs next here, it stops. */
+    public enum Retire implements Command { INSTANCE }
+
+    /**
+     * Every message a VM sends itself (timers, console callbacks, its own vCPU loop's reports and
+     * commands, the wall-clock limit, the debugger), stamped with the supervisor that sent it: an
+     * actor that runs clones one after another hands a message only to that clone's states, so
+     * nothing late of one clone reaches the next. The own loop's turn is not stamped: it names its
+     * loop ({@link ToOwnVcpu}), which is checked the same way. An actor that runs one VM only sends
+     * them bare.
+     */
+    private record OfClone(VmSupervisor sender, Command command) implements Command {}
 
     /** The console output matched {@code snapshot.console-pattern} (sent once, from a vCPU thread). */
     private enum ConsoleSnapshotMatched implements Command { INSTANCE }
@@ -148,8 +177,11 @@ public final class VmSupervisor {
     /** The debugger began ({@code true}) or ended a hold: the VM's clocks pause meanwhile. */
     private record DebugHeld(boolean held) implements Command {}
 
-    /** The wall-clock limit ran out ({@code which}: the deadline armed then; a stale one, cancelled meanwhile, is dropped). */
-    private record WallTimeout(WallDeadlines.Deadline which) implements Command {}
+    /**
+     * The wall-clock limit ran out ({@code which}: the limit armed then, see {@link #wallTimer}; a
+     * stale one, cancelled meanwhile, is dropped).
+     */
+    private record WallTimeout(Object which) implements Command {}
 
     private enum SilenceCheck implements Command { INSTANCE }
 
@@ -226,32 +258,100 @@ public final class VmSupervisor {
         return create(config, events, boards, hypercalls, consoleTap, VmCharge.unlimited(), Optional.empty(), true);
     }
 
+    /**
+     * In a lab, for a clone of one vCPU (see {@link #takesClones}): as above, but when the VM has
+     * ended and reported its result the actor does not stop; it waits for the guardian's
+     * {@link RunNext} (the next clone, started in place: no spawn, watch or stop per clone) or
+     * {@link Retire}. To everything outside each clone stays a VM of its own.
+     */
+    public static Behavior<Command> createTakingClones(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
+                                                       VmCharge charge, VmSnapshot from, HypercallCounts hypercalls,
+                                                       boolean everyTransition) {
+        return Behaviors.setup(ctx -> begin(ctx, new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition,
+                true, new SlotDeadline(WallDeadlines.SHARED)), config, charge, Optional.of(from), null));
+    }
+
+    /**
+     * Whether a supervisor made by {@link #createTakingClones} may run {@code vm}: a VM of one vCPU
+     * (its loop runs in the supervisor, so every message of it can be stamped; vCPU actors would
+     * report through an adapter and a death watch whose late messages carry no clone).
+     */
+    public static boolean takesClones(VmConfig vm) {
+        return vm.board().vcpus() == 1;
+    }
+
+    /**
+     * What the VMs an actor runs share (one VM, or clones one after another when {@code takesNext}):
+     * where they publish, where boards come from and go back, the hypercall counts, the console tap,
+     * and for clones the one wall-clock deadline their limits are watched through (else null: a VM
+     * arms its own).
+     */
+    private record Slot(ActorRef<VmEvent> events, BoardFactory boards, HypercallCounts hypercalls, ConsoleSink.Tap consoleTap,
+                        boolean everyTransition, boolean takesNext, SlotDeadline deadline) {}
+
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
-        return Behaviors.setup(ctx -> {
-            Instant started = Instant.now();
-            Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
-            Machine board;
-            try {
-                board = from.isPresent() ? boards.buildForRestore(config) : boards.build(config);
-                board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
-            } catch (PageBudgetExceeded e) {
-                return failedAtStart(config, events, everyTransition, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
-                        + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
-            } catch (BootException | java.io.IOException | RuntimeException e) {
-                return failedAtStart(config, events, everyTransition, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
+        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false, null);
+        return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom, null));
+    }
+
+    /**
+     * A VM's start in this actor (its setup, or a clone that runs next): a new supervisor, its board
+     * ({@code kept}, the board of the clone before when it may serve this one, else one from the
+     * factory), BOOTING or RESTORING.
+     */
+    private static Behavior<Command> begin(ActorContext<Command> ctx, Slot slot, VmConfig config, VmCharge charge,
+                                           Optional<VmSnapshot> startFrom, Machine kept) {
+        Instant started = Instant.now();
+        Optional<VmSnapshot> from = startFrom.or(() -> config.snapshot().from());
+        Machine board;
+        try {
+            board = kept != null ? kept : from.isPresent() ? slot.boards().buildForRestore(config) : slot.boards().build(config);
+            board.vm().memory().setPageBudget(charge);      // every page the guest writes is charged to the lab's pool
+        } catch (PageBudgetExceeded e) {
+            return failedAtStart(slot, config, started, Outcome.HOST_OUT_OF_MEMORY, "vm " + config.name()
+                    + ": the host's memory, not a guest fault: " + e.getMessage() + "; " + charge.describe());
+        } catch (BootException | java.io.IOException | RuntimeException e) {
+            return failedAtStart(slot, config, started, Outcome.CRASHED, "cannot boot: " + e.getMessage());
+        }
+        VmSupervisor vm = new VmSupervisor(ctx, slot, config, board, started, charge).withConsole();
+        Duration silence = config.limits().consoleSilence();
+        if (!silence.isZero()) {
+            Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
+                    ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
+            vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
+        }
+        vm.startedFrom = from.orElse(null);
+        return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
+                : vm.boot(ResetReason.POWER_ON, "power on");
+    }
+
+    /**
+     * Between two clones of an actor that runs them one after another: the guardian says which
+     * runs next, or that none does. Whatever the clone that ended left on its way is dropped.
+     */
+    private static Behavior<Command> betweenClones(Slot slot, KeptBoard kept) {
+        return Behaviors.receive((ctx, msg) -> switch (msg) {
+            case RunNext n -> {
+                // the same snapshot: the same group, so the same hardware; a restore replaces all its state
+                boolean fits = kept != null && kept.from() == n.from();
+                if (kept != null && !fits) slot.boards().recycle(kept.config(), kept.board());
+                yield begin(ctx, slot, n.config(), n.charge(), Optional.of(n.from()), fits ? kept.board() : null);
             }
-            VmSupervisor vm = new VmSupervisor(ctx, config, events, everyTransition, board, started, hypercalls, consoleTap, charge, boards)
-                    .withConsole();
-            Duration silence = config.limits().consoleSilence();
-            if (!silence.isZero()) {
-                Duration every = silence.dividedBy(4).compareTo(Duration.ofSeconds(1)) > 0
-                        ? Duration.ofSeconds(1) : silence.dividedBy(4).plusMillis(1);
-                vm.timers.startFixedDelay(TimerKey.SILENCE_CHECK, SilenceCheck.INSTANCE, every);
+            case Retire _ -> {
+                if (kept != null) slot.boards().recycle(kept.config(), kept.board());
+                slot.deadline().close();
+                yield Behaviors.stopped();
             }
-            return from.isPresent() ? vm.restore(from.get(), Lifecycle.RESTORING, "started from the " + from.get().origin())
-                    : vm.boot(ResetReason.POWER_ON, "power on");
+            case TakeSnapshot t -> {
+                t.replyTo().tell(new SnapshotReply.Refused("", "the VM has ended"));
+                yield Behaviors.same();
+            }
+            // late, of the clone that ended (a host's stop or reset was meant for it too)
+            case OfClone _, ToOwnVcpu _, TimerFired _, FromVcpu _, ChildStopped _, ConsoleResult _, ConsoleOutput _,
+                 PatternRunaway _, StepTimedOut _, BootAfterBackoff _, DebugHeld _, WallTimeout _, SilenceCheck _,
+                 ConsoleSnapshotMatched _, Stop _, Reset _ -> Behaviors.same();
         });
     }
 
@@ -262,6 +362,9 @@ public final class VmSupervisor {
     }
 
     private final ActorContext<Command> ctx;
+    private final ActorRef<Command> self;
+    /** What this VM shares with the others this actor runs, and whether it runs the next clone when this one has ended. */
+    private final Slot slot;
     private final SelfTimers<TimerKey, Command> timers;
     private final VmConfig config;
     private final ActorRef<VmEvent> events;
@@ -278,6 +381,14 @@ public final class VmSupervisor {
     private final HypercallCounts hypercalls;
     /** This VM's share of the lab's heap pool: its RAM's page budget. */
     private final VmCharge charge;
+    /**
+     * The board of a clone that ended (no vCPU of it runs, its pages given back), kept by an actor
+     * that runs clones one after another for its next clone, which restores {@code from} into it
+     * as {@code on-reset = snapshot} restores in place; {@code config}: the ended clone's, to give
+     * the board back to the factory when the next clone starts from another snapshot or none comes.
+     */
+    private record KeptBoard(VmConfig config, VmSnapshot from, Machine board) {}
+
     /** Where the board came from; it goes back there when the VM has ended (for later restores). */
     private final BoardFactory boards;
 
@@ -294,6 +405,8 @@ public final class VmSupervisor {
     /** Starts from a snapshot (first start of a clone, resets with on-reset = snapshot). */
     private int restores;
     private Optional<String> restoredFrom = Optional.empty();
+    /** The snapshot this VM started from (null: it booted), whatever it took later: what its board may serve next. */
+    private VmSnapshot startedFrom;
     /** The snapshot this VM started from or last took: where on-reset = snapshot returns to. */
     private Optional<VmSnapshot> snapshot = Optional.empty();
     /**
@@ -331,38 +444,41 @@ public final class VmSupervisor {
     private Optional<VcpuStop> crashHeld = Optional.empty();
     /** When the wall-clock limit runs out ({@link System#nanoTime()}; a debugger's hold moves it on by the hold). */
     private long wallDeadlineNanos;
-    /** The armed wall-clock limit (one timer thread for every VM of the JVM), or null while a debugger holds the VM. */
-    private WallDeadlines.Deadline wallTimer;
+    /**
+     * The armed wall-clock limit (one timer thread for every VM of the JVM): its deadline, or for a
+     * clone run in place its watch of the actor's {@link SlotDeadline}; null while a debugger holds the VM.
+     */
+    private Object wallTimer;
     private long heldSinceNanos = -1;
 
-    private VmSupervisor(ActorContext<Command> ctx, VmConfig config,
-                         ActorRef<VmEvent> events, boolean everyTransition, Machine board, Instant started, HypercallCounts hypercalls,
-                         ConsoleSink.Tap consoleTap, VmCharge charge, BoardFactory boards) {
+    private VmSupervisor(ActorContext<Command> ctx, Slot slot, VmConfig config, Machine board, Instant started, VmCharge charge) {
         this.ctx = ctx;
-        this.boards = boards;
+        this.self = ctx.getSelf();
+        this.slot = slot;
+        this.boards = slot.boards();
         this.charge = charge;
         this.executedCounted = new long[board.vcpus().size()];
         for (Vcpu v : board.vcpus()) executedCounted[v.id()] = v.instructionsExecuted();
-        this.hypercalls = hypercalls;
-        this.timers = new SelfTimers<>(ctx, TimerKey.class, TimerFired::new);
+        this.hypercalls = slot.hypercalls();
+        this.timers = new SelfTimers<>(ctx, TimerKey.class, (key, generation) -> stamped(new TimerFired(key, generation)));
         this.config = config;
+        ActorRef<VmEvent> events = slot.events();
         this.events = events;
-        this.everyTransition = everyTransition;
+        this.everyTransition = slot.everyTransition();
         this.board = board;
         this.started = started;
-        ActorRef<Command> self = ctx.getSelf();
         VmConfig.ResultRules rules = config.result();
         this.console = new ConsoleSink(config.consoleMaxLine(), line -> {
             events.tell(new ConsoleLine(config.name(), line, Instant.now()));
             // on the vCPU thread that printed it: with end-on-result, that vCPU stops right here
-            if (finds(rules.fail(), "result.fail-pattern", line, self)) {
+            if (finds(rules.fail(), "result.fail-pattern", line)) {
                 if (rules.endOnResult()) halt.set();
-                self.tell(new ConsoleResult(Outcome.FAILED, line));
-            } else if (finds(rules.pass(), "result.pass-pattern", line, self)) {
+                tellSelf(new ConsoleResult(Outcome.FAILED, line));
+            } else if (finds(rules.pass(), "result.pass-pattern", line)) {
                 if (rules.endOnResult()) halt.set();
-                self.tell(new ConsoleResult(Outcome.PASSED, line));
+                tellSelf(new ConsoleResult(Outcome.PASSED, line));
             }
-        }, textConsumer(config, self), consoleTap);
+        }, textConsumer(config), slot.consoleTap());
         this.toOwnVcpu = ctx.getSystem().ignoreRef();
         this.restartBudget = new RestartBudget(config.policies().intensity());
         this.script = new ConsoleScript(config.consoleSteps());
@@ -373,8 +489,8 @@ public final class VmSupervisor {
         if (gdb.mode() == VmConfig.GdbMode.OFF) {
             this.gate = null;
         } else {
-            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> self.tell(new DebugHeld(h)),
-                    () -> self.tell(new Stop("gdb's kill")));
+            this.gate = new DebugGate(board.vcpus(), gdb.mode() == VmConfig.GdbMode.HOLD, h -> tellSelf(new DebugHeld(h)),
+                    () -> tellSelf(new Stop("gdb's kill")));
             GdbStub.start(config.name(), gdb, gate, board, config.board().cpu());
         }
     }
@@ -383,21 +499,21 @@ public final class VmSupervisor {
      * What sees the console's output as it comes (on the printing vCPU's thread, under the sink's
      * lock): the console steps, and the snapshot's console pattern; null when neither is used.
      */
-    private java.util.function.Consumer<String> textConsumer(VmConfig config, ActorRef<Command> self) {
+    private java.util.function.Consumer<String> textConsumer(VmConfig config) {
         boolean steps = !config.consoleSteps().isEmpty();
         Optional<java.util.regex.Pattern> pattern = config.snapshot().at() == VmConfig.SnapshotAt.CONSOLE
                 ? config.snapshot().consolePattern() : Optional.empty();
         if (!steps && pattern.isEmpty()) return null;
         return text -> {
-            if (steps) self.tell(new ConsoleOutput(text));
+            if (steps) tellSelf(new ConsoleOutput(text));
             if (pattern.isPresent() && !consoleSnapshotDone) {
                 consoleWindow.append(text);
                 if (consoleWindow.length() > CONSOLE_WINDOW) consoleWindow.delete(0, consoleWindow.length() - CONSOLE_WINDOW);
-                if (finds(pattern, "snapshot.console-pattern", consoleWindow, self)) {
+                if (finds(pattern, "snapshot.console-pattern", consoleWindow)) {
                     consoleSnapshotDone = true;
                     consoleWindow.setLength(0);
                     hold.set();             // the snapshot comes right after this output: no vCPU runs on meanwhile
-                    self.tell(ConsoleSnapshotMatched.INSTANCE);
+                    tellSelf(ConsoleSnapshotMatched.INSTANCE);
                 }
             }
         };
@@ -407,12 +523,12 @@ public final class VmSupervisor {
      * Whether {@code pattern} (config key {@code key}) matches in {@code text}, within its step
      * budget; false once any console pattern of this VM ran away (then the VM ends).
      */
-    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text, ActorRef<Command> self) {
+    private boolean finds(Optional<java.util.regex.Pattern> pattern, String key, CharSequence text) {
         if (pattern.isEmpty() || patternRanAway) return false;
         try {
             return BoundedMatch.find(pattern.get(), text) >= 0;
         } catch (BoundedMatch.Runaway e) {
-            ranAway(e.detail(config.name(), key), self);
+            ranAway(e.detail(config.name(), key));
             return false;
         }
     }
@@ -421,11 +537,11 @@ public final class VmSupervisor {
      * A console pattern ran out of its budget (any thread): no pattern is matched any more, no vCPU
      * of this boot runs on, and the supervisor ends the VM on {@link PatternRunaway}.
      */
-    private void ranAway(String detail, ActorRef<Command> self) {
+    private void ranAway(String detail) {
         if (patternRanAway) return;
         patternRanAway = true;
         halt.set();
-        self.tell(new PatternRunaway(detail));
+        tellSelf(new PatternRunaway(detail));
     }
 
     // ---- BOOTING ------------------------------------------------------------------------------
@@ -459,7 +575,7 @@ public final class VmSupervisor {
         int start = boots + restores;
         for (Vcpu vcpu : board.vcpus()) {
             if (board.vcpus().size() == 1) {        // one vCPU: its loop runs in this actor, nothing is spawned or watched
-                own = new OwnVcpu(ctx.getSelf());
+                own = new OwnVcpu();
                 own.loop = new VcpuLoop(wiring(vcpu), own);
                 vcpus.put(vcpu.id(), toOwnVcpu);
                 continue;
@@ -541,7 +657,8 @@ public final class VmSupervisor {
             return running(vcpus);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield pausingForRestore(vcpus, waiting, why, requestedAt);
@@ -575,12 +692,9 @@ public final class VmSupervisor {
 
     /** The vCPU loop this actor runs (one vCPU), its mailbox ours and its timer one of ours. */
     private final class OwnVcpu implements VcpuLoop.Driver {
-        private final ActorRef<Command> self;
-        /** Its turn, made once: the hot self-message allocates nothing. */
+        /** Its turn, made once: the hot self-message allocates nothing (it names its loop: not stamped). */
         private final ToOwnVcpu turn = new ToOwnVcpu(this, VcpuLoop.TURN);
         private VcpuLoop loop;
-
-        OwnVcpu(ActorRef<Command> self) { this.self = self; }
 
         @Override public void sendTurn() { self.tell(turn); }
 
@@ -588,7 +702,7 @@ public final class VmSupervisor {
 
         @Override public void cancelTurnTimer() { timers.cancel(TimerKey.OWN_VCPU_TURN); }
 
-        @Override public void report(VcpuReport report) { self.tell(new FromVcpu(report)); }
+        @Override public void report(VcpuReport report) { tellSelf(new FromVcpu(report)); }
     }
 
     /**
@@ -597,8 +711,18 @@ public final class VmSupervisor {
      * would, without one per VM).
      */
     private void tellVcpu(ActorRef<VcpuActor.Command> to, VcpuActor.Command command) {
-        if (to == toOwnVcpu) ctx.getSelf().tell(new ToOwnVcpu(null, command));
+        if (to == toOwnVcpu) tellSelf(new ToOwnVcpu(null, command));
         else to.tell(command);
+    }
+
+    /** A message to this actor from this VM itself (any thread), stamped as this clone's ({@link OfClone}). */
+    private void tellSelf(Command command) {
+        self.tell(stamped(command));
+    }
+
+    /** {@code command} as this clone's; an actor that runs one VM only needs no stamp (no message to wrap). */
+    private Command stamped(Command command) {
+        return slot.takesNext() ? new OfClone(this, command) : command;
     }
 
     /** In every state: a turn or command of the own vCPU loop; one of an earlier boot's (stopped) loop is dropped. */
@@ -614,7 +738,12 @@ public final class VmSupervisor {
      * built one (every start enters several states: no case list per message).
      */
     private Behavior<Command> receive(java.util.function.Function<Command, Behavior<Command>> handler) {
-        return Behaviors.receive((c, msg) -> {
+        return Behaviors.receive((c, received) -> {
+            Command msg = received;
+            if (msg instanceof OfClone(VmSupervisor sender, Command command)) {
+                if (sender != this) return Behaviors.same();    // of an earlier clone this actor ran: it has ended
+                msg = command;
+            }
             if (!(msg instanceof TimerFired f)) return handler.apply(msg);
             Command due = timers.due(f.key(), f.generation());
             return due == null ? Behaviors.same() : handler.apply(due);
@@ -630,7 +759,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onRunning(Map<Integer, ActorRef<VcpuActor.Command>> vcpus, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(ResultReported r) -> onResult(r.code() == 0 ? Outcome.PASSED : Outcome.FAILED,
                     "the guest reported result " + r.code(), OptionalLong.of(r.code()), vcpus);
             case FromVcpu(VcpuStop stop) -> onStop(stop, vcpus);
@@ -675,8 +805,7 @@ public final class VmSupervisor {
     private Behavior<Command> onDebugHeld(boolean held, Map<Integer, ActorRef<VcpuActor.Command>> vcpus) {
         if (held) {
             if (heldSinceNanos < 0) heldSinceNanos = System.nanoTime();
-            WallDeadlines.SHARED.cancel(wallTimer);
-            wallTimer = null;
+            cancelWallTimer();
             return Behaviors.same();
         }
         if (heldSinceNanos >= 0) {
@@ -785,7 +914,8 @@ public final class VmSupervisor {
                                            Set<Integer> waiting, List<Command> later) {
         if (waiting.isEmpty()) return takeSnapshot(vcpus, job, later);
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case FromVcpu(VcpuReport.Paused p) -> {
                 waiting.remove(p.vcpu());
                 yield snapshotting(vcpus, job, waiting, later);
@@ -847,7 +977,7 @@ public final class VmSupervisor {
         hold.clear();
         vcpus.forEach((id, actor) -> tellVcpu(actor, job.hypercallVcpu().orElse(-1) == id
                 ? new VcpuActor.SnapshotAnswered(taken) : VcpuActor.Resume.INSTANCE));
-        later.forEach(ctx.getSelf()::tell);     // after the vCPUs' own messages: nothing is lost, little reordered
+        later.forEach(this::tellSelf);     // after the vCPUs' own messages: nothing is lost, little reordered
         return running(vcpus);
     }
 
@@ -871,7 +1001,7 @@ public final class VmSupervisor {
             done = script.onOutput(text);
         } catch (BoundedMatch.Runaway e) {
             int index = script.current().orElseThrow().number() - 1;
-            ranAway(e.detail(config.name(), "console.steps[" + index + "].wait"), ctx.getSelf());
+            ranAway(e.detail(config.name(), "console.steps[" + index + "].wait"));
             return Behaviors.same();
         }
         if (done.isEmpty()) return Behaviors.same();
@@ -951,7 +1081,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onResetting(Set<ActorRef<VcpuActor.Command>> alive, Reboot next, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> resetting(without(alive, c.child()), next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(alive, Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -974,7 +1105,8 @@ public final class VmSupervisor {
 
     private Behavior<Command> onAwaitingBackoff(Reboot next, Command msg) {
         return switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case BootAfterBackoff _ -> bootAgain(next);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case WallTimeout w -> isDue(w) ? abortReset(Set.of(), Outcome.TIMED_OUT, timedOut()) : Behaviors.same();
@@ -1025,7 +1157,8 @@ public final class VmSupervisor {
             return finish(outcome, detail, crash);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> shuttingDown(without(alive, c.child()), outcome, detail, snapshot);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
@@ -1043,7 +1176,8 @@ public final class VmSupervisor {
             return finish(outcome, detail, crash);
         }
         return receive(msg -> switch (msg) {
-            case TimerFired _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case TimerFired _, OfClone _ -> Behaviors.unhandled();     // never here: receive() hands over its message
+            case RunNext _, Retire _ -> Behaviors.unhandled();      // the guardian sends them only between clones
             case ChildStopped c -> failing(without(alive, c.child()), outcome, detail);
             case ToOwnVcpu m -> toOwnVcpu(m);
             case TakeSnapshot t -> refuseSnapshot(t, "it is ending");
@@ -1092,26 +1226,31 @@ public final class VmSupervisor {
 
     private Behavior<Command> finish(Outcome outcome, String detail, Optional<CrashReport> crash) {
         timers.cancelAll();
-        WallDeadlines.SHARED.cancel(wallTimer);
+        cancelWallTimer();
         // gdb's exit reply: W (exited, status) for the guest's own endings, X (killed, signal) otherwise
         if (gate != null) gate.ended(outcome.isSuccess() || outcome == Outcome.FAILED
                 ? "W%02x".formatted(outcome.exitCode() & 0xFF) : "X%02x".formatted(crashHeld.isPresent() ? DebugGate.SIGILL : 9));
         console.flush();
         board.vm().memory().release();      // its pages go back to the pool now, not when the heap drops the board
         // no vCPU of it runs any more; a board that crashed or a debugger knows is not given to another VM
-        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) boards.recycle(config, board);
-        Duration wall = Duration.between(started, Instant.now());
+        KeptBoard kept = null;
+        if (gate == null && outcome != Outcome.CRASHED && outcome != Outcome.HOST_OUT_OF_MEMORY) {
+            if (slot.takesNext() && startedFrom != null) kept = new KeptBoard(config, startedFrom, board);
+            else boards.recycle(config, board);
+        }
+        Instant now = Instant.now();        // one clock read for both (a fresh JVM's clones pay each)
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), boots, restarts, instructions,
-                wall, detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores, restoredFrom), Instant.now()));
-        return Behaviors.stopped();
+                Duration.between(started, now), detail, resultCode, guestResets, Duration.ofNanos(resetNanos), crash, restores,
+                restoredFrom), now));
+        return slot.takesNext() ? betweenClones(slot, kept) : Behaviors.stopped();
     }
 
-    private static Behavior<Command> failedAtStart(VmConfig config, ActorRef<VmEvent> events, boolean everyTransition,
-                                                   Instant started, Outcome outcome, String detail) {
-        if (everyTransition) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
+    private static Behavior<Command> failedAtStart(Slot slot, VmConfig config, Instant started, Outcome outcome, String detail) {
+        ActorRef<VmEvent> events = slot.events();
+        if (slot.everyTransition()) events.tell(new LifecycleChanged(config.name(), Lifecycle.BOOTING, Lifecycle.FAILED, detail, Instant.now()));
         events.tell(new VmFinished(new VmResult(config.name(), outcome, config.expect(), 0, 0, 0,
                 Duration.between(started, Instant.now()), detail, OptionalLong.empty(), 0, Duration.ZERO), Instant.now()));
-        return Behaviors.stopped();
+        return slot.takesNext() ? betweenClones(slot, null) : Behaviors.stopped();
     }
 
     private boolean silentTooLong() {
@@ -1124,8 +1263,20 @@ public final class VmSupervisor {
 
     /** Sends this VM {@link WallTimeout} at {@link #wallDeadlineNanos}. */
     private void armWallTimer() {
-        ActorRef<Command> self = ctx.getSelf();
-        wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> self.tell(new WallTimeout(d)));
+        SlotDeadline shared = slot.deadline();
+        if (shared == null) {
+            wallTimer = WallDeadlines.SHARED.arm(wallDeadlineNanos, d -> tellSelf(new WallTimeout(d)));
+        } else {                            // clones one after another: one armed deadline for them all
+            Object watch = new Object();
+            wallTimer = watch;
+            shared.watch(wallDeadlineNanos, () -> tellSelf(new WallTimeout(watch)));
+        }
+    }
+
+    private void cancelWallTimer() {
+        if (wallTimer instanceof WallDeadlines.Deadline d) WallDeadlines.SHARED.cancel(d);
+        else if (wallTimer != null) slot.deadline().unwatch();
+        wallTimer = null;
     }
 
     /** False for the timeout of a deadline cancelled after it fired (a debugger's hold began): the hold's end arms a new one. */
