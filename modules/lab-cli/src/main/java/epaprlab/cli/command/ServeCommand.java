@@ -106,7 +106,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }, "host-shutdown"));
         System.out.println("epapr-lab host on http://" + host.address() + ":" + host.port() + "/ (API /api/v1, metrics /metrics; images "
-                + settings.images().toAbsolutePath().normalize() + (settings.token().isPresent() ? "; token required" : "") + ")");
+                + settings.images().toAbsolutePath().normalize() + (settings.token().isPresent() ? "; token required" : "")
+                + host.clusterAddress().map(a -> "; cluster " + a).orElse("") + ")");
         System.out.flush();
         host.awaitTermination();
         return ExitCode.OK.code();
