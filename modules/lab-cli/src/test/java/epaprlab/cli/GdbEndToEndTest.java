@@ -458,7 +458,10 @@ class GdbEndToEndTest {
         Files.writeString(vm, """
                 vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = stopped, limits.wall-timeout = 120s }
                 """.formatted(bios));
-        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:0", "--progress", "off");
+        // attached (its input a pipe the test holds open): the console comes byte by byte, so the prompt
+        // "=> ", which ends no line, shows when U-Boot is in its prompt loop
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:0", "--attach", "uboot",
+                "--progress", "off");
         int port = stubPort(dir, "uboot");
         Path script = dir.resolve("uboot.cmds");
         Files.write(script, List.of("set pagination off", "set confirm off", "set architecture powerpc:common", "set endian big",
@@ -469,7 +472,7 @@ class GdbEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(gdbOut.toFile()).start();
         try {
             ForkedCli.awaitText(dir.resolve("stdout.txt"), "Hit any key to stop autoboot", Duration.ofSeconds(120));
-            Thread.sleep(3000);                 // the 1 s countdown, the failing bootcmd, then its prompt loop
+            ForkedCli.awaitText(dir.resolve("stdout.txt"), "=> ", Duration.ofSeconds(120));   // past the bootcmd, polling the UART
             assertTrue(new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(gdb.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "gdb ended");
         } finally {
