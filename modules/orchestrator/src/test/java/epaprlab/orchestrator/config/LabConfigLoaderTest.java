@@ -200,7 +200,18 @@ class LabConfigLoaderTest {
                         .collect(Collectors.joining()) + "a50000 = 1\nvm { name = x, image = ok.elf, guest-id = ${a0} }\n",
                         "chain.conf: substitutions (${...}) refer to each other in a chain too long to resolve"),
                 new Bad("nested.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(70) + "1" + "}".repeat(70)
-                        + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"))
+                        + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"),
+                // a NUL (HOCON's \\u0000) names no file: Path.resolve threw InvalidPathException, a stack trace and exit 3
+                new Bad("nul-image.conf", "vm {\n  name = x\n  image = \"ok\\u0000.elf\"\n}\n",
+                        "nul-image.conf:3: vm.image: not a file path: Nul character not allowed"),
+                new Bad("nul-initrd.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  initrd = \"i\\u0000\"\n}\n",
+                        "nul-initrd.conf:5: vm.initrd: not a file path: Nul character not allowed"),
+                new Bad("nul-snapshot.conf", "vm {\n  name = x\n  image = ok.elf\n  snapshot.file = \"s\\u0000\"\n}\n",
+                        "nul-snapshot.conf:4: vm.snapshot.file: not a file path"),
+                new Bad("nul-entry.conf", "lab {\n  vms = [\n    \"a\\u0000.conf\"\n  ]\n}\n",
+                        "nul-entry.conf:3: lab.vms[0]: not a file path"),
+                new Bad("nul-entry-file.conf", "lab {\n  vms = [\n    { file = \"a\\u0000.conf\" }\n  ]\n}\n",
+                        "nul-entry-file.conf:3: lab.vms[0].file: not a file path"))
             .map(bad -> DynamicTest.dynamicTest(bad.file(), () -> {
                 Path file = write(bad.file(), bad.text());
                 ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
