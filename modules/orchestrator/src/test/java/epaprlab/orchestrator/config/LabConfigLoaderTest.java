@@ -295,6 +295,9 @@ class LabConfigLoaderTest {
     void aDirectoryGivenAsTheConfigIsNamedAsOne() {
         ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(dir));
         assertEquals(dir + " is a directory, not a regular file", p.getMessage());
+        // an empty argument means the current directory to Path: it said " is a directory, not a regular file"
+        ConfigProblem empty = assertThrows(ConfigProblem.class, () -> loader.load(Path.of("")));
+        assertEquals("\"\": an empty path names no file", empty.getMessage());
     }
 
     /** A disk image given as the config was read whole (3 GiB: an OutOfMemoryError's trace); now refused by its size. */
