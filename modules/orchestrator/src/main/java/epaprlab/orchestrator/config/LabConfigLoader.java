@@ -674,7 +674,10 @@ public final class LabConfigLoader {
         if (deepLine.isPresent()) throw new ConfigProblem.Unreadable(file + ":" + deepLine.getAsInt() + ": " + ConfigNesting.problem(), null);
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // a bare file name has no parent for Typesafe Config: its relative includes were looked up on
+            // the class path instead of next to it ("run lab.conf" skipped them, or refused a required one)
+            java.io.File source = file.getParent() == null ? Path.of(".").resolve(file).toFile() : file.toFile();
+            parsed = ConfigFactory.parseFile(source, ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (StackOverflowError e) {          // the parser recurses once per level: a hostile nesting of included files
             throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {

@@ -61,6 +61,30 @@ class LabConfigLoaderTest {
         assertEquals(0, interpreted.board().compileThreshold(), "0 keeps the guest interpreted");
     }
 
+    /**
+     * {@code run lab.conf} in the lab's directory: a file named without a directory has no parent
+     * for Typesafe Config, which then looked its relative includes up on the class path (a plain
+     * include was skipped without a word, a required one refused as missing).
+     */
+    @Test
+    void includesOfAFileNamedWithoutADirectoryAreReadNextToIt() throws Exception {
+        Path image = image("inc.elf");
+        String stem = "include-test-" + ProcessHandle.current().pid();
+        Path main = Path.of(stem + ".conf"), plain = Path.of(stem + "-plain.conf"), required = Path.of(stem + "-required.conf");
+        assertEquals(null, main.getParent());
+        try {
+            Files.writeString(plain, "cpu = e5500\n");
+            Files.writeString(required, "ram = 2M\n");
+            Files.writeString(main, "vm {\n  include \"" + plain + "\"\n  include required(\"" + required + "\")\n  name = x\n"
+                    + "  image = \"" + image + "\"\n}\n");
+            VmConfig vm = loader.load(main).vms().getFirst();
+            assertEquals(CpuModel.E5500, vm.board().cpu());
+            assertEquals(2 << 20, vm.board().ramBytes());
+        } finally {
+            for (Path p : List.of(main, plain, required)) Files.deleteIfExists(p);
+        }
+    }
+
     @Test
     void labEntriesArePathsOverridesOrInlineAndImagesResolveAgainstTheirOwnFile() throws Exception {
         image("guests/a.elf");
