@@ -61,11 +61,14 @@ public final class Host implements AutoCloseable {
                 .withFallback(base).resolve();
     }
 
-    /** The Akka settings of a cluster node: Artery on the given address, sharding, split-brain resolver. */
+    /**
+     * The Akka settings of a cluster node: Artery on the given address, sharding, split-brain
+     * resolver. Without seeds the node joins itself once it is bound ({@link #start}): a seed
+     * written as its own host:port would name port 0 when Artery is to pick one.
+     */
     static Config clusterConfig(HostSettings.Cluster k) {
         StringBuilder seeds = new StringBuilder();
         for (String s : k.seeds()) seeds.append(seeds.isEmpty() ? "" : ", ").append("\"akka://" + SYSTEM + "@").append(s).append('"');
-        if (k.seeds().isEmpty()) seeds.append("\"akka://" + SYSTEM + "@").append(k.host()).append(':').append(k.port()).append('"');
         return ConfigFactory.parseString("""
                 akka.actor.provider = cluster
                 akka.remote.artery.canonical.hostname = "%s"
@@ -94,6 +97,10 @@ public final class Host implements AutoCloseable {
         ActorSystem<HostGuardian.Command> actors = ActorSystem.create(HostGuardian.create(vms, settings.consoleBytes()),
                 SYSTEM, system);
         try {
+            if (settings.cluster().isPresent() && settings.cluster().get().seeds().isEmpty()) {
+                akka.cluster.typed.Cluster cluster = akka.cluster.typed.Cluster.get(actors);
+                cluster.manager().tell(akka.cluster.typed.Join.create(cluster.selfMember().address()));
+            }
             HostMetrics metrics = new HostMetrics(vms);
             VmDirectory directory = settings.cluster().isPresent()
                     ? new ShardedVms(actors, new VmEntity.Node(vms, configs, new ImageCache(), settings.consoleBytes()),
@@ -128,6 +135,13 @@ public final class Host implements AutoCloseable {
     public int port() { return binding.localAddress().getPort(); }
 
     public String address() { return binding.localAddress().getHostString(); }
+
+    /** This node's cluster address as {@code host:port} (the port Artery bound with --cluster-port 0); empty without a cluster. */
+    public java.util.Optional<String> clusterAddress() {
+        if (!(system.classicSystem().provider() instanceof akka.cluster.ClusterActorRefProvider)) return java.util.Optional.empty();
+        akka.actor.Address self = akka.cluster.typed.Cluster.get(system).selfMember().address();
+        return java.util.Optional.of(self.getHost().orElse("") + ":" + self.getPort().orElse(0));
+    }
 
     public HostedVms vms() { return vms; }
 

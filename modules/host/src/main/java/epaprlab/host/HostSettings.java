@@ -77,6 +77,10 @@ public record HostSettings(String bind, int port, Optional<String> token, Path i
             }
             for (String seed : k.seeds()) {
                 if (!seed.matches("[^:\\s]+:[0-9]{1,5}")) throw new Refused("--seed: expected HOST:PORT, got \"" + seed + "\"");
+                int port = Integer.parseInt(seed.substring(seed.indexOf(':') + 1));
+                if (port < 1 || port > 65535) {      // Artery threw at every join attempt, and the node never came up
+                    throw new Refused("--seed " + seed + ": the port must be 1..65535 (a node's bound cluster port)");
+                }
             }
         }
         return this;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +17,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,10 +42,27 @@ class ClusterFailoverTest {
         for (Process p : nodes) p.waitFor(30, TimeUnit.SECONDS);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    /** A node's ports, as it printed them once bound. */
+    record Bound(int api, String cluster) {}
+
+    static final Pattern UP = Pattern.compile("node up: api (\\d+) cluster (\\S+:\\d+)");
+
+    /**
+     * Forks node n on ports 0 (the kernel picks free ones, so no other build's test can take them
+     * between a probe and the bind) and waits for the line that names them.
+     */
+    Bound forkBound(int n, List<String> seeds) throws Exception {
+        nodes.add(fork(n, 0, 0, seeds));
+        Path log = Path.of("target", "cluster-node-" + n + ".log");
+        Bound[] bound = new Bound[1];
+        waitUntil("node " + n + " prints its ports (" + log + ")", LIMIT, () -> {
+            if (!nodes.get(n).isAlive()) throw new AssertionError("node " + n + " ended: " + Files.readString(log));
+            Matcher m = UP.matcher(Files.readString(log));
+            if (!m.find()) return false;
+            bound[0] = new Bound(Integer.parseInt(m.group(1)), m.group(2));
+            return true;
+        });
+        return bound[0];
     }
 
     Process fork(int n, int api, int cluster, List<String> seeds) throws IOException {
@@ -88,19 +106,30 @@ class ClusterFailoverTest {
 
     interface Check { boolean ok() throws Exception; }
 
+    /** Without seeds a node joins itself at the address Artery bound: with port 0 a seed of its own host:port would never answer. */
+    @Test
+    void aNodeWithoutSeedsOnClusterPortZeroFormsItsOwnCluster() throws Exception {
+        var system = Host.systemConfig(com.typesafe.config.ConfigFactory.parseString("akka.loglevel = WARNING"));
+        HostSettings settings = HostSettings.from(system).withPort(0).withImages(HostApiTest.images())
+                .withCluster(Optional.of(new HostSettings.Cluster("127.0.0.1", 0, List.of())));
+        try (Host host = Host.start(settings, system)) {
+            String self = host.clusterAddress().orElseThrow();
+            assertTrue(self.matches("127\\.0\\.0\\.1:[1-9][0-9]*"), self);
+            HostClient api = new HostClient(host.port(), Optional.empty());
+            waitUntil("the node is up in its own cluster", Duration.ofSeconds(30),
+                    () -> api.get("/api/v1/node").json().path("up").toString().contains("@" + self + "\""));
+            assertEquals(201, api.post("/api/v1/vms", "{\"name\": \"lone\", " + HostApiTest.IDLE + "}").status());
+            assertEquals(202, api.post("/api/v1/vms/lone/start").status());
+            api.await("/api/v1/vms/lone", j -> j.path("state").asText().equals("running"), LIMIT);
+        }
+    }
+
     @Test
     void vmsOfAKilledNodeRunAgainElsewhereOnceEach() throws Exception {
-        int[] api = new int[NODES];
-        int[] cluster = new int[NODES];
-        for (int n = 0; n < NODES; n++) {
-            api[n] = freePort();
-            cluster[n] = freePort();
-        }
         List<HostClient> apis = new ArrayList<>();
-        for (int n = 0; n < NODES; n++) {
-            nodes.add(fork(n, api[n], cluster[n], n == 0 ? List.of() : List.of("127.0.0.1:" + cluster[0])));
-            apis.add(new HostClient(api[n], Optional.empty()));
-        }
+        Bound first = forkBound(0, List.of());
+        apis.add(new HostClient(first.api(), Optional.empty()));
+        for (int n = 1; n < NODES; n++) apis.add(new HostClient(forkBound(n, List.of(first.cluster())).api(), Optional.empty()));
         waitUntil("3 members up on every node", LIMIT, () -> {
             for (HostClient c : apis) if (c.get("/api/v1/node").json().path("up").size() != NODES) return false;
             return true;

@@ -41,6 +41,16 @@ class SecurityTest {
                 .withCluster(Optional.of(new HostSettings.Cluster("127.0.0.1", 25520, java.util.List.of("127.0.0.1:25521")))).check();
     }
 
+    /** A seed's port out of range passed the HOST:PORT check; Artery then threw at each join attempt, for ever. */
+    @Test
+    void aSeedPortOutOfRangeIsRefused() {
+        for (String seed : new String[] {"127.0.0.1:99999", "127.0.0.1:0"}) {
+            HostSettings.Refused r = assertThrows(HostSettings.Refused.class, () -> settings("127.0.0.1", Optional.empty())
+                    .withCluster(Optional.of(new HostSettings.Cluster("127.0.0.1", 0, java.util.List.of(seed)))).check());
+            assertEquals("--seed " + seed + ": the port must be 1..65535 (a node's bound cluster port)", r.getMessage());
+        }
+    }
+
     @Test
     void loopbackNeedsNoTokenAndOtherAddressesAreAcceptedWithOne() throws Exception {
         settings("127.0.0.1", Optional.empty()).check();

@@ -458,7 +458,10 @@ class GdbEndToEndTest {
         Files.writeString(vm, """
                 vm { name = uboot, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, expect = stopped, limits.wall-timeout = 120s }
                 """.formatted(bios));
-        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:0", "--progress", "off");
+        // attached (its input a pipe the test holds open): the console comes byte by byte, so the prompt
+        // "=> ", which ends no line, shows when U-Boot is in its prompt loop
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "uboot:0", "--attach", "uboot",
+                "--progress", "off");
         int port = stubPort(dir, "uboot");
         Path script = dir.resolve("uboot.cmds");
         Files.write(script, List.of("set pagination off", "set confirm off", "set architecture powerpc:common", "set endian big",
@@ -469,7 +472,7 @@ class GdbEndToEndTest {
                 .redirectErrorStream(true).redirectOutput(gdbOut.toFile()).start();
         try {
             ForkedCli.awaitText(dir.resolve("stdout.txt"), "Hit any key to stop autoboot", Duration.ofSeconds(120));
-            Thread.sleep(3000);                 // the 1 s countdown, the failing bootcmd, then its prompt loop
+            ForkedCli.awaitText(dir.resolve("stdout.txt"), "=> ", Duration.ofSeconds(120));   // past the bootcmd, polling the UART
             assertTrue(new ProcessBuilder("kill", "-INT", Long.toString(gdb.pid())).start().waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
             assertTrue(gdb.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "gdb ended");
         } finally {
@@ -550,6 +553,102 @@ class GdbEndToEndTest {
         assertFinds("^0xe0004500:\\t0x00\\t0x00\\t0xc1\\t0x03\\t0x03\\t0x60\\t0xb0\\t0x00$", fromUs);   // RBR IER IIR LCR MCR LSR MSR SCR
         assertFinds("^0xe0004505:\\t0x61\\n0xe0004500:\\t0x78\\n0xe0004505:\\t0x60\\n0xe0004500:\\t0x00$", fromUs);
         assertFinds("^0xe0100000:\\tx/4wx 0xe0100000 -> Cannot access memory at address 0xe0100000$", fromUs);
+    }
+
+    /**
+     * Raw packets naming threads that are no vCPU, side by side with QEMU 7.2's stub (both with
+     * two vCPUs, held at the first instruction): {@code Hg}/{@code Hc} of thread 3, 0x63 or -5,
+     * {@code T} of such a thread and a negative {@code m} length are E22 in both. Our stub took
+     * {@code Hc63}, and the {@code s} after it stepped no vCPU: the VM ran on and the step never
+     * stopped. Now the step after a refused {@code Hc} steps the thread taken before it.
+     */
+    @org.junit.jupiter.api.Test
+    void packetsNamingNoVcpuAreRefusedAsQemuRefusesThem() throws Exception {
+        Path bios = Path.of("/usr/lib/u-boot/qemu-ppce500/uboot.elf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(bios), "u-boot-qemu is installed (bin/test installs it)");
+        List<String> packets = List.of("Hg0", "Hg1", "Hg2", "Hg3", "Hg63", "Hg-5", "Hc2", "Hc3", "Hc63", "T1", "T2", "T3",
+                "T0", "T-1", "m0,-1");
+        int qemuPort = freePort();
+        Process qemu = new ProcessBuilder(OutsideTool.QEMU_SYSTEM_PPC.path(), "-M", "ppce500", "-cpu", "e500mc", "-m", "256",
+                "-smp", "2", "-display", "none", "-serial", "null", "-monitor", "none", "-nic", "none", "-bios", bios.toString(),
+                "-S", "-gdb", "tcp:127.0.0.1:" + qemuPort).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.out").toFile())
+                .start();
+        List<String> fromQemu;
+        try {
+            fromQemu = Rsp.connect(qemuPort, Duration.ofSeconds(30)).answers(packets);
+        } finally {
+            qemu.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        Path vm = dir.resolve("two.conf");
+        Files.writeString(vm, """
+                vm { name = two, board = ppce500, bios = "%s", cpu = e500mc, ram = 256M, vcpus = 2, expect = stopped,
+                     limits.wall-timeout = 120s }
+                """.formatted(bios));
+        Process run = ForkedCli.start(dir, List.of(), "run", vm.toString(), "--gdb", "two:0", "--progress", "off");
+        try (Rsp ours = Rsp.connect(stubPort(dir, "two"), Duration.ofSeconds(30))) {
+            assertEquals(fromQemu, ours.answers(packets), "answers to " + packets);
+            // the secondary waits for its spin-table release (a step of it waits as under QEMU): step vCPU 0
+            assertEquals(List.of("OK", "E22", "T05thread:1;"), ours.answers(List.of("Hc1", "Hc63", "s")));
+            ours.send("k");
+        }
+        var ended = ForkedCli.await(run, dir, Duration.ofSeconds(120));
+        assertEquals(0, ended.code(), ended.out() + ended.err());
+    }
+
+    /** A bare remote-protocol client: one packet out, its answer back (within 30 s), acknowledged. */
+    private record Rsp(java.net.Socket socket, java.io.InputStream in) implements AutoCloseable {
+        static Rsp connect(int port, Duration limit) throws Exception {
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (true) {
+                try {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                    s.setSoTimeout(30_000);
+                    return new Rsp(s, new java.io.BufferedInputStream(s.getInputStream()));
+                } catch (java.net.ConnectException notYet) {           // QEMU opens its port a moment after it starts
+                    if (System.nanoTime() > deadline) throw notYet;
+                    Thread.sleep(50);
+                }
+            }
+        }
+
+        void send(String payload) throws Exception {
+            int sum = 0;
+            for (char c : payload.toCharArray()) sum += c;
+            socket.getOutputStream().write(("$" + payload + "#" + String.format("%02x", sum & 0xFF))
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+
+        List<String> answers(List<String> packets) throws Exception {
+            List<String> answers = new ArrayList<>();
+            for (String p : packets) {
+                send(p);
+                try {
+                    answers.add(answer(p));
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("no answer to " + p + " after " + answers, e);
+                }
+            }
+            return answers;
+        }
+
+        private String answer(String p) throws Exception {
+            {
+                int c;
+                while ((c = in.read()) != '$') if (c < 0) throw new AssertionError("closed after " + p);
+                StringBuilder b = new StringBuilder();
+                while ((c = in.read()) != '#') {
+                    if (c < 0) throw new AssertionError("closed after " + p);
+                    b.append((char) c);
+                }
+                in.read();
+                in.read();
+                socket.getOutputStream().write('+');
+                return b.toString();
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException { socket.close(); }
     }
 
     /** gdb's output of {@code reads} at the prompt of the firmware behind {@code port} (errors as text), then a refused write. */

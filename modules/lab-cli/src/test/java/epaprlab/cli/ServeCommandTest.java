@@ -72,6 +72,20 @@ class ServeCommandTest {
         }
     }
 
+    /** Without --cluster-port (or its config key) --seed and --cluster-host were ignored: a lone host, not a cluster node. */
+    @Test
+    void clusterOptionsWithoutAClusterPortAreRefused(@TempDir Path dir) throws Exception {
+        for (String[] c : new String[][] {{"--seed", "127.0.0.1:25520"}, {"--cluster-host", "127.0.0.1"}}) {
+            String err = stderrOf("serve", "--port", "0", "--images", "../../sample-vms/images", c[0], c[1]);
+            assertTrue(err.startsWith("epapr-lab: " + c[0] + ": only for a cluster node: give --cluster-port N too")
+                    && err.strip().lines().count() == 1, err);
+        }
+        // the port from --config makes them a node's options: checked as such (here a bad seed)
+        Path conf = Files.writeString(dir.resolve("node.conf"), "epapr-lab.host.cluster.port = 0\n");
+        assertTrue(stderrOf("serve", "--config", conf.toString(), "--port", "0", "--images", "../../sample-vms/images",
+                "--seed", "nocolon").contains("--seed: expected HOST:PORT"));
+    }
+
     @Test
     void aMissingImagesDirectoryAndABadSeedAreRefused() {
         assertTrue(stderrOf("serve", "--port", "0", "--images", "no/such/dir").contains("--images"));

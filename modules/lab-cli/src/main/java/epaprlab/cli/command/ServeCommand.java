@@ -43,8 +43,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "join or start a host cluster: this node's cluster (Akka Artery) port; VMs become sharded entities")
     Integer clusterPort;
 
-    @Option(names = "--cluster-host", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "this node's cluster address (default: ${DEFAULT-VALUE})")
+    @Option(names = "--cluster-host", paramLabel = "ADDR", description = "this node's cluster address (default 127.0.0.1)")
     String clusterHost;
 
     @Option(names = "--seed", paramLabel = "HOST:PORT", description = "a cluster node to join (repeatable); none: start a cluster")
@@ -87,8 +86,18 @@ public final class ServeCommand implements Callable<Integer> {
             return ExitCode.BAD_INPUT.code();
         }
         if (token.isPresent()) settings = settings.withToken(token);
-        if (clusterPort != null) {
-            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(clusterHost, clusterPort, seeds,
+        if (clusterPort != null || clusterHost != null || !seeds.isEmpty()) {
+            // each option over its epapr-lab.host.cluster key; without a port from either there is no
+            // cluster, and --seed or --cluster-host alone would have been ignored (a lone host)
+            int k = clusterPort != null ? clusterPort : system.getInt("epapr-lab.host.cluster.port");
+            if (k < 0) {
+                System.err.println("epapr-lab: " + (seeds.isEmpty() ? "--cluster-host" : "--seed")
+                        + ": only for a cluster node: give --cluster-port N too (or epapr-lab.host.cluster.port in --config)");
+                return ExitCode.BAD_INPUT.code();
+            }
+            settings = settings.withCluster(Optional.of(new HostSettings.Cluster(
+                    clusterHost != null ? clusterHost : system.getString("epapr-lab.host.cluster.host"), k,
+                    seeds.isEmpty() ? system.getStringList("epapr-lab.host.cluster.seeds") : seeds,
                     system.getBoolean("epapr-lab.host.cluster.trusted-network"))));
         }
         Host host;
@@ -106,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }, "host-shutdown"));
         System.out.println("epapr-lab host on http://" + host.address() + ":" + host.port() + "/ (API /api/v1, metrics /metrics; images "
-                + settings.images().toAbsolutePath().normalize() + (settings.token().isPresent() ? "; token required" : "") + ")");
+                + settings.images().toAbsolutePath().normalize() + (settings.token().isPresent() ? "; token required" : "")
+                + host.clusterAddress().map(a -> "; cluster " + a).orElse("") + ")");
         System.out.flush();
         host.awaitTermination();
         return ExitCode.OK.code();

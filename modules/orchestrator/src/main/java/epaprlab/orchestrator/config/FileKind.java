@@ -65,6 +65,7 @@ public enum FileKind {
 
     /** {@code "/dev/null is a character device"}, {@code "x.elf: no such file"}. */
     public String problem(Path path) {
+        if (path.toString().isEmpty()) return "\"\": an empty path names no file";   // else "the current directory"
         return this == MISSING ? path + ": no such file" : path + " is " + description + ", not a regular file";
     }
 

@@ -27,6 +27,7 @@ import epaprlab.orchestrator.vm.Outcome;
 import epaprlab.ppc.cpu.CpuModel;
 import epaprlab.ppc.cpu.TimeSource;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,7 +203,8 @@ public final class LabConfigLoader {
     private List<VmConfig> expand(Path labFile, ConfigValue value, String key, int firstPosition) throws ConfigProblem {
         Path dir = labFile.toAbsolutePath().getParent();
         if (value.valueType() == ConfigValueType.STRING) {
-            return List.of(bind(vmBlockOf(dir.resolve((String) value.unwrapped()), value.origin(), key), key, firstPosition));
+            return List.of(bind(vmBlockOf(resolve(dir, (String) value.unwrapped(), value.origin(), key), value.origin(), key), key,
+                    firstPosition));
         }
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw new ConfigProblem.BadValue(value.origin(), key, "expected a VM file path or a VM object, found " + value.valueType());
@@ -210,7 +212,7 @@ public final class LabConfigLoader {
         Config entry = ((ConfigObject) value).toConfig();
         Config vm = entry.withoutPath("count").withoutPath("matrix").withoutPath("file");
         if (entry.hasPath("file")) {
-            Path vmFile = dir.resolve(get(entry, "file", key + ".file", Config::getString));
+            Path vmFile = resolve(dir, get(entry, "file", key + ".file", Config::getString), entry.getValue("file").origin(), key + ".file");
             vm = vm.withFallback(vmBlockOf(vmFile, entry.getValue("file").origin(), key + ".file"));
         }
         int count = entry.hasPath("count") ? wholeInt(entry, "count", key + ".count") : 1;
@@ -340,7 +342,7 @@ public final class LabConfigLoader {
             image = f.bios().orElseGet(() -> f.kernel().orElseThrow());
         } else {
             String imageText = required(c, "image", prefix, own);
-            image = baseDir(c.getValue("image").origin()).resolve(imageText).normalize();
+            image = resolve(baseDir(c.getValue("image").origin()), imageText, c.getValue("image").origin(), prefix + ".image").normalize();
             FileKind kind = FileKind.of(image);
             if (kind == FileKind.MISSING) throw bad(c, "image", prefix, "no such image file: " + image);
             if (kind != FileKind.REGULAR) throw bad(c, "image", prefix, "the image " + kind.problem(image));
@@ -455,7 +457,8 @@ public final class LabConfigLoader {
         if (c.hasPath("snapshot.file")) {
             String text = get(c, "snapshot.file", prefix + ".snapshot.file", Config::getString);
             if (text.isBlank()) throw bad(c, "snapshot.file", prefix, "must not be empty");
-            Path p = baseDir(c.getValue("snapshot.file").origin()).resolve(text).normalize();
+            ConfigOrigin origin = c.getValue("snapshot.file").origin();
+            Path p = resolve(baseDir(origin), text, origin, prefix + ".snapshot.file").normalize();
             FileKind kind = FileKind.of(p.getParent());
             if (kind != FileKind.DIRECTORY) throw bad(c, "snapshot.file", prefix, "cannot be written: its directory " + kind.problem(p.getParent()));
             if (FileKind.of(p) != FileKind.MISSING && FileKind.of(p) != FileKind.REGULAR) {
@@ -589,7 +592,8 @@ public final class LabConfigLoader {
         if (!c.hasPath(key)) return Optional.empty();
         String text = get(c, key, prefix + "." + key, Config::getString);
         if (text.isBlank()) throw bad(c, key, prefix, "must not be empty");
-        Path p = baseDir(c.getValue(key).origin()).resolve(text).normalize();
+        ConfigOrigin origin = c.getValue(key).origin();
+        Path p = resolve(baseDir(origin), text, origin, prefix + "." + key).normalize();
         FileKind kind = FileKind.of(p);
         if (kind == FileKind.MISSING) throw bad(c, key, prefix, "no such file: " + p);
         if (kind != FileKind.REGULAR) throw bad(c, key, prefix, "the " + key + " file " + kind.problem(p));
@@ -670,7 +674,10 @@ public final class LabConfigLoader {
         if (deepLine.isPresent()) throw new ConfigProblem.Unreadable(file + ":" + deepLine.getAsInt() + ": " + ConfigNesting.problem(), null);
         Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+            // a bare file name has no parent for Typesafe Config: its relative includes were looked up on
+            // the class path instead of next to it ("run lab.conf" skipped them, or refused a required one)
+            java.io.File source = file.getParent() == null ? Path.of(".").resolve(file).toFile() : file.toFile();
+            parsed = ConfigFactory.parseFile(source, ConfigParseOptions.defaults().setAllowMissing(false));
         } catch (StackOverflowError e) {          // the parser recurses once per level: a hostile nesting of included files
             throw new ConfigProblem.Unreadable(file + ": " + ConfigNesting.problem(), null);
         } catch (ConfigException e) {
@@ -1002,6 +1009,15 @@ public final class LabConfigLoader {
                     .formatted(bytes, MAX_PPCE500_BOOTARGS));
         }
         return text;
+    }
+
+    /** {@code text} resolved against {@code dir}; a text that names no file (a NUL in it) is an error at {@code key}, not a trace. */
+    private static Path resolve(Path dir, String text, ConfigOrigin origin, String key) throws ConfigProblem {
+        try {
+            return dir.resolve(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigProblem.BadValue(origin, key, "not a file path: " + e.getReason() + " (\"" + text + "\")");
+        }
     }
 
     private static Path baseDir(ConfigOrigin origin) {

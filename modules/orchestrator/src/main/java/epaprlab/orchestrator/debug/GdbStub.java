@@ -162,8 +162,8 @@ public final class GdbStub implements Runnable {
             }
             case 'm' -> send(readMemory(p.substring(1)));
             case 'M' -> send(writeMemory(p.substring(1)));
-            case 'H' -> { thread = threadId(p.substring(2), thread); send("OK"); }
-            case 'T' -> send(threadId(p.substring(1), 0) <= gate.vcpus().size() ? "OK" : "E01");
+            case 'H' -> send(selectThread(p.substring(2)));
+            case 'T' -> send(p.substring(1).equals("0") || isThread(Integer.parseInt(p.substring(1), 16)) ? "OK" : "E22");
             // C and S carry a signal to deliver: a guest has no signals, so they continue and step
             case 'c', 'C' -> { return resume(-1); }
             case 's', 'S' -> { return resume(thread - 1); }
@@ -197,6 +197,7 @@ public final class GdbStub implements Runnable {
         }
         if (p.startsWith("qThreadExtraInfo,")) {
             int t = Integer.parseInt(p.substring("qThreadExtraInfo,".length()), 16);
+            if (!isThread(t)) return "E22";
             return HEX.formatHex(("vCPU " + (t - 1)).getBytes(StandardCharsets.US_ASCII));
         }
         return "";
@@ -241,10 +242,20 @@ public final class GdbStub implements Runnable {
         return gate.vcpus().get(i);
     }
 
-    private static int threadId(String text, int current) {
-        if (text.equals("-1") || text.equals("0")) return current <= 0 ? 1 : current;
-        return Integer.parseInt(text, 16);
+    /**
+     * {@code Hg}/{@code Hc}: -1 (all) and 0 (any) keep the current thread; a thread that is no vCPU
+     * is E22, as QEMU's stub answers (taken, a step of it stepped no vCPU: the VM ran on and gdb
+     * waited for a stop that never came).
+     */
+    private String selectThread(String text) {
+        if (text.equals("-1") || text.equals("0")) return "OK";
+        int t = Integer.parseInt(text, 16);
+        if (!isThread(t)) return "E22";
+        thread = t;
+        return "OK";
     }
+
+    private boolean isThread(int t) { return t >= 1 && t <= gate.vcpus().size(); }
 
     // ---- registers: gdb's powerpc core + fpu layout (r0-r31, f0-f31, pc, msr, cr, lr, ctr, xer, fpscr),
     // the `g` packet; then the SPRs from COUNT on, only through `p`/`P` (a `G` cannot then rewrite
@@ -343,6 +354,7 @@ public final class GdbStub implements Runnable {
         String[] f = args.split(",");
         long addr = Long.parseUnsignedLong(f[0], 16);
         int len = Math.min(0x1000, Integer.parseInt(f[1], 16));
+        if (len < 0) return "E22";
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < len; ) {
             long pa = vcpu().debugPhysical(addr + i, false);

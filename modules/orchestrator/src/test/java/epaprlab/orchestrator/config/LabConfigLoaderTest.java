@@ -61,6 +61,30 @@ class LabConfigLoaderTest {
         assertEquals(0, interpreted.board().compileThreshold(), "0 keeps the guest interpreted");
     }
 
+    /**
+     * {@code run lab.conf} in the lab's directory: a file named without a directory has no parent
+     * for Typesafe Config, which then looked its relative includes up on the class path (a plain
+     * include was skipped without a word, a required one refused as missing).
+     */
+    @Test
+    void includesOfAFileNamedWithoutADirectoryAreReadNextToIt() throws Exception {
+        Path image = image("inc.elf");
+        String stem = "include-test-" + ProcessHandle.current().pid();
+        Path main = Path.of(stem + ".conf"), plain = Path.of(stem + "-plain.conf"), required = Path.of(stem + "-required.conf");
+        assertEquals(null, main.getParent());
+        try {
+            Files.writeString(plain, "cpu = e5500\n");
+            Files.writeString(required, "ram = 2M\n");
+            Files.writeString(main, "vm {\n  include \"" + plain + "\"\n  include required(\"" + required + "\")\n  name = x\n"
+                    + "  image = \"" + image + "\"\n}\n");
+            VmConfig vm = loader.load(main).vms().getFirst();
+            assertEquals(CpuModel.E5500, vm.board().cpu());
+            assertEquals(2 << 20, vm.board().ramBytes());
+        } finally {
+            for (Path p : List.of(main, plain, required)) Files.deleteIfExists(p);
+        }
+    }
+
     @Test
     void labEntriesArePathsOverridesOrInlineAndImagesResolveAgainstTheirOwnFile() throws Exception {
         image("guests/a.elf");
@@ -200,7 +224,18 @@ class LabConfigLoaderTest {
                         .collect(Collectors.joining()) + "a50000 = 1\nvm { name = x, image = ok.elf, guest-id = ${a0} }\n",
                         "chain.conf: substitutions (${...}) refer to each other in a chain too long to resolve"),
                 new Bad("nested.conf", "vm {\n  name = x\n  image = ok.elf\n  x = " + "{a = ".repeat(70) + "1" + "}".repeat(70)
-                        + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"))
+                        + "\n}\n", "nested.conf:4: objects or lists nested more than 64 levels deep"),
+                // a NUL (HOCON's \\u0000) names no file: Path.resolve threw InvalidPathException, a stack trace and exit 3
+                new Bad("nul-image.conf", "vm {\n  name = x\n  image = \"ok\\u0000.elf\"\n}\n",
+                        "nul-image.conf:3: vm.image: not a file path: Nul character not allowed"),
+                new Bad("nul-initrd.conf", "vm {\n  name = x\n  board = ppce500\n  kernel = ok.elf\n  initrd = \"i\\u0000\"\n}\n",
+                        "nul-initrd.conf:5: vm.initrd: not a file path: Nul character not allowed"),
+                new Bad("nul-snapshot.conf", "vm {\n  name = x\n  image = ok.elf\n  snapshot.file = \"s\\u0000\"\n}\n",
+                        "nul-snapshot.conf:4: vm.snapshot.file: not a file path"),
+                new Bad("nul-entry.conf", "lab {\n  vms = [\n    \"a\\u0000.conf\"\n  ]\n}\n",
+                        "nul-entry.conf:3: lab.vms[0]: not a file path"),
+                new Bad("nul-entry-file.conf", "lab {\n  vms = [\n    { file = \"a\\u0000.conf\" }\n  ]\n}\n",
+                        "nul-entry-file.conf:3: lab.vms[0].file: not a file path"))
             .map(bad -> DynamicTest.dynamicTest(bad.file(), () -> {
                 Path file = write(bad.file(), bad.text());
                 ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(file));
@@ -284,6 +319,9 @@ class LabConfigLoaderTest {
     void aDirectoryGivenAsTheConfigIsNamedAsOne() {
         ConfigProblem p = assertThrows(ConfigProblem.class, () -> loader.load(dir));
         assertEquals(dir + " is a directory, not a regular file", p.getMessage());
+        // an empty argument means the current directory to Path: it said " is a directory, not a regular file"
+        ConfigProblem empty = assertThrows(ConfigProblem.class, () -> loader.load(Path.of("")));
+        assertEquals("\"\": an empty path names no file", empty.getMessage());
     }
 
     /** A disk image given as the config was read whole (3 GiB: an OutOfMemoryError's trace); now refused by its size. */
