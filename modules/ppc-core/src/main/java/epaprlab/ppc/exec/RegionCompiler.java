@@ -204,9 +204,8 @@ final class RegionCompiler {
             if (isBranch(name)) {
                 int t = directTarget(name, i, w);
                 if (t >= 0 && t < PAGE_WORDS && in[t]) succ[2 * i] = t;
-                if ((!alwaysTaken(name, w) || lk(w)) && i + 1 < PAGE_WORDS && in[i + 1]) succ[2 * i + 1] = i + 1;
-            } else if (!name.equals(ILLEGAL) && !(table.endsBlock(w) && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w))))
-                    && i + 1 < PAGE_WORDS && in[i + 1]) {
+                if (branchFallsThrough(name, w) && i + 1 < PAGE_WORDS && in[i + 1]) succ[2 * i + 1] = i + 1;
+            } else if (goesOn(table, name, w) && i + 1 < PAGE_WORDS && in[i + 1]) {
                 succ[2 * i + 1] = i + 1;
             }
         }
@@ -277,7 +276,7 @@ final class RegionCompiler {
                 String name = table.name(w);
                 if (isBranch(name)) {
                     int t = directTarget(name, i, w);
-                    boolean fall = (!alwaysTaken(name, w) || lk(w)) && i + 1 < PAGE_WORDS;
+                    boolean fall = branchFallsThrough(name, w) && i + 1 < PAGE_WORDS;
                     boolean taken = t >= 0 && t < PAGE_WORDS;
                     // the stack pops last-pushed first: a backward target (a loop's head) is
                     // walked before the fall-through, so the loop closes inside the region
@@ -289,8 +288,7 @@ final class RegionCompiler {
                 }
                 if (name.equals(ILLEGAL)) break;    // raises an interrupt: the region exits there
                 if (table.endsBlock(w)) {
-                    boolean inline = (name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w));
-                    if (!inline) break;             // run by its handler; the region exits after it
+                    if (!inlineSprMove(name, w)) break;     // run by its handler; the region exits after it
                     if (i + 1 < PAGE_WORDS) blockStart[i + 1] = true;
                 }
                 i++;
@@ -343,14 +341,11 @@ final class RegionCompiler {
                 String name = table.name(w);
                 if (isBranch(name)) {
                     int t = directTarget(name, i, w);
-                    boolean always = alwaysTaken(name, w);
                     if (t >= 0 && t < PAGE_WORDS && blockAt[t] >= 0) succ[b] |= 1L << blockAt[t];
-                    if ((!always || lk(w)) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
+                    if (branchFallsThrough(name, w) && i + 1 < PAGE_WORDS && blockAt[i + 1] >= 0) succ[b] |= 1L << blockAt[i + 1];
                     break;
                 }
-                boolean ender = name.equals(ILLEGAL) || table.endsBlock(w)
-                        && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)));
-                if (ender || i + 1 >= PAGE_WORDS || !in[i + 1]) break;
+                if (!goesOn(table, name, w) || i + 1 >= PAGE_WORDS || !in[i + 1]) break;
                 if (blockAt[i + 1] >= 0) { succ[b] |= 1L << blockAt[i + 1]; break; }
                 i++;
             }
@@ -393,6 +388,22 @@ final class RegionCompiler {
 
     /** True when the branch is taken whatever the CR and CTR (BO 1z1zz). */
     private static boolean alwaysTaken(String name, int w) { return name.equals("b") || (bo(w) & 0x14) == 0x14; }
+
+    /** True when the word after branch {@code w} may run next: it is not always taken, or it calls (the return comes back there). */
+    private static boolean branchFallsThrough(String name, int w) { return !alwaysTaken(name, w) || lk(w); }
+
+    /** True when an {@code mfspr}/{@code mtspr} is run inside the region (no handler call, no exit after it). */
+    private static boolean inlineSprMove(String name, int w) {
+        return (name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w));
+    }
+
+    /**
+     * True when a word that is no branch goes on to the next word inside the region: not an illegal
+     * word (it raises an interrupt) and not a block ender run by its handler (the region exits after it).
+     */
+    private static boolean goesOn(DecodeTable table, String name, int w) {
+        return !name.equals(ILLEGAL) && !(table.endsBlock(w) && !inlineSprMove(name, w));
+    }
 
     private static void push(int[] work, int top, boolean[] blockStart, int word) {
         blockStart[word] = true;
@@ -960,7 +971,7 @@ final class RegionCompiler {
                 branch(k, name, w);
                 return;
             }
-            if (name.equals(ILLEGAL) || table.endsBlock(w) && !((name.equals("mfspr") || name.equals("mtspr")) && inlineSpr(spr(w)))) {
+            if (!goesOn(table, name, w)) {
                 ender(k, w);
                 return;
             }
