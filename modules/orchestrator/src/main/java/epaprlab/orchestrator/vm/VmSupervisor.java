@@ -268,7 +268,7 @@ public final class VmSupervisor {
                                                        VmCharge charge, VmSnapshot from, HypercallCounts hypercalls,
                                                        boolean everyTransition) {
         return Behaviors.setup(ctx -> begin(ctx, new Slot(events, boards, hypercalls, ConsoleSink.Tap.NONE, everyTransition,
-                true, new SlotDeadline(WallDeadlines.SHARED)), config, charge, Optional.of(from), null));
+                new SlotDeadline(WallDeadlines.SHARED)), config, charge, Optional.of(from), null));
     }
 
     /**
@@ -281,18 +281,20 @@ public final class VmSupervisor {
     }
 
     /**
-     * What the VMs an actor runs share (one VM, or clones one after another when {@code takesNext}):
-     * where they publish, where boards come from and go back, the hypercall counts, the console tap,
-     * and for clones the one wall-clock deadline their limits are watched through (else null: a VM
-     * arms its own).
+     * What the VMs an actor runs share (one VM, or clones one after another): where they publish,
+     * where boards come from and go back, the hypercall counts, the console tap, and for clones the
+     * one wall-clock deadline their limits are watched through (else null: a VM arms its own).
      */
     private record Slot(ActorRef<VmEvent> events, BoardFactory boards, HypercallCounts hypercalls, ConsoleSink.Tap consoleTap,
-                        boolean everyTransition, boolean takesNext, SlotDeadline deadline) {}
+                        boolean everyTransition, SlotDeadline deadline) {
+        /** Whether the actor runs the next clone when this one has ended: the actors that run clones share a deadline. */
+        boolean takesNext() { return deadline != null; }
+    }
 
     private static Behavior<Command> create(VmConfig config, ActorRef<VmEvent> events, BoardFactory boards,
                                             HypercallCounts hypercalls, ConsoleSink.Tap consoleTap, VmCharge charge,
                                             Optional<VmSnapshot> startFrom, boolean everyTransition) {
-        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, false, null);
+        Slot slot = new Slot(events, boards, hypercalls, consoleTap, everyTransition, null);
         return Behaviors.setup(ctx -> begin(ctx, slot, config, charge, startFrom, null));
     }
 
